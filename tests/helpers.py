@@ -1,0 +1,37 @@
+"""Small, obvious ways for tests to set up a board without going through every page."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from tinypier.accounts.passwords import hash_password_sync
+from tinypier.accounts.secrets import new_passkey, new_token
+from tinypier.db.connection import connect_sync
+from tinypier.settings import Settings
+
+DEFAULT_PASSWORD = "correct horse battery"
+
+
+@dataclass(frozen=True)
+class Member:
+    id: int
+    name: str
+    role: str
+    passkey: str
+    password: str = DEFAULT_PASSWORD
+
+
+def add_member(settings: Settings, name: str, role: str = "user", password: str = DEFAULT_PASSWORD) -> Member:
+    """Insert a member straight into the database (the app must have prepared it)."""
+    passkey = new_passkey()
+    connection = connect_sync(settings.database_path)
+    try:
+        cursor = connection.execute(
+            "INSERT INTO users (name, password_hash, role, disabled, passkey, feed_token, created_at,"
+            " uploaded, downloaded, post_count, invite_quota) VALUES (?, ?, ?, 0, ?, ?, ?, 0, 0, 0, 2)",
+            (name, hash_password_sync(password), role, passkey, new_token(16), int(time.time())),
+        )
+        return Member(cursor.lastrowid or 0, name, role, passkey, password)
+    finally:
+        connection.close()

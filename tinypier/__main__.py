@@ -1,0 +1,3 @@
+from tinypier.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Members: registration, login, server-side sessions, roles, passkeys, API tokens."""

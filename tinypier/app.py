@@ -1,0 +1,78 @@
+"""``create_app(settings)``: the whole board as one Litestar application."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.datastructures import State
+from litestar.middleware.base import DefineMiddleware
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from tinypier.accounts.routes import ROUTES as ACCOUNT_ROUTES
+from tinypier.accounts.sessions import SessionAuthMiddleware
+from tinypier.datadir import prepare_data_dir
+from tinypier.db.connection import Database
+from tinypier.settings import Settings
+from tinypier.web.dependencies import DEPENDENCIES
+from tinypier.web.errors import handle_error
+
+PACKAGE_DIR = Path(__file__).parent
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+STATIC_DIR = PACKAGE_DIR / "static"
+
+# Paths that browsers never post forms to: the tracker speaks to BitTorrent clients,
+# the API authenticates with bearer tokens only (see accounts.sessions).
+CSRF_EXEMPT = ["^/announce", "^/scrape", "^/api/"]
+AUTH_EXEMPT = ["^/announce", "^/scrape", "^/static/"]
+
+
+def template_environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def create_app(settings: Settings) -> Litestar:
+    secret_key = prepare_data_dir(settings)
+    database = Database(settings.database_path)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        await database.open()
+        try:
+            yield
+        finally:
+            await database.close()
+
+    return Litestar(
+        route_handlers=[
+            *ACCOUNT_ROUTES,
+            create_static_files_router(path="/static", directories=[STATIC_DIR]),
+        ],
+        dependencies=DEPENDENCIES,
+        state=State({"settings": settings, "db": database}),
+        lifespan=[lifespan],
+        middleware=[DefineMiddleware(SessionAuthMiddleware, exclude=AUTH_EXEMPT)],
+        csrf_config=CSRFConfig(
+            secret=secret_key.hex(),
+            cookie_name="tinypier_csrf",
+            cookie_secure=settings.base_url.startswith("https://"),
+            cookie_samesite="lax",
+            exclude=CSRF_EXEMPT,
+        ),
+        template_config=TemplateConfig(
+            engine=JinjaTemplateEngine.from_environment(template_environment()),
+        ),
+        exception_handlers={Exception: handle_error},
+        debug=False,
+    )

@@ -1,0 +1,217 @@
+"""The ``tinypier`` command: serve the board and administer it from a shell."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from tinypier.accounts import queries as accounts
+from tinypier.accounts.passwords import password_problem
+from tinypier.accounts.roles import MEMBER_ROLES, Role
+from tinypier.datadir import is_new, prepare_data_dir
+from tinypier.db.connection import Database
+from tinypier.db.migrations import DatabaseTooNew, code_version, migrate
+from tinypier.forum import queries as forum_queries
+from tinypier.settings import Settings, SettingsError, load_settings
+
+T = TypeVar("T")
+ROLE_NAMES = [role.label for role in MEMBER_ROLES]
+
+
+def _settings(context: click.Context) -> Settings:
+    settings: Settings = context.obj
+    return settings
+
+
+def _with_database(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
+    """Run one piece of async work against a prepared, migrated database."""
+    try:
+        prepare_data_dir(settings)
+    except DatabaseTooNew as error:
+        raise click.ClickException(str(error)) from None
+
+    async def run() -> T:
+        database = Database(settings.database_path)
+        await database.open()
+        try:
+            return await work(database)
+        finally:
+            await database.close()
+
+    return asyncio.run(run())
+
+
+@click.group()
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="TINYPIER_DATA_DIR",
+    help="The board's data directory (default: the platform's user data dir).",
+)
+@click.version_option(package_name="tinypier")
+@click.pass_context
+def main(context: click.Context, data_dir: Path | None) -> None:
+    """TinyPier: a forum and private BitTorrent tracker in one process."""
+    try:
+        context.obj = load_settings(data_dir)
+    except SettingsError as error:
+        raise click.ClickException(f"invalid setting: {error}") from None
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535))
+@click.pass_context
+def serve(context: click.Context, host: str, port: int) -> None:
+    """Serve the forum and the tracker (one process, one worker)."""
+    import uvicorn
+
+    from tinypier.app import create_app
+
+    settings = _settings(context)
+    first_start = is_new(settings)
+    try:
+        app = create_app(settings)
+    except DatabaseTooNew as error:
+        raise click.ClickException(str(error)) from None
+    if first_start:
+        click.echo(f"Created a new board in {settings.data_dir}")
+        click.echo("Create the first admin with:")
+        click.echo(
+            f"  tinypier --data-dir {settings.data_dir} user create NAME --role admin --password-stdin"
+        )
+    click.echo(f"Serving {settings.site_name} on http://{host}:{port}")
+    uvicorn.run(app, host=host, port=port, workers=1, proxy_headers=False, access_log=False)
+
+
+@main.command("migrate")
+@click.pass_context
+def migrate_command(context: click.Context) -> None:
+    """Apply pending schema migrations (the database is copied aside first)."""
+    settings = _settings(context)
+    settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        applied = migrate(settings.database_path, settings.backups_dir)
+    except DatabaseTooNew as error:
+        raise click.ClickException(str(error)) from None
+    for migration in applied:
+        click.echo(f"applied {migration.name}")
+    click.echo(f"schema version {code_version()}")
+
+
+@main.group()
+def user() -> None:
+    """Create and manage members."""
+
+
+def _read_password_stdin() -> str:
+    password = sys.stdin.readline().rstrip("\r\n")
+    problem = password_problem(password)
+    if problem:
+        raise click.ClickException(problem)
+    return password
+
+
+@user.command("create")
+@click.argument("name")
+@click.option("--role", type=click.Choice(ROLE_NAMES), default="user", show_default=True)
+@click.option("--password-stdin", is_flag=True, required=True, help="Read the password from stdin.")
+@click.option("--json", "as_json", is_flag=True, help="Print the new member as JSON.")
+@click.pass_context
+def user_create(context: click.Context, name: str, role: str, password_stdin: bool, as_json: bool) -> None:
+    """Create a member (the first admin, usually)."""
+    problem = accounts.name_problem(name)
+    if problem:
+        raise click.ClickException(problem)
+    password = _read_password_stdin()
+    settings = _settings(context)
+
+    async def create(db: Database) -> dict[str, Any]:
+        member = await accounts.create_user(
+            db, name, password, Role.parse(role), invite_quota=settings.invite_quota
+        )
+        token = await accounts.create_api_token(db, member.id, "created by tinypier user create")
+        return {
+            "id": member.id,
+            "name": member.name,
+            "role": member.role.label,
+            "passkey": member.passkey,
+            "api_token": token,
+        }
+
+    try:
+        created = _with_database(settings, create)
+    except accounts.NameTaken:
+        raise click.ClickException(f"the name {name!r} is taken") from None
+    if as_json:
+        click.echo(json.dumps(created))
+    else:
+        click.echo(f"created {created['role']} {created['name']} (id {created['id']})")
+        click.echo(f"API token (shown once): {created['api_token']}")
+
+
+async def _require_user_id(db: Database, name: str) -> int:
+    row = await accounts.find_user_by_name(db, name)
+    if row is None:
+        raise click.ClickException(f"no member named {name!r}")
+    user_id: int = row["id"]
+    return user_id
+
+
+@user.command("set-role")
+@click.argument("name")
+@click.argument("role", type=click.Choice(ROLE_NAMES))
+@click.pass_context
+def user_set_role(context: click.Context, name: str, role: str) -> None:
+    """Change a member's role."""
+
+    async def change(db: Database) -> None:
+        await accounts.set_role(db, await _require_user_id(db, name), Role.parse(role))
+
+    _with_database(_settings(context), change)
+    click.echo(f"{name} is now {role}")
+
+
+@user.command("disable")
+@click.argument("name")
+@click.pass_context
+def user_disable(context: click.Context, name: str) -> None:
+    """Disable a member: sessions, API tokens and the passkey stop working."""
+
+    async def disable(db: Database) -> None:
+        await accounts.set_disabled(db, await _require_user_id(db, name), True)
+
+    _with_database(_settings(context), disable)
+    click.echo(f"{name} is disabled")
+
+
+@main.group()
+def forum() -> None:
+    """Provision categories and forums (for scripts and Docker setups)."""
+
+
+@forum.command("create")
+@click.argument("name")
+@click.option("--category", required=True, help="Created if it does not exist.")
+@click.option("--releases", is_flag=True, help="The forum holds torrent releases.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def forum_create(context: click.Context, name: str, category: str, releases: bool, as_json: bool) -> None:
+    """Create a forum in a category."""
+
+    async def create(db: Database) -> dict[str, Any]:
+        category_id = await forum_queries.ensure_category(db, category)
+        forum_id = await forum_queries.create_forum(db, category_id, name, allows_releases=releases)
+        return {"id": forum_id, "name": name, "category_id": category_id, "releases": releases}
+
+    created = _with_database(_settings(context), create)
+    if as_json:
+        click.echo(json.dumps(created))
+    else:
+        click.echo(f"created forum {name!r} (id {created['id']}) in {category!r}")

@@ -1,0 +1,37 @@
+"""The data directory: the database, the attachments and the secret key. It IS the backup."""
+
+from __future__ import annotations
+
+import os
+import secrets
+
+from tinypier.db.migrations import migrate
+from tinypier.settings import Settings
+
+SECRET_KEY_BYTES = 32
+
+
+def read_or_create_secret_key(settings: Settings) -> bytes:
+    """The key that signs CSRF tokens; created once, readable by the owner only (0600)."""
+    path = settings.secret_key_path
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return bytes.fromhex(path.read_text().strip())
+    key = secrets.token_bytes(SECRET_KEY_BYTES)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(key.hex())
+    return key
+
+
+def is_new(settings: Settings) -> bool:
+    return not settings.database_path.exists()
+
+
+def prepare_data_dir(settings: Settings) -> bytes:
+    """Create what is missing, apply pending migrations, and return the secret key."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    settings.attachments_dir.mkdir(exist_ok=True, mode=0o700)
+    key = read_or_create_secret_key(settings)
+    migrate(settings.database_path, settings.backups_dir)
+    return key

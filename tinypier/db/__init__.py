@@ -1,0 +1,1 @@
+"""Database access: connections, schema, migrations, backups and checks."""

@@ -1,0 +1,123 @@
+"""SQLite connections configured the one way TinyPier uses them.
+
+One process, one writer: every write goes through :meth:`Database.transaction`, which
+holds an asyncio lock and opens ``BEGIN IMMEDIATE`` so a write never fails half-way on a
+lock upgrade. Reads go to a small pool of separate connections; in WAL mode they see the
+last commit and never block the writer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+BUSY_TIMEOUT_MS = 10_000
+READER_COUNT = 3
+
+Params = Sequence[Any] | dict[str, Any]
+
+
+PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA foreign_keys=ON",
+    f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
+    "PRAGMA synchronous=NORMAL",
+)
+
+
+def connect_sync(path: Path) -> sqlite3.Connection:
+    """A blocking connection for the CLI, migrations and backups.
+
+    Autocommit mode (``isolation_level=None``): transactions are opened explicitly with
+    ``BEGIN IMMEDIATE``, never implicitly by the sqlite3 module.
+    """
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.row_factory = sqlite3.Row
+    for pragma in PRAGMAS:
+        connection.execute(pragma)
+    return connection
+
+
+async def _connect(path: Path) -> aiosqlite.Connection:
+    connection = await aiosqlite.connect(path, isolation_level=None)
+    connection.row_factory = sqlite3.Row
+    for pragma in PRAGMAS:
+        await connection.execute(pragma)
+    return connection
+
+
+class Database:
+    """The board's database: one writer connection and a pool of readers."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._writer: aiosqlite.Connection | None = None
+        self._readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
+        self._all_readers: list[aiosqlite.Connection] = []
+        self._write_lock = asyncio.Lock()
+
+    async def open(self) -> None:
+        self._writer = await _connect(self.path)
+        for _ in range(READER_COUNT):
+            reader = await _connect(self.path)
+            self._all_readers.append(reader)
+            self._readers.put_nowait(reader)
+
+    async def close(self) -> None:
+        for reader in self._all_readers:
+            await reader.close()
+        self._all_readers.clear()
+        if self._writer is not None:
+            await self._writer.close()
+            self._writer = None
+
+    @asynccontextmanager
+    async def _reader(self) -> AsyncIterator[aiosqlite.Connection]:
+        reader = await self._readers.get()
+        try:
+            yield reader
+        finally:
+            self._readers.put_nowait(reader)
+
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        async with self._reader() as reader, reader.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    async def fetch_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        async with self._reader() as reader, reader.execute(sql, params) as cursor:
+            row: sqlite3.Row | None = await cursor.fetchone()
+            return row
+
+    async def fetch_value(self, sql: str, params: Params = ()) -> Any:
+        row = await self.fetch_one(sql, params)
+        return None if row is None else row[0]
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A write transaction: committed when the block ends, rolled back if it raises."""
+        if self._writer is None:
+            raise RuntimeError("the database is not open")
+        async with self._write_lock:
+            await self._writer.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._writer
+            except BaseException:
+                await self._writer.rollback()
+                raise
+            await self._writer.commit()
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """One write statement in its own transaction; returns the new row id."""
+        async with self.transaction() as connection:
+            cursor = await connection.execute(sql, params)
+            return cursor.lastrowid or 0
+
+    async def execute_many(self, sql: str, rows: Iterable[Params]) -> None:
+        async with self.transaction() as connection:
+            await connection.executemany(sql, rows)

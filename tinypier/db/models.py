@@ -1,0 +1,218 @@
+"""The schema of the whole board, declared once with SQLModel.
+
+These classes are the reference the migrations are checked against (see
+``tests/db/test_migrations.py``): the SQL files in ``migrations/`` are what runs, and a
+test asserts that applying them yields exactly these tables, columns and indexes.
+Timestamps are Unix seconds (integers): cheap to compare in the tracker hot path.
+Hashes and peer ids are raw bytes, as they travel on the wire.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Index, String
+from sqlmodel import Field, SQLModel, UniqueConstraint
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, sa_type=String(collation="NOCASE"))  # type: ignore[call-overload]
+    password_hash: str
+    role: str = Field(default="user")
+    disabled: bool = Field(default=False)
+    passkey: str = Field(unique=True)
+    feed_token: str = Field(unique=True)
+    created_at: int
+    uploaded: int = Field(default=0)
+    downloaded: int = Field(default=0)
+    post_count: int = Field(default=0)
+    invite_quota: int = Field(default=0)
+    invited_by: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+
+
+class ApiToken(SQLModel, table=True):
+    __tablename__ = "api_tokens"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", index=True)
+    name: str
+    token_hash: str = Field(unique=True)
+    created_at: int
+    last_used_at: int | None = None
+
+
+class Session(SQLModel, table=True):
+    __tablename__ = "sessions"
+
+    id: str = Field(primary_key=True)
+    user_id: int | None = Field(default=None, foreign_key="users.id", ondelete="CASCADE", index=True)
+    created_at: int
+    expires_at: int = Field(index=True)
+    data: str = Field(default="{}")
+
+
+class Invite(SQLModel, table=True):
+    __tablename__ = "invites"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True)
+    created_by: int = Field(foreign_key="users.id", ondelete="CASCADE", index=True)
+    created_at: int
+    expires_at: int
+    used_by: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    used_at: int | None = None
+
+
+class Category(SQLModel, table=True):
+    __tablename__ = "categories"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    position: int = Field(default=0)
+
+
+class Forum(SQLModel, table=True):
+    __tablename__ = "forums"
+
+    id: int | None = Field(default=None, primary_key=True)
+    category_id: int = Field(foreign_key="categories.id", ondelete="RESTRICT", index=True)
+    name: str
+    description: str = Field(default="")
+    position: int = Field(default=0)
+    allows_releases: bool = Field(default=False)
+    view_role: str = Field(default="guest")
+    topic_role: str = Field(default="user")
+    reply_role: str = Field(default="user")
+    download_role: str = Field(default="user")
+    topic_count: int = Field(default=0)
+    post_count: int = Field(default=0)
+    last_post_id: int | None = None
+
+
+class Topic(SQLModel, table=True):
+    __tablename__ = "topics"
+    __table_args__ = (Index("ix_topics_forum_order", "forum_id", "pin", "last_post_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    forum_id: int = Field(foreign_key="forums.id", ondelete="CASCADE")
+    author_id: int = Field(foreign_key="users.id", ondelete="RESTRICT", index=True)
+    title: str
+    created_at: int
+    last_post_at: int
+    last_post_id: int | None = None
+    post_count: int = Field(default=0)
+    pin: int = Field(default=0)
+    locked: bool = Field(default=False)
+
+
+class Post(SQLModel, table=True):
+    __tablename__ = "posts"
+    __table_args__ = (
+        Index("ix_posts_topic_order", "topic_id", "id"),
+        Index("ix_posts_author_order", "author_id", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    topic_id: int = Field(foreign_key="topics.id", ondelete="CASCADE")
+    author_id: int = Field(foreign_key="users.id", ondelete="RESTRICT")
+    body: str
+    body_html: str
+    created_at: int
+    edited_at: int | None = None
+    edited_by: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+
+
+class TopicRead(SQLModel, table=True):
+    __tablename__ = "topic_reads"
+
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", primary_key=True)
+    topic_id: int = Field(foreign_key="topics.id", ondelete="CASCADE", primary_key=True)
+    last_read_post_id: int
+
+
+class ModerationLog(SQLModel, table=True):
+    __tablename__ = "moderation_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    actor_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    action: str
+    target_type: str
+    target_id: int
+    details: str = Field(default="")
+    created_at: int = Field(index=True)
+
+
+class Attachment(SQLModel, table=True):
+    __tablename__ = "attachments"
+
+    id: int | None = Field(default=None, primary_key=True)
+    sha256: str = Field(unique=True)
+    size: int
+    created_at: int
+
+
+class Torrent(SQLModel, table=True):
+    __tablename__ = "torrents"
+
+    id: int | None = Field(default=None, primary_key=True)
+    topic_id: int = Field(foreign_key="topics.id", ondelete="CASCADE", unique=True)
+    attachment_id: int = Field(foreign_key="attachments.id", ondelete="RESTRICT", index=True)
+    uploader_id: int = Field(foreign_key="users.id", ondelete="RESTRICT", index=True)
+    info_hash: bytes | None = Field(default=None, unique=True)
+    info_hash_v2: bytes | None = Field(default=None, unique=True)
+    name: str
+    total_size: int
+    file_count: int
+    files_json: str
+    piece_length: int
+    status: str = Field(default="not_checked")
+    status_by: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    status_at: int | None = None
+    freeleech: str = Field(default="none")
+    created_at: int
+    seeders: int = Field(default=0)
+    leechers: int = Field(default=0)
+    completed: int = Field(default=0)
+    last_seeder_at: int | None = None
+
+
+class Peer(SQLModel, table=True):
+    __tablename__ = "peers"
+
+    torrent_id: int = Field(foreign_key="torrents.id", ondelete="CASCADE", primary_key=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", primary_key=True)
+    peer_id: bytes = Field(primary_key=True)
+    ipv4: str | None = None
+    ipv6: str | None = None
+    port: int
+    uploaded: int
+    downloaded: int
+    left: int
+    client: str = Field(default="")
+    started_at: int
+    last_announce_at: int
+
+
+class Snatch(SQLModel, table=True):
+    __tablename__ = "snatches"
+    __table_args__ = (UniqueConstraint("torrent_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    torrent_id: int = Field(foreign_key="torrents.id", ondelete="CASCADE")
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", index=True)
+    completed_at: int
+
+
+class Transfer(SQLModel, table=True):
+    """What one member moved on one torrent, for ratio pages and hit-and-run rules."""
+
+    __tablename__ = "transfers"
+
+    torrent_id: int = Field(foreign_key="torrents.id", ondelete="CASCADE", primary_key=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", primary_key=True, index=True)
+    uploaded: int = Field(default=0)
+    downloaded: int = Field(default=0)
+    seeding_seconds: int = Field(default=0)
+    first_seen_at: int
+    last_seen_at: int

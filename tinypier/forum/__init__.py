@@ -1,0 +1,1 @@
+"""The board: categories, forums, topics, posts, BBCode, moderation, search, feeds."""

@@ -1,0 +1,1 @@
+"""What every page of the site shares: rendering, flash messages, error pages."""

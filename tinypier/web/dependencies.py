@@ -1,0 +1,25 @@
+"""Dependencies every route may ask for by name: ``db`` and ``settings``."""
+
+from __future__ import annotations
+
+from litestar.datastructures import State
+from litestar.di import Provide
+
+from tinypier.db.connection import Database
+from tinypier.settings import Settings
+
+
+def provide_db(state: State) -> Database:
+    database: Database = state.db
+    return database
+
+
+def provide_settings(state: State) -> Settings:
+    settings: Settings = state.settings
+    return settings
+
+
+DEPENDENCIES = {
+    "db": Provide(provide_db, sync_to_thread=False),
+    "settings": Provide(provide_settings, sync_to_thread=False),
+}

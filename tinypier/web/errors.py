@@ -1,0 +1,56 @@
+"""Errors as a person or a script expects them: HTML pages, or JSON under ``/api/``."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import quote
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException
+from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_401_UNAUTHORIZED, HTTP_500_INTERNAL_SERVER_ERROR
+
+from tinypier.accounts.sessions import API_PREFIX
+from tinypier.web.pages import render
+
+logger = logging.getLogger("tinypier")
+
+_TITLES = {
+    400: "Bad request",
+    401: "Please log in",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Method not allowed",
+    413: "Too large",
+    429: "Too many requests",
+    500: "Something went wrong",
+}
+
+
+def _status_and_message(error: Exception) -> tuple[int, str]:
+    if isinstance(error, HTTPException):
+        return error.status_code, str(error.detail)
+    logger.exception("unhandled error", exc_info=error)
+    return HTTP_500_INTERNAL_SERVER_ERROR, "The server could not complete this request."
+
+
+def handle_error(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
+    status_code, message = _status_and_message(error)
+    if request.url.path.startswith(API_PREFIX):
+        return Response(
+            {"error": message, "status_code": status_code},
+            status_code=status_code,
+            media_type=MediaType.JSON,
+        )
+    if status_code == HTTP_401_UNAUTHORIZED and request.method == "GET":
+        return Redirect(path=f"/login?next={quote(request.url.path)}", status_code=303)
+    page: Template = render(
+        request,
+        "errors/error.html",
+        status_code=status_code,
+        title=_TITLES.get(status_code, "Error"),
+        message=message,
+        error_status=status_code,
+    )
+    return page

@@ -1,0 +1,52 @@
+"""Which address a request came from, honouring only proxies the admin trusts."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable
+from functools import lru_cache
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@lru_cache(maxsize=16)
+def parse_networks(entries: tuple[str, ...]) -> tuple[Network, ...]:
+    return tuple(ipaddress.ip_network(entry, strict=False) for entry in entries)
+
+
+def _parse(address: str) -> IPAddress | None:
+    try:
+        parsed = ipaddress.ip_address(address.strip().strip("[]"))
+    except ValueError:
+        return None
+    if isinstance(parsed, ipaddress.IPv6Address) and parsed.ipv4_mapped is not None:
+        return parsed.ipv4_mapped
+    return parsed
+
+
+def _trusted(address: IPAddress, networks: Iterable[Network]) -> bool:
+    return any(address in network for network in networks)
+
+
+def client_address(
+    peer_host: str | None,
+    forwarded_for: str | None,
+    trusted_proxies: tuple[str, ...],
+) -> IPAddress | None:
+    """The connection's address, or, behind trusted proxies, the right-most
+    ``X-Forwarded-For`` entry that is not itself a trusted proxy."""
+    address = _parse(peer_host) if peer_host else None
+    if address is None or not trusted_proxies or not forwarded_for:
+        return address
+    networks = parse_networks(trusted_proxies)
+    if not _trusted(address, networks):
+        return address
+    for entry in reversed(forwarded_for.split(",")):
+        hop = _parse(entry)
+        if hop is None:
+            return address
+        if not _trusted(hop, networks):
+            return hop
+        address = hop
+    return address
