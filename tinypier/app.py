@@ -16,8 +16,11 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from tinypier.accounts.routes import ROUTES as ACCOUNT_ROUTES
+from tinypier.forum.routes import ROUTES as FORUM_ROUTES
+from tinypier.torrents.routes import ROUTES as TORRENT_ROUTES
 from tinypier.accounts.sessions import SessionAuthMiddleware
 from tinypier.datadir import prepare_data_dir
+from tinypier.events import ChangeNotifier
 from tinypier.db.connection import Database
 from tinypier.settings import Settings
 from tinypier.web.dependencies import DEPENDENCIES
@@ -57,10 +60,12 @@ def create_app(settings: Settings) -> Litestar:
     return Litestar(
         route_handlers=[
             *ACCOUNT_ROUTES,
+            *FORUM_ROUTES,
+            *TORRENT_ROUTES,
             create_static_files_router(path="/static", directories=[STATIC_DIR]),
         ],
         dependencies=DEPENDENCIES,
-        state=State({"settings": settings, "db": database}),
+        state=State({"settings": settings, "db": database, "changes": ChangeNotifier()}),
         lifespan=[lifespan],
         middleware=[DefineMiddleware(SessionAuthMiddleware, exclude=AUTH_EXEMPT)],
         csrf_config=CSRFConfig(

@@ -40,14 +40,14 @@ def available_migrations() -> list[Migration]:
         if match:
             migrations.append(Migration(int(match.group(1)), path))
     migrations.sort(key=lambda m: m.version)
-    expected = list(range(1, len(migrations) + 1))
-    if [m.version for m in migrations] != expected:
-        raise RuntimeError(f"migration files are not numbered 1..n: {migrations}")
+    versions = [m.version for m in migrations]
+    if len(set(versions)) != len(versions):
+        raise RuntimeError(f"two migration files share a version: {versions}")
     return migrations
 
 
 def code_version() -> int:
-    return len(available_migrations())
+    return max(m.version for m in available_migrations())
 
 
 def database_version(connection: sqlite3.Connection) -> int:
@@ -83,14 +83,15 @@ def migrate(database_path: Path, backups_dir: Path, target: int | None = None) -
     ``backups_dir`` before the first change.
     """
     migrations = available_migrations()
-    target = len(migrations) if target is None else target
+    newest = max(m.version for m in migrations)
+    target = newest if target is None else target
     connection = connect_sync(database_path)
     try:
         current = database_version(connection)
-        if current > len(migrations):
+        if current > newest:
             raise DatabaseTooNew(
                 f"{database_path} has schema version {current}, but this TinyPier only "
-                f"knows up to version {len(migrations)}: upgrade TinyPier first."
+                f"knows up to version {newest}: upgrade TinyPier first."
             )
         pending = [m for m in migrations if current < m.version <= target]
         if pending and current > 0:
