@@ -11,6 +11,7 @@ Nothing here touches the web, the database or the filesystem.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -98,25 +99,28 @@ def parse_torrent(data: bytes, max_size: int | None = None) -> ParsedTorrent:
 
     has_v1 = any(key in info for key in (b"pieces", b"length", b"files"))
     has_v2 = b"meta version" in info or b"file tree" in info
-    if not has_v1 and not has_v2:
-        raise InvalidTorrent("The .torrent's 'info' describes no files: it has neither 'pieces'.")
-
     v1_files = _v1_files(info, name, piece_length) if has_v1 else None
-    v2_files = None
     if has_v2:
         layers = None
         if b"piece layers" in spans:
             layers_start, layers_end = spans[b"piece layers"]
             layers = bencodepy.decode(data[layers_start:layers_end])
-        v2_files = _v2_files(info, piece_length, layers)
-    if v1_files is not None and v2_files is not None and v1_files != v2_files:
+        files = _v2_files(info, piece_length, layers)
+        if v1_files is not None and v1_files != files:
+            raise InvalidTorrent(
+                "The .torrent is a hybrid whose v1 file list and v2 file tree describe "
+                "different files."
+            )
+    elif v1_files is not None:
+        files = v1_files
+    else:
         raise InvalidTorrent(
-            "The .torrent is a hybrid whose v1 file list and v2 file tree describe different files."
+            "The .torrent's 'info' describes no files: it has neither v1 'pieces' nor a v2 "
+            "'file tree'."
         )
-    files = v2_files if v2_files is not None else v1_files
-    assert files is not None  # has_v1 or has_v2 holds, checked above
     return ParsedTorrent(
-        info_hash_v1=hashlib.sha1(info_bytes).digest() if has_v1 else None,  # noqa: S324
+        # SHA-1 here names the torrent as BEP 3 defines it; it protects nothing.
+        info_hash_v1=hashlib.sha1(info_bytes, usedforsecurity=False).digest() if has_v1 else None,
         info_hash_v2=hashlib.sha256(info_bytes).digest() if has_v2 else None,
         name=name,
         total_size=sum(file.size for file in files),
@@ -253,9 +257,7 @@ def _value_end(data: bytes, pos: int, depth: int) -> int:
             pos = _string_span(data, pos)[1]
         elif kind in (b"l", b"d"):
             if depth + len(open_containers) >= MAX_DEPTH:
-                raise InvalidTorrent(
-                    f"The .torrent is nested more than {MAX_DEPTH} levels deep."
-                )
+                raise InvalidTorrent(f"The .torrent is nested more than {MAX_DEPTH} levels deep.")
             open_containers.append(set() if kind == b"d" else None)
             pos += 1
             continue
@@ -304,16 +306,14 @@ def _shown(raw: bytes) -> str:
 
 def _utf8_field(container: dict[bytes, Any], key: bytes, what: str) -> bytes:
     """The field's bytes, preferring its '.utf-8' twin that older clients wrote beside it."""
-    if not isinstance(container.get(key), bytes):
+    value = container.get(key)
+    if not isinstance(value, bytes):
         raise InvalidTorrent(f"{what} is missing or not a byte string.")
     twin = key + b".utf-8"
     if twin in container:
         value = container[twin]
         if not isinstance(value, bytes):
             raise InvalidTorrent(f"{what} in '{_shown(twin)}' is not a byte string.")
-        return value
-    value = container[key]
-    assert isinstance(value, bytes)  # checked above
     return value
 
 
@@ -327,12 +327,12 @@ def _checked_path(components: list[bytes], what: str) -> str:
     try:
         texts = [component.decode("utf-8") for component in components]
     except UnicodeDecodeError:
-        raise InvalidTorrent(f"{what} {shown!r} is not valid UTF-8.") from None
+        # Not repr(): it would double the backslashes that mark the undecodable bytes.
+        raise InvalidTorrent(f"{what} '{shown}' is not valid UTF-8.") from None
     for text in texts:
         if text in ("", ".", ".."):
             raise InvalidTorrent(
-                f"{what} {shown!r} is not allowed: path components must not be '..', '.' "
-                "or empty."
+                f"{what} {shown!r} is not allowed: path components must not be '..', '.' or empty."
             )
         if any(character in text for character in _FORBIDDEN_IN_COMPONENT):
             raise InvalidTorrent(
@@ -345,7 +345,7 @@ def _checked_path(components: list[bytes], what: str) -> str:
 def _private_flag(info: dict[bytes, Any]) -> bool:
     """Only 0 or 1: a flag that some clients read as private and others not would leak peers."""
     private = info.get(b"private", 0)
-    if private not in (0, 1) or not isinstance(private, int):
+    if not isinstance(private, int) or private not in (0, 1):
         raise InvalidTorrent("The .torrent's 'private' flag must be 0 or 1.")
     return private == 1
 
@@ -385,7 +385,7 @@ def _v1_files(info: dict[bytes, Any], name: str, piece_length: int) -> list[Torr
             attr = entry.get(b"attr", b"")
             if not isinstance(attr, bytes):
                 raise InvalidTorrent(f"The 'attr' of file {path!r} is not a byte string.")
-            if b"p" not in attr and not path.startswith(".pad/"):
+            if b"p" not in attr and path.split("/")[0] != ".pad":
                 files.append(TorrentFile(path, size))
     else:
         raise InvalidTorrent("The .torrent has 'pieces' but neither 'length' nor 'files'.")
@@ -418,9 +418,7 @@ def _v1_path(entry: dict[bytes, Any]) -> str:
     return _checked_path(components, "File name")
 
 
-def _v2_files(
-    info: dict[bytes, Any], piece_length: int, layers: object
-) -> list[TorrentFile]:
+def _v2_files(info: dict[bytes, Any], piece_length: int, layers: object) -> list[TorrentFile]:
     if info.get(b"meta version") != 2:
         raise InvalidTorrent("The .torrent's 'meta version' must be 2.")
     if piece_length < _V2_BLOCK_SIZE or piece_length & (piece_length - 1):
@@ -435,29 +433,35 @@ def _v2_files(
         raise InvalidTorrent("The .torrent's 'piece layers' is not a dictionary.")
 
     files: list[TorrentFile] = []
-    pending: list[tuple[list[bytes], dict[bytes, Any]]] = [([], tree)]
-    while pending:
-        prefix, directory = pending.pop()
-        # Pushed in reverse so files come out in the order the tree holds them.
-        for component, node in reversed(directory.items()):
-            path = [*prefix, component]
-            if not isinstance(node, dict) or not node:
-                raise InvalidTorrent(
-                    f"The .torrent's 'file tree' entry {_shown(b'/'.join(path))!r} is neither "
-                    "a file nor a directory."
-                )
-            if b"" not in node:
-                pending.append((path, node))
-                continue
-            shown = _checked_path(path, "File name")
-            if len(node) != 1:
-                raise InvalidTorrent(
-                    f"The .torrent's 'file tree' entry {shown!r} is both a file and a directory."
-                )
-            files.append(_v2_file(shown, node[b""], piece_length, layers))
-            if len(files) > MAX_FILES:
-                raise InvalidTorrent(f"The .torrent lists more than {MAX_FILES:,} files.")
-    files.reverse()
+    # Depth-first in the order the tree holds its entries, which is the order of the files
+    # in the v1 list of a hybrid. One iterator per open directory.
+    open_directories: list[tuple[list[bytes], Iterator[tuple[bytes, Any]]]] = [
+        ([], iter(tree.items()))
+    ]
+    while open_directories:
+        prefix, entries = open_directories[-1]
+        entry = next(entries, None)
+        if entry is None:
+            open_directories.pop()
+            continue
+        component, node = entry
+        path = [*prefix, component]
+        if not isinstance(node, dict) or not node:
+            raise InvalidTorrent(
+                f"The .torrent's 'file tree' entry {_shown(b'/'.join(path))!r} is neither "
+                "a file nor a directory."
+            )
+        if b"" not in node:
+            open_directories.append((path, iter(node.items())))
+            continue
+        shown = _checked_path(path, "File name")
+        if len(node) != 1:
+            raise InvalidTorrent(
+                f"The .torrent's 'file tree' entry {shown!r} is both a file and a directory."
+            )
+        files.append(_v2_file(shown, node[b""], piece_length, layers))
+        if len(files) > MAX_FILES:
+            raise InvalidTorrent(f"The .torrent lists more than {MAX_FILES:,} files.")
     return files
 
 
