@@ -16,13 +16,13 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from tinypier.accounts.routes import ROUTES as ACCOUNT_ROUTES
-from tinypier.forum.routes import ROUTES as FORUM_ROUTES
-from tinypier.torrents.routes import ROUTES as TORRENT_ROUTES
 from tinypier.accounts.sessions import SessionAuthMiddleware
 from tinypier.datadir import prepare_data_dir
-from tinypier.events import ChangeNotifier
 from tinypier.db.connection import Database
+from tinypier.events import ChangeNotifier
+from tinypier.forum.routes import ROUTES as FORUM_ROUTES
 from tinypier.settings import Settings
+from tinypier.torrents.routes import ROUTES as TORRENT_ROUTES
 from tinypier.web.dependencies import DEPENDENCIES
 from tinypier.web.errors import handle_error
 

@@ -83,9 +83,8 @@ def serve(context: click.Context, host: str, port: int) -> None:
     if first_start:
         click.echo(f"Created a new board in {settings.data_dir}")
         click.echo("Create the first admin with:")
-        click.echo(
-            f"  tinypier --data-dir {settings.data_dir} user create NAME --role admin --password-stdin"
-        )
+        command = f"tinypier --data-dir {settings.data_dir} user create NAME"
+        click.echo(f"  {command} --role admin --password-stdin")
     click.echo(f"Serving {settings.site_name} on http://{host}:{port}")
     uvicorn.run(app, host=host, port=port, workers=1, proxy_headers=False, access_log=False)
 
@@ -124,7 +123,9 @@ def _read_password_stdin() -> str:
 @click.option("--password-stdin", is_flag=True, required=True, help="Read the password from stdin.")
 @click.option("--json", "as_json", is_flag=True, help="Print the new member as JSON.")
 @click.pass_context
-def user_create(context: click.Context, name: str, role: str, password_stdin: bool, as_json: bool) -> None:
+def user_create(
+    context: click.Context, name: str, role: str, password_stdin: bool, as_json: bool
+) -> None:
     """Create a member (the first admin, usually)."""
     problem = accounts.name_problem(name)
     if problem:
@@ -202,7 +203,9 @@ def forum() -> None:
 @click.option("--releases", is_flag=True, help="The forum holds torrent releases.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def forum_create(context: click.Context, name: str, category: str, releases: bool, as_json: bool) -> None:
+def forum_create(
+    context: click.Context, name: str, category: str, releases: bool, as_json: bool
+) -> None:
     """Create a forum in a category."""
 
     async def create(db: Database) -> dict[str, Any]:

@@ -119,7 +119,9 @@ def _base_url(key: str, value: Any) -> str:
 def _registration_mode(key: str, value: Any) -> str:
     mode = _text(key, value).lower()
     if mode not in REGISTRATION_MODES:
-        raise SettingsError(f"{key}: expected one of {', '.join(REGISTRATION_MODES)}, got {value!r}")
+        raise SettingsError(
+            f"{key}: expected one of {', '.join(REGISTRATION_MODES)}, got {value!r}"
+        )
     return mode
 
 

@@ -16,7 +16,9 @@ class Role(IntEnum):
         try:
             return cls[name.upper()]
         except KeyError:
-            raise ValueError(f"unknown role {name!r}: expected guest, user, moderator or admin") from None
+            raise ValueError(
+                f"unknown role {name!r}: expected guest, user, moderator or admin"
+            ) from None
 
     @property
     def label(self) -> str:

@@ -96,7 +96,9 @@ def migrate(database_path: Path, backups_dir: Path, target: int | None = None) -
         pending = [m for m in migrations if current < m.version <= target]
         if pending and current > 0:
             stamp = time.strftime("%Y%m%d-%H%M%S")
-            backup_database(connection, backups_dir / f"before-v{target}-from-v{current}-{stamp}.sqlite3")
+            backup_database(
+                connection, backups_dir / f"before-v{target}-from-v{current}-{stamp}.sqlite3"
+            )
         for migration in pending:
             apply_migration(connection, migration)
         return pending

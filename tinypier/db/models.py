@@ -17,7 +17,7 @@ class User(SQLModel, table=True):
     __tablename__ = "users"
 
     id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(unique=True, sa_type=String(collation="NOCASE"))  # type: ignore[call-overload]
+    name: str = Field(unique=True, sa_type=String(collation="NOCASE"))
     password_hash: str
     role: str = Field(default="user")
     disabled: bool = Field(default=False)
