@@ -15,6 +15,8 @@ from tinypier.accounts import queries as accounts
 from tinypier.accounts.passwords import password_problem
 from tinypier.accounts.roles import MEMBER_ROLES, Role
 from tinypier.datadir import is_new, prepare_data_dir
+from tinypier.db.backup import BackupError, backup_board
+from tinypier.db.check import check_board, format_report
 from tinypier.db.connection import Database
 from tinypier.db.migrations import DatabaseTooNew, code_version, migrate
 from tinypier.forum import queries as forum_queries
@@ -102,6 +104,39 @@ def migrate_command(context: click.Context) -> None:
     for migration in applied:
         click.echo(f"applied {migration.name}")
     click.echo(f"schema version {code_version()}")
+
+
+@main.command()
+@click.argument("destination", type=click.Path(path_type=Path))
+@click.pass_context
+def backup(context: click.Context, destination: Path) -> None:
+    """Copy the board to DESTINATION (new or empty), safely while it is served."""
+    settings = _settings(context)
+    try:
+        summary = backup_board(settings, destination)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(
+        f"backed up {settings.data_dir} to {destination}: database "
+        f"{summary.database_bytes} bytes, {summary.attachment_files} attachment file(s)"
+    )
+    if summary.missing_attachments:
+        raise click.ClickException(
+            f"{len(summary.missing_attachments)} attachment file(s) the database references"
+            f" are missing from {settings.attachments_dir}: run `tinypier check` on the board"
+        )
+    click.echo(f"restore by serving the copy: tinypier --data-dir {destination} serve")
+
+
+@main.command()
+@click.pass_context
+def check(context: click.Context) -> None:
+    """Check the database and attachment files; exit 1 and list every problem found."""
+    settings = _settings(context)
+    report = check_board(settings)
+    click.echo(format_report(settings, report))
+    if not report.ok:
+        context.exit(1)
 
 
 @main.group()

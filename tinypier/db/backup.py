@@ -1,0 +1,116 @@
+"""``tinypier backup DEST``: a consistent copy of a board that is running and writing.
+
+The copy is a complete data directory: restoring is pointing ``--data-dir`` at it. Order
+matters. The database is copied first, from one read snapshot; the attachments after it.
+Attachment files are written before the rows that reference them commit, so every file
+the snapshot references already exists when the directory is copied.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from tinypier.attachments import attachment_path
+from tinypier.db.connection import connect_sync
+from tinypier.settings import CONFIG_FILE_NAME, Settings
+
+PAGES_PER_STEP = 1024
+PAUSE_BETWEEN_STEPS_SECONDS = 0.001
+
+
+class BackupError(RuntimeError):
+    """The backup cannot be made; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class BackupSummary:
+    destination: Path
+    database_bytes: int
+    attachment_files: int
+    missing_attachments: list[str]
+    """Referenced by the copied database but absent from the source: a damaged board."""
+
+
+def backup_board(settings: Settings, destination: Path) -> BackupSummary:
+    """Copy the board in ``settings.data_dir`` to ``destination`` (missing or empty)."""
+    if not settings.database_path.is_file():
+        raise BackupError(f"there is no board database at {settings.database_path}")
+    _prepare_destination(destination)
+    copy = dataclasses.replace(settings, data_dir=destination)
+    referenced = _backup_database(settings.database_path, copy.database_path)
+    files = _copy_tree(settings.attachments_dir, copy.attachments_dir)
+    _copy_secret_key(settings.secret_key_path, copy.secret_key_path)
+    config = settings.data_dir / CONFIG_FILE_NAME
+    if config.is_file():
+        shutil.copy2(config, destination / CONFIG_FILE_NAME)
+    return BackupSummary(
+        destination=destination,
+        database_bytes=copy.database_path.stat().st_size,
+        attachment_files=files,
+        missing_attachments=[sha for sha in referenced if not attachment_path(copy, sha).is_file()],
+    )
+
+
+def _prepare_destination(destination: Path) -> None:
+    """Refuse anything but a fresh place: mixing a backup into old files would corrupt both."""
+    if destination.exists():
+        if not destination.is_dir():
+            raise BackupError(f"{destination} exists and is not a directory")
+        if any(destination.iterdir()):
+            raise BackupError(f"{destination} is not empty; back up into a new or empty directory")
+    destination.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+
+def _backup_database(source_path: Path, target_path: Path) -> list[str]:
+    """Copy the database page by page from ONE snapshot; return the attachments it references.
+
+    Without an open read transaction on the source, every commit by another process
+    between two steps restarts SQLite's backup from the first page, and a busy board
+    would never finish. Holding a snapshot for the whole copy pins the pages it reads;
+    in WAL mode that does not block the writer, it only delays checkpoints. The copy holds
+    password hashes, so its file is made owner-only before SQLite fills it.
+    """
+    os.close(os.open(target_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    source = connect_sync(source_path)
+    target = sqlite3.connect(target_path)
+    try:
+        source.execute("BEGIN")
+        referenced = [row[0] for row in source.execute("SELECT sha256 FROM attachments")]
+        source.backup(target, pages=PAGES_PER_STEP, sleep=PAUSE_BETWEEN_STEPS_SECONDS)
+        source.execute("COMMIT")
+        return referenced
+    finally:
+        target.close()
+        source.close()
+
+
+def _copy_tree(source: Path, target: Path) -> int:
+    """Copy every regular file under ``source``; returns how many were copied."""
+    target.mkdir(exist_ok=True, mode=0o700)
+    copied = 0
+    if not source.is_dir():
+        return copied
+    for path in sorted(source.rglob("*")):
+        destination = target / path.relative_to(source)
+        if path.is_dir():
+            destination.mkdir(exist_ok=True, mode=0o700)
+        elif path.is_file():
+            with contextlib.suppress(FileNotFoundError):  # deleted since listed
+                shutil.copy2(path, destination)
+                copied += 1
+    return copied
+
+
+def _copy_secret_key(source: Path, target: Path) -> None:
+    """The key signs CSRF tokens; the copy is created owner-only before a byte is written."""
+    if not source.is_file():
+        return
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(source.read_bytes())
