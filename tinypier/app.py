@@ -23,6 +23,8 @@ from tinypier.events import ChangeNotifier
 from tinypier.forum.routes import ROUTES as FORUM_ROUTES
 from tinypier.settings import Settings
 from tinypier.torrents.routes import ROUTES as TORRENT_ROUTES
+from tinypier.tracker.asgi import serve_tracker_first
+from tinypier.tracker.engine import Tracker
 from tinypier.web.dependencies import DEPENDENCIES
 from tinypier.web.errors import handle_error
 
@@ -48,16 +50,22 @@ def template_environment() -> Environment:
 def create_app(settings: Settings) -> Litestar:
     secret_key = prepare_data_dir(settings)
     database = Database(settings.database_path)
+    tracker = Tracker(settings)
+    changes = ChangeNotifier()
+    changes.on_user_changed(tracker.forget_member)
+    changes.on_torrent_changed(tracker.forget_release)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await database.open()
+        await tracker.start()
         try:
             yield
         finally:
+            await tracker.stop()
             await database.close()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             *ACCOUNT_ROUTES,
             *FORUM_ROUTES,
@@ -65,7 +73,7 @@ def create_app(settings: Settings) -> Litestar:
             create_static_files_router(path="/static", directories=[STATIC_DIR]),
         ],
         dependencies=DEPENDENCIES,
-        state=State({"settings": settings, "db": database, "changes": ChangeNotifier()}),
+        state=State({"settings": settings, "db": database, "changes": changes, "tracker": tracker}),
         lifespan=[lifespan],
         middleware=[DefineMiddleware(SessionAuthMiddleware, exclude=AUTH_EXEMPT)],
         csrf_config=CSRFConfig(
@@ -81,3 +89,5 @@ def create_app(settings: Settings) -> Litestar:
         exception_handlers={Exception: handle_error},
         debug=False,
     )
+    serve_tracker_first(app, tracker)
+    return app

@@ -1,0 +1,338 @@
+"""The tracker: announce and scrape against in-memory swarms, written through to SQLite.
+
+The announce path does O(numwant) work in memory, adds its rows to the writer's pending
+batch and waits for that batch's commit (see :mod:`tinypier.tracker.store`) before it
+answers. Stale peers are swept by a periodic task that yields to the event loop often,
+so a sweep over a million peers does not stall announces.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from tinypier.db.connection import connect_sync
+from tinypier.settings import Settings
+from tinypier.tracker import rules
+from tinypier.tracker.accounting import counter_delta, download_credit, seeding_credit
+from tinypier.tracker.protocol import (
+    Announce,
+    Bencodable,
+    Event,
+    ProtocolError,
+    bencode,
+    compact_reply,
+    failure,
+    parse_announce,
+    parse_scrape,
+)
+from tinypier.tracker.registry import Member, Registry, Release
+from tinypier.tracker.store import Batch, Writer, load_swarm, load_swarms, reset_idle_torrents
+from tinypier.tracker.swarm import Departed, Peer, Swarm
+
+EXPIRY_INTERVALS = 1.5
+DEPARTED_KEEP_SECONDS = 6 * 3600
+SWEEP_CHUNK = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class ClientAddress:
+    text: str
+    is_ipv6: bool
+
+
+class Refused(Exception):
+    """An announce or scrape answered with a ``failure reason``."""
+
+
+class Tracker:
+    def __init__(self, settings: Settings, clock: Callable[[], float] = time.time) -> None:
+        self.settings = settings
+        self.clock = clock
+        self._allow = tuple(prefix.encode("latin-1") for prefix in settings.client_allow_prefixes)
+        self._deny = tuple(prefix.encode("latin-1") for prefix in settings.client_deny_prefixes)
+        self._expiry = int(settings.announce_interval * EXPIRY_INTERVALS)
+        self._swarms: dict[int, Swarm] = {}
+        self._reader: sqlite3.Connection | None = None
+        self._registry: Registry | None = None
+        self._writer: Writer | None = None
+        self._sweeper: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Load the swarms the database holds and start the writer and the sweeper.
+
+        The read connection is opened here, on the event loop's thread, which is the only
+        thread that uses it."""
+        self._reader = connect_sync(self.settings.database_path)
+        self._registry = Registry(self._reader)
+        self._writer = Writer(self.settings.database_path, self.settings.commit_interval_ms)
+        await self._writer.start()
+        self._swarms = load_swarms(self._reader)
+        await self._writer.run_sync(reset_idle_torrents)
+        batch = self._writer.pending
+        for swarm in self._swarms.values():
+            batch.torrent_stats(swarm)
+        await self._writer.durable(batch)
+        self._sweeper = asyncio.create_task(self._sweep_forever(), name="tracker-sweeper")
+
+    async def stop(self) -> None:
+        """Stop sweeping and commit everything pending."""
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sweeper
+        if self._writer is not None:
+            await self._writer.close()
+        if self._reader is not None:
+            self._reader.close()
+
+    @property
+    def writer(self) -> Writer:
+        if self._writer is None:
+            raise RuntimeError("the tracker is not started")
+        return self._writer
+
+    @property
+    def registry(self) -> Registry:
+        if self._registry is None:
+            raise RuntimeError("the tracker is not started")
+        return self._registry
+
+    def forget_member(self, user_id: int) -> None:
+        """A member's passkey or account changed: look it up again on the next announce."""
+        if self._registry is not None:
+            self._registry.forget_member(user_id)
+
+    def forget_release(self, torrent_id: int) -> None:
+        """A release's status, freeleech or hashes changed: look it up again."""
+        if self._registry is not None:
+            self._registry.forget_release(torrent_id)
+
+    def swarm(self, torrent_id: int) -> Swarm:
+        swarm = self._swarms.get(torrent_id)
+        if swarm is None:
+            if self._reader is None:
+                raise RuntimeError("the tracker is not started")
+            swarm = self._swarms[torrent_id] = load_swarm(self._reader, torrent_id)
+        return swarm
+
+    # -- announce -------------------------------------------------------------------
+
+    async def announce(
+        self, passkey: str, query: bytes, address: ClientAddress | None, user_agent: bytes
+    ) -> bytes:
+        try:
+            request = parse_announce(query, self.settings.numwant_max)
+            member = self._member(passkey)
+            release = self._release(request.info_hash)
+            if not rules.client_allowed(request.peer_id, self._allow, self._deny):
+                raise Refused(rules.CLIENT_NOT_ALLOWED)
+            if address is None:
+                raise Refused(rules.ADDRESS_UNKNOWN)
+        except ProtocolError as error:
+            if b"peer_id=" not in query and rules.is_browser(user_agent):
+                return failure(rules.BROWSER_REFUSED)
+            return failure(str(error))
+        except Refused as refusal:
+            return failure(str(refusal))
+        reply, batch = self._apply(member, release, request, address)
+        try:
+            await self.writer.durable(batch)
+        except Exception:
+            return failure(rules.BUSY)
+        return reply
+
+    def _member(self, passkey: str) -> Member:
+        member = self.registry.member(passkey)
+        if member is None:
+            raise Refused(rules.PASSKEY_NOT_VALID)
+        if member.disabled:
+            raise Refused(rules.ACCOUNT_DISABLED)
+        return member
+
+    def _release(self, info_hash: bytes) -> Release:
+        release = self.registry.release(info_hash)
+        if release is None:
+            raise Refused(rules.UNREGISTERED_TORRENT)
+        if release.status in rules.FROZEN_STATUSES:
+            raise Refused(rules.RELEASE_FROZEN.format(status=release.status))
+        return release
+
+    def _apply(
+        self, member: Member, release: Release, request: Announce, address: ClientAddress
+    ) -> tuple[bytes, Batch]:
+        """Change the swarm and queue the writes; returns the reply and the batch to await."""
+        now = int(self.clock())
+        swarm = self.swarm(release.id)
+        key = (member.id, request.peer_id)
+        peer = swarm.peers.get(key)
+        baseline = self._baseline(swarm, peer, key, request.event)
+        credit = (
+            counter_delta(baseline[0], request.uploaded),
+            download_credit(
+                counter_delta(baseline[1], request.downloaded),
+                release.freeleech,
+                self.settings.global_freeleech,
+            ),
+            0
+            if peer is None
+            else seeding_credit(
+                peer.is_seeder, peer.last_announce_at, now, self.settings.announce_interval
+            ),
+        )
+        finished = request.left == 0 and (
+            request.event is Event.COMPLETED or (peer is not None and peer.left > 0)
+        )
+        batch = self.writer.pending
+        if request.event is Event.STOPPED:
+            if peer is not None:
+                swarm.remove(peer)
+            swarm.departed[key] = Departed(request.uploaded, request.downloaded, now)
+            batch.delete_peer(release.id, member.id, request.peer_id)
+            chosen: list[Peer] = []
+        else:
+            peer = self._update_peer(swarm, peer, member.id, request, address, now)
+            batch.save_peer(release.id, peer)
+            if peer.is_seeder:
+                swarm.last_seeder_at = now
+            chosen = swarm.sample(peer, request.numwant)
+        if finished and member.id not in swarm.snatchers:
+            swarm.snatchers.add(member.id)
+            swarm.completed += 1
+            batch.snatch(release.id, member.id, now)
+        batch.credit(release.id, member.id, credit, now)
+        batch.torrent_stats(swarm)
+        return self._reply(swarm, chosen, request), batch
+
+    @staticmethod
+    def _baseline(
+        swarm: Swarm, peer: Peer | None, key: tuple[int, bytes], event: Event
+    ) -> tuple[int, int]:
+        """The counters this announce is measured against (see tracker.accounting)."""
+        if peer is not None:
+            return (peer.uploaded, peer.downloaded)
+        departed = swarm.departed.pop(key, None)
+        if departed is None or event is Event.STARTED:
+            return (0, 0)
+        return (departed.uploaded, departed.downloaded)
+
+    @staticmethod
+    def _update_peer(
+        swarm: Swarm,
+        peer: Peer | None,
+        user_id: int,
+        request: Announce,
+        address: ClientAddress,
+        now: int,
+    ) -> Peer:
+        if peer is None:
+            peer = Peer(
+                user_id=user_id,
+                peer_id=request.peer_id,
+                port=request.port,
+                uploaded=request.uploaded,
+                downloaded=request.downloaded,
+                left=request.left,
+                client=rules.client_name(request.peer_id),
+                started_at=now,
+                last_announce_at=now,
+            )
+            peer.locate(address.text, address.is_ipv6, request.port)
+            swarm.add(peer)
+            return peer
+        peer.uploaded = request.uploaded
+        peer.downloaded = request.downloaded
+        peer.last_announce_at = now
+        peer.locate(address.text, address.is_ipv6, request.port)
+        swarm.set_left(peer, request.left)
+        return peer
+
+    def _reply(self, swarm: Swarm, chosen: list[Peer], request: Announce) -> bytes:
+        interval = self.settings.announce_interval
+        min_interval = self.settings.min_announce_interval
+        if request.compact:
+            peers = b"".join([peer.compact4 for peer in chosen])
+            peers6 = b"".join([peer.compact6 for peer in chosen])
+            return compact_reply(swarm.counts(), interval, min_interval, peers, peers6)
+        complete, incomplete, downloaded = swarm.counts()
+        listed: list[Bencodable] = []
+        for peer in chosen:
+            for ip in (peer.ipv4, peer.ipv6):
+                if ip is not None:
+                    entry: dict[bytes, Bencodable] = {b"ip": ip, b"port": peer.port}
+                    if not request.no_peer_id:
+                        entry[b"peer id"] = peer.peer_id
+                    listed.append(entry)
+        return bencode(
+            {
+                b"interval": interval,
+                b"min interval": min_interval,
+                b"complete": complete,
+                b"incomplete": incomplete,
+                b"downloaded": downloaded,
+                b"peers": listed,
+            }
+        )
+
+    # -- scrape ---------------------------------------------------------------------
+
+    def scrape(self, passkey: str, query: bytes) -> bytes:
+        try:
+            self._member(passkey)
+            hashes = parse_scrape(query, self.settings.scrape_max_hashes)
+        except (ProtocolError, Refused) as error:
+            return failure(str(error))
+        files: dict[bytes, Bencodable] = {}
+        for info_hash in hashes:
+            release = self.registry.release(info_hash)
+            if release is None:
+                continue
+            complete, incomplete, downloaded = self.swarm(release.id).counts()
+            files[info_hash] = {
+                b"complete": complete,
+                b"incomplete": incomplete,
+                b"downloaded": downloaded,
+            }
+        return bencode({b"files": files})
+
+    # -- expiry ---------------------------------------------------------------------
+
+    async def _sweep_forever(self) -> None:
+        period = max(1, min(60, self.settings.announce_interval // 10))
+        while True:
+            await asyncio.sleep(period)
+            await self.sweep()
+
+    async def sweep(self) -> int:
+        """Remove peers silent for more than 1.5 intervals and forget old departures;
+        returns how many peers expired, once their removal is committed."""
+        now = int(self.clock())
+        expired = scanned = 0
+        for swarm in list(self._swarms.values()):
+            expired += self._expire(swarm, now)
+            scanned += len(swarm.peers) + 1
+            if scanned >= SWEEP_CHUNK:
+                scanned = 0
+                await asyncio.sleep(0)
+        await self.writer.durable(self.writer.pending)
+        return expired
+
+    def _expire(self, swarm: Swarm, now: int) -> int:
+        cutoff = now - self._expiry
+        stale = [peer for peer in swarm.peers.values() if peer.last_announce_at < cutoff]
+        if stale:
+            batch = self.writer.pending
+            for peer in stale:
+                swarm.remove(peer)
+                swarm.departed[peer.key] = Departed(peer.uploaded, peer.downloaded, now)
+                batch.delete_peer(swarm.torrent_id, peer.user_id, peer.peer_id)
+            batch.torrent_stats(swarm)
+        if swarm.departed:
+            forgotten = now - DEPARTED_KEEP_SECONDS
+            for key in [k for k, gone in swarm.departed.items() if gone.left_at < forgotten]:
+                del swarm.departed[key]
+        return len(stale)

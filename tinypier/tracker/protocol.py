@@ -1,0 +1,191 @@
+"""The wire format: announce and scrape queries in, bencoded dictionaries out.
+
+Queries are read from the raw query string and percent-decoded to bytes, because
+``info_hash`` and ``peer_id`` are arbitrary binary and a framework's text decoding would
+mangle them. Anything a real client sends that we do not use (``corrupt``, ``key``,
+``supportcrypto``, ``trackerid``, repeated ``ipv4=``/``ipv6=``, ``ip`` ...) is ignored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from urllib.parse import unquote_to_bytes
+
+HASH_SIZE = 20
+MAX_COUNTER = 2**63 - 1
+DEFAULT_NUMWANT = 50
+
+Bencodable = int | bytes | str | list["Bencodable"] | dict[bytes, "Bencodable"]
+
+
+class ProtocolError(ValueError):
+    """A request the tracker refuses; the message goes to the client's status column."""
+
+
+class Event(Enum):
+    NONE = b""
+    STARTED = b"started"
+    COMPLETED = b"completed"
+    STOPPED = b"stopped"
+    PAUSED = b"paused"
+
+
+_EVENTS = {event.value: event for event in Event} | {b"empty": Event.NONE}
+
+
+@dataclass(frozen=True, slots=True)
+class Announce:
+    info_hash: bytes
+    peer_id: bytes
+    port: int
+    uploaded: int
+    downloaded: int
+    left: int
+    event: Event
+    numwant: int
+    compact: bool
+    no_peer_id: bool
+
+
+def split_query(query: bytes) -> dict[bytes, list[bytes]]:
+    """Every ``name=value`` pair, values percent-decoded to bytes, in order of arrival."""
+    fields: dict[bytes, list[bytes]] = {}
+    for pair in query.split(b"&"):
+        if not pair:
+            continue
+        name, _, value = pair.partition(b"=")
+        fields.setdefault(name, []).append(unquote_to_bytes(value))
+    return fields
+
+
+def _single(fields: dict[bytes, list[bytes]], name: bytes) -> bytes:
+    values = fields.get(name)
+    if not values:
+        raise ProtocolError(f"missing {name.decode()}")
+    return values[-1]
+
+
+def _hash(fields: dict[bytes, list[bytes]], name: bytes) -> bytes:
+    value = _single(fields, name)
+    if len(value) != HASH_SIZE:
+        raise ProtocolError(f"{name.decode()} must be {HASH_SIZE} bytes")
+    return value
+
+
+def _counter(fields: dict[bytes, list[bytes]], name: bytes) -> int:
+    value = _single(fields, name)
+    if not value.isdigit() or len(value) > 19 or int(value) > MAX_COUNTER:
+        raise ProtocolError(f"invalid {name.decode()}")
+    return int(value)
+
+
+def _port(fields: dict[bytes, list[bytes]]) -> int:
+    value = _single(fields, b"port")
+    if not value.isdigit() or len(value) > 5 or not 1 <= int(value) <= 65535:
+        raise ProtocolError("invalid port")
+    return int(value)
+
+
+def _numwant(fields: dict[bytes, list[bytes]], numwant_max: int) -> int:
+    values = fields.get(b"numwant")
+    if not values:
+        return min(DEFAULT_NUMWANT, numwant_max)
+    value = values[-1]
+    digits = value[1:] if value.startswith(b"-") else value
+    if not digits.isdigit() or len(digits) > 19:
+        raise ProtocolError("invalid numwant")
+    return max(0, min(int(value), numwant_max))
+
+
+def _flag(fields: dict[bytes, list[bytes]], name: bytes, default: bool) -> bool:
+    values = fields.get(name)
+    if not values:
+        return default
+    return values[-1] != b"0"
+
+
+def _event(fields: dict[bytes, list[bytes]]) -> Event:
+    values = fields.get(b"event")
+    if not values:
+        return Event.NONE
+    event = _EVENTS.get(values[-1])
+    if event is None:
+        raise ProtocolError("invalid event")
+    return event
+
+
+def parse_announce(query: bytes, numwant_max: int) -> Announce:
+    """An announce's parameters, or :class:`ProtocolError` naming the first bad one."""
+    fields = split_query(query)
+    return Announce(
+        info_hash=_hash(fields, b"info_hash"),
+        peer_id=_hash(fields, b"peer_id"),
+        port=_port(fields),
+        uploaded=_counter(fields, b"uploaded"),
+        downloaded=_counter(fields, b"downloaded"),
+        left=_counter(fields, b"left"),
+        event=_event(fields),
+        numwant=_numwant(fields, numwant_max),
+        compact=_flag(fields, b"compact", True),
+        no_peer_id=_flag(fields, b"no_peer_id", False),
+    )
+
+
+def parse_scrape(query: bytes, max_hashes: int) -> list[bytes]:
+    """The requested info hashes (BEP 48), without repeats, in the order asked."""
+    hashes = split_query(query).get(b"info_hash", [])
+    if not hashes:
+        raise ProtocolError("scrape needs at least one info_hash (this is a private tracker)")
+    if len(hashes) > max_hashes:
+        raise ProtocolError(f"too many info_hash values: at most {max_hashes} per scrape")
+    for value in hashes:
+        if len(value) != HASH_SIZE:
+            raise ProtocolError(f"info_hash must be {HASH_SIZE} bytes")
+    return list(dict.fromkeys(hashes))
+
+
+def bencode(value: Bencodable) -> bytes:
+    """Bencoding of the few shapes the tracker sends (dict keys sorted, as BEP 3 requires)."""
+    parts: list[bytes] = []
+    _encode(value, parts)
+    return b"".join(parts)
+
+
+def _encode(value: Bencodable, parts: list[bytes]) -> None:
+    if isinstance(value, int):
+        parts.append(b"i%de" % value)
+    elif isinstance(value, bytes):
+        parts.append(b"%d:%s" % (len(value), value))
+    elif isinstance(value, str):
+        _encode(value.encode(), parts)
+    elif isinstance(value, list):
+        parts.append(b"l")
+        for item in value:
+            _encode(item, parts)
+        parts.append(b"e")
+    else:
+        parts.append(b"d")
+        for key in sorted(value):
+            _encode(key, parts)
+            _encode(value[key], parts)
+        parts.append(b"e")
+
+
+def failure(reason: str) -> bytes:
+    return bencode({b"failure reason": reason})
+
+
+def compact_reply(
+    counts: tuple[int, int, int], interval: int, min_interval: int, peers: bytes, peers6: bytes
+) -> bytes:
+    """The hot-path reply, written out directly (keys already in bencode order)."""
+    complete, incomplete, downloaded = counts
+    head = b"d8:completei%de10:downloadedi%de10:incompletei%de8:intervali%de12:min intervali%de" % (
+        complete,
+        downloaded,
+        incomplete,
+        interval,
+        min_interval,
+    )
+    return b"%s5:peers%d:%s6:peers6%d:%se" % (head, len(peers), peers, len(peers6), peers6)

@@ -1,0 +1,114 @@
+"""Cached passkey -> member and info hash -> release lookups.
+
+Entries are dropped at once when the web side reports a change (``tinypier.events``), and
+expire after ``ttl`` seconds anyway, so a change made by the CLI in another process takes
+effect within a minute. Misses are answered by a plain ``sqlite3`` connection on the
+event loop's thread: an indexed lookup takes microseconds, less than a hop to a thread.
+A v1 hash and the first 20 bytes of a v2 hash (BEP 52) both lead to the same release.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+DEFAULT_TTL_SECONDS = 60.0
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    id: int
+    disabled: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Release:
+    id: int
+    status: str
+    freeleech: str
+
+
+class _Cache(Generic[T]):
+    """A dict whose entries expire, with an index from owner id to keys for invalidation."""
+
+    def __init__(self, ttl: float, clock: Callable[[], float]) -> None:
+        self._ttl = ttl
+        self._clock = clock
+        self._entries: dict[object, tuple[T, float]] = {}
+        self._keys_by_id: dict[int, set[object]] = {}
+
+    def get(self, key: object) -> T | None:
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        if entry[1] < self._clock():
+            self._entries.pop(key, None)
+            return None
+        return entry[0]
+
+    def put(self, key: object, owner_id: int, value: T) -> None:
+        self._entries[key] = (value, self._clock() + self._ttl)
+        self._keys_by_id.setdefault(owner_id, set()).add(key)
+
+    def forget(self, owner_id: int) -> None:
+        for key in self._keys_by_id.pop(owner_id, ()):
+            self._entries.pop(key, None)
+
+
+class Registry:
+    def __init__(
+        self,
+        connection: sqlite3.Connection,
+        ttl: float = DEFAULT_TTL_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._connection = connection
+        self._members: _Cache[Member] = _Cache(ttl, clock)
+        self._releases: _Cache[Release] = _Cache(ttl, clock)
+
+    def member(self, passkey: str) -> Member | None:
+        member = self._members.get(passkey)
+        if member is None:
+            row = self._connection.execute(
+                "SELECT id, disabled FROM users WHERE passkey = ?", (passkey,)
+            ).fetchone()
+            if row is None:
+                return None
+            member = Member(row[0], bool(row[1]))
+            self._members.put(passkey, member.id, member)
+        return member
+
+    def release(self, info_hash: bytes) -> Release | None:
+        release = self._releases.get(info_hash)
+        if release is None:
+            row = self._find_release(info_hash)
+            if row is None:
+                return None
+            release = Release(row[0], row[1], row[2])
+            self._releases.put(info_hash, release.id, release)
+        return release
+
+    def _find_release(self, info_hash: bytes) -> sqlite3.Row | None:
+        """By v1 hash, else by v2 hash prefix (a range scan on the unique index works
+        whether the full 32-byte SHA-256 or only its first 20 bytes is stored)."""
+        columns = "SELECT id, status, freeleech FROM torrents"
+        row: sqlite3.Row | None = self._connection.execute(
+            f"{columns} WHERE info_hash = ?", (info_hash,)
+        ).fetchone()
+        if row is None:
+            row = self._connection.execute(
+                f"{columns} WHERE info_hash_v2 >= ? AND info_hash_v2 <= ?",
+                (info_hash, info_hash + b"\xff" * 12),
+            ).fetchone()
+        return row
+
+    def forget_member(self, user_id: int) -> None:
+        self._members.forget(user_id)
+
+    def forget_release(self, torrent_id: int) -> None:
+        self._releases.forget(torrent_id)

@@ -1,0 +1,129 @@
+"""The authoritative in-memory state of one torrent's swarm.
+
+Seeders and leechers live in two plain lists (each peer knows its slot, removal swaps the
+last one in), so a random sample of ``numwant`` peers costs O(numwant), whatever the size
+of the swarm. A peer is keyed by (user id, peer id), never by address: the IPv4 and IPv6
+announces of one dual-stack client, and the v1 and v2 announces of one hybrid torrent, are
+one peer with one set of counters.
+"""
+
+from __future__ import annotations
+
+import random
+import socket
+from dataclasses import dataclass, field
+
+PeerKey = tuple[int, bytes]
+
+
+def _compact(family: int, address: str | None, port: int) -> bytes:
+    if address is None:
+        return b""
+    return socket.inet_pton(family, address) + port.to_bytes(2, "big")
+
+
+@dataclass(slots=True)
+class Peer:
+    user_id: int
+    peer_id: bytes
+    port: int
+    uploaded: int
+    downloaded: int
+    left: int
+    client: str
+    started_at: int
+    last_announce_at: int
+    ipv4: str | None = None
+    ipv6: str | None = None
+    compact4: bytes = b""
+    compact6: bytes = b""
+    slot: int = -1
+
+    @property
+    def key(self) -> PeerKey:
+        return (self.user_id, self.peer_id)
+
+    @property
+    def is_seeder(self) -> bool:
+        return self.left == 0
+
+    def locate(self, address: str, is_ipv6: bool, port: int) -> None:
+        """Record the address this announce came from; the other family's address stays."""
+        if is_ipv6:
+            changed = address != self.ipv6
+            self.ipv6 = address
+        else:
+            changed = address != self.ipv4
+            self.ipv4 = address
+        if changed or port != self.port or not (self.compact4 or self.compact6):
+            self.port = port
+            self.compact4 = _compact(socket.AF_INET, self.ipv4, port)
+            self.compact6 = _compact(socket.AF_INET6, self.ipv6, port)
+
+
+@dataclass(frozen=True, slots=True)
+class Departed:
+    """Counters of a peer that left (stopped or expired), kept so that a client coming back
+    with the same peer id is credited from where it left, not twice."""
+
+    uploaded: int
+    downloaded: int
+    left_at: int
+
+
+@dataclass(slots=True)
+class Swarm:
+    torrent_id: int
+    completed: int
+    last_seeder_at: int | None
+    snatchers: set[int]
+    peers: dict[PeerKey, Peer] = field(default_factory=dict)
+    seeders: list[Peer] = field(default_factory=list)
+    leechers: list[Peer] = field(default_factory=list)
+    departed: dict[PeerKey, Departed] = field(default_factory=dict)
+
+    def counts(self) -> tuple[int, int, int]:
+        """(complete, incomplete, downloaded) as announce and scrape report them."""
+        return (len(self.seeders), len(self.leechers), self.completed)
+
+    def _group(self, seeder: bool) -> list[Peer]:
+        return self.seeders if seeder else self.leechers
+
+    def add(self, peer: Peer) -> None:
+        self.peers[peer.key] = peer
+        group = self._group(peer.is_seeder)
+        peer.slot = len(group)
+        group.append(peer)
+
+    def remove(self, peer: Peer) -> None:
+        del self.peers[peer.key]
+        group = self._group(peer.is_seeder)
+        last = group.pop()
+        if last is not peer:
+            group[peer.slot] = last
+            last.slot = peer.slot
+        peer.slot = -1
+
+    def set_left(self, peer: Peer, left: int) -> None:
+        """Change a peer's ``left``, moving it between seeders and leechers if it finished."""
+        if (left == 0) != peer.is_seeder:
+            self.remove(peer)
+            peer.left = left
+            self.add(peer)
+        else:
+            peer.left = left
+
+    def sample(self, requester: Peer, numwant: int) -> list[Peer]:
+        """Up to ``numwant`` random peers other than the requester; seeders get leechers only."""
+        leechers = self.leechers
+        seeders = [] if requester.is_seeder else self.seeders
+        total = len(leechers) + len(seeders)
+        wanted = min(numwant + 1, total)
+        if wanted <= 0:
+            return []
+        chosen: list[Peer] = []
+        for index in random.sample(range(total), wanted):
+            peer = leechers[index] if index < len(leechers) else seeders[index - len(leechers)]
+            if peer is not requester:
+                chosen.append(peer)
+        return chosen[:numwant]
