@@ -1,0 +1,136 @@
+"""A small board for the search, members and feeds tests, built through the real code.
+
+Topics and posts go through ``tinypier.forum.posting`` (so counters and the search
+triggers run as they do in production); members come from ``tests.helpers``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from tests.helpers import Member, add_member
+from tinypier.accounts.secrets import digest, new_token
+from tinypier.accounts.sessions import SESSION_COOKIE
+from tinypier.db.connection import Database, connect_sync
+from tinypier.forum.posting import create_post, create_topic
+from tinypier.forum.queries import create_forum, ensure_category
+from tinypier.settings import Settings
+
+T = TypeVar("T")
+
+
+def on_board(settings: Settings, action: Callable[[Database], Awaitable[T]]) -> T:
+    """Run ``action`` against the board's database with the app's own Database class."""
+
+    async def run() -> T:
+        db = Database(settings.database_path)
+        await db.open()
+        try:
+            return await action(db)
+        finally:
+            await db.close()
+
+    return asyncio.run(run())
+
+
+def sql(settings: Settings, statement: str, params: tuple[Any, ...] = ()) -> list[Any]:
+    connection = connect_sync(settings.database_path)
+    try:
+        return list(connection.execute(statement, params).fetchall())
+    finally:
+        connection.close()
+
+
+def sign_in(client: TestClient[Litestar], settings: Settings, member: Member) -> None:
+    """A session row and its cookie, as the login form would leave them."""
+    token = new_token()
+    now = int(time.time())
+    sql(
+        settings,
+        "INSERT INTO sessions (id, user_id, created_at, expires_at, data)"
+        " VALUES (?, ?, ?, ?, '{}')",
+        (digest(token), member.id, now, now + 3600),
+    )
+    client.cookies.set(SESSION_COOKIE, token)
+
+
+def add_forum(
+    settings: Settings, name: str, view_role: str = "guest", releases: bool = False
+) -> int:
+    async def make(db: Database) -> int:
+        category_id = await ensure_category(db, "General")
+        return await create_forum(
+            db, category_id, name, view_role=view_role, allows_releases=releases
+        )
+
+    return on_board(settings, make)
+
+
+def add_topic(settings: Settings, forum_id: int, author: Member, title: str, body: str) -> Post:
+    new = on_board(settings, lambda db: create_topic(db, forum_id, author.id, title, body))
+    return Post(new.post_id, new.topic_id, forum_id)
+
+
+def add_reply(settings: Settings, topic: Post, author: Member, body: str) -> Post:
+    post_id = on_board(
+        settings, lambda db: create_post(db, topic.topic_id, topic.forum_id, author.id, body)
+    )
+    return Post(post_id, topic.topic_id, topic.forum_id)
+
+
+def add_release(settings: Settings, topic: Post, uploader: Member, size: int) -> int:
+    """A torrents row for a topic: what the releases area stores for an upload."""
+    now = int(time.time())
+    connection = connect_sync(settings.database_path)
+    try:
+        attachment = connection.execute(
+            "INSERT INTO attachments (sha256, size, created_at) VALUES (?, 1, ?)",
+            (new_token(), now),
+        ).lastrowid
+        cursor = connection.execute(
+            "INSERT INTO torrents (topic_id, attachment_id, uploader_id, name, total_size,"
+            " file_count, files_json, piece_length, status, freeleech, created_at, seeders,"
+            " leechers, completed) VALUES (?, ?, ?, 'release', ?, 1, '[]', 16384,"
+            " 'approved', 'none', ?, 0, 0, 0)",
+            (topic.topic_id, attachment, uploader.id, size, now),
+        )
+        return cursor.lastrowid or 0
+    finally:
+        connection.close()
+
+
+@dataclass(frozen=True)
+class Post:
+    post_id: int
+    topic_id: int
+    forum_id: int
+
+
+@dataclass(frozen=True)
+class Board:
+    """Three forums (everyone / members / staff) and three people to read them."""
+
+    lobby: int
+    members_only: int
+    staff_only: int
+    alice: Member
+    bob: Member
+    moderator: Member
+
+
+def build_board(settings: Settings) -> Board:
+    return Board(
+        lobby=add_forum(settings, "Lobby"),
+        members_only=add_forum(settings, "Members lounge", view_role="user"),
+        staff_only=add_forum(settings, "Staff room", view_role="moderator"),
+        alice=add_member(settings, "alice"),
+        bob=add_member(settings, "bob"),
+        moderator=add_member(settings, "mira", role="moderator"),
+    )

@@ -1,0 +1,258 @@
+"""Search finds what the searcher may read, marks the matches, and survives any input."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from tests.forum.board import Board, add_reply, add_topic, build_board, sign_in, sql
+from tinypier.forum.bbcode import render_bbcode
+from tinypier.forum.search import fts_query
+from tinypier.settings import Settings
+
+Client = TestClient[Litestar]
+
+
+@pytest.fixture
+def board(client: Client, settings: Settings) -> Board:
+    return build_board(settings)
+
+
+def result_links(client: Client, **params: str | int) -> list[str]:
+    response = client.get("/search", params=params)
+    assert response.status_code == 200
+    return re.findall(r'<h2><a href="(/posts/\d+)">', response.text)
+
+
+def link(post_id: int) -> str:
+    return f"/posts/{post_id}"
+
+
+def test_finds_a_post_by_a_word_of_its_body(
+    client: Client, settings: Settings, board: Board
+) -> None:
+    post = add_topic(settings, board.lobby, board.alice, "Weekly thread", "the quick marmalade fox")
+    add_topic(settings, board.lobby, board.alice, "Other thread", "nothing to see")
+
+    assert result_links(client, q="marmalade") == [link(post.post_id)]
+
+
+def test_finds_a_topic_by_a_word_of_its_title_once(
+    client: Client, settings: Settings, board: Board
+) -> None:
+    topic = add_topic(settings, board.lobby, board.alice, "Ubuntu install party", "bring a laptop")
+    add_reply(settings, topic, board.bob, "I will come")
+
+    assert result_links(client, q="ubuntu") == [link(topic.post_id)]
+
+
+def test_finds_a_reply_whose_words_are_split_between_title_and_body(
+    client: Client, settings: Settings, board: Board
+) -> None:
+    topic = add_topic(settings, board.lobby, board.alice, "Debian questions", "ask here")
+    reply = add_reply(settings, topic, board.bob, "how do I configure apt pinning")
+
+    assert result_links(client, q="debian pinning") == [link(reply.post_id)]
+
+
+def test_every_word_must_match(client: Client, settings: Settings, board: Board) -> None:
+    add_topic(settings, board.lobby, board.alice, "Gardening", "tomatoes and basil")
+
+    assert result_links(client, q="tomatoes cucumbers") == []
+
+
+def test_forum_filter_keeps_only_that_forum(
+    client: Client, settings: Settings, board: Board
+) -> None:
+    sign_in(client, settings, board.alice)
+    in_lobby = add_topic(settings, board.lobby, board.alice, "Lobby news", "zeppelin")
+    in_lounge = add_topic(settings, board.members_only, board.alice, "Lounge news", "zeppelin")
+
+    assert result_links(client, q="zeppelin", forum=board.lobby) == [link(in_lobby.post_id)]
+    assert result_links(client, q="zeppelin", forum=board.members_only) == [link(in_lounge.post_id)]
+    assert len(result_links(client, q="zeppelin")) == 2
+
+
+def test_author_filter_keeps_only_that_members_posts(
+    client: Client, settings: Settings, board: Board
+) -> None:
+    add_topic(settings, board.lobby, board.alice, "Alice says", "harmonica lessons")
+    by_bob = add_topic(settings, board.lobby, board.bob, "Bob says", "harmonica repairs")
+
+    assert result_links(client, q="harmonica", author="BOB") == [link(by_bob.post_id)]
+    unknown = client.get("/search", params={"q": "harmonica", "author": "nobody"})
+    assert "No member is called" in unknown.text
+    assert "/posts/" not in unknown.text
+
+
+def test_guests_never_see_posts_of_member_or_staff_forums(
+    client: Client, settings: Settings, board: Board
+) -> None:
+    public = add_topic(settings, board.lobby, board.alice, "Open", "saxophone public")
+    add_topic(settings, board.members_only, board.alice, "Lounge", "saxophone members")
+    add_topic(settings, board.staff_only, board.moderator, "Staff", "saxophone staff")
+
+    assert result_links(client, q="saxophone") == [link(public.post_id)]
+    assert result_links(client, q="saxophone", forum=board.staff_only) == []
+    assert "Staff room" not in client.get("/search").text
+
+
+def test_members_see_member_forums_but_not_staff_forums(
+    client: Client, settings: Settings, board: Board
+) -> None:
+    add_topic(settings, board.lobby, board.alice, "Open", "saxophone public")
+    add_topic(settings, board.members_only, board.alice, "Lounge", "saxophone members")
+    staff = add_topic(settings, board.staff_only, board.moderator, "Staff", "saxophone staff")
+
+    sign_in(client, settings, board.bob)
+    assert len(result_links(client, q="saxophone")) == 2
+    assert link(staff.post_id) not in result_links(client, q="saxophone staff")
+
+
+def test_moderators_find_staff_posts(client: Client, settings: Settings, board: Board) -> None:
+    staff = add_topic(settings, board.staff_only, board.moderator, "Staff", "saxophone staff")
+
+    sign_in(client, settings, board.moderator)
+    assert result_links(client, q="saxophone staff") == [link(staff.post_id)]
+
+
+def test_snippet_marks_the_match_and_escapes_the_posts_html(
+    client: Client, settings: Settings, board: Board
+) -> None:
+    add_topic(
+        settings,
+        board.lobby,
+        board.alice,
+        "Security <b>notes</b>",
+        "careful with <script>alert('xss')</script> in a [b]kettle[/b] & more",
+    )
+
+    page = client.get("/search", params={"q": "kettle"}).text
+    hit = page[page.index('class="card search-hit"') :]
+    hit = hit[: hit.index("</li>")]
+    assert "<mark>kettle</mark>" in hit
+    assert "&lt;script&gt;alert(&#x27;xss&#x27;)&lt;/script&gt;" in hit
+    assert "<script>" not in hit
+    assert "[b]" not in hit
+    assert "Security &lt;b&gt;notes&lt;/b&gt;" in hit
+    ET.fromstring(f"<li>{hit.split('>', 1)[1]}</li>".replace("&", "&amp;"))
+
+
+def test_an_edited_post_is_found_by_its_new_words_only(
+    client: Client, settings: Settings, board: Board
+) -> None:
+    post = add_topic(settings, board.lobby, board.alice, "Recipe", "use butter")
+    new_body = "use margarine"
+    sql(
+        settings,
+        "UPDATE posts SET body = ?, body_html = ?, edited_at = 1 WHERE id = ?",
+        (new_body, render_bbcode(new_body), post.post_id),
+    )
+
+    assert result_links(client, q="butter") == []
+    assert result_links(client, q="margarine") == [link(post.post_id)]
+
+
+def test_a_renamed_topic_is_found_by_its_new_title(
+    client: Client, settings: Settings, board: Board
+) -> None:
+    topic = add_topic(settings, board.lobby, board.alice, "Old name", "content")
+    sql(settings, "UPDATE topics SET title = 'Shiny name' WHERE id = ?", (topic.topic_id,))
+
+    assert result_links(client, q="old name") == []
+    assert result_links(client, q="shiny") == [link(topic.post_id)]
+
+
+def test_a_topic_moved_to_a_staff_forum_disappears_for_guests(
+    client: Client, settings: Settings, board: Board
+) -> None:
+    topic = add_topic(settings, board.lobby, board.alice, "Leak", "confidential plans")
+    sql(settings, "UPDATE topics SET forum_id = ? WHERE id = ?", (board.staff_only, topic.topic_id))
+
+    assert result_links(client, q="confidential") == []
+
+
+def test_deleted_posts_topics_and_forums_disappear(
+    client: Client, settings: Settings, board: Board
+) -> None:
+    topic = add_topic(settings, board.lobby, board.alice, "Doomed", "ephemeral words")
+    reply = add_reply(settings, topic, board.bob, "ephemeral reply")
+    kept = add_topic(settings, board.members_only, board.alice, "Kept", "ephemeral kept")
+
+    sql(settings, "DELETE FROM posts WHERE id = ?", (reply.post_id,))
+    assert result_links(client, q="ephemeral reply") == []
+    sql(settings, "DELETE FROM topics WHERE id = ?", (topic.topic_id,))
+    assert result_links(client, q="ephemeral") == []
+    sql(settings, "DELETE FROM forums WHERE id = ?", (board.members_only,))
+    sign_in(client, settings, board.alice)
+    assert result_links(client, q="ephemeral") == []
+    assert kept.post_id not in [row[0] for row in sql(settings, "SELECT id FROM posts")]
+    sql(settings, "INSERT INTO post_search (post_search, rank) VALUES ('integrity-check', 1)")
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        '"',
+        "*",
+        "NEAR(",
+        "a OR b",
+        "((a)",
+        "a)",
+        "title:x",
+        "^a",
+        "-a",
+        "a AND",
+        "'; DROP TABLE posts; --",
+        "\x00",
+        "ॐ",
+        "x" * 1000,
+        "word " * 300,
+    ],
+)
+def test_hostile_queries_are_only_words(
+    client: Client, settings: Settings, board: Board, hostile: str
+) -> None:
+    add_topic(settings, board.lobby, board.alice, "Anything", "a b x word title")
+
+    response = client.get("/search", params={"q": hostile})
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"page": "0"},
+        {"page": "99999999999999999999"},
+        {"forum": "-1"},
+        {"forum": "99999999999999999999"},
+        {"forum": "abc"},
+    ],
+)
+def test_hostile_parameters_are_refused_not_crashed(client: Client, bad: dict[str, str]) -> None:
+    assert client.get("/search", params={"q": "word", **bad}).status_code == 400
+
+
+def test_queries_hold_no_fts_syntax() -> None:
+    assert fts_query('NEAR(a b) OR "c*') == '"NEAR" "a" "b" "OR" "c"'
+    assert fts_query("  ** ()  ") is None
+    assert fts_query("") is None
+
+
+def test_results_are_paginated(client: Client, settings: Settings, board: Board) -> None:
+    topics = [
+        add_topic(settings, board.lobby, board.alice, f"T{n}", "pagination") for n in range(23)
+    ]
+
+    first = client.get("/search", params={"q": "pagination"}).text
+    second = client.get("/search", params={"q": "pagination", "page": 2}).text
+
+    found = set(re.findall(r'<h2><a href="(/posts/\d+)">', first + second))
+    assert found == {link(topic.post_id) for topic in topics}
+    assert 'rel="next"' in first and 'rel="next"' not in second
+    assert 'rel="prev"' in second

@@ -1,0 +1,274 @@
+"""Full-text search over topic titles and post text, limited to what the searcher may view.
+
+The index is the FTS5 table ``post_search`` (migration 0003), one row per post, kept in
+sync by triggers. Three rules keep this page safe:
+
+* The searcher's text never reaches FTS5 as syntax: it is cut into words and every word
+  is quoted, so ``"``, ``*``, ``NEAR(``, ``OR`` or stray parentheses are only words.
+* Visibility is a join on the forum of each hit, so a private forum's posts are never
+  ranked, counted or snippeted for someone who may not view them.
+* ``snippet()`` returns the post's raw text: it is HTML-escaped here, and only then are
+  the per-request random markers turned into ``<mark>``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import secrets
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from litestar import Controller, Request, get
+from litestar.params import Parameter
+from litestar.response import Template
+from markupsafe import Markup
+
+from tinypier.accounts.viewer import Viewer
+from tinypier.db.connection import Database
+from tinypier.forum.permissions import visible_forums_clause
+from tinypier.web.pages import render
+
+PAGE_SIZE = 20
+MAX_PAGE = 500
+MAX_QUERY_CHARACTERS = 200
+MAX_TERMS = 12
+SNIPPET_TOKENS = 32
+# BM25 with a title word worth four body words (FTS5's rank column takes the weights).
+RANKING = "bm25(4.0, 1.0)"
+LARGEST_ID = 2**62
+
+
+def topic_path(topic_id: int) -> str:
+    return f"/topics/{topic_id}"
+
+
+def post_path(post_id: int) -> str:
+    """A post's permalink: the forum pages send it to the right page of its topic."""
+    return f"/posts/{post_id}"
+
+
+_WORD = re.compile(r"\w+")
+_BBCODE_TAG = re.compile(r"\[/?[a-z*]{1,12}(?:=[^\[\]]{0,200})?\]", re.IGNORECASE)
+
+
+def fts_query(text: str) -> str | None:
+    """The searcher's words as an FTS5 query that can hold no operator: each word quoted.
+
+    Words are runs of letters and digits, so a quoted word never contains a quote. The
+    words are ANDed (FTS5's implicit operator). ``None`` when there is nothing to find.
+    """
+    words = _WORD.findall(text[:MAX_QUERY_CHARACTERS])[:MAX_TERMS]
+    if not words:
+        return None
+    return " ".join(f'"{word}"' for word in words)
+
+
+@dataclass(frozen=True)
+class Markers:
+    """Match markers no member can type: random per search, so they can't be forged."""
+
+    open: str
+    close: str
+
+    @classmethod
+    def fresh(cls) -> Markers:
+        nonce = secrets.token_hex(8)
+        return cls(f"\ue000{nonce}\ue001", f"\ue002{nonce}\ue001")
+
+    def to_html(self, raw_text: str, *, strip_bbcode: bool) -> Markup:
+        """Escape the raw document text, then (and only then) mark the matches."""
+        text = _BBCODE_TAG.sub(" ", raw_text) if strip_bbcode else raw_text
+        escaped = html.escape(text, quote=True)
+        return Markup(  # noqa: S704 - every character of member text was escaped above
+            escaped.replace(self.open, "<mark>").replace(self.close, "</mark>")
+        )
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    text: str
+    forum_id: int | None
+    author_id: int | None
+    page: int
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    post_id: int
+    link: str
+    topic_id: int
+    title: Markup
+    forum_id: int
+    forum_name: str
+    author_id: int
+    author_name: str
+    created_at: datetime
+    snippet: Markup
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    hits: list[SearchHit]
+    has_next: bool
+
+
+def _filters(viewer: Viewer, request: SearchRequest) -> tuple[str, list[Any]]:
+    """The WHERE conditions after MATCH: visibility always, forum and author if asked."""
+    visible_sql, visible_params = visible_forums_clause(viewer, "f")
+    conditions = [visible_sql]
+    params: list[Any] = list(visible_params)
+    if request.forum_id is not None:
+        conditions.append("t.forum_id = ?")
+        params.append(request.forum_id)
+    if request.author_id is not None:
+        conditions.append("p.author_id = ?")
+        params.append(request.author_id)
+    return " AND ".join(conditions), params
+
+
+def search_sql(viewer: Viewer, request: SearchRequest, markers: Markers) -> tuple[str, list[Any]]:
+    """The search statement and its parameters.
+
+    ``hits`` ranks every visible match (FTS5 finds them through the index; posts,
+    topics and forums are then looked up by primary key, never scanned). ``best`` keeps
+    each topic's best post, so a title word does not list every reply of that topic,
+    and cuts one page. Snippets are computed for that page only.
+    """
+    query = fts_query(request.text) or ""
+    conditions, filter_params = _filters(viewer, request)
+    # Only fixed SQL fragments are interpolated; every value is a ``?`` parameter.
+    sql = (
+        "WITH hits AS ("  # noqa: S608
+        " SELECT post_search.rowid AS post_id, p.topic_id AS topic_id,"
+        " post_search.rank AS score"
+        " FROM post_search"
+        " JOIN posts p ON p.id = post_search.rowid"
+        " JOIN topics t ON t.id = p.topic_id"
+        " JOIN forums f ON f.id = t.forum_id"
+        f" WHERE post_search MATCH ? AND post_search.rank MATCH ? AND {conditions}"
+        "), best AS ("
+        " SELECT post_id, MIN(score) AS score FROM hits GROUP BY topic_id"
+        " ORDER BY score, post_id LIMIT ? OFFSET ?"
+        ")"
+        " SELECT p.id AS post_id, p.topic_id, p.created_at, t.forum_id, f.name AS forum_name,"
+        " p.author_id, u.name AS author_name,"
+        " highlight(post_search, 0, ?, ?) AS title_marked,"
+        " snippet(post_search, 1, ?, ?, '…', ?) AS body_marked"
+        " FROM best"
+        " JOIN post_search ON post_search.rowid = best.post_id"
+        " JOIN posts p ON p.id = best.post_id"
+        " JOIN topics t ON t.id = p.topic_id"
+        " JOIN forums f ON f.id = t.forum_id"
+        " JOIN users u ON u.id = p.author_id"
+        " WHERE post_search MATCH ?"
+        " ORDER BY best.score, best.post_id"
+    )
+    offset = (request.page - 1) * PAGE_SIZE
+    return sql, [
+        query,
+        RANKING,
+        *filter_params,
+        PAGE_SIZE + 1,
+        offset,
+        markers.open,
+        markers.close,
+        markers.open,
+        markers.close,
+        SNIPPET_TOKENS,
+        query,
+    ]
+
+
+def _hit(row: sqlite3.Row, markers: Markers) -> SearchHit:
+    return SearchHit(
+        post_id=row["post_id"],
+        link=post_path(row["post_id"]),
+        topic_id=row["topic_id"],
+        title=markers.to_html(row["title_marked"], strip_bbcode=False),
+        forum_id=row["forum_id"],
+        forum_name=row["forum_name"],
+        author_id=row["author_id"],
+        author_name=row["author_name"],
+        created_at=datetime.fromtimestamp(row["created_at"], UTC),
+        snippet=markers.to_html(row["body_marked"], strip_bbcode=True),
+    )
+
+
+async def search_posts(db: Database, viewer: Viewer, request: SearchRequest) -> SearchResults:
+    """One page of results, best first; empty when the text holds no word."""
+    if fts_query(request.text) is None:
+        return SearchResults([], has_next=False)
+    markers = Markers.fresh()
+    sql, params = search_sql(viewer, request, markers)
+    rows = await db.fetch_all(sql, params)
+    hits = [_hit(row, markers) for row in rows[:PAGE_SIZE]]
+    return SearchResults(hits, has_next=len(rows) > PAGE_SIZE)
+
+
+async def searchable_forums(db: Database, viewer: Viewer) -> list[sqlite3.Row]:
+    """The forums the searcher may view, in board order, for the forum filter."""
+    visible_sql, params = visible_forums_clause(viewer, "f")
+    return await db.fetch_all(
+        "SELECT f.id, f.name, c.name AS category_name FROM forums f"  # noqa: S608
+        " JOIN categories c ON c.id = f.category_id"
+        f" WHERE {visible_sql} ORDER BY c.position, c.id, f.position, f.id",
+        params,
+    )
+
+
+async def member_id_by_name(db: Database, name: str) -> int | None:
+    value = await db.fetch_value("SELECT id FROM users WHERE name = ?", (name,))
+    return None if value is None else int(value)
+
+
+def page_link(q: str, forum_id: int | None, author: str, page: int) -> str:
+    """The URL of another page of the same search."""
+    params: dict[str, str | int] = {"q": q}
+    if forum_id is not None:
+        params["forum"] = forum_id
+    if author:
+        params["author"] = author
+    params["page"] = page
+    return "/search?" + urlencode(params)
+
+
+class SearchController(Controller):
+    path = "/search"
+
+    @get(name="search")
+    async def search_page(
+        self,
+        request: Request[Any, Any, Any],
+        db: Database,
+        q: str = "",
+        forum: Annotated[int | None, Parameter(ge=1, le=LARGEST_ID)] = None,
+        author: str = "",
+        page: Annotated[int, Parameter(ge=1, le=MAX_PAGE)] = 1,
+    ) -> Template:
+        viewer: Viewer = request.user
+        author = author.strip()
+        author_id = await member_id_by_name(db, author) if author else None
+        unknown_author = bool(author) and author_id is None
+        searched = fts_query(q) is not None
+        results = SearchResults([], has_next=False)
+        if searched and not unknown_author:
+            results = await search_posts(db, viewer, SearchRequest(q, forum, author_id, page))
+        return render(
+            request,
+            "forum/search.html",
+            q=q,
+            forum_id=forum,
+            author=author,
+            page=page,
+            first_number=(page - 1) * PAGE_SIZE + 1,
+            forums=await searchable_forums(db, viewer),
+            searched=searched,
+            unknown_author=unknown_author,
+            results=results,
+            previous_link=page_link(q, forum, author, page - 1) if page > 1 else None,
+            next_link=page_link(q, forum, author, page + 1) if results.has_next else None,
+        )
