@@ -44,7 +44,7 @@ def backup_board(settings: Settings, destination: Path) -> BackupSummary:
     _prepare_destination(destination)
     copy = dataclasses.replace(settings, data_dir=destination)
     referenced = _backup_database(settings.database_path, copy.database_path)
-    files = _copy_tree(settings.attachments_dir, copy.attachments_dir)
+    files = _copy_attachments(settings.attachments_dir, copy.attachments_dir)
     _copy_secret_key(settings.secret_key_path, copy.secret_key_path)
     config = settings.data_dir / CONFIG_FILE_NAME
     if config.is_file():
@@ -90,21 +90,30 @@ def _backup_database(source_path: Path, target_path: Path) -> list[str]:
         source.close()
 
 
-def _copy_tree(source: Path, target: Path) -> int:
-    """Copy every regular file under ``source``; returns how many were copied."""
+def _copy_attachments(source: Path, target: Path) -> int:
+    """Copy every file stored under its digest; returns how many were copied.
+
+    Anything else in the directory (an upload still being written to a temporary name)
+    is not an attachment yet and is left behind.
+    """
     target.mkdir(exist_ok=True, mode=0o700)
     copied = 0
-    if not source.is_dir():
-        return copied
-    for path in sorted(source.rglob("*")):
-        destination = target / path.relative_to(source)
-        if path.is_dir():
-            destination.mkdir(exist_ok=True, mode=0o700)
-        elif path.is_file():
-            with contextlib.suppress(FileNotFoundError):  # deleted since listed
-                shutil.copy2(path, destination)
-                copied += 1
+    for path in sorted(source.glob("??/*")):
+        if not _is_stored_attachment(source, path):
+            continue
+        destination = attachment_path(target, path.name)
+        destination.parent.mkdir(exist_ok=True, mode=0o700)
+        with contextlib.suppress(FileNotFoundError):  # deleted since listed
+            shutil.copy2(path, destination)
+            copied += 1
     return copied
+
+
+def _is_stored_attachment(attachments_dir: Path, path: Path) -> bool:
+    try:
+        return path.is_file() and attachment_path(attachments_dir, path.name) == path
+    except ValueError:
+        return False
 
 
 def _copy_secret_key(source: Path, target: Path) -> None:
