@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from litestar.testing import TestClient
 
 from tinypier.accounts.passwords import hash_password_sync
 from tinypier.accounts.secrets import new_passkey, new_token
@@ -35,3 +40,23 @@ def add_member(settings: Settings, name: str, role: str = "user", password: str 
         return Member(cursor.lastrowid or 0, name, role, passkey, password)
     finally:
         connection.close()
+
+
+_CSRF_INPUT = re.compile(r'<input[^>]*name="_csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token a page's forms carry, as a browser would post it back."""
+    match = _CSRF_INPUT.search(html)
+    assert match, "the page has no form with a CSRF token"
+    return match.group(1)
+
+
+def login(client: TestClient[Any], name: str, password: str = DEFAULT_PASSWORD) -> httpx.Response:
+    """Log in through the real form: fetch the page, post it back with its token."""
+    page = client.get("/login")
+    return client.post(
+        "/login",
+        data={"_csrf_token": csrf_token(page.text), "name": name, "password": password},
+        follow_redirects=False,
+    )

@@ -1,4 +1,9 @@
-"""Reading and writing members, passkeys and API tokens."""
+"""Reading and writing members, passkeys and API tokens.
+
+Changes that other writes must join (registering with an invite, an admin's change plus
+its log row) come in two forms: ``write_*(connection, ...)`` runs inside a transaction the
+caller opened, ``set_*(db, ...)`` opens its own.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,8 @@ import re
 import sqlite3
 import time
 from dataclasses import dataclass
+
+import aiosqlite
 
 from tinypier.accounts.passwords import hash_password
 from tinypier.accounts.roles import Role
@@ -33,6 +40,39 @@ def name_problem(name: str) -> str | None:
     return None
 
 
+async def insert_user(
+    connection: aiosqlite.Connection,
+    name: str,
+    password_hash: str,
+    role: Role = Role.USER,
+    *,
+    invite_quota: int = 0,
+    invited_by: int | None = None,
+) -> NewMember:
+    """Insert a member inside the caller's transaction; the password is already hashed
+    because hashing takes long enough that it must not hold the write lock."""
+    passkey = new_passkey()
+    try:
+        cursor = await connection.execute(
+            "INSERT INTO users (name, password_hash, role, disabled, passkey, feed_token,"
+            " created_at, uploaded, downloaded, post_count, invite_quota, invited_by)"
+            " VALUES (?, ?, ?, 0, ?, ?, ?, 0, 0, 0, ?, ?)",
+            (
+                name,
+                password_hash,
+                role.label,
+                passkey,
+                new_token(16),
+                int(time.time()),
+                invite_quota,
+                invited_by,
+            ),
+        )
+    except sqlite3.IntegrityError:
+        raise NameTaken(name) from None
+    return NewMember(cursor.lastrowid or 0, name, role, passkey)
+
+
 async def create_user(
     db: Database,
     name: str,
@@ -43,18 +83,15 @@ async def create_user(
     invited_by: int | None = None,
 ) -> NewMember:
     password_hash = await hash_password(password)
-    passkey = new_passkey()
-    try:
-        user_id = await db.execute(
-            "INSERT INTO users (name, password_hash, role, disabled, passkey, feed_token,"
-            " created_at, uploaded, downloaded, post_count, invite_quota, invited_by)"
-            " VALUES (?, ?, ?, 0, ?, ?, ?, 0, 0, 0, ?, ?)",
-            (name, password_hash, role.label, passkey, new_token(16), int(time.time()),
-             invite_quota, invited_by),
+    async with db.transaction() as connection:
+        return await insert_user(
+            connection,
+            name,
+            password_hash,
+            role,
+            invite_quota=invite_quota,
+            invited_by=invited_by,
         )
-    except sqlite3.IntegrityError:
-        raise NameTaken(name) from None
-    return NewMember(user_id, name, role, passkey)
 
 
 async def create_api_token(db: Database, user_id: int, label: str) -> str:
@@ -67,21 +104,70 @@ async def create_api_token(db: Database, user_id: int, label: str) -> str:
     return token
 
 
+async def list_api_tokens(db: Database, user_id: int) -> list[sqlite3.Row]:
+    return await db.fetch_all(
+        "SELECT id, name, created_at, last_used_at FROM api_tokens WHERE user_id = ? ORDER BY id",
+        (user_id,),
+    )
+
+
+async def revoke_api_token(db: Database, user_id: int, token_id: int) -> bool:
+    """Delete one of the member's own tokens; False when it is not theirs (or gone)."""
+    async with db.transaction() as connection:
+        cursor = await connection.execute(
+            "DELETE FROM api_tokens WHERE id = ? AND user_id = ?", (token_id, user_id)
+        )
+        return cursor.rowcount > 0
+
+
 async def find_user_by_name(db: Database, name: str) -> sqlite3.Row | None:
     return await db.fetch_one("SELECT * FROM users WHERE name = ?", (name,))
 
 
+async def find_user_by_id(db: Database, user_id: int) -> sqlite3.Row | None:
+    return await db.fetch_one("SELECT * FROM users WHERE id = ?", (user_id,))
+
+
+async def set_password(
+    db: Database, user_id: int, password: str, *, keep_session: str | None
+) -> None:
+    """Change a password and end every other session: whoever learnt the old password
+    is logged out everywhere except on the device that made the change."""
+    password_hash = await hash_password(password)
+    kept = digest(keep_session) if keep_session else ""
+    async with db.transaction() as connection:
+        await connection.execute(
+            "UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user_id)
+        )
+        await connection.execute(
+            "DELETE FROM sessions WHERE user_id = ? AND id != ?", (user_id, kept)
+        )
+
+
+async def write_role(connection: aiosqlite.Connection, user_id: int, role: Role) -> None:
+    await connection.execute("UPDATE users SET role = ? WHERE id = ?", (role.label, user_id))
+
+
 async def set_role(db: Database, user_id: int, role: Role) -> None:
-    await db.execute("UPDATE users SET role = ? WHERE id = ?", (role.label, user_id))
+    async with db.transaction() as connection:
+        await write_role(connection, user_id, role)
+
+
+async def write_disabled(connection: aiosqlite.Connection, user_id: int, disabled: bool) -> None:
+    """Disabling also ends every session and API token, so the member is out at once."""
+    await connection.execute("UPDATE users SET disabled = ? WHERE id = ?", (disabled, user_id))
+    if disabled:
+        await connection.execute("DELETE FROM sessions WHERE user_id = ?", (user_id,))
+        await connection.execute("DELETE FROM api_tokens WHERE user_id = ?", (user_id,))
 
 
 async def set_disabled(db: Database, user_id: int, disabled: bool) -> None:
-    """Disabling also ends every session, so the member is out at once."""
     async with db.transaction() as connection:
-        await connection.execute("UPDATE users SET disabled = ? WHERE id = ?", (disabled, user_id))
-        if disabled:
-            await connection.execute("DELETE FROM sessions WHERE user_id = ?", (user_id,))
-            await connection.execute("DELETE FROM api_tokens WHERE user_id = ?", (user_id,))
+        await write_disabled(connection, user_id, disabled)
+
+
+async def write_invite_quota(connection: aiosqlite.Connection, user_id: int, quota: int) -> None:
+    await connection.execute("UPDATE users SET invite_quota = ? WHERE id = ?", (quota, user_id))
 
 
 async def regenerate_passkey(db: Database, user_id: int) -> str:

@@ -1,7 +1,19 @@
-"""Account pages: registration, login, logout, member settings."""
+"""Account pages: registration, login, logout, member settings, invites, member admin."""
 
 from __future__ import annotations
 
 from litestar.types import ControllerRouterHandler
 
-ROUTES: list[ControllerRouterHandler] = []
+from tinypier.accounts.admin_routes import AdminController
+from tinypier.accounts.invite_routes import InviteController
+from tinypier.accounts.login_routes import LoginController
+from tinypier.accounts.register_routes import RegisterController
+from tinypier.accounts.settings_routes import SettingsController
+
+ROUTES: list[ControllerRouterHandler] = [
+    LoginController,
+    RegisterController,
+    SettingsController,
+    InviteController,
+    AdminController,
+]

@@ -14,15 +14,20 @@ from __future__ import annotations
 import time
 
 from litestar.connection import ASGIConnection
+from litestar.datastructures import Cookie
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
 from tinypier.accounts.roles import Role
 from tinypier.accounts.secrets import digest, new_token
 from tinypier.accounts.viewer import GUEST, Viewer
 from tinypier.db.connection import Database
+from tinypier.settings import Settings
 
 SESSION_COOKIE = "tinypier_session"
 API_PREFIX = "/api/"
+# How stale an API token's "last used" may get: recording every request would turn each
+# API read into a write.
+TOKEN_USE_RESOLUTION_SECONDS = 60
 
 
 async def start_session(db: Database, user_id: int, lifetime_seconds: int) -> str:
@@ -30,7 +35,8 @@ async def start_session(db: Database, user_id: int, lifetime_seconds: int) -> st
     token = new_token()
     now = int(time.time())
     await db.execute(
-        "INSERT INTO sessions (id, user_id, created_at, expires_at, data) VALUES (?, ?, ?, ?, '{}')",
+        "INSERT INTO sessions (id, user_id, created_at, expires_at, data)"
+        " VALUES (?, ?, ?, ?, '{}')",
         (digest(token), user_id, now, now + lifetime_seconds),
     )
     return token
@@ -38,6 +44,27 @@ async def start_session(db: Database, user_id: int, lifetime_seconds: int) -> st
 
 async def end_session(db: Database, token: str) -> None:
     await db.execute("DELETE FROM sessions WHERE id = ?", (digest(token),))
+
+
+async def log_in(db: Database, user_id: int, settings: Settings, old_token: str | None) -> str:
+    """A fresh session id at every login, so a session id planted before the login
+    (session fixation) is worth nothing; the old session and expired ones are removed."""
+    if old_token:
+        await end_session(db, old_token)
+    await db.execute("DELETE FROM sessions WHERE expires_at <= ?", (int(time.time()),))
+    return await start_session(db, user_id, settings.session_days * 86400)
+
+
+def session_cookie(settings: Settings, token: str) -> Cookie:
+    return Cookie(
+        key=SESSION_COOKIE,
+        value=token,
+        path="/",
+        max_age=settings.session_days * 86400,
+        httponly=True,
+        secure=settings.base_url.startswith("https://"),
+        samesite="lax",
+    )
 
 
 async def viewer_for_session(db: Database, token: str) -> Viewer | None:
@@ -51,11 +78,19 @@ async def viewer_for_session(db: Database, token: str) -> Viewer | None:
 
 async def viewer_for_api_token(db: Database, token: str) -> Viewer | None:
     row = await db.fetch_one(
-        "SELECT u.id, u.name, u.role FROM api_tokens t JOIN users u ON u.id = t.user_id"
+        "SELECT u.id, u.name, u.role, t.id AS token_id, t.last_used_at"
+        " FROM api_tokens t JOIN users u ON u.id = t.user_id"
         " WHERE t.token_hash = ? AND u.disabled = 0",
         (digest(token),),
     )
-    return None if row is None else Viewer(row["id"], row["name"], Role.parse(row["role"]))
+    if row is None:
+        return None
+    now = int(time.time())
+    if (row["last_used_at"] or 0) <= now - TOKEN_USE_RESOLUTION_SECONDS:
+        await db.execute(
+            "UPDATE api_tokens SET last_used_at = ? WHERE id = ?", (now, row["token_id"])
+        )
+    return Viewer(row["id"], row["name"], Role.parse(row["role"]))
 
 
 class SessionAuthMiddleware(AbstractAuthenticationMiddleware):

@@ -1,0 +1,118 @@
+"""The admin area's member pages: who is on the board, and changing their standing."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.response import Redirect, Template
+
+from tinypier.accounts import administration
+from tinypier.accounts.display import moment
+from tinypier.accounts.forms import Form, QuotaForm, RoleForm
+from tinypier.accounts.guards import require_admin
+from tinypier.accounts.queries import find_user_by_id
+from tinypier.accounts.roles import MEMBER_ROLES, Role
+from tinypier.db.connection import Database
+from tinypier.web.pages import redirect, render
+
+MAX_INVITE_QUOTA = 1000
+USERS_PATH = "/admin/users"
+
+
+async def _target(db: Database, user_id: int) -> sqlite3.Row:
+    row = await find_user_by_id(db, user_id)
+    if row is None:
+        raise NotFoundException("No such member.")
+    return row
+
+
+def _parse_role(text: str) -> Role | None:
+    try:
+        role = Role.parse(text)
+    except ValueError:
+        return None
+    return role if role in MEMBER_ROLES else None
+
+
+def _parse_quota(text: str) -> int | None:
+    try:
+        quota = int(text.strip())
+    except ValueError:
+        return None
+    return quota if 0 <= quota <= MAX_INVITE_QUOTA else None
+
+
+def _done(request: Request[Any, Any, Any], user_id: int, message: str) -> Redirect:
+    """After a committed change: the tracker drops what it cached about the member."""
+    request.app.state.changes.user_changed(user_id)
+    return redirect(USERS_PATH, message, "success")
+
+
+class AdminController(Controller):
+    path = "/admin"
+    guards = [require_admin]
+
+    @get("/")
+    async def dashboard(self, request: Request[Any, Any, Any], db: Database) -> Template:
+        return render(
+            request,
+            "accounts/admin.html",
+            counts=await administration.board_counts(db),
+            actions=await administration.recent_actions(db),
+            moment=moment,
+        )
+
+    @get("/users")
+    async def users(self, request: Request[Any, Any, Any], db: Database, page: int = 1) -> Template:
+        return render(
+            request,
+            "accounts/admin_users.html",
+            listing=await administration.members_page(db, page),
+            roles=[role.label for role in MEMBER_ROLES],
+            moment=moment,
+        )
+
+    @post("/users/{user_id:int}/role")
+    async def set_role(
+        self, request: Request[Any, Any, Any], db: Database, user_id: int, data: Form[RoleForm]
+    ) -> Redirect:
+        target = await _target(db, user_id)
+        role = _parse_role(data.role)
+        if role is None:
+            return redirect(USERS_PATH, "Choose user, moderator or admin.", "error")
+        try:
+            await administration.change_role(db, request.user.id, target, role)
+        except administration.SelfLockout as refused:
+            return redirect(USERS_PATH, str(refused), "error")
+        return _done(request, user_id, f"{target['name']} is now {role.label}.")
+
+    @post("/users/{user_id:int}/disable")
+    async def disable(
+        self, request: Request[Any, Any, Any], db: Database, user_id: int
+    ) -> Redirect:
+        target = await _target(db, user_id)
+        try:
+            await administration.change_disabled(db, request.user.id, target, True)
+        except administration.SelfLockout as refused:
+            return redirect(USERS_PATH, str(refused), "error")
+        return _done(request, user_id, f"{target['name']} is disabled and logged out everywhere.")
+
+    @post("/users/{user_id:int}/enable")
+    async def enable(self, request: Request[Any, Any, Any], db: Database, user_id: int) -> Redirect:
+        target = await _target(db, user_id)
+        await administration.change_disabled(db, request.user.id, target, False)
+        return _done(request, user_id, f"{target['name']} is enabled again.")
+
+    @post("/users/{user_id:int}/invite-quota")
+    async def set_invite_quota(
+        self, request: Request[Any, Any, Any], db: Database, user_id: int, data: Form[QuotaForm]
+    ) -> Redirect:
+        target = await _target(db, user_id)
+        quota = _parse_quota(data.invite_quota)
+        if quota is None:
+            return redirect(USERS_PATH, f"An invite quota is 0 to {MAX_INVITE_QUOTA}.", "error")
+        await administration.change_invite_quota(db, request.user.id, target, quota)
+        return _done(request, user_id, f"{target['name']} may now have {quota} invites.")

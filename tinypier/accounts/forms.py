@@ -1,0 +1,79 @@
+"""The account forms as posted by a browser, and where a login may send the member next."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, TypeVar
+
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+
+from tinypier.accounts.passwords import password_problem
+
+FormT = TypeVar("FormT")
+Form = Annotated[FormT, Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+MAX_TOKEN_LABEL = 64
+
+
+@dataclass
+class LoginForm:
+    name: str = ""
+    password: str = ""
+    next: str = "/"
+
+
+@dataclass
+class RegisterForm:
+    name: str = ""
+    password: str = ""
+    password_confirm: str = ""
+    invite_code: str = ""
+
+
+@dataclass
+class PasswordForm:
+    current_password: str = ""
+    new_password: str = ""
+    new_password_confirm: str = ""
+
+
+@dataclass
+class TokenForm:
+    name: str = ""
+
+
+@dataclass
+class RoleForm:
+    role: str = ""
+
+
+@dataclass
+class QuotaForm:
+    invite_quota: str = ""
+
+
+def new_password_problem(password: str, confirmation: str) -> str | None:
+    if password != confirmation:
+        return "The two passwords differ."
+    return password_problem(password)
+
+
+def token_label_problem(label: str) -> str | None:
+    if not label.strip() or len(label) > MAX_TOKEN_LABEL:
+        return f"Give the token a name of 1 to {MAX_TOKEN_LABEL} characters."
+    return None
+
+
+def safe_next(path: str | None) -> str:
+    """Only a path on this site: ``//host`` and ``/\\host`` are other sites to a browser,
+    and a login page that forwards there lends the board's name to a phishing page."""
+    if (
+        not path
+        or not path.startswith("/")
+        or path.startswith("//")
+        or "\\" in path
+        or any(ord(char) < 0x21 or ord(char) == 0x7F for char in path)
+    ):
+        return "/"
+    return path

@@ -1,0 +1,53 @@
+"""A member's invites: the codes they made and who used them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.response import Redirect, Template
+
+from tinypier.accounts.display import moment
+from tinypier.accounts.guards import require_member
+from tinypier.accounts.invites import create_invite, invite_allowance, list_invites
+from tinypier.accounts.queries import find_user_by_id
+from tinypier.accounts.viewer import Viewer
+from tinypier.db.connection import Database
+from tinypier.settings import Settings
+from tinypier.web.pages import redirect, render
+
+
+async def _quota_of(db: Database, viewer: Viewer) -> int:
+    user = await find_user_by_id(db, viewer.id or 0)
+    if user is None:
+        raise NotFoundException("Your account no longer exists.")
+    quota: int = user["invite_quota"]
+    return quota
+
+
+class InviteController(Controller):
+    path = "/invites"
+    guards = [require_member]
+
+    @get("/")
+    async def show_invites(
+        self, request: Request[Any, Any, Any], db: Database, settings: Settings
+    ) -> Template:
+        viewer: Viewer = request.user
+        return render(
+            request,
+            "accounts/invites.html",
+            invites=await list_invites(db, viewer.id or 0),
+            allowance=await invite_allowance(db, viewer, await _quota_of(db, viewer)),
+            register_url=settings.base_url.rstrip("/") + "/register?code=",
+            moment=moment,
+        )
+
+    @post("/")
+    async def new_invite(self, request: Request[Any, Any, Any], db: Database) -> Redirect:
+        viewer: Viewer = request.user
+        code = await create_invite(db, viewer, await _quota_of(db, viewer))
+        if code is None:
+            return redirect("/invites", "You have no invites left.", "error")
+        return redirect("/invites", f"New invite code: {code}", "success")

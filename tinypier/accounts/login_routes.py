@@ -1,0 +1,70 @@
+"""Logging in and out.
+
+One message for every failed login, whether the name is unknown, the password wrong or
+the account disabled: a login form must not tell a stranger which names exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.response import Redirect, Template
+
+from tinypier.accounts.forms import Form, LoginForm, safe_next
+from tinypier.accounts.passwords import verify_password
+from tinypier.accounts.queries import find_user_by_name
+from tinypier.accounts.rate_limit import check_attempt
+from tinypier.accounts.sessions import SESSION_COOKIE, end_session, log_in, session_cookie
+from tinypier.db.connection import Database
+from tinypier.settings import Settings
+from tinypier.web.pages import redirect, render
+
+LOGIN_FAILED = "Wrong name or password."
+
+
+def login_page(
+    request: Request[Any, Any, Any], form: LoginForm, error: str | None = None
+) -> Template:
+    return render(
+        request,
+        "accounts/login.html",
+        status_code=400 if error else 200,
+        form=form,
+        error=error,
+    )
+
+
+class LoginController(Controller):
+    @get("/login")
+    async def show_login(self, request: Request[Any, Any, Any], next: str = "/") -> Template:
+        return login_page(request, LoginForm(next=safe_next(next)))
+
+    @post("/login")
+    async def log_in(
+        self,
+        request: Request[Any, Any, Any],
+        db: Database,
+        settings: Settings,
+        data: Form[LoginForm],
+    ) -> Response[Any]:
+        check_attempt(request, settings, "login")
+        user = await find_user_by_name(db, data.name.strip())
+        password_ok = await verify_password(user["password_hash"] if user else None, data.password)
+        if user is None or user["disabled"] or not password_ok:
+            return login_page(
+                request, LoginForm(name=data.name, next=safe_next(data.next)), LOGIN_FAILED
+            )
+        token = await log_in(db, user["id"], settings, request.cookies.get(SESSION_COOKIE))
+        response = redirect(safe_next(data.next), f"Welcome back, {user['name']}.", "success")
+        response.set_cookie(session_cookie(settings, token))
+        return response
+
+    @post("/logout")
+    async def log_out(self, request: Request[Any, Any, Any], db: Database) -> Redirect:
+        token = request.cookies.get(SESSION_COOKIE)
+        if token:
+            await end_session(db, token)
+        response = redirect("/", "You are logged out.")
+        response.delete_cookie(SESSION_COOKIE, path="/")
+        return response

@@ -1,0 +1,79 @@
+"""Slowing down password guessing: a few login and registration attempts per address
+per minute.
+
+Kept in memory: TinyPier is one process, and a limit that resets on restart still stops
+a script from trying thousands of passwords a minute.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+from litestar import Request
+from litestar.datastructures import State
+from litestar.exceptions import TooManyRequestsException
+
+from tinypier.settings import Settings
+from tinypier.web.net import client_address
+
+WINDOW_SECONDS = 60.0
+STATE_KEY = "attempt_limiter"
+
+Clock = Callable[[], float]
+
+
+class AttemptLimiter:
+    """At most ``limit`` attempts per key in any sliding window of one minute."""
+
+    def __init__(self, limit: int, clock: Clock = time.monotonic) -> None:
+        self.limit = limit
+        self._clock = clock
+        self._attempts: dict[str, deque[float]] = {}
+        self._last_sweep = clock()
+
+    def attempt(self, key: str) -> bool:
+        """Record an attempt; False when the key has used up its attempts."""
+        now = self._clock()
+        cutoff = now - WINDOW_SECONDS
+        if self._last_sweep <= cutoff:
+            self._sweep(cutoff)
+            self._last_sweep = now
+        attempts = self._attempts.setdefault(key, deque())
+        _drop_older(attempts, cutoff)
+        if len(attempts) >= self.limit:
+            return False
+        attempts.append(now)
+        return True
+
+    def _sweep(self, cutoff: float) -> None:
+        """Forget addresses that went quiet, once a minute, so memory stays bounded."""
+        for key in list(self._attempts):
+            _drop_older(self._attempts[key], cutoff)
+            if not self._attempts[key]:
+                del self._attempts[key]
+
+
+def _drop_older(attempts: deque[float], cutoff: float) -> None:
+    while attempts and attempts[0] <= cutoff:
+        attempts.popleft()
+
+
+def limiter_of(state: State, settings: Settings) -> AttemptLimiter:
+    """The application's limiter, made on first use (tests may put their own in state)."""
+    limiter: AttemptLimiter | None = state.get(STATE_KEY)
+    if limiter is None:
+        limiter = AttemptLimiter(settings.login_attempts_per_minute)
+        state[STATE_KEY] = limiter
+    return limiter
+
+
+def check_attempt(request: Request[Any, Any, Any], settings: Settings, action: str) -> None:
+    """Count this request against its address; answer 429 once the address is over."""
+    host = request.client.host if request.client else None
+    address = client_address(host, request.headers.get("x-forwarded-for"), settings.trusted_proxies)
+    key = f"{action} {address or host or 'unknown'}"
+    if not limiter_of(request.app.state, settings).attempt(key):
+        raise TooManyRequestsException("Too many attempts from your address. Wait a minute.")

@@ -1,0 +1,126 @@
+"""A member's own settings: password, passkey, API tokens."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.response import Redirect, Template
+
+from tinypier.accounts import queries
+from tinypier.accounts.display import moment
+from tinypier.accounts.forms import (
+    Form,
+    PasswordForm,
+    TokenForm,
+    new_password_problem,
+    token_label_problem,
+)
+from tinypier.accounts.guards import require_member
+from tinypier.accounts.passwords import verify_password
+from tinypier.accounts.sessions import SESSION_COOKIE
+from tinypier.accounts.viewer import Viewer
+from tinypier.db.connection import Database
+from tinypier.settings import Settings
+from tinypier.web.pages import redirect, render
+
+
+async def _current_user(db: Database, viewer: Viewer) -> sqlite3.Row:
+    row = await queries.find_user_by_id(db, viewer.id or 0)
+    if row is None:
+        raise NotFoundException("Your account no longer exists.")
+    return row
+
+
+async def settings_page(
+    request: Request[Any, Any, Any],
+    db: Database,
+    settings: Settings,
+    *,
+    status_code: int = 200,
+    **extra: Any,
+) -> Template:
+    """The settings page; ``extra`` carries a form error or a token to show once."""
+    user = await _current_user(db, request.user)
+    return render(
+        request,
+        "accounts/settings.html",
+        status_code=status_code,
+        user=user,
+        announce_url=settings.announce_base + user["passkey"],
+        tokens=await queries.list_api_tokens(db, user["id"]),
+        moment=moment,
+        **extra,
+    )
+
+
+class SettingsController(Controller):
+    path = "/settings"
+    guards = [require_member]
+
+    @get("/")
+    async def show_settings(
+        self, request: Request[Any, Any, Any], db: Database, settings: Settings
+    ) -> Template:
+        return await settings_page(request, db, settings)
+
+    @post("/password")
+    async def change_password(
+        self,
+        request: Request[Any, Any, Any],
+        db: Database,
+        settings: Settings,
+        data: Form[PasswordForm],
+    ) -> Template | Redirect:
+        user = await _current_user(db, request.user)
+        problem = new_password_problem(data.new_password, data.new_password_confirm)
+        if not await verify_password(user["password_hash"], data.current_password):
+            problem = "Your current password is not right."
+        if problem:
+            return await settings_page(
+                request, db, settings, status_code=400, password_error=problem
+            )
+        await queries.set_password(
+            db, user["id"], data.new_password, keep_session=request.cookies.get(SESSION_COOKIE)
+        )
+        return redirect(
+            "/settings", "Password changed; your other sessions are logged out.", "success"
+        )
+
+    @post("/passkey")
+    async def new_passkey(self, request: Request[Any, Any, Any], db: Database) -> Redirect:
+        viewer: Viewer = request.user
+        await queries.regenerate_passkey(db, viewer.id or 0)
+        request.app.state.changes.user_changed(viewer.id)
+        return redirect(
+            "/settings",
+            "New passkey made: download your .torrent files again, the old one stopped working.",
+            "success",
+        )
+
+    @post("/tokens")
+    async def create_token(
+        self,
+        request: Request[Any, Any, Any],
+        db: Database,
+        settings: Settings,
+        data: Form[TokenForm],
+    ) -> Template:
+        """Shows the token in this very response: only its digest is stored, so no later
+        page could show it again."""
+        problem = token_label_problem(data.name)
+        if problem:
+            return await settings_page(request, db, settings, status_code=400, token_error=problem)
+        label = data.name.strip()
+        token = await queries.create_api_token(db, request.user.id, label)
+        return await settings_page(request, db, settings, new_token=token, new_token_name=label)
+
+    @post("/tokens/{token_id:int}/revoke")
+    async def revoke_token(
+        self, request: Request[Any, Any, Any], db: Database, token_id: int
+    ) -> Redirect:
+        if not await queries.revoke_api_token(db, request.user.id, token_id):
+            raise NotFoundException("No such API token.")
+        return redirect("/settings", "API token revoked.", "success")
