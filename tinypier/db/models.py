@@ -92,7 +92,10 @@ class Forum(SQLModel, table=True):
 
 class Topic(SQLModel, table=True):
     __tablename__ = "topics"
-    __table_args__ = (Index("ix_topics_forum_order", "forum_id", "pin", "last_post_at"),)
+    __table_args__ = (
+        Index("ix_topics_forum_order", "forum_id", "pin", "last_post_at"),
+        Index("ix_topics_forum_last_post", "forum_id", "last_post_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     forum_id: int = Field(foreign_key="forums.id", ondelete="CASCADE")

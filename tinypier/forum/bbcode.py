@@ -9,15 +9,35 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from html import escape
+from html import escape, unescape
 from typing import Any
 
 import bbcode
 import nh3
 
 ALLOWED_TAGS = {
-    "a", "blockquote", "br", "cite", "code", "del", "details", "div", "em", "hr", "img",
-    "li", "ol", "pre", "s", "span", "strong", "sub", "summary", "sup", "u", "ul",
+    "a",
+    "blockquote",
+    "br",
+    "cite",
+    "code",
+    "del",
+    "details",
+    "div",
+    "em",
+    "hr",
+    "img",
+    "li",
+    "ol",
+    "pre",
+    "s",
+    "span",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "u",
+    "ul",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href"},
@@ -50,9 +70,11 @@ def _render_size(_name: str, value: str, options: dict[str, str], *_: Any) -> st
 
 
 def _render_image(_name: str, value: str, *_: Any) -> str:
-    url = value.strip()
+    # The library hands formatters their content already HTML-escaped: undo it once,
+    # check the real URL, and escape it exactly once for the attribute.
+    url = unescape(value).strip()
     if not _SAFE_URL.match(url):
-        return escape(url)
+        return value
     return f'<img src="{escape(url)}" alt="" loading="lazy">'
 
 
@@ -68,16 +90,30 @@ def _render_spoiler(_name: str, value: str, options: dict[str, str], *_: Any) ->
 
 
 def _render_url(_name: str, value: str, options: dict[str, str], *_: Any) -> str:
-    href = (options.get("url") or value).strip()
+    href = (options.get("url") or unescape(value)).strip()
     if not _SAFE_URL.match(href):
         return value
     return f'<a href="{escape(href)}">{value}</a>'
 
 
+_LIST_TYPES = {"1", "a", "A", "i", "I"}
+
+
+def _render_list(_name: str, value: str, options: dict[str, str], *_: Any) -> str:
+    list_type = (options.get("list") or "").strip()
+    if list_type not in _LIST_TYPES:
+        return f"<ul>{value}</ul>"
+    return f'<ol type="{list_type}">{value}</ol>'
+
+
 @lru_cache(maxsize=1)
 def _parser() -> bbcode.Parser:
     parser = bbcode.Parser(replace_links=True, drop_unrecognized=False, max_tag_depth=MAX_NESTING)
+    parser.add_simple_formatter("s", "<s>%(value)s</s>")
     parser.add_formatter("color", _render_color)
+    parser.add_formatter(
+        "list", _render_list, transform_newlines=False, strip=True, swallow_trailing_newline=True
+    )
     parser.add_formatter("size", _render_size)
     parser.add_formatter("img", _render_image, replace_links=False, replace_cosmetic=False)
     parser.add_formatter("quote", _render_quote, strip=True, swallow_trailing_newline=True)

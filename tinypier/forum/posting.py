@@ -42,23 +42,32 @@ def body_problem(body: str) -> str | None:
 
 
 async def insert_post(
-    connection: aiosqlite.Connection, topic_id: int, forum_id: int, author_id: int, body: str, now: int
+    connection: aiosqlite.Connection,
+    topic_id: int,
+    forum_id: int,
+    author_id: int,
+    body: str,
+    now: int,
 ) -> int:
     """Add a post inside an open transaction and update every counter it affects."""
     cursor = await connection.execute(
-        "INSERT INTO posts (topic_id, author_id, body, body_html, created_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO posts (topic_id, author_id, body, body_html, created_at)"
+        " VALUES (?, ?, ?, ?, ?)",
         (topic_id, author_id, body, render_bbcode(body), now),
     )
     post_id = cursor.lastrowid or 0
     await connection.execute(
-        "UPDATE topics SET post_count = post_count + 1, last_post_id = ?, last_post_at = ? WHERE id = ?",
+        "UPDATE topics SET post_count = post_count + 1, last_post_id = ?, last_post_at = ?"
+        " WHERE id = ?",
         (post_id, now, topic_id),
     )
     await connection.execute(
         "UPDATE forums SET post_count = post_count + 1, last_post_id = ? WHERE id = ?",
         (post_id, forum_id),
     )
-    await connection.execute("UPDATE users SET post_count = post_count + 1 WHERE id = ?", (author_id,))
+    await connection.execute(
+        "UPDATE users SET post_count = post_count + 1 WHERE id = ?", (author_id,)
+    )
     return post_id
 
 
@@ -68,17 +77,22 @@ async def insert_topic(
     """A topic and its first post, inside an open transaction (releases add their torrent)."""
     now = int(time.time())
     cursor = await connection.execute(
-        "INSERT INTO topics (forum_id, author_id, title, created_at, last_post_at, post_count, pin, locked)"
+        "INSERT INTO topics"
+        " (forum_id, author_id, title, created_at, last_post_at, post_count, pin, locked)"
         " VALUES (?, ?, ?, ?, ?, 0, 0, 0)",
         (forum_id, author_id, title.strip(), now, now),
     )
     topic_id = cursor.lastrowid or 0
-    await connection.execute("UPDATE forums SET topic_count = topic_count + 1 WHERE id = ?", (forum_id,))
+    await connection.execute(
+        "UPDATE forums SET topic_count = topic_count + 1 WHERE id = ?", (forum_id,)
+    )
     post_id = await insert_post(connection, topic_id, forum_id, author_id, body, now)
     return NewTopic(topic_id, post_id)
 
 
-async def create_topic(db: Database, forum_id: int, author_id: int, title: str, body: str) -> NewTopic:
+async def create_topic(
+    db: Database, forum_id: int, author_id: int, title: str, body: str
+) -> NewTopic:
     async with db.transaction() as connection:
         return await insert_topic(connection, forum_id, author_id, title, body)
 
@@ -86,3 +100,124 @@ async def create_topic(db: Database, forum_id: int, author_id: int, title: str, 
 async def create_post(db: Database, topic_id: int, forum_id: int, author_id: int, body: str) -> int:
     async with db.transaction() as connection:
         return await insert_post(connection, topic_id, forum_id, author_id, body, int(time.time()))
+
+
+async def edit_post(
+    connection: aiosqlite.Connection, post_id: int, editor_id: int, body: str
+) -> None:
+    """New text for a post; the edit mark (when, by whom) is shown under it."""
+    await connection.execute(
+        "UPDATE posts SET body = ?, body_html = ?, edited_at = ?, edited_by = ? WHERE id = ?",
+        (body, render_bbcode(body), int(time.time()), editor_id, post_id),
+    )
+
+
+async def rename_topic(connection: aiosqlite.Connection, topic_id: int, title: str) -> None:
+    await connection.execute("UPDATE topics SET title = ? WHERE id = ?", (title.strip(), topic_id))
+
+
+async def _uncount_authors(
+    connection: aiosqlite.Connection, per_author_sql: str, params: tuple[int, ...]
+) -> None:
+    """Take posts about to disappear off their authors' post counts.
+
+    ``per_author_sql`` selects (author_id, number of posts) for the posts being removed.
+    """
+    cursor = await connection.execute(per_author_sql, params)
+    counts = [(int(count), int(author_id)) for author_id, count in await cursor.fetchall()]
+    await connection.executemany(
+        "UPDATE users SET post_count = MAX(post_count - ?, 0) WHERE id = ?", counts
+    )
+
+
+async def _refresh_forum_last_post(connection: aiosqlite.Connection, forum_id: int) -> None:
+    """The forum's last post after topics left it: one seek on ix_topics_forum_last_post."""
+    await connection.execute(
+        "UPDATE forums SET last_post_id = (SELECT MAX(last_post_id) FROM topics WHERE forum_id = ?)"
+        " WHERE id = ?",
+        (forum_id, forum_id),
+    )
+
+
+async def _topic_counters(connection: aiosqlite.Connection, topic_id: int) -> tuple[int, int]:
+    cursor = await connection.execute(
+        "SELECT forum_id, post_count FROM topics WHERE id = ?", (topic_id,)
+    )
+    row = await cursor.fetchone()
+    if row is None:
+        raise LookupError(f"no topic {topic_id}")
+    return int(row[0]), int(row[1])
+
+
+async def delete_topic(connection: aiosqlite.Connection, topic_id: int) -> None:
+    """Remove a topic and its posts; forum and member counters follow."""
+    forum_id, post_count = await _topic_counters(connection, topic_id)
+    await _uncount_authors(
+        connection,
+        "SELECT author_id, COUNT(*) FROM posts WHERE topic_id = ? GROUP BY author_id",
+        (topic_id,),
+    )
+    await connection.execute("DELETE FROM topics WHERE id = ?", (topic_id,))
+    await connection.execute(
+        "UPDATE forums SET topic_count = topic_count - 1, post_count = post_count - ? WHERE id = ?",
+        (post_count, forum_id),
+    )
+    await _refresh_forum_last_post(connection, forum_id)
+
+
+async def delete_post(connection: aiosqlite.Connection, post_id: int) -> bool:
+    """Remove one post; the first post takes its whole topic along. True if the topic went."""
+    cursor = await connection.execute(
+        "SELECT topic_id, author_id, id = (SELECT MIN(id) FROM posts WHERE topic_id = p.topic_id)"
+        " FROM posts p WHERE id = ?",
+        (post_id,),
+    )
+    row = await cursor.fetchone()
+    if row is None:
+        raise LookupError(f"no post {post_id}")
+    topic_id, author_id, is_first = int(row[0]), int(row[1]), bool(row[2])
+    if is_first:
+        await delete_topic(connection, topic_id)
+        return True
+    forum_id, _ = await _topic_counters(connection, topic_id)
+    await connection.execute("DELETE FROM posts WHERE id = ?", (post_id,))
+    await connection.execute(
+        "UPDATE users SET post_count = MAX(post_count - 1, 0) WHERE id = ?", (author_id,)
+    )
+    await connection.execute(
+        "UPDATE topics SET post_count = post_count - 1,"
+        " last_post_id = (SELECT MAX(id) FROM posts WHERE topic_id = ?1),"
+        " last_post_at = (SELECT created_at FROM posts WHERE id ="
+        "   (SELECT MAX(id) FROM posts WHERE topic_id = ?1))"
+        " WHERE id = ?1",
+        (topic_id,),
+    )
+    await connection.execute(
+        "UPDATE forums SET post_count = post_count - 1 WHERE id = ?", (forum_id,)
+    )
+    await _refresh_forum_last_post(connection, forum_id)
+    return False
+
+
+async def move_topic(connection: aiosqlite.Connection, topic_id: int, to_forum_id: int) -> int:
+    """Move a topic with its posts to another forum; returns the forum it left."""
+    from_forum_id, post_count = await _topic_counters(connection, topic_id)
+    await connection.execute("UPDATE topics SET forum_id = ? WHERE id = ?", (to_forum_id, topic_id))
+    await connection.executemany(
+        "UPDATE forums SET topic_count = topic_count + ?, post_count = post_count + ? WHERE id = ?",
+        [(-1, -post_count, from_forum_id), (1, post_count, to_forum_id)],
+    )
+    await _refresh_forum_last_post(connection, from_forum_id)
+    await _refresh_forum_last_post(connection, to_forum_id)
+    return from_forum_id
+
+
+async def delete_forum(connection: aiosqlite.Connection, forum_id: int) -> None:
+    """Remove a forum with all its topics and posts, taking them off members' post counts."""
+    await _uncount_authors(
+        connection,
+        "SELECT p.author_id, COUNT(*) FROM topics t JOIN posts p ON p.topic_id = t.id"
+        " WHERE t.forum_id = ? GROUP BY p.author_id",
+        (forum_id,),
+    )
+    await connection.execute("DELETE FROM forums WHERE id = ?", (forum_id,))

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
+
+from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
+from tinypier.forum.permissions import visible_forums_clause
 
 
 async def ensure_category(db: Database, name: str) -> int:
@@ -35,8 +39,204 @@ async def create_forum(
     return await db.execute(
         "INSERT INTO forums (category_id, name, description, position, allows_releases,"
         " view_role, topic_role, reply_role, download_role, topic_count, post_count)"
-        " VALUES (?, ?, ?, (SELECT COALESCE(MAX(position), 0) + 1 FROM forums WHERE category_id = ?),"
+        " VALUES (?, ?, ?,"
+        " (SELECT COALESCE(MAX(position), 0) + 1 FROM forums WHERE category_id = ?),"
         " ?, ?, ?, ?, ?, 0, 0)",
-        (category_id, name, description, category_id, allows_releases, view_role, topic_role,
-         reply_role, download_role),
+        (
+            category_id,
+            name,
+            description,
+            category_id,
+            allows_releases,
+            view_role,
+            topic_role,
+            reply_role,
+            download_role,
+        ),
     )
+
+
+TOPICS_PER_PAGE = 50
+POSTS_PER_PAGE = 25
+LOG_ENTRIES_PER_PAGE = 50
+
+# The columns a permission check needs, selected wherever a forum row is loaded.
+FORUM_COLUMNS = (
+    "f.id AS forum_id, f.name AS forum_name, f.category_id, f.allows_releases,"
+    " f.view_role, f.topic_role, f.reply_role, f.download_role"
+)
+
+
+async def categories(db: Database) -> list[sqlite3.Row]:
+    return await db.fetch_all("SELECT id, name, position FROM categories ORDER BY position, id")
+
+
+async def index_forums(db: Database, viewer: Viewer) -> list[sqlite3.Row]:
+    """Forums the viewer may view, in order, with their stored counters and last post.
+
+    The last post is reached through ``forums.last_post_id`` (primary-key lookups only),
+    so this page costs the same on a board of ten posts or a million.
+    """
+    visible, params = visible_forums_clause(viewer, "f")
+    # The visibility clause is built from constants; its values are bound parameters.
+    return await db.fetch_all(
+        "SELECT f.id, f.category_id, f.name, f.description, f.topic_count, f.post_count,"  # noqa: S608
+        " p.id AS last_post_id, p.created_at AS last_post_at,"
+        " t.id AS last_topic_id, t.title AS last_topic_title,"
+        " u.id AS last_author_id, u.name AS last_author_name"
+        " FROM forums f"
+        " LEFT JOIN posts p ON p.id = f.last_post_id"
+        " LEFT JOIN topics t ON t.id = p.topic_id"
+        " LEFT JOIN users u ON u.id = p.author_id"
+        f" WHERE {visible} ORDER BY f.position, f.id",
+        params,
+    )
+
+
+async def forum_by_id(db: Database, forum_id: int) -> sqlite3.Row | None:
+    return await db.fetch_one(
+        f"SELECT f.*, {FORUM_COLUMNS} FROM forums f WHERE f.id = ?",  # noqa: S608 (constant)
+        (forum_id,),
+    )
+
+
+async def forum_topics(
+    db: Database, viewer: Viewer, forum_id: int, offset: int
+) -> list[sqlite3.Row]:
+    """One page of a forum: announcements, then stickies, then the most recently active.
+
+    The inner query walks only the covering index ``ix_topics_forum_order`` (forum_id,
+    pin, last_post_at, rowid), so even a deep OFFSET skips index entries, not table rows;
+    the outer joins then run for the 50 topics shown only.
+    """
+    return await db.fetch_all(
+        "SELECT t.id, t.title, t.pin, t.locked, t.post_count, t.created_at, t.last_post_at,"
+        " t.last_post_id, a.id AS author_id, a.name AS author_name,"
+        " lu.id AS last_author_id, lu.name AS last_author_name, r.last_read_post_id"
+        " FROM (SELECT id FROM topics WHERE forum_id = ?"
+        "       ORDER BY pin DESC, last_post_at DESC, id DESC LIMIT ? OFFSET ?) AS page"
+        " JOIN topics t ON t.id = page.id"
+        " JOIN users a ON a.id = t.author_id"
+        " LEFT JOIN posts lp ON lp.id = t.last_post_id"
+        " LEFT JOIN users lu ON lu.id = lp.author_id"
+        " LEFT JOIN topic_reads r ON r.user_id = ? AND r.topic_id = t.id"
+        " ORDER BY t.pin DESC, t.last_post_at DESC, t.id DESC",
+        (forum_id, TOPICS_PER_PAGE, offset, viewer.id),
+    )
+
+
+async def topic_with_forum(db: Database, topic_id: int) -> sqlite3.Row | None:
+    """A topic and the permission columns of its forum, in one lookup."""
+    return await db.fetch_one(
+        f"SELECT t.*, {FORUM_COLUMNS} FROM topics t JOIN forums f ON f.id = t.forum_id"  # noqa: S608
+        " WHERE t.id = ?",
+        (topic_id,),
+    )
+
+
+async def topic_posts(db: Database, topic_id: int, offset: int) -> list[sqlite3.Row]:
+    """One page of a topic's posts with each author's box; OFFSET runs over a covering index."""
+    return await db.fetch_all(
+        "SELECT p.id, p.body, p.body_html, p.created_at, p.edited_at, p.author_id,"
+        " u.name AS author_name, u.role AS author_role, u.created_at AS author_joined_at,"
+        " u.post_count AS author_post_count, u.uploaded AS author_uploaded,"
+        " u.downloaded AS author_downloaded, e.name AS edited_by_name"
+        " FROM (SELECT id FROM posts WHERE topic_id = ? ORDER BY id LIMIT ? OFFSET ?) AS page"
+        " JOIN posts p ON p.id = page.id"
+        " JOIN users u ON u.id = p.author_id"
+        " LEFT JOIN users e ON e.id = p.edited_by"
+        " ORDER BY p.id",
+        (topic_id, POSTS_PER_PAGE, offset),
+    )
+
+
+async def post_with_topic(db: Database, post_id: int) -> sqlite3.Row | None:
+    """A post, its author's name, its topic and its forum's permission columns."""
+    return await db.fetch_one(
+        "SELECT p.id, p.topic_id, p.author_id, p.body, u.name AS author_name,"  # noqa: S608
+        f" t.title AS topic_title, t.locked, {FORUM_COLUMNS}"
+        " FROM posts p JOIN users u ON u.id = p.author_id"
+        " JOIN topics t ON t.id = p.topic_id JOIN forums f ON f.id = t.forum_id"
+        " WHERE p.id = ?",
+        (post_id,),
+    )
+
+
+async def posts_before(db: Database, topic_id: int, post_id: int) -> int:
+    """How many posts of the topic precede this one: what a permalink needs for its page."""
+    count: int = await db.fetch_value(
+        "SELECT COUNT(*) FROM posts WHERE topic_id = ? AND id < ?", (topic_id, post_id)
+    )
+    return count
+
+
+async def first_post_id(db: Database, topic_id: int) -> int | None:
+    first: int | None = await db.fetch_value(
+        "SELECT MIN(id) FROM posts WHERE topic_id = ?", (topic_id,)
+    )
+    return first
+
+
+async def read_position(db: Database, viewer: Viewer, topic_id: int) -> int:
+    if viewer.id is None:
+        return 0
+    position: int | None = await db.fetch_value(
+        "SELECT last_read_post_id FROM topic_reads WHERE user_id = ? AND topic_id = ?",
+        (viewer.id, topic_id),
+    )
+    return position or 0
+
+
+async def mark_read(db: Database, user_id: int, topic_id: int, post_id: int) -> None:
+    """Move a member's read marker forward (never back: an old page must not un-read)."""
+    await db.execute(
+        "INSERT INTO topic_reads (user_id, topic_id, last_read_post_id) VALUES (?, ?, ?)"
+        " ON CONFLICT (user_id, topic_id) DO UPDATE"
+        " SET last_read_post_id = MAX(last_read_post_id, excluded.last_read_post_id)",
+        (user_id, topic_id, post_id),
+    )
+
+
+async def movable_forums(db: Database) -> list[sqlite3.Row]:
+    """Every forum with its category, for the moderators' "move to" list."""
+    return await db.fetch_all(
+        "SELECT f.id, f.name, c.name AS category_name FROM forums f"
+        " JOIN categories c ON c.id = f.category_id ORDER BY c.position, c.id, f.position, f.id"
+    )
+
+
+async def moderation_log_page(db: Database, offset: int) -> list[sqlite3.Row]:
+    return await db.fetch_all(
+        "SELECT l.id, l.action, l.target_type, l.target_id, l.details, l.created_at,"
+        " l.actor_id, u.name AS actor_name"
+        " FROM moderation_log l LEFT JOIN users u ON u.id = l.actor_id"
+        " ORDER BY l.id DESC LIMIT ? OFFSET ?",
+        (LOG_ENTRIES_PER_PAGE, offset),
+    )
+
+
+async def moderation_log_size(db: Database) -> int:
+    size: int = await db.fetch_value("SELECT COUNT(*) FROM moderation_log")
+    return size
+
+
+async def all_forums(db: Database) -> list[sqlite3.Row]:
+    """Every forum in board order, for the admins' structure page."""
+    return await db.fetch_all(
+        "SELECT id, category_id, name, description, view_role, topic_role, reply_role,"
+        " download_role, allows_releases, topic_count, post_count"
+        " FROM forums ORDER BY position, id"
+    )
+
+
+async def category_by_id(db: Database, category_id: int) -> sqlite3.Row | None:
+    return await db.fetch_one("SELECT id, name FROM categories WHERE id = ?", (category_id,))
+
+
+async def forum_torrent_ids(db: Database, forum_id: int) -> list[int]:
+    """Releases in a forum about to be deleted, so the tracker can forget them afterwards."""
+    rows = await db.fetch_all(
+        "SELECT tr.id FROM topics t JOIN torrents tr ON tr.topic_id = t.id WHERE t.forum_id = ?",
+        (forum_id,),
+    )
+    return [int(row["id"]) for row in rows]

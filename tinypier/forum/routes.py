@@ -4,4 +4,27 @@ from __future__ import annotations
 
 from litestar.types import ControllerRouterHandler
 
-ROUTES: list[ControllerRouterHandler] = []
+from tinypier.forum.admin import CategoryAdminController, ForumAdminController
+from tinypier.forum.index import ForumIndexController
+from tinypier.forum.members import MembersController
+from tinypier.forum.moderation import ModerationController
+from tinypier.forum.search import SearchController
+from tinypier.forum.topics import (
+    EditPostController,
+    NewTopicController,
+    ReplyController,
+    TopicController,
+)
+
+ROUTES: list[ControllerRouterHandler] = [
+    ForumIndexController,
+    TopicController,
+    NewTopicController,
+    ReplyController,
+    EditPostController,
+    ModerationController,
+    CategoryAdminController,
+    ForumAdminController,
+    SearchController,
+    MembersController,
+]

@@ -1,0 +1,4 @@
+-- Schema version 2: forum core.
+-- A forum's last post after a topic is moved or deleted is MAX(topics.last_post_id) over
+-- its topics; this index answers that with one seek instead of a walk over the forum.
+CREATE INDEX ix_topics_forum_last_post ON topics (forum_id, last_post_id);

@@ -1,0 +1,218 @@
+"""Admin pages for the board's structure: categories, forums, their order and permissions."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from typing import Any
+
+from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.response import Redirect, Template
+
+from tinypier.accounts.guards import require_admin
+from tinypier.accounts.roles import Role
+from tinypier.accounts.viewer import Viewer
+from tinypier.db.connection import Database
+from tinypier.forum import posting, queries, structure
+from tinypier.forum.display import render_forum_page
+from tinypier.forum.forms import CategoryData, ConfirmData, ForumData, ForumForm, MoveData
+from tinypier.forum.moderation_log import log_action
+from tinypier.forum.topics import member_id
+from tinypier.web.pages import redirect
+
+ViewerRequest = Request[Viewer, Any, Any]
+MAX_NAME_LENGTH = 100
+ROLE_NAMES = [role.label for role in Role]
+STRUCTURE_PAGE = "/admin/forums"
+
+
+def name_problem(name: str) -> str | None:
+    if not name.strip():
+        return "The name is empty."
+    if len(name) > MAX_NAME_LENGTH:
+        return f"Names may not be longer than {MAX_NAME_LENGTH} characters."
+    return None
+
+
+def forum_settings(form: ForumForm) -> structure.ForumSettings:
+    return structure.ForumSettings(
+        category_id=form.category_id,
+        name=form.name,
+        description=form.description,
+        view_role=form.view_role,
+        topic_role=form.topic_role,
+        reply_role=form.reply_role,
+        download_role=form.download_role,
+        allows_releases=form.allows_releases is not None,
+    )
+
+
+async def existing_forum(db: Database, forum_id: int) -> sqlite3.Row:
+    forum = await queries.forum_by_id(db, forum_id)
+    if forum is None:
+        raise NotFoundException("There is no such forum.")
+    return forum
+
+
+class CategoryAdminController(Controller):
+    path = "/admin/categories"
+    guards = [require_admin]
+
+    @post("/", name="admin:category_create")
+    async def create(self, db: Database, data: CategoryData) -> Redirect:
+        problem = name_problem(data.name)
+        if problem:
+            return redirect(STRUCTURE_PAGE, problem, "error")
+        await queries.ensure_category(db, data.name.strip())
+        return redirect(STRUCTURE_PAGE, "Category saved.", "success")
+
+    @post("/{category_id:int}/rename", name="admin:category_rename")
+    async def rename(self, db: Database, category_id: int, data: CategoryData) -> Redirect:
+        problem = name_problem(data.name)
+        if problem:
+            return redirect(STRUCTURE_PAGE, problem, "error")
+        try:
+            await structure.rename_category(db, category_id, data.name)
+        except sqlite3.IntegrityError:
+            return redirect(STRUCTURE_PAGE, "Another category has that name.", "error")
+        return redirect(STRUCTURE_PAGE, "Category renamed.", "success")
+
+    @post("/{category_id:int}/move", name="admin:category_move")
+    async def move(self, db: Database, category_id: int, data: MoveData) -> Redirect:
+        await structure.move_category(db, category_id, data.direction)
+        return redirect(STRUCTURE_PAGE)
+
+    @post("/{category_id:int}/delete", name="admin:category_delete")
+    async def delete(self, db: Database, category_id: int) -> Redirect:
+        """Only an empty category goes: forums are never deleted as a side effect."""
+        if await structure.delete_empty_category(db, category_id):
+            return redirect(STRUCTURE_PAGE, "Category deleted.", "success")
+        return redirect(STRUCTURE_PAGE, "Only an empty category can be deleted.", "error")
+
+
+class ForumAdminController(Controller):
+    path = STRUCTURE_PAGE
+    guards = [require_admin]
+
+    async def _form(
+        self,
+        request: ViewerRequest,
+        db: Database,
+        form: ForumForm,
+        action: str,
+        *,
+        status_code: int = 200,
+        problem: str | None = None,
+    ) -> Template:
+        return render_forum_page(
+            request,
+            "forum/admin_forum_form.html",
+            status_code=status_code,
+            form=form,
+            action=action,
+            categories=await queries.categories(db),
+            roles=ROLE_NAMES,
+            problem=problem,
+        )
+
+    @get("/", name="admin:forums")
+    async def overview(self, request: ViewerRequest, db: Database) -> Template:
+        forums_by_category = defaultdict(list)
+        for forum in await queries.all_forums(db):
+            forums_by_category[forum["category_id"]].append(forum)
+        sections = [
+            (category, forums_by_category[category["id"]])
+            for category in await queries.categories(db)
+        ]
+        return render_forum_page(request, "forum/admin_forums.html", sections=sections)
+
+    @get("/new", name="admin:forum_new_form")
+    async def new_form(
+        self, request: ViewerRequest, db: Database, category_id: int = 0
+    ) -> Template:
+        return await self._form(
+            request, db, ForumForm(category_id=category_id), "/admin/forums/new"
+        )
+
+    @post("/new", name="admin:forum_create")
+    async def create(
+        self, request: ViewerRequest, db: Database, data: ForumData
+    ) -> Template | Redirect:
+        problem = await self._problem(db, data)
+        if problem:
+            return await self._form(
+                request, db, data, "/admin/forums/new", status_code=400, problem=problem
+            )
+        settings = forum_settings(data)
+        await queries.create_forum(
+            db,
+            settings.category_id,
+            settings.name.strip(),
+            description=settings.description.strip(),
+            allows_releases=settings.allows_releases,
+            view_role=settings.view_role,
+            topic_role=settings.topic_role,
+            reply_role=settings.reply_role,
+            download_role=settings.download_role,
+        )
+        return redirect(STRUCTURE_PAGE, "Forum created.", "success")
+
+    async def _problem(self, db: Database, form: ForumForm) -> str | None:
+        if await queries.category_by_id(db, form.category_id) is None:
+            return "Choose a category."
+        return name_problem(form.name)
+
+    @get("/{forum_id:int}/edit", name="admin:forum_edit_form")
+    async def edit_form(self, request: ViewerRequest, db: Database, forum_id: int) -> Template:
+        forum = await existing_forum(db, forum_id)
+        form = ForumForm(
+            category_id=forum["category_id"],
+            name=forum["name"],
+            description=forum["description"],
+            view_role=forum["view_role"],
+            topic_role=forum["topic_role"],
+            reply_role=forum["reply_role"],
+            download_role=forum["download_role"],
+            allows_releases="on" if forum["allows_releases"] else None,
+        )
+        return await self._form(request, db, form, f"/admin/forums/{forum_id}/edit")
+
+    @post("/{forum_id:int}/edit", name="admin:forum_edit")
+    async def edit(
+        self, request: ViewerRequest, db: Database, forum_id: int, data: ForumData
+    ) -> Template | Redirect:
+        await existing_forum(db, forum_id)
+        problem = await self._problem(db, data)
+        if problem:
+            action = f"/admin/forums/{forum_id}/edit"
+            return await self._form(request, db, data, action, status_code=400, problem=problem)
+        await structure.update_forum(db, forum_id, forum_settings(data))
+        return redirect(STRUCTURE_PAGE, "Forum saved.", "success")
+
+    @post("/{forum_id:int}/move", name="admin:forum_move")
+    async def move(self, db: Database, forum_id: int, data: MoveData) -> Redirect:
+        await structure.move_forum(db, forum_id, data.direction)
+        return redirect(STRUCTURE_PAGE)
+
+    @post("/{forum_id:int}/delete", name="admin:forum_delete")
+    async def delete(
+        self, request: ViewerRequest, db: Database, forum_id: int, data: ConfirmData
+    ) -> Redirect:
+        """Delete a forum and every topic in it, once the admin ticked the confirmation."""
+        forum = await existing_forum(db, forum_id)
+        if data.confirm is None:
+            return redirect(
+                STRUCTURE_PAGE,
+                "Tick the box to confirm deleting the forum and its topics.",
+                "error",
+            )
+        torrent_ids = await queries.forum_torrent_ids(db, forum_id)
+        async with db.transaction() as connection:
+            await posting.delete_forum(connection, forum_id)
+            await log_action(
+                connection, member_id(request.user), "delete", "forum", forum_id, forum["name"]
+            )
+        for torrent_id in torrent_ids:
+            request.app.state.changes.torrent_changed(torrent_id)
+        return redirect(STRUCTURE_PAGE, f"Forum {forum['name']} deleted.", "success")

@@ -1,0 +1,52 @@
+"""The board's front page and the forum pages (lists of topics)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from litestar import Controller, Request, get
+from litestar.response import Template
+
+from tinypier.accounts.viewer import Viewer
+from tinypier.db.connection import Database
+from tinypier.forum import queries
+from tinypier.forum.access import viewable_forum
+from tinypier.forum.display import render_forum_page
+from tinypier.forum.pagination import paginate
+from tinypier.forum.permissions import can_start_topic
+
+ViewerRequest = Request[Viewer, Any, Any]
+
+
+class ForumIndexController(Controller):
+    @get("/", name="forum:index")
+    async def index(self, request: ViewerRequest, db: Database) -> Template:
+        """Categories in order, each with the forums this viewer may view."""
+        forums_by_category = defaultdict(list)
+        for forum in await queries.index_forums(db, request.user):
+            forums_by_category[forum["category_id"]].append(forum)
+        sections = [
+            (category, forums_by_category[category["id"]])
+            for category in await queries.categories(db)
+            if forums_by_category[category["id"]]
+        ]
+        return render_forum_page(request, "forum/index.html", sections=sections)
+
+    @get("/forums/{forum_id:int}", name="forum:forum")
+    async def forum(
+        self, request: ViewerRequest, db: Database, forum_id: int, page: str | None = None
+    ) -> Template:
+        """Announcements, then stickies, then topics by last post, 50 a page."""
+        viewer = request.user
+        forum = await viewable_forum(db, viewer, forum_id)
+        pagination = paginate(page, forum["topic_count"], queries.TOPICS_PER_PAGE)
+        topics = await queries.forum_topics(db, viewer, forum_id, pagination.offset)
+        return render_forum_page(
+            request,
+            "forum/forum.html",
+            forum=forum,
+            topics=topics,
+            pagination=pagination,
+            may_start_topic=can_start_topic(viewer, forum),
+        )

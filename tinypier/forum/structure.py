@@ -1,0 +1,110 @@
+"""Changing the board's structure: categories and forums, their order and permissions."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import aiosqlite
+
+from tinypier.db.connection import Database
+
+
+@dataclass(frozen=True)
+class ForumSettings:
+    """Everything an admin sets on a forum's edit page."""
+
+    category_id: int
+    name: str
+    description: str
+    view_role: str
+    topic_role: str
+    reply_role: str
+    download_role: str
+    allows_releases: bool
+
+
+def swapped(ids: list[int], moved_id: int, direction: str) -> list[int]:
+    """``ids`` with ``moved_id`` exchanged with its neighbour ``up`` or ``down``."""
+    order = list(ids)
+    index = order.index(moved_id)
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(order):
+        order[index], order[other] = order[other], order[index]
+    return order
+
+
+async def _renumber(connection: aiosqlite.Connection, update_sql: str, ids: list[int]) -> None:
+    """Write positions 1..n in this order; ties left by older data disappear too."""
+    await connection.executemany(
+        update_sql, [(position, id_) for position, id_ in enumerate(ids, 1)]
+    )
+
+
+async def _ids(
+    connection: aiosqlite.Connection, sql: str, params: tuple[int, ...] = ()
+) -> list[int]:
+    cursor = await connection.execute(sql, params)
+    return [int(row[0]) for row in await cursor.fetchall()]
+
+
+async def move_category(db: Database, category_id: int, direction: str) -> None:
+    async with db.transaction() as connection:
+        ids = await _ids(connection, "SELECT id FROM categories ORDER BY position, id")
+        if category_id in ids:
+            await _renumber(
+                connection,
+                "UPDATE categories SET position = ? WHERE id = ?",
+                swapped(ids, category_id, direction),
+            )
+
+
+async def move_forum(db: Database, forum_id: int, direction: str) -> None:
+    """Move a forum up or down among the forums of its own category."""
+    async with db.transaction() as connection:
+        ids = await _ids(
+            connection,
+            "SELECT id FROM forums"
+            " WHERE category_id = (SELECT category_id FROM forums WHERE id = ?)"
+            " ORDER BY position, id",
+            (forum_id,),
+        )
+        if forum_id in ids:
+            await _renumber(
+                connection,
+                "UPDATE forums SET position = ? WHERE id = ?",
+                swapped(ids, forum_id, direction),
+            )
+
+
+async def rename_category(db: Database, category_id: int, name: str) -> None:
+    await db.execute("UPDATE categories SET name = ? WHERE id = ?", (name.strip(), category_id))
+
+
+async def delete_empty_category(db: Database, category_id: int) -> bool:
+    """Delete a category that holds no forum; False (and nothing done) otherwise."""
+    async with db.transaction() as connection:
+        cursor = await connection.execute(
+            "DELETE FROM categories WHERE id = ?"
+            " AND NOT EXISTS (SELECT 1 FROM forums WHERE category_id = ?)",
+            (category_id, category_id),
+        )
+        return cursor.rowcount > 0
+
+
+async def update_forum(db: Database, forum_id: int, new: ForumSettings) -> None:
+    """Save a forum's settings; a forum changing category goes to the end of the new one."""
+    await db.execute(
+        "UPDATE forums SET name = :name, description = :description, view_role = :view_role,"
+        " topic_role = :topic_role, reply_role = :reply_role, download_role = :download_role,"
+        " allows_releases = :allows_releases,"
+        " position = CASE WHEN category_id = :category_id THEN position ELSE"
+        "   (SELECT COALESCE(MAX(position), 0) + 1 FROM forums WHERE category_id = :category_id)"
+        " END, category_id = :category_id"
+        " WHERE id = :forum_id",
+        {
+            **asdict(new),
+            "name": new.name.strip(),
+            "description": new.description.strip(),
+            "forum_id": forum_id,
+        },
+    )
