@@ -1,7 +1,158 @@
-"""Routes of the torrents area."""
+"""Routes of the releases area: posting, downloading, moderating and listing releases."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from litestar import Request, Response, get, post
+from litestar.exceptions import PermissionDeniedException
+from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
-ROUTES: list[ControllerRouterHandler] = []
+from tinypier.accounts.guards import require_member, require_moderator
+from tinypier.accounts.viewer import Viewer
+from tinypier.db.connection import Database
+from tinypier.forum.bbcode import render_bbcode
+from tinypier.settings import Settings
+from tinypier.torrents import moderation
+from tinypier.torrents.api import API_ROUTES
+from tinypier.torrents.display import human_size, iso_time, utc_time
+from tinypier.torrents.download import torrent_download
+from tinypier.torrents.forms import FreeleechData, ReleaseData, StatusData, read_upload
+from tinypier.torrents.listing import SORT_LABELS, ReleaseFilters, list_releases, release_forums
+from tinypier.torrents.registration import (
+    RegisteredRelease,
+    ReleaseRefused,
+    ReleaseUpload,
+    register_release,
+    release_forum,
+)
+from tinypier.torrents.releases import topic_path, visible_release
+from tinypier.torrents.statuses import FREELEECH_LABELS, STATUS_LABELS
+from tinypier.web.pages import redirect, render
+
+ViewerRequest = Request[Viewer, Any, Any]
+FORM_TEMPLATE = "torrents/new_release.html"
+
+
+def member_id(viewer: Viewer) -> int:
+    """The id of a viewer the ``require_member`` guard already let through."""
+    if viewer.id is None:
+        raise PermissionDeniedException("Log in to continue.")
+    return viewer.id
+
+
+def registered_message(registered: RegisteredRelease) -> str:
+    if registered.made_private:
+        return (
+            "Release posted. The torrent was not private, so the site set its private flag, "
+            "which changed its info hash: download the site's .torrent and seed from that one."
+        )
+    return "Release posted. Download the site's .torrent to seed it with your passkey."
+
+
+@get("/forums/{forum_id:int}/releases/new", guards=[require_member])
+async def new_release_form(request: ViewerRequest, db: Database, forum_id: int) -> Template:
+    forum = await release_forum(db, request.user, forum_id)
+    return render(request, FORM_TEMPLATE, forum=forum, title="", description="")
+
+
+@post("/forums/{forum_id:int}/releases/new", guards=[require_member])
+async def post_release(
+    request: ViewerRequest, db: Database, settings: Settings, forum_id: int, data: ReleaseData
+) -> Template | Redirect:
+    viewer = request.user
+    forum = await release_forum(db, viewer, forum_id)
+
+    def form_again(**context: Any) -> Template:
+        return render(
+            request,
+            FORM_TEMPLATE,
+            status_code=200 if "preview" in context else 400,
+            forum=forum,
+            title=data.title,
+            description=data.description,
+            **context,
+        )
+
+    if data.preview is not None:
+        return form_again(preview=render_bbcode(data.description))
+    upload = ReleaseUpload(
+        forum_id=forum["id"],
+        uploader_id=member_id(viewer),
+        title=data.title,
+        description=data.description,
+        torrent=await read_upload(data.torrent, settings.upload_size_limit),
+    )
+    if not upload.torrent:
+        return form_again(error="Choose a .torrent file to upload.")
+    try:
+        registered = await register_release(
+            db, settings.attachments_dir, upload, settings.upload_size_limit
+        )
+    except ReleaseRefused as refusal:
+        return form_again(error=str(refusal), existing_path=refusal.existing_path)
+    request.app.state.changes.torrent_changed(registered.torrent_id)
+    return redirect(topic_path(registered.topic_id), registered_message(registered), "success")
+
+
+@get("/torrents/{torrent_id:int}/download", guards=[require_member])
+async def download_torrent(
+    request: ViewerRequest, db: Database, settings: Settings, torrent_id: int
+) -> Response[bytes]:
+    return await torrent_download(db, settings, request.user, torrent_id)
+
+
+@post("/torrents/{torrent_id:int}/status", guards=[require_moderator])
+async def change_status(
+    request: ViewerRequest, db: Database, torrent_id: int, data: StatusData
+) -> Redirect:
+    release = await visible_release(db, request.user, torrent_id)
+    await moderation.set_status(db, member_id(request.user), torrent_id, data.status)
+    request.app.state.changes.torrent_changed(torrent_id)
+    label = STATUS_LABELS[data.status]
+    return redirect(topic_path(release["topic_id"]), f"Release marked '{label}'.", "success")
+
+
+@post("/torrents/{torrent_id:int}/freeleech", guards=[require_moderator])
+async def change_freeleech(
+    request: ViewerRequest, db: Database, torrent_id: int, data: FreeleechData
+) -> Redirect:
+    release = await visible_release(db, request.user, torrent_id)
+    await moderation.set_freeleech(db, member_id(request.user), torrent_id, data.freeleech)
+    request.app.state.changes.torrent_changed(torrent_id)
+    label = FREELEECH_LABELS[data.freeleech]
+    return redirect(topic_path(release["topic_id"]), f"Freeleech set: {label}.", "success")
+
+
+@get("/tracker")
+async def tracker_page(request: ViewerRequest, db: Database) -> Template:
+    viewer = request.user
+    filters = ReleaseFilters.from_query(request.query_params)
+    page = await list_releases(db, viewer, filters)
+    forums = await release_forums(db, viewer)
+    return render(
+        request,
+        "torrents/tracker.html",
+        page=page,
+        filters=filters,
+        forums=forums,
+        categories={forum["category_id"]: forum["category_name"] for forum in forums},
+        human_size=human_size,
+        utc_time=utc_time,
+        iso_time=iso_time,
+        statuses=STATUS_LABELS,
+        freeleech_levels=FREELEECH_LABELS,
+        sorts=SORT_LABELS,
+    )
+
+
+ROUTES: list[ControllerRouterHandler] = [
+    new_release_form,
+    post_release,
+    download_torrent,
+    change_status,
+    change_freeleech,
+    tracker_page,
+    *API_ROUTES,
+]

@@ -3,16 +3,151 @@
 The forum's topic page calls :func:`release_for_topic` and, when it returns something,
 includes ``torrents/topic_block.html`` with it as ``release``. The forum never reads
 tracker tables itself.
+
+Whatever carries a passkey (the magnet link) is computed only for a viewer who may
+download, so it cannot reach anybody else's page by a template slip.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from dataclasses import dataclass, field
 
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
+from tinypier.settings import Settings
+from tinypier.torrents.display import human_size, iso_time, percent_done, utc_time
+from tinypier.torrents.download import announce_url
+from tinypier.torrents.metainfo import ParsedTorrent, magnet_link
+from tinypier.torrents.releases import download_path, may_download, release_by_topic
+from tinypier.torrents.statuses import FREELEECH_LABELS, STATUS_LABELS, is_frozen
+
+MAX_FILES_SHOWN = 1_000
+MAX_PEERS_SHOWN = 200
+MAX_SNATCHES_SHOWN = 100
 
 
-async def release_for_topic(db: Database, viewer: Viewer, topic_id: int) -> sqlite3.Row | None:
-    """The torrent row of a release topic, or None for an ordinary topic."""
-    return await db.fetch_one("SELECT * FROM torrents WHERE topic_id = ?", (topic_id,))
+@dataclass
+class FileNode:
+    """A folder (with children) or a file of the release, with its size."""
+
+    name: str
+    size: int = 0
+    children: dict[str, FileNode] = field(default_factory=dict)
+
+    @property
+    def is_folder(self) -> bool:
+        return bool(self.children)
+
+    @property
+    def entries(self) -> list[FileNode]:
+        """Folders first, then files, each by name: the order file managers use."""
+        return sorted(self.children.values(), key=lambda node: (not node.is_folder, node.name))
+
+
+@dataclass(frozen=True)
+class ReleaseBlock:
+    release: sqlite3.Row
+    status_label: str
+    freeleech_label: str
+    frozen: bool
+    tree: FileNode
+    files_hidden: int
+    peers: list[sqlite3.Row]
+    snatches: list[sqlite3.Row]
+    show_addresses: bool
+    download_path: str | None
+    magnet: str | None
+    moderating: bool
+    statuses: dict[str, str] = field(default_factory=lambda: STATUS_LABELS)
+    freeleech_levels: dict[str, str] = field(default_factory=lambda: FREELEECH_LABELS)
+    # The template's formatting helpers travel with the block: the topic page that
+    # includes it belongs to the forum area and knows nothing about releases.
+    size_text = staticmethod(human_size)
+    time_text = staticmethod(utc_time)
+    iso_time = staticmethod(iso_time)
+    percent_done = staticmethod(percent_done)
+
+
+def file_tree(files_json: str, limit: int = MAX_FILES_SHOWN) -> tuple[FileNode, int]:
+    """The stored file list as a tree with folder sizes, and how many files were left out."""
+    files: list[list[object]] = json.loads(files_json)
+    root = FileNode("")
+    for path, size in files[:limit]:
+        node = root
+        node.size += int(str(size))
+        for component in str(path).split("/"):
+            node = node.children.setdefault(component, FileNode(component))
+            node.size += int(str(size))
+    return root, max(0, len(files) - limit)
+
+
+def release_magnet(release: sqlite3.Row, tracker_url: str) -> str:
+    """The magnet link of a registered release, from its row rather than its file."""
+    described = ParsedTorrent(
+        info_hash_v1=release["info_hash"],
+        info_hash_v2=release["info_hash_v2"],
+        name=release["name"],
+        total_size=release["total_size"],
+        files=(),
+        piece_length=release["piece_length"],
+        private=True,
+        raw=b"",
+    )
+    return magnet_link(described, release["name"], tracker_url)
+
+
+async def _passkey(db: Database, viewer: Viewer) -> str:
+    passkey: str = await db.fetch_value("SELECT passkey FROM users WHERE id = ?", (viewer.id,))
+    return passkey
+
+
+async def _peers(db: Database, torrent_id: int) -> list[sqlite3.Row]:
+    return await db.fetch_all(
+        "SELECT p.user_id, u.name AS user_name, p.client, p.uploaded, p.downloaded, p.left,"
+        " p.ipv4, p.ipv6, p.port, p.last_announce_at"
+        " FROM peers p JOIN users u ON u.id = p.user_id WHERE p.torrent_id = ?"
+        " ORDER BY p.left = 0 DESC, p.uploaded DESC LIMIT ?",
+        (torrent_id, MAX_PEERS_SHOWN),
+    )
+
+
+async def _snatches(db: Database, torrent_id: int) -> list[sqlite3.Row]:
+    return await db.fetch_all(
+        "SELECT s.user_id, u.name AS user_name, s.completed_at"
+        " FROM snatches s JOIN users u ON u.id = s.user_id WHERE s.torrent_id = ?"
+        " ORDER BY s.completed_at DESC LIMIT ?",
+        (torrent_id, MAX_SNATCHES_SHOWN),
+    )
+
+
+async def release_for_topic(
+    db: Database, viewer: Viewer, topic_id: int, settings: Settings
+) -> ReleaseBlock | None:
+    """The release block of a topic, or None for an ordinary topic.
+
+    Peers and snatchers are members' names, so guests see the counts only.
+    """
+    release = await release_by_topic(db, topic_id)
+    if release is None:
+        return None
+    tree, hidden = file_tree(release["files_json"])
+    downloadable = may_download(viewer, release)
+    magnet = None
+    if downloadable:
+        magnet = release_magnet(release, announce_url(settings, await _passkey(db, viewer)))
+    return ReleaseBlock(
+        release=release,
+        status_label=STATUS_LABELS.get(release["status"], release["status"]),
+        freeleech_label=FREELEECH_LABELS.get(release["freeleech"], release["freeleech"]),
+        frozen=is_frozen(release["status"]),
+        tree=tree,
+        files_hidden=hidden,
+        peers=await _peers(db, release["id"]) if viewer.is_member else [],
+        snatches=await _snatches(db, release["id"]) if viewer.is_member else [],
+        show_addresses=viewer.is_moderator,
+        download_path=download_path(release["id"]) if downloadable else None,
+        magnet=magnet,
+        moderating=viewer.is_moderator,
+    )

@@ -1,0 +1,233 @@
+"""The JSON API for uploaders' scripts: bearer tokens, the same rules as the pages.
+
+Under ``/api/`` the session middleware accepts only ``Authorization: Bearer`` tokens and
+the error handler answers JSON, so these handlers raise the same exceptions as the pages.
+A guest may list and read what guests may see; posting and ``/api/me`` need a token.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Request, Response, get, post
+from litestar.exceptions import ClientException, NotAuthorizedException
+from litestar.status_codes import HTTP_201_CREATED, HTTP_409_CONFLICT
+from litestar.types import ControllerRouterHandler
+
+from tinypier.accounts.guards import require_member
+from tinypier.accounts.viewer import Viewer
+from tinypier.db.connection import Database
+from tinypier.settings import Settings
+from tinypier.torrents.download import announce_url, torrent_download
+from tinypier.torrents.forms import ApiReleaseData, read_upload
+from tinypier.torrents.listing import ReleaseFilters, list_releases
+from tinypier.torrents.registration import (
+    ReleaseRefused,
+    ReleaseUpload,
+    register_release,
+    release_forum,
+)
+from tinypier.torrents.releases import topic_url, visible_release
+
+ViewerRequest = Request[Viewer, Any, Any]
+
+
+@dataclass
+class ApiFile:
+    path: str
+    size: int
+
+
+@dataclass
+class ApiRelease:
+    id: int
+    topic_id: int
+    title: str
+    name: str
+    forum_id: int
+    info_hash: str | None
+    info_hash_v2: str | None
+    size: int
+    file_count: int
+    seeders: int
+    leechers: int
+    completed: int
+    status: str
+    freeleech: str
+    created_at: int
+    topic_url: str
+    download_url: str
+
+
+@dataclass
+class ApiReleaseDetail(ApiRelease):
+    files: list[ApiFile]
+    last_seeder_at: int | None
+
+
+@dataclass
+class ApiReleasePage:
+    releases: list[ApiRelease]
+    page: int
+    has_next: bool
+
+
+@dataclass
+class ApiCreatedRelease:
+    topic_id: int
+    torrent_id: int
+    info_hash: str | None
+    info_hash_v2: str | None
+    made_private: bool
+    topic_url: str
+    download_url: str
+
+
+@dataclass
+class ApiMe:
+    id: int
+    name: str
+    role: str
+    uploaded: int
+    downloaded: int
+    ratio: float | None
+    passkey: str
+    announce_url: str
+
+
+def api_download_url(settings: Settings, torrent_id: int) -> str:
+    return f"{settings.base_url.rstrip('/')}/api/torrents/{torrent_id}/download"
+
+
+def _hex(value: bytes | None) -> str | None:
+    return None if value is None else value.hex()
+
+
+def _release_fields(settings: Settings, row: sqlite3.Row) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "topic_id": row["topic_id"],
+        "title": row["title"],
+        "name": row["name"],
+        "forum_id": row["forum_id"],
+        "info_hash": _hex(row["info_hash"]),
+        "info_hash_v2": _hex(row["info_hash_v2"]),
+        "size": row["total_size"],
+        "file_count": row["file_count"],
+        "seeders": row["seeders"],
+        "leechers": row["leechers"],
+        "completed": row["completed"],
+        "status": row["status"],
+        "freeleech": row["freeleech"],
+        "created_at": row["created_at"],
+        "topic_url": topic_url(settings, row["topic_id"]),
+        "download_url": api_download_url(settings, row["id"]),
+    }
+
+
+def _viewer_id(viewer: Viewer) -> int:
+    if viewer.id is None:
+        raise NotAuthorizedException("Send an API token: 'Authorization: Bearer <token>'.")
+    return viewer.id
+
+
+@post("/api/torrents", guards=[require_member], status_code=HTTP_201_CREATED)
+async def api_post_release(
+    request: ViewerRequest, db: Database, settings: Settings, data: ApiReleaseData
+) -> ApiCreatedRelease:
+    """Post a release (multipart: ``torrent``, ``title``, ``description``, ``forum_id``)."""
+    forum = await release_forum(db, request.user, data.forum_id)
+    upload = ReleaseUpload(
+        forum_id=forum["id"],
+        uploader_id=_viewer_id(request.user),
+        title=data.title,
+        description=data.description,
+        torrent=await read_upload(data.torrent, settings.upload_size_limit),
+    )
+    try:
+        registered = await register_release(
+            db, settings.attachments_dir, upload, settings.upload_size_limit
+        )
+    except ReleaseRefused as refusal:
+        if refusal.existing_topic_id is None:
+            raise ClientException(str(refusal)) from None
+        existing = topic_url(settings, refusal.existing_topic_id)
+        raise ClientException(f"{refusal} {existing}", status_code=HTTP_409_CONFLICT) from None
+    request.app.state.changes.torrent_changed(registered.torrent_id)
+    return ApiCreatedRelease(
+        topic_id=registered.topic_id,
+        torrent_id=registered.torrent_id,
+        info_hash=_hex(registered.info_hash_v1),
+        info_hash_v2=_hex(registered.info_hash_v2),
+        made_private=registered.made_private,
+        topic_url=topic_url(settings, registered.topic_id),
+        download_url=api_download_url(settings, registered.torrent_id),
+    )
+
+
+@get("/api/torrents")
+async def api_list_releases(
+    request: ViewerRequest, db: Database, settings: Settings
+) -> ApiReleasePage:
+    """Releases the caller may see; the query parameters are the /tracker page's."""
+    filters = ReleaseFilters.from_query(request.query_params)
+    page = await list_releases(db, request.user, filters)
+    return ApiReleasePage(
+        releases=[ApiRelease(**_release_fields(settings, row)) for row in page.rows],
+        page=filters.page,
+        has_next=page.has_next,
+    )
+
+
+@get("/api/torrents/{torrent_id:int}")
+async def api_release(
+    request: ViewerRequest, db: Database, settings: Settings, torrent_id: int
+) -> ApiReleaseDetail:
+    release = await visible_release(db, request.user, torrent_id)
+    files = [ApiFile(path, size) for path, size in json.loads(release["files_json"])]
+    return ApiReleaseDetail(
+        **_release_fields(settings, release),
+        files=files,
+        last_seeder_at=release["last_seeder_at"],
+    )
+
+
+@get("/api/torrents/{torrent_id:int}/download", guards=[require_member])
+async def api_download(
+    request: ViewerRequest, db: Database, settings: Settings, torrent_id: int
+) -> Response[bytes]:
+    """The caller's own copy of the .torrent, with their passkey."""
+    return await torrent_download(db, settings, request.user, torrent_id)
+
+
+@get("/api/me", guards=[require_member])
+async def api_me(request: ViewerRequest, db: Database, settings: Settings) -> ApiMe:
+    row = await db.fetch_one(
+        "SELECT id, name, role, uploaded, downloaded, passkey FROM users WHERE id = ?",
+        (_viewer_id(request.user),),
+    )
+    if row is None:
+        raise NotAuthorizedException("This API token's member no longer exists.")
+    downloaded = row["downloaded"]
+    return ApiMe(
+        id=row["id"],
+        name=row["name"],
+        role=row["role"],
+        uploaded=row["uploaded"],
+        downloaded=downloaded,
+        ratio=round(row["uploaded"] / downloaded, 3) if downloaded else None,
+        passkey=row["passkey"],
+        announce_url=announce_url(settings, row["passkey"]),
+    )
+
+
+API_ROUTES: list[ControllerRouterHandler] = [
+    api_post_release,
+    api_list_releases,
+    api_release,
+    api_download,
+    api_me,
+]

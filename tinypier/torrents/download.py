@@ -1,0 +1,88 @@
+"""The member's own copy of a .torrent: their passkey in the announce URL, a readable name.
+
+The info dictionary is never re-encoded (see ``metainfo.personalise``), so the copy has
+the registered info hash; only the announce URL, the announce list and the comment differ
+between members.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import quote
+
+from litestar import Response
+from litestar.exceptions import PermissionDeniedException
+
+from tinypier.accounts.viewer import Viewer
+from tinypier.db.connection import Database
+from tinypier.settings import Settings
+from tinypier.torrents.metainfo import personalise
+from tinypier.torrents.releases import may_download, topic_url, visible_release
+from tinypier.torrents.statuses import STATUS_LABELS, is_frozen
+from tinypier.torrents.storage import read_stored
+
+_UNSAFE_IN_FILE_NAME = re.compile(r"[^A-Za-z0-9._()\[\] -]+")
+_MAX_NAME_LENGTH = 120
+
+
+def announce_url(settings: Settings, passkey: str) -> str:
+    return settings.announce_base + passkey
+
+
+def ascii_file_name(title: str, fallback: str) -> str:
+    """The title as a file name every browser and OS accepts: letters without accents,
+    unsafe characters as '_', never empty, never starting with a dot."""
+    decomposed = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    safe = _UNSAFE_IN_FILE_NAME.sub("_", decomposed).strip(" ._")[:_MAX_NAME_LENGTH].strip()
+    return (safe or fallback) + ".torrent"
+
+
+def content_disposition(title: str, fallback: str) -> str:
+    """An attachment header with an ASCII name and the full title as RFC 5987 ``filename*``.
+
+    Path separators and control characters are dropped from the UTF-8 name too: a
+    browser must never be offered a path.
+    """
+    readable = "".join(
+        character
+        for character in title
+        if character not in '/\\"' and unicodedata.category(character)[0] != "C"
+    ).strip(" .")[:_MAX_NAME_LENGTH]
+    ascii_name = ascii_file_name(title, fallback)
+    utf8_name = (readable or fallback) + ".torrent"
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(utf8_name, safe='')}"
+
+
+def member_copy(settings: Settings, sha256: str, passkey: str, topic_url: str) -> bytes:
+    raw = read_stored(settings.attachments_dir, sha256)
+    return personalise(raw, announce_url(settings, passkey), topic_url)
+
+
+async def torrent_download(
+    db: Database, settings: Settings, viewer: Viewer, torrent_id: int
+) -> Response[bytes]:
+    """The member's copy as a file download, for the page and the API alike."""
+    release = await visible_release(db, viewer, torrent_id)
+    if is_frozen(release["status"]):
+        label = STATUS_LABELS.get(release["status"], release["status"])
+        raise PermissionDeniedException(
+            f"This release is marked '{label}': it cannot be downloaded."
+        )
+    if not may_download(viewer, release):
+        raise PermissionDeniedException("You may not download releases from this forum.")
+    passkey: str = await db.fetch_value("SELECT passkey FROM users WHERE id = ?", (viewer.id,))
+    content = member_copy(
+        settings, release["sha256"], passkey, topic_url(settings, release["topic_id"])
+    )
+    return Response(
+        content,
+        media_type="application/x-bittorrent",
+        headers={
+            "Content-Disposition": content_disposition(
+                release["topic_title"], f"release-{torrent_id}"
+            ),
+            # The file holds the member's passkey: no shared cache may keep it.
+            "Cache-Control": "private, no-store",
+        },
+    )

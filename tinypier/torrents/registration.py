@@ -1,0 +1,168 @@
+"""Registering a release: one checked .torrent becomes a topic, a stored file and a row.
+
+Everything happens in one write transaction, with the .torrent written to the store
+before it commits; a refusal at any step leaves no topic, post, torrent, attachment row
+or file behind. The page and the API both come through here, so they refuse the same
+things with the same words.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiosqlite
+from litestar.exceptions import NotFoundException, PermissionDeniedException
+
+from tinypier.accounts.viewer import Viewer
+from tinypier.db.connection import Database
+from tinypier.forum.permissions import can_start_topic, can_view
+from tinypier.forum.posting import body_problem, insert_topic, title_problem
+from tinypier.torrents.metainfo import InvalidTorrent, ParsedTorrent, make_private, parse_torrent
+from tinypier.torrents.releases import topic_path
+from tinypier.torrents.storage import StoredFile, discard, store_bytes
+
+
+class ReleaseRefused(ValueError):
+    """A release the site will not register; the message is meant for the uploader."""
+
+    def __init__(self, message: str, existing_topic_id: int | None = None) -> None:
+        super().__init__(message)
+        self.existing_topic_id = existing_topic_id
+
+    @property
+    def existing_path(self) -> str | None:
+        return None if self.existing_topic_id is None else topic_path(self.existing_topic_id)
+
+
+@dataclass(frozen=True)
+class ReleaseUpload:
+    """What an uploader sends, from the form or the API."""
+
+    forum_id: int
+    uploader_id: int
+    title: str
+    description: str
+    torrent: bytes
+
+
+@dataclass(frozen=True)
+class RegisteredRelease:
+    topic_id: int
+    torrent_id: int
+    info_hash_v1: bytes | None
+    info_hash_v2: bytes | None
+    made_private: bool
+
+
+async def release_forum(db: Database, viewer: Viewer, forum_id: int) -> sqlite3.Row:
+    """The forum a release is posted to, after checking the viewer may post one there."""
+    forum = await db.fetch_one("SELECT * FROM forums WHERE id = ?", (forum_id,))
+    if forum is None or not can_view(viewer, forum):
+        raise NotFoundException("There is no such forum.")
+    if not forum["allows_releases"]:
+        raise PermissionDeniedException("This forum does not take releases.")
+    if not can_start_topic(viewer, forum):
+        raise PermissionDeniedException("You may not post releases in this forum.")
+    return forum
+
+
+def checked_torrent(data: bytes, max_size: int) -> tuple[ParsedTorrent, bool]:
+    """The torrent as the site registers it, and whether the site had to make it private.
+
+    A public torrent would leak the swarm to DHT and PEX; setting the flag changes the
+    info hash, so the uploader has to seed the site's copy, not their own.
+    """
+    try:
+        parsed = parse_torrent(data, max_size)
+        if parsed.private:
+            return parsed, False
+        return parse_torrent(make_private(data)), True
+    except InvalidTorrent as error:
+        raise ReleaseRefused(str(error)) from None
+
+
+async def register_release(
+    db: Database, attachments_dir: Path, upload: ReleaseUpload, max_size: int
+) -> RegisteredRelease:
+    problem = title_problem(upload.title) or body_problem(upload.description)
+    if problem:
+        raise ReleaseRefused(problem)
+    parsed, made_private = checked_torrent(upload.torrent, max_size)
+    stored: StoredFile | None = None
+    try:
+        async with db.transaction() as connection:
+            await _refuse_registered(connection, parsed)
+            stored = await asyncio.to_thread(store_bytes, attachments_dir, parsed.raw)
+            attachment_id = await _attachment_id(connection, stored, len(parsed.raw))
+            topic = await insert_topic(
+                connection, upload.forum_id, upload.uploader_id, upload.title, upload.description
+            )
+            torrent_id = await _insert_torrent(
+                connection, upload, parsed, topic.topic_id, attachment_id
+            )
+    except BaseException:
+        discard(stored)
+        raise
+    return RegisteredRelease(
+        topic.topic_id, torrent_id, parsed.info_hash_v1, parsed.info_hash_v2, made_private
+    )
+
+
+async def _refuse_registered(connection: aiosqlite.Connection, parsed: ParsedTorrent) -> None:
+    cursor = await connection.execute(
+        "SELECT topic_id FROM torrents WHERE info_hash = ? OR info_hash_v2 = ?",
+        (parsed.info_hash_v1, parsed.info_hash_v2),
+    )
+    row = await cursor.fetchone()
+    if row is not None:
+        raise ReleaseRefused(
+            "This torrent is already registered on this site.", existing_topic_id=row[0]
+        )
+
+
+async def _attachment_id(connection: aiosqlite.Connection, stored: StoredFile, size: int) -> int:
+    """The attachment row of this content, reused when a deleted release left it behind."""
+    cursor = await connection.execute(
+        "INSERT INTO attachments (sha256, size, created_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (sha256) DO UPDATE SET size = excluded.size RETURNING id",
+        (stored.sha256, size, int(time.time())),
+    )
+    row = await cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def _insert_torrent(
+    connection: aiosqlite.Connection,
+    upload: ReleaseUpload,
+    parsed: ParsedTorrent,
+    topic_id: int,
+    attachment_id: int,
+) -> int:
+    files = json.dumps([[file.path, file.size] for file in parsed.files], ensure_ascii=False)
+    cursor = await connection.execute(
+        "INSERT INTO torrents (topic_id, attachment_id, uploader_id, info_hash, info_hash_v2,"
+        " name, total_size, file_count, files_json, piece_length, status, freeleech,"
+        " created_at, seeders, leechers, completed, forum_id, title)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'not_checked', 'none', ?, 0, 0, 0, ?, ?)",
+        (
+            topic_id,
+            attachment_id,
+            upload.uploader_id,
+            parsed.info_hash_v1,
+            parsed.info_hash_v2,
+            parsed.name,
+            parsed.total_size,
+            len(parsed.files),
+            files,
+            parsed.piece_length,
+            int(time.time()),
+            upload.forum_id,
+            upload.title.strip(),
+        ),
+    )
+    return cursor.lastrowid or 0

@@ -1,0 +1,60 @@
+"""Finding one release with what every page about it needs: its topic, forum and file.
+
+Every route that acts on a release (download, moderation, the topic block, the API)
+starts here, so the same visibility rule applies everywhere: a release in a forum the
+viewer may not see does not exist for that viewer (404, never 403, which would confirm
+that it exists).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from litestar.exceptions import NotFoundException
+
+from tinypier.accounts.viewer import Viewer
+from tinypier.db.connection import Database
+from tinypier.forum.permissions import can_download, can_view
+from tinypier.settings import Settings
+from tinypier.torrents.statuses import is_frozen
+
+_RELEASE_SQL = (
+    "SELECT t.*, tp.title AS topic_title, tp.forum_id AS topic_forum_id, f.name AS forum_name,"
+    " f.view_role, f.download_role, a.sha256, u.name AS uploader_name,"
+    " m.name AS status_by_name"
+    " FROM torrents t"
+    " JOIN topics tp ON tp.id = t.topic_id"
+    " JOIN forums f ON f.id = tp.forum_id"
+    " JOIN attachments a ON a.id = t.attachment_id"
+    " JOIN users u ON u.id = t.uploader_id"
+    " LEFT JOIN users m ON m.id = t.status_by"
+)
+
+
+def topic_path(topic_id: int) -> str:
+    return f"/topics/{topic_id}"
+
+
+def topic_url(settings: Settings, topic_id: int) -> str:
+    return settings.base_url.rstrip("/") + topic_path(topic_id)
+
+
+def download_path(torrent_id: int) -> str:
+    return f"/torrents/{torrent_id}/download"
+
+
+async def release_by_topic(db: Database, topic_id: int) -> sqlite3.Row | None:
+    return await db.fetch_one(_RELEASE_SQL + " WHERE t.topic_id = ?", (topic_id,))
+
+
+async def visible_release(db: Database, viewer: Viewer, torrent_id: int) -> sqlite3.Row:
+    """The release, or 404 when it does not exist or lies in a forum hidden from the viewer."""
+    release = await db.fetch_one(_RELEASE_SQL + " WHERE t.id = ?", (torrent_id,))
+    if release is None or not can_view(viewer, release):
+        raise NotFoundException("There is no such release.")
+    return release
+
+
+def may_download(viewer: Viewer, release: sqlite3.Row) -> bool:
+    """Members with the forum's download role, for a release no moderator has frozen."""
+    return can_download(viewer, release) and not is_frozen(release["status"])

@@ -1,0 +1,42 @@
+"""Release statuses and freeleech levels: the one list both the site and the tracker use.
+
+A moderator's verdict on a release is one word. The frozen ones stop the release for
+everybody at once: no download of the .torrent and no announce, so a duplicate or a
+closed release cannot keep a swarm alive. "Needs editing" is deliberately NOT frozen:
+it asks the uploader to fix the description while members keep downloading and seeding,
+as TorrentPier did; freezing it would punish the swarm for a typo in a post.
+"""
+
+from __future__ import annotations
+
+NOT_CHECKED = "not_checked"
+CHECKED = "checked"
+NEEDS_EDITING = "needs_editing"
+DUPLICATE = "duplicate"
+CLOSED = "closed"
+CONSUMED = "consumed"
+
+STATUS_LABELS: dict[str, str] = {
+    NOT_CHECKED: "Not checked",
+    CHECKED: "Checked",
+    NEEDS_EDITING: "Needs editing",
+    DUPLICATE: "Duplicate",
+    CLOSED: "Closed",
+    CONSUMED: "Consumed by another release",
+}
+
+FROZEN_STATUSES: frozenset[str] = frozenset({DUPLICATE, CLOSED, CONSUMED})
+
+NO_FREELEECH = "none"
+SILVER = "silver"
+GOLD = "gold"
+
+FREELEECH_LABELS: dict[str, str] = {
+    NO_FREELEECH: "Normal",
+    SILVER: "Silver: half the download counted",
+    GOLD: "Gold: download not counted",
+}
+
+
+def is_frozen(status: str) -> bool:
+    return status in FROZEN_STATUSES
