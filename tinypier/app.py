@@ -12,9 +12,11 @@ from litestar.config.csrf import CSRFConfig
 from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.datastructures import State
 from litestar.middleware.base import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
+from tinypier import __version__
 from tinypier.accounts.routes import ROUTES as ACCOUNT_ROUTES
 from tinypier.accounts.sessions import SessionAuthMiddleware
 from tinypier.datadir import prepare_data_dir
@@ -87,6 +89,7 @@ def create_app(settings: Settings) -> Litestar:
             engine=JinjaTemplateEngine.from_environment(template_environment()),
         ),
         exception_handlers={Exception: handle_error},
+        openapi_config=OpenAPIConfig(title="TinyPier API", version=__version__, path="/api/schema"),
         debug=False,
     )
     serve_tracker_first(app, tracker)

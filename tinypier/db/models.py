@@ -9,7 +9,7 @@ Hashes and peer ids are raw bytes, as they travel on the wire.
 
 from __future__ import annotations
 
-from sqlalchemy import Index, String
+from sqlalchemy import Index, String, text
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 
@@ -157,6 +157,18 @@ class Attachment(SQLModel, table=True):
 
 class Torrent(SQLModel, table=True):
     __tablename__ = "torrents"
+    # One index per sort and filter of the /tracker page (migration 0004).
+    __table_args__ = (
+        Index("ix_torrents_forum_created", "forum_id", "created_at"),
+        Index("ix_torrents_created", "created_at"),
+        Index("ix_torrents_title", "title"),
+        Index("ix_torrents_size", "total_size"),
+        Index("ix_torrents_seeders", "seeders"),
+        Index("ix_torrents_leechers", "leechers"),
+        Index("ix_torrents_completed", "completed"),
+        Index("ix_torrents_status_created", "status", "created_at"),
+        Index("ix_torrents_freeleech_created", "freeleech", "created_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     topic_id: int = Field(foreign_key="topics.id", ondelete="CASCADE", unique=True)
@@ -178,6 +190,11 @@ class Torrent(SQLModel, table=True):
     leechers: int = Field(default=0)
     completed: int = Field(default=0)
     last_seeder_at: int | None = None
+    # Copies of the topic's, kept equal by a trigger, so the tracker page sorts by index.
+    forum_id: int = Field(default=0, sa_column_kwargs={"server_default": text("0")})
+    title: str = Field(
+        default="", sa_type=String(collation="NOCASE"), sa_column_kwargs={"server_default": ""}
+    )
 
 
 class Peer(SQLModel, table=True):

@@ -7,13 +7,15 @@ the database, so private forums never leak into counts, pages or snippets.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
 from tinypier.accounts.roles import Role
 from tinypier.accounts.viewer import Viewer
 
-ForumRow = Mapping[str, Any]
+# sqlite3.Row reads like a mapping but typeshed does not declare it one.
+ForumRow = Mapping[str, Any] | sqlite3.Row
 
 
 def can_view(viewer: Viewer, forum: ForumRow) -> bool:
