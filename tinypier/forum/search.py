@@ -33,7 +33,10 @@ from tinypier.forum.permissions import visible_forums_clause
 from tinypier.web.pages import render
 
 PAGE_SIZE = 20
-MAX_PAGE = 500
+# Like phpBB's result cap: only the newest matching posts are ranked, so a common word
+# costs the same on a million-post board as on a small one.
+MAX_CANDIDATES = 1_000
+MAX_PAGE = MAX_CANDIDATES // PAGE_SIZE
 MAX_QUERY_CHARACTERS = 200
 MAX_TERMS = 12
 SNIPPET_TOKENS = 32
@@ -133,8 +136,8 @@ def _filters(viewer: Viewer, request: SearchRequest) -> tuple[str, list[Any]]:
 def search_sql(viewer: Viewer, request: SearchRequest, markers: Markers) -> tuple[str, list[Any]]:
     """The search statement and its parameters.
 
-    ``hits`` ranks every visible match (FTS5 finds them through the index; posts,
-    topics and forums are then looked up by primary key, never scanned). ``best`` keeps
+    ``hits`` takes the newest visible matches (FTS5 walks its index newest first; posts,
+    topics and forums are looked up by primary key, never scanned) and ranks them. ``best`` keeps
     each topic's best post, so a title word does not list every reply of that topic,
     and cuts one page. Snippets are computed for that page only.
     """
@@ -150,8 +153,13 @@ def search_sql(viewer: Viewer, request: SearchRequest, markers: Markers) -> tupl
         " JOIN topics t ON t.id = p.topic_id"
         " JOIN forums f ON f.id = t.forum_id"
         f" WHERE post_search MATCH ? AND post_search.rank MATCH ? AND {conditions}"
+        " ORDER BY post_search.rowid DESC LIMIT ?"
         "), best AS ("
-        " SELECT post_id, MIN(score) AS score FROM hits GROUP BY topic_id"
+        " SELECT post_id, score FROM ("
+        "  SELECT post_id, score,"
+        "  ROW_NUMBER() OVER (PARTITION BY topic_id ORDER BY score, post_id) AS place"
+        "  FROM hits"
+        " ) WHERE place = 1"
         " ORDER BY score, post_id LIMIT ? OFFSET ?"
         ")"
         " SELECT p.id AS post_id, p.topic_id, p.created_at, t.forum_id, f.name AS forum_name,"
@@ -159,7 +167,7 @@ def search_sql(viewer: Viewer, request: SearchRequest, markers: Markers) -> tupl
         " highlight(post_search, 0, ?, ?) AS title_marked,"
         " snippet(post_search, 1, ?, ?, '…', ?) AS body_marked"
         " FROM best"
-        " JOIN post_search ON post_search.rowid = best.post_id"
+        " CROSS JOIN post_search ON post_search.rowid = best.post_id"
         " JOIN posts p ON p.id = best.post_id"
         " JOIN topics t ON t.id = p.topic_id"
         " JOIN forums f ON f.id = t.forum_id"
@@ -172,6 +180,7 @@ def search_sql(viewer: Viewer, request: SearchRequest, markers: Markers) -> tupl
         query,
         RANKING,
         *filter_params,
+        MAX_CANDIDATES,
         PAGE_SIZE + 1,
         offset,
         markers.open,
@@ -239,7 +248,7 @@ def page_link(q: str, forum_id: int | None, author: str, page: int) -> str:
 class SearchController(Controller):
     path = "/search"
 
-    @get(name="search")
+    @get(name="forum:search")
     async def search_page(
         self,
         request: Request[Any, Any, Any],
