@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 from litestar import Litestar
+from litestar.enums import ScopeType
 from litestar.testing import TestClient
 from litestar.types import Receive, Scope, Send
 
+from tests.helpers import Member, add_member
 from tests.tracker.wire import ADDRESS_HEADER
+from tinypier.app import create_app
+from tinypier.settings import Settings, load_settings
+from tinypier.tracker.engine import Tracker
 
 
 class ChosenAddress:
@@ -21,7 +29,7 @@ class ChosenAddress:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
+        if scope["type"] == ScopeType.HTTP:
             chosen = dict(scope["headers"]).get(ADDRESS_HEADER, b"127.0.0.1")
             scope["client"] = (chosen.decode(), 50000)
         await self.app(scope, receive, send)
@@ -31,3 +39,43 @@ class ChosenAddress:
 def tracker_client(app: Litestar) -> Iterator[TestClient[Any]]:
     with TestClient(ChosenAddress(app), base_url="http://testserver.local") as test_client:
         yield test_client
+
+
+@pytest.fixture
+def tracker(app: Litestar) -> Tracker:
+    engine: Tracker = app.state.tracker
+    return engine
+
+
+@pytest.fixture
+def alice(settings: Settings) -> Member:
+    return add_member(settings, "alice")
+
+
+@pytest.fixture
+def bob(settings: Settings) -> Member:
+    return add_member(settings, "bob")
+
+
+@dataclass
+class Board:
+    settings: Settings
+    app: Litestar
+    client: TestClient[Any]
+
+
+@pytest.fixture
+def make_board(tmp_path: Path) -> Iterator[Callable[..., Board]]:
+    """A board with settings of the test's choosing, served until the test ends."""
+    with ExitStack() as stack:
+        boards: list[Board] = []
+
+        def make(**overrides: Any) -> Board:
+            data_dir = tmp_path / f"board{len(boards)}"
+            settings = load_settings(data_dir, environ={}, **overrides)
+            app = create_app(settings)
+            client = stack.enter_context(TestClient(ChosenAddress(app), base_url="http://t.local"))
+            boards.append(Board(settings, app, client))
+            return boards[-1]
+
+        yield make

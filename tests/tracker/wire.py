@@ -75,7 +75,9 @@ def announce(
     address: str = "127.0.0.1",
     **fields: Any,
 ) -> Any:
-    return get(client, f"/announce/{passkey}?{query(**announce_fields(torrent, peer, **fields))}", address)
+    return get(
+        client, f"/announce/{passkey}?{query(**announce_fields(torrent, peer, **fields))}", address
+    )
 
 
 def scrape(client: TestClient[Any], passkey: str, *hashes: bytes) -> Any:
@@ -87,6 +89,19 @@ class Registered:
     id: int
     info_hash: bytes | None
     info_hash_v2: bytes | None
+
+    @property
+    def key(self) -> bytes:
+        """The hash a client announces: v1, else the v2 hash cut to 20 bytes (BEP 52)."""
+        if self.info_hash is not None:
+            return self.info_hash
+        assert self.info_hash_v2 is not None
+        return self.info_hash_v2[:20]
+
+    @property
+    def short_v2(self) -> bytes:
+        assert self.info_hash_v2 is not None
+        return self.info_hash_v2[:20]
 
 
 def register_torrent(
@@ -105,11 +120,14 @@ def register_torrent(
     now = int(time.time())
     connection = connect_sync(settings.database_path)
     try:
-        connection.execute("INSERT OR IGNORE INTO categories (id, name, position) VALUES (1, 'C', 0)")
+        connection.execute(
+            "INSERT OR IGNORE INTO categories (id, name, position) VALUES (1, 'C', 0)"
+        )
         connection.execute(
             "INSERT OR IGNORE INTO forums (id, category_id, name, description, position,"
             " allows_releases, view_role, topic_role, reply_role, download_role, topic_count,"
-            " post_count) VALUES (1, 1, 'Releases', '', 0, 1, 'guest', 'user', 'user', 'user', 0, 0)"
+            " post_count) VALUES (1, 1, 'Releases', '', 0, 1, 'guest', 'user', 'user', 'user',"
+            " 0, 0)"
         )
         topic_id = connection.execute(
             "INSERT INTO topics (forum_id, author_id, title, created_at, last_post_at, post_count,"

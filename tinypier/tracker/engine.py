@@ -68,7 +68,7 @@ class Tracker:
         The read connection is opened here, on the event loop's thread, which is the only
         thread that uses it."""
         self._reader = connect_sync(self.settings.database_path)
-        self._registry = Registry(self._reader)
+        self._registry = Registry(self._reader, clock=lambda: self.clock())
         self._writer = Writer(self.settings.database_path, self.settings.commit_interval_ms)
         await self._writer.start()
         self._swarms = load_swarms(self._reader)

@@ -1,0 +1,192 @@
+"""Every refusal is HTTP 200 with a ``failure reason`` a person understands; scrape rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from tests.helpers import Member, add_member
+from tests.tracker.wire import (
+    announce,
+    announce_fields,
+    execute,
+    get,
+    info_hash,
+    peer_id,
+    query,
+    register_torrent,
+    scrape,
+)
+from tinypier.settings import Settings
+from tinypier.tracker.engine import Tracker
+from tinypier.tracker.rules import FROZEN_STATUSES
+
+PASSKEY_NOT_VALID = b"passkey not valid: re-download the .torrent from the site"
+
+
+def reason(reply: Any) -> bytes:
+    assert set(reply) == {b"failure reason"}
+    value: bytes = reply[b"failure reason"]
+    return value
+
+
+def test_an_unknown_passkey_says_to_download_the_torrent_again(
+    settings: Settings, tracker_client: TestClient[Any], alice: Member
+) -> None:
+    torrent = register_torrent(settings, alice.id, "t").key
+    for passkey in ("0" * 32, "", "a/b", alice.passkey + "x"):
+        assert reason(announce(tracker_client, passkey, torrent, peer_id())) == PASSKEY_NOT_VALID
+    assert reason(
+        get(tracker_client, "/announce?" + query(**announce_fields(torrent, peer_id())))
+    ) == (PASSKEY_NOT_VALID)
+
+
+def test_an_unknown_hash_is_unregistered_and_stores_nothing(
+    settings: Settings, tracker_client: TestClient[Any], alice: Member
+) -> None:
+    reply = announce(tracker_client, alice.passkey, info_hash("nobody registered me"), peer_id())
+    assert reason(reply) == b"unregistered torrent"
+    assert get(tracker_client, f"/scrape/{alice.passkey}?" + query(info_hash=info_hash("x"))) == {
+        b"files": {}
+    }
+
+
+@pytest.mark.parametrize("status", sorted(FROZEN_STATUSES))
+def test_a_frozen_release_refuses_announces(
+    settings: Settings, tracker_client: TestClient[Any], alice: Member, status: str
+) -> None:
+    torrent = register_torrent(settings, alice.id, status, status=status).key
+    reply = announce(tracker_client, alice.passkey, torrent, peer_id())
+    assert reason(reply) == f"this release was closed by the moderators ({status})".encode()
+
+
+def test_frozen_statuses_are_the_moderation_stops() -> None:
+    assert {"closed", "duplicate", "consumed"} == FROZEN_STATUSES
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"info_hash": b"abc"}, b"info_hash must be 20 bytes"),
+        ({"peer_id": b"abc"}, b"peer_id must be 20 bytes"),
+        ({"port": 0}, b"invalid port"),
+        ({"uploaded": -5}, b"invalid uploaded"),
+        ({"event": "bogus"}, b"invalid event"),
+    ],
+)
+def test_a_bad_parameter_is_named_in_the_reply(
+    tracker_client: TestClient[Any], alice: Member, change: dict[str, Any], expected: bytes
+) -> None:
+    fields = {**announce_fields(info_hash("t"), peer_id()), **change}
+    assert reason(get(tracker_client, f"/announce/{alice.passkey}?{query(**fields)}")) == expected
+
+
+def test_a_disabled_member_is_refused_at_once(
+    settings: Settings, app: Litestar, tracker_client: TestClient[Any], alice: Member
+) -> None:
+    torrent = register_torrent(settings, alice.id, "t").key
+    assert b"failure reason" not in announce(tracker_client, alice.passkey, torrent, peer_id())
+    execute(settings, "UPDATE users SET disabled = 1 WHERE id = ?", alice.id)
+    app.state.changes.user_changed(alice.id)
+    reply = announce(tracker_client, alice.passkey, torrent, peer_id())
+    assert reason(reply) == b"your account is disabled"
+
+
+def test_a_regenerated_passkey_stops_the_old_one_at_once(
+    settings: Settings, app: Litestar, tracker_client: TestClient[Any], alice: Member
+) -> None:
+    torrent = register_torrent(settings, alice.id, "t").key
+    announce(tracker_client, alice.passkey, torrent, peer_id())
+    execute(settings, "UPDATE users SET passkey = ? WHERE id = ?", "f" * 32, alice.id)
+    app.state.changes.user_changed(alice.id)
+    assert reason(announce(tracker_client, alice.passkey, torrent, peer_id())) == PASSKEY_NOT_VALID
+    assert b"failure reason" not in announce(tracker_client, "f" * 32, torrent, peer_id())
+
+
+def test_a_release_closed_by_a_moderator_is_refused_once_notified(
+    settings: Settings, app: Litestar, tracker_client: TestClient[Any], alice: Member
+) -> None:
+    registered = register_torrent(settings, alice.id, "t")
+    announce(tracker_client, alice.passkey, registered.key, peer_id())
+    execute(settings, "UPDATE torrents SET status = 'duplicate' WHERE id = ?", registered.id)
+    app.state.changes.torrent_changed(registered.id)
+    reply = announce(tracker_client, alice.passkey, registered.key, peer_id())
+    assert reason(reply) == b"this release was closed by the moderators (duplicate)"
+
+
+def test_a_change_made_by_another_process_takes_effect_within_a_minute(
+    settings: Settings, tracker: Tracker, tracker_client: TestClient[Any], alice: Member
+) -> None:
+    torrent = register_torrent(settings, alice.id, "t").key
+    start = tracker.clock()
+    announce(tracker_client, alice.passkey, torrent, peer_id())
+    execute(settings, "UPDATE users SET disabled = 1 WHERE id = ?", alice.id)
+    tracker.clock = lambda: start + 30
+    assert b"failure reason" not in announce(tracker_client, alice.passkey, torrent, peer_id())
+    tracker.clock = lambda: start + 61
+    assert reason(announce(tracker_client, alice.passkey, torrent, peer_id())) == (
+        b"your account is disabled"
+    )
+
+
+def test_client_deny_and_allow_rules_by_peer_id_prefix(make_board: Any) -> None:
+    board = make_board(client_allow_prefixes="-qB,-TR", client_deny_prefixes="-TR2")
+    member = add_member(board.settings, "picky")
+    torrent = register_torrent(board.settings, member.id, "t").key
+    refused = b"your BitTorrent client is not allowed on this tracker"
+    for prefix in (b"-TR2940-", b"-UT3550-"):
+        reply = announce(board.client, member.passkey, torrent, peer_id(prefix))
+        assert reason(reply) == refused
+    for prefix in (b"-qB4620-", b"-TR4050-"):
+        assert b"failure reason" not in announce(
+            board.client, member.passkey, torrent, peer_id(prefix)
+        )
+
+
+def test_a_web_browser_is_told_this_is_for_bittorrent_clients(
+    settings: Settings, tracker_client: TestClient[Any], alice: Member
+) -> None:
+    browser = {"user-agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0"}
+    reply = get(tracker_client, f"/announce/{alice.passkey}", **browser)
+    assert reason(reply) == b"this address is for BitTorrent clients, not web browsers"
+    assert reason(get(tracker_client, f"/announce/{alice.passkey}")) == b"missing info_hash"
+
+
+def test_scrape_reports_each_requested_hash_and_leaves_unknown_ones_out(
+    settings: Settings, tracker_client: TestClient[Any], alice: Member, bob: Member
+) -> None:
+    first = register_torrent(settings, alice.id, "first").key
+    second = register_torrent(settings, alice.id, "second").key
+    announce(tracker_client, alice.passkey, first, peer_id(label="a"), left=0)
+    announce(tracker_client, bob.passkey, first, peer_id(label="b"), left=5)
+    announce(tracker_client, bob.passkey, first, peer_id(label="b"), left=0, event="completed")
+    unknown = info_hash("unknown")
+    files = scrape(tracker_client, bob.passkey, first, second, unknown)[b"files"]
+    assert files == {
+        first: {b"complete": 2, b"incomplete": 0, b"downloaded": 1},
+        second: {b"complete": 0, b"incomplete": 0, b"downloaded": 0},
+    }
+
+
+def test_scrape_refusals(make_board: Any) -> None:
+    board = make_board(scrape_max_hashes=2)
+    member = add_member(board.settings, "scraper")
+    hashes = [info_hash(str(n)) for n in range(3)]
+    assert reason(get(board.client, f"/scrape/{member.passkey}")) == (
+        b"scrape needs at least one info_hash (this is a private tracker)"
+    )
+    assert reason(get(board.client, f"/scrape/{member.passkey}?{query(info_hash=hashes)}")) == (
+        b"too many info_hash values: at most 2 per scrape"
+    )
+    assert reason(get(board.client, f"/scrape/nope?{query(info_hash=hashes[:1])}")) == (
+        PASSKEY_NOT_VALID
+    )
+
+
+def test_paths_beside_the_tracker_are_left_to_the_site(tracker_client: TestClient[Any]) -> None:
+    response = tracker_client.get("/announcements")
+    assert response.status_code == 404
+    assert not response.content.startswith(b"d14:failure reason")
