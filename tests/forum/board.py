@@ -22,6 +22,7 @@ from tinypier.db.connection import Database, connect_sync
 from tinypier.forum.posting import create_post, create_topic
 from tinypier.forum.queries import create_forum, ensure_category
 from tinypier.settings import Settings
+from tinypier.torrents.statuses import CHECKED
 
 T = TypeVar("T")
 
@@ -85,7 +86,9 @@ def add_reply(settings: Settings, topic: Post, author: Member, body: str) -> Pos
     return Post(post_id, topic.topic_id, topic.forum_id)
 
 
-def add_release(settings: Settings, topic: Post, uploader: Member, size: int) -> int:
+def add_release(
+    settings: Settings, topic: Post, uploader: Member, size: int, status: str = CHECKED
+) -> int:
     """A torrents row for a topic: what the releases area stores for an upload."""
     now = int(time.time())
     connection = connect_sync(settings.database_path)
@@ -98,8 +101,8 @@ def add_release(settings: Settings, topic: Post, uploader: Member, size: int) ->
             "INSERT INTO torrents (topic_id, attachment_id, uploader_id, name, total_size,"
             " file_count, files_json, piece_length, status, freeleech, created_at, seeders,"
             " leechers, completed) VALUES (?, ?, ?, 'release', ?, 1, '[]', 16384,"
-            " 'approved', 'none', ?, 0, 0, 0)",
-            (topic.topic_id, attachment, uploader.id, size, now),
+            " ?, 'none', ?, 0, 0, 0)",
+            (topic.topic_id, attachment, uploader.id, size, status, now),
         )
         return cursor.lastrowid or 0
     finally:
