@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar.types import ControllerRouterHandler
 
 from tinypier.forum.admin import CategoryAdminController, ForumAdminController
+from tinypier.forum.feeds import FeedsController
 from tinypier.forum.index import ForumIndexController
 from tinypier.forum.members import MembersController
 from tinypier.forum.moderation import ModerationController
@@ -27,4 +28,5 @@ ROUTES: list[ControllerRouterHandler] = [
     ForumAdminController,
     SearchController,
     MembersController,
+    FeedsController,
 ]
