@@ -12,12 +12,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from litestar import Litestar
-from litestar.testing import TestClient
-
 from tests.helpers import Member, add_member
-from tinypier.accounts.secrets import digest, new_token
-from tinypier.accounts.sessions import SESSION_COOKIE
+from tinypier.accounts.secrets import new_token
 from tinypier.db.connection import Database, connect_sync
 from tinypier.forum.posting import create_post, create_topic
 from tinypier.forum.queries import create_forum, ensure_category
@@ -47,19 +43,6 @@ def sql(settings: Settings, statement: str, params: tuple[Any, ...] = ()) -> lis
         return list(connection.execute(statement, params).fetchall())
     finally:
         connection.close()
-
-
-def sign_in(client: TestClient[Litestar], settings: Settings, member: Member) -> None:
-    """A session row and its cookie, as the login form would leave them."""
-    token = new_token()
-    now = int(time.time())
-    sql(
-        settings,
-        "INSERT INTO sessions (id, user_id, created_at, expires_at, data)"
-        " VALUES (?, ?, ?, ?, '{}')",
-        (digest(token), member.id, now, now + 3600),
-    )
-    client.cookies.set(SESSION_COOKIE, token)
 
 
 def add_forum(

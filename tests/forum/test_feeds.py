@@ -8,8 +8,8 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from tests.forum.board import Board, add_release, add_topic, build_board, sign_in, sql
-from tests.helpers import Member
+from tests.forum.board import Board, add_release, add_topic, build_board, sql
+from tests.helpers import Member, login
 from tinypier.settings import Settings
 from tinypier.torrents.statuses import DUPLICATE
 
@@ -89,7 +89,7 @@ def test_a_forum_guests_cannot_view_has_no_feed_without_a_token(
 def test_a_session_cookie_does_not_widen_a_feed(
     client: Client, settings: Settings, board: Board
 ) -> None:
-    sign_in(client, settings, board.moderator)
+    login(client, board.moderator.name)
 
     assert client.get(f"/feeds/forums/{board.staff_only}.atom").status_code == 404
 

@@ -8,8 +8,8 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from tests.forum.board import Board, add_release, add_reply, add_topic, build_board, sign_in, sql
-from tests.helpers import add_member
+from tests.forum.board import Board, add_release, add_reply, add_topic, build_board, sql
+from tests.helpers import add_member, login
 from tinypier.forum.members import MEMBERS_PER_PAGE, human_size, ratio_text
 from tinypier.settings import Settings
 
@@ -46,7 +46,7 @@ def test_the_list_shows_each_members_numbers(
 ) -> None:
     set_transfer(settings, board.alice.id, 3 * 1024**3, 2 * 1024**3)
     add_topic(settings, board.lobby, board.alice, "Hello", "first post")
-    sign_in(client, settings, board.bob)
+    login(client, board.bob.name)
 
     page = client.get("/members").text
     alice_row = page[page.index(">alice</a>") :].split("</tr>")[0]
@@ -77,7 +77,7 @@ def test_the_list_sorts_by_the_chosen_column(
     topic = add_topic(settings, board.lobby, board.bob, "Bob's", "one")
     add_reply(settings, topic, board.bob, "two")
     add_reply(settings, topic, board.alice, "three")
-    sign_in(client, settings, board.alice)
+    login(client, board.alice.name)
 
     assert listed_names(client.get("/members", params={"sort": sort}).text) == expected
 
@@ -85,7 +85,7 @@ def test_the_list_sorts_by_the_chosen_column(
 def test_the_list_is_paginated(client: Client, settings: Settings, board: Board) -> None:
     for number in range(MEMBERS_PER_PAGE - 2):
         add_member(settings, f"member{number:03d}")
-    sign_in(client, settings, board.alice)
+    login(client, board.alice.name)
 
     first = client.get("/members").text
     second = client.get("/members", params={"page": 2}).text
@@ -100,11 +100,11 @@ def test_disabled_members_are_marked_for_moderators_only(
 ) -> None:
     sql(settings, "UPDATE users SET disabled = 1 WHERE id = ?", (board.bob.id,))
 
-    sign_in(client, settings, board.alice)
+    login(client, board.alice.name)
     assert "member-disabled" not in client.get("/members").text
     assert "member-disabled" not in client.get(f"/members/{board.bob.id}").text
 
-    sign_in(client, settings, board.moderator)
+    login(client, board.moderator.name)
     assert "member-disabled" in client.get("/members").text
     assert "member-disabled" in client.get(f"/members/{board.bob.id}").text
 
@@ -117,7 +117,7 @@ def test_a_profile_shows_numbers_releases_and_recent_posts(
     add_release(settings, release, board.alice, 734 * 1024**2)
     chat = add_topic(settings, board.lobby, board.bob, "Chat", "hello")
     reply = add_reply(settings, chat, board.alice, "hi bob")
-    sign_in(client, settings, board.bob)
+    login(client, board.bob.name)
 
     page = client.get(f"/members/{board.alice.id}").text
 
@@ -136,9 +136,9 @@ def test_a_profile_hides_releases_and_posts_of_forums_the_viewer_cannot_view(
     add_release(settings, secret, board.moderator, 1024)
     add_topic(settings, board.staff_only, board.moderator, "Staff chat", "secret too")
 
-    sign_in(client, settings, board.alice)
+    login(client, board.alice.name)
     as_member = client.get(f"/members/{board.moderator.id}").text
-    sign_in(client, settings, board.moderator)
+    login(client, board.moderator.name)
     as_moderator = client.get(f"/members/{board.moderator.id}").text
 
     assert "Staff release" not in as_member and "Staff chat" not in as_member
@@ -150,9 +150,9 @@ def test_only_the_member_sees_their_own_feed_links(
 ) -> None:
     token = sql(settings, "SELECT feed_token FROM users WHERE id = ?", (board.alice.id,))[0][0]
 
-    sign_in(client, settings, board.alice)
+    login(client, board.alice.name)
     own = client.get(f"/members/{board.alice.id}").text
-    sign_in(client, settings, board.moderator)
+    login(client, board.moderator.name)
     other = client.get(f"/members/{board.alice.id}").text
 
     assert f"{settings.base_url}/feeds/releases.atom?token={token}" in own
@@ -160,7 +160,7 @@ def test_only_the_member_sees_their_own_feed_links(
 
 
 def test_an_unknown_member_is_not_found(client: Client, settings: Settings, board: Board) -> None:
-    sign_in(client, settings, board.alice)
+    login(client, board.alice.name)
 
     assert client.get("/members/999999").status_code == 404
     assert client.get("/members/99999999999999999999999").status_code in (400, 404)

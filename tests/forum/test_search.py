@@ -9,7 +9,8 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from tests.forum.board import Board, add_reply, add_topic, build_board, sign_in, sql
+from tests.forum.board import Board, add_reply, add_topic, build_board, sql
+from tests.helpers import login
 from tinypier.forum.bbcode import render_bbcode
 from tinypier.forum.search import fts_query
 from tinypier.settings import Settings
@@ -68,7 +69,7 @@ def test_every_word_must_match(client: Client, settings: Settings, board: Board)
 def test_forum_filter_keeps_only_that_forum(
     client: Client, settings: Settings, board: Board
 ) -> None:
-    sign_in(client, settings, board.alice)
+    login(client, board.alice.name)
     in_lobby = add_topic(settings, board.lobby, board.alice, "Lobby news", "zeppelin")
     in_lounge = add_topic(settings, board.members_only, board.alice, "Lounge news", "zeppelin")
 
@@ -108,7 +109,7 @@ def test_members_see_member_forums_but_not_staff_forums(
     add_topic(settings, board.members_only, board.alice, "Lounge", "saxophone members")
     staff = add_topic(settings, board.staff_only, board.moderator, "Staff", "saxophone staff")
 
-    sign_in(client, settings, board.bob)
+    login(client, board.bob.name)
     assert len(result_links(client, q="saxophone")) == 2
     assert link(staff.post_id) not in result_links(client, q="saxophone staff")
 
@@ -116,7 +117,7 @@ def test_members_see_member_forums_but_not_staff_forums(
 def test_moderators_find_staff_posts(client: Client, settings: Settings, board: Board) -> None:
     staff = add_topic(settings, board.staff_only, board.moderator, "Staff", "saxophone staff")
 
-    sign_in(client, settings, board.moderator)
+    login(client, board.moderator.name)
     assert result_links(client, q="saxophone staff") == [link(staff.post_id)]
 
 
@@ -188,7 +189,7 @@ def test_deleted_posts_topics_and_forums_disappear(
     sql(settings, "DELETE FROM topics WHERE id = ?", (topic.topic_id,))
     assert result_links(client, q="ephemeral") == []
     sql(settings, "DELETE FROM forums WHERE id = ?", (board.members_only,))
-    sign_in(client, settings, board.alice)
+    login(client, board.alice.name)
     assert result_links(client, q="ephemeral") == []
     assert kept.post_id not in [row[0] for row in sql(settings, "SELECT id FROM posts")]
     sql(settings, "INSERT INTO post_search (post_search, rank) VALUES ('integrity-check', 1)")

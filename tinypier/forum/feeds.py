@@ -178,7 +178,7 @@ def atom_response(settings: Settings, feed: Feed) -> Response[bytes]:
     return Response(content=atom_document(settings, feed), media_type=ATOM_MEDIA_TYPE)
 
 
-TokenParameter = Annotated[str | None, Parameter(query="token", max_length=MAX_TOKEN_LENGTH)]
+TokenParameter = Annotated[str | None, Parameter(max_length=MAX_TOKEN_LENGTH)]
 
 
 class FeedsController(Controller):
