@@ -85,7 +85,8 @@ def test_a_pip_installed_board_serves_its_pages(installed: Path, tmp_path: Path)
     ).stdout
     assert str(installed) in package, "tinypier is imported from the environment, not the checkout"
     data_dir = tmp_path / "board"
-    base = f"http://127.0.0.1:{_free_port()}"
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
     environment = {k: v for k, v in os.environ.items() if not k.startswith("TINYPIER_")}
     server = subprocess.Popen(
         [
@@ -94,7 +95,7 @@ def test_a_pip_installed_board_serves_its_pages(installed: Path, tmp_path: Path)
             str(data_dir),
             "serve",
             "--port",
-            base.rsplit(":", 1)[1],
+            str(port),
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
