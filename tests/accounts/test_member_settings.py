@@ -1,0 +1,185 @@
+"""A member's settings page: password, passkey, API tokens."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import Any
+
+from litestar.testing import TestClient
+
+from tests.accounts.browser import is_guest, query, session_of, submit, use_session
+from tests.helpers import Member, add_member, login
+from tinypier.accounts.sessions import viewer_for_api_token
+from tinypier.accounts.viewer import Viewer
+from tinypier.db.connection import Database
+from tinypier.settings import Settings
+
+NEW_PASSWORD = "a brand new secret"
+
+
+def resolve_api_token(settings: Settings, token: str) -> Viewer | None:
+    async def resolve() -> Viewer | None:
+        db = Database(settings.database_path)
+        await db.open()
+        try:
+            return await viewer_for_api_token(db, token)
+        finally:
+            await db.close()
+
+    return asyncio.run(resolve())
+
+
+def shown_token(html: str) -> str:
+    match = re.search(r"<code class=\"secret\" data-token>([^<]+)</code>", html)
+    assert match, "the page shows no new token"
+    return match.group(1)
+
+
+def test_the_settings_page_shows_passkey_announce_url_and_feed_token(
+    client: TestClient[Any], settings: Settings, alice: Member
+) -> None:
+    login(client, "alice", alice.password)
+    [user] = query(settings, "SELECT feed_token FROM users WHERE id = ?", (alice.id,))
+
+    page = client.get("/settings").text
+
+    assert f"http://127.0.0.1:8080/announce/{alice.passkey}" in page
+    assert user["feed_token"] in page
+
+
+def test_changing_the_password_needs_the_current_one(
+    client: TestClient[Any], alice: Member
+) -> None:
+    login(client, "alice", alice.password)
+
+    response = submit(
+        client,
+        "/settings",
+        "/settings/password",
+        {
+            "current_password": "not it",
+            "new_password": NEW_PASSWORD,
+            "new_password_confirm": NEW_PASSWORD,
+        },
+    )
+
+    assert response.status_code == 400
+    assert "current password is not right" in response.text
+    submit(client, "/settings", "/logout")
+    assert login(client, "alice", alice.password).status_code == 303
+
+
+def test_a_changed_password_works_the_old_one_not_and_other_sessions_end(
+    client: TestClient[Any], alice: Member
+) -> None:
+    login(client, "alice", alice.password)
+    other_device = session_of(client)
+    assert other_device
+    client.cookies.clear()
+    login(client, "alice", alice.password)
+
+    response = submit(
+        client,
+        "/settings",
+        "/settings/password",
+        {
+            "current_password": alice.password,
+            "new_password": NEW_PASSWORD,
+            "new_password_confirm": NEW_PASSWORD,
+        },
+    )
+
+    assert response.status_code == 303
+    assert not is_guest(client)
+    use_session(client, other_device)
+    assert is_guest(client)
+    assert login(client, "alice", alice.password).status_code == 400
+    assert login(client, "alice", NEW_PASSWORD).status_code == 303
+
+
+def test_regenerating_the_passkey_changes_it_and_tells_the_tracker(
+    client: TestClient[Any], settings: Settings, alice: Member, user_changes: list[int]
+) -> None:
+    login(client, "alice", alice.password)
+
+    response = submit(client, "/settings", "/settings/passkey")
+
+    assert response.status_code == 303
+    [user] = query(settings, "SELECT passkey FROM users WHERE id = ?", (alice.id,))
+    assert re.fullmatch(r"[0-9a-f]{32}", user["passkey"])
+    assert user["passkey"] != alice.passkey
+    assert user_changes == [alice.id]
+    assert user["passkey"] in client.get("/settings").text
+
+
+def test_a_new_api_token_is_shown_once_and_identifies_its_member(
+    client: TestClient[Any], settings: Settings, alice: Member
+) -> None:
+    login(client, "alice", alice.password)
+
+    response = submit(client, "/settings", "/settings/tokens", {"name": "upload script"})
+
+    assert response.status_code == 200
+    token = shown_token(response.text)
+    later = client.get("/settings").text
+    assert "upload script" in later
+    assert token not in later
+    viewer = resolve_api_token(settings, token)
+    assert viewer is not None and (viewer.id, viewer.name) == (alice.id, "alice")
+    [row] = query(settings, "SELECT last_used_at FROM api_tokens WHERE user_id = ?", (alice.id,))
+    assert row["last_used_at"] is not None
+
+
+def test_an_api_token_is_not_a_session_cookie(
+    client: TestClient[Any], settings: Settings, alice: Member
+) -> None:
+    login(client, "alice", alice.password)
+    token = shown_token(submit(client, "/settings", "/settings/tokens", {"name": "t"}).text)
+    session = session_of(client)
+    assert session
+
+    use_session(client, token)
+
+    assert is_guest(client)
+    assert resolve_api_token(settings, session) is None
+
+
+def test_a_token_needs_a_name(client: TestClient[Any], settings: Settings, alice: Member) -> None:
+    login(client, "alice", alice.password)
+
+    response = submit(client, "/settings", "/settings/tokens", {"name": "  "})
+
+    assert response.status_code == 400
+    assert "Give the token a name" in response.text
+    assert query(settings, "SELECT id FROM api_tokens") == []
+
+
+def test_a_revoked_token_stops_working(
+    client: TestClient[Any], settings: Settings, alice: Member
+) -> None:
+    login(client, "alice", alice.password)
+    token = shown_token(submit(client, "/settings", "/settings/tokens", {"name": "t"}).text)
+    [row] = query(settings, "SELECT id FROM api_tokens WHERE user_id = ?", (alice.id,))
+
+    response = submit(client, "/settings", f"/settings/tokens/{row['id']}/revoke")
+
+    assert response.status_code == 303
+    assert resolve_api_token(settings, token) is None
+    assert "No API tokens" in client.get("/settings").text
+
+
+def test_nobody_revokes_another_members_token(
+    client: TestClient[Any], settings: Settings, alice: Member
+) -> None:
+    login(client, "alice", alice.password)
+    token = shown_token(submit(client, "/settings", "/settings/tokens", {"name": "t"}).text)
+    [row] = query(settings, "SELECT id FROM api_tokens WHERE user_id = ?", (alice.id,))
+    submit(client, "/settings", "/logout")
+    add_member(settings, "mallory")
+    login(client, "mallory")
+
+    response = submit(client, "/settings", f"/settings/tokens/{row['id']}/revoke")
+
+    assert response.status_code == 404
+    assert resolve_api_token(settings, token) is not None
