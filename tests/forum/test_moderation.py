@@ -1,0 +1,153 @@
+"""Moderators lock, pin, move and delete; counters stay right and every action is logged."""
+
+from __future__ import annotations
+
+from tests.forum.conftest import Board, Client, log_in, seed_topic, submit
+
+
+def log_entries(board: Board) -> list[tuple[int, str, str, int]]:
+    rows = board.rows(
+        "SELECT actor_id, action, target_type, target_id FROM moderation_log ORDER BY id"
+    )
+    return [(row[0], row[1], row[2], row[3]) for row in rows]
+
+
+def moderate(client: Client, topic_id: int, action: str, data: dict[str, str] | None = None) -> int:
+    page = f"/topics/{topic_id}"
+    return submit(client, page, f"{page}/{action}", data or {}).status_code
+
+
+def test_lock_unlock_and_pin_are_logged(client: Client, board: Board) -> None:
+    topic = seed_topic(board.settings, board.public_forum, board.user, "Rules")
+    log_in(client, board.moderator)
+
+    assert moderate(client, topic.topic_id, "lock") == 303
+    assert board.value("SELECT locked FROM topics WHERE id = ?", (topic.topic_id,)) == 1
+    assert moderate(client, topic.topic_id, "unlock") == 303
+    assert moderate(client, topic.topic_id, "pin", {"pin": "announcement"}) == 303
+    assert board.value("SELECT pin FROM topics WHERE id = ?", (topic.topic_id,)) == 2
+
+    mod = board.moderator.id
+    assert log_entries(board) == [
+        (mod, "lock", "topic", topic.topic_id),
+        (mod, "unlock", "topic", topic.topic_id),
+        (mod, "pin_announcement", "topic", topic.topic_id),
+    ]
+
+
+def test_moving_a_topic_keeps_both_forums_counters_right(client: Client, board: Board) -> None:
+    staying = seed_topic(board.settings, board.public_forum, board.user, "Stays", replies=1)
+    moving = seed_topic(board.settings, board.public_forum, board.user, "Moves", replies=2)
+    log_in(client, board.moderator)
+
+    status = moderate(client, moving.topic_id, "move", {"forum_id": str(board.other_forum)})
+
+    assert status == 303
+    last_of_staying = board.value(
+        "SELECT MAX(id) FROM posts WHERE topic_id = ?", (staying.topic_id,)
+    )
+    last_of_moving = board.value("SELECT MAX(id) FROM posts WHERE topic_id = ?", (moving.topic_id,))
+    assert board.counters(board.public_forum) == (1, 2, last_of_staying)
+    assert board.counters(board.other_forum) == (1, 3, last_of_moving)
+    assert "Moves" in client.get(f"/forums/{board.other_forum}").text
+    assert log_entries(board)[-1] == (board.moderator.id, "move", "topic", moving.topic_id)
+
+
+def test_deleting_a_reply_keeps_topic_forum_and_member_counts(client: Client, board: Board) -> None:
+    topic = seed_topic(board.settings, board.public_forum, board.user, "Thread")
+    log_in(client, board.other_user)
+    page = f"/topics/{topic.topic_id}"
+    submit(client, page, f"{page}/reply", {"body": "first reply"})
+    submit(client, page, f"{page}/reply", {"body": "spam"})
+    spam = board.value("SELECT MAX(id) FROM posts")
+    first_reply = spam - 1
+    log_in(client, board.moderator)
+
+    response = submit(client, page, f"/posts/{spam}/delete", {})
+
+    assert response.status_code == 303
+    assert board.counters(board.public_forum) == (1, 2, first_reply)
+    assert board.rows(
+        "SELECT post_count, last_post_id FROM topics WHERE id = ?", (topic.topic_id,)
+    ) == [(2, first_reply)]
+    assert board.post_count(board.other_user) == 1
+    assert "spam" not in client.get(page).text
+    assert log_entries(board) == [(board.moderator.id, "delete", "post", spam)]
+
+
+def test_deleting_the_first_post_deletes_the_topic(client: Client, board: Board) -> None:
+    older = seed_topic(board.settings, board.public_forum, board.other_user, "Older")
+    doomed = seed_topic(board.settings, board.public_forum, board.user, "Doomed", replies=2)
+    log_in(client, board.moderator)
+
+    response = submit(client, f"/topics/{doomed.topic_id}", f"/posts/{doomed.post_id}/delete", {})
+
+    assert response.headers["location"] == f"/forums/{board.public_forum}"
+    assert client.get(f"/topics/{doomed.topic_id}").status_code == 404
+    assert board.counters(board.public_forum) == (1, 1, older.post_id)
+    assert board.post_count(board.user) == 0
+    assert board.post_count(board.other_user) == 1
+
+
+def test_deleting_a_topic_keeps_the_counters_right(client: Client, board: Board) -> None:
+    kept = seed_topic(board.settings, board.public_forum, board.other_user, "Kept", replies=1)
+    doomed = seed_topic(board.settings, board.public_forum, board.user, "Gone", replies=4)
+    log_in(client, board.moderator)
+
+    assert moderate(client, doomed.topic_id, "delete") == 303
+
+    kept_last = board.value("SELECT MAX(id) FROM posts WHERE topic_id = ?", (kept.topic_id,))
+    assert board.counters(board.public_forum) == (1, 2, kept_last)
+    assert board.post_count(board.user) == 0
+    assert board.value("SELECT COUNT(*) FROM posts WHERE topic_id = ?", (doomed.topic_id,)) == 0
+    assert log_entries(board) == [(board.moderator.id, "delete", "topic", doomed.topic_id)]
+
+
+def test_moderators_edit_anyones_post_and_the_edit_is_logged(client: Client, board: Board) -> None:
+    topic = seed_topic(board.settings, board.public_forum, board.user, "Rude")
+    log_in(client, board.moderator)
+    edit = f"/posts/{topic.post_id}/edit"
+
+    response = submit(client, edit, edit, {"title": "Rude", "body": "[removed]"})
+
+    assert response.status_code == 303
+    assert "edited by mona" in client.get(f"/topics/{topic.topic_id}").text
+    assert log_entries(board) == [(board.moderator.id, "edit_post", "post", topic.post_id)]
+
+
+def test_the_log_page_lists_actions_for_moderators_only(client: Client, board: Board) -> None:
+    topic = seed_topic(board.settings, board.public_forum, board.user, "Logged")
+    log_in(client, board.moderator)
+    moderate(client, topic.topic_id, "lock")
+
+    log_page = client.get("/moderation")
+    assert log_page.status_code == 200
+    assert "<td>lock</td>" in log_page.text
+    assert f'<a href="/topics/{topic.topic_id}">topic {topic.topic_id}</a>' in log_page.text
+
+    log_in(client, board.user)
+    assert client.get("/moderation").status_code == 403
+
+
+def test_members_cannot_moderate(client: Client, board: Board) -> None:
+    topic = seed_topic(board.settings, board.public_forum, board.other_user, "Safe")
+    log_in(client, board.user)
+    page = f"/topics/{topic.topic_id}"
+    token_source = client.get(page).text
+    assert "Moderate this topic" not in token_source
+
+    for action in ("lock", "delete"):
+        assert moderate(client, topic.topic_id, action) == 403
+    assert submit(client, page, f"/posts/{topic.post_id}/delete", {}).status_code == 403
+    assert board.value("SELECT locked FROM topics WHERE id = ?", (topic.topic_id,)) == 0
+    assert log_entries(board) == []
+
+
+def test_guests_cannot_moderate(client: Client, board: Board) -> None:
+    topic = seed_topic(board.settings, board.public_forum, board.user, "Guarded")
+
+    locking = submit(client, "/login", f"/topics/{topic.topic_id}/lock", {})
+
+    assert locking.status_code == 401
+    assert board.value("SELECT locked FROM topics WHERE id = ?", (topic.topic_id,)) == 0
+    assert client.get("/moderation", follow_redirects=False).status_code == 303
