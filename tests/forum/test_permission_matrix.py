@@ -1,0 +1,372 @@
+"""Every route of the app x every role x a public and a private forum: allowed or refused.
+
+The routes come from the app itself, so a new route that this policy does not know fails
+the suite ("unknown route: add it to the policy") until someone decides who may use it.
+
+Refused means: a guest is sent to log in (or told the thing does not exist), a member is
+told 403 or 404, a refused POST changes nothing in the database, and no page shown to
+someone outside the private forum carries any of its names or words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+import pytest
+from httpx import Response
+from litestar import Litestar
+from litestar.testing import TestClient
+
+from tests.roles import (
+    ROLES,
+    TARGETS,
+    Endpoint,
+    RoleBoard,
+    Target,
+    app_endpoints,
+    become,
+    board_checksum,
+    build_role_board,
+    client_as,
+    clone_board,
+    csrf_token,
+)
+
+LEVEL = {"guest": 0, "disabled": 0, "user": 1, "moderator": 2, "admin": 3}
+VIEW_LEVEL = {"public": 0, "private": 2}
+
+
+class Access(Enum):
+    """Who may use a route, given the forum its ids point into."""
+
+    EVERYONE = "anyone, logged in or not"
+    VIEWERS = "whoever may view the forum"
+    MEMBERS_WHO_VIEW = "members who may view the forum (post, reply, upload, download)"
+    MEMBERS = "any member"
+    MODERATORS = "moderators and admins"
+    ADMINS = "admins"
+    NOBODY = "no one (the target belongs to another member)"
+
+
+def is_allowed(access: Access, role: str, target: str) -> bool:
+    level, view = LEVEL[role], VIEW_LEVEL[target]
+    rules: dict[Access, Callable[[], bool]] = {
+        Access.EVERYONE: lambda: True,
+        Access.VIEWERS: lambda: level >= view,
+        Access.MEMBERS_WHO_VIEW: lambda: level >= max(1, view),
+        Access.MEMBERS: lambda: level >= 1,
+        Access.MODERATORS: lambda: level >= 2,
+        Access.ADMINS: lambda: level >= 3,
+        Access.NOBODY: lambda: False,
+    }
+    return rules[access]()
+
+
+@dataclass(frozen=True)
+class Rule:
+    """``feed``: the route knows members by ``?token=<feed token>``, not by the cookie."""
+
+    access: Access
+    form: dict[str, str] = field(default_factory=dict)
+    feed: bool = False
+
+
+BODY = {"body": "A matrix message with enough words."}
+TOPIC = {"title": "A matrix topic", **BODY}
+
+# The policy. Form values in braces are filled from the target forum's ids.
+POLICY: dict[str, Rule] = {
+    # Reading the board.
+    "GET /": Rule(Access.EVERYONE),
+    "GET /forums/{forum_id:int}": Rule(Access.VIEWERS),
+    "GET /topics/{topic_id:int}": Rule(Access.VIEWERS),
+    "GET /posts/{post_id:int}": Rule(Access.VIEWERS),
+    "GET /search": Rule(Access.EVERYONE),
+    "GET /tracker": Rule(Access.EVERYONE),
+    "GET /members": Rule(Access.MEMBERS),
+    "GET /members/{member_id:int}": Rule(Access.MEMBERS),
+    "GET /feeds/forums/{feed_file:str}": Rule(Access.VIEWERS, feed=True),
+    "GET /feeds/releases.atom": Rule(Access.EVERYONE, feed=True),
+    # Accounts.
+    "GET /login": Rule(Access.EVERYONE),
+    "POST /login": Rule(Access.EVERYONE, {"name": "nobody", "password": "wrong password"}),
+    "POST /logout": Rule(Access.EVERYONE),
+    "GET /register": Rule(Access.EVERYONE),
+    "POST /register": Rule(
+        Access.EVERYONE,
+        {
+            "name": "newcomer",
+            "password": "a long new password",
+            "password_confirm": "a long new password",
+        },
+    ),
+    "GET /settings": Rule(Access.MEMBERS),
+    "POST /settings/password": Rule(
+        Access.MEMBERS,
+        {
+            "current_password": "correct horse battery",
+            "new_password": "another long password",
+            "new_password_confirm": "another long password",
+        },
+    ),
+    "POST /settings/passkey": Rule(Access.MEMBERS),
+    "POST /settings/tokens": Rule(Access.MEMBERS, {"name": "matrix script"}),
+    "POST /settings/tokens/{token_id:int}/revoke": Rule(Access.NOBODY),
+    "GET /invites": Rule(Access.MEMBERS),
+    "POST /invites": Rule(Access.MEMBERS),
+    # Writing.
+    "GET /forums/{forum_id:int}/new": Rule(Access.MEMBERS_WHO_VIEW),
+    "POST /forums/{forum_id:int}/new": Rule(Access.MEMBERS_WHO_VIEW, TOPIC),
+    "GET /topics/{topic_id:int}/reply": Rule(Access.MEMBERS_WHO_VIEW),
+    "POST /topics/{topic_id:int}/reply": Rule(Access.MEMBERS_WHO_VIEW, BODY),
+    # The posts belong to a member who is none of the roles: only moderators may edit them.
+    "GET /posts/{post_id:int}/edit": Rule(Access.MODERATORS),
+    "POST /posts/{post_id:int}/edit": Rule(Access.MODERATORS, BODY),
+    "GET /forums/{forum_id:int}/releases/new": Rule(Access.MEMBERS_WHO_VIEW),
+    "POST /forums/{forum_id:int}/releases/new": Rule(Access.MEMBERS_WHO_VIEW, TOPIC),
+    "GET /torrents/{torrent_id:int}/download": Rule(Access.MEMBERS_WHO_VIEW),
+    # Moderation.
+    "GET /moderation": Rule(Access.MODERATORS),
+    "POST /posts/{post_id:int}/delete": Rule(Access.MODERATORS, {"confirm": "yes"}),
+    "POST /topics/{topic_id:int}/delete": Rule(Access.MODERATORS, {"confirm": "yes"}),
+    "POST /topics/{topic_id:int}/lock": Rule(Access.MODERATORS),
+    "POST /topics/{topic_id:int}/unlock": Rule(Access.MODERATORS),
+    "POST /topics/{topic_id:int}/pin": Rule(Access.MODERATORS, {"pin": "sticky"}),
+    "POST /topics/{topic_id:int}/move": Rule(Access.MODERATORS, {"forum_id": "{other_forum_id}"}),
+    "POST /torrents/{torrent_id:int}/status": Rule(Access.MODERATORS, {"status": "duplicate"}),
+    "POST /torrents/{torrent_id:int}/freeleech": Rule(Access.MODERATORS, {"freeleech": "full"}),
+    # Administration.
+    "GET /admin": Rule(Access.ADMINS),
+    "GET /admin/users": Rule(Access.ADMINS),
+    "POST /admin/users/{user_id:int}/role": Rule(Access.ADMINS, {"role": "moderator"}),
+    "POST /admin/users/{user_id:int}/disable": Rule(Access.ADMINS),
+    "POST /admin/users/{user_id:int}/enable": Rule(Access.ADMINS),
+    "POST /admin/users/{user_id:int}/invite-quota": Rule(Access.ADMINS, {"invite_quota": "5"}),
+    "GET /admin/forums": Rule(Access.ADMINS),
+    "GET /admin/forums/new": Rule(Access.ADMINS),
+    "POST /admin/forums/new": Rule(
+        Access.ADMINS, {"category_id": "{category_id}", "name": "New forum"}
+    ),
+    "GET /admin/forums/{forum_id:int}/edit": Rule(Access.ADMINS),
+    "POST /admin/forums/{forum_id:int}/edit": Rule(
+        Access.ADMINS, {"category_id": "{category_id}", "name": "Renamed forum"}
+    ),
+    "POST /admin/forums/{forum_id:int}/move": Rule(Access.ADMINS, {"direction": "up"}),
+    "POST /admin/forums/{forum_id:int}/delete": Rule(Access.ADMINS, {"confirm": "yes"}),
+    "POST /admin/categories": Rule(Access.ADMINS, {"name": "New category"}),
+    "POST /admin/categories/{category_id:int}/rename": Rule(Access.ADMINS, {"name": "Renamed"}),
+    "POST /admin/categories/{category_id:int}/move": Rule(Access.ADMINS, {"direction": "up"}),
+    "POST /admin/categories/{category_id:int}/delete": Rule(Access.ADMINS, {"confirm": "yes"}),
+    # The JSON API: members are known by their bearer token there, never by the cookie.
+    "GET /api/me": Rule(Access.MEMBERS),
+    "GET /api/torrents": Rule(Access.EVERYONE),
+    "GET /api/torrents/{torrent_id:int}": Rule(Access.VIEWERS),
+    "GET /api/torrents/{torrent_id:int}/download": Rule(Access.MEMBERS_WHO_VIEW),
+    "POST /api/torrents": Rule(Access.MEMBERS, {"forum_id": "{forum_id}", **TOPIC}),
+    # The API's generated OpenAPI description and its viewers: public documentation.
+    "GET /api/schema": Rule(Access.EVERYONE),
+    "GET /api/schema/elements": Rule(Access.EVERYONE),
+    "GET /api/schema/oauth2-redirect.html": Rule(Access.EVERYONE),
+    "GET /api/schema/openapi.json": Rule(Access.EVERYONE),
+    "GET /api/schema/openapi.yaml": Rule(Access.EVERYONE),
+    "GET /api/schema/openapi.yml": Rule(Access.EVERYONE),
+    "GET /api/schema/rapidoc": Rule(Access.EVERYONE),
+    "GET /api/schema/redoc": Rule(Access.EVERYONE),
+    "GET /api/schema/swagger": Rule(Access.EVERYONE),
+    # Litestar's catch-all for unknown schema files: a 404 for everyone.
+    "GET /api/schema/{path:str}": Rule(Access.NOBODY),
+}
+
+# Not in the matrix: static files are the same bytes for everyone, and /announce and
+# /scrape are answered by the tracker's raw ASGI layer in front of the app (they are not
+# in app.routes; the tracker suite covers their passkey checks).
+EXCLUDED_PREFIXES = ("/static/",)
+
+# Path parameters that point into a forum: these routes run against both targets.
+CONTENT_PARAMS = {
+    "forum_id": "forum_id",
+    "topic_id": "topic_id",
+    "post_id": "post_id",
+    "torrent_id": "torrent_id",
+    "category_id": "category_id",
+    "feed_file": "feed_file",
+}
+
+
+def endpoints_under_test() -> list[Endpoint]:
+    return [
+        endpoint
+        for endpoint in app_endpoints()
+        if not endpoint.path.startswith(EXCLUDED_PREFIXES) and endpoint.method != "HEAD"
+    ]
+
+
+def targets_for(endpoint: Endpoint) -> tuple[str, ...]:
+    """Routes without an id into a forum behave the same for both; run them once."""
+    return TARGETS if any(param in CONTENT_PARAMS for param in endpoint.params) else ("public",)
+
+
+CASES = [
+    pytest.param(endpoint, role, target, id=f"{endpoint.key} {role} {target}")
+    for endpoint in endpoints_under_test()
+    for target in targets_for(endpoint)
+    for role in ROLES
+]
+
+
+@pytest.fixture(scope="module")
+def template_board(tmp_path_factory: pytest.TempPathFactory) -> RoleBoard:
+    return build_role_board(tmp_path_factory.mktemp("matrix") / "data")
+
+
+@pytest.fixture(scope="module")
+def reader(
+    template_board: RoleBoard, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[RoleBoard, TestClient[Litestar]]]:
+    """One running copy of the board for every request that must not change it.
+
+    GETs and refused POSTs leave the board as it was (the CSRF suite and the checksum
+    below prove it), so they share this copy; an allowed POST gets a copy of its own.
+    """
+    board = clone_board(template_board, tmp_path_factory.mktemp("reader") / "data")
+    with client_as(board, "guest") as client:
+        yield board, client
+
+
+def other_target(board: RoleBoard, target: Target) -> Target:
+    return board.private if target == board.public else board.public
+
+
+def fill_path(endpoint: Endpoint, board: RoleBoard, target: Target) -> str:
+    values: dict[str, object] = {
+        name: getattr(target, attribute) for name, attribute in CONTENT_PARAMS.items()
+    }
+    values |= {
+        "user_id": board.author.id,
+        "member_id": board.author.id,
+        "token_id": board.author_token_id,
+    }
+    values["path"] = "missing-page"
+    path = endpoint.path
+    for param in endpoint.params:
+        assert param in values, (
+            f"unknown path parameter {param!r} in {endpoint.path}: add it to fill_path"
+        )
+        start = path.index("{" + param)
+        path = path[:start] + str(values[param]) + path[path.index("}", start) + 1 :]
+    return path
+
+
+def fill_form(rule: Rule, board: RoleBoard, target: Target) -> dict[str, str]:
+    ids = {
+        "forum_id": target.forum_id,
+        "category_id": target.category_id,
+        "other_forum_id": other_target(board, target).forum_id,
+    }
+    return {name: value.format(**ids) for name, value in rule.form.items()}
+
+
+def is_login_redirect(response: Response) -> bool:
+    return response.is_redirect and response.headers["location"].startswith("/login")
+
+
+def assert_no_private_words(board: RoleBoard, role: str, response: Response, label: str) -> None:
+    if LEVEL[role] >= VIEW_LEVEL["private"]:
+        return
+    for secret in board.private.secrets:
+        assert secret not in response.text, f"LEAK: {label} shows {secret!r} to {role}"
+
+
+def assert_get_outcome(allowed: bool, role: str, response: Response, label: str) -> None:
+    status = response.status_code
+    if allowed:
+        assert status == 200 or (response.is_redirect and not is_login_redirect(response)), (
+            f"{label}: {role} should be allowed, got {status} {response.headers.get('location')}"
+        )
+    elif LEVEL[role] == 0:
+        assert is_login_redirect(response) or status in (401, 403, 404), (
+            f"{label}: guest-like {role} should be sent to log in or refused, got {status}"
+        )
+    else:
+        assert status in (403, 404), f"{label}: {role} should be refused (403/404), got {status}"
+
+
+def assert_post_outcome(allowed: bool, role: str, response: Response, label: str) -> None:
+    status = response.status_code
+    assert status < 500, f"{label}: {role} got a server error {status}"
+    if allowed:
+        assert status not in (401, 403, 404, 405) and not is_login_redirect(response), (
+            f"{label}: {role} should be allowed, got {status}: {response.text[:300]}"
+        )
+    else:
+        assert status in (401, 403, 404), (
+            f"{label}: {role} should be refused (401/403/404), got {status}"
+        )
+
+
+def credentials(
+    board: RoleBoard, role: str, rule: Rule, path: str
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Headers and query a role's request carries beside its cookie: API and feed tokens."""
+    token = board.api_tokens.get(role) if path.startswith("/api/") else None
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    feed_token = board.feed_tokens.get(role) if rule.feed else None
+    return headers, ({"token": feed_token} if feed_token else {})
+
+
+def check_request(
+    client: TestClient[Litestar], board: RoleBoard, endpoint: Endpoint, role: str, target_name: str
+) -> None:
+    rule = POLICY[endpoint.key]
+    target = board.target(target_name)
+    path = fill_path(endpoint, board, target)
+    label = f"{endpoint.method} {path} ({target_name})"
+    # A disabled member's feed token is refused outright, not read as a guest's view.
+    allowed = is_allowed(rule.access, role, target_name) and not (rule.feed and role == "disabled")
+    headers, query = credentials(board, role, rule, path)
+    if endpoint.method == "GET":
+        response = client.get(path, headers=headers, params=query)
+        assert response.status_code < 500, (
+            f"{label}: {role} got a server error {response.status_code}"
+        )
+        assert_get_outcome(allowed, role, response, label)
+        assert_no_private_words(board, role, response, label)
+        return
+    form = {"_csrf_token": csrf_token(client), **fill_form(rule, board, target)}
+    before = board_checksum(board.settings, ignored=())
+    response = client.request(endpoint.method, path, data=form, headers=headers)
+    assert_post_outcome(allowed, role, response, label)
+    if not allowed:
+        assert board_checksum(board.settings, ignored=()) == before, (
+            f"{label}: refused {role} changed the DB"
+        )
+
+
+@pytest.mark.parametrize(("endpoint", "role", "target_name"), CASES)
+def test_route_obeys_the_policy(
+    template_board: RoleBoard,
+    reader: tuple[RoleBoard, TestClient[Litestar]],
+    tmp_path: Path,
+    endpoint: Endpoint,
+    role: str,
+    target_name: str,
+) -> None:
+    rule = POLICY.get(endpoint.key)
+    assert rule is not None, f"unknown route: add it to the policy: {endpoint.key}"
+    if endpoint.method == "GET" or not is_allowed(rule.access, role, target_name):
+        board, client = reader
+        become(client, board, role)
+        check_request(client, board, endpoint, role, target_name)
+        return
+    board = clone_board(template_board, tmp_path / "data")
+    with client_as(board, role) as own_client:
+        check_request(own_client, board, endpoint, role, target_name)
+
+
+def test_every_policy_entry_is_a_real_route() -> None:
+    """A policy line for a route that no longer exists is stale: remove it."""
+    known = {endpoint.key for endpoint in endpoints_under_test()}
+    assert sorted(set(POLICY) - known) == []

@@ -1,0 +1,279 @@
+"""One board, seen by every role: the fixture behind the permission, CSRF and XSS suites.
+
+The board has a public forum (guests may view) and a private one (moderators and up),
+each with a topic, a reply and a release, all written by a member who is not one of the
+roles under test, so "may edit this post" is a moderator's right, never an author's.
+Every role but the guest has a session; the disabled member's session still exists in
+the table, so the suites prove that a disabled account counts as a guest.
+
+Building it hashes passwords and parses torrents, so suites build it once and give each
+test a copy of the whole data directory (``clone_board``): a test may then post, delete
+or lock freely without disturbing the next one.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+from litestar import Litestar
+from litestar.routes import HTTPRoute
+from litestar.testing import TestClient
+
+from tests.forum.board import add_forum, add_reply, add_topic, on_board, sql
+from tests.helpers import Member, add_member
+from tinypier.accounts.queries import create_api_token
+from tinypier.accounts.secrets import digest, new_token
+from tinypier.accounts.sessions import SESSION_COOKIE
+from tinypier.app import create_app
+from tinypier.db.connection import connect_sync
+from tinypier.settings import Settings, load_settings
+from tinypier.torrents.registration import ReleaseUpload, register_release
+
+ROLES = ("guest", "user", "moderator", "admin", "disabled")
+MEMBER_ROLES = ("user", "moderator", "admin")
+TARGETS = ("public", "private")
+SAMPLE_TORRENTS = Path("/work/shared/torrents")
+BASE_URL = "http://testserver.local"
+
+
+@dataclass(frozen=True)
+class Target:
+    """Everything one forum holds; ``secrets`` are strings only its viewers may read."""
+
+    forum_id: int
+    category_id: int
+    topic_id: int
+    first_post_id: int
+    post_id: int
+    release_topic_id: int
+    torrent_id: int
+    secrets: tuple[str, ...]
+
+    @property
+    def feed_file(self) -> str:
+        return f"{self.forum_id}.atom"
+
+
+@dataclass(frozen=True)
+class RoleBoard:
+    settings: Settings
+    public: Target
+    private: Target
+    author: Member
+    sessions: dict[str, str]
+    members: dict[str, Member]
+    author_token_id: int
+    api_tokens: dict[str, str]
+    feed_tokens: dict[str, str]
+
+    def target(self, name: str) -> Target:
+        return self.public if name == "public" else self.private
+
+
+def _session(settings: Settings, member: Member) -> str:
+    token = new_token()
+    now = int(time.time())
+    sql(
+        settings,
+        "INSERT INTO sessions (id, user_id, created_at, expires_at, data)"
+        " VALUES (?, ?, ?, ?, '{}')",
+        (digest(token), member.id, now, now + 86400),
+    )
+    return token
+
+
+def _release(
+    settings: Settings, forum_id: int, author: Member, title: str, sample: str
+) -> tuple[int, int]:
+    upload = ReleaseUpload(
+        forum_id,
+        author.id,
+        title,
+        f"{title}: the description.",
+        (SAMPLE_TORRENTS / sample).read_bytes(),
+    )
+    registered = on_board(
+        settings,
+        lambda db: register_release(
+            db, settings.attachments_dir, upload, settings.upload_size_limit
+        ),
+    )
+    return registered.topic_id, registered.torrent_id
+
+
+def _target(settings: Settings, name: str, view_role: str, author: Member, sample: str) -> Target:
+    forum_id = add_forum(settings, f"{name} matrix forum", view_role=view_role, releases=True)
+    words = f"{name}-only-matrix"
+    topic = add_topic(
+        settings, forum_id, author, f"{words} topic title", f"{words} first post body"
+    )
+    reply = add_reply(settings, topic, author, f"{words} reply body")
+    release_topic_id, torrent_id = _release(
+        settings, forum_id, author, f"{words} release title", sample
+    )
+    category_id = int(
+        sql(settings, "SELECT category_id FROM forums WHERE id = ?", (forum_id,))[0][0]
+    )
+    return Target(
+        forum_id,
+        category_id,
+        topic.topic_id,
+        topic.post_id,
+        reply.post_id,
+        release_topic_id,
+        torrent_id,
+        secrets=(f"{name} matrix forum", words),
+    )
+
+
+def _api_token(settings: Settings, member: Member) -> str:
+    return on_board(settings, lambda db: create_api_token(db, member.id, "matrix"))
+
+
+def build_role_board(data_dir: Path) -> RoleBoard:
+    settings = load_settings(data_dir, environ={})
+    create_app(settings)
+    author = add_member(settings, "author")
+    members = {role: add_member(settings, role, role) for role in MEMBER_ROLES}
+    members["disabled"] = add_member(settings, "disabled")
+    sql(settings, "UPDATE users SET disabled = 1 WHERE id = ?", (members["disabled"].id,))
+    api_tokens = {
+        role: _api_token(settings, member)
+        for role, member in [("author", author), *members.items()]
+    }
+    feed_tokens = {
+        role: str(sql(settings, "SELECT feed_token FROM users WHERE id = ?", (member.id,))[0][0])
+        for role, member in members.items()
+    }
+    author_token_id = int(
+        sql(settings, "SELECT id FROM api_tokens WHERE user_id = ?", (author.id,))[0][0]
+    )
+    return RoleBoard(
+        settings=settings,
+        public=_target(settings, "public", "guest", author, "v1-mktorrent-single.torrent"),
+        private=_target(settings, "private", "moderator", author, "v1-transmission-multi.torrent"),
+        author=author,
+        sessions={role: _session(settings, member) for role, member in members.items()},
+        members=members,
+        author_token_id=author_token_id,
+        api_tokens=api_tokens,
+        feed_tokens=feed_tokens,
+    )
+
+
+def clone_board(board: RoleBoard, data_dir: Path) -> RoleBoard:
+    """The same board in another directory (connections to the original must be closed)."""
+    shutil.copytree(board.settings.data_dir, data_dir)
+    return RoleBoard(
+        load_settings(data_dir, environ={}),
+        board.public,
+        board.private,
+        board.author,
+        board.sessions,
+        board.members,
+        board.author_token_id,
+        board.api_tokens,
+        board.feed_tokens,
+    )
+
+
+@contextmanager
+def client_as(board: RoleBoard, role: str) -> Iterator[TestClient[Litestar]]:
+    """A browser of ``role`` on the board, not following redirects."""
+    with TestClient(create_app(board.settings), base_url=BASE_URL) as client:
+        client.follow_redirects = False
+        become(client, board, role)
+        yield client
+
+
+def become(client: TestClient[Litestar], board: RoleBoard, role: str) -> None:
+    """Switch a client to ``role``: a fresh cookie jar holding only that role's session."""
+    client.cookies.clear()
+    if role in board.sessions:
+        client.cookies.set(SESSION_COOKIE, board.sessions[role])
+
+
+class _HiddenInputs(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        fields = dict(attrs)
+        if tag == "input" and fields.get("name"):
+            self.values[fields["name"] or ""] = fields.get("value") or ""
+
+
+def csrf_token(client: TestClient[Litestar]) -> str:
+    """The token a real form carries: read from the login form's hidden input."""
+    page = client.get("/login")
+    inputs = _HiddenInputs()
+    inputs.feed(page.text)
+    token = inputs.values.get("_csrf_token")
+    assert token, f"/login ({page.status_code}) has no _csrf_token input"
+    return token
+
+
+IGNORED_TABLES = ("sessions", "topic_reads")
+
+
+def board_checksum(settings: Settings, ignored: tuple[str, ...] = IGNORED_TABLES) -> dict[str, int]:
+    """A fingerprint of every ordinary table's rows, to prove a request changed nothing.
+
+    FTS shadow tables follow the posts they index, so comparing the real tables is enough.
+    """
+    connection = connect_sync(settings.database_path)
+    try:
+        tables = [
+            str(row[0])
+            for row in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'"
+                " AND sql NOT LIKE 'CREATE VIRTUAL%' AND name NOT LIKE 'sqlite_%'"
+                " AND name NOT LIKE 'post_search_%'"
+            )
+            if row[0] not in ignored
+        ]
+        return {table: _table_hash(connection, table) for table in tables}
+    finally:
+        connection.close()
+
+
+def _table_hash(connection: sqlite3.Connection, table: str) -> int:
+    rows = connection.execute(f'SELECT * FROM "{table}"').fetchall()
+    return hash(tuple(sorted(repr(tuple(row)) for row in rows)))
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One method of one route, as the app declares it."""
+
+    method: str
+    path: str
+    params: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+def app_endpoints() -> list[Endpoint]:
+    """Every (method, path) the app serves, read from a freshly built app's routes."""
+    with tempfile.TemporaryDirectory() as scratch:
+        app = create_app(load_settings(Path(scratch) / "data", environ={}))
+    found = {
+        Endpoint(method, route.path, tuple(route.path_parameters))
+        for route in app.routes
+        if isinstance(route, HTTPRoute)
+        for handler in route.route_handlers
+        for method in getattr(handler, "http_methods", ()) or ()
+        if method != "OPTIONS"
+    }
+    return sorted(found, key=lambda endpoint: (endpoint.path, endpoint.method))
