@@ -7,14 +7,17 @@ triggers run as they do in production); members come from ``tests.helpers``.
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import Any, TypeVar, cast
 
 from tests.helpers import Member, add_member
 from tinypier.accounts.secrets import new_token
 from tinypier.db.connection import Database, connect_sync
+from tinypier.db.migrations import migrate
 from tinypier.forum.posting import create_post, create_topic
 from tinypier.forum.queries import create_forum, ensure_category
 from tinypier.settings import Settings
@@ -120,3 +123,25 @@ def build_board(settings: Settings) -> Board:
         bob=add_member(settings, "bob"),
         moderator=add_member(settings, "mira", role="moderator"),
     )
+
+
+class PlanRecorder:
+    """Stands in for ``Database``: records the query plan of every read it is asked for."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+        self.plans: list[list[str]] = []
+
+    async def fetch_all(self, statement: str, params: Any = ()) -> list[Any]:
+        rows = self.connection.execute(f"EXPLAIN QUERY PLAN {statement}", params)
+        self.plans.append([row[3] for row in rows])
+        return []
+
+    def as_database(self) -> Database:
+        return cast(Database, self)
+
+
+def empty_board_connection(directory: Path) -> sqlite3.Connection:
+    """A connection to a freshly migrated board: enough for SQLite to plan any query."""
+    migrate(directory / "board.sqlite3", directory / "backups")
+    return sqlite3.connect(directory / "board.sqlite3")

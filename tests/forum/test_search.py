@@ -11,6 +11,7 @@ from litestar.testing import TestClient
 
 from tests.forum.board import Board, add_reply, add_topic, build_board, sql
 from tests.helpers import login
+from tinypier.forum import search
 from tinypier.forum.bbcode import render_bbcode
 from tinypier.forum.search import fts_query
 from tinypier.settings import Settings
@@ -257,3 +258,14 @@ def test_results_are_paginated(client: Client, settings: Settings, board: Board)
     assert found == {link(topic.post_id) for topic in topics}
     assert 'rel="next"' in first and 'rel="next"' not in second
     assert 'rel="prev"' in second
+
+
+def test_only_the_newest_matches_are_ranked(
+    client: Client, settings: Settings, board: Board, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = add_topic(settings, board.lobby, board.alice, "Old", "lantern lantern lantern")
+    newer = [add_topic(settings, board.lobby, board.bob, f"New {n}", "lantern") for n in range(2)]
+    monkeypatch.setattr(search, "MAX_CANDIDATES", 2)
+
+    assert sorted(result_links(client, q="lantern")) == sorted(link(t.post_id) for t in newer)
+    assert link(old.post_id) not in result_links(client, q="lantern")

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.forum.board import empty_board_connection
 from tinypier.accounts.roles import Role
 from tinypier.accounts.viewer import GUEST, Viewer
-from tinypier.db.migrations import migrate
 from tinypier.forum.search import Markers, SearchRequest, search_sql
 
 # Scans allowed: the full-text index, and the (capped) intermediate results built from it.
@@ -25,8 +25,7 @@ MODERATOR = Viewer(id=7, name="mira", role=Role.MODERATOR)
 
 @pytest.fixture
 def connection(tmp_path: Path) -> sqlite3.Connection:
-    migrate(tmp_path / "board.sqlite3", tmp_path / "backups")
-    return sqlite3.connect(tmp_path / "board.sqlite3")
+    return empty_board_connection(tmp_path)
 
 
 def plan(connection: sqlite3.Connection, viewer: Viewer, request: SearchRequest) -> list[str]:

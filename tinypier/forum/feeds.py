@@ -146,13 +146,19 @@ def _entries(rows: Iterable[sqlite3.Row], *, with_release: bool) -> list[FeedEnt
 
 
 async def forum_topics(db: Database, forum_id: int) -> list[sqlite3.Row]:
-    """The forum's newest topics, each with its first post (found by the posts' topic index)."""
+    """The forum's newest topics, each with its first post.
+
+    The newest ids are picked from the forum's topic index alone (a sort of integers),
+    and only those few topics are then joined to their first post and author.
+    """
     return await db.fetch_all(
         "SELECT t.id AS topic_id, t.title, t.created_at, u.name AS author, p.body_html,"
         " p.edited_at, f.name AS forum_name"
-        " FROM topics t JOIN forums f ON f.id = t.forum_id JOIN users u ON u.id = t.author_id"
+        " FROM (SELECT id FROM topics WHERE forum_id = ? ORDER BY id DESC LIMIT ?) AS newest"
+        " JOIN topics t ON t.id = newest.id JOIN forums f ON f.id = t.forum_id"
+        " JOIN users u ON u.id = t.author_id"
         " LEFT JOIN posts p ON p.id = (SELECT MIN(id) FROM posts WHERE topic_id = t.id)"
-        " WHERE t.forum_id = ? ORDER BY t.id DESC LIMIT ?",
+        " ORDER BY t.id DESC",
         (forum_id, FEED_ENTRIES),
     )
 
