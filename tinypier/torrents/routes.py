@@ -13,10 +13,11 @@ from tinypier.accounts.guards import require_member, require_moderator
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
 from tinypier.forum.bbcode import render_bbcode
+from tinypier.forum.display import iso, when
+from tinypier.forum.members import human_size
 from tinypier.settings import Settings
 from tinypier.torrents import moderation
 from tinypier.torrents.api import API_ROUTES
-from tinypier.torrents.display import human_size, iso_time, utc_time
 from tinypier.torrents.download import torrent_download
 from tinypier.torrents.forms import FreeleechData, ReleaseData, StatusData, read_upload
 from tinypier.torrents.listing import SORT_LABELS, ReleaseFilters, list_releases, release_forums
@@ -139,8 +140,8 @@ async def tracker_page(request: ViewerRequest, db: Database) -> Template:
         forums=forums,
         categories={forum["category_id"]: forum["category_name"] for forum in forums},
         human_size=human_size,
-        utc_time=utc_time,
-        iso_time=iso_time,
+        utc_time=when,
+        iso_time=iso,
         statuses=STATUS_LABELS,
         freeleech_levels=FREELEECH_LABELS,
         sorts=SORT_LABELS,

@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
+from tinypier.forum.display import iso, when
+from tinypier.forum.members import human_size
 from tinypier.settings import Settings
-from tinypier.torrents.display import human_size, iso_time, percent_done, utc_time
 from tinypier.torrents.download import announce_url
 from tinypier.torrents.metainfo import ParsedTorrent, magnet_link
 from tinypier.torrents.releases import download_path, may_download, release_by_topic
@@ -65,9 +66,15 @@ class ReleaseBlock:
     # The template's formatting helpers travel with the block: the topic page that
     # includes it belongs to the forum area and knows nothing about releases.
     size_text = staticmethod(human_size)
-    time_text = staticmethod(utc_time)
-    iso_time = staticmethod(iso_time)
-    percent_done = staticmethod(percent_done)
+    time_text = staticmethod(when)
+    iso_time = staticmethod(iso)
+
+    @staticmethod
+    def percent_done(total_size: int, left: int) -> str:
+        if total_size <= 0:
+            return "100%"
+        done = max(0, min(total_size, total_size - left))
+        return f"{100 * done / total_size:.1f}%"
 
 
 def file_tree(files_json: str, limit: int = MAX_FILES_SHOWN) -> tuple[FileNode, int]:
