@@ -42,7 +42,7 @@ def seed(connection: sqlite3.Connection, forum_ids: list[int], author_id: int) -
         " pin, locked) VALUES (?, ?, ?, ?, ?, 0, 0, 0)",
         topics,
     )
-    topic_ids = [row[0] for row in connection.execute("SELECT id FROM topics ORDER BY id")]
+    topic_ids = [int(row[0]) for row in connection.execute("SELECT id FROM topics ORDER BY id")]
     long_topic = topic_ids[0]
     posts = [
         (topic_id, author_id, now)
