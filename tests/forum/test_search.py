@@ -10,7 +10,7 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from tests.forum.board import Board, add_reply, add_topic, build_board, sql
-from tests.helpers import login
+from tests.helpers import csrf_token, login
 from tinypier.forum import search
 from tinypier.forum.bbcode import render_bbcode
 from tinypier.forum.search import fts_query
@@ -269,3 +269,34 @@ def test_only_the_newest_matches_are_ranked(
 
     assert sorted(result_links(client, q="lantern")) == sorted(link(t.post_id) for t in newer)
     assert link(old.post_id) not in result_links(client, q="lantern")
+
+
+def test_edits_and_deletions_made_on_the_forum_pages_reach_the_index(
+    client: Client, settings: Settings, board: Board
+) -> None:
+    topic = add_topic(settings, board.lobby, board.alice, "Kettle corner", "a copper kettle")
+    reply = add_reply(settings, topic, board.bob, "a brass teapot")
+
+    login(client, board.alice.name)
+    form = client.get(f"/posts/{topic.post_id}/edit").text
+    edited = client.post(
+        f"/posts/{topic.post_id}/edit",
+        data={
+            "_csrf_token": csrf_token(form),
+            "title": "Samovar corner",
+            "body": "an iron samovar",
+        },
+        follow_redirects=False,
+    )
+    assert edited.status_code == 303
+    assert result_links(client, q="copper") == []
+    assert result_links(client, q="kettle") == []
+    assert result_links(client, q="iron samovar") == [link(topic.post_id)]
+    assert result_links(client, q="samovar teapot") == [link(reply.post_id)]
+
+    login(client, board.moderator.name)
+    token = csrf_token(client.get(f"/topics/{topic.topic_id}").text)
+    client.post(f"/posts/{reply.post_id}/delete", data={"_csrf_token": token})
+    assert result_links(client, q="teapot") == []
+    client.post(f"/topics/{topic.topic_id}/delete", data={"_csrf_token": token})
+    assert result_links(client, q="samovar") == []
