@@ -36,6 +36,13 @@ def shown_token(html: str) -> str:
     return match.group(1)
 
 
+def create_token(client: TestClient[Any], settings: Settings, member: Member) -> tuple[str, int]:
+    """Make an API token on the settings page: the token shown and its row id."""
+    token = shown_token(submit(client, "/settings", "/settings/tokens", {"name": "t"}).text)
+    [row] = query(settings, "SELECT id FROM api_tokens WHERE user_id = ?", (member.id,))
+    return token, row["id"]
+
+
 def test_the_settings_page_shows_passkey_announce_url_and_feed_token(
     client: TestClient[Any], settings: Settings, alice: Member
 ) -> None:
@@ -135,7 +142,7 @@ def test_an_api_token_is_not_a_session_cookie(
     client: TestClient[Any], settings: Settings, alice: Member
 ) -> None:
     login(client, "alice", alice.password)
-    token = shown_token(submit(client, "/settings", "/settings/tokens", {"name": "t"}).text)
+    token, _ = create_token(client, settings, alice)
     session = session_of(client)
     assert session
 
@@ -159,10 +166,9 @@ def test_a_revoked_token_stops_working(
     client: TestClient[Any], settings: Settings, alice: Member
 ) -> None:
     login(client, "alice", alice.password)
-    token = shown_token(submit(client, "/settings", "/settings/tokens", {"name": "t"}).text)
-    [row] = query(settings, "SELECT id FROM api_tokens WHERE user_id = ?", (alice.id,))
+    token, token_id = create_token(client, settings, alice)
 
-    response = submit(client, "/settings", f"/settings/tokens/{row['id']}/revoke")
+    response = submit(client, "/settings", f"/settings/tokens/{token_id}/revoke")
 
     assert response.status_code == 303
     assert resolve_api_token(settings, token) is None
@@ -173,13 +179,12 @@ def test_nobody_revokes_another_members_token(
     client: TestClient[Any], settings: Settings, alice: Member
 ) -> None:
     login(client, "alice", alice.password)
-    token = shown_token(submit(client, "/settings", "/settings/tokens", {"name": "t"}).text)
-    [row] = query(settings, "SELECT id FROM api_tokens WHERE user_id = ?", (alice.id,))
+    token, token_id = create_token(client, settings, alice)
     submit(client, "/settings", "/logout")
     add_member(settings, "mallory")
     login(client, "mallory")
 
-    response = submit(client, "/settings", f"/settings/tokens/{row['id']}/revoke")
+    response = submit(client, "/settings", f"/settings/tokens/{token_id}/revoke")
 
     assert response.status_code == 404
     assert resolve_api_token(settings, token) is not None

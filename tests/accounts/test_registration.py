@@ -24,6 +24,12 @@ def register(client: TestClient[Any], name: str, **fields: str) -> Any:
     )
 
 
+def assert_refused(response: Any, settings: Settings, name: str, reason: str) -> None:
+    assert response.status_code == 400
+    assert reason in response.text
+    assert query(settings, "SELECT id FROM users WHERE name = ?", (name,)) == []
+
+
 def add_invite(settings: Settings, created_by: int, code: str, *, expires_in: int) -> None:
     now = int(time.time())
     query(
@@ -61,9 +67,7 @@ def test_the_new_member_can_log_in_with_the_chosen_password(client: TestClient[A
 def test_names_follow_the_name_rules(client: TestClient[Any], settings: Settings) -> None:
     response = register(client, "no spaces allowed")
 
-    assert response.status_code == 400
-    assert "Names are 2 to 32 letters" in response.text
-    assert query(settings, "SELECT id FROM users") == []
+    assert_refused(response, settings, "no spaces allowed", "Names are 2 to 32 letters")
 
 
 def test_passwords_follow_the_password_rules_and_must_be_typed_twice(
@@ -113,9 +117,7 @@ def test_an_invite_board_refuses_registration_without_a_code(
 ) -> None:
     response = register(client, "newcomer")
 
-    assert response.status_code == 400
-    assert "needs an invite code" in response.text
-    assert query(settings, "SELECT id FROM users") == []
+    assert_refused(response, settings, "newcomer", "needs an invite code")
 
 
 @board_with(registration_mode="invite")
@@ -144,9 +146,7 @@ def test_a_used_invite_is_refused(
 
     response = register(client, "second", invite_code="welcome-code")
 
-    assert response.status_code == 400
-    assert "not valid" in response.text
-    assert query(settings, "SELECT id FROM users WHERE name = 'second'") == []
+    assert_refused(response, settings, "second", "not valid")
 
 
 @board_with(registration_mode="invite")
@@ -157,9 +157,7 @@ def test_an_expired_invite_is_refused(
 
     response = register(client, "newcomer", invite_code="stale-code")
 
-    assert response.status_code == 400
-    assert "not valid" in response.text
-    assert query(settings, "SELECT id FROM users WHERE name = 'newcomer'") == []
+    assert_refused(response, settings, "newcomer", "not valid")
 
 
 @board_with(registration_mode="invite")

@@ -2,31 +2,23 @@
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
 
 from tinypier.accounts import administration
-from tinypier.accounts.display import moment
 from tinypier.accounts.forms import Form, QuotaForm, RoleForm
 from tinypier.accounts.guards import require_admin
-from tinypier.accounts.queries import find_user_by_id
+from tinypier.accounts.members import member_or_404
 from tinypier.accounts.roles import MEMBER_ROLES, Role
 from tinypier.db.connection import Database
+from tinypier.forum.display import when
+from tinypier.forum.pagination import paginate
 from tinypier.web.pages import redirect, render
 
 MAX_INVITE_QUOTA = 1000
 USERS_PATH = "/admin/users"
-
-
-async def _target(db: Database, user_id: int) -> sqlite3.Row:
-    row = await find_user_by_id(db, user_id)
-    if row is None:
-        raise NotFoundException("No such member.")
-    return row
 
 
 def _parse_role(text: str) -> Role | None:
@@ -61,25 +53,28 @@ class AdminController(Controller):
             request,
             "accounts/admin.html",
             counts=await administration.board_counts(db),
-            actions=await administration.recent_actions(db),
-            moment=moment,
         )
 
     @get("/users")
-    async def users(self, request: Request[Any, Any, Any], db: Database, page: int = 1) -> Template:
+    async def users(
+        self, request: Request[Any, Any, Any], db: Database, page: str | None = None
+    ) -> Template:
+        total = await administration.count_members(db)
+        pagination = paginate(page, total, administration.USERS_PER_PAGE)
         return render(
             request,
             "accounts/admin_users.html",
-            listing=await administration.members_page(db, page),
+            members=await administration.members_page(db, pagination),
+            pagination=pagination,
             roles=[role.label for role in MEMBER_ROLES],
-            moment=moment,
+            when=when,
         )
 
     @post("/users/{user_id:int}/role")
     async def set_role(
         self, request: Request[Any, Any, Any], db: Database, user_id: int, data: Form[RoleForm]
     ) -> Redirect:
-        target = await _target(db, user_id)
+        target = await member_or_404(db, user_id)
         role = _parse_role(data.role)
         if role is None:
             return redirect(USERS_PATH, "Choose user, moderator or admin.", "error")
@@ -93,7 +88,7 @@ class AdminController(Controller):
     async def disable(
         self, request: Request[Any, Any, Any], db: Database, user_id: int
     ) -> Redirect:
-        target = await _target(db, user_id)
+        target = await member_or_404(db, user_id)
         try:
             await administration.change_disabled(db, request.user.id, target, True)
         except administration.SelfLockout as refused:
@@ -102,7 +97,7 @@ class AdminController(Controller):
 
     @post("/users/{user_id:int}/enable")
     async def enable(self, request: Request[Any, Any, Any], db: Database, user_id: int) -> Redirect:
-        target = await _target(db, user_id)
+        target = await member_or_404(db, user_id)
         await administration.change_disabled(db, request.user.id, target, False)
         return _done(request, user_id, f"{target['name']} is enabled again.")
 
@@ -110,7 +105,7 @@ class AdminController(Controller):
     async def set_invite_quota(
         self, request: Request[Any, Any, Any], db: Database, user_id: int, data: Form[QuotaForm]
     ) -> Redirect:
-        target = await _target(db, user_id)
+        target = await member_or_404(db, user_id)
         quota = _parse_quota(data.invite_quota)
         if quota is None:
             return redirect(USERS_PATH, f"An invite quota is 0 to {MAX_INVITE_QUOTA}.", "error")

@@ -4,15 +4,15 @@ so the log can never miss a change nor record one that did not happen."""
 from __future__ import annotations
 
 import sqlite3
-import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 
 import aiosqlite
 
 from tinypier.accounts import queries
 from tinypier.accounts.roles import Role
 from tinypier.db.connection import Database
+from tinypier.forum.moderation_log import log_action
+from tinypier.forum.pagination import Pagination
 
 USERS_PER_PAGE = 50
 
@@ -21,28 +21,6 @@ Write = Callable[[aiosqlite.Connection], Awaitable[None]]
 
 class SelfLockout(ValueError):
     """An admin tried to demote or disable themselves; the board could lose its last admin."""
-
-
-@dataclass(frozen=True)
-class MemberPage:
-    members: list[sqlite3.Row]
-    page: int
-    pages: int
-
-
-async def log_action(
-    connection: aiosqlite.Connection,
-    actor_id: int,
-    action: str,
-    target_type: str,
-    target_id: int,
-    details: str = "",
-) -> None:
-    await connection.execute(
-        "INSERT INTO moderation_log (actor_id, action, target_type, target_id, details,"
-        " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-        (actor_id, action, target_type, target_id, details, int(time.time())),
-    )
 
 
 async def _change_user(
@@ -83,24 +61,16 @@ async def change_invite_quota(db: Database, actor_id: int, target: sqlite3.Row, 
     await _change_user(db, actor_id, target["id"], "set invite quota", details, write)
 
 
-async def members_page(db: Database, page: int) -> MemberPage:
-    total = int(await db.fetch_value("SELECT COUNT(*) FROM users"))
-    pages = max((total + USERS_PER_PAGE - 1) // USERS_PER_PAGE, 1)
-    page = min(max(page, 1), pages)
-    members = await db.fetch_all(
+async def count_members(db: Database) -> int:
+    total: int = await db.fetch_value("SELECT COUNT(*) FROM users")
+    return total
+
+
+async def members_page(db: Database, pagination: Pagination) -> list[sqlite3.Row]:
+    return await db.fetch_all(
         "SELECT id, name, role, disabled, created_at, uploaded, downloaded, invite_quota"
         " FROM users ORDER BY id LIMIT ? OFFSET ?",
-        (USERS_PER_PAGE, (page - 1) * USERS_PER_PAGE),
-    )
-    return MemberPage(members, page, pages)
-
-
-async def recent_actions(db: Database, limit: int = 20) -> list[sqlite3.Row]:
-    return await db.fetch_all(
-        "SELECT l.action, l.target_type, l.target_id, l.details, l.created_at,"
-        " a.name AS actor_name FROM moderation_log l LEFT JOIN users a ON a.id = l.actor_id"
-        " ORDER BY l.id DESC LIMIT ?",
-        (limit,),
+        (pagination.per_page, pagination.offset),
     )
 
 

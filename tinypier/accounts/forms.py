@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
+from litestar import Request
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
+from litestar.response import Template
 
 from tinypier.accounts.passwords import password_problem
+from tinypier.web.pages import render
 
 FormT = TypeVar("FormT")
 Form = Annotated[FormT, Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -77,3 +80,10 @@ def safe_next(path: str | None) -> str:
     ):
         return "/"
     return path
+
+
+def form_page(
+    request: Request[Any, Any, Any], template_name: str, form: Any, error: str | None = None
+) -> Template:
+    """A form page, again with what was typed and the problem when a post was refused."""
+    return render(request, template_name, status_code=400 if error else 200, form=form, error=error)

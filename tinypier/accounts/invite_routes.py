@@ -5,24 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
 
-from tinypier.accounts.display import moment
 from tinypier.accounts.guards import require_member
 from tinypier.accounts.invites import create_invite, invite_allowance, list_invites
-from tinypier.accounts.queries import find_user_by_id
+from tinypier.accounts.members import member_or_404
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
+from tinypier.forum.display import when
 from tinypier.settings import Settings
 from tinypier.web.pages import redirect, render
 
 
 async def _quota_of(db: Database, viewer: Viewer) -> int:
-    user = await find_user_by_id(db, viewer.id or 0)
-    if user is None:
-        raise NotFoundException("Your account no longer exists.")
-    quota: int = user["invite_quota"]
+    quota: int = (await member_or_404(db, viewer.id))["invite_quota"]
     return quota
 
 
@@ -41,7 +37,7 @@ class InviteController(Controller):
             invites=await list_invites(db, viewer.id or 0),
             allowance=await invite_allowance(db, viewer, await _quota_of(db, viewer)),
             register_url=settings.base_url.rstrip("/") + "/register?code=",
-            moment=moment,
+            when=when,
         )
 
     @post("/")

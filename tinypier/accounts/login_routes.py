@@ -11,34 +11,38 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from litestar.response import Redirect, Template
 
-from tinypier.accounts.forms import Form, LoginForm, safe_next
+from tinypier.accounts.forms import Form, LoginForm, form_page, safe_next
 from tinypier.accounts.passwords import verify_password
 from tinypier.accounts.queries import find_user_by_name
 from tinypier.accounts.rate_limit import check_attempt
 from tinypier.accounts.sessions import SESSION_COOKIE, end_session, log_in, session_cookie
 from tinypier.db.connection import Database
 from tinypier.settings import Settings
-from tinypier.web.pages import redirect, render
+from tinypier.web.pages import redirect
 
 LOGIN_FAILED = "Wrong name or password."
+LOGIN_TEMPLATE = "accounts/login.html"
 
 
-def login_page(
-    request: Request[Any, Any, Any], form: LoginForm, error: str | None = None
-) -> Template:
-    return render(
-        request,
-        "accounts/login.html",
-        status_code=400 if error else 200,
-        form=form,
-        error=error,
-    )
+async def enter(
+    request: Request[Any, Any, Any],
+    db: Database,
+    settings: Settings,
+    user_id: int,
+    path: str,
+    greeting: str,
+) -> Redirect:
+    """Log the member in with a fresh session and send them on to ``path``, greeted."""
+    token = await log_in(db, user_id, settings, request.cookies.get(SESSION_COOKIE))
+    response = redirect(path, greeting, "success")
+    response.set_cookie(session_cookie(settings, token))
+    return response
 
 
 class LoginController(Controller):
     @get("/login")
     async def show_login(self, request: Request[Any, Any, Any], next: str = "/") -> Template:
-        return login_page(request, LoginForm(next=safe_next(next)))
+        return form_page(request, LOGIN_TEMPLATE, LoginForm(next=safe_next(next)))
 
     @post("/login")
     async def log_in(
@@ -52,13 +56,10 @@ class LoginController(Controller):
         user = await find_user_by_name(db, data.name.strip())
         password_ok = await verify_password(user["password_hash"] if user else None, data.password)
         if user is None or user["disabled"] or not password_ok:
-            return login_page(
-                request, LoginForm(name=data.name, next=safe_next(data.next)), LOGIN_FAILED
-            )
-        token = await log_in(db, user["id"], settings, request.cookies.get(SESSION_COOKIE))
-        response = redirect(safe_next(data.next), f"Welcome back, {user['name']}.", "success")
-        response.set_cookie(session_cookie(settings, token))
-        return response
+            form = LoginForm(name=data.name, next=safe_next(data.next))
+            return form_page(request, LOGIN_TEMPLATE, form, LOGIN_FAILED)
+        message = f"Welcome back, {user['name']}."
+        return await enter(request, db, settings, user["id"], safe_next(data.next), message)
 
     @post("/logout")
     async def log_out(self, request: Request[Any, Any, Any], db: Database) -> Redirect:

@@ -8,34 +8,23 @@ from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import PermissionDeniedException
 from litestar.response import Template
 
-from tinypier.accounts.forms import Form, RegisterForm
+from tinypier.accounts.forms import Form, RegisterForm, form_page
+from tinypier.accounts.login_routes import enter
 from tinypier.accounts.queries import NameTaken
 from tinypier.accounts.rate_limit import check_attempt
 from tinypier.accounts.registration import InviteUnusable, register_member, registration_problem
-from tinypier.accounts.sessions import SESSION_COOKIE, log_in, session_cookie
 from tinypier.db.connection import Database
 from tinypier.settings import Settings
-from tinypier.web.pages import redirect, render
 
 REGISTRATION_CLOSED = "Registration is closed."
-
-
-def register_page(
-    request: Request[Any, Any, Any], form: RegisterForm, error: str | None = None
-) -> Template:
-    return render(
-        request,
-        "accounts/register.html",
-        status_code=400 if error else 200,
-        form=form,
-        error=error,
-    )
+REGISTER_TEMPLATE = "accounts/register.html"
+NAME_TAKEN = "That name is taken; pick another."
 
 
 class RegisterController(Controller):
     @get("/register")
     async def show_register(self, request: Request[Any, Any, Any], code: str = "") -> Template:
-        return register_page(request, RegisterForm(invite_code=code))
+        return form_page(request, REGISTER_TEMPLATE, RegisterForm(invite_code=code))
 
     @post("/register")
     async def register(
@@ -51,14 +40,12 @@ class RegisterController(Controller):
         form = RegisterForm(name=data.name, invite_code=data.invite_code)
         problem = registration_problem(data, settings)
         if problem:
-            return register_page(request, form, problem)
+            return form_page(request, REGISTER_TEMPLATE, form, problem)
         try:
             member = await register_member(db, data, settings)
         except NameTaken:
-            return register_page(request, form, "That name is taken; pick another.")
+            return form_page(request, REGISTER_TEMPLATE, form, NAME_TAKEN)
         except InviteUnusable as unusable:
-            return register_page(request, form, str(unusable))
-        token = await log_in(db, member.id, settings, request.cookies.get(SESSION_COOKIE))
-        response = redirect("/", f"Welcome to {settings.site_name}, {member.name}!", "success")
-        response.set_cookie(session_cookie(settings, token))
-        return response
+            return form_page(request, REGISTER_TEMPLATE, form, str(unusable))
+        greeting = f"Welcome to {settings.site_name}, {member.name}!"
+        return await enter(request, db, settings, member.id, "/", greeting)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -10,7 +9,6 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
 
 from tinypier.accounts import queries
-from tinypier.accounts.display import moment
 from tinypier.accounts.forms import (
     Form,
     PasswordForm,
@@ -19,19 +17,14 @@ from tinypier.accounts.forms import (
     token_label_problem,
 )
 from tinypier.accounts.guards import require_member
+from tinypier.accounts.members import member_or_404
 from tinypier.accounts.passwords import verify_password
 from tinypier.accounts.sessions import SESSION_COOKIE
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
+from tinypier.forum.display import when
 from tinypier.settings import Settings
 from tinypier.web.pages import redirect, render
-
-
-async def _current_user(db: Database, viewer: Viewer) -> sqlite3.Row:
-    row = await queries.find_user_by_id(db, viewer.id or 0)
-    if row is None:
-        raise NotFoundException("Your account no longer exists.")
-    return row
 
 
 async def settings_page(
@@ -43,7 +36,7 @@ async def settings_page(
     **extra: Any,
 ) -> Template:
     """The settings page; ``extra`` carries a form error or a token to show once."""
-    user = await _current_user(db, request.user)
+    user = await member_or_404(db, request.user.id)
     return render(
         request,
         "accounts/settings.html",
@@ -51,7 +44,7 @@ async def settings_page(
         user=user,
         announce_url=settings.announce_base + user["passkey"],
         tokens=await queries.list_api_tokens(db, user["id"]),
-        moment=moment,
+        when=when,
         **extra,
     )
 
@@ -74,7 +67,7 @@ class SettingsController(Controller):
         settings: Settings,
         data: Form[PasswordForm],
     ) -> Template | Redirect:
-        user = await _current_user(db, request.user)
+        user = await member_or_404(db, request.user.id)
         problem = new_password_problem(data.new_password, data.new_password_confirm)
         if not await verify_password(user["password_hash"], data.current_password):
             problem = "Your current password is not right."
