@@ -21,6 +21,7 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from tests.roles import (
+    CONTENT_PARAMS,
     ROLES,
     TARGETS,
     Endpoint,
@@ -33,6 +34,7 @@ from tests.roles import (
     client_as,
     clone_board,
     csrf_token,
+    fill_path,
 )
 
 LEVEL = {"guest": 0, "disabled": 0, "user": 1, "moderator": 2, "admin": 3}
@@ -185,16 +187,6 @@ POLICY: dict[str, Rule] = {
 # in app.routes; the tracker suite covers their passkey checks).
 EXCLUDED_PREFIXES = ("/static/",)
 
-# Path parameters that point into a forum: these routes run against both targets.
-CONTENT_PARAMS = {
-    "forum_id": "forum_id",
-    "topic_id": "topic_id",
-    "post_id": "post_id",
-    "torrent_id": "torrent_id",
-    "category_id": "category_id",
-    "feed_file": "feed_file",
-}
-
 
 def endpoints_under_test() -> list[Endpoint]:
     return [
@@ -238,26 +230,6 @@ def reader(
 
 def other_target(board: RoleBoard, target: Target) -> Target:
     return board.private if target == board.public else board.public
-
-
-def fill_path(endpoint: Endpoint, board: RoleBoard, target: Target) -> str:
-    values: dict[str, object] = {
-        name: getattr(target, attribute) for name, attribute in CONTENT_PARAMS.items()
-    }
-    values |= {
-        "user_id": board.author.id,
-        "member_id": board.author.id,
-        "token_id": board.author_token_id,
-    }
-    values["path"] = "missing-page"
-    path = endpoint.path
-    for param in endpoint.params:
-        assert param in values, (
-            f"unknown path parameter {param!r} in {endpoint.path}: add it to fill_path"
-        )
-        start = path.index("{" + param)
-        path = path[:start] + str(values[param]) + path[path.index("}", start) + 1 :]
-    return path
 
 
 def fill_form(rule: Rule, board: RoleBoard, target: Target) -> dict[str, str]:
