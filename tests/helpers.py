@@ -53,7 +53,10 @@ def csrf_token(html: str) -> str:
 
 
 def login(client: TestClient[Any], name: str, password: str = DEFAULT_PASSWORD) -> httpx.Response:
-    """Log in through the real form: fetch the page, post it back with its token."""
+    """Log in through the real form: fetch the page, post it back with its token.
+
+    Returns the login answer itself: a 303 with the session cookie, or 400 when refused.
+    """
     page = client.get("/login")
     return client.post(
         "/login",

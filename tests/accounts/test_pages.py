@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from litestar import Litestar, get
 from litestar.testing import TestClient
 
 from tests.accounts.browser import submit
@@ -24,6 +25,23 @@ def test_a_missing_api_path_is_a_json_404(client: TestClient[Any]) -> None:
 
     assert response.status_code == 404
     assert response.json()["status_code"] == 404
+
+
+def test_a_crash_is_a_500_page_inside_the_layout_that_hides_the_details(
+    app: Litestar, client: TestClient[Any]
+) -> None:
+    @get("/test-crash", sync_to_thread=False)
+    def crash() -> None:
+        raise RuntimeError("secret internals")
+
+    app.register(crash)
+
+    response = client.get("/test-crash")
+
+    assert response.status_code == 500
+    assert '<nav class="site-nav"' in response.text
+    assert "500 · Something went wrong" in response.text
+    assert "secret internals" not in response.text
 
 
 def test_a_guest_posting_to_a_member_form_gets_a_401_page_with_a_login_link(
