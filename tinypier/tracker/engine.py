@@ -31,7 +31,14 @@ from tinypier.tracker.protocol import (
     parse_scrape,
 )
 from tinypier.tracker.registry import Member, Registry, Release
-from tinypier.tracker.store import Batch, Writer, load_swarm, load_swarms, reset_idle_torrents
+from tinypier.tracker.store import (
+    CommitFailed,
+    CommitSignal,
+    Writer,
+    load_swarm,
+    load_swarms,
+    reset_idle_torrents,
+)
 from tinypier.tracker.swarm import Departed, Peer, Swarm
 
 EXPIRY_INTERVALS = 1.5
@@ -76,7 +83,7 @@ class Tracker:
         batch = self._writer.pending
         for swarm in self._swarms.values():
             batch.torrent_stats(swarm)
-        await self._writer.durable(batch)
+        await batch.done.wait()
         self._sweeper = asyncio.create_task(self._sweep_forever(), name="tracker-sweeper")
 
     async def stop(self) -> None:
@@ -139,10 +146,10 @@ class Tracker:
             return failure(str(error))
         except Refused as refusal:
             return failure(str(refusal))
-        reply, batch = self._apply(member, release, request, address)
+        reply, committed = self._apply(member, release, request, address)
         try:
-            await self.writer.durable(batch)
-        except Exception:
+            await committed.wait()
+        except CommitFailed:
             return failure(rules.BUSY)
         return reply
 
@@ -164,8 +171,8 @@ class Tracker:
 
     def _apply(
         self, member: Member, release: Release, request: Announce, address: ClientAddress
-    ) -> tuple[bytes, Batch]:
-        """Change the swarm and queue the writes; returns the reply and the batch to await."""
+    ) -> tuple[bytes, CommitSignal]:
+        """Change the swarm and queue the writes; returns the reply and the commit to await."""
         now = int(self.clock())
         swarm = self.swarm(release.id)
         key = (member.id, request.peer_id)
@@ -206,7 +213,7 @@ class Tracker:
             batch.snatch(release.id, member.id, now)
         batch.credit(release.id, member.id, credit, now)
         batch.torrent_stats(swarm)
-        return self._reply(swarm, chosen, request), batch
+        return self._reply(swarm, chosen, request), batch.done
 
     @staticmethod
     def _baseline(
@@ -318,7 +325,7 @@ class Tracker:
             if scanned >= SWEEP_CHUNK:
                 scanned = 0
                 await asyncio.sleep(0)
-        await self.writer.durable(self.writer.pending)
+        await self.writer.pending.done.wait()
         return expired
 
     def _expire(self, swarm: Swarm, now: int) -> int:

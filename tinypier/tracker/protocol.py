@@ -8,8 +8,8 @@ mangle them. Anything a real client sends that we do not use (``corrupt``, ``key
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 from urllib.parse import unquote_to_bytes
 
 HASH_SIZE = 20
@@ -34,8 +34,7 @@ class Event(Enum):
 _EVENTS = {event.value: event for event in Event} | {b"empty": Event.NONE}
 
 
-@dataclass(frozen=True, slots=True)
-class Announce:
+class Announce(NamedTuple):
     info_hash: bytes
     peer_id: bytes
     port: int
@@ -48,68 +47,81 @@ class Announce:
     no_peer_id: bool
 
 
-def split_query(query: bytes) -> dict[bytes, list[bytes]]:
-    """Every ``name=value`` pair, values percent-decoded to bytes, in order of arrival."""
-    fields: dict[bytes, list[bytes]] = {}
+Fields = dict[bytes, bytes]
+
+
+def _fields(query: bytes) -> Fields:
+    """Name -> raw (still percent-encoded) value; a repeated name keeps its last value.
+    Only the values the tracker uses are decoded, and only when they hold an escape."""
+    fields: Fields = {}
     for pair in query.split(b"&"):
-        if not pair:
-            continue
         name, _, value = pair.partition(b"=")
-        fields.setdefault(name, []).append(unquote_to_bytes(value))
+        fields[name] = value
     return fields
 
 
-def _single(fields: dict[bytes, list[bytes]], name: bytes) -> bytes:
-    values = fields.get(name)
-    if not values:
+def _decode(value: bytes) -> bytes:
+    """Percent-decoding; a value escaped byte by byte (most clients' info_hash and
+    peer_id) takes a fast path through ``bytes.fromhex``."""
+    escapes = value.count(b"%")
+    if not escapes:
+        return value
+    if escapes * 3 == len(value) and value[::3] == b"%" * escapes:
+        try:
+            return bytes.fromhex(value.replace(b"%", b"").decode("ascii"))
+        except ValueError:
+            pass
+    return unquote_to_bytes(value)
+
+
+def _value(fields: Fields, name: bytes) -> bytes:
+    value = fields.get(name)
+    if value is None:
         raise ProtocolError(f"missing {name.decode()}")
-    return values[-1]
+    return _decode(value)
 
 
-def _hash(fields: dict[bytes, list[bytes]], name: bytes) -> bytes:
-    value = _single(fields, name)
+def _hash(fields: Fields, name: bytes) -> bytes:
+    value = _value(fields, name)
     if len(value) != HASH_SIZE:
         raise ProtocolError(f"{name.decode()} must be {HASH_SIZE} bytes")
     return value
 
 
-def _counter(fields: dict[bytes, list[bytes]], name: bytes) -> int:
-    value = _single(fields, name)
+def _counter(fields: Fields, name: bytes) -> int:
+    value = _value(fields, name)
     if not value.isdigit() or len(value) > 19 or int(value) > MAX_COUNTER:
         raise ProtocolError(f"invalid {name.decode()}")
     return int(value)
 
 
-def _port(fields: dict[bytes, list[bytes]]) -> int:
-    value = _single(fields, b"port")
+def _port(fields: Fields) -> int:
+    value = _value(fields, b"port")
     if not value.isdigit() or len(value) > 5 or not 1 <= int(value) <= 65535:
         raise ProtocolError("invalid port")
     return int(value)
 
 
-def _numwant(fields: dict[bytes, list[bytes]], numwant_max: int) -> int:
-    values = fields.get(b"numwant")
-    if not values:
+def _numwant(fields: Fields, numwant_max: int) -> int:
+    if b"numwant" not in fields:
         return min(DEFAULT_NUMWANT, numwant_max)
-    value = values[-1]
+    value = _value(fields, b"numwant")
     digits = value[1:] if value.startswith(b"-") else value
     if not digits.isdigit() or len(digits) > 19:
         raise ProtocolError("invalid numwant")
     return max(0, min(int(value), numwant_max))
 
 
-def _flag(fields: dict[bytes, list[bytes]], name: bytes, default: bool) -> bool:
-    values = fields.get(name)
-    if not values:
+def _flag(fields: Fields, name: bytes, default: bool) -> bool:
+    if name not in fields:
         return default
-    return values[-1] != b"0"
+    return _value(fields, name) != b"0"
 
 
-def _event(fields: dict[bytes, list[bytes]]) -> Event:
-    values = fields.get(b"event")
-    if not values:
+def _event(fields: Fields) -> Event:
+    if b"event" not in fields:
         return Event.NONE
-    event = _EVENTS.get(values[-1])
+    event = _EVENTS.get(_value(fields, b"event"))
     if event is None:
         raise ProtocolError("invalid event")
     return event
@@ -117,7 +129,7 @@ def _event(fields: dict[bytes, list[bytes]]) -> Event:
 
 def parse_announce(query: bytes, numwant_max: int) -> Announce:
     """An announce's parameters, or :class:`ProtocolError` naming the first bad one."""
-    fields = split_query(query)
+    fields = _fields(query)
     return Announce(
         info_hash=_hash(fields, b"info_hash"),
         peer_id=_hash(fields, b"peer_id"),
@@ -134,7 +146,11 @@ def parse_announce(query: bytes, numwant_max: int) -> Announce:
 
 def parse_scrape(query: bytes, max_hashes: int) -> list[bytes]:
     """The requested info hashes (BEP 48), without repeats, in the order asked."""
-    hashes = split_query(query).get(b"info_hash", [])
+    hashes = [
+        _decode(value)
+        for name, _, value in (pair.partition(b"=") for pair in query.split(b"&"))
+        if name == b"info_hash"
+    ]
     if not hashes:
         raise ProtocolError("scrape needs at least one info_hash (this is a private tracker)")
     if len(hashes) > max_hashes:

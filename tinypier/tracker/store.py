@@ -2,9 +2,10 @@
 
 Announces change memory at once and add their rows to the pending :class:`Batch`. One
 writer task commits the batch in a single ``BEGIN IMMEDIATE`` transaction (executemany per
-statement) on a dedicated SQLite connection in its own thread, every ``commit_interval_ms``
-or sooner when the batch is large; every announce waits for the commit of the batch that
-holds its rows before it is answered. So an answered announce's credit is on disk.
+statement) on a dedicated SQLite connection in its own thread, as soon as the batch stops
+growing, the batch is large, or ``commit_interval_ms`` has passed since its first write;
+every announce waits for the commit of the batch that holds its rows before it is
+answered. So an answered announce's credit is on disk.
 
 The database runs in WAL mode with ``synchronous=NORMAL``: a commit is written to the WAL
 file (the operating system's page cache) before the commit returns, so it survives the
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from tinypier.db.connection import connect_sync
-from tinypier.tracker.swarm import Peer, Swarm
+from tinypier.tracker.swarm import Peer, Swarm, TorrentStats
 
 log = logging.getLogger(__name__)
 
@@ -78,17 +79,41 @@ def peer_row(torrent_id: int, peer: Peer) -> PeerRow:
     )
 
 
+class CommitFailed(Exception):
+    """The batch holding this announce's writes could not be committed (it is retried)."""
+
+
+class CommitSignal:
+    """Released when one commit attempt ends. Each waiter gets its own future inside
+    :class:`asyncio.Event`, so a client that disconnects cancels only its own wait."""
+
+    __slots__ = ("_event", "failed")
+
+    def __init__(self) -> None:
+        self._event = asyncio.Event()
+        self.failed = False
+
+    def finish(self, failed: bool = False) -> None:
+        self.failed = failed
+        self._event.set()
+
+    async def wait(self) -> None:
+        await self._event.wait()
+        if self.failed:
+            raise CommitFailed
+
+
 @dataclass
 class Batch:
     """Everything announces changed since the last commit, folded per row: a batch holds
     at most one write per peer, member, transfer and torrent, however many announces."""
 
-    done: asyncio.Future[None]
+    done: CommitSignal = field(default_factory=CommitSignal)
     peers: dict[PeerRowKey, PeerRow | None] = field(default_factory=dict)
     users: dict[int, list[int]] = field(default_factory=dict)
     transfers: dict[PairKey, list[int]] = field(default_factory=dict)
     snatches: dict[PairKey, int] = field(default_factory=dict)
-    torrents: dict[int, tuple[int, int, int, int | None]] = field(default_factory=dict)
+    torrents: dict[int, TorrentStats] = field(default_factory=dict)
 
     def __len__(self) -> int:
         sizes = (self.peers, self.users, self.transfers, self.snatches, self.torrents)
@@ -116,8 +141,9 @@ class Batch:
         self.snatches.setdefault((torrent_id, user_id), now)
 
     def torrent_stats(self, swarm: Swarm) -> None:
-        seeders, leechers, completed = swarm.counts()
-        self.torrents[swarm.torrent_id] = (seeders, leechers, completed, swarm.last_seeder_at)
+        stats = swarm.stats_to_write()
+        if stats is not None:
+            self.torrents[swarm.torrent_id] = stats
 
     def absorb(self, newer: Batch) -> None:
         """Fold a later batch into this one (used to retry a batch whose commit failed)."""
@@ -186,19 +212,15 @@ class Writer:
         self._connection: sqlite3.Connection | None = None
         self._wake = asyncio.Event()
         self._closing = False
-        self._pending = Batch(asyncio.get_running_loop().create_future())
+        self._pending = Batch()
         self._task: asyncio.Task[None] | None = None
 
     @property
     def pending(self) -> Batch:
-        """The batch that new writes go into; await :meth:`durable` after writing."""
+        """The batch that new writes go into; after writing, await its ``done.wait()``
+        (take ``done`` at once: a failed batch gets a new signal when it is retried)."""
         self._wake.set()
         return self._pending
-
-    async def durable(self, batch: Batch) -> None:
-        """Wait until ``batch`` (or the retry that absorbed it) is committed. Shielded: one
-        impatient client disconnecting must not cancel the commit others wait for."""
-        await asyncio.shield(batch.done)
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
@@ -225,31 +247,42 @@ class Writer:
             await self.run_sync(sqlite3.Connection.close)
         self._executor.shutdown(wait=True)
 
+    async def _linger(self, deadline: float) -> None:
+        """Let the batch grow while announces keep joining it, for at most the commit
+        interval. Once a loop iteration adds nothing, waiting longer only delays the
+        announces already in the batch: the clients that would add more are the ones
+        waiting for this commit."""
+        size = -1
+        loop = asyncio.get_running_loop()
+        while size != len(self._pending) and len(self._pending) < LARGE_BATCH:
+            if self._closing or loop.time() >= deadline:
+                return
+            size = len(self._pending)
+            await asyncio.sleep(0)
+
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
         while True:
             await self._wake.wait()
-            if len(self._pending) < LARGE_BATCH and not self._closing:
-                await asyncio.sleep(self._interval)
+            await self._linger(loop.time() + self._interval)
             self._wake.clear()
             batch = self._pending
-            self._pending = Batch(loop.create_future())
+            self._pending = Batch()
             try:
                 await loop.run_in_executor(self._executor, commit_batch, self._open(), batch)
-            except Exception as error:
+            except Exception:
                 log.exception("tracker commit failed; retrying with the next batch")
-                self._fail(batch, error)
+                self._fail(batch)
                 await asyncio.sleep(RETRY_DELAY_SECONDS)
                 continue
-            batch.done.set_result(None)
+            batch.done.finish()
             if self._closing and not self._pending:
                 return
 
-    def _fail(self, batch: Batch, error: Exception) -> None:
+    def _fail(self, batch: Batch) -> None:
         """Answer the batch's announces with an error and keep its rows for the next try:
         memory already moved on, so dropping the rows would lose credit for good."""
-        batch.done.set_exception(error)
-        batch.done.exception()
+        batch.done.finish(failed=True)
         newer = self._pending
         batch.absorb(newer)
         self._pending = batch

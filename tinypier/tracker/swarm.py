@@ -14,6 +14,8 @@ import socket
 from dataclasses import dataclass, field
 
 PeerKey = tuple[int, bytes]
+TorrentStats = tuple[int, int, int, int | None]
+LAST_SEEDER_RESOLUTION_SECONDS = 60
 
 
 def _compact(family: int, address: str | None, port: int) -> bytes:
@@ -81,10 +83,23 @@ class Swarm:
     seeders: list[Peer] = field(default_factory=list)
     leechers: list[Peer] = field(default_factory=list)
     departed: dict[PeerKey, Departed] = field(default_factory=dict)
+    written: TorrentStats | None = None
 
     def counts(self) -> tuple[int, int, int]:
         """(complete, incomplete, downloaded) as announce and scrape report them."""
         return (len(self.seeders), len(self.leechers), self.completed)
+
+    def stats_to_write(self) -> TorrentStats | None:
+        """The torrents-row figures, or None when the row already says the same: counts
+        are written when they change, ``last_seeder_at`` at most once a minute."""
+        stats = (len(self.seeders), len(self.leechers), self.completed, self.last_seeder_at)
+        written = self.written
+        if written is not None and stats[:3] == written[:3]:
+            seen, seen_before = stats[3] or 0, written[3] or 0
+            if seen - seen_before < LAST_SEEDER_RESOLUTION_SECONDS:
+                return None
+        self.written = stats
+        return stats
 
     def _group(self, seeder: bool) -> list[Peer]:
         return self.seeders if seeder else self.leechers
@@ -114,16 +129,23 @@ class Swarm:
             peer.left = left
 
     def sample(self, requester: Peer, numwant: int) -> list[Peer]:
-        """Up to ``numwant`` random peers other than the requester; seeders get leechers only."""
+        """Up to ``numwant`` random peers other than the requester; seeders get leechers only.
+
+        When the whole group fits, everyone is sent, rotated by a random offset so that
+        clients do not all dial the same peer first; otherwise a uniform random sample."""
         leechers = self.leechers
         seeders = [] if requester.is_seeder else self.seeders
         total = len(leechers) + len(seeders)
-        wanted = min(numwant + 1, total)
-        if wanted <= 0:
+        if numwant <= 0 or total == 0:
             return []
-        chosen: list[Peer] = []
-        for index in random.sample(range(total), wanted):
-            peer = leechers[index] if index < len(leechers) else seeders[index - len(leechers)]
-            if peer is not requester:
-                chosen.append(peer)
-        return chosen[:numwant]
+        if total <= numwant + 1:
+            everyone = leechers + seeders
+            start = random.randrange(total)
+            chosen = everyone[start:] + everyone[:start]
+        else:
+            count = len(leechers)
+            chosen = [
+                leechers[i] if i < count else seeders[i - count]
+                for i in random.sample(range(total), numwant + 1)
+            ]
+        return [peer for peer in chosen if peer is not requester][:numwant]
