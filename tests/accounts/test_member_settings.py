@@ -6,6 +6,7 @@ import asyncio
 import re
 from typing import Any
 
+from litestar import Litestar, Request, get
 from litestar.testing import TestClient
 
 from tests.accounts.browser import is_guest, query, session_of, submit, use_session
@@ -150,6 +151,26 @@ def test_an_api_token_is_not_a_session_cookie(
 
     assert is_guest(client)
     assert resolve_api_token(settings, session) is None
+
+
+def test_under_api_only_the_bearer_token_identifies_the_member(
+    app: Litestar, client: TestClient[Any], settings: Settings, alice: Member
+) -> None:
+    @get("/api/test-whoami", sync_to_thread=False)
+    def whoami(request: Request[Any, Any, Any]) -> dict[str, str]:
+        return {"name": request.user.name}
+
+    app.register(whoami)
+    login(client, "alice", alice.password)
+    token, _ = create_token(client, settings, alice)
+
+    with_cookie_only = client.get("/api/test-whoami").json()
+    with_bearer = client.get(
+        "/api/test-whoami", headers={"Authorization": f"Bearer {token}"}
+    ).json()
+
+    assert with_cookie_only == {"name": "guest"}
+    assert with_bearer == {"name": "alice"}
 
 
 def test_a_token_needs_a_name(client: TestClient[Any], settings: Settings, alice: Member) -> None:
