@@ -78,7 +78,8 @@ class RoleBoard:
         return self.public if name == "public" else self.private
 
 
-def _session(settings: Settings, member: Member) -> str:
+def session_for(settings: Settings, member: Member) -> str:
+    """A session row as the login form would leave it; returns the cookie value."""
     token = new_token()
     now = int(time.time())
     sql(
@@ -161,7 +162,7 @@ def build_role_board(data_dir: Path) -> RoleBoard:
         public=_target(settings, "public", "guest", author, "v1-mktorrent-single.torrent"),
         private=_target(settings, "private", "moderator", author, "v1-transmission-multi.torrent"),
         author=author,
-        sessions={role: _session(settings, member) for role, member in members.items()},
+        sessions={role: session_for(settings, member) for role, member in members.items()},
         members=members,
         author_token_id=author_token_id,
         api_tokens=api_tokens,
