@@ -80,7 +80,7 @@ class CategoryAdminController(Controller):
 
     @post("/{category_id:int}/move", name="admin:category_move")
     async def move(self, db: Database, category_id: int, data: MoveData) -> Redirect:
-        await structure.move_category(db, category_id, data.direction)
+        await structure.move(db, structure.CATEGORY_ORDER, category_id, data.direction)
         return redirect(STRUCTURE_PAGE)
 
     @post("/{category_id:int}/delete", name="admin:category_delete")
@@ -192,7 +192,7 @@ class ForumAdminController(Controller):
 
     @post("/{forum_id:int}/move", name="admin:forum_move")
     async def move(self, db: Database, forum_id: int, data: MoveData) -> Redirect:
-        await structure.move_forum(db, forum_id, data.direction)
+        await structure.move(db, structure.FORUM_ORDER, forum_id, data.direction)
         return redirect(STRUCTURE_PAGE)
 
     @post("/{forum_id:int}/delete", name="admin:forum_delete")

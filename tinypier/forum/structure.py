@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-import aiosqlite
-
 from tinypier.db.connection import Database
 
 
@@ -33,46 +31,36 @@ def swapped(ids: list[int], moved_id: int, direction: str) -> list[int]:
     return order
 
 
-async def _renumber(connection: aiosqlite.Connection, update_sql: str, ids: list[int]) -> None:
-    """Write positions 1..n in this order; ties left by older data disappear too."""
-    await connection.executemany(
-        update_sql, [(position, id_) for position, id_ in enumerate(ids, 1)]
-    )
+@dataclass(frozen=True)
+class Ordering:
+    """How one kind of sibling is listed in order, and how a new position is written."""
+
+    siblings_sql: str
+    update_sql: str
 
 
-async def _ids(
-    connection: aiosqlite.Connection, sql: str, params: tuple[int, ...] = ()
-) -> list[int]:
-    cursor = await connection.execute(sql, params)
-    return [int(row[0]) for row in await cursor.fetchall()]
+CATEGORY_ORDER = Ordering(
+    # Every category is a sibling of every other, once the moved one exists.
+    "SELECT id FROM categories WHERE EXISTS (SELECT 1 FROM categories WHERE id = ?)"
+    " ORDER BY position, id",
+    "UPDATE categories SET position = ? WHERE id = ?",
+)
+FORUM_ORDER = Ordering(
+    "SELECT id FROM forums WHERE category_id = (SELECT category_id FROM forums WHERE id = ?)"
+    " ORDER BY position, id",
+    "UPDATE forums SET position = ? WHERE id = ?",
+)
 
 
-async def move_category(db: Database, category_id: int, direction: str) -> None:
+async def move(db: Database, ordering: Ordering, moved_id: int, direction: str) -> None:
+    """Swap an item with its neighbour, then write positions 1..n (old ties disappear too)."""
     async with db.transaction() as connection:
-        ids = await _ids(connection, "SELECT id FROM categories ORDER BY position, id")
-        if category_id in ids:
-            await _renumber(
-                connection,
-                "UPDATE categories SET position = ? WHERE id = ?",
-                swapped(ids, category_id, direction),
-            )
-
-
-async def move_forum(db: Database, forum_id: int, direction: str) -> None:
-    """Move a forum up or down among the forums of its own category."""
-    async with db.transaction() as connection:
-        ids = await _ids(
-            connection,
-            "SELECT id FROM forums"
-            " WHERE category_id = (SELECT category_id FROM forums WHERE id = ?)"
-            " ORDER BY position, id",
-            (forum_id,),
-        )
-        if forum_id in ids:
-            await _renumber(
-                connection,
-                "UPDATE forums SET position = ? WHERE id = ?",
-                swapped(ids, forum_id, direction),
+        cursor = await connection.execute(ordering.siblings_sql, (moved_id,))
+        ids = [int(row[0]) for row in await cursor.fetchall()]
+        if moved_id in ids:
+            new_order = swapped(ids, moved_id, direction)
+            await connection.executemany(
+                ordering.update_sql, [(position, id_) for position, id_ in enumerate(new_order, 1)]
             )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -47,6 +48,41 @@ def post_problems(form: PostForm, *, with_title: bool) -> list[str]:
     if with_title:
         problems.insert(0, posting.title_problem(form.title))
     return [problem for problem in problems if problem]
+
+
+@dataclass(frozen=True)
+class FormPage:
+    """The one posting form, as a new topic (with a title), a reply or an edit uses it."""
+
+    heading: str
+    action: str
+    with_title: bool
+
+    def render(
+        self, request: ViewerRequest, form: PostForm, *, status_code: int = 200, **context: Any
+    ) -> Template:
+        return render_forum_page(
+            request,
+            FORM_TEMPLATE,
+            status_code=status_code,
+            heading=self.heading,
+            action=self.action,
+            with_title=self.with_title,
+            form=form,
+            **context,
+        )
+
+    def unfinished(self, request: ViewerRequest, form: PostForm) -> Template | None:
+        """The form again when it has problems or asked for a preview; None when ready to save.
+
+        A preview renders the BBCode exactly as saving would, and writes nothing.
+        """
+        problems = post_problems(form, with_title=self.with_title)
+        if problems:
+            return self.render(request, form, problems=problems, status_code=400)
+        if form.preview is not None:
+            return self.render(request, form, preview_html=render_bbcode(form.body))
+        return None
 
 
 def quoted(author_name: str, body: str) -> str:
@@ -107,42 +143,25 @@ class NewTopicController(Controller):
     path = "/forums/{forum_id:int}/new"
     guards = [require_member]
 
-    async def _startable_forum(self, db: Database, viewer: Viewer, forum_id: int) -> sqlite3.Row:
+    async def _startable_forum(self, db: Database, viewer: Viewer, forum_id: int) -> FormPage:
         forum = await viewable_forum(db, viewer, forum_id)
         if not can_start_topic(viewer, forum):
             raise PermissionDeniedException("You may not start topics in this forum.")
-        return forum
-
-    def _form(
-        self, request: ViewerRequest, forum: sqlite3.Row, form: PostForm, **context: Any
-    ) -> Template:
-        return render_forum_page(
-            request,
-            FORM_TEMPLATE,
-            heading=f"New topic in {forum['name']}",
-            action=f"/forums/{forum['id']}/new",
-            forum=forum,
-            form=form,
-            with_title=True,
-            **context,
-        )
+        return FormPage(f"New topic in {forum['name']}", f"/forums/{forum_id}/new", True)
 
     @get(name="forum:new_topic_form")
     async def form(self, request: ViewerRequest, db: Database, forum_id: int) -> Template:
-        forum = await self._startable_forum(db, request.user, forum_id)
-        return self._form(request, forum, PostForm())
+        page = await self._startable_forum(db, request.user, forum_id)
+        return page.render(request, PostForm())
 
     @post(name="forum:new_topic")
     async def create(
         self, request: ViewerRequest, db: Database, forum_id: int, data: PostData
     ) -> Template | Redirect:
-        """Post the topic, or show the form again with a preview or what is wrong."""
-        forum = await self._startable_forum(db, request.user, forum_id)
-        problems = post_problems(data, with_title=True)
-        if problems:
-            return self._form(request, forum, data, problems=problems, status_code=400)
-        if data.preview is not None:
-            return self._form(request, forum, data, preview_html=render_bbcode(data.body))
+        page = await self._startable_forum(db, request.user, forum_id)
+        unfinished = page.unfinished(request, data)
+        if unfinished is not None:
+            return unfinished
         new = await posting.create_topic(
             db, forum_id, member_id(request.user), data.title, data.body
         )
@@ -159,19 +178,8 @@ class ReplyController(Controller):
             raise PermissionDeniedException("You may not reply to this topic.")
         return topic
 
-    def _form(
-        self, request: ViewerRequest, topic: sqlite3.Row, form: PostForm, **context: Any
-    ) -> Template:
-        return render_forum_page(
-            request,
-            FORM_TEMPLATE,
-            heading=f"Reply to {topic['title']}",
-            action=f"/topics/{topic['id']}/reply",
-            topic=topic,
-            form=form,
-            with_title=False,
-            **context,
-        )
+    def _page(self, topic: sqlite3.Row) -> FormPage:
+        return FormPage(f"Reply to {topic['title']}", f"/topics/{topic['id']}/reply", False)
 
     async def _quote(self, db: Database, viewer: Viewer, topic_id: int, post_id: int) -> str:
         quoted_post = await viewable_post(db, viewer, post_id)
@@ -186,18 +194,16 @@ class ReplyController(Controller):
         """The reply form, prefilled with ``[quote=author]...[/quote]`` when quoting a post."""
         topic = await self._repliable_topic(db, request.user, topic_id)
         body = "" if quote is None else await self._quote(db, request.user, topic_id, quote)
-        return self._form(request, topic, PostForm(body=body))
+        return self._page(topic).render(request, PostForm(body=body))
 
     @post(name="forum:reply")
     async def create(
         self, request: ViewerRequest, db: Database, topic_id: int, data: PostData
     ) -> Template | Redirect:
         topic = await self._repliable_topic(db, request.user, topic_id)
-        problems = post_problems(data, with_title=False)
-        if problems:
-            return self._form(request, topic, data, problems=problems, status_code=400)
-        if data.preview is not None:
-            return self._form(request, topic, data, preview_html=render_bbcode(data.body))
+        unfinished = self._page(topic).unfinished(request, data)
+        if unfinished is not None:
+            return unfinished
         post_id = await posting.create_post(
             db, topic_id, topic["forum_id"], member_id(request.user), data.body
         )
@@ -211,55 +217,34 @@ class EditPostController(Controller):
 
     async def _editable_post(
         self, db: Database, viewer: Viewer, post_id: int
-    ) -> tuple[sqlite3.Row, bool]:
-        """The post, and whether it opens its topic (then its title is edited with it)."""
+    ) -> tuple[sqlite3.Row, FormPage]:
+        """The post, and its form: with the topic's title when the post opens the topic."""
         post_row = await viewable_post(db, viewer, post_id)
         if not may_edit(viewer, post_row["author_id"], bool(post_row["locked"])):
             raise PermissionDeniedException("You may not edit this post.")
-        return post_row, post_id == await queries.first_post_id(db, post_row["topic_id"])
-
-    def _form(
-        self,
-        request: ViewerRequest,
-        post_row: sqlite3.Row,
-        form: PostForm,
-        is_first: bool,
-        **context: Any,
-    ) -> Template:
-        return render_forum_page(
-            request,
-            FORM_TEMPLATE,
-            heading=f"Edit post in {post_row['topic_title']}",
-            action=f"/posts/{post_row['id']}/edit",
-            form=form,
-            with_title=is_first,
-            **context,
-        )
+        is_first = post_id == await queries.first_post_id(db, post_row["topic_id"])
+        heading = f"Edit post in {post_row['topic_title']}"
+        return post_row, FormPage(heading, f"/posts/{post_id}/edit", is_first)
 
     @get(name="forum:edit_form")
     async def form(self, request: ViewerRequest, db: Database, post_id: int) -> Template:
-        post_row, is_first = await self._editable_post(db, request.user, post_id)
-        form = PostForm(body=post_row["body"], title=post_row["topic_title"] if is_first else "")
-        return self._form(request, post_row, form, is_first)
+        post_row, page = await self._editable_post(db, request.user, post_id)
+        title = post_row["topic_title"] if page.with_title else ""
+        return page.render(request, PostForm(body=post_row["body"], title=title))
 
     @post(name="forum:edit")
     async def save(
         self, request: ViewerRequest, db: Database, post_id: int, data: PostData
     ) -> Template | Redirect:
         """Save the new text with an edit mark; a moderator's edit of another's post is logged."""
-        viewer = request.user
-        post_row, is_first = await self._editable_post(db, viewer, post_id)
-        problems = post_problems(data, with_title=is_first)
-        if problems:
-            return self._form(request, post_row, data, is_first, problems=problems, status_code=400)
-        if data.preview is not None:
-            return self._form(
-                request, post_row, data, is_first, preview_html=render_bbcode(data.body)
-            )
-        editor_id = member_id(viewer)
+        post_row, page = await self._editable_post(db, request.user, post_id)
+        unfinished = page.unfinished(request, data)
+        if unfinished is not None:
+            return unfinished
+        editor_id = member_id(request.user)
         async with db.transaction() as connection:
             await posting.edit_post(connection, post_id, editor_id, data.body)
-            if is_first:
+            if page.with_title:
                 await posting.rename_topic(connection, post_row["topic_id"], data.title)
             if editor_id != post_row["author_id"]:
                 await log_action(
