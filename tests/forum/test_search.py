@@ -75,6 +75,7 @@ def test_forum_filter_keeps_only_that_forum(
     in_lounge = add_topic(settings, board.members_only, board.alice, "Lounge news", "zeppelin")
 
     assert result_links(client, q="zeppelin", forum=board.lobby) == [link(in_lobby.post_id)]
+    assert len(result_links(client, q="zeppelin", forum="", author="")) == 2
     assert result_links(client, q="zeppelin", forum=board.members_only) == [link(in_lounge.post_id)]
     assert len(result_links(client, q="zeppelin")) == 2
 

@@ -23,6 +23,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from litestar import Controller, Request, get
+from litestar.exceptions import ValidationException
 from litestar.params import Parameter
 from litestar.response import Template
 from markupsafe import Markup
@@ -234,6 +235,15 @@ async def member_id_by_name(db: Database, name: str) -> int | None:
     return None if value is None else int(value)
 
 
+def forum_choice(value: str) -> int | None:
+    """The forum filter as the form sends it: empty for "All forums", else a forum id."""
+    if not value.strip():
+        return None
+    if not value.strip().isdecimal() or not 1 <= int(value) <= LARGEST_ID:
+        raise ValidationException("Choose a forum from the list.")
+    return int(value)
+
+
 def page_link(q: str, forum_id: int | None, author: str, page: int) -> str:
     """The URL of another page of the same search."""
     params: dict[str, str | int] = {"q": q}
@@ -254,23 +264,24 @@ class SearchController(Controller):
         request: Request[Any, Any, Any],
         db: Database,
         q: str = "",
-        forum: Annotated[int | None, Parameter(ge=1, le=LARGEST_ID)] = None,
+        forum: Annotated[str, Parameter(max_length=20)] = "",
         author: str = "",
         page: Annotated[int, Parameter(ge=1, le=MAX_PAGE)] = 1,
     ) -> Template:
         viewer: Viewer = request.user
+        forum_id = forum_choice(forum)
         author = author.strip()
         author_id = await member_id_by_name(db, author) if author else None
         unknown_author = bool(author) and author_id is None
         searched = fts_query(q) is not None
         results = SearchResults([], has_next=False)
         if searched and not unknown_author:
-            results = await search_posts(db, viewer, SearchRequest(q, forum, author_id, page))
+            results = await search_posts(db, viewer, SearchRequest(q, forum_id, author_id, page))
         return render(
             request,
             "forum/search.html",
             q=q,
-            forum_id=forum,
+            forum_id=forum_id,
             author=author,
             page=page,
             first_number=(page - 1) * PAGE_SIZE + 1,
@@ -278,6 +289,6 @@ class SearchController(Controller):
             searched=searched,
             unknown_author=unknown_author,
             results=results,
-            previous_link=page_link(q, forum, author, page - 1) if page > 1 else None,
-            next_link=page_link(q, forum, author, page + 1) if results.has_next else None,
+            previous_link=page_link(q, forum_id, author, page - 1) if page > 1 else None,
+            next_link=page_link(q, forum_id, author, page + 1) if results.has_next else None,
         )
