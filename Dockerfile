@@ -6,7 +6,8 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
-    PIP_DISABLE_PIP_VERSION_CHECK=1
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    TINYPIER_DATA_DIR=/data
 
 RUN useradd --system --create-home --uid 10001 --user-group tinypier \
     && install -d -o tinypier -g tinypier -m 0700 /data
