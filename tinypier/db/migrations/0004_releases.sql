@@ -2,8 +2,9 @@
 --
 -- The tracker page lists, filters and sorts releases by forum and title at 100,000 rows.
 -- Reading those through topics would sort every matching row in a temporary B-tree; so
--- torrents carries a copy of its topic's forum_id and title, kept equal by the trigger
--- below (a moved or renamed topic updates its release in the same statement). Each sort
+-- torrents carries a copy of its topic's forum_id and title, kept equal by triggers: the
+-- copy is taken when the release is inserted (whoever inserts it), and a moved or renamed
+-- topic updates its release in the same statement. Each sort
 -- of the page has its own index; SQLite appends the rowid to every index, so
 -- "ORDER BY <column>, id" walks the index too and pages are stable.
 --
@@ -39,9 +40,19 @@ CREATE VIRTUAL TABLE release_titles USING fts5(
 	tokenize = 'unicode61 remove_diacritics 2'
 );
 
+-- One trigger, so the order is fixed: index the title as inserted, then copy the topic's
+-- forum and title over (for inserters that leave the defaults); a changed title is then
+-- re-indexed by release_titles_update.
 CREATE TRIGGER release_titles_insert AFTER INSERT ON torrents
 BEGIN
 	INSERT INTO release_titles (rowid, title) VALUES (new.id, new.title);
+	UPDATE torrents SET
+		forum_id = (SELECT forum_id FROM topics WHERE id = new.topic_id),
+		title = (SELECT title FROM topics WHERE id = new.topic_id)
+	WHERE id = new.id AND EXISTS (
+		SELECT 1 FROM topics
+		WHERE id = new.topic_id AND (forum_id IS NOT new.forum_id OR title IS NOT new.title)
+	);
 END;
 
 CREATE TRIGGER release_titles_update AFTER UPDATE OF title ON torrents
