@@ -43,13 +43,28 @@ def test_finds_a_post_by_a_word_of_its_body(
     assert result_links(client, q="marmalade") == [link(post.post_id)]
 
 
-def test_finds_a_topic_by_a_word_of_its_title_once(
+def test_a_title_word_lists_its_topic_once(
     client: Client, settings: Settings, board: Board
 ) -> None:
     topic = add_topic(settings, board.lobby, board.alice, "Ubuntu install party", "bring a laptop")
-    add_reply(settings, topic, board.bob, "I will come")
+    reply = add_reply(settings, topic, board.bob, "I will come")
 
-    assert result_links(client, q="ubuntu") == [link(topic.post_id)]
+    assert result_links(client, q="ubuntu") == [link(reply.post_id)]
+    assert result_links(client, q="ubuntu", sort="relevance") == [link(topic.post_id)]
+
+
+def test_results_come_newest_first_or_best_match_first(
+    client: Client, settings: Settings, board: Board
+) -> None:
+    strong = add_topic(settings, board.lobby, board.alice, "Violin", "violin violin, the violin")
+    weak = add_topic(
+        settings, board.lobby, board.bob, "Misc", "a violin somewhere in a long sentence on music"
+    )
+
+    assert result_links(client, q="violin") == [link(weak.post_id), link(strong.post_id)]
+    best_first = [link(strong.post_id), link(weak.post_id)]
+    assert result_links(client, q="violin", sort="relevance") == best_first
+    assert result_links(client, q="violin", sort="bogus") == result_links(client, q="violin")
 
 
 def test_finds_a_reply_whose_words_are_split_between_title_and_body(
@@ -268,8 +283,9 @@ def test_only_the_newest_matches_are_ranked(
     newer = [add_topic(settings, board.lobby, board.bob, f"New {n}", "lantern") for n in range(2)]
     monkeypatch.setattr(search, "MAX_CANDIDATES", 2)
 
-    assert sorted(result_links(client, q="lantern")) == sorted(link(t.post_id) for t in newer)
-    assert link(old.post_id) not in result_links(client, q="lantern")
+    best_first = result_links(client, q="lantern", sort="relevance")
+    assert sorted(best_first) == sorted(link(topic.post_id) for topic in newer)
+    assert link(old.post_id) not in best_first
 
 
 def test_edits_and_deletions_made_on_the_forum_pages_reach_the_index(

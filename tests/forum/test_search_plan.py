@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,7 @@ def plan(connection: sqlite3.Connection, viewer: Viewer, request: SearchRequest)
     return [row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
 
 
+@pytest.mark.parametrize("order", ["newest", "relevance"])
 @pytest.mark.parametrize("viewer", [GUEST, MODERATOR])
 @pytest.mark.parametrize(
     "request_",
@@ -43,9 +45,9 @@ def plan(connection: sqlite3.Connection, viewer: Viewer, request: SearchRequest)
     ],
 )
 def test_search_walks_the_index_and_looks_rows_up_by_key(
-    connection: sqlite3.Connection, viewer: Viewer, request_: SearchRequest
+    connection: sqlite3.Connection, viewer: Viewer, request_: SearchRequest, order: str
 ) -> None:
-    steps = plan(connection, viewer, request_)
+    steps = plan(connection, viewer, replace(request_, order=order))
 
     table_steps = [step for step in steps if step.startswith(("SCAN", "SEARCH"))]
     scans = [step for step in table_steps if step.startswith("SCAN")]

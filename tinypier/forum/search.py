@@ -41,8 +41,15 @@ MAX_PAGE = MAX_CANDIDATES // PAGE_SIZE
 MAX_QUERY_CHARACTERS = 200
 MAX_TERMS = 12
 SNIPPET_TOKENS = 32
-# BM25 with a title word worth four body words (FTS5's rank column takes the weights).
-RANKING = "bm25(4.0, 1.0)"
+# How a page of results is ordered: each hit's score (lowest first) and the FTS5 rank
+# function it needs. Newest first is the default, as on phpBB and TorrentPier, and costs
+# the same on any board. Best match is BM25 with a title word worth four body words;
+# BM25 counts every post holding each word, so a very common word costs more there.
+SEARCH_ORDERS: dict[str, tuple[str, str | None]] = {
+    "newest": ("-post_search.rowid", None),
+    "relevance": ("post_search.rank", "bm25(4.0, 1.0)"),
+}
+DEFAULT_ORDER = "newest"
 LARGEST_ID = 2**62
 
 
@@ -98,6 +105,7 @@ class SearchRequest:
     forum_id: int | None
     author_id: int | None
     page: int
+    order: str = DEFAULT_ORDER
 
 
 @dataclass(frozen=True)
@@ -138,22 +146,25 @@ def search_sql(viewer: Viewer, request: SearchRequest, markers: Markers) -> tupl
     """The search statement and its parameters.
 
     ``hits`` takes the newest visible matches (FTS5 walks its index newest first; posts,
-    topics and forums are looked up by primary key, never scanned) and ranks them. ``best`` keeps
-    each topic's best post, so a title word does not list every reply of that topic,
-    and cuts one page. Snippets are computed for that page only.
+    topics and forums are looked up by primary key, never scanned) and scores them.
+    ``best`` keeps each topic's best post, so a title word does not list every reply of
+    that topic, and cuts one page. Snippets are computed for that page only.
     """
     query = fts_query(request.text) or ""
     conditions, filter_params = _filters(viewer, request)
+    score_sql, ranking = SEARCH_ORDERS[request.order]
+    rank_sql = " AND post_search.rank MATCH ?" if ranking else ""
+    rank_params = [ranking] if ranking else []
     # Only fixed SQL fragments are interpolated; every value is a ``?`` parameter.
     sql = (
         "WITH hits AS ("  # noqa: S608
         " SELECT post_search.rowid AS post_id, p.topic_id AS topic_id,"
-        " post_search.rank AS score"
+        f" {score_sql} AS score"
         " FROM post_search"
         " JOIN posts p ON p.id = post_search.rowid"
         " JOIN topics t ON t.id = p.topic_id"
         " JOIN forums f ON f.id = t.forum_id"
-        f" WHERE post_search MATCH ? AND post_search.rank MATCH ? AND {conditions}"
+        f" WHERE post_search MATCH ?{rank_sql} AND {conditions}"
         " ORDER BY post_search.rowid DESC LIMIT ?"
         "), best AS ("
         " SELECT post_id, score FROM ("
@@ -179,7 +190,7 @@ def search_sql(viewer: Viewer, request: SearchRequest, markers: Markers) -> tupl
     offset = (request.page - 1) * PAGE_SIZE
     return sql, [
         query,
-        RANKING,
+        *rank_params,
         *filter_params,
         MAX_CANDIDATES,
         PAGE_SIZE + 1,
@@ -244,15 +255,24 @@ def forum_choice(value: str) -> int | None:
     return int(value)
 
 
-def page_link(q: str, forum_id: int | None, author: str, page: int) -> str:
-    """The URL of another page of the same search."""
-    params: dict[str, str | int] = {"q": q}
-    if forum_id is not None:
-        params["forum"] = forum_id
-    if author:
-        params["author"] = author
-    params["page"] = page
-    return "/search?" + urlencode(params)
+@dataclass(frozen=True)
+class SearchForm:
+    """What the searcher asked for, as the form shows it and the page links repeat it."""
+
+    q: str
+    forum_id: int | None
+    author: str
+    order: str
+
+    def link(self, page: int) -> str:
+        params: dict[str, str | int] = {"q": self.q}
+        if self.forum_id is not None:
+            params["forum"] = self.forum_id
+        if self.author:
+            params["author"] = self.author
+        params["sort"] = self.order
+        params["page"] = page
+        return "/search?" + urlencode(params)
 
 
 class SearchController(Controller):
@@ -266,29 +286,30 @@ class SearchController(Controller):
         q: str = "",
         forum: Annotated[str, Parameter(max_length=20)] = "",
         author: str = "",
+        sort: str = DEFAULT_ORDER,
         page: Annotated[int, Parameter(ge=1, le=MAX_PAGE)] = 1,
     ) -> Template:
         viewer: Viewer = request.user
-        forum_id = forum_choice(forum)
-        author = author.strip()
-        author_id = await member_id_by_name(db, author) if author else None
-        unknown_author = bool(author) and author_id is None
+        order = sort if sort in SEARCH_ORDERS else DEFAULT_ORDER
+        form = SearchForm(q, forum_choice(forum), author.strip(), order)
+        author_id = await member_id_by_name(db, form.author) if form.author else None
+        unknown_author = bool(form.author) and author_id is None
         searched = fts_query(q) is not None
         results = SearchResults([], has_next=False)
         if searched and not unknown_author:
-            results = await search_posts(db, viewer, SearchRequest(q, forum_id, author_id, page))
+            wanted = SearchRequest(q, form.forum_id, author_id, page, order)
+            results = await search_posts(db, viewer, wanted)
         return render(
             request,
             "forum/search.html",
-            q=q,
-            forum_id=forum_id,
-            author=author,
+            form=form,
+            orders={"newest": "Newest first", "relevance": "Best match"},
             page=page,
             first_number=(page - 1) * PAGE_SIZE + 1,
             forums=await searchable_forums(db, viewer),
             searched=searched,
             unknown_author=unknown_author,
             results=results,
-            previous_link=page_link(q, forum_id, author, page - 1) if page > 1 else None,
-            next_link=page_link(q, forum_id, author, page + 1) if results.has_next else None,
+            previous_link=form.link(page - 1) if page > 1 else None,
+            next_link=form.link(page + 1) if results.has_next else None,
         )
