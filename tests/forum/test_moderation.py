@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.forum.conftest import Board, Client, log_in, seed_topic, submit
+from tests.forum.conftest import Board, Client, add_forum, log_in, seed_topic, submit
 
 
 def log_entries(board: Board) -> list[tuple[int, str, str, int]]:
@@ -151,3 +151,15 @@ def test_guests_cannot_moderate(client: Client, board: Board) -> None:
     assert locking.status_code == 401
     assert board.value("SELECT locked FROM topics WHERE id = ?", (topic.topic_id,)) == 0
     assert client.get("/moderation", follow_redirects=False).status_code == 303
+
+
+def test_topics_cannot_move_into_forums_the_moderator_cannot_view(
+    client: Client, board: Board
+) -> None:
+    admins_only = add_forum(board.settings, board.category, "Admins only", view_role="admin")
+    topic = seed_topic(board.settings, board.public_forum, board.user, "Stay here")
+    log_in(client, board.moderator)
+
+    assert f'<option value="{admins_only}">' not in client.get(f"/topics/{topic.topic_id}").text
+    assert moderate(client, topic.topic_id, "move", {"forum_id": str(admins_only)}) == 404
+    assert board.counters(admins_only) == (0, 0, None)

@@ -197,11 +197,14 @@ async def mark_read(db: Database, user_id: int, topic_id: int, post_id: int) -> 
     )
 
 
-async def movable_forums(db: Database) -> list[sqlite3.Row]:
-    """Every forum with its category, for the moderators' "move to" list."""
+async def movable_forums(db: Database, viewer: Viewer) -> list[sqlite3.Row]:
+    """The forums a moderator may move a topic into: those they can view, with categories."""
+    visible, params = visible_forums_clause(viewer, "f")
     return await db.fetch_all(
-        "SELECT f.id, f.name, c.name AS category_name FROM forums f"
-        " JOIN categories c ON c.id = f.category_id ORDER BY c.position, c.id, f.position, f.id"
+        "SELECT f.id, f.name, c.name AS category_name FROM forums f"  # noqa: S608 (constants)
+        f" JOIN categories c ON c.id = f.category_id WHERE {visible}"
+        " ORDER BY c.position, c.id, f.position, f.id",
+        params,
     )
 
 

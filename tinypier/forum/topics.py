@@ -128,7 +128,7 @@ class TopicController(Controller):
             release=await release_for_topic(db, viewer, topic_id, settings),
             may_reply=can_reply(viewer, topic, bool(topic["locked"])),
             may_edit=lambda author_id: may_edit(viewer, author_id, bool(topic["locked"])),
-            move_targets=await queries.movable_forums(db) if viewer.is_moderator else [],
+            move_targets=await queries.movable_forums(db, viewer) if viewer.is_moderator else [],
         )
 
     @get("/posts/{post_id:int}", name="forum:post")
