@@ -34,8 +34,8 @@ from tinypier.forum.permissions import visible_forums_clause
 from tinypier.web.pages import render
 
 PAGE_SIZE = 20
-# Like phpBB's result cap: only the newest matching posts are ranked, so a common word
-# costs the same on a million-post board as on a small one.
+# Like phpBB's result cap: only the newest matching posts are ordered and paged, so the
+# work per search is bounded however large the board grows.
 MAX_CANDIDATES = 1_000
 MAX_PAGE = MAX_CANDIDATES // PAGE_SIZE
 MAX_QUERY_CHARACTERS = 200
