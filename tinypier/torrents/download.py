@@ -34,7 +34,8 @@ def ascii_file_name(title: str, fallback: str) -> str:
     """The title as a file name every browser and OS accepts: letters without accents,
     unsafe characters as '_', never empty, never starting with a dot."""
     decomposed = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    safe = _UNSAFE_IN_FILE_NAME.sub("_", decomposed).strip(" ._")[:_MAX_NAME_LENGTH].strip()
+    spaced = " ".join(decomposed.split())
+    safe = _UNSAFE_IN_FILE_NAME.sub("_", spaced).strip(" ._")[:_MAX_NAME_LENGTH].strip()
     return (safe or fallback) + ".torrent"
 
 
