@@ -1,0 +1,223 @@
+"""A newcomer's first visit, in a real headless Chromium against a real ``tinypier serve``.
+
+Register, log in, start a topic with BBCode (bold, a quote, a link), reply quoting it,
+then search for a word of it and find it. Every page visited is saved as a screenshot:
+into ``screenshots/`` at the repository root when that directory can be written (it is
+gitignored), otherwise into pytest's temporary directory; the path is printed.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+REPO_ROOT = Path(__file__).resolve().parents[2]
+TINYPIER = Path(sys.executable).parent / "tinypier"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
+        reason="needs Debian's chromium and chromium-driver",
+    ),
+]
+
+from selenium import webdriver  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
+
+NAME = "walker"
+PASSWORD = "a walk in the park"
+TITLE = "Marmalade recipes for the winter"
+BODY = (
+    "[b]Bitter oranges[/b] make the best marmalade.\n"
+    "[quote=grandma]Never stir it after the sugar melts.[/quote]\n"
+    "More at [url=https://example.org/marmalade]the archive[/url]."
+)
+REPLY = "Seville oranges worked for me, thanks!"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def tinypier(data_dir: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    command = [str(TINYPIER), "--data-dir", str(data_dir), *arguments]
+    return subprocess.run(command, check=True, capture_output=True, text=True)
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[str]:
+    """A fresh board with one forum, served on a free loopback port."""
+    data_dir = tmp_path / "data"
+    tinypier(data_dir, "migrate")
+    tinypier(data_dir, "forum", "create", "Kitchen", "--category", "Home")
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            str(TINYPIER),
+            "--data-dir",
+            str(data_dir),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(url, server)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def wait_until_up(url: str, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        assert server.poll() is None, f"tinypier serve exited with {server.returncode}"
+        try:
+            if httpx.get(url + "/", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    pytest.fail(f"{url} did not answer within 30 s")
+
+
+@pytest.fixture
+def screenshots(tmp_path: Path) -> Path:
+    local = REPO_ROOT / "screenshots"
+    directory = local if os.access(REPO_ROOT, os.W_OK) else tmp_path / "screenshots"
+    directory.mkdir(exist_ok=True)
+    print(f"\nscreenshots: {directory}")
+    return directory
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[WebDriver]:
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1280,1000",
+        f"--user-data-dir={tmp_path / 'chromium-profile'}",
+    ):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver.set_page_load_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+class Walk:
+    """The browser plus a numbered screenshot of every page it lands on."""
+
+    def __init__(self, browser: WebDriver, site: str, screenshots: Path) -> None:
+        self.browser, self.site, self.screenshots = browser, site, screenshots
+        self.step = 0
+
+    def snap(self, name: str) -> None:
+        self.step += 1
+        path = self.screenshots / f"{self.step:02d}-{name}.png"
+        assert self.browser.save_screenshot(str(path)), path
+
+    def open(self, path: str, name: str) -> None:
+        self.browser.get(self.site + path)
+        self.snap(name)
+
+    def fill(self, field_id: str, text: str) -> None:
+        field = self.browser.find_element(By.ID, field_id)
+        field.clear()
+        field.send_keys(text)
+
+    def submit(self, button_xpath: str, name: str) -> None:
+        self.browser.find_element(By.XPATH, button_xpath).click()
+        self.snap(name)
+
+    def text(self, css: str) -> str:
+        return "\n".join(
+            element.text for element in self.browser.find_elements(By.CSS_SELECTOR, css)
+        )
+
+    @property
+    def path(self) -> str:
+        return str(self.browser.current_url).removeprefix(self.site)
+
+
+def test_a_newcomer_registers_posts_replies_and_finds_the_topic(
+    browser: WebDriver, site: str, screenshots: Path
+) -> None:
+    walk = Walk(browser, site, screenshots)
+    walk.open("/", "index")
+    assert "Kitchen" in walk.text("main")
+
+    walk.open("/register", "register")
+    walk.fill("register-name", NAME)
+    walk.fill("register-password", PASSWORD)
+    walk.fill("register-confirm", PASSWORD)
+    walk.submit("//main//form[@action='/register']//button[@type='submit']", "registered")
+
+    browser.delete_all_cookies()
+    walk.open("/login", "login")
+    walk.fill("login-name", NAME)
+    walk.fill("login-password", PASSWORD)
+    walk.submit("//main//form[@action='/login']//button[@type='submit']", "logged-in")
+    assert NAME in walk.text(".site-nav"), "the header should greet the member by name"
+
+    walk.open("/", "index-member")
+    browser.find_element(By.LINK_TEXT, "Kitchen").click()
+    walk.snap("forum")
+    walk.open(walk.path + "/new", "new-topic")
+    walk.fill("title", TITLE)
+    walk.fill("body", BODY)
+    walk.submit("//form[contains(@class, 'post-form')]//button[@name='post']", "topic")
+    topic_path = walk.path.split("?")[0].split("#")[0]
+    assert topic_path.startswith("/topics/")
+    assert browser.find_element(By.CSS_SELECTOR, "main strong").text == "Bitter oranges"
+    assert "Never stir it" in browser.find_element(By.CSS_SELECTOR, "main blockquote").text
+    link = browser.find_element(By.LINK_TEXT, "the archive")
+    assert link.get_attribute("href") == "https://example.org/marmalade"
+
+    browser.find_element(By.LINK_TEXT, "Quote").click()
+    walk.snap("reply-quoting")
+    quoted = browser.find_element(By.ID, "body").get_attribute("value") or ""
+    assert quoted.startswith(f"[quote={NAME}]") and "Bitter oranges" in quoted
+    browser.find_element(By.ID, "body").send_keys("\n" + REPLY)
+    walk.submit("//form[contains(@class, 'post-form')]//button[@name='post']", "replied")
+    assert walk.path.startswith(topic_path)
+    assert REPLY in walk.text("main")
+    assert len(browser.find_elements(By.CSS_SELECTOR, "main blockquote")) >= 2
+
+    walk.open("/search", "search")
+    walk.fill("search-q", "marmalade")
+    walk.submit("//form[@action='/search']//button[@type='submit']", "search-results")
+    assert TITLE in walk.text("main")
+    assert browser.find_elements(By.CSS_SELECTOR, "main mark"), "matches should be marked"
+    assert walk.step == 13
