@@ -1,0 +1,231 @@
+"""Do forum pages stay fast as the board grows? Pages/s on a small and a large board.
+
+Seeds two boards of the same shape with ``forum_seed.py`` (by default 100 topics / 1,000
+posts and 100,000 topics / 1,000,000 posts), serves each with ``tinypier serve`` on a
+free loopback port, and times the pages a reader opens most: the index, a forum page, the
+first and the last page of the board's longest topic, and a search. Both servers run at
+once and the measurement alternates between them in short rounds, so a burst of other
+work on the machine hits both boards alike. Each request is checked (status 200, and the
+page holds what it should) before it counts.
+
+    .venv/bin/python bench/forum_pages.py                  # seeds into a temporary directory
+    .venv/bin/python bench/forum_pages.py --boards /tmp/b  # keeps (and reuses) the boards
+
+Prints a Markdown table (pages/s per board, ratio large/small; the target is >= 0.8) and
+the machine it ran on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import httpx
+from forum_seed import BoardShape, seed_forum_board
+
+TINYPIER = Path(sys.executable).parent / "tinypier"
+TARGET_RATIO = 0.8
+
+
+@dataclass(frozen=True)
+class PageType:
+    label: str
+    path: str
+    must_contain: str
+
+
+def page_types(shape: BoardShape) -> list[PageType]:
+    topic = f"/topics/{shape.long_topic_id}"
+    return [
+        PageType("Forum index", "/", "Forum 10"),
+        PageType("Forum page", f"/forums/{shape.forum_id}", 'href="/topics/'),
+        PageType("Topic, first page", f"{topic}?page=1", f"Topic {shape.long_topic_id}:"),
+        PageType("Topic, last page", f"{topic}?page=last", f"Topic {shape.long_topic_id}:"),
+        PageType("Search", f"/search?q={shape.search_word}", "<mark>"),
+    ]
+
+
+def board(directory: Path, name: str, topics: int, posts: int) -> tuple[Path, BoardShape]:
+    """The board in ``directory/name``, seeded once; its shape is kept beside it."""
+    data_dir, shape_file = directory / name, directory / f"{name}.json"
+    if shape_file.exists():
+        return data_dir, BoardShape(**json.loads(shape_file.read_text()))
+    print(f"seeding the {name} board: {topics:,} topics, {posts:,} posts ...", flush=True)
+    shape = seed_forum_board(data_dir, topics, posts)
+    shape_file.write_text(json.dumps(asdict(shape)))
+    print(f"  done in {shape.seconds} s", flush=True)
+    return data_dir, shape
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def serving(data_dir: Path) -> Iterator[str]:
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            str(TINYPIER),
+            "--data-dir",
+            str(data_dir),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(url, server)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def wait_until_up(url: str, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"tinypier serve exited with {server.returncode}")
+        try:
+            if httpx.get(url + "/", timeout=5).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within 120 s")
+
+
+def timed_requests(client: httpx.Client, page: PageType, count: int) -> float:
+    """Seconds for ``count`` sequential requests of one page over one kept-alive connection."""
+    started = time.perf_counter()
+    for _ in range(count):
+        response = client.get(page.path)
+        if response.status_code != 200 or page.must_contain not in response.text:
+            raise RuntimeError(
+                f"{page.path}: {response.status_code}, missing {page.must_contain!r}"
+            )
+    return time.perf_counter() - started
+
+
+def pages_per_second(
+    clients: dict[str, httpx.Client], pages: dict[str, PageType], requests: int, rounds: int
+) -> dict[str, float]:
+    """Alternate boards round by round; warm each page up first (caches, first queries)."""
+    for name, client in clients.items():
+        timed_requests(client, pages[name], 5)
+    elapsed = dict.fromkeys(clients, 0.0)
+    for _ in range(rounds):
+        for name, client in clients.items():
+            elapsed[name] += timed_requests(client, pages[name], requests // rounds)
+    return {name: (requests // rounds) * rounds / seconds for name, seconds in elapsed.items()}
+
+
+def machine() -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem_kb = int(
+        next(
+            line.split()[1]
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
+    )
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    return (
+        f"Machine: {os.cpu_count()} CPUs ({cpu}), {mem_kb / 1024 / 1024:.1f} GiB RAM,"
+        f" Linux {platform.release()}, Python {platform.python_version()}, load average {load}"
+    )
+
+
+def table(shapes: dict[str, BoardShape], results: dict[str, dict[str, float]]) -> str:
+    small, large = shapes["small"], shapes["large"]
+    lines = [
+        f"| Page | small board ({small.topics:,} topics, {small.posts:,} posts) pages/s"
+        f" | large board ({large.topics:,} topics, {large.posts:,} posts) pages/s | large/small |",
+        "|---|---:|---:|---:|",
+    ]
+    for label, rates in results.items():
+        ratio = rates["large"] / rates["small"]
+        mark = "" if ratio >= TARGET_RATIO else " (below target)"
+        lines.append(
+            f"| {label} | {rates['small']:.0f} | {rates['large']:.0f} | {ratio:.2f}{mark} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--boards", type=Path, help="keep the seeded boards here (reused next time)"
+    )
+    parser.add_argument(
+        "--requests", type=int, default=400, help="requests per page type and board"
+    )
+    parser.add_argument("--rounds", type=int, default=8)
+    parser.add_argument(
+        "--small", type=int, nargs=2, default=(100, 1_000), metavar=("TOPICS", "POSTS")
+    )
+    parser.add_argument(
+        "--large", type=int, nargs=2, default=(100_000, 1_000_000), metavar=("TOPICS", "POSTS")
+    )
+    arguments = parser.parse_args()
+    with ExitStack() as stack:
+        directory = arguments.boards or Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        directory.mkdir(parents=True, exist_ok=True)
+        boards = {
+            name: board(directory, name, *getattr(arguments, name)) for name in ("small", "large")
+        }
+        shapes = {name: shape for name, (_, shape) in boards.items()}
+        urls = {
+            name: stack.enter_context(serving(data_dir)) for name, (data_dir, _) in boards.items()
+        }
+        clients = {
+            name: stack.enter_context(httpx.Client(base_url=url, timeout=60))
+            for name, url in urls.items()
+        }
+        pages = {name: page_types(shape) for name, shape in shapes.items()}
+        results = {
+            pages["small"][index].label: pages_per_second(
+                clients,
+                {name: pages[name][index] for name in clients},
+                arguments.requests,
+                arguments.rounds,
+            )
+            for index in range(len(pages["small"]))
+        }
+    print()
+    print(table(shapes, results))
+    print()
+    print(machine())
+    print(
+        f"{arguments.requests} sequential requests per page and board, one kept-alive"
+        f" connection each, alternating boards in {arguments.rounds} rounds."
+    )
+
+
+if __name__ == "__main__":
+    main()
