@@ -10,8 +10,9 @@ who snatched some releases), runs ANALYZE as ``tinypier`` boards get it from SQL
 ``PRAGMA optimize``, then requests each page variant through the whole application
 (Litestar's ASGI stack in process: routing, session lookup, the query, the template) one
 request after another for ``--seconds`` each, as the member, and prints pages/s and the
-mean time per page. ``seed_releases`` is also what tests/torrents/test_query_plans.py
-builds its board with.
+mean time per page, then the time of the listing query alone on a plain connection (the
+page's own cost without the framework, and the part that grows with the board).
+``seed_releases`` is also what tests/torrents/test_query_plans.py builds its board with.
 """
 
 from __future__ import annotations
@@ -19,14 +20,30 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import logging
+import os
 import platform
 import random
 import sqlite3
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+from litestar.testing import TestClient
+
+from tinypier.accounts.roles import Role
+from tinypier.accounts.secrets import digest
+from tinypier.accounts.sessions import SESSION_COOKIE
+from tinypier.accounts.viewer import Viewer
+from tinypier.app import create_app
+from tinypier.datadir import prepare_data_dir
+from tinypier.db.connection import connect_sync
+from tinypier.settings import Settings, load_settings
+from tinypier.torrents.listing import ReleaseFilters, release_query
 
 DAY = 86_400
 FORUMS = 12
@@ -160,14 +177,17 @@ def seed_releases(
     )
     connection.executemany(
         "INSERT INTO attachments (id, sha256, size, created_at) VALUES (?, ?, 1000, ?)",
-        ((row[0], hashlib.sha256(b"%d" % row[0]).hexdigest(), now) for row in rows),
+        ((row[0], hashlib.sha256(str(row[0]).encode()).hexdigest(), now) for row in rows),
     )
     connection.executemany(
         "INSERT INTO torrents (id, topic_id, attachment_id, uploader_id, info_hash, name,"
         " total_size, file_count, files_json, piece_length, status, freeleech, created_at,"
         " seeders, leechers, completed, forum_id, title)"
         " VALUES (?1, ?1, ?1, ?3, ?12, ?4, ?6, 1, '[]', 262144, ?10, ?11, ?5, ?7, ?8, ?9, ?2, ?4)",
-        ((*row, hashlib.sha1(b"%d" % row[0], usedforsecurity=False).digest()) for row in rows),
+        (
+            (*row, hashlib.sha1(str(row[0]).encode(), usedforsecurity=False).digest())
+            for row in rows
+        ),
     )
     connection.executemany(
         "INSERT OR IGNORE INTO snatches (torrent_id, user_id, completed_at) VALUES (?, ?, ?)",
@@ -179,54 +199,70 @@ def seed_releases(
 
 
 def _machine() -> str:
-    return (
-        f"{platform.machine()}, {platform.processor() or 'cpu'}, Python {platform.python_version()}"
+    """CPUs, model and load: the figures mean little without them on a shared machine."""
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown CPU",
     )
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    return f"{os.cpu_count()} x {model}, load {load}, Python {platform.python_version()}"
+
+
+def _repeat(action: Callable[[], object], seconds: float) -> tuple[float, float]:
+    """Run ``action`` back to back for ``seconds``: (runs per second, ms per run)."""
+    action()
+    done, started = 0, time.perf_counter()
+    while (elapsed := time.perf_counter() - started) < seconds:
+        action()
+        done += 1
+    return round(done / elapsed, 1), round(1000 * elapsed / done, 2)
+
+
+def _board(directory: Path, releases: int) -> Settings:
+    settings = load_settings(directory / "data", environ={})
+    prepare_data_dir(settings)
+    connection = connect_sync(settings.database_path)
+    started = time.perf_counter()
+    seed_releases(connection, releases)
+    connection.execute(
+        "INSERT INTO sessions (id, user_id, created_at, expires_at, data)"
+        " VALUES (?, 1, 0, ?, '{}')",
+        (digest("bench-session"), int(time.time()) + DAY),
+    )
+    connection.close()
+    print(f"seeded {releases:,} releases in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return settings
+
+
+def _fetch_all(connection: sqlite3.Connection, sql: str, params: list[object]) -> object:
+    return connection.execute(sql, params).fetchall()
 
 
 def run(releases: int, seconds: float) -> list[dict[str, object]]:
-    from litestar.testing import TestClient
-
-    from tinypier.accounts.secrets import digest
-    from tinypier.accounts.sessions import SESSION_COOKIE
-    from tinypier.app import create_app
-    from tinypier.datadir import prepare_data_dir
-    from tinypier.db.connection import connect_sync
-    from tinypier.settings import load_settings
-
+    """Per page: pages/s through the whole app, and the listing query alone."""
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    viewer = Viewer(1, "member1", Role.USER)
+    results: list[dict[str, object]] = []
     with tempfile.TemporaryDirectory() as directory:
-        settings = load_settings(Path(directory) / "data", environ={})
-        prepare_data_dir(settings)
+        settings = _board(Path(directory), releases)
         connection = connect_sync(settings.database_path)
-        started = time.perf_counter()
-        seed_releases(connection, releases)
-        connection.execute(
-            "INSERT INTO sessions (id, user_id, created_at, expires_at, data)"
-            " VALUES (?, 1, 0, ?, '{}')",
-            (digest("bench-session"), int(time.time()) + DAY),
-        )
-        connection.close()
-        print(
-            f"seeded {releases:,} releases in {time.perf_counter() - started:.1f} s",
-            file=sys.stderr,
-        )
-        results = []
         with TestClient(create_app(settings), base_url="http://bench.local") as client:
             client.cookies.set(SESSION_COOKIE, "bench-session")
             for path in PAGES:
                 assert client.get(path).status_code == 200, path
-                done, started = 0, time.perf_counter()
-                while (elapsed := time.perf_counter() - started) < seconds:
-                    client.get(path)
-                    done += 1
+                filters = ReleaseFilters.from_query(dict(parse_qsl(urlsplit(path).query)))
+                sql, params = release_query(viewer, filters, int(time.time()))
+                pages_per_s, ms = _repeat(partial(client.get, path), seconds)
+                _, query_ms = _repeat(partial(_fetch_all, connection, sql, params), seconds)
                 results.append(
-                    {
-                        "page": path,
-                        "pages_per_s": round(done / elapsed, 1),
-                        "ms": round(1000 * elapsed / done, 2),
-                    }
+                    {"page": path, "pages_per_s": pages_per_s, "ms": ms, "query_ms": query_ms}
                 )
-        return results
+        connection.close()
+    return results
 
 
 def main() -> None:
@@ -239,10 +275,13 @@ def main() -> None:
     if args.json:
         print(json.dumps(results, indent=1))
         return
-    print(f"/tracker at {args.releases:,} releases, one client in process ({_machine()})\n")
-    print("| page | pages/s | ms/page |\n| --- | ---: | ---: |")
+    print(f"/tracker at {args.releases:,} releases, one client in process; {_machine()}\n")
+    print("| page | pages/s | ms/page | ms/query |\n| --- | ---: | ---: | ---: |")
     for result in results:
-        print(f"| `{result['page']}` | {result['pages_per_s']} | {result['ms']} |")
+        print(
+            f"| `{result['page']}` | {result['pages_per_s']} | {result['ms']} |"
+            f" {result['query_ms']} |"
+        )
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ def test_the_copy_announces_to_the_site_only_with_the_topic_as_comment(
     assert copy[b"announce"] == f"{settings.announce_base}{member.passkey}".encode()
     assert b"announce-list" not in copy
     assert copy[b"comment"] == created["topic_url"].encode()
-    assert parse_torrent(response.content).info_hash_v1.hex() == created["info_hash"]
+    assert parse_torrent(response.content).info_hash_v1_hex == created["info_hash"]
     assert response.headers["content-type"] == "application/x-bittorrent"
     assert "no-store" in response.headers["cache-control"]
 
