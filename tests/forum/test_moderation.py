@@ -163,3 +163,21 @@ def test_topics_cannot_move_into_forums_the_moderator_cannot_view(
     assert f'<option value="{admins_only}">' not in client.get(f"/topics/{topic.topic_id}").text
     assert moderate(client, topic.topic_id, "move", {"forum_id": str(admins_only)}) == 404
     assert board.counters(admins_only) == (0, 0, None)
+
+
+def test_the_log_hides_actions_in_forums_a_moderator_cannot_view(
+    client: Client, board: Board
+) -> None:
+    admins_only = add_forum(board.settings, board.category, "Admins only", view_role="admin")
+    secret = seed_topic(board.settings, admins_only, board.admin, "Secret plans")
+    public = seed_topic(board.settings, board.public_forum, board.user, "Open talk")
+    log_in(client, board.admin)
+    moderate(client, secret.topic_id, "lock")
+    moderate(client, public.topic_id, "lock")
+    assert "Secret plans" in client.get("/moderation").text
+
+    log_in(client, board.moderator)
+    log_page = client.get("/moderation").text
+
+    assert "Open talk" in log_page
+    assert "Secret plans" not in log_page

@@ -144,6 +144,7 @@ class ModerationLog(SQLModel, table=True):
     target_id: int
     details: str = Field(default="")
     created_at: int = Field(index=True)
+    forum_id: int | None = None
 
 
 class Attachment(SQLModel, table=True):

@@ -211,7 +211,13 @@ class ForumAdminController(Controller):
         async with db.transaction() as connection:
             await posting.delete_forum(connection, forum_id)
             await log_action(
-                connection, member_id(request.user), "delete", "forum", forum_id, forum["name"]
+                connection,
+                member_id(request.user),
+                "delete",
+                "forum",
+                forum_id,
+                forum["name"],
+                forum_id=forum_id,
             )
         for torrent_id in torrent_ids:
             request.app.state.changes.torrent_changed(torrent_id)

@@ -12,6 +12,8 @@ from tinypier.web.pages import render
 
 PIN_LABELS = {0: "normal", 1: "sticky", 2: "announcement"}
 PIN_VALUES = {label: value for value, label in PIN_LABELS.items()}
+# Where a moderation log entry's target lives, by target type.
+LOG_TARGET_PATHS = {"topic": "/topics", "post": "/posts", "forum": "/forums", "user": "/members"}
 
 
 def ratio(uploaded: int, downloaded: int) -> str:
@@ -43,5 +45,6 @@ def render_forum_page(
         when=when,
         iso=iso,
         pin_labels=PIN_LABELS,
+        log_target_paths=LOG_TARGET_PATHS,
         **context,
     )

@@ -41,7 +41,13 @@ class ModerationController(Controller):
                 "UPDATE topics SET locked = ? WHERE id = ?", (locked, topic_id)
             )
             await log_action(
-                connection, member_id(request.user), action, "topic", topic_id, topic["title"]
+                connection,
+                member_id(request.user),
+                action,
+                "topic",
+                topic_id,
+                topic["title"],
+                forum_id=topic["forum_id"],
             )
         return redirect(f"/topics/{topic_id}", f"Topic {action}ed.", "success")
 
@@ -70,6 +76,7 @@ class ModerationController(Controller):
                 "topic",
                 topic_id,
                 topic["title"],
+                forum_id=topic["forum_id"],
             )
         return redirect(f"/topics/{topic_id}", f"Topic is now {data.pin}.", "success")
 
@@ -91,6 +98,7 @@ class ModerationController(Controller):
                 "topic",
                 topic_id,
                 f"{topic['title']}: {topic['forum_name']} -> {target['name']}",
+                forum_id=topic["forum_id"],
             )
         return redirect(f"/topics/{topic_id}", f"Topic moved to {target['name']}.", "success")
 
@@ -101,7 +109,13 @@ class ModerationController(Controller):
         async with db.transaction() as connection:
             await posting.delete_topic(connection, topic_id)
             await log_action(
-                connection, member_id(request.user), "delete", "topic", topic_id, topic["title"]
+                connection,
+                member_id(request.user),
+                "delete",
+                "topic",
+                topic_id,
+                topic["title"],
+                forum_id=topic["forum_id"],
             )
         if release is not None:
             request.app.state.changes.torrent_changed(release["id"])
@@ -123,6 +137,7 @@ class ModerationController(Controller):
                 "post",
                 post_id,
                 f"by {post_row['author_name']} in {post_row['topic_title']}{with_topic}",
+                forum_id=post_row["forum_id"],
             )
         if not topic_gone:
             return redirect(f"/topics/{topic_id}?page=last", "Post deleted.", "success")
@@ -135,9 +150,9 @@ class ModerationController(Controller):
     @get("/moderation", name="forum:moderation_log")
     async def log(self, request: ViewerRequest, db: Database, page: str | None = None) -> Template:
         pagination = paginate(
-            page, await queries.moderation_log_size(db), queries.LOG_ENTRIES_PER_PAGE
+            page, await queries.moderation_log_size(db, request.user), queries.LOG_ENTRIES_PER_PAGE
         )
-        entries = await queries.moderation_log_page(db, pagination.offset)
+        entries = await queries.moderation_log_page(db, request.user, pagination.offset)
         return render_forum_page(
             request, "forum/moderation.html", entries=entries, pagination=pagination
         )

@@ -1,7 +1,9 @@
 """The moderation log: who did what to which topic, post or forum, and when.
 
 Written in the same transaction as the action it records, so the log never claims an
-action that was rolled back, nor misses one that happened.
+action that was rolled back, nor misses one that happened. An entry about a forum's
+content carries that forum, and the log page shows it only to those who may view it:
+titles in a private forum must not leak through the log.
 """
 
 from __future__ import annotations
@@ -18,9 +20,13 @@ async def log_action(
     target_type: str,
     target_id: int,
     details: str = "",
+    *,
+    forum_id: int | None = None,
 ) -> None:
+    """Record an action; ``forum_id`` (where it happened) limits who reads it in the log."""
     await connection.execute(
-        "INSERT INTO moderation_log (actor_id, action, target_type, target_id, details, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        (actor_id, action, target_type, target_id, details, int(time.time())),
+        "INSERT INTO moderation_log"
+        " (actor_id, action, target_type, target_id, details, created_at, forum_id)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (actor_id, action, target_type, target_id, details, int(time.time()), forum_id),
     )

@@ -208,18 +208,38 @@ async def movable_forums(db: Database, viewer: Viewer) -> list[sqlite3.Row]:
     )
 
 
-async def moderation_log_page(db: Database, offset: int) -> list[sqlite3.Row]:
-    return await db.fetch_all(
-        "SELECT l.id, l.action, l.target_type, l.target_id, l.details, l.created_at,"
-        " l.actor_id, u.name AS actor_name"
-        " FROM moderation_log l LEFT JOIN users u ON u.id = l.actor_id"
-        " ORDER BY l.id DESC LIMIT ? OFFSET ?",
-        (LOG_ENTRIES_PER_PAGE, offset),
+def _readable_log_clause(viewer: Viewer) -> tuple[str, list[str]]:
+    """Log entries this viewer may read: those about no forum or a forum they may view.
+
+    Admins read everything, including the entries of forums deleted since.
+    """
+    if viewer.is_admin:
+        return "1", []
+    visible, params = visible_forums_clause(viewer, "f")
+    return (
+        "(l.forum_id IS NULL OR EXISTS"  # noqa: S608 (constants; values are bound)
+        f" (SELECT 1 FROM forums f WHERE f.id = l.forum_id AND {visible}))",
+        params,
     )
 
 
-async def moderation_log_size(db: Database) -> int:
-    size: int = await db.fetch_value("SELECT COUNT(*) FROM moderation_log")
+async def moderation_log_page(db: Database, viewer: Viewer, offset: int) -> list[sqlite3.Row]:
+    readable, params = _readable_log_clause(viewer)
+    return await db.fetch_all(
+        "SELECT l.id, l.action, l.target_type, l.target_id, l.details, l.created_at,"  # noqa: S608
+        " l.actor_id, u.name AS actor_name"
+        f" FROM moderation_log l LEFT JOIN users u ON u.id = l.actor_id WHERE {readable}"
+        " ORDER BY l.id DESC LIMIT ? OFFSET ?",
+        [*params, LOG_ENTRIES_PER_PAGE, offset],
+    )
+
+
+async def moderation_log_size(db: Database, viewer: Viewer) -> int:
+    readable, params = _readable_log_clause(viewer)
+    size: int = await db.fetch_value(
+        f"SELECT COUNT(*) FROM moderation_log l WHERE {readable}",  # noqa: S608
+        params,
+    )
     return size
 
 

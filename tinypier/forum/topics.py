@@ -248,6 +248,12 @@ class EditPostController(Controller):
                 await posting.rename_topic(connection, post_row["topic_id"], data.title)
             if editor_id != post_row["author_id"]:
                 await log_action(
-                    connection, editor_id, "edit_post", "post", post_id, post_row["topic_title"]
+                    connection,
+                    editor_id,
+                    "edit_post",
+                    "post",
+                    post_id,
+                    post_row["topic_title"],
+                    forum_id=post_row["forum_id"],
                 )
         return redirect(f"/posts/{post_id}", "The post is saved.", "success")
