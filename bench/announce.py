@@ -37,6 +37,7 @@ from loadgen import Load, drive, each_once
 
 HERE = Path(__file__).parent
 LUA_SCRIPT = HERE / "announce.lua"
+WARM_SCRIPT = HERE / "warm.lua"
 TINYPIER = Path(sys.executable).parent / "tinypier"
 HOST = "127.0.0.1"
 MODES = ("keep-alive", "close")
@@ -183,14 +184,32 @@ def bench_opentracker(case: Case, swarms: Swarms, work: Path, lines: Path,
     paths = paths_for(lines.read_text().splitlines(), "opentracker")
     with serving(command, port, work / "opentracker.log", root) as pid:
         started = time.monotonic()
-        every_peer = paths_for([announce_line(swarms, p) for p in swarms.peers], "opentracker")
-        warm = each_once(HOST, port, every_peer, args.connections)
-        print(f"  opentracker warmed with {warm.requests} announces in"
+        warm_up(port, swarms, work / "every-peer.tsv", args)
+        print(f"  opentracker warmed with {len(swarms.peers):,} announces in"
               f" {time.monotonic() - started:.1f} s", flush=True)  # fmt: skip
         check_reply(f"http://{HOST}:{port}{paths[0]}")
         loads = {mode: measure(port, lines, paths, "opentracker", mode, args) for mode in MODES}
         rss = peak_rss_mib(pid)
     return [Row(case.name, "opentracker", mode, loads[mode], rss) for mode in MODES]
+
+
+def warm_up(port: int, swarms: Swarms, lines: Path, args: argparse.Namespace) -> None:
+    """Announce every peer of the board once, so opentracker holds the same swarms."""
+    every_peer = [announce_line(swarms, peer) for peer in swarms.peers]
+    if args.generator == "python":
+        warm = each_once(HOST, port, paths_for(every_peer, "opentracker"), args.connections)
+        if warm.errors:
+            raise SystemExit(f"warming opentracker up failed {warm.errors} times")
+        return
+    lines.write_text("\n".join(every_peer) + "\n")
+    command = ["wrk", "-t1", f"-c{args.connections}", f"-d{START_TIMEOUT:.0f}s", "-s",
+               str(WARM_SCRIPT), f"http://{HOST}:{port}/", "--", str(lines)]  # fmt: skip
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as wrk:
+        assert wrk.stdout is not None
+        warmed = any(line.strip() == "warmed" for line in wrk.stdout)
+        wrk.terminate()
+    if not warmed:
+        raise SystemExit("warming opentracker up did not finish")
 
 
 def bench_case(case: Case, args: argparse.Namespace) -> list[Row]:
@@ -248,15 +267,17 @@ def table(rows: list[Row], args: argparse.Namespace) -> str:
 
 def ratios(rows: list[Row]) -> list[str]:
     rate = {(row.case, row.server, row.mode): row.load.rate for row in rows}
-    lines = []
-    for (case, server, mode), value in rate.items():
-        other = rate.get((case, "opentracker", mode))
-        if server == "tinypier" and other:
-            lines.append(f"- {case}, {mode}: tinypier / opentracker = {value / other:.2f}")
-        small = rate.get(("small", server, mode))
-        if case == "large" and small:
-            lines.append(f"- {server}, {mode}: large / small = {value / small:.2f}")
-    return lines
+    versus = [
+        f"- {case}, {mode}: tinypier / opentracker = {value / other:.2f}"
+        for (case, server, mode), value in rate.items()
+        if server == "tinypier" and (other := rate.get((case, "opentracker", mode)))
+    ]
+    scaling = [
+        f"- {server}, {mode}: large / small = {value / small:.2f}"
+        for (case, server, mode), value in rate.items()
+        if case == "large" and (small := rate.get(("small", server, mode)))
+    ]
+    return versus + scaling
 
 
 def arguments() -> argparse.Namespace:
