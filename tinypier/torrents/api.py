@@ -20,6 +20,7 @@ from litestar.types import ControllerRouterHandler
 from tinypier.accounts.guards import require_member
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
+from tinypier.forum.topics import member_id
 from tinypier.settings import Settings
 from tinypier.torrents.download import announce_url, torrent_download
 from tinypier.torrents.forms import ApiReleaseData, read_upload
@@ -128,12 +129,6 @@ def _release_fields(settings: Settings, row: sqlite3.Row) -> dict[str, Any]:
     }
 
 
-def _viewer_id(viewer: Viewer) -> int:
-    if viewer.id is None:
-        raise NotAuthorizedException("Send an API token: 'Authorization: Bearer <token>'.")
-    return viewer.id
-
-
 @post("/api/torrents", guards=[require_member], status_code=HTTP_201_CREATED)
 async def api_post_release(
     request: ViewerRequest, db: Database, settings: Settings, data: ApiReleaseData
@@ -142,7 +137,7 @@ async def api_post_release(
     forum = await release_forum(db, request.user, data.forum_id)
     upload = ReleaseUpload(
         forum_id=forum["id"],
-        uploader_id=_viewer_id(request.user),
+        uploader_id=member_id(request.user),
         title=data.title,
         description=data.description,
         torrent=await read_upload(data.torrent, settings.upload_size_limit),
@@ -207,7 +202,7 @@ async def api_download(
 async def api_me(request: ViewerRequest, db: Database, settings: Settings) -> ApiMe:
     row = await db.fetch_one(
         "SELECT id, name, role, uploaded, downloaded, passkey FROM users WHERE id = ?",
-        (_viewer_id(request.user),),
+        (member_id(request.user),),
     )
     if row is None:
         raise NotAuthorizedException("This API token's member no longer exists.")

@@ -9,8 +9,9 @@ from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 
+from tinypier.forum.forms import FORM
+
 MULTIPART = Body(media_type=RequestEncodingType.MULTI_PART)
-URL_ENCODED = Body(media_type=RequestEncodingType.URL_ENCODED)
 
 
 @dataclass
@@ -43,8 +44,8 @@ class FreeleechForm:
 
 ReleaseData = Annotated[ReleaseForm, MULTIPART]
 ApiReleaseData = Annotated[ApiReleaseForm, MULTIPART]
-StatusData = Annotated[StatusForm, URL_ENCODED]
-FreeleechData = Annotated[FreeleechForm, URL_ENCODED]
+StatusData = Annotated[StatusForm, FORM]
+FreeleechData = Annotated[FreeleechForm, FORM]
 
 
 async def read_upload(upload: UploadFile | None, max_size: int) -> bytes:

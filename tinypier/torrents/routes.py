@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import Request, Response, get, post
-from litestar.exceptions import PermissionDeniedException
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
@@ -15,6 +16,7 @@ from tinypier.db.connection import Database
 from tinypier.forum.bbcode import render_bbcode
 from tinypier.forum.display import iso, when
 from tinypier.forum.members import human_size
+from tinypier.forum.topics import member_id
 from tinypier.settings import Settings
 from tinypier.torrents import moderation
 from tinypier.torrents.api import API_ROUTES
@@ -33,14 +35,8 @@ from tinypier.torrents.statuses import FREELEECH_LABELS, STATUS_LABELS
 from tinypier.web.pages import redirect, render
 
 ViewerRequest = Request[Viewer, Any, Any]
+ReleaseChange = Callable[[Database, int, int, str], Awaitable[None]]
 FORM_TEMPLATE = "torrents/new_release.html"
-
-
-def member_id(viewer: Viewer) -> int:
-    """The id of a viewer the ``require_member`` guard already let through."""
-    if viewer.id is None:
-        raise PermissionDeniedException("Log in to continue.")
-    return viewer.id
 
 
 def registered_message(registered: RegisteredRelease) -> str:
@@ -104,26 +100,32 @@ async def download_torrent(
     return await torrent_download(db, settings, request.user, torrent_id)
 
 
+async def moderate(
+    request: ViewerRequest, db: Database, torrent_id: int, change: ReleaseChange, value: str
+) -> sqlite3.Row:
+    """Apply a moderator's change, then tell the tracker, which caches the release."""
+    release = await visible_release(db, request.user, torrent_id)
+    await change(db, member_id(request.user), torrent_id, value)
+    request.app.state.changes.torrent_changed(torrent_id)
+    return release
+
+
 @post("/torrents/{torrent_id:int}/status", guards=[require_moderator])
 async def change_status(
     request: ViewerRequest, db: Database, torrent_id: int, data: StatusData
 ) -> Redirect:
-    release = await visible_release(db, request.user, torrent_id)
-    await moderation.set_status(db, member_id(request.user), torrent_id, data.status)
-    request.app.state.changes.torrent_changed(torrent_id)
-    label = STATUS_LABELS[data.status]
-    return redirect(topic_path(release["topic_id"]), f"Release marked '{label}'.", "success")
+    release = await moderate(request, db, torrent_id, moderation.set_status, data.status)
+    message = f"Release marked '{STATUS_LABELS[data.status]}'."
+    return redirect(topic_path(release["topic_id"]), message, "success")
 
 
 @post("/torrents/{torrent_id:int}/freeleech", guards=[require_moderator])
 async def change_freeleech(
     request: ViewerRequest, db: Database, torrent_id: int, data: FreeleechData
 ) -> Redirect:
-    release = await visible_release(db, request.user, torrent_id)
-    await moderation.set_freeleech(db, member_id(request.user), torrent_id, data.freeleech)
-    request.app.state.changes.torrent_changed(torrent_id)
-    label = FREELEECH_LABELS[data.freeleech]
-    return redirect(topic_path(release["topic_id"]), f"Freeleech set: {label}.", "success")
+    release = await moderate(request, db, torrent_id, moderation.set_freeleech, data.freeleech)
+    message = f"Freeleech set: {FREELEECH_LABELS[data.freeleech]}."
+    return redirect(topic_path(release["topic_id"]), message, "success")
 
 
 @get("/tracker")
