@@ -238,7 +238,8 @@ def machine() -> str:
     )  # fmt: skip
     return (
         f"{os.cpu_count()} CPUs ({cpu}), {memory_kib / 1024**2:.1f} GiB RAM,"
-        f" Linux {platform.release()}, Python {platform.python_version()}"
+        f" Linux {platform.release()}, Python {platform.python_version()};"
+        f" load average {os.getloadavg()[0]:.1f} when the table was printed"
     )
 
 
