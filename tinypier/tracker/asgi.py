@@ -35,7 +35,7 @@ def resolve_address(
     address = client_address(host, forwarded_for, trusted_proxies)
     if address is None:
         return None
-    return ClientAddress(str(address), address.version == 6)
+    return ClientAddress(address.packed, address.version == 6)
 
 
 def _passkey(path: str, prefix: str) -> str | None:

@@ -48,7 +48,7 @@ SWEEP_CHUNK = 2000
 
 @dataclass(frozen=True, slots=True)
 class ClientAddress:
-    text: str
+    packed: bytes
     is_ipv6: bool
 
 
@@ -248,13 +248,13 @@ class Tracker:
                 started_at=now,
                 last_announce_at=now,
             )
-            peer.locate(address.text, address.is_ipv6, request.port)
+            peer.locate(address.packed, address.is_ipv6, request.port)
             swarm.add(peer)
             return peer
         peer.uploaded = request.uploaded
         peer.downloaded = request.downloaded
         peer.last_announce_at = now
-        peer.locate(address.text, address.is_ipv6, request.port)
+        peer.locate(address.packed, address.is_ipv6, request.port)
         swarm.set_left(peer, request.left)
         return peer
 

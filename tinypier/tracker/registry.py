@@ -96,13 +96,13 @@ class Registry:
     def _find_release(self, info_hash: bytes) -> sqlite3.Row | None:
         """By v1 hash, else by v2 hash prefix (a range scan on the unique index works
         whether the full 32-byte SHA-256 or only its first 20 bytes is stored)."""
-        columns = "SELECT id, status, freeleech FROM torrents"
         row: sqlite3.Row | None = self._connection.execute(
-            f"{columns} WHERE info_hash = ?", (info_hash,)
+            "SELECT id, status, freeleech FROM torrents WHERE info_hash = ?", (info_hash,)
         ).fetchone()
         if row is None:
             row = self._connection.execute(
-                f"{columns} WHERE info_hash_v2 >= ? AND info_hash_v2 <= ?",
+                "SELECT id, status, freeleech FROM torrents"
+                " WHERE info_hash_v2 >= ? AND info_hash_v2 <= ?",
                 (info_hash, info_hash + b"\xff" * 12),
             ).fetchone()
         return row

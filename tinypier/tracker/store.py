@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+import sys
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from tinypier.db.connection import connect_sync
-from tinypier.tracker.swarm import Peer, Swarm, TorrentStats
+from tinypier.tracker.swarm import Peer, Swarm, TorrentStats, compact, packed_address
 
 log = logging.getLogger(__name__)
 
@@ -289,25 +290,36 @@ class Writer:
         self._wake.set()
 
 
-def _peer(row: sqlite3.Row) -> Peer:
-    peer = Peer(
-        user_id=row["user_id"],
-        peer_id=row["peer_id"],
-        port=row["port"],
-        uploaded=row["uploaded"],
-        downloaded=row["downloaded"],
-        left=row["left"],
-        client=row["client"],
-        started_at=row["started_at"],
-        last_announce_at=row["last_announce_at"],
-        ipv4=row["ipv4"],
-        ipv6=row["ipv6"],
+PEER_COLUMNS = (
+    'SELECT torrent_id, user_id, peer_id, ipv4, ipv6, port, uploaded, downloaded, "left",'
+    " client, started_at, last_announce_at FROM peers"
+)
+
+
+def _peer(row: tuple[Any, ...]) -> Peer:
+    _, user_id, peer_id, ipv4, ipv6, port, uploaded, downloaded, left, client, started, last = row
+    return Peer(
+        user_id=user_id,
+        peer_id=peer_id,
+        port=port,
+        uploaded=uploaded,
+        downloaded=downloaded,
+        left=left,
+        client=sys.intern(client),
+        started_at=started,
+        last_announce_at=last,
+        compact4=compact(packed_address(ipv4), port) if ipv4 else b"",
+        compact6=compact(packed_address(ipv6), port) if ipv6 else b"",
     )
-    if peer.ipv6 is not None:
-        peer.locate(peer.ipv6, True, peer.port)
-    if peer.ipv4 is not None:
-        peer.locate(peer.ipv4, False, peer.port)
-    return peer
+
+
+def _new_swarm(torrent_id: int, row: sqlite3.Row | None, snatchers: set[int]) -> Swarm:
+    return Swarm(
+        torrent_id=torrent_id,
+        completed=row["completed"] if row else 0,
+        last_seeder_at=row["last_seeder_at"] if row else None,
+        snatchers=snatchers,
+    )
 
 
 def load_swarm(connection: sqlite3.Connection, torrent_id: int) -> Swarm:
@@ -318,22 +330,35 @@ def load_swarm(connection: sqlite3.Connection, torrent_id: int) -> Swarm:
     snatchers = connection.execute(
         "SELECT user_id FROM snatches WHERE torrent_id = ?", (torrent_id,)
     ).fetchall()
-    return Swarm(
-        torrent_id=torrent_id,
-        completed=row["completed"] if row else 0,
-        last_seeder_at=row["last_seeder_at"] if row else None,
-        snatchers={snatcher[0] for snatcher in snatchers},
-    )
+    return _new_swarm(torrent_id, row, {snatcher[0] for snatcher in snatchers})
 
 
 def load_swarms(connection: sqlite3.Connection) -> dict[int, Swarm]:
-    """Every swarm that has peers in the database, as the last commit left it."""
+    """Every swarm that has peers in the database, as the last commit left it (three
+    scans, not a query per torrent: a board may start with a million peer rows)."""
+    torrents = {
+        row["id"]: row
+        for row in connection.execute(
+            "SELECT id, completed, last_seeder_at FROM torrents"
+            " WHERE id IN (SELECT DISTINCT torrent_id FROM peers)"
+        )
+    }
+    snatchers: dict[int, set[int]] = {}
+    for torrent_id, user_id in connection.execute(
+        "SELECT torrent_id, user_id FROM snatches"
+        " WHERE torrent_id IN (SELECT DISTINCT torrent_id FROM peers)"
+    ):
+        snatchers.setdefault(torrent_id, set()).add(user_id)
     swarms: dict[int, Swarm] = {}
-    for row in connection.execute("SELECT * FROM peers ORDER BY torrent_id"):
-        torrent_id = row["torrent_id"]
+    cursor = connection.cursor()
+    cursor.row_factory = None
+    for row in cursor.execute(PEER_COLUMNS):
+        torrent_id = row[0]
         swarm = swarms.get(torrent_id)
         if swarm is None:
-            swarm = swarms[torrent_id] = load_swarm(connection, torrent_id)
+            swarm = swarms[torrent_id] = _new_swarm(
+                torrent_id, torrents.get(torrent_id), snatchers.get(torrent_id, set())
+            )
         swarm.add(_peer(row))
     return swarms
 

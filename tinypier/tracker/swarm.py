@@ -18,14 +18,29 @@ TorrentStats = tuple[int, int, int, int | None]
 LAST_SEEDER_RESOLUTION_SECONDS = 60
 
 
-def _compact(family: int, address: str | None, port: int) -> bytes:
-    if address is None:
+def compact(packed: bytes, port: int) -> bytes:
+    """An address in the BEP 23 / BEP 7 compact form: packed IP then the port, big-endian."""
+    return packed + port.to_bytes(2, "big")
+
+
+def packed_address(text: str | None) -> bytes:
+    """The packed form of an IPv4 or IPv6 address as the peers table stores it."""
+    if text is None:
         return b""
-    return socket.inet_pton(family, address) + port.to_bytes(2, "big")
+    return socket.inet_pton(socket.AF_INET6 if ":" in text else socket.AF_INET, text)
+
+
+def _text(packed: bytes) -> str | None:
+    if not packed:
+        return None
+    return socket.inet_ntop(socket.AF_INET6 if len(packed) == 16 else socket.AF_INET, packed)
 
 
 @dataclass(slots=True)
 class Peer:
+    """One client in one swarm. Addresses are kept only in the compact form the replies
+    send (a million peers fit in a few hundred MB); the text forms are derived on write."""
+
     user_id: int
     peer_id: bytes
     port: int
@@ -35,8 +50,6 @@ class Peer:
     client: str
     started_at: int
     last_announce_at: int
-    ipv4: str | None = None
-    ipv6: str | None = None
     compact4: bytes = b""
     compact6: bytes = b""
     slot: int = -1
@@ -49,18 +62,26 @@ class Peer:
     def is_seeder(self) -> bool:
         return self.left == 0
 
-    def locate(self, address: str, is_ipv6: bool, port: int) -> None:
+    @property
+    def ipv4(self) -> str | None:
+        return _text(self.compact4[:-2])
+
+    @property
+    def ipv6(self) -> str | None:
+        return _text(self.compact6[:-2])
+
+    def locate(self, packed: bytes, is_ipv6: bool, port: int) -> None:
         """Record the address this announce came from; the other family's address stays."""
-        if is_ipv6:
-            changed = address != self.ipv6
-            self.ipv6 = address
-        else:
-            changed = address != self.ipv4
-            self.ipv4 = address
-        if changed or port != self.port or not (self.compact4 or self.compact6):
+        if port != self.port:
             self.port = port
-            self.compact4 = _compact(socket.AF_INET, self.ipv4, port)
-            self.compact6 = _compact(socket.AF_INET6, self.ipv6, port)
+            if self.compact4:
+                self.compact4 = compact(self.compact4[:4], port)
+            if self.compact6:
+                self.compact6 = compact(self.compact6[:16], port)
+        if is_ipv6:
+            self.compact6 = compact(packed, port)
+        else:
+            self.compact4 = compact(packed, port)
 
 
 @dataclass(frozen=True, slots=True)
