@@ -260,28 +260,15 @@ def test_silent_peers_expire_after_one_and_a_half_intervals(
 ) -> None:
     registered = register_torrent(settings, alice.id, "expiry")
     start = int(tracker.clock())
-    announce(
-        tracker_client,
-        alice.passkey,
-        registered.key,
-        peer_id(label="quiet"),
-        uploaded=2 * MB,
-        left=0,
-    )
+    quiet = peer_id(label="quiet")
+    announce(tracker_client, alice.passkey, registered.key, quiet, uploaded=2 * MB, left=0)
     set_time(tracker, start + settings.announce_interval)
     announce(tracker_client, bob.passkey, registered.key, peer_id(label="busy"), left=5)
     set_time(tracker, start + int(1.5 * settings.announce_interval) + 1)
     assert tracker_client.blocking_portal.call(tracker.sweep) == 1
     assert stats(settings, registered.id) == (0, 1, 0)
     assert fetch(settings, "SELECT user_id FROM peers") == [(bob.id,)]
-    announce(
-        tracker_client,
-        alice.passkey,
-        registered.key,
-        peer_id(label="quiet"),
-        uploaded=3 * MB,
-        left=0,
-    )
+    announce(tracker_client, alice.passkey, registered.key, quiet, uploaded=3 * MB, left=0)
     assert credited(settings, alice) == (3 * MB, 0)
 
 

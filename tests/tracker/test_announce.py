@@ -11,6 +11,7 @@ from tests.helpers import Member, add_member
 from tests.tracker.wire import (
     announce,
     announce_fields,
+    crowd,
     fetch,
     peer_id,
     query,
@@ -82,10 +83,7 @@ def test_numwant_limits_the_list_and_a_negative_value_means_none(
     settings: Settings, tracker_client: TestClient[Any], alice: Member
 ) -> None:
     torrent = register_torrent(settings, alice.id, "numwant").key
-    for n in range(6):
-        announce(
-            tracker_client, alice.passkey, torrent, peer_id(label=str(n)), f"10.0.2.{n}", left=1
-        )
+    crowd(tracker_client, alice.passkey, torrent, 6, "10.0.2")
     me = peer_id(label="me")
     two = announce(tracker_client, alice.passkey, torrent, me, "10.0.2.99", left=1, numwant=2)
     none = announce(tracker_client, alice.passkey, torrent, me, "10.0.2.99", left=1, numwant=-1)
@@ -98,10 +96,7 @@ def test_numwant_is_capped_by_the_setting(make_board: Any) -> None:
     board = make_board(numwant_max=3)
     member = add_member(board.settings, "capped")
     torrent = register_torrent(board.settings, member.id, "cap").key
-    for n in range(6):
-        announce(
-            board.client, member.passkey, torrent, peer_id(label=str(n)), f"10.0.3.{n}", left=1
-        )
+    crowd(board.client, member.passkey, torrent, 6, "10.0.3")
     reply = announce(board.client, member.passkey, torrent, peer_id(label="x"), numwant=50, left=1)
     assert len(entries(reply[b"peers"], 6)) == 3
 
@@ -110,10 +105,7 @@ def test_the_sample_is_random_among_the_peers(
     settings: Settings, tracker_client: TestClient[Any], alice: Member
 ) -> None:
     torrent = register_torrent(settings, alice.id, "random").key
-    for n in range(5):
-        announce(
-            tracker_client, alice.passkey, torrent, peer_id(label=str(n)), f"10.0.4.{n}", left=1
-        )
+    crowd(tracker_client, alice.passkey, torrent, 5, "10.0.4")
     seen = {
         announce(tracker_client, alice.passkey, torrent, peer_id(label="r"), left=1, numwant=1)[
             b"peers"

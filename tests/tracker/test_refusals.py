@@ -190,3 +190,19 @@ def test_paths_beside_the_tracker_are_left_to_the_site(tracker_client: TestClien
     response = tracker_client.get("/announcements")
     assert response.status_code == 404
     assert not response.content.startswith(b"d14:failure reason")
+
+
+def test_a_deleted_release_leaves_no_swarm_behind(
+    settings: Settings, app: Litestar, tracker_client: TestClient[Any], alice: Member
+) -> None:
+    gone = register_torrent(settings, alice.id, "gone")
+    announce(tracker_client, alice.passkey, gone.key, peer_id(), left=5)
+    execute(settings, "DELETE FROM torrents WHERE id = ?", gone.id)
+    app.state.changes.torrent_changed(gone.id)
+    assert reason(announce(tracker_client, alice.passkey, gone.key, peer_id())) == (
+        b"unregistered torrent"
+    )
+    reborn = register_torrent(settings, alice.id, "reborn")
+    assert reborn.id == gone.id
+    reply = announce(tracker_client, alice.passkey, reborn.key, peer_id(label="new"), left=5)
+    assert (reply[b"incomplete"], reply[b"peers"]) == (1, b"")

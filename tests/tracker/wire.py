@@ -164,3 +164,9 @@ def execute(settings: Settings, sql: str, *params: Any) -> None:
         connection.execute(sql, params)
     finally:
         connection.close()
+
+
+def crowd(client: TestClient[Any], passkey: str, torrent: bytes, count: int, subnet: str) -> None:
+    """``count`` leechers of one member, peer ids "0".."count-1", from ``subnet``.0, .1 ..."""
+    for n in range(count):
+        announce(client, passkey, torrent, peer_id(label=str(n)), f"{subnet}.{n}", left=1)

@@ -57,6 +57,9 @@ class Refused(Exception):
 
 
 class Tracker:
+    """The engine behind ``app.state.tracker``. ``clock`` gives Unix seconds; tests replace
+    the attribute to move time (expiry, seeding time, cache lifetimes)."""
+
     def __init__(self, settings: Settings, clock: Callable[[], float] = time.time) -> None:
         self.settings = settings
         self.clock = clock
@@ -68,12 +71,14 @@ class Tracker:
         self._registry: Registry | None = None
         self._writer: Writer | None = None
         self._sweeper: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     async def start(self) -> None:
         """Load the swarms the database holds and start the writer and the sweeper.
 
         The read connection is opened here, on the event loop's thread, which is the only
         thread that uses it."""
+        self._loop = asyncio.get_running_loop()
         self._reader = connect_sync(self.settings.database_path)
         self._registry = Registry(self._reader, clock=lambda: self.clock())
         self._writer = Writer(self.settings.database_path, self.settings.commit_interval_ms)
@@ -96,6 +101,7 @@ class Tracker:
             await self._writer.close()
         if self._reader is not None:
             self._reader.close()
+        self._reader = self._loop = None
 
     @property
     def writer(self) -> Writer:
@@ -115,9 +121,20 @@ class Tracker:
             self._registry.forget_member(user_id)
 
     def forget_release(self, torrent_id: int) -> None:
-        """A release's status, freeleech or hashes changed: look it up again."""
-        if self._registry is not None:
-            self._registry.forget_release(torrent_id)
+        """A release's status, freeleech or hashes changed: look it up again. A deleted
+        release's swarm goes too (SQLite may give its id to the next release)."""
+        if self._registry is None or self._loop is None:
+            return
+        self._registry.forget_release(torrent_id)
+        self._loop.call_soon_threadsafe(self._drop_swarm_if_deleted, torrent_id)
+
+    def _drop_swarm_if_deleted(self, torrent_id: int) -> None:
+        """On the loop's thread, the only one that may use the read connection."""
+        if self._reader is None:
+            return
+        exists = self._reader.execute("SELECT 1 FROM torrents WHERE id = ?", (torrent_id,))
+        if exists.fetchone() is None:
+            self._swarms.pop(torrent_id, None)
 
     def swarm(self, torrent_id: int) -> Swarm:
         swarm = self._swarms.get(torrent_id)
