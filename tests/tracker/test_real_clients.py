@@ -144,7 +144,7 @@ def tracker(board: Settings, tmp_path: Path) -> Iterator[Tracker]:
     port = free_port()
     environment = {k: v for k, v in os.environ.items() if not k.startswith("TINYPIER_")}
     environment["TINYPIER_ANNOUNCE_INTERVAL"] = str(ANNOUNCE_INTERVAL)
-    environment["TINYPIER_MIN_ANNOUNCE_INTERVAL"] = "1"
+    environment["TINYPIER_MIN_ANNOUNCE_INTERVAL"] = str(ANNOUNCE_INTERVAL)
     with (tmp_path / "tinypier.log").open("wb") as log:
         server = subprocess.Popen(
             [str(TINYPIER), "--data-dir", str(board.data_dir), "serve", "--port", str(port)],

@@ -48,7 +48,7 @@ def create(payload: Path, torrent: Path, announce: str, hybrid: bool) -> None:
 
 
 def session_settings() -> dict[str, Any]:
-    """Tracker-only peer discovery, on loopback."""
+    """Tracker-only peer discovery, on loopback, over TCP only (aria2c speaks no uTP)."""
     return {
         "listen_interfaces": "127.0.0.1:0",
         "enable_dht": False,
