@@ -169,6 +169,7 @@ class Torrent(SQLModel, table=True):
         Index("ix_torrents_completed", "completed"),
         Index("ix_torrents_status_created", "status", "created_at"),
         Index("ix_torrents_freeleech_created", "freeleech", "created_at"),
+        Index("ix_torrents_seeded_created", "created_at", sqlite_where=text("seeders > 0")),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -19,7 +19,7 @@ from typing import Any
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
 from tinypier.forum.permissions import visible_forums_clause
-from tinypier.torrents.statuses import FREELEECH_LABELS, NO_FREELEECH, STATUS_LABELS
+from tinypier.torrents.statuses import FREELEECH_LABELS, GOLD, SILVER, STATUS_LABELS
 
 PER_PAGE = 50
 MAX_PAGE = 10_000
@@ -157,7 +157,7 @@ def release_query(
     if filters.status is not None:
         where("t.status = ?", filters.status)
     if filters.freeleech == ANY_FREELEECH:
-        where("t.freeleech != ?", NO_FREELEECH)
+        where("t.freeleech IN (?, ?)", SILVER, GOLD)
     elif filters.freeleech is not None:
         where("t.freeleech = ?", filters.freeleech)
     if filters.seeded:

@@ -27,6 +27,9 @@ CREATE INDEX ix_torrents_leechers ON torrents (leechers);
 CREATE INDEX ix_torrents_completed ON torrents (completed);
 CREATE INDEX ix_torrents_status_created ON torrents (status, created_at);
 CREATE INDEX ix_torrents_freeleech_created ON torrents (freeleech, created_at);
+-- "Has seeders" over the newest first: only live releases are in it, so the page is found
+-- at once even when almost nothing is seeded (as after the tracker starts with no peers).
+CREATE INDEX ix_torrents_seeded_created ON torrents (created_at) WHERE seeders > 0;
 
 CREATE TRIGGER torrents_follow_topic AFTER UPDATE OF title, forum_id ON topics
 BEGIN
