@@ -13,6 +13,11 @@ request after another for ``--seconds`` each, as the member, and prints pages/s 
 mean time per page, then the time of the listing query alone on a plain connection (the
 page's own cost without the framework, and the part that grows with the board).
 ``seed_releases`` is also what tests/torrents/test_query_plans.py builds its board with.
+
+The board has no peers, and the tracker recounts every swarm from the peers table when
+the application starts: every release then shows 0 seeders, the worst case for "has
+seeders" (nothing matches), while the statistics from ANALYZE still describe the seeded
+board, as they would on a real board just restarted.
 """
 
 from __future__ import annotations
