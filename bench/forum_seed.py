@@ -8,9 +8,10 @@ the app's own ``render_bbcode`` and reused. The search index (migration 0003) is
 in one pass once the posts are in.
 
 Every board has the same shape whatever its size, so a small and a large board compare:
-ten forums in two categories, one member per hundred posts, one long topic holding 1 % of
-all posts (at least four pages), the other posts spread evenly over the other topics, and
-three body texts in a hundred containing the word ``SEARCH_WORD``.
+ten forums in two categories, half of the topics in the first one, one member per hundred
+posts, one long topic holding 1 % of all posts (at least four pages), the other posts
+spread evenly over the other topics, three body texts in a hundred containing the word
+``SEARCH_WORD``, and twenty posts (whatever the size) containing ``RARE_WORD``.
 
     .venv/bin/python bench/forum_seed.py DATA_DIR --topics 100000 --posts 1000000
 """
@@ -44,6 +45,10 @@ TEMPLATE_COUNT = 100
 # Body texts holding the search word: 3 %, so a small board has a full page of results.
 SEARCH_TEMPLATES = 3
 SEARCH_WORD = "zephyr"
+# A word in a fixed number of posts whatever the board's size: a search whose result
+# count does not grow with the board.
+RARE_WORD = "quokka"
+RARE_WORD_POSTS = 20
 BATCH = 50_000
 PASSWORD = "bench password"
 START_TIME = 1_600_000_000
@@ -62,6 +67,7 @@ class BoardShape:
     long_topic_id: int
     long_topic_posts: int
     search_word: str
+    rare_word: str
     seconds: float
 
 
@@ -89,6 +95,11 @@ def body_templates(rng: random.Random) -> list[tuple[str, str]]:
         )
         templates.append((body, render_bbcode(body)))
     return templates
+
+
+def rare_template() -> tuple[str, str]:
+    body = f"Has anyone found the [i]{RARE_WORD}[/i] edition?"
+    return body, render_bbcode(body)
 
 
 def _insert_members(connection: sqlite3.Connection, count: int) -> None:
@@ -152,6 +163,13 @@ class _Counters:
     member_posts: dict[int, int]
 
 
+def forum_of_topic(forum_ids: list[int], topic_id: int) -> int:
+    """Every other topic goes to the first forum, so its first page is full on any board."""
+    if topic_id % 2 == 1:
+        return forum_ids[0]
+    return forum_ids[1 + (topic_id // 2) % (len(forum_ids) - 1)]
+
+
 def _topic_rows(
     forum_ids: list[int], counts: list[int], members: int, rng: random.Random
 ) -> Iterator[tuple[tuple[object, ...], list[tuple[int, int]]]]:
@@ -159,7 +177,7 @@ def _topic_rows(
     post_id, clock = 0, START_TIME
     words = _vocabulary(rng)
     for topic_id, count in enumerate(counts, start=1):
-        forum_id = forum_ids[(topic_id - 1) % len(forum_ids)]
+        forum_id = forum_of_topic(forum_ids, topic_id)
         posts = []
         for _ in range(count):
             clock += SECONDS_BETWEEN_POSTS
@@ -178,6 +196,8 @@ def _insert_topics_and_posts(
     rng: random.Random,
 ) -> _Counters:
     templates = body_templates(rng)
+    rare = rare_template()
+    rare_every = max(1, sum(counts) // RARE_WORD_POSTS)
     counters = _Counters({}, {}, {}, {})
     topics: list[tuple[object, ...]] = []
     posts: list[tuple[object, ...]] = []
@@ -190,6 +210,8 @@ def _insert_topics_and_posts(
         for author, created_at in topic_posts:
             post_id += 1
             body, html = templates[post_id % TEMPLATE_COUNT]
+            if post_id % rare_every == 0:
+                body, html = rare
             posts.append((post_id, topic_id, author, body, html, created_at))
             counters.member_posts[author] = counters.member_posts.get(author, 0) + 1
         counters.forum_last_post[forum_id] = post_id
@@ -283,6 +305,7 @@ def seed_forum_board(data_dir: Path, topics: int, posts: int, seed: int = 1) -> 
         long_topic_id=1,
         long_topic_posts=counts[0],
         search_word=SEARCH_WORD,
+        rare_word=RARE_WORD,
         seconds=round(time.perf_counter() - started, 1),
     )
 
