@@ -110,7 +110,11 @@ def migrate_command(context: click.Context) -> None:
 @click.argument("destination", type=click.Path(path_type=Path))
 @click.pass_context
 def backup(context: click.Context, destination: Path) -> None:
-    """Copy the board to DESTINATION (new or empty), safely while it is served."""
+    """Back up the board to DESTINATION, even while it is served.
+
+    DESTINATION must be new or empty. The copy is a complete data directory: restore by
+    serving it with --data-dir DESTINATION.
+    """
     settings = _settings(context)
     try:
         summary = backup_board(settings, destination)
@@ -131,7 +135,11 @@ def backup(context: click.Context, destination: Path) -> None:
 @main.command()
 @click.pass_context
 def check(context: click.Context) -> None:
-    """Check the database and attachment files; exit 1 and list every problem found."""
+    """Check the database and attachments (exit 1 on problems).
+
+    SQLite integrity and foreign keys, the schema version, and that every attachment file
+    is present with the content its SHA-256 names. Every problem found is listed.
+    """
     settings = _settings(context)
     report = check_board(settings)
     click.echo(format_report(settings, report))
