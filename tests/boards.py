@@ -73,8 +73,6 @@ def register_torrent(
                 seeders=0,
                 leechers=0,
                 completed=0,
-                forum_id=forum_id,
-                title=title,
             )
         ).lastrowid
         connection.execute("COMMIT")
@@ -106,7 +104,7 @@ def _release_forum(connection: sqlite3.Connection) -> int:
 
 
 def _topic(connection: sqlite3.Connection, forum_id: int, author_id: int, title: str) -> int:
-    """A topic with one post (the release description), with the forum's counters kept."""
+    """A topic with one post (the release description), the forum's and author's counters kept."""
     now = int(time.time())
     topic_id = connection.execute(
         "INSERT INTO topics (forum_id, author_id, title, created_at, last_post_at, post_count,"
@@ -124,6 +122,7 @@ def _topic(connection: sqlite3.Connection, forum_id: int, author_id: int, title:
         " last_post_id = ? WHERE id = ?",
         (post_id, forum_id),
     )
+    connection.execute("UPDATE users SET post_count = post_count + 1 WHERE id = ?", (author_id,))
     return topic_id or 0
 
 
