@@ -46,7 +46,10 @@ BASE_URL = "http://testserver.local"
 
 @dataclass(frozen=True)
 class Target:
-    """Everything one forum holds; ``secrets`` are strings only its viewers may read."""
+    """Everything one forum holds; ``secrets`` are strings only its viewers may read.
+
+    ``paths`` are its pages: a link to one of them is a leak as much as its title is.
+    """
 
     forum_id: int
     category_id: int
@@ -56,6 +59,16 @@ class Target:
     release_topic_id: int
     torrent_id: int
     secrets: tuple[str, ...]
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        return (
+            f"/forums/{self.forum_id}",
+            f"/topics/{self.topic_id}",
+            f"/topics/{self.release_topic_id}",
+            f"/posts/{self.post_id}",
+            f"/torrents/{self.torrent_id}",
+        )
 
     @property
     def feed_file(self) -> str:
@@ -112,7 +125,9 @@ def _release(
 
 def _target(settings: Settings, name: str, view_role: str, author: Member, sample: str) -> Target:
     forum_id = add_forum(settings, f"{name} matrix forum", view_role=view_role, releases=True)
-    words = f"{name}-only-matrix"
+    # One word of its own (found by a search for it, never split by a search marker) and
+    # "matrix", the word every target shares, so a search for it reaches every forum.
+    words = f"{name}only matrix"
     topic = add_topic(
         settings, forum_id, author, f"{words} topic title", f"{words} first post body"
     )
@@ -131,7 +146,7 @@ def _target(settings: Settings, name: str, view_role: str, author: Member, sampl
         reply.post_id,
         release_topic_id,
         torrent_id,
-        secrets=(f"{name} matrix forum", words),
+        secrets=(f"{name} matrix forum", f"{name}only"),
     )
 
 
