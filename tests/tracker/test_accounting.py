@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from tests.tracker.conftest import ChosenAddress
 from tests.tracker.wire import announce, fetch, peer_id, register_torrent
 from tinypier.app import create_app
 from tinypier.settings import Settings
+from tinypier.tracker import store
 from tinypier.tracker.engine import Tracker
 
 MB = 1 << 20
@@ -286,3 +288,28 @@ def test_peers_and_baselines_survive_a_restart_of_the_board(
             assert reply[b"complete"] == 1
     assert credited(settings, alice) == (2 * MB, 0)
     assert stats(settings, registered.id) == (1, 0, 0)
+
+
+def test_a_failed_commit_is_answered_as_a_failure_and_its_credit_kept_for_the_retry(
+    settings: Settings,
+    tracker_client: TestClient[Any],
+    alice: Member,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    torrent = register_torrent(settings, alice.id, "retry").key
+    real_commit = store.commit_batch
+    attempts: list[int] = []
+
+    def fail_once(connection: sqlite3.Connection, batch: store.Batch) -> None:
+        attempts.append(len(batch))
+        if len(attempts) == 1:
+            raise sqlite3.OperationalError("disk I/O error")
+        real_commit(connection, batch)
+
+    monkeypatch.setattr(store, "commit_batch", fail_once)
+    refused = announce(tracker_client, alice.passkey, torrent, peer_id(), uploaded=MB, left=1)
+    assert refused == {b"failure reason": b"the tracker could not save your announce: try again"}
+    announce(
+        tracker_client, alice.passkey, torrent, peer_id(label="other"), uploaded=2 * MB, left=1
+    )
+    assert credited(settings, alice) == (3 * MB, 0)

@@ -63,8 +63,8 @@ class Tracker:
     def __init__(self, settings: Settings, clock: Callable[[], float] = time.time) -> None:
         self.settings = settings
         self.clock = clock
-        self._allow = tuple(prefix.encode("latin-1") for prefix in settings.client_allow_prefixes)
-        self._deny = tuple(prefix.encode("latin-1") for prefix in settings.client_deny_prefixes)
+        self._allow = tuple(prefix.encode() for prefix in settings.client_allow_prefixes)
+        self._deny = tuple(prefix.encode() for prefix in settings.client_deny_prefixes)
         self._expiry = int(settings.announce_interval * EXPIRY_INTERVALS)
         self._swarms: dict[int, Swarm] = {}
         self._reader: sqlite3.Connection | None = None

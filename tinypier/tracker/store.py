@@ -272,6 +272,10 @@ class Writer:
             try:
                 await loop.run_in_executor(self._executor, commit_batch, self._open(), batch)
             except Exception:
+                if self._closing:
+                    log.exception("tracker commit failed at shutdown; unanswered writes lost")
+                    batch.done.finish(failed=True)
+                    return
                 log.exception("tracker commit failed; retrying with the next batch")
                 self._fail(batch)
                 await asyncio.sleep(RETRY_DELAY_SECONDS)
