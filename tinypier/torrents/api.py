@@ -28,7 +28,7 @@ from tinypier.torrents.listing import ReleaseFilters, list_releases
 from tinypier.torrents.registration import (
     ReleaseRefused,
     ReleaseUpload,
-    register_release,
+    publish_release,
     release_forum,
 )
 from tinypier.torrents.releases import topic_url, visible_release
@@ -143,15 +143,12 @@ async def api_post_release(
         torrent=await read_upload(data.torrent, settings.upload_size_limit),
     )
     try:
-        registered = await register_release(
-            db, settings.attachments_dir, upload, settings.upload_size_limit
-        )
+        registered = await publish_release(db, settings, request.app.state.changes, upload)
     except ReleaseRefused as refusal:
         if refusal.existing_topic_id is None:
             raise ClientException(str(refusal)) from None
         existing = topic_url(settings, refusal.existing_topic_id)
         raise ClientException(f"{refusal} {existing}", status_code=HTTP_409_CONFLICT) from None
-    request.app.state.changes.torrent_changed(registered.torrent_id)
     return ApiCreatedRelease(
         topic_id=registered.topic_id,
         torrent_id=registered.torrent_id,

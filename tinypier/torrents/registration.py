@@ -20,8 +20,10 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
+from tinypier.events import ChangeNotifier
 from tinypier.forum.permissions import can_start_topic, can_view
 from tinypier.forum.posting import body_problem, insert_topic, title_problem
+from tinypier.settings import Settings
 from tinypier.torrents.metainfo import InvalidTorrent, ParsedTorrent, make_private, parse_torrent
 from tinypier.torrents.releases import topic_path
 from tinypier.torrents.storage import StoredFile, discard, store_bytes
@@ -111,6 +113,17 @@ async def register_release(
     return RegisteredRelease(
         topic.topic_id, torrent_id, parsed.info_hash_v1, parsed.info_hash_v2, made_private
     )
+
+
+async def publish_release(
+    db: Database, settings: Settings, changes: ChangeNotifier, upload: ReleaseUpload
+) -> RegisteredRelease:
+    """Register, then tell the tracker, which admits a hash only once it knows it."""
+    registered = await register_release(
+        db, settings.attachments_dir, upload, settings.upload_size_limit
+    )
+    changes.torrent_changed(registered.torrent_id)
+    return registered
 
 
 async def _refuse_registered(connection: aiosqlite.Connection, parsed: ParsedTorrent) -> None:

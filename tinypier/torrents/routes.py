@@ -27,7 +27,7 @@ from tinypier.torrents.registration import (
     RegisteredRelease,
     ReleaseRefused,
     ReleaseUpload,
-    register_release,
+    publish_release,
     release_forum,
 )
 from tinypier.torrents.releases import topic_path, visible_release
@@ -84,12 +84,9 @@ async def post_release(
     if not upload.torrent:
         return form_again(error="Choose a .torrent file to upload.")
     try:
-        registered = await register_release(
-            db, settings.attachments_dir, upload, settings.upload_size_limit
-        )
+        registered = await publish_release(db, settings, request.app.state.changes, upload)
     except ReleaseRefused as refusal:
         return form_again(error=str(refusal), existing_path=refusal.existing_path)
-    request.app.state.changes.torrent_changed(registered.torrent_id)
     return redirect(topic_path(registered.topic_id), registered_message(registered), "success")
 
 
