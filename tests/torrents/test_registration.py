@@ -6,6 +6,7 @@ import hashlib
 
 import bencodepy
 import pytest
+from litestar import Litestar
 
 from tests.forum.board import sql
 from tests.helpers import add_member, login
@@ -260,3 +261,14 @@ def test_the_stored_torrent_is_never_named_by_the_upload(
 
     (path,) = stored_files(settings)
     assert path.name == hashlib.sha256(data).hexdigest()
+
+
+def test_the_tracker_is_told_about_a_new_release(
+    app: Litestar, client: Client, settings: Settings, forum_id: int
+) -> None:
+    told: list[int] = []
+    app.state.changes.on_torrent_changed(told.append)
+
+    post_release_page(client, forum_id, shared_torrent(PRIVATE_V1))
+
+    assert told == [sql(settings, "SELECT id FROM torrents")[0][0]]
