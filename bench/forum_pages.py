@@ -133,7 +133,7 @@ def request_times(client: httpx.Client, page: PageType, count: int) -> list[floa
 def pages_per_second(
     clients: dict[str, httpx.Client], pages: dict[str, PageType], requests: int, rounds: int
 ) -> dict[str, float]:
-    """1 / median request time, boards alternating round by round after a warm-up.
+    """1 / median request time, boards taking turns (first, then last) after a warm-up.
 
     The median, not the mean: on a shared machine a burst of someone else's work lands
     on a few requests of one board, and should not decide the ratio.
@@ -141,9 +141,11 @@ def pages_per_second(
     for name, client in clients.items():
         request_times(client, pages[name], 5)
     times: dict[str, list[float]] = {name: [] for name in clients}
+    order = list(clients)
     for _ in range(rounds):
-        for name, client in clients.items():
-            times[name] += request_times(client, pages[name], requests // rounds)
+        for name in order:
+            times[name] += request_times(clients[name], pages[name], requests // rounds)
+        order.reverse()
     return {name: 1 / statistics.median(samples) for name, samples in times.items()}
 
 
