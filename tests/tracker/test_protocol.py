@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote_from_bytes, unquote_to_bytes
+
 import bencodepy
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.tracker.wire import announce_fields, info_hash, peer_id, query
 from tinypier.tracker.protocol import (
@@ -15,6 +19,7 @@ from tinypier.tracker.protocol import (
     failure,
     parse_announce,
     parse_scrape,
+    percent_decode,
 )
 from tinypier.tracker.rules import client_allowed, client_name
 
@@ -191,3 +196,17 @@ def test_deny_rules_win_and_an_allow_list_admits_only_what_it_names() -> None:
     assert client_allowed(transmission, (b"-TR",), ())
     assert not client_allowed(qbit, (b"-TR",), ())
     assert not client_allowed(transmission, (b"-TR",), (b"-TR4050",))
+
+
+@given(
+    st.lists(st.sampled_from([b"%", b"\\", b"x", b"4", b"1", b"f", b"G", b"+", b"\x00", b"\xff"]))
+)
+def test_fast_percent_decoding_agrees_with_the_standard_library(pieces: list[bytes]) -> None:
+    value = b"".join(pieces)
+    assert percent_decode(value) == unquote_to_bytes(value)
+
+
+@given(st.binary(min_size=20, max_size=20), st.sampled_from(["", "-._~", "abcdefghij0123456789"]))
+def test_any_hash_survives_the_way_clients_escape_it(raw_hash: bytes, safe: str) -> None:
+    escaped = quote_from_bytes(raw_hash, safe=safe).encode()
+    assert percent_decode(escaped) == raw_hash

@@ -8,6 +8,7 @@ mangle them. Anything a real client sends that we do not use (``corrupt``, ``key
 
 from __future__ import annotations
 
+import codecs
 from enum import Enum
 from typing import NamedTuple
 from urllib.parse import unquote_to_bytes
@@ -60,25 +61,26 @@ def _fields(query: bytes) -> Fields:
     return fields
 
 
-def _decode(value: bytes) -> bytes:
-    """Percent-decoding; a value escaped byte by byte (most clients' info_hash and
-    peer_id) takes a fast path through ``bytes.fromhex``."""
-    escapes = value.count(b"%")
-    if not escapes:
+def percent_decode(value: bytes) -> bytes:
+    """Percent-decoding. ``%XX`` is rewritten as ``\\xXX`` (backslashes doubled first) for
+    the C-level ``codecs.escape_decode``, an order of magnitude faster on a 20-byte hash
+    than ``unquote_to_bytes``, which still decodes anything malformed (a stray ``%``)."""
+    if b"%" not in value:
         return value
-    if escapes * 3 == len(value) and value[::3] == b"%" * escapes:
-        try:
-            return bytes.fromhex(value.replace(b"%", b"").decode("ascii"))
-        except ValueError:
-            pass
-    return unquote_to_bytes(value)
+    try:
+        decoded: bytes = codecs.escape_decode(value.replace(b"\\", b"\\\\").replace(b"%", b"\\x"))[
+            0
+        ]
+    except ValueError:
+        return unquote_to_bytes(value)
+    return decoded
 
 
 def _value(fields: Fields, name: bytes) -> bytes:
     value = fields.get(name)
     if value is None:
         raise ProtocolError(f"missing {name.decode()}")
-    return _decode(value)
+    return percent_decode(value)
 
 
 def _hash(fields: Fields, name: bytes) -> bytes:
@@ -147,7 +149,7 @@ def parse_announce(query: bytes, numwant_max: int) -> Announce:
 def parse_scrape(query: bytes, max_hashes: int) -> list[bytes]:
     """The requested info hashes (BEP 48), without repeats, in the order asked."""
     hashes = [
-        _decode(value)
+        percent_decode(value)
         for name, _, value in (pair.partition(b"=") for pair in query.split(b"&"))
         if name == b"info_hash"
     ]
