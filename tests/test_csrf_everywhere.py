@@ -69,6 +69,7 @@ def test_a_state_changing_request_without_the_token_is_refused(
     board: RoleBoard, admin: TestClient[Litestar], endpoint: Endpoint
 ) -> None:
     path = fill_path(endpoint, board, board.public)
+    become(admin, board, "admin")
     admin.get("/login")
     assert admin.cookies.get("tinypier_csrf"), "the site should have set its CSRF cookie"
     before = board_checksum(board.settings, ignored=())
