@@ -59,10 +59,12 @@ def test_a_moderator_sets_the_status_and_the_topic_shows_who_and_when(
     status, status_by = sql(settings, "SELECT status, status_by FROM torrents")[0]
     assert (status, status_by) == ("checked", moderator.id)
     log = sql(
-        settings, "SELECT actor_id, action, target_type, target_id, details FROM moderation_log"
+        settings,
+        "SELECT actor_id, action, target_type, target_id, details, forum_id FROM moderation_log",
     )
+    forum_id = sql(settings, "SELECT forum_id FROM torrents")[0][0]
     assert [tuple(row) for row in log] == [
-        (moderator.id, "release_status", "torrent", torrent_id, "not_checked -> checked")
+        (moderator.id, "release_status", "torrent", torrent_id, "not_checked -> checked", forum_id)
     ]
 
 
@@ -79,7 +81,7 @@ def test_a_moderator_sets_gold_freeleech(
     assert sql(settings, "SELECT freeleech FROM torrents")[0][0] == "gold"
     assert sql(settings, "SELECT action, details FROM moderation_log")[0][:] == (
         "release_freeleech",
-        "gold",
+        "none -> gold",
     )
     assert told == [torrent_id]
 

@@ -1,18 +1,34 @@
 """Moderators' verdicts on releases: status and freeleech, each change logged.
 
 The row and its log entry are written in one transaction; the caller then tells the
-tracker (``changes.torrent_changed``) so a frozen release stops announcing at once.
+tracker (``changes.torrent_changed``) so a frozen release stops announcing at once. Each
+entry carries the release's forum, so the log shows it only to those who may view it.
 """
 
 from __future__ import annotations
 
 import time
 
-from litestar.exceptions import ValidationException
+import aiosqlite
+from litestar.exceptions import NotFoundException, ValidationException
 
 from tinypier.db.connection import Database
 from tinypier.forum.moderation_log import log_action
 from tinypier.torrents.statuses import FREELEECH_LABELS, STATUS_LABELS
+
+
+async def _current(
+    connection: aiosqlite.Connection, torrent_id: int, column: str
+) -> tuple[str, int]:
+    """The value a change replaces, and the forum the release lies in."""
+    cursor = await connection.execute(
+        f"SELECT {column}, forum_id FROM torrents WHERE id = ?",  # noqa: S608 - our column names
+        (torrent_id,),
+    )
+    row = await cursor.fetchone()
+    if row is None:
+        raise NotFoundException("There is no such release.")
+    return row[0], row[1]
 
 
 async def set_status(db: Database, actor_id: int, torrent_id: int, status: str) -> None:
@@ -20,23 +36,26 @@ async def set_status(db: Database, actor_id: int, torrent_id: int, status: str) 
     if status not in STATUS_LABELS:
         raise ValidationException(f"Unknown release status {status!r}.")
     async with db.transaction() as connection:
-        cursor = await connection.execute("SELECT status FROM torrents WHERE id = ?", (torrent_id,))
-        previous = await cursor.fetchone()
+        was, forum_id = await _current(connection, torrent_id, "status")
         await connection.execute(
             "UPDATE torrents SET status = ?, status_by = ?, status_at = ? WHERE id = ?",
             (status, actor_id, int(time.time()), torrent_id),
         )
-        was = previous[0] if previous else "none"
         await log_action(
-            connection, actor_id, "release_status", "torrent", torrent_id, f"{was} -> {status}"
-        )
+            connection, actor_id, "release_status", "torrent", torrent_id,
+            f"{was} -> {status}", forum_id=forum_id,
+        )  # fmt: skip
 
 
 async def set_freeleech(db: Database, actor_id: int, torrent_id: int, level: str) -> None:
     if level not in FREELEECH_LABELS:
         raise ValidationException(f"Unknown freeleech level {level!r}.")
     async with db.transaction() as connection:
+        was, forum_id = await _current(connection, torrent_id, "freeleech")
         await connection.execute(
             "UPDATE torrents SET freeleech = ? WHERE id = ?", (level, torrent_id)
         )
-        await log_action(connection, actor_id, "release_freeleech", "torrent", torrent_id, level)
+        await log_action(
+            connection, actor_id, "release_freeleech", "torrent", torrent_id,
+            f"{was} -> {level}", forum_id=forum_id,
+        )  # fmt: skip
