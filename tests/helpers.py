@@ -27,14 +27,17 @@ class Member:
     password: str = DEFAULT_PASSWORD
 
 
-def add_member(settings: Settings, name: str, role: str = "user", password: str = DEFAULT_PASSWORD) -> Member:
+def add_member(
+    settings: Settings, name: str, role: str = "user", password: str = DEFAULT_PASSWORD
+) -> Member:
     """Insert a member straight into the database (the app must have prepared it)."""
     passkey = new_passkey()
     connection = connect_sync(settings.database_path)
     try:
         cursor = connection.execute(
-            "INSERT INTO users (name, password_hash, role, disabled, passkey, feed_token, created_at,"
-            " uploaded, downloaded, post_count, invite_quota) VALUES (?, ?, ?, 0, ?, ?, ?, 0, 0, 0, 2)",
+            "INSERT INTO users (name, password_hash, role, disabled, passkey, feed_token,"
+            " created_at, uploaded, downloaded, post_count, invite_quota)"
+            " VALUES (?, ?, ?, 0, ?, ?, ?, 0, 0, 0, 2)",
             (name, hash_password_sync(password), role, passkey, new_token(16), int(time.time())),
         )
         return Member(cursor.lastrowid or 0, name, role, passkey, password)

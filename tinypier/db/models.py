@@ -46,7 +46,9 @@ class Session(SQLModel, table=True):
     __tablename__ = "sessions"
 
     id: str = Field(primary_key=True)
-    user_id: int | None = Field(default=None, foreign_key="users.id", ondelete="CASCADE", index=True)
+    user_id: int | None = Field(
+        default=None, foreign_key="users.id", ondelete="CASCADE", index=True
+    )
     created_at: int
     expires_at: int = Field(index=True)
     data: str = Field(default="{}")
