@@ -367,3 +367,34 @@ def test_listings_searched_by_an_admin_do_show_the_private_words(
     headers, query = credentials(board, "admin", POLICY[key], path)
     text = client.get(path, headers=headers, params=query).text
     assert "privateonly" in text and "publiconly" in text
+
+
+MISSING_IDS = {"missing": 999_999, "beyond-sqlite-integers": 2**64}
+
+
+@pytest.mark.parametrize("missing_id", MISSING_IDS.values(), ids=MISSING_IDS.keys())
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        pytest.param(endpoint, id=endpoint.key)
+        for endpoint in endpoints_under_test()
+        if any(":int}" in part for part in endpoint.path.split("/"))
+    ],
+)
+def test_an_id_that_names_nothing_is_not_found(
+    reader: tuple[RoleBoard, TestClient[Litestar]], endpoint: Endpoint, missing_id: int
+) -> None:
+    """An id of nothing, even one too large for SQLite, is not found: not a crash (500),
+    not a "done" for an action on nothing.
+
+    Asked by the admin, whom no guard stops, so the id reaches the handler's queries.
+    """
+    board, client = reader
+    become(client, board, "admin")
+    path = re.sub(r"\{[a-z_]+:int\}", str(missing_id), endpoint.path)
+    rule = POLICY.get(endpoint.key, Rule(Access.NOBODY))
+    headers, _ = credentials(board, "admin", rule, path)
+    form = {"_csrf_token": csrf_token(client), **fill_form(rule, board, board.public)}
+    data = None if endpoint.method == "GET" else form
+    response = client.request(endpoint.method, path, data=data, headers=headers)
+    assert response.status_code in (400, 404), f"{endpoint.method} {path}: {response.status_code}"
