@@ -3,7 +3,8 @@
 Each attack vector goes through the BBCode renderer directly, then through the real
 pages as a topic title and post body (topic page, edit form, quoting reply form,
 preview, forum page, index, search), written by a member whose name is itself hostile
-(as an imported legacy account could be: registration refuses such names, also tested).
+(as an imported legacy account could be: registration refuses such names, also tested),
+and as the name and file names inside an uploaded .torrent (release page, tracker list).
 The HTML is parsed, never grepped: no script-capable element, no ``on*`` attribute, no
 URL attribute with a scheme other than http(s) once entities and whitespace are undone,
 no style that loads or computes, and no extra <meta>, <form>, <link> or <input> compared
@@ -19,11 +20,12 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
+import bencodepy
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from tests.forum.board import add_forum, sql
+from tests.forum.board import add_forum, on_board, sql
 from tests.helpers import add_member
 from tests.roles import BASE_URL, csrf_token, session_for
 from tinypier.accounts.queries import name_problem
@@ -31,6 +33,7 @@ from tinypier.accounts.sessions import SESSION_COOKIE
 from tinypier.app import create_app
 from tinypier.forum.bbcode import render_bbcode
 from tinypier.settings import Settings, load_settings
+from tinypier.torrents.registration import ReleaseUpload, register_release
 
 SCRIPT = "alert(1)"
 VECTORS = [
@@ -163,6 +166,10 @@ class Inspection(HTMLParser):
         self.schemes = schemes
         self.tags: Counter[str] = Counter()
         self.problems: list[str] = []
+        self.text: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags[tag] += 1
@@ -318,3 +325,51 @@ def test_registration_refuses_a_hostile_name_and_creates_no_one(tmp_path: Path) 
             response = client.post("/register", data={**form, "_csrf_token": csrf_token(client)})
             assert response.status_code == 400, name
         assert sql(settings, "SELECT COUNT(*) FROM users")[0][0] == 0
+
+
+def hostile_torrent(names: list[str]) -> bytes:
+    """A private multi-file torrent whose name and file names are the given vectors."""
+    info = {
+        b"name": names[0].encode(),
+        b"piece length": 16384,
+        b"pieces": b"\x00" * 20,
+        b"private": 1,
+        b"files": [{b"length": 1, b"path": [name.encode()]} for name in names],
+    }
+    return bytes(bencodepy.encode({b"announce": b"http://tracker.example/announce", b"info": info}))
+
+
+# A .torrent's names are the uploader's words too; only '/', '\\' and NUL are refused there.
+TORRENT_NAME_VECTORS = [v for v in VECTORS if not set(v) & {"/", "\\", "\0"}] + [
+    f'"><svg onload={SCRIPT}>.mkv',
+    f"' onmouseover='{SCRIPT}'.txt",
+    f"javascript:{SCRIPT}",
+    "&lt;script&gt;.nfo",
+    f"<a href=javascript:{SCRIPT}>cover.jpg",
+    f"<body onload={SCRIPT}>.srt",
+]
+
+
+def test_a_release_whose_file_names_are_hostile_shows_nothing_executable(
+    posted: PostedBoard,
+) -> None:
+    assert len(TORRENT_NAME_VECTORS) >= 15
+    member = add_member(posted.settings, "uploader")
+    releases = add_forum(posted.settings, "Releases", releases=True)
+    upload = ReleaseUpload(
+        releases, member.id, "Hostile names", "A release.", hostile_torrent(TORRENT_NAME_VECTORS)
+    )
+    registered = on_board(
+        posted.settings,
+        lambda db: register_release(
+            db, posted.settings.attachments_dir, upload, posted.settings.upload_size_limit
+        ),
+    )
+    for path in (f"/topics/{registered.topic_id}", "/tracker"):
+        page = posted.client.get(path)
+        assert page.status_code == 200, path
+        found = inspect(page.text, PAGE_SCHEMES)
+        assert found.problems == [], path
+        assert found.tags["script"] == found.tags["svg"] == found.tags["iframe"] == 0, path
+    shown = inspect(posted.client.get(f"/topics/{registered.topic_id}").text, PAGE_SCHEMES)
+    assert TORRENT_NAME_VECTORS[1] in "".join(shown.text), "file names are shown, as text"
