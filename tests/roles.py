@@ -29,6 +29,7 @@ from litestar.testing import TestClient
 
 from tests.forum.board import add_forum, add_reply, add_topic, on_board, sql
 from tests.helpers import Member, add_member
+from tests.samples import sample as sample_bytes
 from tinypier.accounts.queries import create_api_token
 from tinypier.accounts.secrets import digest, new_token
 from tinypier.accounts.sessions import SESSION_COOKIE
@@ -40,7 +41,6 @@ from tinypier.torrents.registration import ReleaseUpload, register_release
 ROLES = ("guest", "user", "moderator", "admin", "disabled")
 MEMBER_ROLES = ("user", "moderator", "admin")
 TARGETS = ("public", "private")
-SAMPLE_TORRENTS = Path("/work/shared/torrents")
 BASE_URL = "http://testserver.local"
 
 
@@ -112,7 +112,7 @@ def _release(
         author.id,
         title,
         f"{title}: the description.",
-        (SAMPLE_TORRENTS / sample).read_bytes(),
+        sample_bytes(sample),
     )
     registered = on_board(
         settings,

@@ -6,7 +6,6 @@ release exercises exactly what a browser or a script does.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -16,23 +15,18 @@ from litestar.testing import TestClient
 
 from tests.forum.board import on_board, sql
 from tests.helpers import Member, add_member, csrf_token, login
+from tests.samples import sample
 from tinypier.accounts.queries import create_api_token
 from tinypier.forum.queries import create_forum, ensure_category
 from tinypier.settings import Settings
 
 Client = TestClient[Litestar]
 
-SHARED_DIR = Path(__file__).resolve().parents[3] / "shared" / "torrents"
-MANIFEST: list[dict[str, Any]] = (
-    json.loads((SHARED_DIR / "manifest.json").read_text())
-    if (SHARED_DIR / "manifest.json").is_file()
-    else []
-)
 COUNTED_TABLES = ("topics", "posts", "torrents", "attachments")
 
 
 def shared_torrent(name: str) -> bytes:
-    return (SHARED_DIR / name).read_bytes()
+    return sample(name)
 
 
 def release_forum(

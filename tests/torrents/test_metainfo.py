@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
-import os
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -14,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.samples import MANIFEST, sample
 from tinypier.torrents import metainfo
 from tinypier.torrents.metainfo import (
     InvalidTorrent,
@@ -28,25 +26,8 @@ from tinypier.torrents.metainfo import (
 # --- the shared torrents made by real tools ------------------------------------------------
 
 
-def _shared_torrents_dir() -> Path | None:
-    candidates = [Path(__file__).resolve().parents[3] / "shared" / "torrents"]
-    if "TINYPIER_SHARED_DIR" in os.environ:
-        candidates.append(Path(os.environ["TINYPIER_SHARED_DIR"]) / "torrents")
-    return next((path for path in candidates if (path / "manifest.json").is_file()), None)
-
-
-SHARED_DIR = _shared_torrents_dir()
-MANIFEST: list[dict[str, Any]] = (
-    json.loads((SHARED_DIR / "manifest.json").read_text()) if SHARED_DIR else []
-)
-needs_shared = pytest.mark.skipif(
-    SHARED_DIR is None, reason="../shared/torrents not found (set TINYPIER_SHARED_DIR)"
-)
-
-
 def shared(file_name: str) -> bytes:
-    assert SHARED_DIR is not None
-    return (SHARED_DIR / file_name).read_bytes()
+    return sample(file_name)
 
 
 # --- a builder for hand-made torrents ------------------------------------------------------
@@ -164,7 +145,6 @@ TWO_FILES = {"a.bin": content(40_000), "sub/b.txt": content(100, seed=2)}
 # --- real torrents -------------------------------------------------------------------------
 
 
-@needs_shared
 @pytest.mark.parametrize("entry", MANIFEST, ids=[entry["file"] for entry in MANIFEST])
 def test_every_shared_torrent_parses_as_libtorrent_reads_it(entry: dict[str, Any]) -> None:
     parsed = parse_torrent(shared(entry["file"]))
@@ -179,7 +159,6 @@ def test_every_shared_torrent_parses_as_libtorrent_reads_it(entry: dict[str, Any
     assert parsed.raw == shared(entry["file"])
 
 
-@needs_shared
 def test_hybrid_leaves_pad_files_out_of_the_listing() -> None:
     parsed = parse_torrent(shared("hybrid-libtorrent-multi.torrent"))
 
@@ -193,7 +172,6 @@ def test_hybrid_leaves_pad_files_out_of_the_listing() -> None:
     assert parsed.info_hash_v2_short == parsed.info_hash_v2[:20]
 
 
-@needs_shared
 def test_make_private_sets_the_flag_and_so_changes_the_hash() -> None:
     public = shared("v1-mktorrent-multi-public.torrent")
 
@@ -207,7 +185,6 @@ def test_make_private_sets_the_flag_and_so_changes_the_hash() -> None:
     assert (parsed.name, parsed.total_size) == ("album", 2_400_057)
 
 
-@needs_shared
 @pytest.mark.parametrize("entry", MANIFEST, ids=[entry["file"] for entry in MANIFEST])
 def test_make_private_leaves_a_private_torrent_byte_for_byte(entry: dict[str, Any]) -> None:
     data = shared(entry["file"])
@@ -215,7 +192,6 @@ def test_make_private_leaves_a_private_torrent_byte_for_byte(entry: dict[str, An
         assert make_private(data) is data
 
 
-@needs_shared
 @pytest.mark.parametrize("entry", MANIFEST, ids=[entry["file"] for entry in MANIFEST])
 def test_personalise_keeps_the_info_hash_and_sets_the_tracker(entry: dict[str, Any]) -> None:
     original = bencodepy.decode(shared(entry["file"]))
@@ -252,7 +228,6 @@ def test_personalise_refuses_a_file_without_info() -> None:
         personalise(b"d8:announce1:xe", "http://t/a", "c")
 
 
-@needs_shared
 def test_magnet_link_names_both_hashes_and_encodes_every_field() -> None:
     parsed = parse_torrent(shared("hybrid-libtorrent-multi.torrent"))
 
@@ -791,7 +766,7 @@ CORPUS = [
     encode(build(TWO_FILES, kind=kind, private=private))
     for kind in ("v1", "v2", "hybrid")
     for private in (True, False)
-] + ([shared(entry["file"]) for entry in MANIFEST] if SHARED_DIR else [])
+] + [shared(entry["file"]) for entry in MANIFEST]
 
 
 @st.composite

@@ -18,8 +18,8 @@ import pytest
 
 from tests.forum.board import sql
 from tests.helpers import add_member
+from tests.samples import MANIFEST
 from tests.torrents.releases import (
-    MANIFEST,
     Client,
     api_token,
     bearer,
@@ -74,7 +74,6 @@ pytestmark = [
     pytest.mark.skipif(
         not _libtorrent_available(), reason="/usr/bin/python3 cannot import libtorrent"
     ),
-    pytest.mark.skipif(not MANIFEST, reason="../shared/torrents/manifest.json is missing"),
 ]
 
 

@@ -23,8 +23,8 @@ from litestar.testing import TestClient
 
 from tests.forum.board import on_board, sql
 from tests.helpers import add_member
+from tests.samples import MANIFEST
 from tests.torrents.releases import (
-    MANIFEST,
     api_token,
     release_forum,
     row_counts,
@@ -164,14 +164,12 @@ def test_arbitrary_bencoded_values_are_refused_cleanly(board: Board, data: bytes
     check_upload(board, data)
 
 
-@pytest.mark.skipif(not SAMPLES, reason="../shared/torrents is missing")
 @FUZZ
 @given(data=mutated_sample())
 def test_damaged_real_torrents_are_refused_or_registered_whole(board: Board, data: bytes) -> None:
     check_upload(board, data)
 
 
-@pytest.mark.skipif(not SAMPLES, reason="../shared/torrents is missing")
 @FUZZ
 @given(data=field_replaced())
 def test_real_torrents_with_a_field_replaced_are_refused_or_registered_whole(
@@ -180,7 +178,6 @@ def test_real_torrents_with_a_field_replaced_are_refused_or_registered_whole(
     check_upload(board, data)
 
 
-@pytest.mark.skipif(not SAMPLES, reason="../shared/torrents is missing")
 def test_a_failure_after_the_file_is_written_removes_it_again(tmp_path: Path) -> None:
     settings = load_settings(tmp_path / "data", environ={})
     with TestClient(create_app(settings)):

@@ -55,6 +55,11 @@ async def existing_forum(db: Database, forum_id: int) -> sqlite3.Row:
     return forum
 
 
+async def existing_category(db: Database, category_id: int) -> None:
+    if await db.fetch_one("SELECT 1 FROM categories WHERE id = ?", (category_id,)) is None:
+        raise NotFoundException("There is no such category.")
+
+
 class CategoryAdminController(Controller):
     path = "/admin/categories"
     guards = [require_admin]
@@ -69,6 +74,7 @@ class CategoryAdminController(Controller):
 
     @post("/{category_id:int}/rename", name="admin:category_rename")
     async def rename(self, db: Database, category_id: int, data: CategoryData) -> Redirect:
+        await existing_category(db, category_id)
         problem = name_problem(data.name)
         if problem:
             return redirect(STRUCTURE_PAGE, problem, "error")
@@ -80,12 +86,14 @@ class CategoryAdminController(Controller):
 
     @post("/{category_id:int}/move", name="admin:category_move")
     async def move(self, db: Database, category_id: int, data: MoveData) -> Redirect:
+        await existing_category(db, category_id)
         await structure.move(db, structure.CATEGORY_ORDER, category_id, data.direction)
         return redirect(STRUCTURE_PAGE)
 
     @post("/{category_id:int}/delete", name="admin:category_delete")
     async def delete(self, db: Database, category_id: int) -> Redirect:
         """Only an empty category goes: forums are never deleted as a side effect."""
+        await existing_category(db, category_id)
         if await structure.delete_empty_category(db, category_id):
             return redirect(STRUCTURE_PAGE, "Category deleted.", "success")
         return redirect(STRUCTURE_PAGE, "Only an empty category can be deleted.", "error")
@@ -192,6 +200,7 @@ class ForumAdminController(Controller):
 
     @post("/{forum_id:int}/move", name="admin:forum_move")
     async def move(self, db: Database, forum_id: int, data: MoveData) -> Redirect:
+        await existing_forum(db, forum_id)
         await structure.move(db, structure.FORUM_ORDER, forum_id, data.direction)
         return redirect(STRUCTURE_PAGE)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import sqlite3
 import time
 from collections.abc import Callable
@@ -84,6 +85,10 @@ class Tracker:
         self._writer = Writer(self.settings.database_path, self.settings.commit_interval_ms)
         await self._writer.start()
         self._swarms = load_swarms(self._reader)
+        # A million loaded peers are long-lived objects: a full collection walking them
+        # took 0.5-1.3 s and showed up as p99 announce latency. Freezing moves everything
+        # alive now out of the collector's generations for good.
+        gc.freeze()
         await self._writer.run_sync(reset_idle_torrents)
         batch = self._writer.pending
         for swarm in self._swarms.values():

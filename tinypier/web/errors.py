@@ -9,7 +9,11 @@ from urllib.parse import quote
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException
 from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_401_UNAUTHORIZED, HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.status_codes import (
+    HTTP_401_UNAUTHORIZED,
+    HTTP_404_NOT_FOUND,
+    HTTP_500_INTERNAL_SERVER_ERROR,
+)
 
 from tinypier.accounts.sessions import API_PREFIX
 from tinypier.web.pages import render
@@ -31,6 +35,10 @@ _TITLES = {
 def _status_and_message(error: Exception) -> tuple[int, str]:
     if isinstance(error, HTTPException):
         return error.status_code, str(error.detail)
+    if isinstance(error, OverflowError):
+        # An id beyond SQLite's 64-bit integers: sqlite3 refuses to bind it, and it can
+        # name no row, so it is the same as any other id of nothing.
+        return HTTP_404_NOT_FOUND, "Not found"
     logger.exception("unhandled error", exc_info=error)
     return HTTP_500_INTERNAL_SERVER_ERROR, "The server could not complete this request."
 
