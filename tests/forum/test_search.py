@@ -318,3 +318,22 @@ def test_edits_and_deletions_made_on_the_forum_pages_reach_the_index(
     client.post(f"/topics/{topic.topic_id}/delete", data={"_csrf_token": token})
     assert result_links(client, q="samovar") == []
     sql(settings, "INSERT INTO post_search (post_search, rank) VALUES ('integrity-check', 1)")
+
+
+def test_a_busy_topic_does_not_crowd_other_topics_off_the_first_page(
+    client: Client, settings: Settings, board: Board
+) -> None:
+    older = [
+        add_topic(settings, board.lobby, board.alice, f"Topic {n}", "a kettle story")
+        for n in range(search.PAGE_SIZE + 1)
+    ]
+    busy = add_topic(settings, board.lobby, board.bob, "Busy", "kettle")
+    newest_reply = busy
+    for _ in range((search.PAGE_SIZE + 1) * search.PREFIX_FACTOR):
+        newest_reply = add_reply(settings, busy, board.bob, "kettle again")
+
+    first_page = result_links(client, q="kettle")
+
+    older_newest_first = [link(topic.post_id) for topic in reversed(older)]
+    assert first_page == [link(newest_reply.post_id), *older_newest_first[: search.PAGE_SIZE - 1]]
+    assert result_links(client, q="kettle", page=2) == older_newest_first[search.PAGE_SIZE - 1 :]
