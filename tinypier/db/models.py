@@ -95,7 +95,7 @@ class Forum(SQLModel, table=True):
 class Topic(SQLModel, table=True):
     __tablename__ = "topics"
     __table_args__ = (
-        Index("ix_topics_forum_order", "forum_id", "pin", "last_post_at"),
+        Index("ix_topics_forum_order", "forum_id", "pin", "last_post_at", "last_post_id"),
         Index("ix_topics_forum_last_post", "forum_id", "last_post_id"),
     )
 

@@ -106,21 +106,22 @@ async def forum_topics(
     """One page of a forum: announcements, then stickies, then the most recently active.
 
     The inner query walks only the covering index ``ix_topics_forum_order`` (forum_id,
-    pin, last_post_at, rowid), so even a deep OFFSET skips index entries, not table rows;
-    the outer joins then run for the 50 topics shown only.
+    pin, last_post_at, last_post_id, rowid), so even a deep OFFSET skips index entries,
+    not table rows; the outer joins then run for the 50 topics shown only. Post ids grow
+    with time, so ``last_post_id`` orders topics active in the same second.
     """
     return await db.fetch_all(
         "SELECT t.id, t.title, t.pin, t.locked, t.post_count, t.created_at, t.last_post_at,"
         " t.last_post_id, a.id AS author_id, a.name AS author_name,"
         " lu.id AS last_author_id, lu.name AS last_author_name, r.last_read_post_id"
         " FROM (SELECT id FROM topics WHERE forum_id = ?"
-        "       ORDER BY pin DESC, last_post_at DESC, id DESC LIMIT ? OFFSET ?) AS page"
+        "       ORDER BY pin DESC, last_post_at DESC, last_post_id DESC LIMIT ? OFFSET ?) AS page"
         " JOIN topics t ON t.id = page.id"
         " JOIN users a ON a.id = t.author_id"
         " LEFT JOIN posts lp ON lp.id = t.last_post_id"
         " LEFT JOIN users lu ON lu.id = lp.author_id"
         " LEFT JOIN topic_reads r ON r.user_id = ? AND r.topic_id = t.id"
-        " ORDER BY t.pin DESC, t.last_post_at DESC, t.id DESC",
+        " ORDER BY t.pin DESC, t.last_post_at DESC, t.last_post_id DESC",
         (forum_id, TOPICS_PER_PAGE, offset, viewer.id),
     )
 
