@@ -171,14 +171,15 @@ def search_sql(
         f" WHERE post_search MATCH ?{rank_sql} AND {conditions}"
         " ORDER BY post_search.rowid DESC LIMIT ?"
         "), best AS ("
-        " SELECT post_id, score FROM ("
-        "  SELECT post_id, score,"
+        " SELECT post_id, score, candidates_read FROM ("
+        "  SELECT post_id, score, COUNT(*) OVER () AS candidates_read,"
         "  ROW_NUMBER() OVER (PARTITION BY topic_id ORDER BY score, post_id) AS place"
         "  FROM hits"
         " ) WHERE place = 1"
         " ORDER BY score, post_id LIMIT ? OFFSET ?"
         ")"
         " SELECT p.id AS post_id, p.topic_id, p.created_at, t.forum_id, f.name AS forum_name,"
+        " best.candidates_read,"
         " p.author_id, u.name AS author_name,"
         " highlight(post_search, 0, ?, ?) AS title_marked,"
         " snippet(post_search, 1, ?, ?, '…', ?) AS body_marked"
@@ -238,6 +239,18 @@ def _candidate_limits(request: SearchRequest) -> tuple[int, ...]:
     return (prefix, MAX_CANDIDATES) if prefix < MAX_CANDIDATES else (MAX_CANDIDATES,)
 
 
+def _complete(rows: list[sqlite3.Row], request: SearchRequest, candidates: int) -> bool:
+    """Whether reading more candidate matches could change this page.
+
+    Not when the page is full with a next one behind it, nor when fewer matches than the
+    limit exist (nothing was cut), nor when the first page is empty (nothing matched)."""
+    if len(rows) > PAGE_SIZE:
+        return True
+    if rows:
+        return bool(rows[0]["candidates_read"] < candidates)
+    return request.page == 1
+
+
 async def search_posts(db: Database, viewer: Viewer, request: SearchRequest) -> SearchResults:
     """One page of results, best first; empty when the text holds no word."""
     if fts_query(request.text) is None:
@@ -247,7 +260,7 @@ async def search_posts(db: Database, viewer: Viewer, request: SearchRequest) -> 
     for candidates in _candidate_limits(request):
         sql, params = search_sql(viewer, request, markers, candidates)
         rows = await db.fetch_all(sql, params)
-        if len(rows) > PAGE_SIZE:
+        if _complete(rows, request, candidates):
             break
     hits = [_hit(row, markers) for row in rows[:PAGE_SIZE]]
     return SearchResults(hits, has_next=len(rows) > PAGE_SIZE)
