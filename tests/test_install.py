@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.servers import free_port
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 PAGES_ANSWERING_200 = ("/", "/login", "/static/style.css")
@@ -43,13 +44,6 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
         stdin=subprocess.DEVNULL,
     )
     return venv
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 _DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -85,7 +79,7 @@ def test_a_pip_installed_board_serves_its_pages(installed: Path, tmp_path: Path)
     ).stdout
     assert str(installed) in package, "tinypier is imported from the environment, not the checkout"
     data_dir = tmp_path / "board"
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     environment = {k: v for k, v in os.environ.items() if not k.startswith("TINYPIER_")}
     server = subprocess.Popen(

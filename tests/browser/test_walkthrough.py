@@ -9,20 +9,17 @@ gitignored), otherwise into pytest's temporary directory; the path is printed.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
+
+from tests.servers import TINYPIER, serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 REPO_ROOT = Path(__file__).resolve().parents[2]
-TINYPIER = Path(sys.executable).parent / "tinypier"
 
 pytestmark = [
     pytest.mark.browser,
@@ -49,12 +46,6 @@ BODY = (
 REPLY = "Seville oranges worked for me, thanks!"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def tinypier(data_dir: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
     command = [str(TINYPIER), "--data-dir", str(data_dir), *arguments]
     return subprocess.run(command, check=True, capture_output=True, text=True)
@@ -66,40 +57,8 @@ def site(tmp_path: Path) -> Iterator[str]:
     data_dir = tmp_path / "data"
     tinypier(data_dir, "migrate")
     tinypier(data_dir, "forum", "create", "Kitchen", "--category", "Home")
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            str(TINYPIER),
-            "--data-dir",
-            str(data_dir),
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(url, server)
+    with serving(data_dir, tmp_path / "tinypier.log") as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
-def wait_until_up(url: str, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        assert server.poll() is None, f"tinypier serve exited with {server.returncode}"
-        try:
-            if httpx.get(url + "/", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.1)
-    pytest.fail(f"{url} did not answer within 30 s")
 
 
 @pytest.fixture

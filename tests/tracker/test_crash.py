@@ -13,9 +13,7 @@ import http.client
 import os
 import random
 import signal
-import socket
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -26,21 +24,14 @@ import bencodepy
 import pytest
 
 from tests.helpers import Member, add_member
+from tests.servers import TINYPIER, free_port, serve_command, wait_until_accepting
 from tests.tracker.wire import announce_fields, fetch, peer_id, query, register_torrent
 from tinypier.settings import Settings, load_settings
 
 pytestmark = pytest.mark.slow
 
-TINYPIER = str(Path(sys.executable).with_name("tinypier"))
 LOAD_SECONDS = 2.0
 THREADS = 4
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @dataclass
@@ -65,20 +56,12 @@ class Server:
         self.log.append(log_path)
         with log_path.open("wb") as output:
             self.process = subprocess.Popen(
-                [TINYPIER, "--data-dir", str(self.data_dir), "serve", "--port", str(self.port)],
+                serve_command(self.data_dir, self.port),
                 stdout=output,
                 stderr=subprocess.STDOUT,
                 env={**os.environ, "TINYPIER_COMMIT_INTERVAL_MS": "2"},
             )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                status, _ = self.get("/announce/ready")
-                if status == 200:
-                    return
-            except OSError:
-                time.sleep(0.1)
-        raise AssertionError("the server did not start: " + log_path.read_text())
+        wait_until_accepting(self.port, self.process, log_path)
 
     def get(self, path: str) -> tuple[int, bytes]:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
@@ -104,7 +87,7 @@ class Server:
 def server(tmp_path: Path) -> Iterator[Server]:
     data_dir = tmp_path / "board"
     subprocess.run(
-        [TINYPIER, "--data-dir", str(data_dir), "migrate"], check=True, capture_output=True
+        [str(TINYPIER), "--data-dir", str(data_dir), "migrate"], check=True, capture_output=True
     )
     running = Server(data_dir, free_port())
     try:

@@ -23,9 +23,7 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -39,6 +37,7 @@ import pytest
 
 from tests.boards import Release, register_torrent
 from tests.helpers import Member, add_member
+from tests.servers import free_port, serving
 from tinypier.datadir import prepare_data_dir
 from tinypier.db.connection import connect_sync
 from tinypier.settings import Settings, load_settings
@@ -46,7 +45,6 @@ from tinypier.torrents.metainfo import personalise
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 LT_CLIENT = Path(__file__).parent / "realclient" / "lt_client.py"
-TINYPIER = Path(sys.executable).parent / "tinypier"
 PAYLOAD_SIZE = 4 * 1024 * 1024 + 12345
 # Long enough that no periodic announce happens during a test: every credit must come
 # from an event announce, and only a ``stopped`` (not expiry after 1.5 intervals) can
@@ -78,13 +76,6 @@ pytestmark = [
     pytest.mark.realclient,
     pytest.mark.skipif(MISSING is not None, reason=MISSING or ""),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def wait_until(condition: Callable[[], bool], what: str, timeout: float = WAIT_TIMEOUT) -> None:
@@ -141,32 +132,11 @@ def board(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def tracker(board: Settings, tmp_path: Path) -> Iterator[Tracker]:
-    port = free_port()
     environment = {k: v for k, v in os.environ.items() if not k.startswith("TINYPIER_")}
     environment["TINYPIER_ANNOUNCE_INTERVAL"] = str(ANNOUNCE_INTERVAL)
     environment["TINYPIER_MIN_ANNOUNCE_INTERVAL"] = str(ANNOUNCE_INTERVAL)
-    with (tmp_path / "tinypier.log").open("wb") as log:
-        server = subprocess.Popen(
-            [str(TINYPIER), "--data-dir", str(board.data_dir), "serve", "--port", str(port)],
-            env=environment,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            wait_until(lambda: _accepts(port) or server.poll() is not None, "tinypier serve")
-            assert server.poll() is None, (tmp_path / "tinypier.log").read_text()
-            yield Tracker(board, f"http://127.0.0.1:{port}")
-        finally:
-            server.send_signal(signal.SIGINT)
-            server.wait(timeout=WAIT_TIMEOUT)
-
-
-def _accepts(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-    except OSError:
-        return False
-    return True
+    with serving(board.data_dir, tmp_path / "tinypier.log", environment) as url:
+        yield Tracker(board, url)
 
 
 class Seeder:

@@ -1,0 +1,71 @@
+"""``tinypier serve`` as its own process, for the tests that need a real server.
+
+The real-client, browser and crash tests talk to the board over real sockets, the way
+BitTorrent clients and browsers do; they share one way to pick a port, start the
+server, know it is ready, and stop it.
+"""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+TINYPIER = Path(sys.executable).with_name("tinypier")
+STARTUP_SECONDS = 30.0
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def serve_command(data_dir: Path, port: int, executable: Path = TINYPIER) -> list[str]:
+    return [str(executable), "--data-dir", str(data_dir), "serve", "--port", str(port)]
+
+
+def _accepts(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+    except OSError:
+        return False
+    return True
+
+
+def wait_until_accepting(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
+    """Ready means listening: uvicorn binds its socket only after the app's startup
+    (migrations, loading the tracker's swarms) has finished."""
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while not _accepts(port):
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise AssertionError("tinypier serve did not start:\n" + log.read_text())
+        time.sleep(0.1)
+
+
+@contextmanager
+def serving(
+    data_dir: Path, log: Path, environment: Mapping[str, str] | None = None
+) -> Iterator[str]:
+    """A board served on a free loopback port; yields its base URL, stops it on exit
+    with SIGINT so the tracker commits what it holds, as it would on Ctrl-C."""
+    port = free_port()
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            serve_command(data_dir, port),
+            env=None if environment is None else dict(environment),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_until_accepting(port, process, log)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout=STARTUP_SECONDS)
