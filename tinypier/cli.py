@@ -72,9 +72,8 @@ def main(context: click.Context, data_dir: Path | None) -> None:
 @click.pass_context
 def serve(context: click.Context, host: str, port: int) -> None:
     """Serve the forum and the tracker (one process, one worker)."""
-    import uvicorn
-
     from tinypier.app import create_app
+    from tinypier.server import run
 
     settings = _settings(context)
     first_start = is_new(settings)
@@ -88,7 +87,7 @@ def serve(context: click.Context, host: str, port: int) -> None:
         command = f"tinypier --data-dir {settings.data_dir} user create NAME"
         click.echo(f"  {command} --role admin --password-stdin")
     click.echo(f"Serving {settings.site_name} on http://{host}:{port}")
-    uvicorn.run(app, host=host, port=port, workers=1, proxy_headers=False, access_log=False)
+    run(app, host, port)
 
 
 @main.command("migrate")

@@ -300,11 +300,11 @@ def test_a_failed_commit_is_answered_as_a_failure_and_its_credit_kept_for_the_re
     real_commit = store.commit_batch
     attempts: list[int] = []
 
-    def fail_once(connection: sqlite3.Connection, batch: store.Batch) -> None:
+    def fail_once(connection: sqlite3.Connection, batch: store.Batch, begin: store.Begin) -> None:
         attempts.append(len(batch))
         if len(attempts) == 1:
             raise sqlite3.OperationalError("disk I/O error")
-        real_commit(connection, batch)
+        real_commit(connection, batch, begin)
 
     monkeypatch.setattr(store, "commit_batch", fail_once)
     refused = announce(tracker_client, alice.passkey, torrent, peer_id(), uploaded=MB, left=1)

@@ -31,13 +31,13 @@ PRAGMAS = (
 )
 
 
-def connect_sync(path: Path) -> sqlite3.Connection:
+def connect_sync(path: Path, check_same_thread: bool = True) -> sqlite3.Connection:
     """A blocking connection for the CLI, migrations and backups.
 
     Autocommit mode (``isolation_level=None``): transactions are opened explicitly with
     ``BEGIN IMMEDIATE``, never implicitly by the sqlite3 module.
     """
-    connection = sqlite3.connect(path, isolation_level=None)
+    connection = sqlite3.connect(path, isolation_level=None, check_same_thread=check_same_thread)
     connection.row_factory = sqlite3.Row
     for pragma in PRAGMAS:
         connection.execute(pragma)

@@ -18,5 +18,7 @@ Whoever changes a member or a release calls ``app.state.changes`` (tinypier.even
 Modules: ``protocol`` (query parsing, bencoding), ``rules`` (refusals, client rules,
 frozen statuses), ``accounting`` (credit rules), ``swarm`` (in-memory peers),
 ``registry`` (cached lookups), ``store`` (loading and the group-commit writer),
-``engine`` (announce, scrape, expiry), ``asgi`` (the raw endpoint).
+``engine`` (announce, scrape, expiry), ``asgi`` (the raw ASGI endpoint, for any ASGI
+server and the tests) and ``http`` (the connection front ``tinypier serve`` puts before
+uvicorn, which answers clients straight off the socket).
 """

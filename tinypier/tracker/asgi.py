@@ -38,7 +38,7 @@ def resolve_address(
     return ClientAddress(address.packed, address.version == 6)
 
 
-def _passkey(path: str, prefix: str) -> str | None:
+def tracker_passkey(path: str, prefix: str) -> str | None:
     """The passkey of ``/announce/<passkey>``; None when ``path`` is not a tracker path."""
     if path == prefix:
         return ""
@@ -65,11 +65,11 @@ class TrackerFront:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == ScopeType.HTTP:
             path = scope["path"]
-            passkey = _passkey(path, ANNOUNCE)
+            passkey = tracker_passkey(path, ANNOUNCE)
             if passkey is not None:
                 await self._answer(send, self._announce(scope, passkey))
                 return
-            passkey = _passkey(path, SCRAPE)
+            passkey = tracker_passkey(path, SCRAPE)
             if passkey is not None:
                 await self._answer(send, self._scrape(scope, passkey))
                 return

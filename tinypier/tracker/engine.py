@@ -45,6 +45,7 @@ from tinypier.tracker.swarm import Departed, Peer, Swarm
 EXPIRY_INTERVALS = 1.5
 DEPARTED_KEEP_SECONDS = 6 * 3600
 SWEEP_CHUNK = 2000
+BUSY_REPLY = failure(rules.BUSY)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +155,22 @@ class Tracker:
     async def announce(
         self, passkey: str, query: bytes, address: ClientAddress | None, user_agent: bytes
     ) -> bytes:
+        """The reply to an announce, once the commit that credits it has ended."""
+        reply, committed = self.apply_announce(passkey, query, address, user_agent)
+        if committed is None:
+            return reply
+        try:
+            await committed.wait()
+        except CommitFailed:
+            return BUSY_REPLY
+        return reply
+
+    def apply_announce(
+        self, passkey: str, query: bytes, address: ClientAddress | None, user_agent: bytes
+    ) -> tuple[bytes, CommitSignal | None]:
+        """Apply an announce to memory and queue its writes. Returns the reply and the
+        commit to wait for before sending it (None for a refusal, which writes nothing);
+        if that commit fails, the answer is :data:`BUSY_REPLY` instead."""
         try:
             request = parse_announce(query, self.settings.numwant_max)
             member = self._member(passkey)
@@ -164,16 +181,11 @@ class Tracker:
                 raise Refused(rules.ADDRESS_UNKNOWN)
         except ProtocolError as error:
             if b"peer_id=" not in query and rules.is_browser(user_agent):
-                return failure(rules.BROWSER_REFUSED)
-            return failure(str(error))
+                return failure(rules.BROWSER_REFUSED), None
+            return failure(str(error)), None
         except Refused as refusal:
-            return failure(str(refusal))
-        reply, committed = self._apply(member, release, request, address)
-        try:
-            await committed.wait()
-        except CommitFailed:
-            return failure(rules.BUSY)
-        return reply
+            return failure(str(refusal)), None
+        return self._apply(member, release, request, address)
 
     def _member(self, passkey: str) -> Member:
         member = self.registry.member(passkey)
