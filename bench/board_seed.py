@@ -131,17 +131,22 @@ def _peers(connection: sqlite3.Connection, peers: list[Peer]) -> None:
     )
 
 
-def announce_line(swarms: Swarms, peer: Peer) -> str:
+def announce_line(swarms: Swarms, peer: Peer, uploaded: int = 0) -> str:
     """One re-announce of ``peer``: its member's passkey, a TAB, the encoded query."""
     query = (
         f"info_hash={quote_from_bytes(swarms.info_hashes[peer.torrent], safe='')}"
         f"&peer_id={quote_from_bytes(peer.peer_id, safe='')}&port={peer.port}"
-        f"&uploaded=0&downloaded=0&left={peer.left}&compact=1&numwant=50"
+        f"&uploaded={uploaded}&downloaded=0&left={peer.left}&compact=1&numwant=50"
     )
     return f"{swarms.passkeys[peer.member]}\t{query}"
 
 
 def announce_lines(swarms: Swarms, count: int, seed: int = 2) -> list[str]:
-    """``count`` re-announces of peers picked at random."""
+    """``count`` re-announces of peers picked at random, each reporting a different
+    upload counter: every announce then moves counters and must be written, as a real
+    re-announce does (a repeat of the last report would be answered without a write)."""
     rng = random.Random(seed)
-    return [announce_line(swarms, peer) for peer in rng.choices(swarms.peers, k=count)]
+    return [
+        announce_line(swarms, peer, uploaded=rng.randrange(1, 2**40))
+        for peer in rng.choices(swarms.peers, k=count)
+    ]

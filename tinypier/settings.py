@@ -42,6 +42,7 @@ class Settings:
     min_announce_interval: int = 300
     upload_size_limit: int = 4 * 1024 * 1024
     numwant_max: int = 100
+    peers_per_member_max: int = 5
     scrape_max_hashes: int = 64
     global_freeleech: bool = False
     trusted_proxies: tuple[str, ...] = ()
@@ -148,6 +149,7 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "min_announce_interval": _positive_int,
     "upload_size_limit": _positive_int,
     "numwant_max": _positive_int,
+    "peers_per_member_max": _positive_int,
     "scrape_max_hashes": _positive_int,
     "global_freeleech": _boolean,
     "trusted_proxies": _networks,

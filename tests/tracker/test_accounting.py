@@ -274,6 +274,24 @@ def test_silent_peers_expire_after_one_and_a_half_intervals(
     assert credited(settings, alice) == (3 * MB, 0)
 
 
+def test_a_repeat_sooner_than_min_interval_is_answered_without_a_write(
+    settings: Settings, tracker: Tracker, tracker_client: TestClient[Any], alice: Member
+) -> None:
+    registered = register_torrent(settings, alice.id, "hammered")
+    start = int(tracker.clock())
+    me = peer_id()
+    announce(tracker_client, alice.passkey, registered.key, me, uploaded=MB, left=5)
+    set_time(tracker, start + settings.min_announce_interval - 1)
+    repeat = announce(tracker_client, alice.passkey, registered.key, me, uploaded=MB, left=5)
+    assert repeat[b"incomplete"] == 1
+    last_seen = "SELECT last_announce_at FROM peers"
+    assert fetch(settings, last_seen) == [(start,)]
+    set_time(tracker, start + settings.min_announce_interval - 1)
+    announce(tracker_client, alice.passkey, registered.key, me, uploaded=2 * MB, left=5)
+    assert fetch(settings, last_seen) == [(start + settings.min_announce_interval - 1,)]
+    assert credited(settings, alice) == (2 * MB, 0)
+
+
 @pytest.mark.usefixtures("app")
 def test_peers_and_baselines_survive_a_restart_of_the_board(
     settings: Settings, alice: Member

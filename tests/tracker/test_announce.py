@@ -79,21 +79,21 @@ def test_a_seeder_is_sent_leechers_only_and_a_leecher_everyone(
     assert entries(leecher[b"peers"], 6) == {compact4(f"10.0.1.{n}", 6881) for n in (1, 2, 3)}
 
 
-def test_numwant_limits_the_list_and_a_negative_value_means_none(
-    settings: Settings, tracker_client: TestClient[Any], alice: Member
-) -> None:
-    torrent = register_torrent(settings, alice.id, "numwant").key
-    crowd(tracker_client, alice.passkey, torrent, 6, "10.0.2")
+def test_numwant_limits_the_list_and_a_negative_value_means_none(make_board: Any) -> None:
+    board = make_board(peers_per_member_max=10)
+    alice = add_member(board.settings, "alice")
+    torrent = register_torrent(board.settings, alice.id, "numwant").key
+    crowd(board.client, alice.passkey, torrent, 6, "10.0.2")
     me = peer_id(label="me")
-    two = announce(tracker_client, alice.passkey, torrent, me, "10.0.2.99", left=1, numwant=2)
-    none = announce(tracker_client, alice.passkey, torrent, me, "10.0.2.99", left=1, numwant=-1)
+    two = announce(board.client, alice.passkey, torrent, me, "10.0.2.99", left=1, numwant=2)
+    none = announce(board.client, alice.passkey, torrent, me, "10.0.2.99", left=1, numwant=-1)
     assert len(entries(two[b"peers"], 6)) == 2
     assert none[b"peers"] == b""
     assert none[b"incomplete"] == 7
 
 
 def test_numwant_is_capped_by_the_setting(make_board: Any) -> None:
-    board = make_board(numwant_max=3)
+    board = make_board(numwant_max=3, peers_per_member_max=10)
     member = add_member(board.settings, "capped")
     torrent = register_torrent(board.settings, member.id, "cap").key
     crowd(board.client, member.passkey, torrent, 6, "10.0.3")
@@ -101,13 +101,13 @@ def test_numwant_is_capped_by_the_setting(make_board: Any) -> None:
     assert len(entries(reply[b"peers"], 6)) == 3
 
 
-def test_the_sample_is_random_among_the_peers(
-    settings: Settings, tracker_client: TestClient[Any], alice: Member
-) -> None:
-    torrent = register_torrent(settings, alice.id, "random").key
-    crowd(tracker_client, alice.passkey, torrent, 5, "10.0.4")
+def test_the_sample_is_random_among_the_peers(make_board: Any) -> None:
+    board = make_board(peers_per_member_max=10)
+    alice = add_member(board.settings, "alice")
+    torrent = register_torrent(board.settings, alice.id, "random").key
+    crowd(board.client, alice.passkey, torrent, 5, "10.0.4")
     seen = {
-        announce(tracker_client, alice.passkey, torrent, peer_id(label="r"), left=1, numwant=1)[
+        announce(board.client, alice.passkey, torrent, peer_id(label="r"), left=1, numwant=1)[
             b"peers"
         ]
         for _ in range(40)

@@ -127,10 +127,14 @@ class Front:
 
 @pytest.fixture(scope="module")
 def front(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Front]:
-    """One board for the module; the proxy at 127.0.0.1 is trusted, so a request may say
-    which address it is relayed for."""
+    """One board for the module, where one member runs many clients; the proxy at
+    127.0.0.1 is trusted, so a request may say which address it is relayed for."""
     base = tmp_path_factory.mktemp("front")
-    environment = {**os.environ, "TINYPIER_TRUSTED_PROXIES": "127.0.0.1"}
+    environment = {
+        **os.environ,
+        "TINYPIER_TRUSTED_PROXIES": "127.0.0.1",
+        "TINYPIER_PEERS_PER_MEMBER_MAX": "100",
+    }
     with serving(base / "board", base / "serve.log", environment) as url:
         settings = load_settings(base / "board", environ={})
         member = add_member(settings, "front")

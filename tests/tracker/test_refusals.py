@@ -13,6 +13,7 @@ from tests.tracker.wire import (
     announce,
     announce_fields,
     execute,
+    fetch,
     get,
     info_hash,
     peer_id,
@@ -61,6 +62,49 @@ def test_a_frozen_release_refuses_announces(
     torrent = register_torrent(settings, alice.id, status, status=status).key
     reply = announce(tracker_client, alice.passkey, torrent, peer_id())
     assert reason(reply) == f"this release was closed by the moderators ({status})".encode()
+
+
+def test_a_frozen_release_still_takes_the_final_stopped_and_credits_it(
+    settings: Settings, app: Litestar, tracker_client: TestClient[Any], alice: Member
+) -> None:
+    registered = register_torrent(settings, alice.id, "closing")
+    me = peer_id()
+    announce(tracker_client, alice.passkey, registered.key, me, uploaded=1000, left=0)
+    execute(settings, "UPDATE torrents SET status = 'closed' WHERE id = ?", registered.id)
+    app.state.changes.torrent_changed(registered.id)
+    refused = announce(tracker_client, alice.passkey, registered.key, me, uploaded=1500, left=0)
+    assert reason(refused) == b"this release was closed by the moderators (closed)"
+    stopped = announce(
+        tracker_client, alice.passkey, registered.key, me, uploaded=2000, left=0, event="stopped"
+    )
+    assert b"failure reason" not in stopped
+    assert fetch(settings, "SELECT uploaded FROM users WHERE id = ?", alice.id) == [(2000,)]
+    assert fetch(settings, "SELECT COUNT(*) FROM peers") == [(0,)]
+
+
+def test_a_member_runs_a_limited_number_of_clients_per_torrent(make_board: Any) -> None:
+    board = make_board(peers_per_member_max=2)
+    member = add_member(board.settings, "greedy")
+    torrent = register_torrent(board.settings, member.id, "limited").key
+    first, second, third = (peer_id(label=label) for label in ("1", "2", "3"))
+    for peer in (first, second):
+        assert b"failure reason" not in announce(board.client, member.passkey, torrent, peer)
+    refused = announce(board.client, member.passkey, torrent, third)
+    assert reason(refused) == (
+        b"too many of your clients on this torrent (at most 2): stop one first"
+    )
+    assert b"failure reason" not in announce(board.client, member.passkey, torrent, first)
+    announce(board.client, member.passkey, torrent, second, event="stopped")
+    assert b"failure reason" not in announce(board.client, member.passkey, torrent, third)
+    assert fetch(board.settings, "SELECT COUNT(*) FROM peers") == [(2,)]
+
+
+def test_the_client_limit_is_per_member(make_board: Any) -> None:
+    board = make_board(peers_per_member_max=1)
+    one, two = add_member(board.settings, "one"), add_member(board.settings, "two")
+    torrent = register_torrent(board.settings, one.id, "shared").key
+    assert b"failure reason" not in announce(board.client, one.passkey, torrent, peer_id(b"-a-"))
+    assert b"failure reason" not in announce(board.client, two.passkey, torrent, peer_id(b"-b-"))
 
 
 def test_frozen_statuses_are_the_moderation_stops() -> None:

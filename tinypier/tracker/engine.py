@@ -174,18 +174,20 @@ class Tracker:
         try:
             request = parse_announce(query, self.settings.numwant_max)
             member = self._member(passkey)
-            release = self._release(request.info_hash)
+            release = self._release(request.info_hash, request.event)
             if not rules.client_allowed(request.peer_id, self._allow, self._deny):
                 raise Refused(rules.CLIENT_NOT_ALLOWED)
             if address is None:
                 raise Refused(rules.ADDRESS_UNKNOWN)
+            swarm = self.swarm(release.id)
+            self._check_room(swarm, member, request)
         except ProtocolError as error:
             if b"peer_id=" not in query and rules.is_browser(user_agent):
                 return failure(rules.BROWSER_REFUSED), None
             return failure(str(error)), None
         except Refused as refusal:
             return failure(str(refusal)), None
-        return self._apply(member, release, request, address)
+        return self._apply(swarm, member, release, request, address)
 
     def _member(self, passkey: str) -> Member:
         member = self.registry.member(passkey)
@@ -195,22 +197,42 @@ class Tracker:
             raise Refused(rules.ACCOUNT_DISABLED)
         return member
 
-    def _release(self, info_hash: bytes) -> Release:
+    def _release(self, info_hash: bytes, event: Event) -> Release:
+        """The release announced. A frozen one still takes a client's ``stopped``, so the
+        last bytes a member moved before the moderators closed it are credited."""
         release = self.registry.release(info_hash)
         if release is None:
             raise Refused(rules.UNREGISTERED_TORRENT)
-        if release.status in rules.FROZEN_STATUSES:
+        if release.status in rules.FROZEN_STATUSES and event is not Event.STOPPED:
             raise Refused(rules.RELEASE_FROZEN.format(status=release.status))
         return release
 
+    def _check_room(self, swarm: Swarm, member: Member, request: Announce) -> None:
+        """A member runs at most ``peers_per_member_max`` clients in one swarm, so nobody
+        can fill the tracker's memory by announcing made-up peer ids."""
+        limit = self.settings.peers_per_member_max
+        if (
+            request.event is not Event.STOPPED
+            and (member.id, request.peer_id) not in swarm.peers
+            and swarm.peer_count(member.id) >= limit
+        ):
+            raise Refused(rules.TOO_MANY_PEERS.format(limit=limit))
+
     def _apply(
-        self, member: Member, release: Release, request: Announce, address: ClientAddress
-    ) -> tuple[bytes, CommitSignal]:
-        """Change the swarm and queue the writes; returns the reply and the commit to await."""
+        self,
+        swarm: Swarm,
+        member: Member,
+        release: Release,
+        request: Announce,
+        address: ClientAddress,
+    ) -> tuple[bytes, CommitSignal | None]:
+        """Change the swarm and queue the writes; returns the reply and the commit to await
+        (None when the announce changed nothing worth writing)."""
         now = int(self.clock())
-        swarm = self.swarm(release.id)
         key = (member.id, request.peer_id)
         peer = swarm.peers.get(key)
+        if peer is not None and self._repeats(peer, request, address, now):
+            return self._reply(swarm, swarm.sample(peer, request.numwant), request), None
         baseline = self._baseline(swarm, peer, key, request.event)
         credit = (
             counter_delta(baseline[0], request.uploaded),
@@ -248,6 +270,20 @@ class Tracker:
         batch.credit(release.id, member.id, credit, now)
         batch.torrent_stats(swarm)
         return self._reply(swarm, chosen, request), batch.done
+
+    def _repeats(self, peer: Peer, request: Announce, address: ClientAddress, now: int) -> bool:
+        """An announce sooner than ``min interval`` that reports what the peer's last one
+        did (same counters, port and address, no event) credits nothing and moves nothing:
+        it gets peers without a write, so a client hammering the tracker costs no commits."""
+        return (
+            request.event is Event.NONE
+            and now - peer.last_announce_at < self.settings.min_announce_interval
+            and request.uploaded == peer.uploaded
+            and request.downloaded == peer.downloaded
+            and request.left == peer.left
+            and request.port == peer.port
+            and peer.is_located_at(address.packed, address.is_ipv6)
+        )
 
     @staticmethod
     def _baseline(

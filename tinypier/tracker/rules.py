@@ -18,6 +18,7 @@ CLIENT_NOT_ALLOWED = "your BitTorrent client is not allowed on this tracker"
 BROWSER_REFUSED = "this address is for BitTorrent clients, not web browsers"
 ADDRESS_UNKNOWN = "could not tell your IP address"
 BUSY = "the tracker could not save your announce: try again"
+TOO_MANY_PEERS = "too many of your clients on this torrent (at most {limit}): stop one first"
 
 _AZUREUS_STYLE_CLIENTS = {
     b"qB": "qBittorrent",

@@ -70,6 +70,10 @@ class Peer:
     def ipv6(self) -> str | None:
         return _text(self.compact6[:-2])
 
+    def is_located_at(self, packed: bytes, is_ipv6: bool) -> bool:
+        """Whether the address of this family is ``packed`` already."""
+        return (self.compact6 if is_ipv6 else self.compact4)[:-2] == packed
+
     def locate(self, packed: bytes, is_ipv6: bool, port: int) -> None:
         """Record the address this announce came from; the other family's address stays."""
         if port != self.port:
@@ -105,6 +109,7 @@ class Swarm:
     leechers: list[Peer] = field(default_factory=list)
     departed: dict[PeerKey, Departed] = field(default_factory=dict)
     written: TorrentStats | None = None
+    per_member: dict[int, int] = field(default_factory=dict)
 
     def counts(self) -> tuple[int, int, int]:
         """(complete, incomplete, downloaded) as announce and scrape report them."""
@@ -125,14 +130,24 @@ class Swarm:
     def _group(self, seeder: bool) -> list[Peer]:
         return self.seeders if seeder else self.leechers
 
+    def peer_count(self, user_id: int) -> int:
+        """How many peers (clients) of one member are in this swarm."""
+        return self.per_member.get(user_id, 0)
+
     def add(self, peer: Peer) -> None:
         self.peers[peer.key] = peer
+        self.per_member[peer.user_id] = self.per_member.get(peer.user_id, 0) + 1
         group = self._group(peer.is_seeder)
         peer.slot = len(group)
         group.append(peer)
 
     def remove(self, peer: Peer) -> None:
         del self.peers[peer.key]
+        remaining = self.per_member[peer.user_id] - 1
+        if remaining:
+            self.per_member[peer.user_id] = remaining
+        else:
+            del self.per_member[peer.user_id]
         group = self._group(peer.is_seeder)
         last = group.pop()
         if last is not peer:
