@@ -290,6 +290,13 @@ def test_an_idle_connection_is_closed_after_the_keep_alive_timeout(front: Front)
         assert time.monotonic() - started >= KEEP_ALIVE_SECONDS - 1
 
 
+def test_a_request_head_that_never_ends_is_dropped_after_the_timeout(front: Front) -> None:
+    with front.connect() as connection:
+        connection.sendall(front.announce_head("slow")[:40])
+        connection.settimeout(KEEP_ALIVE_SECONDS * 3)
+        assert closed_by_server(connection)
+
+
 def test_an_answered_announce_is_credited(front: Front) -> None:
     fields = announce_fields(front.torrent.key, peer_id(label="credit"), left=100)
     with front.connect() as connection:

@@ -187,7 +187,7 @@ class TrackerFirstProtocol(asyncio.Protocol):
             if end < 0:
                 if len(self._buffer) > MAX_HEAD_BYTES:
                     self._hand_over()
-                elif not self._buffer:
+                else:
                     self._start_idle_timer()
                 return
             request = parse_head(bytes(self._buffer[:end]))
@@ -264,6 +264,7 @@ class TrackerFirstProtocol(asyncio.Protocol):
             self._idle_timer = None
 
     def _close_idle(self) -> None:
+        """Nothing (or only part of a request head) arrived for the keep-alive timeout."""
         self._idle_timer = None
-        if self._transport is not None and not self._waiting and not self._buffer:
+        if self._transport is not None and not self._waiting:
             self._transport.close()
