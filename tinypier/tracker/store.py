@@ -277,9 +277,9 @@ def checkpoint(connection: sqlite3.Connection) -> None:
 
 def _writer_connection(path: Path) -> sqlite3.Connection:
     """The tracker's write connection. It is used on the event loop's thread and, only
-    while the loop waits for it, on the writer thread; it never waits for a lock
-    (:func:`begin_now`) and never checkpoints (:meth:`Writer._checkpoint_soon` does, off
-    the loop), so a commit on the loop costs only its own writes."""
+    while the writer task waits for it, on the writer thread; it never waits for a lock
+    (:func:`begin_now`) and never checkpoints on commit (:meth:`Writer._checkpoint` does,
+    off the loop), so a commit on the loop costs only its own writes."""
     connection = connect_sync(path, check_same_thread=False)
     connection.execute("PRAGMA busy_timeout=0")
     connection.execute("PRAGMA wal_autocheckpoint=0")
@@ -298,8 +298,6 @@ class Writer:
         self._interval = commit_interval_ms / 1000
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracker-writer")
         self._connection: sqlite3.Connection | None = None
-        self._checkpointer: sqlite3.Connection | None = None
-        self._checkpointing: asyncio.Future[None] | None = None
         self._last_checkpoint = 0.0
         self._wake = asyncio.Event()
         self._closing = False
@@ -316,7 +314,6 @@ class Writer:
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
         self._connection = _writer_connection(self._path)
-        self._checkpointer = await loop.run_in_executor(self._executor, connect_sync, self._path)
         self._last_checkpoint = loop.time()
         self._task = asyncio.create_task(self._run(), name="tracker-writer")
 
@@ -336,13 +333,8 @@ class Writer:
         self._wake.set()
         if self._task is not None:
             await self._task
-        if self._checkpointing is not None:
-            await self._checkpointing
-        for connection in (self._connection, self._checkpointer):
-            if connection is not None:
-                await asyncio.get_running_loop().run_in_executor(
-                    self._executor, sqlite3.Connection.close, connection
-                )
+        if self._connection is not None:
+            await self.run_sync(sqlite3.Connection.close)
         self._executor.shutdown(wait=True)
 
     async def _linger(self, deadline: float) -> None:
@@ -387,19 +379,19 @@ class Writer:
                 await asyncio.sleep(RETRY_DELAY_SECONDS)
                 continue
             batch.done.finish()
-            self._checkpoint_soon(loop)
+            await self._checkpoint(loop)
             if self._closing and not self._pending:
                 return
 
-    def _checkpoint_soon(self, loop: asyncio.AbstractEventLoop) -> None:
-        """Copy the WAL back into the database file about once a second, on the writer
-        thread (a checkpoint fsyncs, which must not stall announces)."""
-        if self._checkpointing is not None and not self._checkpointing.done():
-            return
-        if loop.time() - self._last_checkpoint < CHECKPOINT_SECONDS or self._checkpointer is None:
+    async def _checkpoint(self, loop: asyncio.AbstractEventLoop) -> None:
+        """About once a second, copy the WAL back into the database file on the writer
+        thread (a checkpoint fsyncs, which must not stall the loop). The writer waits for
+        it, announces meanwhile gather in the next batch: a checkpoint that runs while
+        commits keep appending never catches up, and the WAL then grows without end."""
+        if loop.time() - self._last_checkpoint < CHECKPOINT_SECONDS:
             return
         self._last_checkpoint = loop.time()
-        self._checkpointing = loop.run_in_executor(self._executor, checkpoint, self._checkpointer)
+        await self.run_sync(checkpoint)
 
     def _fail(self, batch: Batch) -> None:
         """Answer the batch's announces with an error and keep its rows for the next try:
