@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -59,13 +59,15 @@ def create_app(settings: Settings) -> Litestar:
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        await database.open()
-        await tracker.start()
-        try:
+        # Each closer is registered before its opener runs, so a step that fails half-way
+        # still has what it opened closed: the database's connection threads are not
+        # daemons, and one left open keeps a failed ``serve`` alive forever.
+        async with AsyncExitStack() as opened:
+            opened.push_async_callback(database.close)
+            await database.open()
+            opened.push_async_callback(tracker.stop)
+            await tracker.start()
             yield
-        finally:
-            await tracker.stop()
-            await database.close()
 
     app = Litestar(
         route_handlers=[
