@@ -2,7 +2,8 @@
 
 Visibility and filters are checked per hit with primary-key lookups, and only the
 newest matches are ranked, so the cost follows the number of matches (capped), not the
-size of the board.
+size of the board. The page's matches are then marked in one walk over its stretch of
+the index.
 """
 
 from __future__ import annotations
@@ -17,7 +18,14 @@ import pytest
 from tests.forum.board import empty_board_connection
 from tinypier.accounts.roles import Role
 from tinypier.accounts.viewer import GUEST, Viewer
-from tinypier.forum.search import Markers, SearchRequest, search_sql
+from tinypier.forum.search import (
+    MARKS_SQL,
+    Markers,
+    SearchRequest,
+    fts_query,
+    marks_params,
+    search_sql,
+)
 
 # Scans allowed: the full-text index, and the (capped) intermediate results built from it.
 SCAN_OF_INDEX_OR_PAGE = re.compile(r"SCAN (post_search VIRTUAL TABLE|hits|best|\(subquery-\d+\))")
@@ -30,7 +38,7 @@ def connection(tmp_path: Path) -> sqlite3.Connection:
 
 
 def plan(connection: sqlite3.Connection, viewer: Viewer, request: SearchRequest) -> list[str]:
-    sql, params = search_sql(viewer, request, Markers.fresh())
+    sql, params = search_sql(viewer, request)
     return [row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
 
 
@@ -66,8 +74,12 @@ def test_newest_matches_come_from_the_index_order_not_a_sort(
     assert not any("TEMP B-TREE" in step for step in hits_steps), hits_steps
 
 
-def test_snippets_are_made_for_one_page_of_hits_only(connection: sqlite3.Connection) -> None:
-    steps = plan(connection, GUEST, SearchRequest("release", None, None, 1))
+def test_marks_are_made_in_one_walk_over_the_pages_stretch_of_the_index(
+    connection: sqlite3.Connection,
+) -> None:
+    params = marks_params(fts_query("release") or "", [12, 5, 9], Markers.fresh())
+    steps = [row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {MARKS_SQL}", params)]
 
-    outer = steps[steps.index("SCAN best") :]
-    assert "SCAN post_search VIRTUAL TABLE INDEX 0:=M2" in outer
+    index_steps = [step for step in steps if "post_search" in step]
+    # M: the MATCH; > and <: the rowid range. No "=": not one doclist seek per post.
+    assert index_steps == ["SCAN post_search VIRTUAL TABLE INDEX 0:M2><"], steps
