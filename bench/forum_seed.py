@@ -11,7 +11,9 @@ Every board has the same shape whatever its size, so a small and a large board c
 ten forums in two categories, half of the topics in the first one, one member per hundred
 posts, one long topic holding 1 % of all posts (at least four pages), the other posts
 spread evenly over the other topics, three body texts in a hundred containing the word
-``SEARCH_WORD``, and twenty posts (whatever the size) containing ``RARE_WORD``.
+``SEARCH_WORD`` (a third of the cycle apart, so that each such post sits in its own topic),
+and twenty posts (whatever the size) containing ``RARE_WORD``. ``SHAPE`` numbers this
+shape: a board seeded with another one is not the same benchmark.
 
     .venv/bin/python bench/forum_seed.py DATA_DIR --topics 100000 --posts 1000000
 """
@@ -42,8 +44,14 @@ LONG_TOPIC_SHARE = 0.01
 # Enough posts for four full pages, so both boards show full first and last pages.
 LONG_TOPIC_MIN_POSTS = 100
 TEMPLATE_COUNT = 100
-# Body texts holding the search word: 3 %, so a small board has a full page of results.
-SEARCH_TEMPLATES = 3
+# Bump when the seeded content changes: boards kept from an older shape are not reused.
+SHAPE = 2
+# The body texts holding the search word: 3 % of posts. Search lists one post per topic,
+# so these are a third of the cycle apart: 33 posts between two matches, more than any
+# topic but the long one holds, put each match in its own topic, and the small board has
+# a full page of results (and a next one), as the large board has. Not text 0: on the
+# small board every other post whose id is a multiple of 50 holds the rare word instead.
+SEARCH_TEMPLATE_NUMBERS = (1, 34, 67)
 SEARCH_WORD = "zephyr"
 # A word in a fixed number of posts whatever the board's size: a search whose result
 # count does not grow with the board.
@@ -86,7 +94,7 @@ def body_templates(rng: random.Random) -> list[tuple[str, str]]:
     templates = []
     for number in range(TEMPLATE_COUNT):
         paragraphs = [_sentence(rng, words) for _ in range(rng.randint(2, 5))]
-        if number < SEARCH_TEMPLATES:
+        if number in SEARCH_TEMPLATE_NUMBERS:
             paragraphs.append(f"The {SEARCH_WORD} release is [b]great[/b].")
         body = (
             f"[quote=member{number}]{_sentence(rng, words)}[/quote]\n"
