@@ -19,6 +19,8 @@ from tinypier.forum.display import render_forum_page
 from tinypier.forum.forms import CategoryData, ConfirmData, ForumData, ForumForm, MoveData
 from tinypier.forum.moderation_log import log_action
 from tinypier.forum.topics import member_id
+from tinypier.settings import Settings
+from tinypier.torrents.storage import remove_forgotten
 from tinypier.web.pages import redirect
 
 ViewerRequest = Request[Viewer, Any, Any]
@@ -206,7 +208,12 @@ class ForumAdminController(Controller):
 
     @post("/{forum_id:int}/delete", name="admin:forum_delete")
     async def delete(
-        self, request: ViewerRequest, db: Database, forum_id: int, data: ConfirmData
+        self,
+        request: ViewerRequest,
+        db: Database,
+        settings: Settings,
+        forum_id: int,
+        data: ConfirmData,
     ) -> Redirect:
         """Delete a forum and every topic in it, once the admin ticked the confirmation."""
         forum = await existing_forum(db, forum_id)
@@ -218,7 +225,7 @@ class ForumAdminController(Controller):
             )
         torrent_ids = await queries.forum_torrent_ids(db, forum_id)
         async with db.transaction() as connection:
-            await posting.delete_forum(connection, forum_id)
+            freed_files = await posting.delete_forum(connection, forum_id)
             await log_action(
                 connection,
                 member_id(request.user),
@@ -228,6 +235,7 @@ class ForumAdminController(Controller):
                 forum["name"],
                 forum_id=forum_id,
             )
+        await remove_forgotten(db, settings.attachments_dir, freed_files)
         for torrent_id in torrent_ids:
             request.app.state.changes.torrent_changed(torrent_id)
         return redirect(STRUCTURE_PAGE, f"Forum {forum['name']} deleted.", "success")

@@ -22,7 +22,9 @@ from tinypier.forum.forms import MoveTopicData, PinData
 from tinypier.forum.moderation_log import log_action
 from tinypier.forum.pagination import paginate
 from tinypier.forum.topics import member_id
+from tinypier.settings import Settings
 from tinypier.torrents.releases import release_by_topic
+from tinypier.torrents.storage import remove_forgotten
 from tinypier.web.pages import redirect
 
 ViewerRequest = Request[Viewer, Any, Any]
@@ -103,11 +105,13 @@ class ModerationController(Controller):
         return redirect(f"/topics/{topic_id}", f"Topic moved to {target['name']}.", "success")
 
     @post("/topics/{topic_id:int}/delete", name="forum:delete_topic")
-    async def delete_topic(self, request: ViewerRequest, db: Database, topic_id: int) -> Redirect:
+    async def delete_topic(
+        self, request: ViewerRequest, db: Database, settings: Settings, topic_id: int
+    ) -> Redirect:
         topic = await viewable_topic(db, request.user, topic_id)
         release = await release_by_topic(db, topic_id)
         async with db.transaction() as connection:
-            await posting.delete_topic(connection, topic_id)
+            freed_files = await posting.delete_topic(connection, topic_id)
             await log_action(
                 connection,
                 member_id(request.user),
@@ -117,19 +121,22 @@ class ModerationController(Controller):
                 topic["title"],
                 forum_id=topic["forum_id"],
             )
+        await remove_forgotten(db, settings.attachments_dir, freed_files)
         if release is not None:
             request.app.state.changes.torrent_changed(release["id"])
         return redirect(f"/forums/{topic['forum_id']}", "Topic deleted.", "success")
 
     @post("/posts/{post_id:int}/delete", name="forum:delete_post")
-    async def delete_post(self, request: ViewerRequest, db: Database, post_id: int) -> Redirect:
+    async def delete_post(
+        self, request: ViewerRequest, db: Database, settings: Settings, post_id: int
+    ) -> Redirect:
         """Delete a post; deleting a topic's first post deletes the whole topic."""
         post_row = await viewable_post(db, request.user, post_id)
         topic_id = post_row["topic_id"]
         release = await release_by_topic(db, topic_id)
         async with db.transaction() as connection:
-            topic_gone = await posting.delete_post(connection, post_id)
-            with_topic = " (the first post: topic deleted too)" if topic_gone else ""
+            deleted = await posting.delete_post(connection, post_id)
+            with_topic = " (the first post: topic deleted too)" if deleted.topic_gone else ""
             await log_action(
                 connection,
                 member_id(request.user),
@@ -139,8 +146,9 @@ class ModerationController(Controller):
                 f"by {post_row['author_name']} in {post_row['topic_title']}{with_topic}",
                 forum_id=post_row["forum_id"],
             )
-        if not topic_gone:
+        if not deleted.topic_gone:
             return redirect(f"/topics/{topic_id}?page=last", "Post deleted.", "success")
+        await remove_forgotten(db, settings.attachments_dir, deleted.freed_files)
         if release is not None:
             request.app.state.changes.torrent_changed(release["id"])
         return redirect(

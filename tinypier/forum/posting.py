@@ -14,6 +14,7 @@ import aiosqlite
 
 from tinypier.db.connection import Database
 from tinypier.forum.bbcode import render_bbcode
+from tinypier.torrents.storage import forget_unreferenced
 
 MAX_TITLE_LENGTH = 200
 MAX_BODY_LENGTH = 60_000
@@ -23,6 +24,12 @@ MAX_BODY_LENGTH = 60_000
 class NewTopic:
     topic_id: int
     post_id: int
+
+
+@dataclass(frozen=True)
+class DeletedPost:
+    topic_gone: bool
+    freed_files: list[str]
 
 
 def title_problem(title: str) -> str | None:
@@ -149,9 +156,25 @@ async def _topic_counters(connection: aiosqlite.Connection, topic_id: int) -> tu
     return int(row[0]), int(row[1])
 
 
-async def delete_topic(connection: aiosqlite.Connection, topic_id: int) -> None:
-    """Remove a topic and its posts; forum and member counters follow."""
+async def _release_attachments(
+    connection: aiosqlite.Connection, per_release_sql: str, params: tuple[int, ...]
+) -> list[int]:
+    """The attachments of releases about to disappear with their topics."""
+    cursor = await connection.execute(per_release_sql, params)
+    return [int(row[0]) for row in await cursor.fetchall()]
+
+
+async def delete_topic(connection: aiosqlite.Connection, topic_id: int) -> list[str]:
+    """Remove a topic and its posts; forum and member counters follow.
+
+    Returns the digests of the stored files that nothing refers to any more (its
+    release's), to remove with :func:`tinypier.torrents.storage.remove_forgotten` once
+    the transaction has committed.
+    """
     forum_id, post_count = await _topic_counters(connection, topic_id)
+    attachment_ids = await _release_attachments(
+        connection, "SELECT attachment_id FROM torrents WHERE topic_id = ?", (topic_id,)
+    )
     await _uncount_authors(
         connection,
         "SELECT author_id, COUNT(*) FROM posts WHERE topic_id = ? GROUP BY author_id",
@@ -163,10 +186,12 @@ async def delete_topic(connection: aiosqlite.Connection, topic_id: int) -> None:
         (post_count, forum_id),
     )
     await _refresh_forum_last_post(connection, forum_id)
+    return await forget_unreferenced(connection, attachment_ids)
 
 
-async def delete_post(connection: aiosqlite.Connection, post_id: int) -> bool:
-    """Remove one post; the first post takes its whole topic along. True if the topic went."""
+async def delete_post(connection: aiosqlite.Connection, post_id: int) -> DeletedPost:
+    """Remove one post; the first post takes its whole topic along (and its files, as
+    :func:`delete_topic` says)."""
     cursor = await connection.execute(
         "SELECT topic_id, author_id, id = (SELECT MIN(id) FROM posts WHERE topic_id = p.topic_id)"
         " FROM posts p WHERE id = ?",
@@ -177,8 +202,7 @@ async def delete_post(connection: aiosqlite.Connection, post_id: int) -> bool:
         raise LookupError(f"no post {post_id}")
     topic_id, author_id, is_first = int(row[0]), int(row[1]), bool(row[2])
     if is_first:
-        await delete_topic(connection, topic_id)
-        return True
+        return DeletedPost(topic_gone=True, freed_files=await delete_topic(connection, topic_id))
     forum_id, _ = await _topic_counters(connection, topic_id)
     await connection.execute("DELETE FROM posts WHERE id = ?", (post_id,))
     await connection.execute(
@@ -196,7 +220,7 @@ async def delete_post(connection: aiosqlite.Connection, post_id: int) -> bool:
         "UPDATE forums SET post_count = post_count - 1 WHERE id = ?", (forum_id,)
     )
     await _refresh_forum_last_post(connection, forum_id)
-    return False
+    return DeletedPost(topic_gone=False, freed_files=[])
 
 
 async def move_topic(connection: aiosqlite.Connection, topic_id: int, to_forum_id: int) -> int:
@@ -212,8 +236,14 @@ async def move_topic(connection: aiosqlite.Connection, topic_id: int, to_forum_i
     return from_forum_id
 
 
-async def delete_forum(connection: aiosqlite.Connection, forum_id: int) -> None:
-    """Remove a forum with all its topics and posts, taking them off members' post counts."""
+async def delete_forum(connection: aiosqlite.Connection, forum_id: int) -> list[str]:
+    """Remove a forum with all its topics and posts, taking them off members' post counts.
+
+    Returns the digests of freed files, as :func:`delete_topic` does.
+    """
+    attachment_ids = await _release_attachments(
+        connection, "SELECT attachment_id FROM torrents WHERE forum_id = ?", (forum_id,)
+    )
     await _uncount_authors(
         connection,
         "SELECT p.author_id, COUNT(*) FROM topics t JOIN posts p ON p.topic_id = t.id"
@@ -221,3 +251,4 @@ async def delete_forum(connection: aiosqlite.Connection, forum_id: int) -> None:
         (forum_id,),
     )
     await connection.execute("DELETE FROM forums WHERE id = ?", (forum_id,))
+    return await forget_unreferenced(connection, attachment_ids)

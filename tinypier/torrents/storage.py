@@ -6,17 +6,28 @@ anything fails before the commit, the file this attempt created is removed again
 refused upload leaves neither a row nor an orphan file. Callers hold the database's write
 lock while storing, which makes "did this file already exist?" a question nobody else
 can change the answer to.
+
+Deleting is the same order backwards: the transaction that deletes the last release of a
+file deletes its attachment row too (:func:`forget_unreferenced`), and only once that has
+committed is the file removed (:func:`remove_forgotten`). A crash in between leaves a file
+no row refers to, which ``tinypier check`` reports; never a row without its file.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import json
 import os
 import tempfile
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
+import aiosqlite
+
 from tinypier.attachments import attachment_path
+from tinypier.db.connection import Database
 
 
 @dataclass(frozen=True)
@@ -54,3 +65,43 @@ def discard(stored: StoredFile | None) -> None:
 
 def read_stored(attachments_dir: Path, sha256: str) -> bytes:
     return attachment_path(attachments_dir, sha256).read_bytes()
+
+
+async def forget_unreferenced(
+    connection: aiosqlite.Connection, attachment_ids: Collection[int]
+) -> list[str]:
+    """Inside the transaction that deleted releases: delete the attachment rows among
+    ``attachment_ids`` that no release refers to any more. Returns their digests, whose
+    files :func:`remove_forgotten` removes once the transaction has committed."""
+    if not attachment_ids:
+        return []
+    cursor = await connection.execute(
+        "DELETE FROM attachments WHERE id IN (SELECT value FROM json_each(?))"
+        " AND NOT EXISTS (SELECT 1 FROM torrents WHERE attachment_id = attachments.id)"
+        " RETURNING sha256",
+        (json.dumps(list(attachment_ids)),),
+    )
+    return [str(row[0]) for row in await cursor.fetchall()]
+
+
+async def remove_forgotten(db: Database, attachments_dir: Path, digests: Collection[str]) -> None:
+    """Remove the files of attachment rows that a committed transaction deleted.
+
+    Runs under the write lock, which an upload holds while it stores: an upload of the
+    same content either finished before (and its row brought the digest back, so the file
+    is kept) or stores it afresh after."""
+    if not digests:
+        return
+    async with db.transaction() as connection:
+        cursor = await connection.execute(
+            "SELECT sha256 FROM attachments WHERE sha256 IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(digests)),),
+        )
+        referenced = {row[0] for row in await cursor.fetchall()}
+        paths = [attachment_path(attachments_dir, sha) for sha in digests if sha not in referenced]
+        await asyncio.to_thread(_unlink_all, paths)
+
+
+def _unlink_all(paths: list[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
