@@ -29,6 +29,15 @@ def attachment_path(settings_or_dir: Settings | Path, sha256: str) -> Path:
     return settings_or_dir / sha256[:2] / sha256
 
 
+def is_stored_attachment(attachments_dir: Path, path: Path) -> bool:
+    """Is ``path`` a file stored under its digest? An upload still being written to a
+    temporary name, or anything else put in the directory, is not."""
+    try:
+        return path.is_file() and attachment_path(attachments_dir, path.name) == path
+    except ValueError:
+        return False
+
+
 def file_sha256(path: Path) -> str:
     """The hex SHA-256 of a file, streamed so a large attachment never sits in memory."""
     with path.open("rb") as handle:

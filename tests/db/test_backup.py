@@ -13,6 +13,8 @@ from typing import IO
 
 import pytest
 
+from tinypier.db import backup
+from tinypier.db.connection import connect_sync
 from tinypier.settings import Settings, load_settings
 
 from ..cli.runner import run_cli
@@ -170,3 +172,50 @@ def test_backing_up_a_directory_without_a_board_is_refused(tmp_path: Path) -> No
     assert result.exit_code != 0
     assert "no board database" in result.output
     assert not (tmp_path / "copy").exists()
+
+
+def test_a_release_deleted_just_after_the_snapshot_keeps_its_file_in_the_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The board deletes a row, commits, then removes the file: a deletion landing right
+    after the database was copied must not leave the copy a row without its file."""
+    settings = new_board(tmp_path)
+    attachment_id, path = add_attachment(settings, b"deleted during the backup")
+    copy_database = backup._backup_database
+
+    def copy_then_delete(source: Path, target: Path) -> list[str]:
+        referenced = copy_database(source, target)
+        connection = connect_sync(settings.database_path)
+        try:
+            connection.execute("DELETE FROM attachments WHERE id = ?", (attachment_id,))
+        finally:
+            connection.close()
+        path.unlink()
+        return referenced
+
+    monkeypatch.setattr(backup, "_backup_database", copy_then_delete)
+
+    result = run_cli(settings.data_dir, "backup", str(tmp_path / "copy"))
+
+    assert result.exit_code == 0, result.output
+    check = run_cli(tmp_path / "copy", "check")
+    assert check.exit_code == 0, check.output
+    assert "attachments: 1 file(s) present and intact" in check.output
+
+
+def test_files_no_row_refers_to_are_left_out_of_the_copy(tmp_path: Path) -> None:
+    settings = new_board(tmp_path)
+    _, kept = add_attachment(settings, b"referenced")
+    attachment_id, forgotten = add_attachment(settings, b"row deleted, file left behind")
+    connection = connect_sync(settings.database_path)
+    try:
+        connection.execute("DELETE FROM attachments WHERE id = ?", (attachment_id,))
+    finally:
+        connection.close()
+
+    result = run_cli(settings.data_dir, "backup", str(tmp_path / "copy"))
+
+    assert result.exit_code == 0, result.output
+    copied = load_settings(tmp_path / "copy", environ={}).attachments_dir
+    assert sorted(path.name for path in copied.rglob("*") if path.is_file()) == [kept.name]
+    assert forgotten.is_file(), "the backup leaves the board's own files alone"

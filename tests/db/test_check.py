@@ -81,3 +81,25 @@ def test_a_directory_without_a_board_fails_without_creating_one(tmp_path: Path) 
     assert result.exit_code == 1
     assert "no database at" in result.output
     assert not (tmp_path / "tinypier.sqlite3").exists()
+
+
+def test_files_no_attachment_refers_to_are_reported(tmp_path: Path) -> None:
+    settings = new_board(tmp_path)
+    add_attachment(settings, b"still referenced")
+    forgotten_id, forgotten_path = add_attachment(settings, b"row deleted, file left")
+    connection = connect_sync(settings.database_path)
+    try:
+        connection.execute("DELETE FROM attachments WHERE id = ?", (forgotten_id,))
+    finally:
+        connection.close()
+    interrupted_upload = settings.attachments_dir / ".upload-interrupted"
+    interrupted_upload.write_bytes(b"half a file")
+
+    result = run_cli(settings.data_dir, "check")
+
+    assert result.exit_code == 1
+    assert "ok    attachments: 1 file(s) present and intact" in result.output
+    assert "FAIL  unreferenced files" in result.output
+    assert f"{forgotten_path}: no attachment refers to this file" in result.output
+    assert f"{interrupted_upload}: no attachment refers to this file" in result.output
+    assert "2 problem(s) found." in result.output

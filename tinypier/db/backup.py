@@ -1,9 +1,12 @@
 """``tinypier backup DEST``: a consistent copy of a board that is running and writing.
 
 The copy is a complete data directory: restoring is pointing ``--data-dir`` at it. Order
-matters. The database is copied first, from one read snapshot; the attachments after it.
-Attachment files are written before the rows that reference them commit, so every file
-the snapshot references already exists when the directory is copied.
+matters. A file is written before the row that references it commits, and removed only
+after the row's deletion commits. So the attachments are copied first, then the database
+from one read snapshot, then the files the snapshot references that arrived after the
+first pass; files the snapshot does not reference are dropped from the copy. A file the
+snapshot references is then missing only if it was uploaded and deleted again while the
+backup ran, and the summary says so.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from tinypier.attachments import attachment_path
+from tinypier.attachments import attachment_path, is_stored_attachment
 from tinypier.db.connection import connect_sync
 from tinypier.settings import CONFIG_FILE_NAME, Settings
 
@@ -43,8 +46,9 @@ def backup_board(settings: Settings, destination: Path) -> BackupSummary:
         raise BackupError(f"there is no board database at {settings.database_path}")
     _prepare_destination(destination)
     copy = dataclasses.replace(settings, data_dir=destination)
+    _copy_attachments(settings.attachments_dir, copy.attachments_dir)
     referenced = _backup_database(settings.database_path, copy.database_path)
-    files = _copy_attachments(settings.attachments_dir, copy.attachments_dir)
+    files = _match_attachments(settings.attachments_dir, copy.attachments_dir, set(referenced))
     _copy_secret_key(settings.secret_key_path, copy.secret_key_path)
     config = settings.data_dir / CONFIG_FILE_NAME
     if config.is_file():
@@ -90,30 +94,37 @@ def _backup_database(source_path: Path, target_path: Path) -> list[str]:
         source.close()
 
 
-def _copy_attachments(source: Path, target: Path) -> int:
-    """Copy every file stored under its digest; returns how many were copied.
+def _stored_digests(attachments_dir: Path) -> set[str]:
+    """Files stored under their digest; anything else in the directory (an upload still
+    being written to a temporary name) is not an attachment yet and is left behind."""
+    return {
+        path.name
+        for path in attachments_dir.glob("??/*")
+        if is_stored_attachment(attachments_dir, path)
+    }
 
-    Anything else in the directory (an upload still being written to a temporary name)
-    is not an attachment yet and is left behind.
-    """
+
+def _copy_files(source: Path, target: Path, digests: set[str]) -> None:
     target.mkdir(exist_ok=True, mode=0o700)
-    copied = 0
-    for path in sorted(source.glob("??/*")):
-        if not _is_stored_attachment(source, path):
-            continue
-        destination = attachment_path(target, path.name)
+    for digest in sorted(digests):
+        destination = attachment_path(target, digest)
         destination.parent.mkdir(exist_ok=True, mode=0o700)
         with contextlib.suppress(FileNotFoundError):  # deleted since listed
-            shutil.copy2(path, destination)
-            copied += 1
-    return copied
+            shutil.copy2(attachment_path(source, digest), destination)
 
 
-def _is_stored_attachment(attachments_dir: Path, path: Path) -> bool:
-    try:
-        return path.is_file() and attachment_path(attachments_dir, path.name) == path
-    except ValueError:
-        return False
+def _copy_attachments(source: Path, target: Path) -> None:
+    _copy_files(source, target, _stored_digests(source))
+
+
+def _match_attachments(source: Path, target: Path, referenced: set[str]) -> int:
+    """Make the copied files exactly those the copied database references (as far as the
+    source still holds them); returns how many there are."""
+    copied = _stored_digests(target)
+    _copy_files(source, target, referenced - copied)
+    for digest in copied - referenced:
+        attachment_path(target, digest).unlink()
+    return len(_stored_digests(target))
 
 
 def _copy_secret_key(source: Path, target: Path) -> None:

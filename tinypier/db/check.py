@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from tinypier.attachments import attachment_path, file_sha256
+from tinypier.attachments import attachment_path, file_sha256, is_stored_attachment
 from tinypier.db.connection import connect_sync
 from tinypier.db.migrations import code_version, database_version
 from tinypier.settings import Settings
@@ -125,9 +125,25 @@ def _attachment_problem(settings: Settings, attachment_id: int, sha256: str) -> 
     return None
 
 
+def _unreferenced_files(connection: sqlite3.Connection, settings: Settings) -> Finding:
+    """Files are listed before the rows are read, and an upload writes its file before its
+    row commits: only an upload still in flight while the check runs can show up here."""
+    directory = settings.attachments_dir
+    files = sorted(path for path in directory.rglob("*") if path.is_file())
+    referenced = {row[0] for row in connection.execute("SELECT sha256 FROM attachments")}
+    problems = [
+        f"{path}: no attachment refers to this file (a deletion or an upload stopped half-way;"
+        " safe to remove while the board is stopped)"
+        for path in files
+        if not (is_stored_attachment(directory, path) and path.name in referenced)
+    ]
+    return "every file belongs to an attachment", problems
+
+
 _CHECKS: tuple[tuple[str, Check], ...] = (
     ("integrity", _integrity),
     ("foreign keys", _foreign_keys),
     ("schema version", _schema_version),
     ("attachments", _attachments),
+    ("unreferenced files", _unreferenced_files),
 )
