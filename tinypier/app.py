@@ -39,6 +39,15 @@ STATIC_DIR = PACKAGE_DIR / "static"
 CSRF_EXEMPT = ["^/announce", "^/scrape", "^/api/"]
 AUTH_EXEMPT = ["^/announce", "^/scrape", "^/static/"]
 
+# Room in a request body beside the uploaded file: a release's title and description
+# (60,000 characters, up to 720 kB once UTF-8 is percent-encoded) and the multipart framing.
+FORM_FIELDS_ROOM = 1024 * 1024
+
+
+def body_size_cap(settings: Settings) -> int:
+    """Litestar's own 10 MB default would cap uploads whatever the board allows."""
+    return settings.upload_size_limit + FORM_FIELDS_ROOM
+
 
 def template_environment() -> Environment:
     return Environment(
@@ -91,6 +100,7 @@ def create_app(settings: Settings) -> Litestar:
             engine=JinjaTemplateEngine.from_environment(template_environment()),
         ),
         exception_handlers={Exception: handle_error},
+        request_max_body_size=body_size_cap(settings),
         openapi_config=OpenAPIConfig(title="TinyPier API", version=__version__, path="/api/schema"),
         debug=False,
     )
