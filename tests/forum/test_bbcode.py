@@ -7,7 +7,6 @@ from html.parser import HTMLParser
 import pytest
 
 from tinypier.forum.bbcode import render_bbcode
-from tinypier.forum.display import ratio
 
 
 class Elements(HTMLParser):
@@ -74,11 +73,3 @@ def test_unsafe_input_yields_no_element_with_attributes(source: str) -> None:
     assert [
         (tag, attrs) for tag, attrs in elements.found if attrs or tag in {"script", "img"}
     ] == []
-
-
-@pytest.mark.parametrize(
-    ("uploaded", "downloaded", "shown"),
-    [(0, 0, "—"), (5, 0, "∞"), (1, 2, "0.50"), (3 * 2**30, 2**30, "3.00")],
-)
-def test_ratio_reads_like_a_tracker_shows_it(uploaded: int, downloaded: int, shown: str) -> None:
-    assert ratio(uploaded, downloaded) == shown

@@ -10,7 +10,7 @@ from litestar.testing import TestClient
 
 from tests.forum.board import Board, add_release, add_reply, add_topic, build_board, sql
 from tests.helpers import add_member, login
-from tinypier.forum.members import MEMBERS_PER_PAGE, human_size, ratio_text
+from tinypier.forum.members import MEMBERS_PER_PAGE
 from tinypier.settings import Settings
 
 Client = TestClient[Litestar]
@@ -164,14 +164,3 @@ def test_an_unknown_member_is_not_found(client: Client, settings: Settings, boar
 
     assert client.get("/members/999999").status_code == 404
     assert client.get("/members/99999999999999999999999").status_code in (400, 404)
-
-
-def test_numbers_read_like_a_tracker_shows_them() -> None:
-    assert human_size(0) == "0 B"
-    assert human_size(1023) == "1023 B"
-    assert human_size(1536) == "1.5 KiB"
-    assert human_size(5 * 1024**4) == "5.0 TiB"
-    assert ratio_text(3, 2) == "1.50"
-    assert ratio_text(0, 5) == "0.00"
-    assert ratio_text(5, 0) == "∞"
-    assert ratio_text(0, 0) == "—"

@@ -13,8 +13,8 @@ from tinypier.accounts.guards import require_admin
 from tinypier.accounts.members import member_or_404
 from tinypier.accounts.roles import MEMBER_ROLES, Role
 from tinypier.db.connection import Database
-from tinypier.forum.display import when
 from tinypier.forum.pagination import paginate
+from tinypier.web.formatting import when
 from tinypier.web.pages import redirect, render
 
 MAX_INVITE_QUOTA = 1000

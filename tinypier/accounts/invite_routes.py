@@ -12,8 +12,8 @@ from tinypier.accounts.invites import create_invite, invite_allowance, list_invi
 from tinypier.accounts.members import member_or_404
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
-from tinypier.forum.display import when
 from tinypier.settings import Settings
+from tinypier.web.formatting import when
 from tinypier.web.pages import redirect, render
 
 

@@ -22,8 +22,8 @@ from tinypier.accounts.passwords import verify_password
 from tinypier.accounts.sessions import SESSION_COOKIE
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
-from tinypier.forum.display import when
 from tinypier.settings import Settings
+from tinypier.web.formatting import when
 from tinypier.web.pages import redirect, render
 
 

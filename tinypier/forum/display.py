@@ -2,35 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from litestar import Request
 from litestar.response import Template
 
+from tinypier.web.formatting import iso, ratio, when
 from tinypier.web.pages import render
 
 PIN_LABELS = {0: "normal", 1: "sticky", 2: "announcement"}
 PIN_VALUES = {label: value for value, label in PIN_LABELS.items()}
 # Where a moderation log entry's target lives, by target type.
 LOG_TARGET_PATHS = {"topic": "/topics", "post": "/posts", "forum": "/forums", "user": "/members"}
-
-
-def ratio(uploaded: int, downloaded: int) -> str:
-    """Upload/download ratio as trackers show it: "∞" for pure seeders, "—" for no traffic."""
-    if downloaded == 0:
-        return "∞" if uploaded > 0 else "—"
-    return f"{uploaded / downloaded:.2f}"
-
-
-def when(timestamp: int | None) -> str:
-    if timestamp is None:
-        return ""
-    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d %H:%M UTC")
-
-
-def iso(timestamp: int) -> str:
-    return datetime.fromtimestamp(timestamp, UTC).isoformat()
 
 
 def render_forum_page(

@@ -29,11 +29,11 @@ from litestar.params import Parameter
 from tinypier.accounts.roles import Role
 from tinypier.accounts.viewer import GUEST, Viewer
 from tinypier.db.connection import Database
-from tinypier.forum.members import human_size
 from tinypier.forum.permissions import can_view, visible_forums_clause
 from tinypier.forum.search import topic_path
 from tinypier.settings import Settings
 from tinypier.torrents.statuses import FROZEN_STATUSES
+from tinypier.web.formatting import human_size
 
 ATOM_NAMESPACE = "http://www.w3.org/2005/Atom"
 ATOM_MEDIA_TYPE = "application/atom+xml; charset=utf-8"

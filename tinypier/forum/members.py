@@ -25,6 +25,7 @@ from tinypier.db.connection import Database
 from tinypier.forum.permissions import visible_forums_clause
 from tinypier.forum.search import post_path, topic_path
 from tinypier.settings import Settings
+from tinypier.web.formatting import human_size, ratio
 from tinypier.web.pages import render
 
 MEMBERS_PER_PAGE = 50
@@ -41,24 +42,6 @@ MEMBER_ORDERS = {
     "posts": "u.post_count DESC, u.id",
     "uploaded": "u.uploaded DESC, u.id",
 }
-SIZE_UNITS = ("B", "KiB", "MiB", "GiB", "TiB", "PiB")
-
-
-def human_size(size: int) -> str:
-    """Bytes as a person reads them: 1536 -> "1.5 KiB"."""
-    value = float(size)
-    for unit in SIZE_UNITS[:-1]:
-        if abs(value) < 1024:
-            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{value:.1f} {SIZE_UNITS[-1]}"
-
-
-def ratio_text(uploaded: int, downloaded: int) -> str:
-    """Share ratio; "∞" for someone who only gave, "—" for someone who never moved a byte."""
-    if downloaded > 0:
-        return f"{uploaded / downloaded:.2f}"
-    return "∞" if uploaded > 0 else "—"
 
 
 def day_text(timestamp: int) -> str:
@@ -67,7 +50,7 @@ def day_text(timestamp: int) -> str:
 
 TEMPLATE_HELPERS: dict[str, Any] = {
     "human_size": human_size,
-    "ratio_text": ratio_text,
+    "ratio": ratio,
     "day_text": day_text,
     "topic_path": topic_path,
     "post_path": post_path,

@@ -14,8 +14,6 @@ from tinypier.accounts.guards import require_member, require_moderator
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
 from tinypier.forum.bbcode import render_bbcode
-from tinypier.forum.display import iso, when
-from tinypier.forum.members import human_size
 from tinypier.forum.topics import member_id
 from tinypier.settings import Settings
 from tinypier.torrents import moderation
@@ -32,6 +30,7 @@ from tinypier.torrents.registration import (
 )
 from tinypier.torrents.releases import topic_path, visible_release
 from tinypier.torrents.statuses import FREELEECH_LABELS, STATUS_LABELS
+from tinypier.web.formatting import human_size, iso, when
 from tinypier.web.pages import redirect, render
 
 ViewerRequest = Request[Viewer, Any, Any]

@@ -16,13 +16,12 @@ from dataclasses import dataclass, field
 
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
-from tinypier.forum.display import iso, when
-from tinypier.forum.members import human_size
 from tinypier.settings import Settings
 from tinypier.torrents.download import announce_url
 from tinypier.torrents.metainfo import ParsedTorrent, magnet_link
 from tinypier.torrents.releases import download_path, may_download, release_by_topic
 from tinypier.torrents.statuses import FREELEECH_LABELS, STATUS_LABELS, is_frozen
+from tinypier.web.formatting import human_size, iso, when
 
 MAX_FILES_SHOWN = 1_000
 MAX_PEERS_SHOWN = 200
