@@ -11,7 +11,7 @@ Nothing here touches the web, the database or the filesystem.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -242,13 +242,7 @@ def _value_end(data: bytes, pos: int, depth: int) -> int:
                 continue
             seen_keys = open_containers[-1]
             if seen_keys is not None:
-                key_start, pos = _string_span(data, pos)
-                key = data[key_start:pos]
-                if key in seen_keys:
-                    raise InvalidTorrent(
-                        f"The .torrent is not valid: the key {_shown(key)!r} appears twice "
-                        "in one dictionary."
-                    )
+                key, pos = _new_key(data, pos, seen_keys)
                 seen_keys.add(key)
         kind = data[pos : pos + 1]
         if kind == b"i":
@@ -267,6 +261,18 @@ def _value_end(data: bytes, pos: int, depth: int) -> int:
             return pos
 
 
+def _new_key(data: bytes, pos: int, seen: Container[bytes]) -> tuple[bytes, int]:
+    """The dictionary key at ``pos`` and where its value starts; a key the dictionary
+    already had is refused."""
+    key_start, pos = _string_span(data, pos)
+    key = data[key_start:pos]
+    if key in seen:
+        raise InvalidTorrent(
+            f"The .torrent is not valid: the key {_shown(key)!r} appears twice in one dictionary."
+        )
+    return key, pos
+
+
 def _top_level_spans(data: bytes) -> dict[bytes, tuple[int, int]]:
     """Byte span of each top-level value, after checking the whole file's bencoding."""
     if not data:
@@ -277,13 +283,7 @@ def _top_level_spans(data: bytes) -> dict[bytes, tuple[int, int]]:
     spans: dict[bytes, tuple[int, int]] = {}
     pos = 1
     while data[pos : pos + 1] != b"e":
-        key_start, pos = _string_span(data, pos)
-        key = data[key_start:pos]
-        if key in spans:
-            raise InvalidTorrent(
-                f"The .torrent is not valid: the key {_shown(key)!r} appears twice "
-                "in one dictionary."
-            )
+        key, pos = _new_key(data, pos, spans)
         value_start = pos
         pos = _value_end(data, pos, 1)
         spans[key] = (value_start, pos)
