@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from tinypier.accounts import administration
@@ -48,7 +50,9 @@ class AdminController(Controller):
     guards = [require_admin]
 
     @get("/")
-    async def dashboard(self, request: Request[Any, Any, Any], db: Database) -> Template:
+    async def dashboard(
+        self, request: Request[Any, Any, Any], db: NamedDependency[Database]
+    ) -> Template:
         return render(
             request,
             "accounts/admin.html",
@@ -57,7 +61,10 @@ class AdminController(Controller):
 
     @get("/users")
     async def users(
-        self, request: Request[Any, Any, Any], db: Database, page: str | None = None
+        self,
+        request: Request[Any, Any, Any],
+        db: NamedDependency[Database],
+        page: FromQuery[str | None] = None,
     ) -> Template:
         total = await administration.count_members(db)
         pagination = paginate(page, total, administration.USERS_PER_PAGE)
@@ -72,7 +79,11 @@ class AdminController(Controller):
 
     @post("/users/{user_id:int}/role")
     async def set_role(
-        self, request: Request[Any, Any, Any], db: Database, user_id: int, data: Form[RoleForm]
+        self,
+        request: Request[Any, Any, Any],
+        db: NamedDependency[Database],
+        user_id: FromPath[int],
+        data: Form[RoleForm],
     ) -> Redirect:
         target = await member_or_404(db, user_id)
         role = _parse_role(data.role)
@@ -86,7 +97,7 @@ class AdminController(Controller):
 
     @post("/users/{user_id:int}/disable")
     async def disable(
-        self, request: Request[Any, Any, Any], db: Database, user_id: int
+        self, request: Request[Any, Any, Any], db: NamedDependency[Database], user_id: FromPath[int]
     ) -> Redirect:
         target = await member_or_404(db, user_id)
         try:
@@ -96,14 +107,20 @@ class AdminController(Controller):
         return _done(request, user_id, f"{target['name']} is disabled and logged out everywhere.")
 
     @post("/users/{user_id:int}/enable")
-    async def enable(self, request: Request[Any, Any, Any], db: Database, user_id: int) -> Redirect:
+    async def enable(
+        self, request: Request[Any, Any, Any], db: NamedDependency[Database], user_id: FromPath[int]
+    ) -> Redirect:
         target = await member_or_404(db, user_id)
         await administration.change_disabled(db, request.user.id, target, False)
         return _done(request, user_id, f"{target['name']} is enabled again.")
 
     @post("/users/{user_id:int}/invite-quota")
     async def set_invite_quota(
-        self, request: Request[Any, Any, Any], db: Database, user_id: int, data: Form[QuotaForm]
+        self,
+        request: Request[Any, Any, Any],
+        db: NamedDependency[Database],
+        user_id: FromPath[int],
+        data: Form[QuotaForm],
     ) -> Redirect:
         target = await member_or_404(db, user_id)
         quota = _parse_quota(data.invite_quota)

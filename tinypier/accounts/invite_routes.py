@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.response import Redirect, Template
 
 from tinypier.accounts.guards import require_member
@@ -28,7 +29,10 @@ class InviteController(Controller):
 
     @get("/")
     async def show_invites(
-        self, request: Request[Any, Any, Any], db: Database, settings: Settings
+        self,
+        request: Request[Any, Any, Any],
+        db: NamedDependency[Database],
+        settings: NamedDependency[Settings],
     ) -> Template:
         viewer: Viewer = request.user
         return render(
@@ -41,7 +45,9 @@ class InviteController(Controller):
         )
 
     @post("/")
-    async def new_invite(self, request: Request[Any, Any, Any], db: Database) -> Redirect:
+    async def new_invite(
+        self, request: Request[Any, Any, Any], db: NamedDependency[Database]
+    ) -> Redirect:
         viewer: Viewer = request.user
         code = await create_invite(db, viewer, await _quota_of(db, viewer))
         if code is None:

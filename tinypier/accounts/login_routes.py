@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromQuery
 from litestar.response import Redirect, Template
 
 from tinypier.accounts.forms import Form, LoginForm, form_page, safe_next
@@ -41,15 +43,17 @@ async def enter(
 
 class LoginController(Controller):
     @get("/login")
-    async def show_login(self, request: Request[Any, Any, Any], next: str = "/") -> Template:
+    async def show_login(
+        self, request: Request[Any, Any, Any], next: FromQuery[str] = "/"
+    ) -> Template:
         return form_page(request, LOGIN_TEMPLATE, LoginForm(next=safe_next(next)))
 
     @post("/login")
     async def log_in(
         self,
         request: Request[Any, Any, Any],
-        db: Database,
-        settings: Settings,
+        db: NamedDependency[Database],
+        settings: NamedDependency[Settings],
         data: Form[LoginForm],
     ) -> Response[Any]:
         check_attempt(request, settings, "login")
@@ -62,7 +66,9 @@ class LoginController(Controller):
         return await enter(request, db, settings, user["id"], safe_next(data.next), message)
 
     @post("/logout")
-    async def log_out(self, request: Request[Any, Any, Any], db: Database) -> Redirect:
+    async def log_out(
+        self, request: Request[Any, Any, Any], db: NamedDependency[Database]
+    ) -> Redirect:
         token = request.cookies.get(SESSION_COOKIE)
         if token:
             await end_session(db, token)

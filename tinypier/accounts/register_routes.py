@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions import PermissionDeniedException
+from litestar.params import FromQuery
 from litestar.response import Template
 
 from tinypier.accounts.forms import Form, RegisterForm, form_page
@@ -23,15 +25,17 @@ NAME_TAKEN = "That name is taken; pick another."
 
 class RegisterController(Controller):
     @get("/register")
-    async def show_register(self, request: Request[Any, Any, Any], code: str = "") -> Template:
+    async def show_register(
+        self, request: Request[Any, Any, Any], code: FromQuery[str] = ""
+    ) -> Template:
         return form_page(request, REGISTER_TEMPLATE, RegisterForm(invite_code=code))
 
     @post("/register")
     async def register(
         self,
         request: Request[Any, Any, Any],
-        db: Database,
-        settings: Settings,
+        db: NamedDependency[Database],
+        settings: NamedDependency[Settings],
         data: Form[RegisterForm],
     ) -> Response[Any]:
         if settings.registration_mode == "closed":

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from tinypier.accounts import queries
@@ -55,7 +57,10 @@ class SettingsController(Controller):
 
     @get("/")
     async def show_settings(
-        self, request: Request[Any, Any, Any], db: Database, settings: Settings
+        self,
+        request: Request[Any, Any, Any],
+        db: NamedDependency[Database],
+        settings: NamedDependency[Settings],
     ) -> Template:
         return await settings_page(request, db, settings)
 
@@ -63,8 +68,8 @@ class SettingsController(Controller):
     async def change_password(
         self,
         request: Request[Any, Any, Any],
-        db: Database,
-        settings: Settings,
+        db: NamedDependency[Database],
+        settings: NamedDependency[Settings],
         data: Form[PasswordForm],
     ) -> Template | Redirect:
         user = await member_or_404(db, request.user.id)
@@ -83,7 +88,9 @@ class SettingsController(Controller):
         )
 
     @post("/passkey")
-    async def new_passkey(self, request: Request[Any, Any, Any], db: Database) -> Redirect:
+    async def new_passkey(
+        self, request: Request[Any, Any, Any], db: NamedDependency[Database]
+    ) -> Redirect:
         viewer: Viewer = request.user
         await queries.regenerate_passkey(db, viewer.id or 0)
         request.app.state.changes.user_changed(viewer.id)
@@ -97,8 +104,8 @@ class SettingsController(Controller):
     async def create_token(
         self,
         request: Request[Any, Any, Any],
-        db: Database,
-        settings: Settings,
+        db: NamedDependency[Database],
+        settings: NamedDependency[Settings],
         data: Form[TokenForm],
     ) -> Template:
         """Shows the token in this very response: only its digest is stored, so no later
@@ -112,7 +119,10 @@ class SettingsController(Controller):
 
     @post("/tokens/{token_id:int}/revoke")
     async def revoke_token(
-        self, request: Request[Any, Any, Any], db: Database, token_id: int
+        self,
+        request: Request[Any, Any, Any],
+        db: NamedDependency[Database],
+        token_id: FromPath[int],
     ) -> Redirect:
         if not await queries.revoke_api_token(db, request.user.id, token_id):
             raise NotFoundException("No such API token.")

@@ -7,7 +7,9 @@ from collections import defaultdict
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from tinypier.accounts.guards import require_admin
@@ -67,7 +69,7 @@ class CategoryAdminController(Controller):
     guards = [require_admin]
 
     @post("/", name="admin:category_create")
-    async def create(self, db: Database, data: CategoryData) -> Redirect:
+    async def create(self, db: NamedDependency[Database], data: CategoryData) -> Redirect:
         problem = name_problem(data.name)
         if problem:
             return redirect(STRUCTURE_PAGE, problem, "error")
@@ -75,7 +77,9 @@ class CategoryAdminController(Controller):
         return redirect(STRUCTURE_PAGE, "Category saved.", "success")
 
     @post("/{category_id:int}/rename", name="admin:category_rename")
-    async def rename(self, db: Database, category_id: int, data: CategoryData) -> Redirect:
+    async def rename(
+        self, db: NamedDependency[Database], category_id: FromPath[int], data: CategoryData
+    ) -> Redirect:
         await existing_category(db, category_id)
         problem = name_problem(data.name)
         if problem:
@@ -87,13 +91,15 @@ class CategoryAdminController(Controller):
         return redirect(STRUCTURE_PAGE, "Category renamed.", "success")
 
     @post("/{category_id:int}/move", name="admin:category_move")
-    async def move(self, db: Database, category_id: int, data: MoveData) -> Redirect:
+    async def move(
+        self, db: NamedDependency[Database], category_id: FromPath[int], data: MoveData
+    ) -> Redirect:
         await existing_category(db, category_id)
         await structure.move(db, structure.CATEGORY_ORDER, category_id, data.direction)
         return redirect(STRUCTURE_PAGE)
 
     @post("/{category_id:int}/delete", name="admin:category_delete")
-    async def delete(self, db: Database, category_id: int) -> Redirect:
+    async def delete(self, db: NamedDependency[Database], category_id: FromPath[int]) -> Redirect:
         """Only an empty category goes: forums are never deleted as a side effect."""
         await existing_category(db, category_id)
         if await structure.delete_empty_category(db, category_id):
@@ -127,7 +133,7 @@ class ForumAdminController(Controller):
         )
 
     @get("/", name="admin:forums")
-    async def overview(self, request: ViewerRequest, db: Database) -> Template:
+    async def overview(self, request: ViewerRequest, db: NamedDependency[Database]) -> Template:
         forums_by_category = defaultdict(list)
         for forum in await queries.all_forums(db):
             forums_by_category[forum["category_id"]].append(forum)
@@ -139,7 +145,7 @@ class ForumAdminController(Controller):
 
     @get("/new", name="admin:forum_new_form")
     async def new_form(
-        self, request: ViewerRequest, db: Database, category_id: int = 0
+        self, request: ViewerRequest, db: NamedDependency[Database], category_id: FromQuery[int] = 0
     ) -> Template:
         return await self._form(
             request, db, ForumForm(category_id=category_id), "/admin/forums/new"
@@ -147,7 +153,7 @@ class ForumAdminController(Controller):
 
     @post("/new", name="admin:forum_create")
     async def create(
-        self, request: ViewerRequest, db: Database, data: ForumData
+        self, request: ViewerRequest, db: NamedDependency[Database], data: ForumData
     ) -> Template | Redirect:
         problem = await self._problem(db, data)
         if problem:
@@ -174,7 +180,9 @@ class ForumAdminController(Controller):
         return name_problem(form.name)
 
     @get("/{forum_id:int}/edit", name="admin:forum_edit_form")
-    async def edit_form(self, request: ViewerRequest, db: Database, forum_id: int) -> Template:
+    async def edit_form(
+        self, request: ViewerRequest, db: NamedDependency[Database], forum_id: FromPath[int]
+    ) -> Template:
         forum = await existing_forum(db, forum_id)
         form = ForumForm(
             category_id=forum["category_id"],
@@ -190,7 +198,11 @@ class ForumAdminController(Controller):
 
     @post("/{forum_id:int}/edit", name="admin:forum_edit")
     async def edit(
-        self, request: ViewerRequest, db: Database, forum_id: int, data: ForumData
+        self,
+        request: ViewerRequest,
+        db: NamedDependency[Database],
+        forum_id: FromPath[int],
+        data: ForumData,
     ) -> Template | Redirect:
         await existing_forum(db, forum_id)
         problem = await self._problem(db, data)
@@ -201,7 +213,9 @@ class ForumAdminController(Controller):
         return redirect(STRUCTURE_PAGE, "Forum saved.", "success")
 
     @post("/{forum_id:int}/move", name="admin:forum_move")
-    async def move(self, db: Database, forum_id: int, data: MoveData) -> Redirect:
+    async def move(
+        self, db: NamedDependency[Database], forum_id: FromPath[int], data: MoveData
+    ) -> Redirect:
         await existing_forum(db, forum_id)
         await structure.move(db, structure.FORUM_ORDER, forum_id, data.direction)
         return redirect(STRUCTURE_PAGE)
@@ -210,9 +224,9 @@ class ForumAdminController(Controller):
     async def delete(
         self,
         request: ViewerRequest,
-        db: Database,
-        settings: Settings,
-        forum_id: int,
+        db: NamedDependency[Database],
+        settings: NamedDependency[Settings],
+        forum_id: FromPath[int],
         data: ConfirmData,
     ) -> Redirect:
         """Delete a forum and every topic in it, once the admin ticked the confirmation."""

@@ -23,8 +23,9 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from litestar import Controller, Response, get
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
-from litestar.params import Parameter
+from litestar.params import FromPath, Parameter
 
 from tinypier.accounts.roles import Role
 from tinypier.accounts.viewer import GUEST, Viewer
@@ -192,7 +193,10 @@ class FeedsController(Controller):
 
     @get("/releases.atom", name="feeds:releases")
     async def releases(
-        self, db: Database, settings: Settings, token: TokenParameter = None
+        self,
+        db: NamedDependency[Database],
+        settings: NamedDependency[Settings],
+        token: TokenParameter = None,
     ) -> Response[bytes]:
         viewer = await feed_viewer(db, token)
         rows = await newest_releases(db, viewer)
@@ -203,7 +207,11 @@ class FeedsController(Controller):
 
     @get("/forums/{feed_file:str}", name="feeds:forum")
     async def forum(
-        self, db: Database, settings: Settings, feed_file: str, token: TokenParameter = None
+        self,
+        db: NamedDependency[Database],
+        settings: NamedDependency[Settings],
+        feed_file: FromPath[str],
+        token: TokenParameter = None,
     ) -> Response[bytes]:
         match = _FORUM_FEED_FILE.match(feed_file)
         if match is None:

@@ -6,6 +6,8 @@ from collections import defaultdict
 from typing import Any
 
 from litestar import Controller, Request, get
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from tinypier.accounts.viewer import Viewer
@@ -21,7 +23,7 @@ ViewerRequest = Request[Viewer, Any, Any]
 
 class ForumIndexController(Controller):
     @get("/", name="forum:index")
-    async def index(self, request: ViewerRequest, db: Database) -> Template:
+    async def index(self, request: ViewerRequest, db: NamedDependency[Database]) -> Template:
         """Categories in order, each with the forums this viewer may view."""
         forums_by_category = defaultdict(list)
         for forum in await queries.index_forums(db, request.user):
@@ -35,7 +37,11 @@ class ForumIndexController(Controller):
 
     @get("/forums/{forum_id:int}", name="forum:forum")
     async def forum(
-        self, request: ViewerRequest, db: Database, forum_id: int, page: str | None = None
+        self,
+        request: ViewerRequest,
+        db: NamedDependency[Database],
+        forum_id: FromPath[int],
+        page: FromQuery[str | None] = None,
     ) -> Template:
         """Announcements, then stickies, then topics by last post, 50 a page."""
         viewer = request.user

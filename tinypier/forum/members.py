@@ -15,8 +15,9 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from litestar import Controller, Request, get
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
-from litestar.params import Parameter
+from litestar.params import FromQuery, Parameter
 from litestar.response import Template
 
 from tinypier.accounts.guards import require_member
@@ -122,8 +123,8 @@ class MembersController(Controller):
     async def list_members(
         self,
         request: Request[Any, Any, Any],
-        db: Database,
-        sort: str = "name",
+        db: NamedDependency[Database],
+        sort: FromQuery[str] = "name",
         page: Annotated[int, Parameter(ge=1, le=MAX_PAGE)] = 1,
     ) -> Template:
         order = sort if sort in MEMBER_ORDERS else "name"
@@ -144,8 +145,8 @@ class MembersController(Controller):
     async def profile(
         self,
         request: Request[Any, Any, Any],
-        db: Database,
-        settings: Settings,
+        db: NamedDependency[Database],
+        settings: NamedDependency[Settings],
         member_id: Annotated[int, Parameter(ge=1, le=LARGEST_ID)],
     ) -> Template:
         viewer: Viewer = request.user

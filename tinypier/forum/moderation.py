@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions import ValidationException
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from tinypier.accounts.guards import require_moderator
@@ -54,16 +56,24 @@ class ModerationController(Controller):
         return redirect(f"/topics/{topic_id}", f"Topic {action}ed.", "success")
 
     @post("/topics/{topic_id:int}/lock", name="forum:lock")
-    async def lock(self, request: ViewerRequest, db: Database, topic_id: int) -> Redirect:
+    async def lock(
+        self, request: ViewerRequest, db: NamedDependency[Database], topic_id: FromPath[int]
+    ) -> Redirect:
         return await self._set_locked(request, db, topic_id, locked=True)
 
     @post("/topics/{topic_id:int}/unlock", name="forum:unlock")
-    async def unlock(self, request: ViewerRequest, db: Database, topic_id: int) -> Redirect:
+    async def unlock(
+        self, request: ViewerRequest, db: NamedDependency[Database], topic_id: FromPath[int]
+    ) -> Redirect:
         return await self._set_locked(request, db, topic_id, locked=False)
 
     @post("/topics/{topic_id:int}/pin", name="forum:pin")
     async def pin(
-        self, request: ViewerRequest, db: Database, topic_id: int, data: PinData
+        self,
+        request: ViewerRequest,
+        db: NamedDependency[Database],
+        topic_id: FromPath[int],
+        data: PinData,
     ) -> Redirect:
         """Make a topic an announcement, a sticky, or a normal topic again."""
         topic = await viewable_topic(db, request.user, topic_id)
@@ -84,7 +94,11 @@ class ModerationController(Controller):
 
     @post("/topics/{topic_id:int}/move", name="forum:move")
     async def move(
-        self, request: ViewerRequest, db: Database, topic_id: int, data: MoveTopicData
+        self,
+        request: ViewerRequest,
+        db: NamedDependency[Database],
+        topic_id: FromPath[int],
+        data: MoveTopicData,
     ) -> Redirect:
         """Move a topic to another forum the moderator can view; both forums' counters follow."""
         topic = await viewable_topic(db, request.user, topic_id)
@@ -106,7 +120,11 @@ class ModerationController(Controller):
 
     @post("/topics/{topic_id:int}/delete", name="forum:delete_topic")
     async def delete_topic(
-        self, request: ViewerRequest, db: Database, settings: Settings, topic_id: int
+        self,
+        request: ViewerRequest,
+        db: NamedDependency[Database],
+        settings: NamedDependency[Settings],
+        topic_id: FromPath[int],
     ) -> Redirect:
         topic = await viewable_topic(db, request.user, topic_id)
         release = await release_by_topic(db, topic_id)
@@ -128,7 +146,11 @@ class ModerationController(Controller):
 
     @post("/posts/{post_id:int}/delete", name="forum:delete_post")
     async def delete_post(
-        self, request: ViewerRequest, db: Database, settings: Settings, post_id: int
+        self,
+        request: ViewerRequest,
+        db: NamedDependency[Database],
+        settings: NamedDependency[Settings],
+        post_id: FromPath[int],
     ) -> Redirect:
         """Delete a post; deleting a topic's first post deletes the whole topic."""
         post_row = await viewable_post(db, request.user, post_id)
@@ -156,7 +178,12 @@ class ModerationController(Controller):
         )
 
     @get("/moderation", name="forum:moderation_log")
-    async def log(self, request: ViewerRequest, db: Database, page: str | None = None) -> Template:
+    async def log(
+        self,
+        request: ViewerRequest,
+        db: NamedDependency[Database],
+        page: FromQuery[str | None] = None,
+    ) -> Template:
         pagination = paginate(
             page, await queries.moderation_log_size(db, request.user), queries.LOG_ENTRIES_PER_PAGE
         )

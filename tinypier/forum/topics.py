@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from tinypier.accounts.guards import require_member
@@ -100,10 +102,10 @@ class TopicController(Controller):
     async def topic(
         self,
         request: ViewerRequest,
-        db: Database,
-        settings: Settings,
-        topic_id: int,
-        page: str | None = None,
+        db: NamedDependency[Database],
+        settings: NamedDependency[Settings],
+        topic_id: FromPath[int],
+        page: FromQuery[str | None] = None,
     ) -> Template:
         """A page of posts (25), ``?page=N`` or ``?page=last``.
 
@@ -132,7 +134,9 @@ class TopicController(Controller):
         )
 
     @get("/posts/{post_id:int}", name="forum:post")
-    async def permalink(self, request: ViewerRequest, db: Database, post_id: int) -> Redirect:
+    async def permalink(
+        self, request: ViewerRequest, db: NamedDependency[Database], post_id: FromPath[int]
+    ) -> Redirect:
         """A post's lasting address: redirects to the page of its topic that holds it now."""
         post_row = await viewable_post(db, request.user, post_id)
         position = await queries.posts_before(db, post_row["topic_id"], post_id)
@@ -150,13 +154,19 @@ class NewTopicController(Controller):
         return FormPage(f"New topic in {forum['name']}", f"/forums/{forum_id}/new", True)
 
     @get(name="forum:new_topic_form")
-    async def form(self, request: ViewerRequest, db: Database, forum_id: int) -> Template:
+    async def form(
+        self, request: ViewerRequest, db: NamedDependency[Database], forum_id: FromPath[int]
+    ) -> Template:
         page = await self._startable_forum(db, request.user, forum_id)
         return page.render(request, PostForm())
 
     @post(name="forum:new_topic")
     async def create(
-        self, request: ViewerRequest, db: Database, forum_id: int, data: PostData
+        self,
+        request: ViewerRequest,
+        db: NamedDependency[Database],
+        forum_id: FromPath[int],
+        data: PostData,
     ) -> Template | Redirect:
         page = await self._startable_forum(db, request.user, forum_id)
         unfinished = page.unfinished(request, data)
@@ -189,7 +199,11 @@ class ReplyController(Controller):
 
     @get(name="forum:reply_form")
     async def form(
-        self, request: ViewerRequest, db: Database, topic_id: int, quote: int | None = None
+        self,
+        request: ViewerRequest,
+        db: NamedDependency[Database],
+        topic_id: FromPath[int],
+        quote: FromQuery[int | None] = None,
     ) -> Template:
         """The reply form, prefilled with ``[quote=author]...[/quote]`` when quoting a post."""
         topic = await self._repliable_topic(db, request.user, topic_id)
@@ -198,7 +212,11 @@ class ReplyController(Controller):
 
     @post(name="forum:reply")
     async def create(
-        self, request: ViewerRequest, db: Database, topic_id: int, data: PostData
+        self,
+        request: ViewerRequest,
+        db: NamedDependency[Database],
+        topic_id: FromPath[int],
+        data: PostData,
     ) -> Template | Redirect:
         topic = await self._repliable_topic(db, request.user, topic_id)
         unfinished = self._page(topic).unfinished(request, data)
@@ -227,14 +245,20 @@ class EditPostController(Controller):
         return post_row, FormPage(heading, f"/posts/{post_id}/edit", is_first)
 
     @get(name="forum:edit_form")
-    async def form(self, request: ViewerRequest, db: Database, post_id: int) -> Template:
+    async def form(
+        self, request: ViewerRequest, db: NamedDependency[Database], post_id: FromPath[int]
+    ) -> Template:
         post_row, page = await self._editable_post(db, request.user, post_id)
         title = post_row["topic_title"] if page.with_title else ""
         return page.render(request, PostForm(body=post_row["body"], title=title))
 
     @post(name="forum:edit")
     async def save(
-        self, request: ViewerRequest, db: Database, post_id: int, data: PostData
+        self,
+        request: ViewerRequest,
+        db: NamedDependency[Database],
+        post_id: FromPath[int],
+        data: PostData,
     ) -> Template | Redirect:
         """Save the new text with an edit mark; a moderator's edit of another's post is logged."""
         post_row, page = await self._editable_post(db, request.user, post_id)

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
 from litestar.exceptions import ClientException, NotAuthorizedException
+from litestar.params import FromPath
 from litestar.status_codes import HTTP_201_CREATED, HTTP_409_CONFLICT
 from litestar.types import ControllerRouterHandler
 
@@ -131,7 +133,10 @@ def _release_fields(settings: Settings, row: sqlite3.Row) -> dict[str, Any]:
 
 @post("/api/torrents", guards=[require_member], status_code=HTTP_201_CREATED)
 async def api_post_release(
-    request: ViewerRequest, db: Database, settings: Settings, data: ApiReleaseData
+    request: ViewerRequest,
+    db: NamedDependency[Database],
+    settings: NamedDependency[Settings],
+    data: ApiReleaseData,
 ) -> ApiCreatedRelease:
     """Post a release (multipart: ``torrent``, ``title``, ``description``, ``forum_id``)."""
     forum = await release_forum(db, request.user, data.forum_id)
@@ -162,7 +167,7 @@ async def api_post_release(
 
 @get("/api/torrents")
 async def api_list_releases(
-    request: ViewerRequest, db: Database, settings: Settings
+    request: ViewerRequest, db: NamedDependency[Database], settings: NamedDependency[Settings]
 ) -> ApiReleasePage:
     """Releases the caller may see; the query parameters are the /tracker page's."""
     filters = ReleaseFilters.from_query(request.query_params)
@@ -176,7 +181,10 @@ async def api_list_releases(
 
 @get("/api/torrents/{torrent_id:int}")
 async def api_release(
-    request: ViewerRequest, db: Database, settings: Settings, torrent_id: int
+    request: ViewerRequest,
+    db: NamedDependency[Database],
+    settings: NamedDependency[Settings],
+    torrent_id: FromPath[int],
 ) -> ApiReleaseDetail:
     release = await visible_release(db, request.user, torrent_id)
     files = [ApiFile(path, size) for path, size in json.loads(release["files_json"])]
@@ -189,14 +197,19 @@ async def api_release(
 
 @get("/api/torrents/{torrent_id:int}/download", guards=[require_member])
 async def api_download(
-    request: ViewerRequest, db: Database, settings: Settings, torrent_id: int
+    request: ViewerRequest,
+    db: NamedDependency[Database],
+    settings: NamedDependency[Settings],
+    torrent_id: FromPath[int],
 ) -> Response[bytes]:
     """The caller's own copy of the .torrent, with their passkey."""
     return await torrent_download(db, settings, request.user, torrent_id)
 
 
 @get("/api/me", guards=[require_member])
-async def api_me(request: ViewerRequest, db: Database, settings: Settings) -> ApiMe:
+async def api_me(
+    request: ViewerRequest, db: NamedDependency[Database], settings: NamedDependency[Settings]
+) -> ApiMe:
     row = await db.fetch_one(
         "SELECT id, name, role, uploaded, downloaded, passkey FROM users WHERE id = ?",
         (member_id(request.user),),

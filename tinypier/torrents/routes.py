@@ -7,6 +7,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
 from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
@@ -48,14 +50,20 @@ def registered_message(registered: RegisteredRelease) -> str:
 
 
 @get("/forums/{forum_id:int}/releases/new", guards=[require_member])
-async def new_release_form(request: ViewerRequest, db: Database, forum_id: int) -> Template:
+async def new_release_form(
+    request: ViewerRequest, db: NamedDependency[Database], forum_id: FromPath[int]
+) -> Template:
     forum = await release_forum(db, request.user, forum_id)
     return render(request, FORM_TEMPLATE, forum=forum, title="", description="")
 
 
 @post("/forums/{forum_id:int}/releases/new", guards=[require_member])
 async def post_release(
-    request: ViewerRequest, db: Database, settings: Settings, forum_id: int, data: ReleaseData
+    request: ViewerRequest,
+    db: NamedDependency[Database],
+    settings: NamedDependency[Settings],
+    forum_id: FromPath[int],
+    data: ReleaseData,
 ) -> Template | Redirect:
     viewer = request.user
     forum = await release_forum(db, viewer, forum_id)
@@ -91,7 +99,10 @@ async def post_release(
 
 @get("/torrents/{torrent_id:int}/download", guards=[require_member])
 async def download_torrent(
-    request: ViewerRequest, db: Database, settings: Settings, torrent_id: int
+    request: ViewerRequest,
+    db: NamedDependency[Database],
+    settings: NamedDependency[Settings],
+    torrent_id: FromPath[int],
 ) -> Response[bytes]:
     return await torrent_download(db, settings, request.user, torrent_id)
 
@@ -108,7 +119,10 @@ async def moderate(
 
 @post("/torrents/{torrent_id:int}/status", guards=[require_moderator])
 async def change_status(
-    request: ViewerRequest, db: Database, torrent_id: int, data: StatusData
+    request: ViewerRequest,
+    db: NamedDependency[Database],
+    torrent_id: FromPath[int],
+    data: StatusData,
 ) -> Redirect:
     release = await moderate(request, db, torrent_id, moderation.set_status, data.status)
     message = f"Release marked '{STATUS_LABELS[data.status]}'."
@@ -117,7 +131,10 @@ async def change_status(
 
 @post("/torrents/{torrent_id:int}/freeleech", guards=[require_moderator])
 async def change_freeleech(
-    request: ViewerRequest, db: Database, torrent_id: int, data: FreeleechData
+    request: ViewerRequest,
+    db: NamedDependency[Database],
+    torrent_id: FromPath[int],
+    data: FreeleechData,
 ) -> Redirect:
     release = await moderate(request, db, torrent_id, moderation.set_freeleech, data.freeleech)
     message = f"Freeleech set: {FREELEECH_LABELS[data.freeleech]}."
@@ -125,7 +142,7 @@ async def change_freeleech(
 
 
 @get("/tracker")
-async def tracker_page(request: ViewerRequest, db: Database) -> Template:
+async def tracker_page(request: ViewerRequest, db: NamedDependency[Database]) -> Template:
     viewer = request.user
     filters = ReleaseFilters.from_query(request.query_params)
     page = await list_releases(db, viewer, filters)

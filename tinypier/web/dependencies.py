@@ -1,4 +1,9 @@
-"""Dependencies every route may ask for by name: ``db`` and ``settings``."""
+"""Dependencies every route may ask for by name: ``db`` and ``settings``.
+
+A handler declares them as ``db: NamedDependency[Database]`` and
+``settings: NamedDependency[Settings]`` (``litestar.di``): Litestar 2.23+ warns about
+dependencies it has to infer from a bare name, and Litestar 3 drops them.
+"""
 
 from __future__ import annotations
 
