@@ -29,3 +29,12 @@ def add_attachment(settings: Settings, data: bytes) -> tuple[int, Path]:
         return cursor.lastrowid or 0, stored.path
     finally:
         connection.close()
+
+
+def forget_attachment_row(settings: Settings, attachment_id: int) -> None:
+    """Delete the row and leave its file, as a deletion interrupted before the file went."""
+    connection = connect_sync(settings.database_path)
+    try:
+        connection.execute("DELETE FROM attachments WHERE id = ?", (attachment_id,))
+    finally:
+        connection.close()

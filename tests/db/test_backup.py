@@ -18,7 +18,7 @@ from tinypier.db.connection import connect_sync
 from tinypier.settings import Settings, load_settings
 
 from ..cli.runner import run_cli
-from .board import add_attachment, new_board
+from .board import add_attachment, forget_attachment_row, new_board
 
 WRITER = """
 import hashlib, sys
@@ -207,11 +207,7 @@ def test_files_no_row_refers_to_are_left_out_of_the_copy(tmp_path: Path) -> None
     settings = new_board(tmp_path)
     _, kept = add_attachment(settings, b"referenced")
     attachment_id, forgotten = add_attachment(settings, b"row deleted, file left behind")
-    connection = connect_sync(settings.database_path)
-    try:
-        connection.execute("DELETE FROM attachments WHERE id = ?", (attachment_id,))
-    finally:
-        connection.close()
+    forget_attachment_row(settings, attachment_id)
 
     result = run_cli(settings.data_dir, "backup", str(tmp_path / "copy"))
 

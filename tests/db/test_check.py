@@ -9,7 +9,7 @@ from tinypier.db.migrations import code_version, migrate
 from tinypier.settings import load_settings
 
 from ..cli.runner import run_cli
-from .board import add_attachment, new_board
+from .board import add_attachment, forget_attachment_row, new_board
 
 
 def test_a_clean_board_passes(tmp_path: Path) -> None:
@@ -87,11 +87,7 @@ def test_files_no_attachment_refers_to_are_reported(tmp_path: Path) -> None:
     settings = new_board(tmp_path)
     add_attachment(settings, b"still referenced")
     forgotten_id, forgotten_path = add_attachment(settings, b"row deleted, file left")
-    connection = connect_sync(settings.database_path)
-    try:
-        connection.execute("DELETE FROM attachments WHERE id = ?", (forgotten_id,))
-    finally:
-        connection.close()
+    forget_attachment_row(settings, forgotten_id)
     interrupted_upload = settings.attachments_dir / ".upload-interrupted"
     interrupted_upload.write_bytes(b"half a file")
 
