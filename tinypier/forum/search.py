@@ -27,8 +27,9 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from litestar import Controller, Request, get
+from litestar.di import NamedDependency
 from litestar.exceptions import ValidationException
-from litestar.params import Parameter
+from litestar.params import FromQuery, Parameter
 from litestar.response import Template
 from markupsafe import Markup
 
@@ -357,11 +358,11 @@ class SearchController(Controller):
     async def search_page(
         self,
         request: Request[Any, Any, Any],
-        db: Database,
-        q: str = "",
+        db: NamedDependency[Database],
+        q: FromQuery[str] = "",
         forum: Annotated[str, Parameter(max_length=20)] = "",
-        author: str = "",
-        sort: str = DEFAULT_ORDER,
+        author: FromQuery[str] = "",
+        sort: FromQuery[str] = DEFAULT_ORDER,
         page: Annotated[int, Parameter(ge=1, le=MAX_PAGE)] = 1,
     ) -> Template:
         viewer: Viewer = request.user
