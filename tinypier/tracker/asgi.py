@@ -25,11 +25,20 @@ log = logging.getLogger(__name__)
 
 ANNOUNCE = "/announce"
 SCRAPE = "/scrape"
-INTERNAL_ERROR = "internal tracker error: please report it to the site"
+INTERNAL_ERROR_REPLY = failure("internal tracker error: please report it to the site")
+
+
+def announcing_address(
+    host: str | None, forwarded_for: bytes, trusted_proxies: tuple[str, ...]
+) -> ClientAddress | None:
+    """The client's address: the connection's, or behind a trusted proxy the one its
+    ``X-Forwarded-For`` header (raw bytes, empty when absent) names."""
+    forwarded = forwarded_for.decode("latin-1") if trusted_proxies and forwarded_for else None
+    return _resolve_address(host, forwarded, trusted_proxies)
 
 
 @lru_cache(maxsize=8192)
-def resolve_address(
+def _resolve_address(
     host: str | None, forwarded_for: str | None, trusted_proxies: tuple[str, ...]
 ) -> ClientAddress | None:
     address = client_address(host, forwarded_for, trusted_proxies)
@@ -77,8 +86,8 @@ class TrackerFront:
 
     async def _announce(self, scope: Scope, passkey: str) -> bytes:
         client = scope.get("client")
-        forwarded = _header(scope, b"x-forwarded-for").decode("latin-1") if self._trusted else None
-        address = resolve_address(client[0] if client else None, forwarded or None, self._trusted)
+        forwarded = _header(scope, b"x-forwarded-for")
+        address = announcing_address(client[0] if client else None, forwarded, self._trusted)
         user_agent = _header(scope, b"user-agent")
         return await self._tracker.announce(passkey, scope["query_string"], address, user_agent)
 
@@ -90,7 +99,7 @@ class TrackerFront:
             body: bytes = await reply
         except Exception:
             log.exception("tracker request failed")
-            body = failure(INTERNAL_ERROR)
+            body = INTERNAL_ERROR_REPLY
         await send(
             {
                 "type": "http.response.start",

@@ -24,13 +24,12 @@ from typing import Any, NamedTuple, cast
 
 from tinypier.tracker.asgi import (
     ANNOUNCE,
-    INTERNAL_ERROR,
+    INTERNAL_ERROR_REPLY,
     SCRAPE,
-    resolve_address,
+    announcing_address,
     tracker_passkey,
 )
-from tinypier.tracker.engine import BUSY_REPLY, ClientAddress, Tracker
-from tinypier.tracker.protocol import failure
+from tinypier.tracker.engine import BUSY_REPLY, Tracker
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +42,6 @@ KEEP_ALIVE_1_0 = b"Connection: keep-alive\r\n\r\n"
 UNREADABLE = re.compile(
     rb"\r\n(?:content-length|transfer-encoding|expect|upgrade)|\r\n[ \t]|[ \t]:|\x00"
 )
-INTERNAL_ERROR_REPLY = failure(INTERNAL_ERROR)
 
 
 class TrackerRequest(NamedTuple):
@@ -203,7 +201,7 @@ class TrackerFirstProtocol(asyncio.Protocol):
                 body = self._tracker.scrape(request.passkey, request.query)
                 committed = None
             else:
-                address = self._address(request.forwarded_for)
+                address = announcing_address(self._host, request.forwarded_for, self._trusted)
                 body, committed = self._tracker.apply_announce(
                     request.passkey, request.query, address, request.user_agent
                 )
@@ -223,10 +221,6 @@ class TrackerFirstProtocol(asyncio.Protocol):
             self._paused = False
             self._transport.resume_reading()
         self._serve_buffer()
-
-    def _address(self, forwarded_for: bytes) -> ClientAddress | None:
-        forwarded = forwarded_for.decode("latin-1") if self._trusted and forwarded_for else None
-        return resolve_address(self._host, forwarded, self._trusted)
 
     def _send(self, body: bytes, request: TrackerRequest) -> None:
         transport = self._transport

@@ -119,16 +119,17 @@ class CommitSignal:
 
     async def wait(self) -> None:
         if not self.finished:
-            released: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+            released: asyncio.Future[None] = asyncio.get_running_loop().create_future()
             self.add_callback(partial(_release, released))
             await released
         if self.failed:
             raise CommitFailed
 
 
-def _release(waiter: asyncio.Future[bool], failed: bool) -> None:
+def _release(waiter: asyncio.Future[None], _failed: bool) -> None:
+    """Wake a :meth:`CommitSignal.wait`, which reads ``failed`` off the signal itself."""
     if not waiter.done():
-        waiter.set_result(failed)
+        waiter.set_result(None)
 
 
 @dataclass

@@ -137,9 +137,7 @@ class Swarm:
     def add(self, peer: Peer) -> None:
         self.peers[peer.key] = peer
         self.per_member[peer.user_id] = self.per_member.get(peer.user_id, 0) + 1
-        group = self._group(peer.is_seeder)
-        peer.slot = len(group)
-        group.append(peer)
+        self._join_group(peer)
 
     def remove(self, peer: Peer) -> None:
         del self.peers[peer.key]
@@ -148,6 +146,14 @@ class Swarm:
             self.per_member[peer.user_id] = remaining
         else:
             del self.per_member[peer.user_id]
+        self._leave_group(peer)
+
+    def _join_group(self, peer: Peer) -> None:
+        group = self._group(peer.is_seeder)
+        peer.slot = len(group)
+        group.append(peer)
+
+    def _leave_group(self, peer: Peer) -> None:
         group = self._group(peer.is_seeder)
         last = group.pop()
         if last is not peer:
@@ -158,9 +164,9 @@ class Swarm:
     def set_left(self, peer: Peer, left: int) -> None:
         """Change a peer's ``left``, moving it between seeders and leechers if it finished."""
         if (left == 0) != peer.is_seeder:
-            self.remove(peer)
+            self._leave_group(peer)
             peer.left = left
-            self.add(peer)
+            self._join_group(peer)
         else:
             peer.left = left
 
