@@ -71,7 +71,12 @@ def _crlf_only(head: bytes) -> bool:
 
 
 def _keep_alive(connection: bytes, http_1_0: bool) -> bool:
-    tokens = {token.strip() for token in connection.lower().split(b",")}
+    """Whether the connection stays open, from the lower-cased ``Connection`` header."""
+    if connection == b"close":
+        return False
+    if not connection:
+        return not http_1_0
+    tokens = {token.strip() for token in connection.split(b",")}
     if http_1_0:
         return b"keep-alive" in tokens
     return b"close" not in tokens
@@ -105,13 +110,13 @@ def parse_head(head: bytes) -> TrackerRequest | None:
             return None
     http_1_0 = parts[2] == b"HTTP/1.0"
     return TrackerRequest(
-        scrape=scrape,
-        passkey=passkey,
-        query=query,
-        keep_alive=_keep_alive(_header(lowered, headers, b"\r\nconnection:"), http_1_0),
-        http_1_0=http_1_0,
-        user_agent=_header(lowered, headers, b"\r\nuser-agent:"),
-        forwarded_for=_header(lowered, headers, b"\r\nx-forwarded-for:"),
+        scrape,
+        passkey,
+        query,
+        _keep_alive(_header(lowered, lowered, b"\r\nconnection:"), http_1_0),
+        http_1_0,
+        _header(lowered, headers, b"\r\nuser-agent:"),
+        _header(lowered, headers, b"\r\nx-forwarded-for:"),
     )
 
 

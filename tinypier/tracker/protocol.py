@@ -76,73 +76,76 @@ def percent_decode(value: bytes) -> bytes:
     return decoded
 
 
-def _value(fields: Fields, name: bytes) -> bytes:
-    value = fields.get(name)
+def _present(value: bytes | None, name: str) -> bytes:
+    """A required parameter's raw value, percent-decoded."""
     if value is None:
-        raise ProtocolError(f"missing {name.decode()}")
-    return percent_decode(value)
+        raise ProtocolError(f"missing {name}")
+    return percent_decode(value) if b"%" in value else value
 
 
-def _hash(fields: Fields, name: bytes) -> bytes:
-    value = _value(fields, name)
+def _hash(value: bytes | None, name: str) -> bytes:
+    value = _present(value, name)
     if len(value) != HASH_SIZE:
-        raise ProtocolError(f"{name.decode()} must be {HASH_SIZE} bytes")
+        raise ProtocolError(f"{name} must be {HASH_SIZE} bytes")
     return value
 
 
-def _counter(fields: Fields, name: bytes) -> int:
-    value = _value(fields, name)
-    if not value.isdigit() or len(value) > 19 or int(value) > MAX_COUNTER:
-        raise ProtocolError(f"invalid {name.decode()}")
-    return int(value)
+def _counter(value: bytes | None, name: str) -> int:
+    value = _present(value, name)
+    if len(value) > 19 or not value.isdigit() or (number := int(value)) > MAX_COUNTER:
+        raise ProtocolError(f"invalid {name}")
+    return number
 
 
-def _port(fields: Fields) -> int:
-    value = _value(fields, b"port")
-    if not value.isdigit() or len(value) > 5 or not 1 <= int(value) <= 65535:
+def _port(value: bytes | None) -> int:
+    value = _present(value, "port")
+    if len(value) > 5 or not value.isdigit() or not 1 <= (number := int(value)) <= 65535:
         raise ProtocolError("invalid port")
-    return int(value)
+    return number
 
 
-def _numwant(fields: Fields, numwant_max: int) -> int:
-    if b"numwant" not in fields:
+def _numwant(value: bytes | None, numwant_max: int) -> int:
+    if value is None:
         return min(DEFAULT_NUMWANT, numwant_max)
-    value = _value(fields, b"numwant")
+    value = _present(value, "numwant")
     digits = value[1:] if value.startswith(b"-") else value
     if not digits.isdigit() or len(digits) > 19:
         raise ProtocolError("invalid numwant")
     return max(0, min(int(value), numwant_max))
 
 
-def _flag(fields: Fields, name: bytes, default: bool) -> bool:
-    if name not in fields:
+def _flag(value: bytes | None, default: bool) -> bool:
+    if value is None:
         return default
-    return _value(fields, name) != b"0"
+    return _present(value, "flag") != b"0"
 
 
-def _event(fields: Fields) -> Event:
-    if b"event" not in fields:
+def _event(value: bytes | None) -> Event:
+    if value is None:
         return Event.NONE
-    event = _EVENTS.get(_value(fields, b"event"))
+    event = _EVENTS.get(_present(value, "event"))
     if event is None:
         raise ProtocolError("invalid event")
     return event
 
 
 def parse_announce(query: bytes, numwant_max: int) -> Announce:
-    """An announce's parameters, or :class:`ProtocolError` naming the first bad one."""
-    fields = _fields(query)
+    """An announce's parameters, or :class:`ProtocolError` naming the first bad one.
+
+    Every value is looked up once and handed over raw: this runs for every announce, and
+    on the hot path each Python call saved is measurable."""
+    get = _fields(query).get
     return Announce(
-        info_hash=_hash(fields, b"info_hash"),
-        peer_id=_hash(fields, b"peer_id"),
-        port=_port(fields),
-        uploaded=_counter(fields, b"uploaded"),
-        downloaded=_counter(fields, b"downloaded"),
-        left=_counter(fields, b"left"),
-        event=_event(fields),
-        numwant=_numwant(fields, numwant_max),
-        compact=_flag(fields, b"compact", True),
-        no_peer_id=_flag(fields, b"no_peer_id", False),
+        _hash(get(b"info_hash"), "info_hash"),
+        _hash(get(b"peer_id"), "peer_id"),
+        _port(get(b"port")),
+        _counter(get(b"uploaded"), "uploaded"),
+        _counter(get(b"downloaded"), "downloaded"),
+        _counter(get(b"left"), "left"),
+        _event(get(b"event")),
+        _numwant(get(b"numwant"), numwant_max),
+        _flag(get(b"compact"), True),
+        _flag(get(b"no_peer_id"), False),
     )
 
 
