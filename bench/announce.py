@@ -37,6 +37,8 @@ from loadgen import Load, drive, each_once
 
 HERE = Path(__file__).parent
 LUA_SCRIPT = HERE / "announce.lua"
+FIXED_REPLY_SERVER = HERE / "fixed_reply.py"
+FIXED_REPLY = "fixed reply"
 WARM_SCRIPT = HERE / "warm.lua"
 TINYPIER = Path(sys.executable).parent / "tinypier"
 HOST = "127.0.0.1"
@@ -193,6 +195,17 @@ def bench_opentracker(case: Case, swarms: Swarms, work: Path, lines: Path,
     return [Row(case.name, "opentracker", mode, loads[mode], rss) for mode in MODES]
 
 
+def bench_fixed_reply(case: Case, work: Path, lines: Path, args: argparse.Namespace) -> list[Row]:
+    """The floor: a bare uvloop server with a fixed reply (fixed_reply.py), same load."""
+    port = free_port()
+    command = [sys.executable, str(FIXED_REPLY_SERVER), str(port)]
+    paths = paths_for(lines.read_text().splitlines(), "tinypier")
+    with serving(command, port, work / "fixed-reply.log", work) as pid:
+        loads = {mode: measure(port, lines, paths, "tinypier", mode, args) for mode in MODES}
+        rss = peak_rss_mib(pid)
+    return [Row(case.name, FIXED_REPLY, mode, loads[mode], rss) for mode in MODES]
+
+
 def warm_up(port: int, swarms: Swarms, lines: Path, args: argparse.Namespace) -> None:
     """Announce every peer of the board once, so opentracker holds the same swarms."""
     every_peer = [announce_line(swarms, peer) for peer in swarms.peers]
@@ -223,6 +236,8 @@ def bench_case(case: Case, args: argparse.Namespace) -> list[Row]:
         rows = bench_tinypier(case, swarms, work, lines, args)
         if args.opentracker and shutil.which("opentracker"):
             rows += bench_opentracker(case, swarms, work, lines, args)
+        if case.name == "small" and args.floor:
+            rows += bench_fixed_reply(case, work, lines, args)
     return rows
 
 
@@ -269,10 +284,12 @@ def table(rows: list[Row], args: argparse.Namespace) -> str:
 def ratios(rows: list[Row]) -> list[str]:
     rate = {(row.case, row.server, row.mode): row.load.rate for row in rows}
     versus = [
-        f"- {case}, {mode}: tinypier / opentracker = {value / other:.2f}"
+        f"- {case}, {mode}: {server} / {reference} = {value / other:.2f}"
+        for reference in ("opentracker", FIXED_REPLY)
         for (case, server, mode), value in rate.items()
-        if server == "tinypier" and (other := rate.get((case, "opentracker", mode)))
-    ]
+        if server in ("tinypier", FIXED_REPLY) and server != reference
+        and (other := rate.get((case, reference, mode)))
+    ]  # fmt: skip
     scaling = [
         f"- {server}, {mode}: large / small = {value / small:.2f}"
         for (case, server, mode), value in rate.items()
@@ -294,6 +311,10 @@ def arguments() -> argparse.Namespace:
         help="also run 100,000 torrents and 1,000,000 peers and print the large/small ratio",
     )  # fmt: skip
     parser.add_argument("--no-opentracker", dest="opentracker", action="store_false")
+    parser.add_argument(
+        "--no-floor", dest="floor", action="store_false",
+        help="skip the fixed-reply uvloop server (the floor of any Python asyncio server)",
+    )  # fmt: skip
     parser.add_argument(
         "--generator", choices=("wrk", "python"),
         default="wrk" if shutil.which("wrk") else "python",
