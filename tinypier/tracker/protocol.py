@@ -107,7 +107,7 @@ def _port(value: bytes | None) -> int:
 def _numwant(value: bytes | None, numwant_max: int) -> int:
     if value is None:
         return min(DEFAULT_NUMWANT, numwant_max)
-    value = _present(value, "numwant")
+    value = percent_decode(value)
     digits = value[1:] if value.startswith(b"-") else value
     if not digits.isdigit() or len(digits) > 19:
         raise ProtocolError("invalid numwant")
@@ -117,13 +117,13 @@ def _numwant(value: bytes | None, numwant_max: int) -> int:
 def _flag(value: bytes | None, default: bool) -> bool:
     if value is None:
         return default
-    return _present(value, "flag") != b"0"
+    return percent_decode(value) != b"0"
 
 
 def _event(value: bytes | None) -> Event:
     if value is None:
         return Event.NONE
-    event = _EVENTS.get(_present(value, "event"))
+    event = _EVENTS.get(percent_decode(value))
     if event is None:
         raise ProtocolError("invalid event")
     return event
