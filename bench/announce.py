@@ -16,23 +16,26 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import bencodepy
 from board_seed import Swarms, announce_line, announce_lines, make_swarms, seed_board
+from common import (
+    HOST,
+    START_TIMEOUT,
+    free_port,
+    machine,
+    peak_rss_mib,
+    serving,
+    tinypier_serve,
+)
 from loadgen import Load, drive, each_once
 
 HERE = Path(__file__).parent
@@ -40,11 +43,8 @@ LUA_SCRIPT = HERE / "announce.lua"
 FIXED_REPLY_SERVER = HERE / "fixed_reply.py"
 FIXED_REPLY = "fixed reply"
 WARM_SCRIPT = HERE / "warm.lua"
-TINYPIER = Path(sys.executable).parent / "tinypier"
-HOST = "127.0.0.1"
 MODES = ("keep-alive", "close")
 REQUEST_LINES = 100_000
-START_TIMEOUT = 900.0
 
 
 @dataclass(frozen=True)
@@ -62,51 +62,6 @@ class Row:
     mode: str
     load: Load
     peak_rss_mib: float
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"server exited at start:\n{log.read_text(errors='replace')}")
-        try:
-            socket.create_connection((HOST, port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit(f"server did not listen on port {port} within {START_TIMEOUT} s")
-
-
-def peak_rss_mib(pid: int) -> float:
-    """VmHWM: the most resident memory the process ever had."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-@contextmanager
-def serving(command: list[str], port: int, log: Path, cwd: Path) -> Iterator[int]:
-    """Run a server until the block ends; yields its pid."""
-    with log.open("wb") as output:
-        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, cwd=cwd)
-        try:
-            wait_for_port(port, process, log)
-            yield process.pid
-        finally:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
 
 
 def check_reply(url: str) -> None:
@@ -163,7 +118,7 @@ def bench_tinypier(case: Case, swarms: Swarms, work: Path, lines: Path,
     settings = seed_board(work / "board", swarms)
     print(f"  seeded the board by SQL in {time.monotonic() - started:.1f} s", flush=True)
     port = free_port()
-    command = [str(TINYPIER), "--data-dir", str(settings.data_dir), "serve", "--port", str(port)]
+    command = tinypier_serve(settings.data_dir, port)
     paths = paths_for(lines.read_text().splitlines(), "tinypier")
     started = time.monotonic()
     with serving(command, port, work / "tinypier.log", work) as pid:
@@ -239,23 +194,6 @@ def bench_case(case: Case, args: argparse.Namespace) -> list[Row]:
         if case.name == "small" and args.floor:
             rows += bench_fixed_reply(case, work, lines, args)
     return rows
-
-
-def machine() -> str:
-    cpu = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-         if line.startswith("model name")),
-        platform.processor() or "unknown CPU",
-    )  # fmt: skip
-    memory_kib = next(
-        int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-        if line.startswith("MemTotal:")
-    )  # fmt: skip
-    return (
-        f"{os.cpu_count()} CPUs ({cpu}), {memory_kib / 1024**2:.1f} GiB RAM,"
-        f" Linux {platform.release()}, Python {platform.python_version()};"
-        f" load average {os.getloadavg()[0]:.1f} when the table was printed"
-    )
 
 
 def table(rows: list[Row], args: argparse.Namespace) -> str:

@@ -20,12 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -34,9 +29,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import httpx
+from common import HOST, free_port, machine, serving, tinypier_serve
 from forum_seed import SHAPE, BoardShape, seed_forum_board
 
-TINYPIER = Path(sys.executable).parent / "tinypier"
 TARGET_RATIO = 0.8
 
 
@@ -81,49 +76,12 @@ def board(directory: Path, name: str, topics: int, posts: int) -> tuple[Path, Bo
     return data_dir, shape
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @contextmanager
-def serving(data_dir: Path) -> Iterator[str]:
+def served(data_dir: Path) -> Iterator[str]:
+    """The board's base URL while ``tinypier serve`` runs it on a free port."""
     port = free_port()
-    server = subprocess.Popen(
-        [
-            str(TINYPIER),
-            "--data-dir",
-            str(data_dir),
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(url, server)
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
-def wait_until_up(url: str, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"tinypier serve exited with {server.returncode}")
-        try:
-            if httpx.get(url + "/", timeout=5).status_code == 200:
-                return
-        except httpx.TransportError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not answer within 120 s")
+    with serving(tinypier_serve(data_dir, port), port, data_dir / "serve.log", data_dir):
+        yield f"http://{HOST}:{port}"
 
 
 def request_times(client: httpx.Client, page: PageType, count: int) -> list[float]:
@@ -156,29 +114,6 @@ def pages_per_second(
             times[name] += request_times(clients[name], pages[name], requests // rounds)
         order.reverse()
     return {name: 1 / statistics.median(samples) for name, samples in times.items()}
-
-
-def machine() -> str:
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
-    mem_kb = int(
-        next(
-            line.split()[1]
-            for line in Path("/proc/meminfo").read_text().splitlines()
-            if line.startswith("MemTotal")
-        )
-    )
-    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    return (
-        f"Machine: {os.cpu_count()} CPUs ({cpu}), {mem_kb / 1024 / 1024:.1f} GiB RAM,"
-        f" Linux {platform.release()}, Python {platform.python_version()}, load average {load}"
-    )
 
 
 def table(shapes: dict[str, BoardShape], results: dict[str, dict[str, float]]) -> str:
@@ -221,7 +156,7 @@ def main() -> None:
         }
         shapes = {name: shape for name, (_, shape) in boards.items()}
         urls = {
-            name: stack.enter_context(serving(data_dir)) for name, (data_dir, _) in boards.items()
+            name: stack.enter_context(served(data_dir)) for name, (data_dir, _) in boards.items()
         }
         clients = {
             name: stack.enter_context(httpx.Client(base_url=url, timeout=60))
@@ -240,7 +175,7 @@ def main() -> None:
     print()
     print(table(shapes, results))
     print()
-    print(machine())
+    print(f"Machine: {machine()}")
     print(
         f"pages/s = 1 / median time of {arguments.requests} sequential requests per page and"
         f" board, one kept-alive connection each, boards alternating in {arguments.rounds} rounds."

@@ -26,8 +26,6 @@ import argparse
 import hashlib
 import json
 import logging
-import os
-import platform
 import random
 import sqlite3
 import sys
@@ -38,6 +36,7 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
+from common import machine
 from litestar.testing import TestClient
 
 from tinypier.accounts.roles import Role
@@ -203,20 +202,6 @@ def seed_releases(
         connection.execute("ANALYZE")
 
 
-def _machine() -> str:
-    """CPUs, model and load: the figures mean little without them on a shared machine."""
-    model = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor() or "unknown CPU",
-    )
-    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    return f"{os.cpu_count()} x {model}, load {load}, Python {platform.python_version()}"
-
-
 def _repeat(action: Callable[[], object], seconds: float) -> tuple[float, float]:
     """Run ``action`` back to back for ``seconds``: (runs per second, ms per run)."""
     action()
@@ -280,7 +265,7 @@ def main() -> None:
     if args.json:
         print(json.dumps(results, indent=1))
         return
-    print(f"/tracker at {args.releases:,} releases, one client in process; {_machine()}\n")
+    print(f"/tracker at {args.releases:,} releases, one client in process; {machine()}\n")
     print("| page | pages/s | ms/page | ms/query |\n| --- | ---: | ---: | ---: |")
     for result in results:
         print(
