@@ -13,10 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.helpers import add_member
 from tests.servers import Served, serving_process
 from tests.tracker.wire import query, register_torrent
+from tinypier.connections import CHUNKED, ChunkedBody, FramingError, body_length
 from tinypier.settings import load_settings
 
 MIB = 1024 * 1024
@@ -140,6 +143,56 @@ def flood_without_reading(board: Board, request: bytes) -> int:
             peak = max(peak, rss_bytes(board.served.pid))
         peak = max(peak, rss_bytes(board.served.pid))
     return peak
+
+
+# -- framing, as bytes ---------------------------------------------------------------
+
+CHUNKED_BODY = b"5;ext=1\r\nhello\r\n1A\r\n" + b"z" * 26 + b"\r\n0\r\nX-Trailer: t\r\n\r\n"
+
+
+@given(st.lists(st.integers(min_value=0, max_value=len(CHUNKED_BODY)), max_size=8))
+def test_a_chunked_body_ends_at_the_same_byte_however_it_arrives(cuts: list[int]) -> None:
+    """Bytes arrive in arbitrary pieces; the framer must find the end exactly, so the
+    next request's first byte is never taken as body."""
+    stream = CHUNKED_BODY + PAGE_REQUEST
+    framer = ChunkedBody()
+    buffer = bytearray()
+    taken = 0
+    for start, end in zip([0, *sorted(cuts)], [*sorted(cuts), len(stream)], strict=True):
+        buffer += stream[start:end]
+        step = framer.take(buffer)
+        del buffer[:step]
+        taken += step
+    assert framer.done
+    assert taken == len(CHUNKED_BODY)
+
+
+@pytest.mark.parametrize(
+    ("head", "length"),
+    [
+        (b"GET / HTTP/1.1\r\nHost: b", 0),
+        (b"POST / HTTP/1.1\r\ncontent-length: 12", 12),
+        (b"POST / HTTP/1.1\r\nContent-Length: 7\r\nContent-Length: 7", 7),
+        (b"POST / HTTP/1.1\r\nTransfer-Encoding: Chunked", CHUNKED),
+    ],
+)
+def test_the_body_length_a_head_announces(head: bytes, length: int) -> None:
+    assert body_length(head) == length
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        b"POST / HTTP/1.1\r\nContent-Length: 5\r\nTransfer-Encoding: chunked",
+        b"POST / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 6",
+        b"POST / HTTP/1.1\r\nContent-Length: 0x5",
+        b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked",
+        b"POST / HTTP/1.1\nContent-Length: 5",
+    ],
+)
+def test_a_head_two_parsers_could_frame_differently_is_refused(head: bytes) -> None:
+    with pytest.raises(FramingError):
+        body_length(head)
 
 
 # -- memory ---------------------------------------------------------------------------
