@@ -30,6 +30,7 @@ STALLED_SECONDS = 2.0
 HEAD_SIZE_MAX = 4096
 HEAD_TIMEOUT_SECONDS = 1
 BODY_TIMEOUT_SECONDS = 2
+SEND_TIMEOUT_SECONDS = 1
 CONNECTIONS_MAX = 4
 DEADLINE_SLACK_SECONDS = 2.5
 PAGE_REQUEST = b"GET / HTTP/1.1\r\nHost: board\r\n\r\n"
@@ -69,6 +70,7 @@ def strict(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Board]:
         head_size_max=HEAD_SIZE_MAX,
         head_timeout_seconds=HEAD_TIMEOUT_SECONDS,
         body_timeout_seconds=BODY_TIMEOUT_SECONDS,
+        send_timeout_seconds=SEND_TIMEOUT_SECONDS,
     )
 
 
@@ -210,6 +212,24 @@ def test_unread_pipelined_requests_do_not_grow_the_server(board: Board, front: s
 
     assert peak - before < RSS_GROWTH_MAX, f"grew {(peak - before) // MIB} MiB"
     assert page_is_served(board)
+
+
+def test_a_client_that_stops_reading_its_replies_is_disconnected(strict: Board) -> None:
+    block = PAGE_REQUEST * 1000
+    give_up = SEND_TIMEOUT_SECONDS + DEADLINE_SLACK_SECONDS * 2
+    with strict.connect() as connection:
+        connection.settimeout(0.1)
+        started = time.monotonic()
+        while time.monotonic() - started < give_up:
+            try:
+                connection.send(block)
+            except TimeoutError:
+                continue
+            except OSError:
+                break
+        else:
+            pytest.fail("a client that never read its replies was kept for seconds")
+    assert page_is_served(strict)
 
 
 def test_pipelined_requests_beyond_the_cap_are_all_answered_in_order(board: Board) -> None:

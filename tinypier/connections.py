@@ -36,6 +36,7 @@ class ConnectionLimits:
     pipeline_max: int
     write_buffer_high_water: int
     connections_max: int
+    send_timeout_seconds: float
     keep_alive_seconds: float
 
     @classmethod
@@ -47,6 +48,7 @@ class ConnectionLimits:
             pipeline_max=settings.pipeline_max,
             write_buffer_high_water=settings.write_buffer_high_water,
             connections_max=settings.connections_max,
+            send_timeout_seconds=settings.send_timeout_seconds,
             keep_alive_seconds=keep_alive_seconds,
         )
 
@@ -173,23 +175,26 @@ class ChunkedBody:
         return taken
 
 
-class ReadingControl(Protocol):
-    """What the general server's wishes to stop or resume reading go to."""
+class ConnectionOwner(Protocol):
+    """What the general server's wishes to stop or resume reading, and to close, go to."""
 
     def general_pause_reading(self) -> None: ...
 
     def general_resume_reading(self) -> None: ...
 
+    def general_close(self) -> None: ...
+
 
 class RelayedTransport(asyncio.Transport):
     """The transport the general server is given. Its writes go straight to the socket;
     its wishes to pause or resume reading go to the front, which reads only while
-    neither it nor any limit of its own says stop."""
+    neither it nor any limit of its own says stop, and so does closing, which the front
+    bounds by the send deadline."""
 
-    def __init__(self, transport: asyncio.Transport, reading: ReadingControl) -> None:
+    def __init__(self, transport: asyncio.Transport, owner: ConnectionOwner) -> None:
         super().__init__()
         self._transport = transport
-        self._reading = reading
+        self._owner = owner
 
     def get_extra_info(self, name: str, default: Any = None) -> Any:
         return self._transport.get_extra_info(name, default)
@@ -198,7 +203,7 @@ class RelayedTransport(asyncio.Transport):
         self._transport.write(data)
 
     def close(self) -> None:
-        self._transport.close()
+        self._owner.general_close()
 
     def abort(self) -> None:
         self._transport.abort()
@@ -207,10 +212,10 @@ class RelayedTransport(asyncio.Transport):
         return self._transport.is_closing()
 
     def pause_reading(self) -> None:
-        self._reading.general_pause_reading()
+        self._owner.general_pause_reading()
 
     def resume_reading(self) -> None:
-        self._reading.general_resume_reading()
+        self._owner.general_resume_reading()
 
     def get_write_buffer_size(self) -> int:
         return self._transport.get_write_buffer_size()

@@ -58,6 +58,7 @@ class Settings:
     pipeline_max: int = 8
     write_buffer_high_water: int = 65536
     connections_max: int = 1000
+    send_timeout_seconds: int = 60
 
     @property
     def database_path(self) -> Path:
@@ -171,6 +172,7 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "pipeline_max": _positive_int,
     "write_buffer_high_water": _positive_int,
     "connections_max": _positive_int,
+    "send_timeout_seconds": _positive_int,
 }
 
 

@@ -164,6 +164,7 @@ class TrackerFirstProtocol(asyncio.Protocol):
         self._open = open_connections
         self._trusted = tracker.settings.trusted_proxies
         self._transport: asyncio.Transport | None = None
+        self._socket: asyncio.Transport | None = None
         self._counted = False
         self._host: str | None = None
         self._buffer = bytearray()
@@ -174,6 +175,7 @@ class TrackerFirstProtocol(asyncio.Protocol):
         self._idle_timer: asyncio.TimerHandle | None = None
         self._head_timer: asyncio.TimerHandle | None = None
         self._body_timer: asyncio.TimerHandle | None = None
+        self._send_timer: asyncio.TimerHandle | None = None
         # Relaying to the general server, once the connection is handed to it.
         self._general: asyncio.Protocol | None = None
         self._general_paused = False
@@ -185,7 +187,7 @@ class TrackerFirstProtocol(asyncio.Protocol):
     # -- the connection's life ----------------------------------------------------------
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self._transport = cast(asyncio.Transport, transport)
+        self._transport = self._socket = cast(asyncio.Transport, transport)
         if self._open.count >= self._limits.connections_max:
             self._refuse(TOO_MANY_CONNECTIONS)
             return
@@ -205,7 +207,8 @@ class TrackerFirstProtocol(asyncio.Protocol):
         self._cancel_idle_timer()
         self._cancel_head_timer()
         self._cancel_body_timer()
-        self._transport = None
+        self._cancel_send_timer()
+        self._transport = self._socket = None
         if self._general is not None:
             self._general.connection_lost(exc)
 
@@ -226,14 +229,20 @@ class TrackerFirstProtocol(asyncio.Protocol):
         return None
 
     def pause_writing(self) -> None:
-        """The client is not reading its replies fast enough: read no more requests."""
+        """The client is not reading its replies fast enough: read no more requests,
+        and give it until the send deadline to take them."""
         self._write_paused = True
+        if self._send_timer is None:
+            self._send_timer = asyncio.get_running_loop().call_later(
+                self._limits.send_timeout_seconds, self._send_too_slow
+            )
         if self._general is not None:
             self._general.pause_writing()
         self._update_reading()
 
     def resume_writing(self) -> None:
         self._write_paused = False
+        self._cancel_send_timer()
         if self._general is not None:
             self._general.resume_writing()
             self._relay()
@@ -245,7 +254,7 @@ class TrackerFirstProtocol(asyncio.Protocol):
         """The server is stopping: close now, or after the reply being committed."""
         self._closing = True
         if not self._waiting and self._transport is not None:
-            self._transport.close()
+            self._close_gently(self._transport)
 
     # -- tracker requests ---------------------------------------------------------------
 
@@ -301,7 +310,7 @@ class TrackerFirstProtocol(asyncio.Protocol):
             return
         transport.write(_response(body, request))
         if not request.keep_alive or self._closing:
-            transport.close()
+            self._close_gently(transport)
             self._transport = None
 
     # -- everything else: relayed to the general server ---------------------------------
@@ -466,8 +475,21 @@ class TrackerFirstProtocol(asyncio.Protocol):
         transport = self._transport
         self._buffer.clear()
         if transport is not None:
-            transport.close()
+            self._close_gently(transport)
             self._transport = None
+
+    def _close_gently(self, transport: asyncio.Transport) -> None:
+        """Close once the unsent replies are out, but no later than the send deadline:
+        a client that never reads would otherwise hold the closing connection forever."""
+        transport.close()
+        if transport.get_write_buffer_size() and self._send_timer is None:
+            self._send_timer = asyncio.get_running_loop().call_later(
+                self._limits.send_timeout_seconds, self._send_too_slow
+            )
+
+    def general_close(self) -> None:
+        if self._transport is not None:
+            self._close_gently(self._transport)
 
     def _head_too_slow(self) -> None:
         self._head_timer = None
@@ -477,6 +499,21 @@ class TrackerFirstProtocol(asyncio.Protocol):
         self._body_timer = None
         log.info("closing a connection whose request body took too long")
         self._close()
+
+    def _send_too_slow(self) -> None:
+        """Replies have waited past the send deadline: drop them and the connection
+        (closing would wait for a client that does not read)."""
+        self._send_timer = None
+        log.info("aborting a connection whose client stopped reading its replies")
+        self._buffer.clear()
+        self._transport = None
+        if self._socket is not None:
+            self._socket.abort()
+
+    def _cancel_send_timer(self) -> None:
+        if self._send_timer is not None:
+            self._send_timer.cancel()
+            self._send_timer = None
 
     def _cancel_head_timer(self) -> None:
         if self._head_timer is not None:
@@ -502,4 +539,4 @@ class TrackerFirstProtocol(asyncio.Protocol):
         """Nothing arrived for the keep-alive timeout while nothing was owed."""
         self._idle_timer = None
         if self._transport is not None and not (self._waiting or self._in_flight):
-            self._transport.close()
+            self._close_gently(self._transport)
