@@ -6,6 +6,7 @@ test it: over raw sockets against a real server in its own process.
 from __future__ import annotations
 
 import os
+import resource
 import socket
 import time
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from tests.helpers import add_member
 from tests.servers import Served, serving_process
 from tests.tracker.wire import query, register_torrent
 from tinypier.connections import CHUNKED, ChunkedBody, FramingError, body_length
+from tinypier.server import FILES_BESIDE_CONNECTIONS, make_room_for_connections
 from tinypier.settings import load_settings
 
 MIB = 1024 * 1024
@@ -379,3 +381,19 @@ def page_is_served_or_refused(board: Board) -> bool:
         return page_is_served(board)
     except (AssertionError, OSError):
         return False
+
+
+def test_serve_raises_the_open_file_limit_to_fit_the_connection_cap(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Refusing politely needs a free file for the refused socket: the soft limit is
+    raised above the cap (as far as the hard limit allows), never lowered."""
+    raised: list[tuple[int, int]] = []
+    monkeypatch.setattr(resource, "getrlimit", lambda _: (1024, 4096))
+    monkeypatch.setattr(resource, "setrlimit", lambda _, limits: raised.append(limits))
+
+    make_room_for_connections(100)
+    make_room_for_connections(1000)
+    make_room_for_connections(10000)
+
+    assert raised == [(1000 + FILES_BESIDE_CONNECTIONS, 4096), (4096, 4096)]
