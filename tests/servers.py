@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 TINYPIER = Path(sys.executable).with_name("tinypier")
@@ -49,12 +50,25 @@ def wait_until_accepting(port: int, process: subprocess.Popen[bytes], log: Path)
         time.sleep(0.1)
 
 
+@dataclass(frozen=True)
+class Served:
+    """A running ``tinypier serve``: where it listens, and its process (to measure it)."""
+
+    url: str
+    pid: int
+
+    @property
+    def address(self) -> tuple[str, int]:
+        host, port = self.url.removeprefix("http://").split(":")
+        return host, int(port)
+
+
 @contextmanager
-def serving(
+def serving_process(
     data_dir: Path, log: Path, environment: Mapping[str, str] | None = None
-) -> Iterator[str]:
-    """A board served on a free loopback port; yields its base URL, stops it on exit
-    with SIGINT so the tracker commits what it holds, as it would on Ctrl-C."""
+) -> Iterator[Served]:
+    """A board served on a free loopback port until the block ends, then stopped with
+    SIGINT so the tracker commits what it holds, as it would on Ctrl-C."""
     port = free_port()
     with log.open("wb") as output:
         process = subprocess.Popen(
@@ -65,7 +79,16 @@ def serving(
         )
         try:
             wait_until_accepting(port, process, log)
-            yield f"http://127.0.0.1:{port}"
+            yield Served(f"http://127.0.0.1:{port}", process.pid)
         finally:
             process.send_signal(signal.SIGINT)
             process.wait(timeout=STARTUP_SECONDS)
+
+
+@contextmanager
+def serving(
+    data_dir: Path, log: Path, environment: Mapping[str, str] | None = None
+) -> Iterator[str]:
+    """A board served on a free loopback port; yields its base URL."""
+    with serving_process(data_dir, log, environment) as served:
+        yield served.url

@@ -52,6 +52,13 @@ class Settings:
     session_days: int = 30
     login_attempts_per_minute: int = 10
     commit_interval_ms: int = 5
+    head_size_max: int = 16384
+    head_timeout_seconds: int = 10
+    body_timeout_seconds: int = 120
+    pipeline_max: int = 8
+    write_buffer_high_water: int = 65536
+    connections_max: int = 1000
+    send_timeout_seconds: int = 60
 
     @property
     def database_path(self) -> Path:
@@ -159,6 +166,13 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "session_days": _positive_int,
     "login_attempts_per_minute": _positive_int,
     "commit_interval_ms": _positive_int,
+    "head_size_max": _positive_int,
+    "head_timeout_seconds": _positive_int,
+    "body_timeout_seconds": _positive_int,
+    "pipeline_max": _positive_int,
+    "write_buffer_high_water": _positive_int,
+    "connections_max": _positive_int,
+    "send_timeout_seconds": _positive_int,
 }
 
 

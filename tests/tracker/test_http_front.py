@@ -28,6 +28,7 @@ from tinypier.tracker.http import parse_head
 PASSKEY = "0123456789abcdef0123456789abcdef"
 ANNOUNCE_LINE = f"GET /announce/{PASSKEY}?info_hash=%01%02&port=1 HTTP/1.1".encode()
 KEEP_ALIVE_SECONDS = 5
+HEAD_TIMEOUT_SECONDS = Settings.head_timeout_seconds
 
 
 # -- which heads the front answers itself ---------------------------------------------
@@ -293,7 +294,9 @@ def test_an_idle_connection_is_closed_after_the_keep_alive_timeout(front: Front)
 def test_a_request_head_that_never_ends_is_dropped_after_the_timeout(front: Front) -> None:
     with front.connect() as connection:
         connection.sendall(front.announce_head("slow")[:40])
-        connection.settimeout(KEEP_ALIVE_SECONDS * 3)
+        connection.settimeout(HEAD_TIMEOUT_SECONDS * 3)
+        head, _ = read_response(connection, bytearray())
+        assert head.startswith(b"HTTP/1.1 408")
         assert closed_by_server(connection)
 
 
