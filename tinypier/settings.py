@@ -52,6 +52,12 @@ class Settings:
     session_days: int = 30
     login_attempts_per_minute: int = 10
     commit_interval_ms: int = 5
+    tracker_counter_max: int = 2**53
+    departed_per_member_max: int = 16
+    departed_max: int = 100_000
+    max_upload_rate: int = 100 * 1024 * 1024
+    max_download_rate: int = 1024 * 1024 * 1024
+    cheat_log_max_rows: int = 100_000
 
     @property
     def database_path(self) -> Path:
@@ -159,6 +165,12 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "session_days": _positive_int,
     "login_attempts_per_minute": _positive_int,
     "commit_interval_ms": _positive_int,
+    "tracker_counter_max": _positive_int,
+    "departed_per_member_max": _positive_int,
+    "departed_max": _positive_int,
+    "max_upload_rate": _positive_int,
+    "max_download_rate": _positive_int,
+    "cheat_log_max_rows": _positive_int,
 }
 
 
