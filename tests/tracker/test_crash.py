@@ -30,6 +30,9 @@ from tinypier.settings import Settings, load_settings
 
 pytestmark = pytest.mark.slow
 
+# The load sends a megabyte per announce, milliseconds apart: far above the default rate
+# caps. This test is about durability, so nothing may be withheld.
+UNCAPPED_RATES = {"TINYPIER_MAX_UPLOAD_RATE": str(2**53), "TINYPIER_MAX_DOWNLOAD_RATE": str(2**53)}
 LOAD_SECONDS = 2.0
 THREADS = 4
 
@@ -59,7 +62,7 @@ class Server:
                 serve_command(self.data_dir, self.port),
                 stdout=output,
                 stderr=subprocess.STDOUT,
-                env={**os.environ, "TINYPIER_COMMIT_INTERVAL_MS": "2"},
+                env={**os.environ, "TINYPIER_COMMIT_INTERVAL_MS": "2", **UNCAPPED_RATES},
             )
         wait_until_accepting(self.port, self.process, log_path)
 
