@@ -67,7 +67,7 @@ def test_counters_up_to_the_maximum_keep_the_members_totals_integers(
     downloader(torrent)
     start = int(tracker.clock())
     for n, label in enumerate(("a", "b", "c"), start=1):
-        tracker.clock = lambda n=n: start + 10 * n
+        tracker.clock = lambda n=n: start + 10 * n  # type: ignore[misc]
         announce(tracker_client, alice.passkey, torrent, peer_id(label=label), uploaded=2**53)
     assert fetch(
         settings, "SELECT uploaded, typeof(uploaded), typeof(downloaded) FROM users WHERE id = ?",
