@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from tests.helpers import Member, add_member
+from tests.helpers import Member, add_member, login
 from tests.tracker.conftest import Board
 from tests.tracker.wire import Registered, announce, fetch, peer_id, register_torrent
 from tinypier.settings import Settings
@@ -182,3 +182,20 @@ def test_the_cheat_log_keeps_only_the_newest_rows(make_board: Callable[..., Boar
 def test_the_credit_rules_are_settings(settings: Settings) -> None:
     assert (UP_RATE, DOWN_RATE) == (100 * 1024 * 1024, 1024 * 1024 * 1024)
     assert settings.cheat_log_max_rows == 100_000
+
+
+def test_admins_read_the_cheat_log_with_member_release_claimed_and_credited(
+    make_board: Callable[..., Board],
+) -> None:
+    swarm = Swarm(make_board)
+    swarm.leecher()
+    cheat = swarm.member("cheat")
+    swarm.at(2)
+    swarm.announce(cheat, "c", left=0, uploaded=PB, event="stopped")
+    add_member(swarm.board.settings, "root", role="admin")
+    login(swarm.board.client, "root")
+    page = swarm.board.client.get("/admin/cheats")
+    assert page.status_code == 200
+    row = page.text.split("<tbody>")[1]
+    for shown in ("cheat", "/topics/", f"{PB} bytes", f"{2 * UP_RATE} bytes", RATE_CAPPED):
+        assert shown in row
