@@ -65,6 +65,8 @@ def test_counters_up_to_the_maximum_keep_the_members_totals_integers(
 ) -> None:
     torrent = register_torrent(settings, alice.id, "max").key
     downloader(torrent)
+    for label in ("near-1", "near-2"):
+        announce(tracker_client, alice.passkey, torrent, peer_id(label=label), uploaded=2**63 - 1)
     start = int(tracker.clock())
     for n, label in enumerate(("a", "b", "c"), start=1):
         tracker.clock = lambda n=n: start + 10 * n  # type: ignore[misc]
