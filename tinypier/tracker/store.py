@@ -7,6 +7,10 @@ growing, the batch is large, or ``commit_interval_ms`` has passed since its firs
 every announce waits for the commit of the batch that holds its rows before it is
 answered. So an answered announce's credit is on disk.
 
+A batch that cannot commit because of one of its rows is bisected down to the announces at
+fault, which alone are answered with a failure (:func:`commit_batch`); only a failure of
+the database itself (locked, full, I/O) keeps the batch for another try.
+
 The database runs in WAL mode with ``synchronous=NORMAL``: a commit is written to the WAL
 file (the operating system's page cache) before the commit returns, so it survives the
 process being killed (``kill -9``), which is the guarantee promised here. Only a power
