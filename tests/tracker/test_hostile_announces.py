@@ -158,6 +158,21 @@ def test_a_stream_of_made_up_stopped_peers_stays_bounded(make_board: Callable[..
     assert len(tracker.departures) == 30
 
 
+def test_the_sweep_forgets_departed_peers_after_six_hours(
+    settings: Settings, tracker: Tracker, tracker_client: TestClient[Any], alice: Member
+) -> None:
+    torrent = register_torrent(settings, alice.id, "forget").key
+    start = int(tracker.clock())
+    for n in range(3):
+        announce(tracker_client, alice.passkey, torrent, peer_id(label=str(n)), event="stopped")
+    tracker.clock = lambda: start + 6 * 3600 - 1
+    tracker_client.blocking_portal.call(tracker.sweep)
+    assert len(tracker.departures) == 3
+    tracker.clock = lambda: start + 6 * 3600 + 60
+    tracker_client.blocking_portal.call(tracker.sweep)
+    assert len(tracker.departures) == 0
+
+
 def test_departed_peers_are_bounded_per_member_and_torrent_oldest_first() -> None:
     departures = Departures(keep_seconds=100, per_member_max=3, total_max=1000)
     for n in range(5):

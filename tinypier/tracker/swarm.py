@@ -179,7 +179,8 @@ class Swarm:
     leechers: list[Peer] = field(default_factory=list)
     written: TorrentStats | None = None
     per_member: dict[int, int] = field(default_factory=dict)
-    last_leecher_at: float = 0.0
+    last_leecher_at: float = -1.0
+    """When a leecher last left (stopped, expired or finished); -1 if none has yet."""
 
     def counts(self) -> tuple[int, int, int]:
         """(complete, incomplete, downloaded) as announce and scrape report them."""
