@@ -59,6 +59,12 @@ class Settings:
     write_buffer_high_water: int = 65536
     connections_max: int = 1000
     send_timeout_seconds: int = 60
+    tracker_counter_max: int = 2**53
+    departed_per_member_max: int = 16
+    departed_max: int = 100_000
+    max_upload_rate: int = 100 * 1024 * 1024
+    max_download_rate: int = 1024 * 1024 * 1024
+    cheat_log_max_rows: int = 100_000
 
     @property
     def database_path(self) -> Path:
@@ -173,6 +179,12 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "write_buffer_high_water": _positive_int,
     "connections_max": _positive_int,
     "send_timeout_seconds": _positive_int,
+    "tracker_counter_max": _positive_int,
+    "departed_per_member_max": _positive_int,
+    "departed_max": _positive_int,
+    "max_upload_rate": _positive_int,
+    "max_download_rate": _positive_int,
+    "cheat_log_max_rows": _positive_int,
 }
 
 

@@ -149,6 +149,7 @@ POLICY: dict[str, Rule] = {
     # Administration.
     "GET /admin": Rule(Access.ADMINS),
     "GET /admin/users": Rule(Access.ADMINS),
+    "GET /admin/cheats": Rule(Access.ADMINS),
     "POST /admin/users/{user_id:int}/role": Rule(Access.ADMINS, {"role": "moderator"}),
     "POST /admin/users/{user_id:int}/disable": Rule(Access.ADMINS),
     "POST /admin/users/{user_id:int}/enable": Rule(Access.ADMINS),

@@ -15,10 +15,20 @@ from litestar.testing import TestClient
 from litestar.types import Receive, Scope, Send
 
 from tests.helpers import Member, add_member
-from tests.tracker.wire import ADDRESS_HEADER
+from tests.tracker.wire import ADDRESS_HEADER, announce, peer_id
 from tinypier.app import create_app
 from tinypier.settings import Settings, load_settings
 from tinypier.tracker.engine import Tracker
+
+UNCAPPED_RATES: dict[str, Any] = {"max_upload_rate": 2**53, "max_download_rate": 2**53}
+"""Rate caps no test client reaches: announces milliseconds apart are credited in full.
+The tests of this directory are about deltas, swarms and refusals; the caps themselves
+are held by ``test_credit_rules.py``, on boards with the default rates."""
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return load_settings(tmp_path / "data", environ={}, **UNCAPPED_RATES)
 
 
 class ChosenAddress:
@@ -57,6 +67,18 @@ def bob(settings: Settings) -> Member:
     return add_member(settings, "bob")
 
 
+@pytest.fixture
+def downloader(settings: Settings, tracker_client: TestClient[Any]) -> Callable[[bytes], None]:
+    """Puts a leecher of another member ("dana", from 10.9.9.9) in a torrent's swarm:
+    upload is credited only where someone could have downloaded it."""
+    dana = add_member(settings, "dana")
+
+    def join(torrent: bytes) -> None:
+        announce(tracker_client, dana.passkey, torrent, peer_id(label="dana"), "10.9.9.9", left=1)
+
+    return join
+
+
 @dataclass
 class Board:
     settings: Settings
@@ -72,7 +94,7 @@ def make_board(tmp_path: Path) -> Iterator[Callable[..., Board]]:
 
         def make(**overrides: Any) -> Board:
             data_dir = tmp_path / f"board{len(boards)}"
-            settings = load_settings(data_dir, environ={}, **overrides)
+            settings = load_settings(data_dir, environ={}, **(UNCAPPED_RATES | overrides))
             app = create_app(settings)
             client = stack.enter_context(TestClient(ChosenAddress(app), base_url="http://t.local"))
             boards.append(Board(settings, app, client))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from tinypier.tracker import store
 from tinypier.tracker.engine import Tracker
 
 MB = 1 << 20
+Downloader = Callable[[bytes], None]
 
 
 def credited(settings: Settings, member: Member) -> tuple[int, int]:
@@ -47,9 +49,10 @@ def stats(settings: Settings, torrent_id: int) -> tuple[int, int, int]:
 
 
 def test_each_announce_credits_the_difference_since_the_peers_last_one(
-    settings: Settings, tracker_client: TestClient[Any], alice: Member
+    settings: Settings, tracker_client: TestClient[Any], alice: Member, downloader: Downloader
 ) -> None:
     registered = register_torrent(settings, alice.id, "deltas")
+    downloader(registered.key)
     me = peer_id()
     for uploaded, downloaded in ((0, 0), (10 * MB, 4 * MB), (25 * MB, 4 * MB), (25 * MB, 9 * MB)):
         announce(tracker_client, alice.passkey, registered.key, me, uploaded=uploaded,
@@ -59,18 +62,20 @@ def test_each_announce_credits_the_difference_since_the_peers_last_one(
 
 
 def test_the_first_announce_of_a_new_session_is_credited_from_zero(
-    settings: Settings, tracker_client: TestClient[Any], alice: Member
+    settings: Settings, tracker_client: TestClient[Any], alice: Member, downloader: Downloader
 ) -> None:
     torrent = register_torrent(settings, alice.id, "first").key
+    downloader(torrent)
     announce(tracker_client, alice.passkey, torrent, peer_id(), uploaded=3 * MB, downloaded=MB,
              left=1, event="started")  # fmt: skip
     assert credited(settings, alice) == (3 * MB, MB)
 
 
 def test_a_counter_going_backwards_credits_nothing_and_becomes_the_baseline(
-    settings: Settings, tracker_client: TestClient[Any], alice: Member
+    settings: Settings, tracker_client: TestClient[Any], alice: Member, downloader: Downloader
 ) -> None:
     torrent = register_torrent(settings, alice.id, "backwards").key
+    downloader(torrent)
     me = peer_id()
     announce(
         tracker_client, alice.passkey, torrent, me, uploaded=50 * MB, downloaded=20 * MB, left=1
@@ -86,9 +91,10 @@ def test_a_counter_going_backwards_credits_nothing_and_becomes_the_baseline(
 
 
 def test_a_restarted_client_with_a_new_peer_id_is_credited_as_a_new_session(
-    settings: Settings, tracker_client: TestClient[Any], alice: Member
+    settings: Settings, tracker_client: TestClient[Any], alice: Member, downloader: Downloader
 ) -> None:
     torrent = register_torrent(settings, alice.id, "restart").key
+    downloader(torrent)
     announce(tracker_client, alice.passkey, torrent, peer_id(label="old"), uploaded=40 * MB, left=1)
     announce(tracker_client, alice.passkey, torrent, peer_id(label="new"), event="started", left=1)
     announce(tracker_client, alice.passkey, torrent, peer_id(label="new"), uploaded=7 * MB, left=1)
@@ -102,10 +108,12 @@ def test_freeleech_scales_download_credit_and_never_upload(
     settings: Settings,
     tracker_client: TestClient[Any],
     alice: Member,
+    downloader: Downloader,
     level: str,
     download_credit: int,
 ) -> None:
     torrent = register_torrent(settings, alice.id, level, freeleech=level).key
+    downloader(torrent)
     announce(
         tracker_client,
         alice.passkey,
@@ -122,6 +130,8 @@ def test_global_freeleech_counts_no_download_anywhere(make_board: Any) -> None:
     board = make_board(global_freeleech=True)
     member = add_member(board.settings, "lucky")
     torrent = register_torrent(board.settings, member.id, "t").key
+    other = add_member(board.settings, "other")
+    announce(board.client, other.passkey, torrent, peer_id(label="other"), "10.1.1.1", left=1)
     announce(
         board.client, member.passkey, torrent, peer_id(), uploaded=MB, downloaded=9 * MB, left=1
     )
@@ -177,9 +187,10 @@ def test_a_seeder_from_the_start_has_not_completed_anything(
 
 
 def test_stopped_credits_the_final_delta_and_removes_the_peer_at_once(
-    settings: Settings, tracker_client: TestClient[Any], alice: Member
+    settings: Settings, tracker_client: TestClient[Any], alice: Member, downloader: Downloader
 ) -> None:
     registered = register_torrent(settings, alice.id, "stop")
+    downloader(registered.key)
     me = peer_id()
     announce(
         tracker_client, alice.passkey, registered.key, me, uploaded=MB, left=1, event="started"
@@ -187,16 +198,17 @@ def test_stopped_credits_the_final_delta_and_removes_the_peer_at_once(
     reply = announce(
         tracker_client, alice.passkey, registered.key, me, uploaded=3 * MB, left=1, event="stopped"
     )
-    assert (reply[b"incomplete"], reply[b"peers"]) == (0, b"")
+    assert (reply[b"incomplete"], reply[b"peers"]) == (1, b"")
     assert credited(settings, alice) == (3 * MB, 0)
-    assert stats(settings, registered.id) == (0, 0, 0)
-    assert fetch(settings, "SELECT * FROM peers") == []
+    assert stats(settings, registered.id) == (0, 1, 0)
+    assert fetch(settings, "SELECT * FROM peers WHERE user_id = ?", alice.id) == []
 
 
 def test_stopped_then_started_again_is_a_new_session(
-    settings: Settings, tracker_client: TestClient[Any], alice: Member
+    settings: Settings, tracker_client: TestClient[Any], alice: Member, downloader: Downloader
 ) -> None:
     torrent = register_torrent(settings, alice.id, "again").key
+    downloader(torrent)
     me = peer_id()
     announce(tracker_client, alice.passkey, torrent, me, uploaded=5 * MB, left=1, event="stopped")
     announce(tracker_client, alice.passkey, torrent, me, uploaded=0, left=1, event="started")
@@ -205,9 +217,10 @@ def test_stopped_then_started_again_is_a_new_session(
 
 
 def test_a_peer_returning_after_stopped_without_started_is_not_credited_twice(
-    settings: Settings, tracker_client: TestClient[Any], alice: Member
+    settings: Settings, tracker_client: TestClient[Any], alice: Member, downloader: Downloader
 ) -> None:
     torrent = register_torrent(settings, alice.id, "twice").key
+    downloader(torrent)
     me = peer_id()
     announce(tracker_client, alice.passkey, torrent, me, uploaded=5 * MB, left=1, event="stopped")
     announce(tracker_client, alice.passkey, torrent, me, uploaded=6 * MB, left=1)
@@ -215,15 +228,16 @@ def test_a_peer_returning_after_stopped_without_started_is_not_credited_twice(
 
 
 def test_two_peers_of_one_member_are_counted_apart_and_credited_together(
-    settings: Settings, tracker_client: TestClient[Any], alice: Member
+    settings: Settings, tracker_client: TestClient[Any], alice: Member, downloader: Downloader
 ) -> None:
     registered = register_torrent(settings, alice.id, "two")
+    downloader(registered.key)
     for uploaded in (MB, 4 * MB):
         for label, factor in (("home", 1), ("seedbox", 10)):
             announce(tracker_client, alice.passkey, registered.key, peer_id(label=label),
                      uploaded=uploaded * factor, left=0)  # fmt: skip
     assert credited(settings, alice) == (44 * MB, 0)
-    assert stats(settings, registered.id) == (2, 0, 0)
+    assert stats(settings, registered.id) == (2, 1, 0)
     assert len(fetch(settings, "SELECT * FROM peers WHERE user_id = ?", alice.id)) == 2
 
 
@@ -262,10 +276,11 @@ def test_silent_peers_expire_after_one_and_a_half_intervals(
 ) -> None:
     registered = register_torrent(settings, alice.id, "expiry")
     start = int(tracker.clock())
-    quiet = peer_id(label="quiet")
+    quiet, busy = peer_id(label="quiet"), peer_id(label="busy")
+    announce(tracker_client, bob.passkey, registered.key, busy, left=5)
     announce(tracker_client, alice.passkey, registered.key, quiet, uploaded=2 * MB, left=0)
     set_time(tracker, start + settings.announce_interval)
-    announce(tracker_client, bob.passkey, registered.key, peer_id(label="busy"), left=5)
+    announce(tracker_client, bob.passkey, registered.key, busy, downloaded=MB, left=5)
     set_time(tracker, start + int(1.5 * settings.announce_interval) + 1)
     assert tracker_client.blocking_portal.call(tracker.sweep) == 1
     assert stats(settings, registered.id) == (0, 1, 0)
@@ -275,16 +290,21 @@ def test_silent_peers_expire_after_one_and_a_half_intervals(
 
 
 def test_a_repeat_sooner_than_min_interval_is_answered_without_a_write(
-    settings: Settings, tracker: Tracker, tracker_client: TestClient[Any], alice: Member
+    settings: Settings,
+    tracker: Tracker,
+    tracker_client: TestClient[Any],
+    alice: Member,
+    downloader: Downloader,
 ) -> None:
     registered = register_torrent(settings, alice.id, "hammered")
+    downloader(registered.key)
     start = int(tracker.clock())
     me = peer_id()
     announce(tracker_client, alice.passkey, registered.key, me, uploaded=MB, left=5)
     set_time(tracker, start + settings.min_announce_interval - 1)
     repeat = announce(tracker_client, alice.passkey, registered.key, me, uploaded=MB, left=5)
-    assert repeat[b"incomplete"] == 1
-    last_seen = "SELECT last_announce_at FROM peers"
+    assert repeat[b"incomplete"] == 2
+    last_seen = f"SELECT last_announce_at FROM peers WHERE user_id = {alice.id}"
     assert fetch(settings, last_seen) == [(start,)]
     set_time(tracker, start + settings.min_announce_interval - 1)
     announce(tracker_client, alice.passkey, registered.key, me, uploaded=2 * MB, left=5)
@@ -297,24 +317,28 @@ def test_peers_and_baselines_survive_a_restart_of_the_board(
     settings: Settings, alice: Member
 ) -> None:
     registered = register_torrent(settings, alice.id, "restart")
+    dana = add_member(settings, "dana")
     for uploaded in (MB, 2 * MB):
         app = create_app(settings)
         with TestClient(ChosenAddress(app)) as client:
+            announce(client, dana.passkey, registered.key, peer_id(label="d"), "10.9.9.9", left=1)
             reply = announce(
                 client, alice.passkey, registered.key, peer_id(), uploaded=uploaded, left=0
             )
             assert reply[b"complete"] == 1
     assert credited(settings, alice) == (2 * MB, 0)
-    assert stats(settings, registered.id) == (1, 0, 0)
+    assert stats(settings, registered.id) == (1, 1, 0)
 
 
 def test_a_failed_commit_is_answered_as_a_failure_and_its_credit_kept_for_the_retry(
     settings: Settings,
     tracker_client: TestClient[Any],
     alice: Member,
+    downloader: Downloader,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     torrent = register_torrent(settings, alice.id, "retry").key
+    downloader(torrent)
     real_commit = store.commit_batch
     attempts: list[int] = []
 

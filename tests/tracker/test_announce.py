@@ -146,6 +146,7 @@ def test_a_dual_stack_client_is_one_peer_with_both_addresses(
 ) -> None:
     torrent = register_torrent(settings, alice.id, "dual").key
     dual = peer_id(b"-LT2090-", "dual")
+    announce(tracker_client, bob.passkey, torrent, peer_id(label="b"), "10.0.7.2", left=1)
     announce(tracker_client, alice.passkey, torrent, dual, "10.0.7.1", port=7003, uploaded=100)
     announce(tracker_client, alice.passkey, torrent, dual, "2001:db8::7", port=7003, uploaded=100)
     reply = announce(tracker_client, bob.passkey, torrent, peer_id(label="b"), "10.0.7.2", left=1)
@@ -234,9 +235,10 @@ def test_a_v2_only_torrent_announces_with_its_truncated_hash(
 
 
 def test_libtorrent_announcing_both_hashes_of_a_hybrid_is_one_peer_credited_once(
-    settings: Settings, tracker_client: TestClient[Any], alice: Member
+    settings: Settings, tracker_client: TestClient[Any], alice: Member, bob: Member
 ) -> None:
     hybrid = register_torrent(settings, alice.id, "hybrid-once", v2=True)
+    announce(tracker_client, bob.passkey, hybrid.key, peer_id(label="bob"), left=7)
     client = peer_id(b"-LT2090-", "hyb")
     for torrent in (hybrid.key, hybrid.short_v2):
         announce(
@@ -245,8 +247,8 @@ def test_libtorrent_announcing_both_hashes_of_a_hybrid_is_one_peer_credited_once
     assert fetch(settings, "SELECT uploaded, downloaded FROM users WHERE id = ?", alice.id) == [
         (500, 300)
     ]
-    assert fetch(settings, "SELECT leechers FROM torrents WHERE id = ?", hybrid.id) == [(1,)]
-    assert len(fetch(settings, "SELECT * FROM peers")) == 1
+    assert fetch(settings, "SELECT leechers FROM torrents WHERE id = ?", hybrid.id) == [(2,)]
+    assert len(fetch(settings, "SELECT * FROM peers WHERE user_id = ?", alice.id)) == 1
 
 
 def test_the_peers_table_and_torrent_counters_are_written_through(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -65,9 +66,14 @@ def test_a_frozen_release_refuses_announces(
 
 
 def test_a_frozen_release_still_takes_the_final_stopped_and_credits_it(
-    settings: Settings, app: Litestar, tracker_client: TestClient[Any], alice: Member
+    settings: Settings,
+    app: Litestar,
+    tracker_client: TestClient[Any],
+    alice: Member,
+    downloader: Callable[[bytes], None],
 ) -> None:
     registered = register_torrent(settings, alice.id, "closing")
+    downloader(registered.key)
     me = peer_id()
     announce(tracker_client, alice.passkey, registered.key, me, uploaded=1000, left=0)
     execute(settings, "UPDATE torrents SET status = 'closed' WHERE id = ?", registered.id)
@@ -79,7 +85,7 @@ def test_a_frozen_release_still_takes_the_final_stopped_and_credits_it(
     )
     assert b"failure reason" not in stopped
     assert fetch(settings, "SELECT uploaded FROM users WHERE id = ?", alice.id) == [(2000,)]
-    assert fetch(settings, "SELECT COUNT(*) FROM peers") == [(0,)]
+    assert fetch(settings, "SELECT COUNT(*) FROM peers WHERE user_id = ?", alice.id) == [(0,)]
 
 
 def test_a_member_runs_a_limited_number_of_clients_per_torrent(make_board: Any) -> None:

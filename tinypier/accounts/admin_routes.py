@@ -16,6 +16,7 @@ from tinypier.accounts.members import member_or_404
 from tinypier.accounts.roles import MEMBER_ROLES, Role
 from tinypier.db.connection import Database
 from tinypier.forum.pagination import paginate
+from tinypier.tracker import cheat_log
 from tinypier.web.formatting import when
 from tinypier.web.pages import redirect, render
 
@@ -74,6 +75,24 @@ class AdminController(Controller):
             members=await administration.members_page(db, pagination),
             pagination=pagination,
             roles=[role.label for role in MEMBER_ROLES],
+            when=when,
+        )
+
+    @get("/cheats")
+    async def cheats(
+        self,
+        request: Request[Any, Any, Any],
+        db: NamedDependency[Database],
+        page: FromQuery[str | None] = None,
+    ) -> Template:
+        """What the tracker's credit rules withheld: claimed against credited bytes."""
+        total = await cheat_log.count_lines(db)
+        pagination = paginate(page, total, cheat_log.LINES_PER_PAGE)
+        return render(
+            request,
+            "accounts/admin_cheats.html",
+            lines=await cheat_log.lines_page(db, pagination),
+            pagination=pagination,
             when=when,
         )
 

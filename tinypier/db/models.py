@@ -240,3 +240,19 @@ class Transfer(SQLModel, table=True):
     seeding_seconds: int = Field(default=0)
     first_seen_at: int
     last_seen_at: int
+
+
+class CheatLog(SQLModel, table=True):
+    """An announce whose claimed transfer the tracker did not credit in full, and why."""
+
+    __tablename__ = "cheat_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", index=True)
+    torrent_id: int = Field(foreign_key="torrents.id", ondelete="CASCADE", index=True)
+    claimed_uploaded: int
+    credited_uploaded: int
+    claimed_downloaded: int
+    credited_downloaded: int
+    reason: str
+    created_at: int

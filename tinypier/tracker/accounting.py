@@ -15,12 +15,24 @@ Two exceptions keep a member from being credited twice for the same bytes:
   without ``started`` is measured against the counters it left with.
 
 A counter that goes down (the client restarted and kept its peer id) credits nothing and
-becomes the new baseline. Upload is credited in full; freeleech scales only download.
+becomes the new baseline. Freeleech scales only download.
+
+Claims are not believed blindly (:func:`capped_credit`): a delta is credited at most at
+``max_upload_rate`` / ``max_download_rate`` bytes per second of the time it covers (since
+the peer's previous announce; for a peer's first announce, since the release was
+registered or the member last announced, whichever is later), and upload only if the
+swarm had someone to upload to: a leecher other than the peer itself, now or during
+that time. What is withheld is not credited later (the baseline still moves to what the
+client reported) and goes to the cheat log.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
+
+RATE_CAPPED = "faster than the rate cap"
+NO_LEECHER = "upload with no leecher in the swarm"
 
 GOLD = "gold"
 SILVER = "silver"
@@ -59,3 +71,35 @@ class Credit:
     @property
     def moves_bytes(self) -> bool:
         return self.uploaded > 0 or self.downloaded > 0
+
+
+class WithheldCredit(NamedTuple):
+    """A cheat-log line: what an announce claimed, what it was credited, and why not all."""
+
+    claimed_uploaded: int
+    credited_uploaded: int
+    claimed_downloaded: int
+    credited_downloaded: int
+    reason: str
+
+
+def capped_credit(
+    claimed: tuple[int, int],
+    seconds: float,
+    rates: tuple[int, int],
+    has_leecher: bool,
+) -> tuple[tuple[int, int], WithheldCredit | None]:
+    """The (uploaded, downloaded) deltas to credit for ``seconds`` of transfer, and what
+    was withheld (None when nothing was): a few comparisons, cheap enough for every
+    announce. Download is capped before freeleech scales it."""
+    uploaded, downloaded = claimed
+    allowed_up = int(rates[0] * seconds) if has_leecher and seconds > 0 else 0
+    allowed_down = int(rates[1] * seconds) if seconds > 0 else 0
+    if uploaded <= allowed_up and downloaded <= allowed_down:
+        return claimed, None
+    credited_up = min(uploaded, allowed_up)
+    credited_down = min(downloaded, allowed_down)
+    reason = NO_LEECHER if credited_up < uploaded and not has_leecher else RATE_CAPPED
+    return (credited_up, credited_down), WithheldCredit(
+        uploaded, credited_up, downloaded, credited_down, reason
+    )

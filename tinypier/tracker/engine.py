@@ -19,7 +19,12 @@ from dataclasses import dataclass
 from tinypier.db.connection import connect_sync
 from tinypier.settings import Settings
 from tinypier.tracker import rules
-from tinypier.tracker.accounting import counter_delta, download_credit, seeding_credit
+from tinypier.tracker.accounting import (
+    capped_credit,
+    counter_delta,
+    download_credit,
+    seeding_credit,
+)
 from tinypier.tracker.protocol import (
     Announce,
     Bencodable,
@@ -40,7 +45,7 @@ from tinypier.tracker.store import (
     load_swarms,
     reset_idle_torrents,
 )
-from tinypier.tracker.swarm import Departed, Peer, Swarm
+from tinypier.tracker.swarm import Departed, Departures, Peer, Swarm
 
 EXPIRY_INTERVALS = 1.5
 DEPARTED_KEEP_SECONDS = 6 * 3600
@@ -69,6 +74,13 @@ class Tracker:
         self._deny = tuple(prefix.encode() for prefix in settings.client_deny_prefixes)
         self._expiry = int(settings.announce_interval * EXPIRY_INTERVALS)
         self._swarms: dict[int, Swarm] = {}
+        self._rates = (settings.max_upload_rate, settings.max_download_rate)
+        self.departures = Departures(
+            DEPARTED_KEEP_SECONDS, settings.departed_per_member_max, settings.departed_max
+        )
+        # Member -> when it last announced (any torrent): where a new peer's credit window
+        # starts. One entry per member who announced since the start.
+        self._last_seen: dict[int, float] = {}
         self._reader: sqlite3.Connection | None = None
         self._registry: Registry | None = None
         self._writer: Writer | None = None
@@ -83,7 +95,11 @@ class Tracker:
         self._loop = asyncio.get_running_loop()
         self._reader = connect_sync(self.settings.database_path)
         self._registry = Registry(self._reader, clock=lambda: self.clock())
-        self._writer = Writer(self.settings.database_path, self.settings.commit_interval_ms)
+        self._writer = Writer(
+            self.settings.database_path,
+            self.settings.commit_interval_ms,
+            self.settings.cheat_log_max_rows,
+        )
         await self._writer.start()
         self._swarms = load_swarms(self._reader)
         # A million loaded peers are long-lived objects: a full collection walking them
@@ -172,7 +188,9 @@ class Tracker:
         commit to wait for before sending it (None for a refusal, which writes nothing);
         if that commit fails, the answer is :data:`BUSY_REPLY` instead."""
         try:
-            request = parse_announce(query, self.settings.numwant_max)
+            request = parse_announce(
+                query, self.settings.numwant_max, self.settings.tracker_counter_max
+            )
             member = self._member(passkey)
             release = self._release(request.info_hash, request.event)
             if not rules.client_allowed(request.peer_id, self._allow, self._deny):
@@ -228,48 +246,59 @@ class Tracker:
     ) -> tuple[bytes, CommitSignal | None]:
         """Change the swarm and queue the writes; returns the reply and the commit to await
         (None when the announce changed nothing worth writing)."""
-        now = int(self.clock())
+        moment = self.clock()
+        now = int(moment)
         key = (member.id, request.peer_id)
         peer = swarm.peers.get(key)
         if peer is not None and self._repeats(peer, request, address, now):
             return self._reply(swarm, swarm.sample(peer, request.numwant), request), None
-        baseline = self._baseline(swarm, peer, key, request.event)
-        credit = (
-            counter_delta(baseline[0], request.uploaded),
-            download_credit(
-                counter_delta(baseline[1], request.downloaded),
-                release.freeleech,
-                self.settings.global_freeleech,
+        uploaded, downloaded, since = self._baseline(swarm, peer, member.id, request)
+        (uploaded, downloaded), withheld = capped_credit(
+            (
+                counter_delta(uploaded, request.uploaded),
+                counter_delta(downloaded, request.downloaded),
             ),
+            moment - since,
+            self._rates,
+            swarm.had_leecher(peer, since),
+        )
+        credit = (
+            uploaded,
+            download_credit(downloaded, release.freeleech, self.settings.global_freeleech),
             0
             if peer is None
             else seeding_credit(
-                peer.is_seeder, peer.last_announce_at, now, self.settings.announce_interval
+                peer.is_seeder, int(peer.last_announce_at), now, self.settings.announce_interval
             ),
         )
         finished = request.left == 0 and (
             request.event is Event.COMPLETED or (peer is not None and peer.left > 0)
         )
+        self._last_seen[member.id] = moment
         batch = self.writer.pending
+        entry = batch.entry()
         if request.event is Event.STOPPED:
             if peer is not None:
-                swarm.remove(peer)
-            swarm.departed[key] = Departed(request.uploaded, request.downloaded, now)
-            batch.delete_peer(release.id, member.id, request.peer_id)
+                swarm.remove(peer, moment)
+            gone = Departed(request.uploaded, request.downloaded, moment)
+            self.departures.record(release.id, member.id, request.peer_id, gone)
+            entry.delete_peer(release.id, member.id, request.peer_id)
             chosen: list[Peer] = []
         else:
-            peer = self._update_peer(swarm, peer, member.id, request, address, now)
-            batch.save_peer(release.id, peer)
+            peer = self._update_peer(swarm, peer, member.id, request, address, moment)
+            entry.save_peer(release.id, peer)
             if peer.is_seeder:
                 swarm.last_seeder_at = now
             chosen = swarm.sample(peer, request.numwant)
         if finished and member.id not in swarm.snatchers:
             swarm.snatchers.add(member.id)
             swarm.completed += 1
-            batch.snatch(release.id, member.id, now)
-        batch.credit(release.id, member.id, credit, now)
+            entry.snatch(release.id, member.id, now)
+        entry.credit(release.id, member.id, credit, now)
+        if withheld is not None:
+            entry.withhold(release.id, member.id, withheld, now)
         batch.torrent_stats(swarm)
-        return self._reply(swarm, chosen, request), batch.done
+        return self._reply(swarm, chosen, request), entry
 
     def _repeats(self, peer: Peer, request: Announce, address: ClientAddress, now: int) -> bool:
         """An announce sooner than ``min interval`` that reports what the peer's last one
@@ -285,17 +314,33 @@ class Tracker:
             and peer.is_located_at(address.packed, address.is_ipv6)
         )
 
-    @staticmethod
     def _baseline(
-        swarm: Swarm, peer: Peer | None, key: tuple[int, bytes], event: Event
-    ) -> tuple[int, int]:
-        """The counters this announce is measured against (see tracker.accounting)."""
+        self, swarm: Swarm, peer: Peer | None, member_id: int, request: Announce
+    ) -> tuple[int, int, float]:
+        """The counters this announce is measured against (see tracker.accounting) and the
+        time they were reported, where the credit window starts. A new session's baseline
+        is zero, its window opens when the release was registered or the member last
+        announced, whichever is later: a made-up total on a first announce (or a first
+        ``stopped``) credits no more than the rate cap allows since then."""
         if peer is not None:
-            return (peer.uploaded, peer.downloaded)
-        departed = swarm.departed.pop(key, None)
-        if departed is None or event is Event.STARTED:
-            return (0, 0)
-        return (departed.uploaded, departed.downloaded)
+            return (peer.uploaded, peer.downloaded, peer.last_announce_at)
+        departed = self.departures.take(swarm.torrent_id, member_id, request.peer_id)
+        if departed is not None and request.event is not Event.STARTED:
+            return (departed.uploaded, departed.downloaded, departed.left_at)
+        return (0, 0, max(swarm.registered_at, self._member_last_seen(member_id)))
+
+    def _member_last_seen(self, member_id: int) -> float:
+        """When the member last announced; after a restart, its newest transfer row says
+        (one indexed lookup per member, then the in-memory value)."""
+        seen = self._last_seen.get(member_id)
+        if seen is None:
+            if self._reader is None:
+                raise RuntimeError("the tracker is not started")
+            row = self._reader.execute(
+                "SELECT MAX(last_seen_at) FROM transfers WHERE user_id = ?", (member_id,)
+            ).fetchone()
+            seen = self._last_seen[member_id] = float(row[0] or 0)
+        return seen
 
     @staticmethod
     def _update_peer(
@@ -304,7 +349,7 @@ class Tracker:
         user_id: int,
         request: Announce,
         address: ClientAddress,
-        now: int,
+        now: float,
     ) -> Peer:
         if peer is None:
             peer = Peer(
@@ -315,7 +360,7 @@ class Tracker:
                 downloaded=request.downloaded,
                 left=request.left,
                 client=rules.client_name(request.peer_id),
-                started_at=now,
+                started_at=int(now),
                 last_announce_at=now,
             )
             peer.locate(address.packed, address.is_ipv6, request.port)
@@ -325,7 +370,7 @@ class Tracker:
         peer.downloaded = request.downloaded
         peer.last_announce_at = now
         peer.locate(address.packed, address.is_ipv6, request.port)
-        swarm.set_left(peer, request.left)
+        swarm.set_left(peer, request.left, now)
         return peer
 
     def _reply(self, swarm: Swarm, chosen: list[Peer], request: Announce) -> bytes:
@@ -385,8 +430,9 @@ class Tracker:
             await self.sweep()
 
     async def sweep(self) -> int:
-        """Remove peers silent for more than 1.5 intervals and forget old departures;
-        returns how many peers expired, once their removal is committed."""
+        """Remove peers silent for more than 1.5 intervals and forget old departures, in
+        slices that yield to the loop; returns how many peers expired, once their removal
+        is committed."""
         now = int(self.clock())
         expired = scanned = 0
         for swarm in list(self._swarms.values()):
@@ -395,21 +441,24 @@ class Tracker:
             if scanned >= SWEEP_CHUNK:
                 scanned = 0
                 await asyncio.sleep(0)
+        more = True
+        while more:
+            more = self.departures.expire(now, SWEEP_CHUNK)
+            await asyncio.sleep(0)
         await self.writer.pending.done.wait()
         return expired
 
     def _expire(self, swarm: Swarm, now: int) -> int:
+        """Remove a swarm's silent peers. Each leaves with the time of its last announce,
+        where the credit window of its return starts."""
         cutoff = now - self._expiry
         stale = [peer for peer in swarm.peers.values() if peer.last_announce_at < cutoff]
         if stale:
             batch = self.writer.pending
             for peer in stale:
-                swarm.remove(peer)
-                swarm.departed[peer.key] = Departed(peer.uploaded, peer.downloaded, now)
-                batch.delete_peer(swarm.torrent_id, peer.user_id, peer.peer_id)
+                swarm.remove(peer, peer.last_announce_at)
+                gone = Departed(peer.uploaded, peer.downloaded, peer.last_announce_at)
+                self.departures.record(swarm.torrent_id, peer.user_id, peer.peer_id, gone)
+                batch.entry().delete_peer(swarm.torrent_id, peer.user_id, peer.peer_id)
             batch.torrent_stats(swarm)
-        if swarm.departed:
-            forgotten = now - DEPARTED_KEEP_SECONDS
-            for key in [k for k, gone in swarm.departed.items() if gone.left_at < forgotten]:
-                del swarm.departed[key]
         return len(stale)

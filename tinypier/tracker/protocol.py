@@ -14,7 +14,10 @@ from typing import NamedTuple
 from urllib.parse import unquote_to_bytes
 
 HASH_SIZE = 20
-MAX_COUNTER = 2**63 - 1
+COUNTER_MAX = 2**53
+"""Default ``tracker_counter_max``: 8 PiB, more than any real client moves in a session,
+and far enough below SQLite's 2^63 that sums of credits never overflow into REAL."""
+COUNTER_DIGITS = 19
 DEFAULT_NUMWANT = 50
 
 Bencodable = int | bytes | str | list["Bencodable"] | dict[bytes, "Bencodable"]
@@ -90,10 +93,14 @@ def _hash(value: bytes | None, name: str) -> bytes:
     return value
 
 
-def _counter(value: bytes | None, name: str) -> int:
+def _counter(value: bytes | None, name: str, counter_max: int) -> int:
     value = _present(value, name)
-    if len(value) > 19 or not value.isdigit() or (number := int(value)) > MAX_COUNTER:
+    if not value.isdigit():
         raise ProtocolError(f"invalid {name}")
+    if len(value) > COUNTER_DIGITS or (number := int(value)) > counter_max:
+        raise ProtocolError(
+            f"{name} is impossibly large (the tracker accepts at most {counter_max} bytes)"
+        )
     return number
 
 
@@ -129,8 +136,9 @@ def _event(value: bytes | None) -> Event:
     return event
 
 
-def parse_announce(query: bytes, numwant_max: int) -> Announce:
+def parse_announce(query: bytes, numwant_max: int, counter_max: int = COUNTER_MAX) -> Announce:
     """An announce's parameters, or :class:`ProtocolError` naming the first bad one.
+    Counters above ``counter_max`` are refused, so nothing downstream has to guard sums.
 
     Every value is looked up once and handed over raw: this runs for every announce, and
     on the hot path each Python call saved is measurable."""
@@ -139,9 +147,9 @@ def parse_announce(query: bytes, numwant_max: int) -> Announce:
         _hash(get(b"info_hash"), "info_hash"),
         _hash(get(b"peer_id"), "peer_id"),
         _port(get(b"port")),
-        _counter(get(b"uploaded"), "uploaded"),
-        _counter(get(b"downloaded"), "downloaded"),
-        _counter(get(b"left"), "left"),
+        _counter(get(b"uploaded"), "uploaded", counter_max),
+        _counter(get(b"downloaded"), "downloaded", counter_max),
+        _counter(get(b"left"), "left", counter_max),
         _event(get(b"event")),
         _numwant(get(b"numwant"), numwant_max),
         _flag(get(b"compact"), True),

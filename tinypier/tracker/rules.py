@@ -40,7 +40,9 @@ _AZUREUS_STYLE_CLIENTS = {
 
 
 def _version_digits(raw: bytes) -> str:
-    digits = [str(int(chr(c), 36)) for c in raw if chr(c).isalnum()]
+    """Version digits in base 36; only ASCII letters and digits count (``bytes.isalnum``):
+    a Latin-1 letter such as ``\xe9`` is alphanumeric as text but no base-36 digit."""
+    digits = [str(int(chr(c), 36)) for c in raw if bytes((c,)).isalnum()]
     while len(digits) > 2 and digits[-1] == "0":
         digits.pop()
     return ".".join(digits)

@@ -7,6 +7,10 @@ growing, the batch is large, or ``commit_interval_ms`` has passed since its firs
 every announce waits for the commit of the batch that holds its rows before it is
 answered. So an answered announce's credit is on disk.
 
+A batch that cannot commit because of one of its rows is bisected down to the announces at
+fault, which alone are answered with a failure (:func:`commit_batch`); only a failure of
+the database itself (locked, full, I/O) keeps the batch for another try.
+
 The database runs in WAL mode with ``synchronous=NORMAL``: a commit is written to the WAL
 file (the operating system's page cache) before the commit returns, so it survives the
 process being killed (``kill -9``), which is the guarantee promised here. Only a power
@@ -20,6 +24,7 @@ import logging
 import sqlite3
 import sys
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -28,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from tinypier.db.connection import BUSY_TIMEOUT_MS, connect_sync
+from tinypier.tracker.accounting import WithheldCredit
 from tinypier.tracker.swarm import Peer, Swarm, TorrentStats, compact, packed_address
 
 log = logging.getLogger(__name__)
@@ -37,9 +43,28 @@ RETRY_DELAY_SECONDS = 0.2
 LOCK_POLL_SECONDS = 0.002
 CHECKPOINT_SECONDS = 1.0
 
+DEFAULT_CHEAT_LOG_ROWS = 100_000
+
 PeerRowKey = tuple[int, int, bytes]
 PeerRow = tuple[Any, ...]
 PairKey = tuple[int, int]
+Credited = tuple[int, int, int, int, int, int]
+"""torrent id, user id, uploaded, downloaded, seeding seconds, time of the announce"""
+Withheld = tuple[int, int, WithheldCredit, int]
+"""torrent id, user id, what was claimed and credited, time of the announce"""
+
+ROW_ERRORS = (
+    sqlite3.IntegrityError,
+    sqlite3.InterfaceError,
+    sqlite3.DataError,
+    sqlite3.ProgrammingError,
+    OverflowError,
+    TypeError,
+    ValueError,
+)
+"""What a row can make a commit raise (a constraint, a value SQLite cannot store). Any
+other error, an ``OperationalError`` (locked, disk full, I/O), is the database's, and the
+whole batch is retried."""
 
 UPSERT_PEER = (
     "INSERT INTO peers (torrent_id, user_id, peer_id, ipv4, ipv6, port, uploaded, downloaded,"
@@ -65,6 +90,11 @@ INSERT_SNATCH = (
 UPDATE_TORRENT = (
     "UPDATE torrents SET seeders = ?, leechers = ?, completed = ?, last_seeder_at = ? WHERE id = ?"
 )
+INSERT_CHEAT = (
+    "INSERT INTO cheat_log (torrent_id, user_id, claimed_uploaded, credited_uploaded,"
+    " claimed_downloaded, credited_downloaded, created_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+TRIM_CHEAT_LOG = "DELETE FROM cheat_log WHERE id <= (SELECT MAX(id) FROM cheat_log) - ?"
 
 
 def peer_row(torrent_id: int, peer: Peer) -> PeerRow:
@@ -80,7 +110,7 @@ def peer_row(torrent_id: int, peer: Peer) -> PeerRow:
         peer.left,
         peer.client,
         peer.started_at,
-        peer.last_announce_at,
+        int(peer.last_announce_at),
     )
 
 
@@ -132,81 +162,110 @@ def _release(waiter: asyncio.Future[None], _failed: bool) -> None:
         waiter.set_result(None)
 
 
-@dataclass
-class Batch:
-    """Everything announces changed since the last commit, folded per row: a batch holds
-    at most one write per peer, member, transfer and torrent, however many announces."""
+class Entry(CommitSignal):
+    """The writes of one announce (or of one expired peer), and the signal its reply waits
+    for. Entries are folded into one write per row only when the batch commits, so a
+    batch that cannot commit can be split down to the one announce at fault."""
 
-    done: CommitSignal = field(default_factory=CommitSignal)
-    peers: dict[PeerRowKey, PeerRow | None] = field(default_factory=dict)
-    users: dict[int, list[int]] = field(default_factory=dict)
-    transfers: dict[PairKey, list[int]] = field(default_factory=dict)
-    snatches: dict[PairKey, int] = field(default_factory=dict)
-    torrents: dict[int, TorrentStats] = field(default_factory=dict)
+    __slots__ = ("credited", "peer_key", "peer_row", "snatched", "withheld")
 
-    def __len__(self) -> int:
-        return (
-            len(self.peers)
-            + len(self.users)
-            + len(self.transfers)
-            + len(self.snatches)
-            + len(self.torrents)
-        )
+    def __init__(self) -> None:
+        super().__init__()
+        self.peer_key: PeerRowKey | None = None
+        self.peer_row: PeerRow | None = None
+        self.credited: Credited | None = None
+        self.snatched: tuple[int, int, int] | None = None
+        self.withheld: Withheld | None = None
 
     def save_peer(self, torrent_id: int, peer: Peer) -> None:
-        self.peers[(torrent_id, peer.user_id, peer.peer_id)] = peer_row(torrent_id, peer)
+        self.peer_key = (torrent_id, peer.user_id, peer.peer_id)
+        self.peer_row = peer_row(torrent_id, peer)
 
     def delete_peer(self, torrent_id: int, user_id: int, peer_id: bytes) -> None:
-        self.peers[(torrent_id, user_id, peer_id)] = None
+        self.peer_key = (torrent_id, user_id, peer_id)
+        self.peer_row = None
 
     def credit(self, torrent_id: int, user_id: int, credit: tuple[int, int, int], now: int) -> None:
-        uploaded, downloaded, seeding = credit
-        if uploaded or downloaded:
-            totals = self.users.setdefault(user_id, [0, 0])
-            totals[0] += uploaded
-            totals[1] += downloaded
-        transfer = self.transfers.setdefault((torrent_id, user_id), [0, 0, 0, now, now])
-        transfer[0] += uploaded
-        transfer[1] += downloaded
-        transfer[2] += seeding
-        transfer[4] = now
+        self.credited = (torrent_id, user_id, *credit, now)
 
     def snatch(self, torrent_id: int, user_id: int, now: int) -> None:
-        self.snatches.setdefault((torrent_id, user_id), now)
+        self.snatched = (torrent_id, user_id, now)
+
+    def withhold(self, torrent_id: int, user_id: int, withheld: WithheldCredit, now: int) -> None:
+        """Record in the cheat log what the credit rules did not credit."""
+        self.withheld = (torrent_id, user_id, withheld, now)
+
+
+@dataclass
+class Batch:
+    """Everything announces changed since the last commit: one :class:`Entry` per announce,
+    and the torrents' figures (last value wins). ``saved`` and ``left_out`` collect the
+    entries of a batch that had to be committed apart (see :func:`commit_batch`)."""
+
+    cheat_log_max_rows: int = DEFAULT_CHEAT_LOG_ROWS
+    done: CommitSignal = field(default_factory=CommitSignal)
+    entries: list[Entry] = field(default_factory=list)
+    torrents: dict[int, TorrentStats] = field(default_factory=dict)
+    saved: list[Entry] = field(default_factory=list)
+    left_out: list[Entry] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.entries) + len(self.torrents)
+
+    def entry(self) -> Entry:
+        """A new entry for one announce's writes; its reply waits for the entry itself."""
+        entry = Entry()
+        self.entries.append(entry)
+        return entry
 
     def torrent_stats(self, swarm: Swarm) -> None:
         stats = swarm.stats_to_write()
         if stats is not None:
             self.torrents[swarm.torrent_id] = stats
 
-    def absorb(self, newer: Batch) -> None:
-        """Fold a later batch into this one (used to retry a batch whose commit failed)."""
-        self.peers.update(newer.peers)
-        for user_id, (uploaded, downloaded) in newer.users.items():
-            totals = self.users.setdefault(user_id, [0, 0])
-            totals[0] += uploaded
-            totals[1] += downloaded
-        for key, (uploaded, downloaded, seeding, first, last) in newer.transfers.items():
-            transfer = self.transfers.setdefault(key, [0, 0, 0, first, last])
+
+def _statements(
+    entries: Iterable[Entry], torrents: dict[int, TorrentStats], cheat_log_max_rows: int
+) -> Iterable[tuple[str, list[tuple[Any, ...]]]]:
+    """The entries folded per row: at most one write per peer, member, transfer, snatch,
+    torrent and cheat-log reason, however many announces the batch holds."""
+    peers: dict[PeerRowKey, PeerRow | None] = {}
+    users: dict[int, list[int]] = {}
+    transfers: dict[PairKey, list[int]] = {}
+    snatches: dict[PairKey, int] = {}
+    withheld: dict[tuple[int, int, str], list[int]] = {}
+    for entry in entries:
+        if entry.peer_key is not None:
+            peers[entry.peer_key] = entry.peer_row
+        if entry.credited is not None:
+            torrent_id, user_id, uploaded, downloaded, seeding, now = entry.credited
+            if uploaded or downloaded:
+                totals = users.setdefault(user_id, [0, 0])
+                totals[0] += uploaded
+                totals[1] += downloaded
+            transfer = transfers.setdefault((torrent_id, user_id), [0, 0, 0, now, now])
             transfer[0] += uploaded
             transfer[1] += downloaded
             transfer[2] += seeding
-            transfer[4] = last
-        for key, completed_at in newer.snatches.items():
-            self.snatches.setdefault(key, completed_at)
-        self.torrents.update(newer.torrents)
-        self.done = newer.done
-
-
-def _statements(batch: Batch) -> Iterable[tuple[str, list[tuple[Any, ...]]]]:
-    deleted = [key for key, row in batch.peers.items() if row is None]
-    saved = [row for row in batch.peers.values() if row is not None]
-    yield DELETE_PEER, deleted
-    yield UPSERT_PEER, saved
-    yield CREDIT_USER, [(up, down, user_id) for user_id, (up, down) in batch.users.items()]
-    yield CREDIT_TRANSFER, [(t, u, *values) for (t, u), values in batch.transfers.items()]
-    yield INSERT_SNATCH, [(t, u, at) for (t, u), at in batch.snatches.items()]
-    yield UPDATE_TORRENT, [(*stats, torrent_id) for torrent_id, stats in batch.torrents.items()]
+            transfer[4] = now
+        if entry.snatched is not None:
+            torrent_id, user_id, now = entry.snatched
+            snatches.setdefault((torrent_id, user_id), now)
+        if entry.withheld is not None:
+            torrent_id, user_id, amounts, now = entry.withheld
+            row = withheld.setdefault((torrent_id, user_id, amounts.reason), [0, 0, 0, 0, now])
+            for index, amount in enumerate(amounts[:4]):
+                row[index] += amount
+            row[4] = now
+    yield DELETE_PEER, [key for key, row in peers.items() if row is None]
+    yield UPSERT_PEER, [row for row in peers.values() if row is not None]
+    yield CREDIT_USER, [(up, down, user_id) for user_id, (up, down) in users.items()]
+    yield CREDIT_TRANSFER, [(t, u, *values) for (t, u), values in transfers.items()]
+    yield INSERT_SNATCH, [(t, u, at) for (t, u), at in snatches.items()]
+    yield UPDATE_TORRENT, [(*stats, torrent_id) for torrent_id, stats in torrents.items()]
+    if withheld:
+        yield INSERT_CHEAT, [(t, u, *row, reason) for (t, u, reason), row in withheld.items()]
+        yield TRIM_CHEAT_LOG, [(cheat_log_max_rows,)]
 
 
 class WriteLockBusy(Exception):
@@ -241,27 +300,57 @@ def begin_patiently(connection: sqlite3.Connection) -> None:
 
 
 def commit_batch(connection: sqlite3.Connection, batch: Batch, begin: Begin) -> None:
-    """Commit a batch in one transaction opened by ``begin``. If a row breaks a constraint
-    (its torrent or member was deleted meanwhile), commit again row by row and leave out
-    only such rows."""
+    """Commit a batch in one transaction opened by ``begin``. If a row cannot be written
+    (a value out of range, a torrent or member deleted meanwhile), commit it apart."""
     try:
-        _commit(connection, batch, begin, row_by_row=False)
-    except sqlite3.IntegrityError:
-        _commit(connection, batch, begin, row_by_row=True)
+        _commit(
+            connection, _statements(batch.entries, batch.torrents, batch.cheat_log_max_rows), begin
+        )
+    except ROW_ERRORS:
+        _commit_apart(connection, batch, begin)
 
 
-def _commit(connection: sqlite3.Connection, batch: Batch, begin: Begin, row_by_row: bool) -> None:
+def _commit_apart(connection: sqlite3.Connection, batch: Batch, begin: Begin) -> None:
+    """Bisect the batch: commit each half that can commit, split those that cannot, down
+    to the single entries at fault, which go to ``batch.left_out`` (their announces are
+    answered with a failure); everything else goes to ``batch.saved``. A few commits per
+    bad entry, and one member's bad announce never holds back anyone else's.
+
+    If the database itself fails meanwhile, ``batch.entries`` is left holding only the
+    entries not yet committed, which the writer retries."""
+    limit = batch.cheat_log_max_rows
+    _commit(connection, _statements((), batch.torrents, limit), begin)
+    batch.torrents = {}
+    chunks = deque([batch.entries])
+    try:
+        while chunks:
+            chunk = chunks[0]
+            try:
+                _commit(connection, _statements(chunk, {}, limit), begin)
+            except ROW_ERRORS as error:
+                chunks.popleft()
+                if len(chunk) == 1:
+                    log.warning("tracker write left out (%s): %s", error, chunk[0].peer_key)
+                    batch.left_out.append(chunk[0])
+                else:
+                    middle = len(chunk) // 2
+                    chunks.extendleft((chunk[middle:], chunk[:middle]))
+            else:
+                chunks.popleft()
+                batch.saved.extend(chunk)
+    finally:
+        batch.entries = [entry for chunk in chunks for entry in chunk]
+
+
+def _commit(
+    connection: sqlite3.Connection,
+    statements: Iterable[tuple[str, list[tuple[Any, ...]]]],
+    begin: Begin,
+) -> None:
     begin(connection)
     try:
-        for sql, rows in _statements(batch):
-            if not row_by_row:
-                connection.executemany(sql, rows)
-                continue
-            for row in rows:
-                try:
-                    connection.execute(sql, row)
-                except sqlite3.IntegrityError:
-                    log.warning("tracker write skipped (row refers to deleted data): %s", row[:3])
+        for sql, rows in statements:
+            connection.executemany(sql, rows)
     except BaseException:
         connection.execute("ROLLBACK")
         raise
@@ -294,9 +383,12 @@ class Writer:
     GIL cost more than the commit). A commit that would have to wait for the write lock,
     and WAL checkpoints (which fsync), run on the writer's own thread instead."""
 
-    def __init__(self, path: Path, commit_interval_ms: int) -> None:
+    def __init__(
+        self, path: Path, commit_interval_ms: int, cheat_log_max_rows: int = DEFAULT_CHEAT_LOG_ROWS
+    ) -> None:
         self._path = path
         self._interval = commit_interval_ms / 1000
+        self._cheat_log_max_rows = cheat_log_max_rows
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracker-writer")
         self._connection: sqlite3.Connection | None = None
         self._checkpointer: sqlite3.Connection | None = None
@@ -304,15 +396,18 @@ class Writer:
         self._last_checkpoint = 0.0
         self._wake = asyncio.Event()
         self._closing = False
-        self._pending = Batch()
+        self._pending = self._new_batch()
         self._task: asyncio.Task[None] | None = None
 
     @property
     def pending(self) -> Batch:
-        """The batch that new writes go into; after writing, await its ``done.wait()``
-        (take ``done`` at once: a failed batch gets a new signal when it is retried)."""
+        """The batch that new writes go into: an announce writes into its own
+        :meth:`Batch.entry` and awaits that; ``done`` ends when the whole batch has."""
         self._wake.set()
         return self._pending
+
+    def _new_batch(self) -> Batch:
+        return Batch(cheat_log_max_rows=self._cheat_log_max_rows)
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
@@ -358,6 +453,8 @@ class Writer:
             await asyncio.sleep(0)
 
     async def _commit(self, batch: Batch) -> None:
+        """Commit on the loop; if that would wait for the write lock, or the batch must
+        be committed apart (rare, several commits), do it on the writer's thread."""
         connection = self._open()
         try:
             commit_batch(connection, batch, begin_now)
@@ -374,19 +471,19 @@ class Writer:
             await self._linger(loop.time() + self._interval)
             self._wake.clear()
             batch = self._pending
-            self._pending = Batch()
+            self._pending = self._new_batch()
             try:
                 await self._commit(batch)
             except Exception:
                 if self._closing:
                     log.exception("tracker commit failed at shutdown; unanswered writes lost")
-                    batch.done.finish(failed=True)
+                    _answer(batch, unsaved_failed=True)
                     return
                 log.exception("tracker commit failed; retrying with the next batch")
                 self._fail(batch)
                 await asyncio.sleep(RETRY_DELAY_SECONDS)
                 continue
-            batch.done.finish()
+            _answer(batch, unsaved_failed=False)
             await self._checkpoint(loop)
             if self._closing and not self._pending:
                 return
@@ -411,13 +508,25 @@ class Writer:
             self._checkpointing = loop.run_in_executor(self._executor, checkpoint, checkpointer)
 
     def _fail(self, batch: Batch) -> None:
-        """Answer the batch's announces with an error and keep its rows for the next try:
-        memory already moved on, so dropping the rows would lose credit for good."""
-        batch.done.finish(failed=True)
+        """The database failed (not a row): answer the announces not saved with an error
+        and keep their entries for the next try, since memory already moved on and
+        dropping them would lose credit for good. Entries left out as bad are not kept."""
+        _answer(batch, unsaved_failed=True)
         newer = self._pending
-        batch.absorb(newer)
-        self._pending = batch
+        newer.entries[:0] = batch.entries
+        newer.torrents = batch.torrents | newer.torrents
         self._wake.set()
+
+
+def _answer(batch: Batch, unsaved_failed: bool) -> None:
+    """Release every waiter of a batch once its commit attempt has ended."""
+    for entry in batch.saved:
+        entry.finish()
+    for entry in batch.left_out:
+        entry.finish(failed=True)
+    for entry in batch.entries:
+        entry.finish(failed=unsaved_failed)
+    batch.done.finish(failed=unsaved_failed)
 
 
 PEER_COLUMNS = (
@@ -449,13 +558,14 @@ def _new_swarm(torrent_id: int, row: sqlite3.Row | None, snatchers: set[int]) ->
         completed=row["completed"] if row else 0,
         last_seeder_at=row["last_seeder_at"] if row else None,
         snatchers=snatchers,
+        registered_at=row["created_at"] if row else 0,
     )
 
 
 def load_swarm(connection: sqlite3.Connection, torrent_id: int) -> Swarm:
     """A swarm with no peers yet, with the torrent's completed count and snatchers."""
     row = connection.execute(
-        "SELECT completed, last_seeder_at FROM torrents WHERE id = ?", (torrent_id,)
+        "SELECT completed, last_seeder_at, created_at FROM torrents WHERE id = ?", (torrent_id,)
     ).fetchone()
     snatchers = connection.execute(
         "SELECT user_id FROM snatches WHERE torrent_id = ?", (torrent_id,)
@@ -469,7 +579,7 @@ def load_swarms(connection: sqlite3.Connection) -> dict[int, Swarm]:
     torrents = {
         row["id"]: row
         for row in connection.execute(
-            "SELECT id, completed, last_seeder_at FROM torrents"
+            "SELECT id, completed, last_seeder_at, created_at FROM torrents"
             " WHERE id IN (SELECT DISTINCT torrent_id FROM peers)"
         )
     }

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 import socket
+from collections import deque
 from dataclasses import dataclass, field
 
 PeerKey = tuple[int, bytes]
@@ -49,7 +50,7 @@ class Peer:
     left: int
     client: str
     started_at: int
-    last_announce_at: int
+    last_announce_at: float
     compact4: bytes = b""
     compact6: bytes = b""
     slot: int = -1
@@ -95,7 +96,75 @@ class Departed:
 
     uploaded: int
     downloaded: int
-    left_at: int
+    left_at: float
+
+
+class Departures:
+    """The departed peers of every swarm, bounded three ways, so that ``stopped`` with
+    made-up peer ids (which no per-swarm peer cap stops) cannot fill memory: at most
+    ``per_member_max`` per member and torrent and ``total_max`` overall (the oldest make
+    room), each for ``keep_seconds``. A queue in order of departure lets both the overall
+    bound and :meth:`expire` drop the oldest entry in O(1), so no sweep walks the map;
+    entries taken back or replaced stay in the queue as stale tuples until they reach its
+    head, and count against ``total_max``, which bounds the queue itself."""
+
+    def __init__(self, keep_seconds: int, per_member_max: int, total_max: int) -> None:
+        self._keep = keep_seconds
+        self._per_member_max = per_member_max
+        self._total_max = total_max
+        self._by_pair: dict[tuple[int, int], dict[bytes, Departed]] = {}
+        self._queue: deque[tuple[tuple[int, int], bytes, Departed]] = deque()
+        self._count = 0
+
+    def __len__(self) -> int:
+        return self._count
+
+    def record(self, torrent_id: int, user_id: int, peer: bytes, gone: Departed) -> None:
+        pair = (torrent_id, user_id)
+        peers = self._by_pair.setdefault(pair, {})
+        if peers.pop(peer, None) is not None:
+            self._count -= 1
+        elif len(peers) >= self._per_member_max:
+            del peers[next(iter(peers))]
+            self._count -= 1
+        peers[peer] = gone
+        self._count += 1
+        self._queue.append((pair, peer, gone))
+        while len(self._queue) > self._total_max:
+            self._drop(*self._queue.popleft())
+
+    def take(self, torrent_id: int, user_id: int, peer: bytes) -> Departed | None:
+        """The counters a peer left with, forgotten as it comes back (None if unknown)."""
+        pair = (torrent_id, user_id)
+        peers = self._by_pair.get(pair)
+        if peers is None:
+            return None
+        gone = peers.pop(peer, None)
+        if gone is not None:
+            self._count -= 1
+            if not peers:
+                del self._by_pair[pair]
+        return gone
+
+    def expire(self, now: float, limit: int) -> bool:
+        """Forget at most ``limit`` entries older than ``keep_seconds``, oldest first;
+        True if there may be more to forget."""
+        cutoff = now - self._keep
+        queue = self._queue
+        for _ in range(limit):
+            if not queue or queue[0][2].left_at >= cutoff:
+                return False
+            self._drop(*queue.popleft())
+        return True
+
+    def _drop(self, pair: tuple[int, int], peer: bytes, gone: Departed) -> None:
+        """Forget an entry from the queue's head, unless it was taken back or replaced."""
+        peers = self._by_pair.get(pair)
+        if peers is not None and peers.get(peer) is gone:
+            del peers[peer]
+            self._count -= 1
+            if not peers:
+                del self._by_pair[pair]
 
 
 @dataclass(slots=True)
@@ -104,12 +173,14 @@ class Swarm:
     completed: int
     last_seeder_at: int | None
     snatchers: set[int]
+    registered_at: int = 0
     peers: dict[PeerKey, Peer] = field(default_factory=dict)
     seeders: list[Peer] = field(default_factory=list)
     leechers: list[Peer] = field(default_factory=list)
-    departed: dict[PeerKey, Departed] = field(default_factory=dict)
     written: TorrentStats | None = None
     per_member: dict[int, int] = field(default_factory=dict)
+    last_leecher_at: float = -1.0
+    """When a leecher last left (stopped, expired or finished); -1 if none has yet."""
 
     def counts(self) -> tuple[int, int, int]:
         """(complete, incomplete, downloaded) as announce and scrape report them."""
@@ -130,6 +201,13 @@ class Swarm:
     def _group(self, seeder: bool) -> list[Peer]:
         return self.seeders if seeder else self.leechers
 
+    def had_leecher(self, requester: Peer | None, since: float) -> bool:
+        """Whether someone could have downloaded from ``requester`` since ``since``: a
+        leecher other than itself is in the swarm now, or one left (stopped, expired or
+        finished) at or after that time."""
+        others = len(self.leechers) - (requester is not None and not requester.is_seeder)
+        return others > 0 or self.last_leecher_at >= since
+
     def peer_count(self, user_id: int) -> int:
         """How many peers (clients) of one member are in this swarm."""
         return self.per_member.get(user_id, 0)
@@ -139,7 +217,9 @@ class Swarm:
         self.per_member[peer.user_id] = self.per_member.get(peer.user_id, 0) + 1
         self._join_group(peer)
 
-    def remove(self, peer: Peer) -> None:
+    def remove(self, peer: Peer, now: float) -> None:
+        if not peer.is_seeder:
+            self.last_leecher_at = max(self.last_leecher_at, now)
         del self.peers[peer.key]
         remaining = self.per_member[peer.user_id] - 1
         if remaining:
@@ -161,9 +241,11 @@ class Swarm:
             last.slot = peer.slot
         peer.slot = -1
 
-    def set_left(self, peer: Peer, left: int) -> None:
+    def set_left(self, peer: Peer, left: int, now: float) -> None:
         """Change a peer's ``left``, moving it between seeders and leechers if it finished."""
         if (left == 0) != peer.is_seeder:
+            if not peer.is_seeder:
+                self.last_leecher_at = max(self.last_leecher_at, now)
             self._leave_group(peer)
             peer.left = left
             self._join_group(peer)
