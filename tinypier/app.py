@@ -29,6 +29,7 @@ from tinypier.tracker.asgi import serve_tracker_first
 from tinypier.tracker.engine import Tracker
 from tinypier.web.dependencies import DEPENDENCIES
 from tinypier.web.errors import handle_error
+from tinypier.web.form_decoding import StrictFormMiddleware
 
 PACKAGE_DIR = Path(__file__).parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
@@ -88,7 +89,10 @@ def create_app(settings: Settings) -> Litestar:
         dependencies=DEPENDENCIES,
         state=State({"settings": settings, "db": database, "changes": changes, "tracker": tracker}),
         lifespan=[lifespan],
-        middleware=[DefineMiddleware(SessionAuthMiddleware, exclude=AUTH_EXEMPT)],
+        middleware=[
+            DefineMiddleware(SessionAuthMiddleware, exclude=AUTH_EXEMPT),
+            StrictFormMiddleware(),
+        ],
         csrf_config=CSRFConfig(
             secret=secret_key.hex(),
             cookie_name="tinypier_csrf",

@@ -24,6 +24,9 @@ MAX_FILES = 100_000
 # Wider than any 64-bit value a client can hold; a longer integer is an attack, not a torrent.
 _MAX_INT_DIGITS = 20
 _MAX_LENGTH_DIGITS = 20
+# Sizes are stored in SQLite's signed 64-bit integers; no real content comes near 8 EiB,
+# and a larger claim could not be registered (binding it raises), so it is refused here.
+LARGEST_SIZE = 2**63 - 1
 _V2_BLOCK_SIZE = 16 * 1024
 _SHA1_SIZE = 20
 _SHA256_SIZE = 32
@@ -94,6 +97,7 @@ def parse_torrent(data: bytes, max_size: int | None = None) -> ParsedTorrent:
     piece_length = info.get(b"piece length")
     if not isinstance(piece_length, int) or piece_length <= 0:
         raise InvalidTorrent("The .torrent's 'piece length' must be a positive integer.")
+    _refuse_beyond_largest(piece_length, "The .torrent's 'piece length'")
     name = _checked_path([_utf8_field(info, b"name", "The torrent's name")], "Torrent name")
     private = _private_flag(info)
 
@@ -118,12 +122,14 @@ def parse_torrent(data: bytes, max_size: int | None = None) -> ParsedTorrent:
             "The .torrent's 'info' describes no files: it has neither v1 'pieces' nor a v2 "
             "'file tree'."
         )
+    total_size = sum(file.size for file in files)
+    _refuse_beyond_largest(total_size, "The .torrent's files together")
     return ParsedTorrent(
         # SHA-1 here names the torrent as BEP 3 defines it; it protects nothing.
         info_hash_v1=hashlib.sha1(info_bytes, usedforsecurity=False).digest() if has_v1 else None,
         info_hash_v2=hashlib.sha256(info_bytes).digest() if has_v2 else None,
         name=name,
-        total_size=sum(file.size for file in files),
+        total_size=total_size,
         files=tuple(files),
         piece_length=piece_length,
         private=private,
@@ -354,7 +360,15 @@ def _size(entry: dict[bytes, Any], what: str) -> int:
     size = entry.get(b"length")
     if not isinstance(size, int) or size < 0:
         raise InvalidTorrent(f"The .torrent's 'length' of {what} must be a non-negative integer.")
+    _refuse_beyond_largest(size, f"The .torrent's 'length' of {what}")
     return size
+
+
+def _refuse_beyond_largest(size: int, what: str) -> None:
+    if size > LARGEST_SIZE:
+        raise InvalidTorrent(
+            f"{what} claims {size:,} bytes; the largest size accepted is {LARGEST_SIZE:,} bytes."
+        )
 
 
 def _pieces_needed(total_size: int, piece_length: int) -> int:
