@@ -25,6 +25,7 @@ from tinypier.events import ChangeNotifier
 from tinypier.forum.routes import ROUTES as FORUM_ROUTES
 from tinypier.settings import Settings
 from tinypier.torrents.routes import ROUTES as TORRENT_ROUTES
+from tinypier.torrents.storage import remove_interrupted_uploads
 from tinypier.tracker.asgi import serve_tracker_first
 from tinypier.tracker.engine import Tracker
 from tinypier.web.dependencies import DEPENDENCIES
@@ -69,6 +70,8 @@ def create_app(settings: Settings) -> Litestar:
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        # Before this process stores any upload, so every temporary file left is a crash's.
+        remove_interrupted_uploads(settings.attachments_dir)
         # Each closer is registered before its opener runs, so a step that fails half-way
         # still has what it opened closed: the database's connection threads are not
         # daemons, and one left open keeps a failed ``serve`` alive forever.
