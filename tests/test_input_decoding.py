@@ -128,3 +128,11 @@ def test_anything_else_is_no_number(text: str | None) -> None:
 def test_a_bound_below_the_largest_integer_is_kept() -> None:
     assert whole_number("1000", largest=1000) == 1000
     assert whole_number("1001", largest=1000) is None
+
+
+@pytest.mark.parametrize("forum", ["\N{ARABIC-INDIC DIGIT ONE}", "²", "0", str(2**63)])
+def test_the_search_forum_filter_takes_ascii_ids_only(client: Client, forum: str) -> None:
+    response = client.get("/search", params={"q": "word", "forum": forum})
+
+    assert response.status_code == 400
+    assert "Choose a forum from the list." in response.text
