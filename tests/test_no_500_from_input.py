@@ -7,8 +7,9 @@ parameters really use (and others), holding Unicode digits, numbers beyond 64 bi
 empty, repeated and non-UTF-8 fields, parts declaring charsets Python does not know, and
 uploaded files from random bytes to a .torrent claiming more bytes than SQLite can hold.
 
-Members send the CSRF token, so their requests reach the handlers; a fresh session per
-example keeps a generated ``POST /logout`` from quietly turning the member into a guest.
+Requests carry the CSRF token in its header, so they reach the handlers (or, drawn at
+random, no token, so the CSRF check reads the form itself); a fresh session per example
+keeps a generated ``POST /logout`` from quietly turning a member into a guest.
 Whatever a route answers (a page, a refusal, a redirect), it must not be a 5xx.
 """
 
@@ -39,7 +40,7 @@ from tests.roles import (
     session_for,
 )
 from tests.samples import sample
-from tests.torrents.test_metainfo import build, content, encode
+from tests.torrents.test_upload_size import torrent_claiming
 from tinypier.accounts.sessions import API_PREFIX, SESSION_COOKIE
 from tinypier.app import create_app
 from tinypier.settings import load_settings
@@ -110,13 +111,7 @@ NASTY_TEXT = (
 NOT_UTF8 = (b"\xff\xfe", "café".encode("latin-1"), b"\xc3", b"\xed\xa0\x80")
 
 
-def huge_torrent() -> bytes:
-    """A well-formed v1 torrent whose one file and piece claim 2**64 bytes."""
-    metainfo = build({"a": content(10)}, single=True, name=b"a")
-    metainfo[b"info"][b"length"] = 2**64
-    metainfo[b"info"][b"piece length"] = 2**64
-    metainfo[b"info"][b"pieces"] = bytes(20)
-    return encode(metainfo)
+HUGE_TORRENT = torrent_claiming(2**64, 2**64)
 
 
 texts = st.one_of(st.sampled_from(NASTY_TEXT), st.text(max_size=12))
@@ -129,7 +124,7 @@ names = st.one_of(st.sampled_from(NAMES), st.text(min_size=1, max_size=8))
 Fields = list[tuple[str, bytes]]
 fields = st.lists(st.tuples(names, values), max_size=6).map(lambda drawn: drawn + drawn[:1])
 uploads = st.one_of(
-    st.sampled_from([huge_torrent(), sample("v1-mktorrent-single.torrent"), b""]),
+    st.sampled_from([HUGE_TORRENT, sample("v1-mktorrent-single.torrent"), b""]),
     st.binary(max_size=64),
 )
 
@@ -193,7 +188,7 @@ bodies = st.one_of(
 UNICODE_DIGIT_PAGE = urlencoded([("page", "²".encode()), ("days", "²".encode())])
 NON_UTF8_MULTIPART = multipart([("name", b"\xff\xfe"), ("title", b"\xff")], None, None)
 UNKNOWN_CHARSET = multipart([("name", b"x")], "no-such-charset", None)
-OVERSIZED_TORRENT = multipart([("title", b"Huge"), ("forum_id", b"1")], None, huge_torrent())
+OVERSIZED_TORRENT = multipart([("title", b"Huge"), ("forum_id", b"1")], None, HUGE_TORRENT)
 
 
 @pytest.fixture(scope="module")
