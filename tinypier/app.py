@@ -25,10 +25,12 @@ from tinypier.events import ChangeNotifier
 from tinypier.forum.routes import ROUTES as FORUM_ROUTES
 from tinypier.settings import Settings
 from tinypier.torrents.routes import ROUTES as TORRENT_ROUTES
+from tinypier.torrents.storage import remove_interrupted_uploads
 from tinypier.tracker.asgi import serve_tracker_first
 from tinypier.tracker.engine import Tracker
 from tinypier.web.dependencies import DEPENDENCIES
 from tinypier.web.errors import handle_error
+from tinypier.web.form_decoding import StrictFormMiddleware
 
 PACKAGE_DIR = Path(__file__).parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
@@ -68,6 +70,8 @@ def create_app(settings: Settings) -> Litestar:
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        # Before this process stores any upload, so every temporary file left is a crash's.
+        remove_interrupted_uploads(settings.attachments_dir)
         # Each closer is registered before its opener runs, so a step that fails half-way
         # still has what it opened closed: the database's connection threads are not
         # daemons, and one left open keeps a failed ``serve`` alive forever.
@@ -88,7 +92,10 @@ def create_app(settings: Settings) -> Litestar:
         dependencies=DEPENDENCIES,
         state=State({"settings": settings, "db": database, "changes": changes, "tracker": tracker}),
         lifespan=[lifespan],
-        middleware=[DefineMiddleware(SessionAuthMiddleware, exclude=AUTH_EXEMPT)],
+        middleware=[
+            DefineMiddleware(SessionAuthMiddleware, exclude=AUTH_EXEMPT),
+            StrictFormMiddleware(),
+        ],
         csrf_config=CSRFConfig(
             secret=secret_key.hex(),
             cookie_name="tinypier_csrf",

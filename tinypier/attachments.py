@@ -14,6 +14,10 @@ from pathlib import Path
 from tinypier.settings import Settings
 
 _SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
+# An upload is written under this prefix in the attachments directory itself, then renamed
+# to its digest. A file still so named was never acknowledged: the release's row commits
+# only after the rename.
+TEMPORARY_UPLOAD_PREFIX = ".upload-"
 
 
 def attachment_path(settings_or_dir: Settings | Path, sha256: str) -> Path:
@@ -42,3 +46,10 @@ def file_sha256(path: Path) -> str:
     """The hex SHA-256 of a file, streamed so a large attachment never sits in memory."""
     with path.open("rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def temporary_uploads(attachments_dir: Path) -> list[Path]:
+    """Files of uploads being written, or interrupted before their rename."""
+    return sorted(
+        path for path in attachments_dir.glob(TEMPORARY_UPLOAD_PREFIX + "*") if path.is_file()
+    )

@@ -6,6 +6,7 @@ import asyncio
 import re
 from typing import Any
 
+import pytest
 from litestar import Litestar, Request, get
 from litestar.testing import TestClient
 
@@ -209,3 +210,54 @@ def test_nobody_revokes_another_members_token(
 
     assert response.status_code == 404
     assert resolve_api_token(settings, token) is not None
+
+
+def feed_token_of(settings: Settings, member: Member) -> str:
+    [row] = query(settings, "SELECT feed_token FROM users WHERE id = ?", (member.id,))
+    token: str = row["feed_token"]
+    return token
+
+
+def feed_status(client: TestClient[Any], token: str) -> int:
+    return client.get("/feeds/releases.atom", params={"token": token}).status_code
+
+
+@pytest.mark.parametrize(
+    ("button", "action"),
+    [
+        ("Make a new feed token", "/settings/feed-token"),
+        ("Make a new passkey", "/settings/passkey"),
+    ],
+)
+def test_a_new_feed_token_stops_the_old_feed_url_and_the_new_one_works(
+    client: TestClient[Any], settings: Settings, alice: Member, button: str, action: str
+) -> None:
+    """A leaked feed link shows what its member may read, staff forums included: the
+    member can end it with its own button, and a passkey reset ends it too."""
+    login(client, "alice", alice.password)
+    old = feed_token_of(settings, alice)
+    assert feed_status(client, old) == 200
+    page = client.get("/settings").text
+    assert button in page
+    assert f'action="{action}"' in page
+
+    response = submit(client, "/settings", action)
+
+    assert response.status_code == 303
+    new = feed_token_of(settings, alice)
+    assert new != old
+    assert feed_status(client, old) == 404
+    assert feed_status(client, new) == 200
+    assert new in client.get("/settings").text
+
+
+def test_the_feed_token_cannot_be_renewed_without_the_csrf_token(
+    client: TestClient[Any], settings: Settings, alice: Member
+) -> None:
+    login(client, "alice", alice.password)
+    old = feed_token_of(settings, alice)
+
+    response = client.post("/settings/feed-token", follow_redirects=False)
+
+    assert response.status_code == 403
+    assert feed_token_of(settings, alice) == old

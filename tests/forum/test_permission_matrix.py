@@ -121,6 +121,7 @@ POLICY: dict[str, Rule] = {
         },
     ),
     "POST /settings/passkey": Rule(Access.MEMBERS),
+    "POST /settings/feed-token": Rule(Access.MEMBERS),
     "POST /settings/tokens": Rule(Access.MEMBERS, {"name": "matrix script"}),
     "POST /settings/tokens/{token_id:int}/revoke": Rule(Access.NOBODY),
     "GET /invites": Rule(Access.MEMBERS),

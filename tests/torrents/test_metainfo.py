@@ -812,3 +812,17 @@ def test_arbitrary_bytes_only_ever_raise_invalid_torrent(data: bytes) -> None:
 @given(mutated_torrents())
 def test_mutated_torrents_only_ever_raise_invalid_torrent(data: bytes) -> None:
     check_consistent(data)
+
+
+def test_files_that_together_exceed_64_bits_are_refused() -> None:
+    """Each file fits a signed 64-bit integer, their total (stored as the release's size)
+    does not."""
+    metainfo = build(TWO_FILES, piece_length=2**62)
+    for entry in metainfo[b"info"][b"files"]:
+        entry[b"length"] = 2**62
+    metainfo[b"info"][b"pieces"] = bytes(40)
+
+    assert rejected(encode(metainfo)) == (
+        "The .torrent's files together claims 9,223,372,036,854,775,808 bytes; "
+        "the largest size accepted is 9,223,372,036,854,775,807 bytes."
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,44 @@ def test_an_api_upload_far_over_the_limit_is_refused_as_too_large(
     assert response.json()["status_code"] == 413
     assert row_counts(settings) == before
     assert stored_files(settings) == []
+
+
+def torrent_claiming(length: int, piece_length: int) -> bytes:
+    """A well-formed v1 torrent whose one file claims ``length`` bytes in one piece."""
+    metainfo = build({"a": content(10)}, single=True, name=b"a")
+    metainfo[b"info"] |= {b"length": length, b"piece length": piece_length, b"pieces": bytes(20)}
+    return encode(metainfo)
+
+
+@pytest.mark.parametrize(
+    ("length", "piece_length", "refusal"),
+    [
+        (2**64, 2**64, "The .torrent's 'piece length' claims 18,446,744,073,709,551,616 bytes"),
+        (2**63, 2**63 - 1, "The .torrent's 'length' of 'a' claims 9,223,372,036,854,775,808 bytes"),
+    ],
+)
+def test_sizes_beyond_64_bits_are_refused_with_a_reason(
+    client: Client, settings: Settings, forum_id: int, length: int, piece_length: int, refusal: str
+) -> None:
+    """SQLite cannot store them: the upload used to fail at the insert and answer 404."""
+    before = row_counts(settings)
+
+    response = post_release_page(client, forum_id, torrent_claiming(length, piece_length))
+
+    assert response.status_code == 400
+    assert refusal in html.unescape(response.text)
+    assert row_counts(settings) == before
+    assert stored_files(settings) == []
+
+
+def test_the_api_refuses_a_size_beyond_64_bits_with_a_reason(
+    client: Client, settings: Settings, forum_id: int
+) -> None:
+    member = signed_in_member(client, settings, "scripter")
+
+    response = post_release_api(
+        client, api_token(settings, member), forum_id, torrent_claiming(2**64, 2**64)
+    )
+
+    assert response.status_code == 400
+    assert "'piece length' claims 18,446,744,073,709,551,616 bytes" in response.json()["error"]

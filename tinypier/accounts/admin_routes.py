@@ -18,6 +18,7 @@ from tinypier.db.connection import Database
 from tinypier.forum.pagination import paginate
 from tinypier.tracker import cheat_log
 from tinypier.web.formatting import when
+from tinypier.web.numbers import whole_number
 from tinypier.web.pages import redirect, render
 
 MAX_INVITE_QUOTA = 1000
@@ -33,11 +34,7 @@ def _parse_role(text: str) -> Role | None:
 
 
 def _parse_quota(text: str) -> int | None:
-    try:
-        quota = int(text.strip())
-    except ValueError:
-        return None
-    return quota if 0 <= quota <= MAX_INVITE_QUOTA else None
+    return whole_number(text, MAX_INVITE_QUOTA)
 
 
 def _done(request: Request[Any, Any, Any], user_id: int, message: str) -> Redirect:

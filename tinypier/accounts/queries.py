@@ -62,7 +62,7 @@ async def insert_user(
                 password_hash,
                 role.label,
                 passkey,
-                new_token(16),
+                new_feed_token(),
                 int(time.time()),
                 invite_quota,
                 invited_by,
@@ -170,7 +170,23 @@ async def write_invite_quota(connection: aiosqlite.Connection, user_id: int, quo
     await connection.execute("UPDATE users SET invite_quota = ? WHERE id = ?", (quota, user_id))
 
 
+def new_feed_token() -> str:
+    return new_token(16)
+
+
 async def regenerate_passkey(db: Database, user_id: int) -> str:
+    """A new passkey and, with it, a new feed token: a member who resets the passkey
+    believes a secret leaked, and feed links travel with the same readers and files."""
     passkey = new_passkey()
-    await db.execute("UPDATE users SET passkey = ? WHERE id = ?", (passkey, user_id))
+    await db.execute(
+        "UPDATE users SET passkey = ?, feed_token = ? WHERE id = ?",
+        (passkey, new_feed_token(), user_id),
+    )
     return passkey
+
+
+async def regenerate_feed_token(db: Database, user_id: int) -> str:
+    """A new feed token: every feed URL with the old one stops working at once."""
+    token = new_feed_token()
+    await db.execute("UPDATE users SET feed_token = ? WHERE id = ?", (token, user_id))
+    return token

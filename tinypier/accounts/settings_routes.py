@@ -1,4 +1,4 @@
-"""A member's own settings: password, passkey, API tokens."""
+"""A member's own settings: password, passkey, feed token, API tokens."""
 
 from __future__ import annotations
 
@@ -96,7 +96,19 @@ class SettingsController(Controller):
         request.app.state.changes.user_changed(viewer.id)
         return redirect(
             "/settings",
-            "New passkey made: download your .torrent files again, the old one stopped working.",
+            "New passkey and feed token made: download your .torrent files and copy your feed "
+            "links again, the old ones stopped working.",
+            "success",
+        )
+
+    @post("/feed-token")
+    async def new_feed_token(
+        self, request: Request[Any, Any, Any], db: NamedDependency[Database]
+    ) -> Redirect:
+        await queries.regenerate_feed_token(db, request.user.id)
+        return redirect(
+            "/settings",
+            "New feed token made: copy your feed links again, the old ones stopped working.",
             "success",
         )
 

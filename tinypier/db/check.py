@@ -3,15 +3,24 @@
 Run after restoring a backup, after a crash, or before an upgrade. Every check runs even
 when an earlier one fails, so one report lists everything that needs fixing. It only
 reads, so checking a board is safe while it is being served.
+
+A problem means data the board relies on is missing or wrong (exit 1). A warning means
+something is left over that nothing relies on, such as the file of an upload a crash
+interrupted: the board is healthy, and the warning says how to tidy up.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from tinypier.attachments import attachment_path, file_sha256, is_stored_attachment
+from tinypier.attachments import (
+    attachment_path,
+    file_sha256,
+    is_stored_attachment,
+    temporary_uploads,
+)
 from tinypier.db.connection import connect_sync
 from tinypier.db.migrations import code_version, database_version
 from tinypier.settings import Settings
@@ -22,6 +31,7 @@ class CheckResult:
     name: str
     passed: str
     problems: list[str]
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -33,7 +43,12 @@ class CheckReport:
         return [problem for result in self.results for problem in result.problems]
 
     @property
+    def warnings(self) -> list[str]:
+        return [warning for result in self.results for warning in result.warnings]
+
+    @property
     def ok(self) -> bool:
+        """Warnings do not count: they name leftovers, never missing or damaged data."""
         return not self.problems
 
 
@@ -43,7 +58,9 @@ def check_board(settings: Settings) -> CheckReport:
         return CheckReport([missing])
     connection = connect_sync(settings.database_path)
     try:
-        return CheckReport([_run(name, check, connection, settings) for name, check in _CHECKS])
+        return CheckReport(
+            [_run(name, check, warns, connection, settings) for name, check, warns in _CHECKS]
+        )
     finally:
         connection.close()
 
@@ -54,10 +71,15 @@ def format_report(settings: Settings, report: CheckReport) -> str:
         if result.problems:
             lines.append(f"  FAIL  {result.name}")
             lines.extend(f"        - {problem}" for problem in result.problems)
+        elif result.warnings:
+            lines.append(f"  WARN  {result.name}")
+            lines.extend(f"        - {warning}" for warning in result.warnings)
         else:
             lines.append(f"  ok    {result.name}: {result.passed}")
     count = len(report.problems)
     lines.append("No problems found." if report.ok else f"{count} problem(s) found.")
+    if report.warnings:
+        lines.append(f"{len(report.warnings)} warning(s): leftovers nothing relies on.")
     return "\n".join(lines)
 
 
@@ -68,14 +90,17 @@ Check = Callable[[sqlite3.Connection, Settings], Finding]
 
 
 def _run(
-    name: str, check: Check, connection: sqlite3.Connection, settings: Settings
+    name: str, check: Check, warns: bool, connection: sqlite3.Connection, settings: Settings
 ) -> CheckResult:
-    """A database too damaged to answer is a finding, not a crash of the checker."""
+    """A database too damaged to answer is a finding, not a crash of the checker.
+    ``warns``: the check finds leftovers, reported as warnings rather than problems."""
     try:
-        passed, problems = check(connection, settings)
+        passed, findings = check(connection, settings)
     except sqlite3.DatabaseError as error:
         return CheckResult(name, "", [f"the database could not be read: {error}"])
-    return CheckResult(name, passed, problems)
+    if warns:
+        return CheckResult(name, passed, [], findings)
+    return CheckResult(name, passed, findings)
 
 
 def _integrity(connection: sqlite3.Connection, settings: Settings) -> Finding:
@@ -127,23 +152,37 @@ def _attachment_problem(settings: Settings, attachment_id: int, sha256: str) -> 
 
 def _unreferenced_files(connection: sqlite3.Connection, settings: Settings) -> Finding:
     """Files are listed before the rows are read, and an upload writes its file before its
-    row commits: only an upload still in flight while the check runs can show up here."""
+    row commits: such a file is an upload in flight, or one a crash interrupted (never
+    acknowledged), or a deletion that stopped before removing its file. Nothing relies on
+    any of them, so they are warnings with a remedy, not failures."""
     directory = settings.attachments_dir
+    temporary = set(temporary_uploads(directory))
     files = sorted(path for path in directory.rglob("*") if path.is_file())
     referenced = {row[0] for row in connection.execute("SELECT sha256 FROM attachments")}
-    problems = [
-        f"{path}: no attachment refers to this file (a deletion or an upload stopped half-way;"
-        " safe to remove while the board is stopped)"
+    leftovers = [
+        f"{path}: {_LEFTOVER_TEMPORARY if path in temporary else _LEFTOVER_FILE}"
         for path in files
         if not (is_stored_attachment(directory, path) and path.name in referenced)
     ]
-    return "every file belongs to an attachment", problems
+    return "every file belongs to an attachment", leftovers
 
 
-_CHECKS: tuple[tuple[str, Check], ...] = (
-    ("integrity", _integrity),
-    ("foreign keys", _foreign_keys),
-    ("schema version", _schema_version),
-    ("attachments", _attachments),
-    ("unreferenced files", _unreferenced_files),
+_LEFTOVER_TEMPORARY = (
+    "an upload still being written, or one a crash interrupted before it was stored;"
+    " `tinypier serve` removes such files when it starts"
+)
+_LEFTOVER_FILE = (
+    "no attachment refers to this file (a deletion or an upload stopped half-way);"
+    " nothing uses it: remove it while the board is stopped"
+)
+
+
+# Each check's name, the check, and whether what it finds are warnings (leftovers that
+# nothing relies on) rather than problems.
+_CHECKS: tuple[tuple[str, Check, bool], ...] = (
+    ("integrity", _integrity, False),
+    ("foreign keys", _foreign_keys, False),
+    ("schema version", _schema_version, False),
+    ("attachments", _attachments, False),
+    ("unreferenced files", _unreferenced_files, True),
 )

@@ -199,6 +199,8 @@ class Torrent(SQLModel, table=True):
     title: str = Field(
         default="", sa_type=String(collation="NOCASE"), sa_column_kwargs={"server_default": ""}
     )
+    # Members' copies keep the uploader's http(s) web seeds only when this is set (0007).
+    web_seeds_enabled: bool = Field(default=False, sa_column_kwargs={"server_default": text("0")})
 
 
 class Peer(SQLModel, table=True):

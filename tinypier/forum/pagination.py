@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tinypier.web.numbers import whole_number
+
 
 @dataclass(frozen=True)
 class Pagination:
@@ -40,8 +42,5 @@ def paginate(requested: str | None, total: int, per_page: int) -> Pagination:
     count = max(1, page_of(total - 1, per_page)) if total > 0 else 1
     if requested == "last":
         return Pagination(count, count, per_page)
-    try:
-        number = int(requested or 1)
-    except ValueError:
-        number = 1
+    number = whole_number(requested) or 1
     return Pagination(min(max(number, 1), count), count, per_page)

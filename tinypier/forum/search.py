@@ -36,6 +36,7 @@ from markupsafe import Markup
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
 from tinypier.forum.permissions import visible_forums_clause
+from tinypier.web.numbers import whole_number
 from tinypier.web.pages import render
 
 PAGE_SIZE = 20
@@ -326,9 +327,10 @@ def forum_choice(value: str) -> int | None:
     """The forum filter as the form sends it: empty for "All forums", else a forum id."""
     if not value.strip():
         return None
-    if not value.strip().isdecimal() or not 1 <= int(value) <= LARGEST_ID:
+    forum_id = whole_number(value, LARGEST_ID)
+    if not forum_id:
         raise ValidationException("Choose a forum from the list.")
-    return int(value)
+    return forum_id
 
 
 @dataclass(frozen=True)

@@ -138,7 +138,8 @@ async def api_post_release(
     settings: NamedDependency[Settings],
     data: ApiReleaseData,
 ) -> ApiCreatedRelease:
-    """Post a release (multipart: ``torrent``, ``title``, ``description``, ``forum_id``)."""
+    """Post a release (multipart: ``torrent``, ``title``, ``description``, ``forum_id``,
+    optionally ``web_seeds=true`` to keep the torrent's http(s) web seeds in members' copies)."""
     forum = await release_forum(db, request.user, data.forum_id)
     upload = ReleaseUpload(
         forum_id=forum["id"],
@@ -146,6 +147,7 @@ async def api_post_release(
         title=data.title,
         description=data.description,
         torrent=await read_upload(data.torrent, settings.upload_size_limit),
+        web_seeds=data.web_seeds,
     )
     try:
         registered = await publish_release(db, settings, request.app.state.changes, upload)

@@ -1,13 +1,15 @@
 """The member's own copy of a .torrent: their passkey in the announce URL, a readable name.
 
 The info dictionary is never re-encoded (see ``metainfo.personalise``), so the copy has
-the registered info hash; only the announce URL, the announce list and the comment differ
-between members.
+the registered info hash; only the announce URL and the comment differ between members.
+Only top-level keys known to be safe are kept, and web seeds only for a release whose
+uploader enabled them.
 """
 
 from __future__ import annotations
 
 import re
+import sqlite3
 import unicodedata
 from urllib.parse import quote
 
@@ -55,9 +57,14 @@ def content_disposition(title: str, fallback: str) -> str:
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(utf8_name, safe='')}"
 
 
-def member_copy(settings: Settings, sha256: str, passkey: str, topic_url: str) -> bytes:
-    raw = read_stored(settings.attachments_dir, sha256)
-    return personalise(raw, announce_url(settings, passkey), topic_url)
+def member_copy(settings: Settings, release: sqlite3.Row, passkey: str) -> bytes:
+    raw = read_stored(settings.attachments_dir, release["sha256"])
+    return personalise(
+        raw,
+        announce_url(settings, passkey),
+        topic_url(settings, release["topic_id"]),
+        web_seeds=bool(release["web_seeds_enabled"]),
+    )
 
 
 async def torrent_download(
@@ -73,9 +80,7 @@ async def torrent_download(
     if not may_download(viewer, release):
         raise PermissionDeniedException("You may not download releases from this forum.")
     passkey: str = await db.fetch_value("SELECT passkey FROM users WHERE id = ?", (viewer.id,))
-    content = member_copy(
-        settings, release["sha256"], passkey, topic_url(settings, release["topic_id"])
-    )
+    content = member_copy(settings, release, passkey)
     return Response(
         content,
         media_type="application/x-bittorrent",

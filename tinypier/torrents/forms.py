@@ -16,12 +16,14 @@ MULTIPART = Body(media_type=RequestEncodingType.MULTI_PART)
 
 @dataclass
 class ReleaseForm:
-    """The new-release form; ``preview`` is set by the Preview button."""
+    """The new-release form; ``preview`` is set by the Preview button, ``web_seeds`` by
+    its checkbox (a browser sends an unchecked box not at all)."""
 
     title: str = ""
     description: str = ""
     preview: str | None = None
     torrent: UploadFile | None = None
+    web_seeds: str | None = None
 
 
 @dataclass
@@ -30,6 +32,7 @@ class ApiReleaseForm:
     torrent: UploadFile
     title: str = ""
     description: str = ""
+    web_seeds: bool = False
 
 
 @dataclass

@@ -20,6 +20,7 @@ from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
 from tinypier.forum.permissions import visible_forums_clause
 from tinypier.torrents.statuses import FREELEECH_LABELS, GOLD, SILVER, STATUS_LABELS
+from tinypier.web.numbers import whole_number
 
 PER_PAGE = 50
 MAX_PAGE = 10_000
@@ -117,9 +118,7 @@ class ReleasePage:
 
 
 def _positive(value: str | None, default: int | None) -> Any:
-    if value is None or not value.isdigit() or not 0 < len(value) < 10:
-        return default
-    return int(value) or default
+    return whole_number(value) or default
 
 
 def _flag(value: str | None) -> bool:

@@ -14,7 +14,7 @@ import hashlib
 from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import bencodepy
 
@@ -24,13 +24,35 @@ MAX_FILES = 100_000
 # Wider than any 64-bit value a client can hold; a longer integer is an attack, not a torrent.
 _MAX_INT_DIGITS = 20
 _MAX_LENGTH_DIGITS = 20
+# Sizes are stored in SQLite's signed 64-bit integers; no real content comes near 8 EiB,
+# and a larger claim could not be registered (binding it raises), so it is refused here.
+LARGEST_SIZE = 2**63 - 1
 _V2_BLOCK_SIZE = 16 * 1024
 _SHA1_SIZE = 20
 _SHA256_SIZE = 32
 _FORBIDDEN_IN_COMPONENT = ("/", "\\", "\x00")
-# A member's copy carries only the site's tracker and the site's comment: clients prefer
-# 'comment.utf-8' over 'comment', so a stale one would hide the comment we set.
-_DROPPED_WHEN_PERSONALISED = frozenset({b"announce-list", b"comment.utf-8"})
+# The top-level keys a member's copy keeps from the uploaded file, each with the kind of
+# bencoded value it must hold ('i' integer, 's' string, 'd' dictionary). Every other key
+# is dropped, known or not: a key this list does not name might make a downloader's
+# client contact a host the uploader chose.
+#   info           the content itself, spliced byte for byte (the info hash);
+#   piece layers   BEP 52 hashes of the content, which v2 clients need;
+#   creation date, created by, encoding
+#                  descriptive text and a number that no client uses to go online.
+# The site then sets 'announce' (its tracker, with the member's passkey) and 'comment'.
+# Dropped on purpose: 'announce-list' (other trackers see the swarm), 'nodes' (DHT
+# bootstrap hosts), 'comment.utf-8' (clients prefer it over the site's 'comment'), and
+# the web seeds 'url-list' (BEP 19) and 'httpseeds' (BEP 17), which a release keeps only
+# when its uploader enabled web seeds for it (then as checked http(s) URLs only).
+_KEPT_WHEN_PERSONALISED = {
+    b"info": "d",
+    b"piece layers": "d",
+    b"creation date": "i",
+    b"created by": "s",
+    b"encoding": "s",
+}
+WEB_SEED_KEYS = (b"url-list", b"httpseeds")
+_WEB_SEED_SCHEMES = ("http", "https")
 
 
 class InvalidTorrent(ValueError):
@@ -94,6 +116,7 @@ def parse_torrent(data: bytes, max_size: int | None = None) -> ParsedTorrent:
     piece_length = info.get(b"piece length")
     if not isinstance(piece_length, int) or piece_length <= 0:
         raise InvalidTorrent("The .torrent's 'piece length' must be a positive integer.")
+    _refuse_beyond_largest(piece_length, "The .torrent's 'piece length'")
     name = _checked_path([_utf8_field(info, b"name", "The torrent's name")], "Torrent name")
     private = _private_flag(info)
 
@@ -118,12 +141,14 @@ def parse_torrent(data: bytes, max_size: int | None = None) -> ParsedTorrent:
             "The .torrent's 'info' describes no files: it has neither v1 'pieces' nor a v2 "
             "'file tree'."
         )
+    total_size = sum(file.size for file in files)
+    _refuse_beyond_largest(total_size, "The .torrent's files together")
     return ParsedTorrent(
         # SHA-1 here names the torrent as BEP 3 defines it; it protects nothing.
         info_hash_v1=hashlib.sha1(info_bytes, usedforsecurity=False).digest() if has_v1 else None,
         info_hash_v2=hashlib.sha256(info_bytes).digest() if has_v2 else None,
         name=name,
-        total_size=sum(file.size for file in files),
+        total_size=total_size,
         files=tuple(files),
         piece_length=piece_length,
         private=private,
@@ -146,13 +171,13 @@ def make_private(data: bytes) -> bytes:
     return encoded
 
 
-def personalise(data: bytes, announce_url: str, comment: str) -> bytes:
+def personalise(data: bytes, announce_url: str, comment: str, *, web_seeds: bool = False) -> bytes:
     """Build the copy of a registered .torrent that one member downloads.
 
     The info dictionary is spliced in byte for byte, never re-encoded, so the member's client
     announces the hash the tracker registered. Only the bencoding is scanned, not the whole
     torrent re-checked: the file was checked when it was registered, and this runs on every
-    download.
+    download. ``web_seeds``: the release keeps its http(s) web seeds.
     """
     spans = _top_level_spans(data)
     if b"info" not in spans:
@@ -160,12 +185,55 @@ def personalise(data: bytes, announce_url: str, comment: str) -> bytes:
     values = {
         key: data[start:end]
         for key, (start, end) in spans.items()
-        if key not in _DROPPED_WHEN_PERSONALISED
+        if _bencoded_kind(data[start : start + 1]) == _KEPT_WHEN_PERSONALISED.get(key)
     }
+    if web_seeds:
+        for key in WEB_SEED_KEYS:
+            urls = [url for url in _web_seed_entries(data, spans, key) if _is_http_url(url)]
+            if urls:
+                values[key] = b"l" + b"".join(_bencoded_string(url) for url in urls) + b"e"
     values[b"announce"] = _bencoded_string(announce_url.encode())
     values[b"comment"] = _bencoded_string(comment.encode())
     body = b"".join(_bencoded_string(key) + values[key] for key in sorted(values))
     return b"d" + body + b"e"
+
+
+def check_web_seeds(data: bytes) -> None:
+    """Refuse a web seed that is not an http(s) URL: an uploader who enables web seeds is
+    told which one will not do. (Their number is bounded by the upload size limit.)"""
+    spans = _top_level_spans(data)
+    for key in WEB_SEED_KEYS:
+        if key in spans and _bencoded_kind(data[spans[key][0] : spans[key][0] + 1]) not in "sl":
+            raise InvalidTorrent(f"The .torrent's '{key.decode()}' is not a URL or a list of URLs.")
+        for entry in _web_seed_entries(data, spans, key):
+            if not _is_http_url(entry):
+                shown = repr(_shown(entry)) if isinstance(entry, bytes) else "a non-text value"
+                raise InvalidTorrent(
+                    f"The .torrent's '{key.decode()}' holds {shown}, which is not "
+                    "an http:// or https:// URL: web seeds must be web addresses."
+                )
+
+
+def _web_seed_entries(data: bytes, spans: dict[bytes, tuple[int, int]], key: bytes) -> list[Any]:
+    """The entries of a web seed key: BEP 19 allows one URL or a list of them."""
+    if key not in spans:
+        return []
+    start, end = spans[key]
+    value = bencodepy.decode(data[start:end])
+    return list(value) if isinstance(value, list) else [value]
+
+
+def _is_http_url(entry: object) -> bool:
+    """An absolute http(s) URL with a host, in UTF-8, without spaces or control characters."""
+    if not isinstance(entry, bytes):
+        return False
+    try:
+        text = entry.decode("utf-8")
+        parts = urlsplit(text)
+    except ValueError:
+        return False
+    printable = all(0x20 < ord(character) != 0x7F for character in text)
+    return printable and parts.scheme in _WEB_SEED_SCHEMES and bool(parts.hostname)
 
 
 def magnet_link(parsed: ParsedTorrent, display_name: str, tracker_url: str) -> str:
@@ -292,6 +360,11 @@ def _top_level_spans(data: bytes) -> dict[bytes, tuple[int, int]]:
     return spans
 
 
+def _bencoded_kind(first_byte: bytes) -> str:
+    """'i', 's', 'l' or 'd': the kind of the bencoded value that starts with this byte."""
+    return "s" if first_byte.isdigit() else first_byte.decode("latin-1")
+
+
 def _bencoded_string(value: bytes) -> bytes:
     return str(len(value)).encode() + b":" + value
 
@@ -354,7 +427,15 @@ def _size(entry: dict[bytes, Any], what: str) -> int:
     size = entry.get(b"length")
     if not isinstance(size, int) or size < 0:
         raise InvalidTorrent(f"The .torrent's 'length' of {what} must be a non-negative integer.")
+    _refuse_beyond_largest(size, f"The .torrent's 'length' of {what}")
     return size
+
+
+def _refuse_beyond_largest(size: int, what: str) -> None:
+    if size > LARGEST_SIZE:
+        raise InvalidTorrent(
+            f"{what} claims {size:,} bytes; the largest size accepted is {LARGEST_SIZE:,} bytes."
+        )
 
 
 def _pieces_needed(total_size: int, piece_length: int) -> int:

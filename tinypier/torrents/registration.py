@@ -24,7 +24,13 @@ from tinypier.events import ChangeNotifier
 from tinypier.forum.permissions import can_start_topic, can_view
 from tinypier.forum.posting import body_problem, insert_topic, title_problem
 from tinypier.settings import Settings
-from tinypier.torrents.metainfo import InvalidTorrent, ParsedTorrent, make_private, parse_torrent
+from tinypier.torrents.metainfo import (
+    InvalidTorrent,
+    ParsedTorrent,
+    check_web_seeds,
+    make_private,
+    parse_torrent,
+)
 from tinypier.torrents.releases import topic_path
 from tinypier.torrents.storage import StoredFile, discard, store_bytes
 
@@ -50,6 +56,8 @@ class ReleaseUpload:
     title: str
     description: str
     torrent: bytes
+    # Keep the torrent's web seeds in members' copies (see metainfo.personalise).
+    web_seeds: bool = False
 
 
 @dataclass(frozen=True)
@@ -73,14 +81,19 @@ async def release_forum(db: Database, viewer: Viewer, forum_id: int) -> sqlite3.
     return forum
 
 
-def checked_torrent(data: bytes, max_size: int) -> tuple[ParsedTorrent, bool]:
+def checked_torrent(
+    data: bytes, max_size: int, web_seeds: bool = False
+) -> tuple[ParsedTorrent, bool]:
     """The torrent as the site registers it, and whether the site had to make it private.
 
     A public torrent would leak the swarm to DHT and PEX; setting the flag changes the
-    info hash, so the uploader has to seed the site's copy, not their own.
+    info hash, so the uploader has to seed the site's copy, not their own. Web seeds the
+    uploader chose to keep must all be http(s) URLs.
     """
     try:
         parsed = parse_torrent(data, max_size)
+        if web_seeds:
+            check_web_seeds(data)
         if parsed.private:
             return parsed, False
         return parse_torrent(make_private(data)), True
@@ -94,7 +107,7 @@ async def register_release(
     problem = title_problem(upload.title) or body_problem(upload.description)
     if problem:
         raise ReleaseRefused(problem)
-    parsed, made_private = checked_torrent(upload.torrent, max_size)
+    parsed, made_private = checked_torrent(upload.torrent, max_size, upload.web_seeds)
     stored: StoredFile | None = None
     try:
         async with db.transaction() as connection:
@@ -160,8 +173,8 @@ async def _insert_torrent(
     cursor = await connection.execute(
         "INSERT INTO torrents (topic_id, attachment_id, uploader_id, info_hash, info_hash_v2,"
         " name, total_size, file_count, files_json, piece_length, status, freeleech,"
-        " created_at, seeders, leechers, completed, forum_id, title)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'not_checked', 'none', ?, 0, 0, 0, ?, ?)",
+        " created_at, seeders, leechers, completed, forum_id, title, web_seeds_enabled)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'not_checked', 'none', ?, 0, 0, 0, ?, ?, ?)",
         (
             topic_id,
             attachment_id,
@@ -176,6 +189,7 @@ async def _insert_torrent(
             int(time.time()),
             upload.forum_id,
             upload.title.strip(),
+            upload.web_seeds,
         ),
     )
     return cursor.lastrowid or 0

@@ -54,7 +54,7 @@ async def new_release_form(
     request: ViewerRequest, db: NamedDependency[Database], forum_id: FromPath[int]
 ) -> Template:
     forum = await release_forum(db, request.user, forum_id)
-    return render(request, FORM_TEMPLATE, forum=forum, title="", description="")
+    return render(request, FORM_TEMPLATE, forum=forum, title="", description="", web_seeds=False)
 
 
 @post("/forums/{forum_id:int}/releases/new", guards=[require_member])
@@ -76,6 +76,7 @@ async def post_release(
             forum=forum,
             title=data.title,
             description=data.description,
+            web_seeds=data.web_seeds is not None,
             **context,
         )
 
@@ -87,6 +88,7 @@ async def post_release(
         title=data.title,
         description=data.description,
         torrent=await read_upload(data.torrent, settings.upload_size_limit),
+        web_seeds=data.web_seeds is not None,
     )
     if not upload.torrent:
         return form_again(error="Choose a .torrent file to upload.")

@@ -11,6 +11,10 @@ Deleting is the same order backwards: the transaction that deletes the last rele
 file deletes its attachment row too (:func:`forget_unreferenced`), and only once that has
 committed is the file removed (:func:`remove_forgotten`). A crash in between leaves a file
 no row refers to, which ``tinypier check`` reports; never a row without its file.
+
+A process killed while writing leaves a temporary file (never acknowledged: the row
+commits after the rename); the server removes those when it starts
+(:func:`remove_interrupted_uploads`).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import logging
 import os
 import tempfile
 from collections.abc import Collection
@@ -26,8 +31,10 @@ from pathlib import Path
 
 import aiosqlite
 
-from tinypier.attachments import attachment_path
+from tinypier.attachments import TEMPORARY_UPLOAD_PREFIX, attachment_path, temporary_uploads
 from tinypier.db.connection import Database
+
+logger = logging.getLogger("tinypier")
 
 
 @dataclass(frozen=True)
@@ -44,7 +51,7 @@ def store_bytes(attachments_dir: Path, data: bytes) -> StoredFile:
     if path.is_file():
         return StoredFile(sha256, path, created=False)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=attachments_dir, prefix=".upload-")
+    handle, temporary = tempfile.mkstemp(dir=attachments_dir, prefix=TEMPORARY_UPLOAD_PREFIX)
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
@@ -105,3 +112,15 @@ async def remove_forgotten(db: Database, attachments_dir: Path, digests: Collect
 def _unlink_all(paths: list[Path]) -> None:
     for path in paths:
         path.unlink(missing_ok=True)
+
+
+def remove_interrupted_uploads(attachments_dir: Path) -> list[Path]:
+    """At startup, before this process stores anything: every temporary upload file left
+    is from an upload a crash interrupted, which no member was told had succeeded. One
+    server per data directory is the rule (the tracker's swarms live in its memory), so
+    no other process is writing one. Returns the files removed."""
+    removed = temporary_uploads(attachments_dir)
+    for path in removed:
+        path.unlink(missing_ok=True)
+        logger.warning("removed %s, left by an upload interrupted before it was stored", path)
+    return removed
