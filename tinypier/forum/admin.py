@@ -21,6 +21,7 @@ from tinypier.forum.display import render_forum_page
 from tinypier.forum.forms import CategoryData, ConfirmData, ForumData, ForumForm, MoveData
 from tinypier.forum.moderation_log import log_action
 from tinypier.forum.topics import member_id
+from tinypier.permissions.lookup import forum_by_id
 from tinypier.settings import Settings
 from tinypier.torrents.storage import remove_forgotten
 from tinypier.web.pages import redirect
@@ -53,7 +54,7 @@ def forum_settings(form: ForumForm) -> structure.ForumSettings:
 
 
 async def existing_forum(db: Database, forum_id: int) -> sqlite3.Row:
-    forum = await queries.forum_by_id(db, forum_id)
+    forum = await forum_by_id(db, forum_id)
     if forum is None:
         raise NotFoundException("There is no such forum.")
     return forum

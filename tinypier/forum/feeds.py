@@ -30,8 +30,9 @@ from litestar.params import FromPath, Parameter
 from tinypier.accounts.roles import Role
 from tinypier.accounts.viewer import GUEST, Viewer
 from tinypier.db.connection import Database
-from tinypier.forum.permissions import can_view, visible_forums_clause
 from tinypier.forum.search import topic_path
+from tinypier.permissions.rules import can_view
+from tinypier.permissions.sql import visible_forums_clause
 from tinypier.settings import Settings
 from tinypier.torrents.statuses import FROZEN_STATUSES
 from tinypier.web.formatting import human_size

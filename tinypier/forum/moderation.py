@@ -18,12 +18,12 @@ from tinypier.accounts.guards import require_moderator
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
 from tinypier.forum import posting, queries
-from tinypier.forum.access import viewable_forum, viewable_post, viewable_topic
 from tinypier.forum.display import PIN_VALUES, render_forum_page
 from tinypier.forum.forms import MoveTopicData, PinData
 from tinypier.forum.moderation_log import log_action
 from tinypier.forum.pagination import paginate
 from tinypier.forum.topics import member_id
+from tinypier.permissions.lookup import viewable_forum, viewable_post, viewable_topic
 from tinypier.settings import Settings
 from tinypier.torrents.releases import release_by_topic
 from tinypier.torrents.storage import remove_forgotten

@@ -35,7 +35,7 @@ from markupsafe import Markup
 
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
-from tinypier.forum.permissions import visible_forums_clause
+from tinypier.permissions.sql import visible_forums_clause
 from tinypier.web.pages import render
 
 PAGE_SIZE = 20

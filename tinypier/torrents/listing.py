@@ -18,7 +18,7 @@ from typing import Any
 
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
-from tinypier.forum.permissions import visible_forums_clause
+from tinypier.permissions.sql import visible_forums_clause
 from tinypier.torrents.statuses import FREELEECH_LABELS, GOLD, SILVER, STATUS_LABELS
 
 PER_PAGE = 50

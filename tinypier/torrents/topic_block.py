@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
+from tinypier.permissions.rules import may_download_release
 from tinypier.settings import Settings
 from tinypier.torrents.download import announce_url
 from tinypier.torrents.metainfo import ParsedTorrent, magnet_link
-from tinypier.torrents.releases import download_path, may_download, release_by_topic
+from tinypier.torrents.releases import download_path, release_by_topic
 from tinypier.torrents.statuses import FREELEECH_LABELS, STATUS_LABELS, is_frozen
 from tinypier.web.formatting import human_size, iso, when
 
@@ -139,7 +140,7 @@ async def release_for_topic(
     if release is None:
         return None
     tree, hidden = file_tree(release["files_json"])
-    downloadable = may_download(viewer, release)
+    downloadable = may_download_release(viewer, release)
     magnet = None
     if downloadable:
         magnet = release_magnet(release, announce_url(settings, await _passkey(db, viewer)))
