@@ -224,7 +224,8 @@ async def category_by_id(db: Database, category_id: int) -> sqlite3.Row | None:
 
 
 async def forum_torrent_ids(db: Database, forum_id: int) -> list[int]:
-    """Releases in a forum about to be deleted, so the tracker can forget them afterwards."""
+    """Releases in a forum whose roles changed or that is about to be deleted, so the
+    tracker can forget them afterwards."""
     rows = await db.fetch_all(
         "SELECT tr.id FROM topics t JOIN torrents tr ON tr.topic_id = t.id WHERE t.forum_id = ?",
         (forum_id,),
