@@ -4,8 +4,9 @@ The forum's topic page calls :func:`release_for_topic` and, when it returns some
 includes ``torrents/topic_block.html`` with it as ``release``. The forum never reads
 tracker tables itself.
 
-Whatever carries a passkey (the magnet link) is computed only for a viewer who may
-download, so it cannot reach anybody else's page by a template slip.
+Whatever lets a client join the swarm (the info hashes, the magnet link with its passkey)
+is computed only for a viewer who may download, so it cannot reach anybody else's page
+by a template slip.
 """
 
 from __future__ import annotations
@@ -60,6 +61,8 @@ class ReleaseBlock:
     show_addresses: bool
     download_path: str | None
     magnet: str | None
+    info_hash_v1: str | None
+    info_hash_v2: str | None
     moderating: bool
     statuses: dict[str, str] = field(default_factory=lambda: STATUS_LABELS)
     freeleech_levels: dict[str, str] = field(default_factory=lambda: FREELEECH_LABELS)
@@ -103,6 +106,10 @@ def release_magnet(release: sqlite3.Row, tracker_url: str) -> str:
         raw=b"",
     )
     return magnet_link(described, release["name"], tracker_url)
+
+
+def _hex(value: bytes | None) -> str | None:
+    return None if value is None else value.hex()
 
 
 async def _passkey(db: Database, viewer: Viewer) -> str:
@@ -156,5 +163,7 @@ async def release_for_topic(
         show_addresses=viewer.is_moderator,
         download_path=download_path(release["id"]) if downloadable else None,
         magnet=magnet,
+        info_hash_v1=_hex(release["info_hash"]) if downloadable else None,
+        info_hash_v2=_hex(release["info_hash_v2"]) if downloadable else None,
         moderating=viewer.is_moderator,
     )
