@@ -190,14 +190,35 @@ def _readable_log_clause(viewer: Viewer) -> tuple[str, list[str]]:
     )
 
 
+def _log_details_columns(viewer: Viewer) -> tuple[str, list[str]]:
+    """An entry's details as this reader may see them, and whether they were withheld.
+
+    An entry is filed under the forum it happened in, but its topic may be elsewhere now:
+    a topic moved into a forum the reader may not view (the move itself, or anything done
+    to it before) keeps its title and that forum's name out of the reader's log.
+    """
+    if viewer.is_admin:
+        return "l.details AS details, 0 AS details_withheld", []
+    visible, params = visible_forums_clause(viewer, "now_in")
+    withheld = f"(now_in.id IS NOT NULL AND NOT ({visible}))"
+    return (
+        f"CASE WHEN {withheld} THEN '' ELSE l.details END AS details,"
+        f" {withheld} AS details_withheld",
+        [*params, *params],
+    )
+
+
 async def moderation_log_page(db: Database, viewer: Viewer, offset: int) -> list[sqlite3.Row]:
     readable, params = _readable_log_clause(viewer)
+    details, details_params = _log_details_columns(viewer)
     return await db.fetch_all(
-        "SELECT l.id, l.action, l.target_type, l.target_id, l.details, l.created_at,"  # noqa: S608
-        " l.actor_id, u.name AS actor_name"
-        f" FROM moderation_log l LEFT JOIN users u ON u.id = l.actor_id WHERE {readable}"
-        " ORDER BY l.id DESC LIMIT ? OFFSET ?",
-        [*params, LOG_ENTRIES_PER_PAGE, offset],
+        "SELECT l.id, l.action, l.target_type, l.target_id, l.created_at,"  # noqa: S608
+        f" l.actor_id, u.name AS actor_name, {details}"
+        " FROM moderation_log l LEFT JOIN users u ON u.id = l.actor_id"
+        " LEFT JOIN topics topic ON l.target_type = 'topic' AND topic.id = l.target_id"
+        " LEFT JOIN forums now_in ON now_in.id = topic.forum_id"
+        f" WHERE {readable} ORDER BY l.id DESC LIMIT ? OFFSET ?",
+        [*details_params, *params, LOG_ENTRIES_PER_PAGE, offset],
     )
 
 
