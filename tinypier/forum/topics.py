@@ -22,7 +22,7 @@ from tinypier.forum.forms import PostData, PostForm
 from tinypier.forum.moderation_log import log_action
 from tinypier.forum.pagination import page_of, paginate
 from tinypier.permissions.lookup import viewable_forum, viewable_post, viewable_topic
-from tinypier.permissions.rules import can_edit_post, can_reply, can_start_topic
+from tinypier.permissions.rules import can_edit_post, can_moderate, can_reply, can_start_topic
 from tinypier.settings import Settings
 from tinypier.torrents.topic_block import release_for_topic
 from tinypier.web.pages import redirect
@@ -108,6 +108,7 @@ class TopicController(Controller):
         """
         viewer = request.user
         topic = await viewable_topic(db, viewer, topic_id)
+        moderating = can_moderate(viewer, topic)
         pagination = paginate(page, topic["post_count"], queries.POSTS_PER_PAGE)
         posts = await queries.topic_posts(db, topic_id, pagination.offset)
         if viewer.id is not None and posts:
@@ -123,7 +124,8 @@ class TopicController(Controller):
             release=await release_for_topic(db, viewer, topic_id, settings),
             may_reply=can_reply(viewer, topic, bool(topic["locked"])),
             may_edit=lambda author_id: can_edit_post(viewer, author_id, bool(topic["locked"])),
-            move_targets=await queries.movable_forums(db, viewer) if viewer.is_moderator else [],
+            may_moderate=moderating,
+            move_targets=await queries.movable_forums(db, viewer) if moderating else [],
         )
 
     @get("/posts/{post_id:int}", name="forum:post")
