@@ -195,12 +195,17 @@ def _log_details_columns(viewer: Viewer) -> tuple[str, list[str]]:
 
     An entry is filed under the forum it happened in, but its topic may be elsewhere now:
     a topic moved into a forum the reader may not view (the move itself, or anything done
-    to it before) keeps its title and that forum's name out of the reader's log.
+    to it before) keeps its title and that forum's name out of the reader's log. Once the
+    topic is deleted, where a move took it can no longer be checked, so a move's details
+    are withheld then too.
     """
     if viewer.is_admin:
         return "l.details AS details, 0 AS details_withheld", []
     visible, params = visible_forums_clause(viewer, "now_in")
-    withheld = f"(now_in.id IS NOT NULL AND NOT ({visible}))"
+    withheld = (
+        "(l.target_type = 'topic' AND CASE WHEN topic.id IS NULL THEN l.action = 'move'"
+        f" ELSE NOT ({visible}) END)"
+    )
     return (
         f"CASE WHEN {withheld} THEN '' ELSE l.details END AS details,"
         f" {withheld} AS details_withheld",
