@@ -206,8 +206,14 @@ def test_the_tracker_answers_exactly_where_the_page_and_download_allow(
 
     api = client.get(f"/api/torrents/{release.torrent_id}", headers=bearer(board.tokens[role]))
     assert api.status_code == (200 if viewable else 404)
+    listed = client.get(
+        "/api/torrents", params={"forum": release.forum_id}, headers=bearer(board.tokens[role])
+    ).json()["releases"]
+    assert [entry["id"] for entry in listed].count(release.torrent_id) == int(viewable)
     if viewable:
         assert (api.json()["info_hash"] is not None) == downloadable, "info hash in the API"
+        shown = [entry["info_hash"] for entry in listed if entry["id"] == release.torrent_id]
+        assert (shown != [None]) == downloadable, "info hash in the API's list"
 
     peer = peer_id(label=role)
     reply = announce_reply(client, member.passkey, release.info_hash, peer)

@@ -198,9 +198,9 @@ class Tracker:
         return member
 
     def _release(self, member: Member, info_hash: bytes, event: Event) -> Release:
-        """The release announced, if the member may download it. A frozen one still takes
-        a client's ``stopped``, so the last bytes a member moved before the moderators
-        closed it are credited."""
+        """The release announced, if the member's role may download it. A frozen one
+        still takes a client's ``stopped``, so the last bytes a member moved before the
+        moderators closed it are credited."""
         release = self.registry.release(info_hash, member)
         if release is None:
             raise Refused(rules.UNREGISTERED_TORRENT)
