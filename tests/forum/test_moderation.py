@@ -181,3 +181,41 @@ def test_the_log_hides_actions_in_forums_a_moderator_cannot_view(
 
     assert "Open talk" in log_page
     assert "Secret plans" not in log_page
+
+
+def test_the_log_keeps_a_topic_moved_out_of_sight_out_of_sight(
+    client: Client, board: Board
+) -> None:
+    """The log shows the moderator that a topic left their forum, but neither its title
+    nor the name of the admins' forum it went to, in the move or in earlier entries."""
+    vault = add_forum(board.settings, board.category, "Admin vault", view_role="admin")
+    topic = seed_topic(board.settings, board.public_forum, board.user, "Secret plans")
+    log_in(client, board.admin)
+    assert moderate(client, topic.topic_id, "lock") == 303
+    assert moderate(client, topic.topic_id, "move", {"forum_id": str(vault)}) == 303
+    assert "Secret plans: " in client.get("/moderation").text
+
+    log_in(client, board.moderator)
+    log_page = client.get("/moderation").text
+
+    assert "<td>move</td>" in log_page and "<td>lock</td>" in log_page
+    assert "Secret plans" not in log_page
+    assert "Admin vault" not in log_page
+
+
+def test_the_log_keeps_where_a_deleted_topic_was_moved_out_of_sight(
+    client: Client, board: Board
+) -> None:
+    """Deleting the topic afterwards must not bring the hidden destination back."""
+    vault = add_forum(board.settings, board.category, "Admin vault", view_role="admin")
+    topic = seed_topic(board.settings, board.public_forum, board.user, "Secret plans")
+    log_in(client, board.admin)
+    assert moderate(client, topic.topic_id, "move", {"forum_id": str(vault)}) == 303
+    assert moderate(client, topic.topic_id, "delete", {"confirm": "yes"}) == 303
+
+    log_in(client, board.moderator)
+    log_page = client.get("/moderation").text
+
+    assert "<td>move</td>" in log_page
+    assert "Secret plans" not in log_page
+    assert "Admin vault" not in log_page

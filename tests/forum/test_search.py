@@ -102,9 +102,29 @@ def test_author_filter_keeps_only_that_members_posts(
     by_bob = add_topic(settings, board.lobby, board.bob, "Bob says", "harmonica repairs")
 
     assert result_links(client, q="harmonica", author="BOB") == [link(by_bob.post_id)]
+    login(client, board.alice.name)
     unknown = client.get("/search", params={"q": "harmonica", "author": "nobody"})
     assert "No member is called" in unknown.text
     assert "/posts/" not in unknown.text
+
+
+@pytest.mark.parametrize("words", ["", "harmonica"])
+def test_guests_cannot_tell_a_members_name_from_a_made_up_one(
+    client: Client, settings: Settings, board: Board, words: str
+) -> None:
+    """Guests may not list members, so the author filter must not answer "is there a
+    member called X?": a member with no post a guest can read, and a name nobody has,
+    give the same page."""
+    add_topic(settings, board.staff_only, board.moderator, "Staff notes", "harmonica tuning")
+    name = board.moderator.name
+    made_up = name[:-1] + ("x" if name[-1] != "x" else "y")
+
+    def page_for(author: str) -> str:
+        response = client.get("/search", params={"q": words, "author": author})
+        assert response.status_code == 200
+        return response.text.replace(author, "AUTHOR")
+
+    assert page_for(name) == page_for(made_up)
 
 
 def test_guests_never_see_posts_of_member_or_staff_forums(

@@ -32,7 +32,11 @@ def post(client: Client, settings: Settings, torrent: bytes) -> tuple[int, int, 
 def test_a_hybrid_shows_both_hashes_and_its_files_without_pad_files(
     client: Client, settings: Settings
 ) -> None:
-    _, topic_id, _ = post(client, settings, shared_torrent("hybrid-libtorrent-multi.torrent"))
+    """Seen by a member who may download it: the hashes are shown to nobody else."""
+    _, topic_id, uploader = post(
+        client, settings, shared_torrent("hybrid-libtorrent-multi.torrent")
+    )
+    login(client, uploader.name)
 
     page = client.get(f"/topics/{topic_id}").text
 

@@ -21,6 +21,7 @@ from tinypier.forum.display import render_forum_page
 from tinypier.forum.forms import CategoryData, ConfirmData, ForumData, ForumForm, MoveData
 from tinypier.forum.moderation_log import log_action
 from tinypier.forum.topics import member_id
+from tinypier.permissions.lookup import forum_by_id
 from tinypier.settings import Settings
 from tinypier.torrents.storage import remove_forgotten
 from tinypier.web.pages import redirect
@@ -53,7 +54,7 @@ def forum_settings(form: ForumForm) -> structure.ForumSettings:
 
 
 async def existing_forum(db: Database, forum_id: int) -> sqlite3.Row:
-    forum = await queries.forum_by_id(db, forum_id)
+    forum = await forum_by_id(db, forum_id)
     if forum is None:
         raise NotFoundException("There is no such forum.")
     return forum
@@ -204,12 +205,17 @@ class ForumAdminController(Controller):
         forum_id: FromPath[int],
         data: ForumData,
     ) -> Template | Redirect:
-        await existing_forum(db, forum_id)
+        """Save a forum; when who may view or download changes, the tracker looks its
+        releases up again, so announces follow the new roles at once."""
+        forum = await existing_forum(db, forum_id)
         problem = await self._problem(db, data)
         if problem:
             action = f"/admin/forums/{forum_id}/edit"
             return await self._form(request, db, data, action, status_code=400, problem=problem)
         await structure.update_forum(db, forum_id, forum_settings(data))
+        if (forum["view_role"], forum["download_role"]) != (data.view_role, data.download_role):
+            for torrent_id in await queries.forum_torrent_ids(db, forum_id):
+                request.app.state.changes.torrent_changed(torrent_id)
         return redirect(STRUCTURE_PAGE, "Forum saved.", "success")
 
     @post("/{forum_id:int}/move", name="admin:forum_move")

@@ -30,10 +30,10 @@ from litestar.params import FromPath, Parameter
 from tinypier.accounts.roles import Role
 from tinypier.accounts.viewer import GUEST, Viewer
 from tinypier.db.connection import Database
-from tinypier.forum.permissions import can_view, visible_forums_clause
 from tinypier.forum.search import topic_path
+from tinypier.permissions.rules import can_view
+from tinypier.permissions.sql import open_releases_clause, visible_forums_clause
 from tinypier.settings import Settings
-from tinypier.torrents.statuses import FROZEN_STATUSES
 from tinypier.web.formatting import human_size
 
 ATOM_NAMESPACE = "http://www.w3.org/2005/Atom"
@@ -167,17 +167,16 @@ async def forum_topics(db: Database, forum_id: int) -> list[sqlite3.Row]:
 async def newest_releases(db: Database, viewer: Viewer) -> list[sqlite3.Row]:
     """Releases the viewer may view, newest first; frozen ones can't be downloaded, so skipped."""
     visible_sql, visible_params = visible_forums_clause(viewer, "f")
-    frozen = sorted(FROZEN_STATUSES)
-    frozen_placeholders = ", ".join("?" for _ in frozen)
+    open_sql, open_params = open_releases_clause("r")
     return await db.fetch_all(
         "SELECT t.id AS topic_id, t.title, r.created_at, r.total_size, f.name AS forum_name,"  # noqa: S608 - fixed SQL
         " u.name AS author, p.body_html, p.edited_at"
         " FROM torrents r JOIN topics t ON t.id = r.topic_id JOIN forums f ON f.id = t.forum_id"
         " JOIN users u ON u.id = r.uploader_id"
         " LEFT JOIN posts p ON p.id = (SELECT MIN(id) FROM posts WHERE topic_id = t.id)"
-        f" WHERE {visible_sql} AND r.status NOT IN ({frozen_placeholders})"
+        f" WHERE {visible_sql} AND {open_sql}"
         " ORDER BY r.id DESC LIMIT ?",
-        [*visible_params, *frozen, FEED_ENTRIES],
+        [*visible_params, *open_params, FEED_ENTRIES],
     )
 
 

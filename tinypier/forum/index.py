@@ -13,10 +13,10 @@ from litestar.response import Template
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
 from tinypier.forum import queries
-from tinypier.forum.access import viewable_forum
 from tinypier.forum.display import render_forum_page
 from tinypier.forum.pagination import paginate
-from tinypier.forum.permissions import can_start_topic
+from tinypier.permissions.lookup import viewable_forum
+from tinypier.permissions.rules import can_start_topic
 
 ViewerRequest = Request[Viewer, Any, Any]
 

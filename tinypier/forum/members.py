@@ -23,8 +23,8 @@ from litestar.response import Template
 from tinypier.accounts.guards import require_member
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
-from tinypier.forum.permissions import visible_forums_clause
 from tinypier.forum.search import post_path, topic_path
+from tinypier.permissions.sql import visible_forums_clause
 from tinypier.settings import Settings
 from tinypier.web.formatting import human_size, ratio
 from tinypier.web.pages import render

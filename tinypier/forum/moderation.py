@@ -18,12 +18,12 @@ from tinypier.accounts.guards import require_moderator
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
 from tinypier.forum import posting, queries
-from tinypier.forum.access import viewable_forum, viewable_post, viewable_topic
 from tinypier.forum.display import PIN_VALUES, render_forum_page
 from tinypier.forum.forms import MoveTopicData, PinData
 from tinypier.forum.moderation_log import log_action
 from tinypier.forum.pagination import paginate
 from tinypier.forum.topics import member_id
+from tinypier.permissions.lookup import viewable_forum, viewable_post, viewable_topic
 from tinypier.settings import Settings
 from tinypier.torrents.releases import release_by_topic
 from tinypier.torrents.storage import remove_forgotten
@@ -100,11 +100,13 @@ class ModerationController(Controller):
         topic_id: FromPath[int],
         data: MoveTopicData,
     ) -> Redirect:
-        """Move a topic to another forum the moderator can view; both forums' counters follow."""
+        """Move a topic to another forum the moderator can view; both forums' counters follow,
+        and the tracker looks its release up again under the new forum's roles."""
         topic = await viewable_topic(db, request.user, topic_id)
         target = await viewable_forum(db, request.user, data.forum_id)
         if target["id"] == topic["forum_id"]:
             raise ValidationException("The topic is already in that forum.")
+        release = await release_by_topic(db, topic_id)
         async with db.transaction() as connection:
             await posting.move_topic(connection, topic_id, target["id"])
             await log_action(
@@ -116,6 +118,8 @@ class ModerationController(Controller):
                 f"{topic['title']}: {topic['forum_name']} -> {target['name']}",
                 forum_id=topic["forum_id"],
             )
+        if release is not None:
+            request.app.state.changes.torrent_changed(release["id"])
         return redirect(f"/topics/{topic_id}", f"Topic moved to {target['name']}.", "success")
 
     @post("/topics/{topic_id:int}/delete", name="forum:delete_topic")

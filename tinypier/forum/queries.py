@@ -6,7 +6,7 @@ import sqlite3
 
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
-from tinypier.forum.permissions import visible_forums_clause
+from tinypier.permissions.sql import visible_forums_clause
 
 
 async def ensure_category(db: Database, name: str) -> int:
@@ -60,12 +60,6 @@ TOPICS_PER_PAGE = 50
 POSTS_PER_PAGE = 25
 LOG_ENTRIES_PER_PAGE = 50
 
-# The columns a permission check needs, selected wherever a forum row is loaded.
-FORUM_COLUMNS = (
-    "f.id AS forum_id, f.name AS forum_name, f.category_id, f.allows_releases,"
-    " f.view_role, f.topic_role, f.reply_role, f.download_role"
-)
-
 
 async def categories(db: Database) -> list[sqlite3.Row]:
     return await db.fetch_all("SELECT id, name, position FROM categories ORDER BY position, id")
@@ -90,13 +84,6 @@ async def index_forums(db: Database, viewer: Viewer) -> list[sqlite3.Row]:
         " LEFT JOIN users u ON u.id = p.author_id"
         f" WHERE {visible} ORDER BY f.position, f.id",
         params,
-    )
-
-
-async def forum_by_id(db: Database, forum_id: int) -> sqlite3.Row | None:
-    return await db.fetch_one(
-        f"SELECT f.*, {FORUM_COLUMNS} FROM forums f WHERE f.id = ?",  # noqa: S608 (constant)
-        (forum_id,),
     )
 
 
@@ -126,15 +113,6 @@ async def forum_topics(
     )
 
 
-async def topic_with_forum(db: Database, topic_id: int) -> sqlite3.Row | None:
-    """A topic and the permission columns of its forum, in one lookup."""
-    return await db.fetch_one(
-        f"SELECT t.*, {FORUM_COLUMNS} FROM topics t JOIN forums f ON f.id = t.forum_id"  # noqa: S608
-        " WHERE t.id = ?",
-        (topic_id,),
-    )
-
-
 async def topic_posts(db: Database, topic_id: int, offset: int) -> list[sqlite3.Row]:
     """One page of a topic's posts with each author's box; OFFSET runs over a covering index."""
     return await db.fetch_all(
@@ -148,18 +126,6 @@ async def topic_posts(db: Database, topic_id: int, offset: int) -> list[sqlite3.
         " LEFT JOIN users e ON e.id = p.edited_by"
         " ORDER BY p.id",
         (topic_id, POSTS_PER_PAGE, offset),
-    )
-
-
-async def post_with_topic(db: Database, post_id: int) -> sqlite3.Row | None:
-    """A post, its author's name, its topic and its forum's permission columns."""
-    return await db.fetch_one(
-        "SELECT p.id, p.topic_id, p.author_id, p.body, u.name AS author_name,"  # noqa: S608
-        f" t.title AS topic_title, t.locked, {FORUM_COLUMNS}"
-        " FROM posts p JOIN users u ON u.id = p.author_id"
-        " JOIN topics t ON t.id = p.topic_id JOIN forums f ON f.id = t.forum_id"
-        " WHERE p.id = ?",
-        (post_id,),
     )
 
 
@@ -224,14 +190,40 @@ def _readable_log_clause(viewer: Viewer) -> tuple[str, list[str]]:
     )
 
 
+def _log_details_columns(viewer: Viewer) -> tuple[str, list[str]]:
+    """An entry's details as this reader may see them, and whether they were withheld.
+
+    An entry is filed under the forum it happened in, but its topic may be elsewhere now:
+    a topic moved into a forum the reader may not view (the move itself, or anything done
+    to it before) keeps its title and that forum's name out of the reader's log. Once the
+    topic is deleted, where a move took it can no longer be checked, so a move's details
+    are withheld then too.
+    """
+    if viewer.is_admin:
+        return "l.details AS details, 0 AS details_withheld", []
+    visible, params = visible_forums_clause(viewer, "now_in")
+    withheld = (
+        "(l.target_type = 'topic' AND CASE WHEN topic.id IS NULL THEN l.action = 'move'"
+        f" ELSE NOT ({visible}) END)"
+    )
+    return (
+        f"CASE WHEN {withheld} THEN '' ELSE l.details END AS details,"
+        f" {withheld} AS details_withheld",
+        [*params, *params],
+    )
+
+
 async def moderation_log_page(db: Database, viewer: Viewer, offset: int) -> list[sqlite3.Row]:
     readable, params = _readable_log_clause(viewer)
+    details, details_params = _log_details_columns(viewer)
     return await db.fetch_all(
-        "SELECT l.id, l.action, l.target_type, l.target_id, l.details, l.created_at,"  # noqa: S608
-        " l.actor_id, u.name AS actor_name"
-        f" FROM moderation_log l LEFT JOIN users u ON u.id = l.actor_id WHERE {readable}"
-        " ORDER BY l.id DESC LIMIT ? OFFSET ?",
-        [*params, LOG_ENTRIES_PER_PAGE, offset],
+        "SELECT l.id, l.action, l.target_type, l.target_id, l.created_at,"  # noqa: S608
+        f" l.actor_id, u.name AS actor_name, {details}"
+        " FROM moderation_log l LEFT JOIN users u ON u.id = l.actor_id"
+        " LEFT JOIN topics topic ON l.target_type = 'topic' AND topic.id = l.target_id"
+        " LEFT JOIN forums now_in ON now_in.id = topic.forum_id"
+        f" WHERE {readable} ORDER BY l.id DESC LIMIT ? OFFSET ?",
+        [*details_params, *params, LOG_ENTRIES_PER_PAGE, offset],
     )
 
 
@@ -258,7 +250,8 @@ async def category_by_id(db: Database, category_id: int) -> sqlite3.Row | None:
 
 
 async def forum_torrent_ids(db: Database, forum_id: int) -> list[int]:
-    """Releases in a forum about to be deleted, so the tracker can forget them afterwards."""
+    """Releases in a forum whose roles changed or that is about to be deleted, so the
+    tracker can forget them afterwards."""
     rows = await db.fetch_all(
         "SELECT tr.id FROM topics t JOIN torrents tr ON tr.topic_id = t.id WHERE t.forum_id = ?",
         (forum_id,),

@@ -35,7 +35,7 @@ from markupsafe import Markup
 
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
-from tinypier.forum.permissions import visible_forums_clause
+from tinypier.permissions.sql import visible_forums_clause
 from tinypier.web.numbers import whole_number
 from tinypier.web.pages import render
 
@@ -372,6 +372,9 @@ class SearchController(Controller):
         form = SearchForm(q, forum_choice(forum), author.strip(), order)
         author_id = await member_id_by_name(db, form.author) if form.author else None
         unknown_author = bool(form.author) and author_id is None
+        # The member list is for members only, so guests are never told whether a name
+        # exists: an unknown author finds nothing, like a member with no visible posts.
+        told_unknown = unknown_author and viewer.is_member
         searched = fts_query(q) is not None
         results = SearchResults([], has_next=False)
         if searched and not unknown_author:
@@ -386,7 +389,7 @@ class SearchController(Controller):
             first_number=(page - 1) * PAGE_SIZE + 1,
             forums=await searchable_forums(db, viewer),
             searched=searched,
-            unknown_author=unknown_author,
+            unknown_author=told_unknown,
             results=results,
             previous_link=form.link(page - 1) if page > 1 else None,
             next_link=form.link(page + 1) if results.has_next else None,

@@ -16,13 +16,13 @@ from tinypier.accounts.guards import require_member
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
 from tinypier.forum import posting, queries
-from tinypier.forum.access import viewable_forum, viewable_post, viewable_topic
 from tinypier.forum.bbcode import render_bbcode
 from tinypier.forum.display import render_forum_page
 from tinypier.forum.forms import PostData, PostForm
 from tinypier.forum.moderation_log import log_action
 from tinypier.forum.pagination import page_of, paginate
-from tinypier.forum.permissions import can_reply, can_start_topic
+from tinypier.permissions.lookup import viewable_forum, viewable_post, viewable_topic
+from tinypier.permissions.rules import can_edit_post, can_moderate, can_reply, can_start_topic
 from tinypier.settings import Settings
 from tinypier.torrents.topic_block import release_for_topic
 from tinypier.web.pages import redirect
@@ -36,13 +36,6 @@ def member_id(viewer: Viewer) -> int:
     if viewer.id is None:
         raise PermissionDeniedException("Log in to continue.")
     return viewer.id
-
-
-def may_edit(viewer: Viewer, author_id: int, topic_locked: bool) -> bool:
-    """Authors edit their own posts while the topic is open; moderators edit any post."""
-    if viewer.is_moderator:
-        return True
-    return viewer.id == author_id and not topic_locked
 
 
 def post_problems(form: PostForm, *, with_title: bool) -> list[str]:
@@ -115,6 +108,7 @@ class TopicController(Controller):
         """
         viewer = request.user
         topic = await viewable_topic(db, viewer, topic_id)
+        moderating = can_moderate(viewer, topic)
         pagination = paginate(page, topic["post_count"], queries.POSTS_PER_PAGE)
         posts = await queries.topic_posts(db, topic_id, pagination.offset)
         if viewer.id is not None and posts:
@@ -129,8 +123,9 @@ class TopicController(Controller):
             pagination=pagination,
             release=await release_for_topic(db, viewer, topic_id, settings),
             may_reply=can_reply(viewer, topic, bool(topic["locked"])),
-            may_edit=lambda author_id: may_edit(viewer, author_id, bool(topic["locked"])),
-            move_targets=await queries.movable_forums(db, viewer) if viewer.is_moderator else [],
+            may_edit=lambda author_id: can_edit_post(viewer, author_id, bool(topic["locked"])),
+            may_moderate=moderating,
+            move_targets=await queries.movable_forums(db, viewer) if moderating else [],
         )
 
     @get("/posts/{post_id:int}", name="forum:post")
@@ -238,7 +233,7 @@ class EditPostController(Controller):
     ) -> tuple[sqlite3.Row, FormPage]:
         """The post, and its form: with the topic's title when the post opens the topic."""
         post_row = await viewable_post(db, viewer, post_id)
-        if not may_edit(viewer, post_row["author_id"], bool(post_row["locked"])):
+        if not can_edit_post(viewer, post_row["author_id"], bool(post_row["locked"])):
             raise PermissionDeniedException("You may not edit this post.")
         is_first = post_id == await queries.first_post_id(db, post_row["topic_id"])
         heading = f"Edit post in {post_row['topic_title']}"

@@ -23,6 +23,7 @@ from tinypier.accounts.guards import require_member
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
 from tinypier.forum.topics import member_id
+from tinypier.permissions.rules import may_download_release
 from tinypier.settings import Settings
 from tinypier.torrents.download import announce_url, torrent_download
 from tinypier.torrents.forms import ApiReleaseData, read_upload
@@ -51,6 +52,7 @@ class ApiRelease:
     title: str
     name: str
     forum_id: int
+    # Null unless the caller may download the release: a hash is enough to join the swarm.
     info_hash: str | None
     info_hash_v2: str | None
     size: int
@@ -109,15 +111,18 @@ def _hex(value: bytes | None) -> str | None:
     return None if value is None else value.hex()
 
 
-def _release_fields(settings: Settings, row: sqlite3.Row) -> dict[str, Any]:
+def _release_fields(settings: Settings, viewer: Viewer, row: sqlite3.Row) -> dict[str, Any]:
+    """A release as the API shows it; the info hashes only to a caller who may download
+    it, since a hash is all a client needs to join the swarm."""
+    downloadable = may_download_release(viewer, row)
     return {
         "id": row["id"],
         "topic_id": row["topic_id"],
         "title": row["title"],
         "name": row["name"],
         "forum_id": row["forum_id"],
-        "info_hash": _hex(row["info_hash"]),
-        "info_hash_v2": _hex(row["info_hash_v2"]),
+        "info_hash": _hex(row["info_hash"]) if downloadable else None,
+        "info_hash_v2": _hex(row["info_hash_v2"]) if downloadable else None,
         "size": row["total_size"],
         "file_count": row["file_count"],
         "seeders": row["seeders"],
@@ -175,7 +180,7 @@ async def api_list_releases(
     filters = ReleaseFilters.from_query(request.query_params)
     page = await list_releases(db, request.user, filters)
     return ApiReleasePage(
-        releases=[ApiRelease(**_release_fields(settings, row)) for row in page.rows],
+        releases=[ApiRelease(**_release_fields(settings, request.user, row)) for row in page.rows],
         page=filters.page,
         has_next=page.has_next,
     )
@@ -191,7 +196,7 @@ async def api_release(
     release = await visible_release(db, request.user, torrent_id)
     files = [ApiFile(path, size) for path, size in json.loads(release["files_json"])]
     return ApiReleaseDetail(
-        **_release_fields(settings, release),
+        **_release_fields(settings, request.user, release),
         files=files,
         last_seeder_at=release["last_seeder_at"],
     )

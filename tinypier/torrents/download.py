@@ -18,9 +18,10 @@ from litestar.exceptions import PermissionDeniedException
 
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
+from tinypier.permissions.rules import may_download_release
 from tinypier.settings import Settings
 from tinypier.torrents.metainfo import personalise
-from tinypier.torrents.releases import may_download, topic_url, visible_release
+from tinypier.torrents.releases import topic_url, visible_release
 from tinypier.torrents.statuses import STATUS_LABELS, is_frozen
 from tinypier.torrents.storage import read_stored
 
@@ -77,7 +78,7 @@ async def torrent_download(
         raise PermissionDeniedException(
             f"This release is marked '{label}': it cannot be downloaded."
         )
-    if not may_download(viewer, release):
+    if not may_download_release(viewer, release):
         raise PermissionDeniedException("You may not download releases from this forum.")
     passkey: str = await db.fetch_value("SELECT passkey FROM users WHERE id = ?", (viewer.id,))
     content = member_copy(settings, release, passkey)

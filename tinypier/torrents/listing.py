@@ -18,7 +18,7 @@ from typing import Any
 
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
-from tinypier.forum.permissions import visible_forums_clause
+from tinypier.permissions.sql import visible_forums_clause
 from tinypier.torrents.statuses import FREELEECH_LABELS, GOLD, SILVER, STATUS_LABELS
 from tinypier.web.numbers import whole_number
 
@@ -50,6 +50,7 @@ _SELECT = (
     "SELECT t.id, t.topic_id, t.title, t.name, t.total_size, t.file_count, t.seeders,"
     " t.leechers, t.completed, t.created_at, t.status, t.freeleech, t.forum_id,"
     " t.info_hash, t.info_hash_v2, t.uploader_id, f.name AS forum_name,"
+    " f.view_role, f.download_role,"
     " u.name AS uploader_name"
     " FROM torrents t CROSS JOIN forums f ON f.id = t.forum_id"
     " CROSS JOIN users u ON u.id = t.uploader_id"

@@ -21,8 +21,8 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
 from tinypier.events import ChangeNotifier
-from tinypier.forum.permissions import can_start_topic, can_view
 from tinypier.forum.posting import body_problem, insert_topic, title_problem
+from tinypier.permissions.rules import can_start_topic, can_view
 from tinypier.settings import Settings
 from tinypier.torrents.metainfo import (
     InvalidTorrent,

@@ -14,9 +14,8 @@ from litestar.exceptions import NotFoundException
 
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
-from tinypier.forum.permissions import can_download, can_view
+from tinypier.permissions.rules import can_view
 from tinypier.settings import Settings
-from tinypier.torrents.statuses import is_frozen
 
 _RELEASE_SQL = (
     "SELECT t.*, tp.title AS topic_title, tp.forum_id AS topic_forum_id, f.name AS forum_name,"
@@ -53,8 +52,3 @@ async def visible_release(db: Database, viewer: Viewer, torrent_id: int) -> sqli
     if release is None or not can_view(viewer, release):
         raise NotFoundException("There is no such release.")
     return release
-
-
-def may_download(viewer: Viewer, release: sqlite3.Row) -> bool:
-    """Members with the forum's download role, for a release no moderator has frozen."""
-    return can_download(viewer, release) and not is_frozen(release["status"])

@@ -4,8 +4,9 @@ The forum's topic page calls :func:`release_for_topic` and, when it returns some
 includes ``torrents/topic_block.html`` with it as ``release``. The forum never reads
 tracker tables itself.
 
-Whatever carries a passkey (the magnet link) is computed only for a viewer who may
-download, so it cannot reach anybody else's page by a template slip.
+Whatever lets a client join the swarm (the info hashes, the magnet link with its passkey)
+is computed only for a viewer who may download, so it cannot reach anybody else's page
+by a template slip.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from dataclasses import dataclass, field
 
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
+from tinypier.permissions.rules import may_download_release
 from tinypier.settings import Settings
 from tinypier.torrents.download import announce_url
 from tinypier.torrents.metainfo import ParsedTorrent, magnet_link
-from tinypier.torrents.releases import download_path, may_download, release_by_topic
+from tinypier.torrents.releases import download_path, release_by_topic
 from tinypier.torrents.statuses import FREELEECH_LABELS, STATUS_LABELS, is_frozen
 from tinypier.web.formatting import human_size, iso, when
 
@@ -59,6 +61,8 @@ class ReleaseBlock:
     show_addresses: bool
     download_path: str | None
     magnet: str | None
+    info_hash_v1: str | None
+    info_hash_v2: str | None
     moderating: bool
     statuses: dict[str, str] = field(default_factory=lambda: STATUS_LABELS)
     freeleech_levels: dict[str, str] = field(default_factory=lambda: FREELEECH_LABELS)
@@ -104,6 +108,10 @@ def release_magnet(release: sqlite3.Row, tracker_url: str) -> str:
     return magnet_link(described, release["name"], tracker_url)
 
 
+def _hex(value: bytes | None) -> str | None:
+    return None if value is None else value.hex()
+
+
 async def _passkey(db: Database, viewer: Viewer) -> str:
     passkey: str = await db.fetch_value("SELECT passkey FROM users WHERE id = ?", (viewer.id,))
     return passkey
@@ -139,7 +147,7 @@ async def release_for_topic(
     if release is None:
         return None
     tree, hidden = file_tree(release["files_json"])
-    downloadable = may_download(viewer, release)
+    downloadable = may_download_release(viewer, release)
     magnet = None
     if downloadable:
         magnet = release_magnet(release, announce_url(settings, await _passkey(db, viewer)))
@@ -155,5 +163,7 @@ async def release_for_topic(
         show_addresses=viewer.is_moderator,
         download_path=download_path(release["id"]) if downloadable else None,
         magnet=magnet,
+        info_hash_v1=_hex(release["info_hash"]) if downloadable else None,
+        info_hash_v2=_hex(release["info_hash_v2"]) if downloadable else None,
         moderating=viewer.is_moderator,
     )

@@ -8,7 +8,10 @@ database only:
   ``info_hash_v2`` (SHA-256, 32 bytes, or its first 20 bytes); ``status`` (see
   :data:`tinypier.tracker.rules.FROZEN_STATUSES`) and ``freeleech`` ('none', 'silver',
   'gold'). Inserting the row (with its topic and attachment) is all a release needs to be
-  announced; nothing else is registered anywhere.
+  announced; nothing else is registered anywhere;
+- who may announce or scrape a release is the policy's answer (``tinypier.permissions``):
+  a member whose role may not download from the release's forum (``forums.view_role``,
+  ``download_role``) is told "unregistered torrent", the reply to an unknown hash.
 
 The tracker writes ``peers``, ``snatches``, ``transfers``, the members' ``uploaded`` and
 ``downloaded`` and the torrents' ``seeders``, ``leechers``, ``completed`` and

@@ -192,7 +192,7 @@ class Tracker:
                 query, self.settings.numwant_max, self.settings.tracker_counter_max
             )
             member = self._member(passkey)
-            release = self._release(request.info_hash, request.event)
+            release = self._release(member, request.info_hash, request.event)
             if not rules.client_allowed(request.peer_id, self._allow, self._deny):
                 raise Refused(rules.CLIENT_NOT_ALLOWED)
             if address is None:
@@ -215,10 +215,11 @@ class Tracker:
             raise Refused(rules.ACCOUNT_DISABLED)
         return member
 
-    def _release(self, info_hash: bytes, event: Event) -> Release:
-        """The release announced. A frozen one still takes a client's ``stopped``, so the
-        last bytes a member moved before the moderators closed it are credited."""
-        release = self.registry.release(info_hash)
+    def _release(self, member: Member, info_hash: bytes, event: Event) -> Release:
+        """The release announced, if the member's role may download it. A frozen one
+        still takes a client's ``stopped``, so the last bytes a member moved before the
+        moderators closed it are credited."""
+        release = self.registry.release(info_hash, member)
         if release is None:
             raise Refused(rules.UNREGISTERED_TORRENT)
         if release.status in rules.FROZEN_STATUSES and event is not Event.STOPPED:
@@ -403,15 +404,17 @@ class Tracker:
     # -- scrape ---------------------------------------------------------------------
 
     def scrape(self, passkey: str, query: bytes) -> bytes:
+        """Counts of the releases the member may announce; any other hash is left out as
+        an unknown one is."""
         try:
-            self._member(passkey)
+            member = self._member(passkey)
             hashes = parse_scrape(query, self.settings.scrape_max_hashes)
         except (ProtocolError, Refused) as error:
             return failure(str(error))
         files: dict[bytes, Bencodable] = {}
         for info_hash in hashes:
-            release = self.registry.release(info_hash)
-            if release is None:
+            release = self.registry.release(info_hash, member)
+            if release is None or release.status in rules.FROZEN_STATUSES:
                 continue
             complete, incomplete, downloaded = self.swarm(release.id).counts()
             files[info_hash] = {

@@ -5,6 +5,12 @@ expire after ``ttl`` seconds anyway, so a change made by the CLI in another proc
 effect within a minute. Misses are answered by a plain ``sqlite3`` connection on the
 event loop's thread: an indexed lookup takes microseconds, less than a hop to a thread.
 A v1 hash and the first 20 bytes of a v2 hash (BEP 52) both lead to the same release.
+
+A release is found only for a member who may download it (``tinypier.permissions``): for
+anyone else it is "unregistered", exactly like a hash nobody registered, so announce and
+scrape reveal nothing the release's page would hide. Each entry caches the least role
+rank its forum asks for, so the check costs one comparison; the web side drops an entry
+when the forum's roles change or its topic moves (``changes.torrent_changed``).
 """
 
 from __future__ import annotations
@@ -15,15 +21,26 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from tinypier.accounts.roles import Role
+from tinypier.permissions.rules import least_role_to_download
+
 DEFAULT_TTL_SECONDS = 60.0
 
 T = TypeVar("T")
+
+# A release with the roles of the forum its topic is in (torrents.forum_id follows the
+# topic, migration 0004).
+_RELEASE_SQL = (
+    "SELECT t.id, t.status, t.freeleech, f.view_role, f.download_role"
+    " FROM torrents t JOIN forums f ON f.id = t.forum_id"
+)
 
 
 @dataclass(frozen=True, slots=True)
 class Member:
     id: int
     disabled: bool
+    rank: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +48,7 @@ class Release:
     id: int
     status: str
     freeleech: str
+    least_rank: int
 
 
 class _Cache(Generic[T]):
@@ -75,34 +93,36 @@ class Registry:
         member = self._members.get(passkey)
         if member is None:
             row = self._connection.execute(
-                "SELECT id, disabled FROM users WHERE passkey = ?", (passkey,)
+                "SELECT id, disabled, role FROM users WHERE passkey = ?", (passkey,)
             ).fetchone()
             if row is None:
                 return None
-            member = Member(row[0], bool(row[1]))
+            member = Member(row[0], bool(row[1]), int(Role.parse(row[2])))
             self._members.put(passkey, member.id, member)
         return member
 
-    def release(self, info_hash: bytes) -> Release | None:
+    def release(self, info_hash: bytes, member: Member) -> Release | None:
+        """The release announced, or None when no release has this hash or the member's
+        role may not download it (the same answer, so a hidden release does not leak)."""
         release = self._releases.get(info_hash)
         if release is None:
             row = self._find_release(info_hash)
             if row is None:
                 return None
-            release = Release(row[0], row[1], row[2])
+            rank = int(least_role_to_download(row[3], row[4]))
+            release = Release(row[0], row[1], row[2], rank)
             self._releases.put(info_hash, release.id, release)
-        return release
+        return release if member.rank >= release.least_rank else None
 
     def _find_release(self, info_hash: bytes) -> sqlite3.Row | None:
         """By v1 hash, else by v2 hash prefix (a range scan on the unique index works
         whether the full 32-byte SHA-256 or only its first 20 bytes is stored)."""
         row: sqlite3.Row | None = self._connection.execute(
-            "SELECT id, status, freeleech FROM torrents WHERE info_hash = ?", (info_hash,)
+            _RELEASE_SQL + " WHERE t.info_hash = ?", (info_hash,)
         ).fetchone()
         if row is None:
             row = self._connection.execute(
-                "SELECT id, status, freeleech FROM torrents"
-                " WHERE info_hash_v2 >= ? AND info_hash_v2 <= ?",
+                _RELEASE_SQL + " WHERE t.info_hash_v2 >= ? AND t.info_hash_v2 <= ?",
                 (info_hash, info_hash + b"\xff" * 12),
             ).fetchone()
         return row

@@ -1,14 +1,14 @@
 """Who may announce: release statuses, client rules, and the words a refusal uses.
 
-``FROZEN_STATUSES`` is the one definition of "a moderator stopped this release"; the
-releases area imports it to block downloads with the same rule that blocks announces.
+``FROZEN_STATUSES`` ("a moderator stopped this release") is the releases area's own
+list, so downloads and announces stop under the same rule.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-FROZEN_STATUSES: frozenset[str] = frozenset({"closed", "duplicate", "consumed"})
+from tinypier.torrents.statuses import FROZEN_STATUSES as FROZEN_STATUSES
 
 PASSKEY_NOT_VALID = "passkey not valid: re-download the .torrent from the site"
 ACCOUNT_DISABLED = "your account is disabled"

@@ -16,6 +16,7 @@ from litestar.status_codes import (
 )
 
 from tinypier.accounts.sessions import API_PREFIX
+from tinypier.permissions.lookup import NotVisible
 from tinypier.web.pages import render
 
 logger = logging.getLogger("tinypier")
@@ -35,6 +36,8 @@ _TITLES = {
 def _status_and_message(error: Exception) -> tuple[int, str]:
     if isinstance(error, HTTPException):
         return error.status_code, str(error.detail)
+    if isinstance(error, NotVisible):
+        return HTTP_404_NOT_FOUND, str(error)
     if isinstance(error, OverflowError):
         # An id beyond SQLite's 64-bit integers: sqlite3 refuses to bind it, and it can
         # name no row, so it is the same as any other id of nothing.

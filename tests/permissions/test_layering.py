@@ -1,0 +1,27 @@
+"""The policy is shared by the web side and the tracker, so it must not drag either along.
+
+Importing the policy and the tracker in a fresh interpreter must load no web framework,
+no templates and no forum code: the tracker asks the policy, never the forum pages.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+FORBIDDEN = ("litestar", "jinja2", "tinypier.forum", "tinypier.web", "tinypier.torrents.routes")
+
+CHECK = f"""
+import sys
+import tinypier.permissions.lookup, tinypier.permissions.rules, tinypier.permissions.sql
+import tinypier.tracker.engine
+loaded = [name for name in sys.modules if name.startswith({FORBIDDEN!r})]
+print(" ".join(sorted(loaded)))
+"""
+
+
+def test_the_policy_and_the_tracker_load_no_web_or_forum_code() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", CHECK], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.split() == []

@@ -1,0 +1,27 @@
+"""The policy as SQL filters: listings, counts, search and feeds filter in the database,
+so a private forum never leaks into a count, a page or a snippet."""
+
+from __future__ import annotations
+
+from tinypier.accounts.roles import Role
+from tinypier.accounts.viewer import Viewer
+from tinypier.torrents.statuses import FROZEN_STATUSES
+
+
+def roles_up_to(viewer: Viewer) -> list[str]:
+    return [role.label for role in Role if role <= viewer.role]
+
+
+def visible_forums_clause(viewer: Viewer, forum_alias: str = "f") -> tuple[str, list[str]]:
+    """``(sql, params)`` restricting ``forum_alias`` to forums the viewer may view."""
+    roles = roles_up_to(viewer)
+    placeholders = ", ".join("?" for _ in roles)
+    return f"{forum_alias}.view_role IN ({placeholders})", roles
+
+
+def open_releases_clause(release_alias: str = "t") -> tuple[str, list[str]]:
+    """``(sql, params)`` keeping the releases no moderator froze: nobody may download a
+    closed, duplicate or consumed release, so what offers downloads leaves them out."""
+    frozen = sorted(FROZEN_STATUSES)
+    placeholders = ", ".join("?" for _ in frozen)
+    return f"{release_alias}.status NOT IN ({placeholders})", frozen
