@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +11,20 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from tinypier.app import create_app
+from tinypier.forum import flood
 from tinypier.settings import Settings, load_settings
+
+
+@pytest.fixture(autouse=True)
+def posts_unthrottled(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests post far faster than a member may; flood control is tested where marked
+    ``flood_control`` (tests/forum/test_flood.py) and off everywhere else."""
+    if request.node.get_closest_marker("flood_control") is None:
+        monkeypatch.setattr(flood, "limiter_of", _unlimited)
+
+
+def _unlimited(_state: object, _settings: Settings) -> flood.PostLimiter:
+    return flood.PostLimiter(interval=0, per_hour=sys.maxsize)
 
 
 @pytest.fixture

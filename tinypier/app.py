@@ -39,14 +39,18 @@ STATIC_DIR = PACKAGE_DIR / "static"
 CSRF_EXEMPT = ["^/announce", "^/scrape", "^/api/"]
 AUTH_EXEMPT = ["^/announce", "^/scrape", "^/static/"]
 
-# Room in a request body beside the uploaded file: a release's title and description
-# (60,000 characters, up to 720 kB once UTF-8 is percent-encoded) and the multipart framing.
-FORM_FIELDS_ROOM = 1024 * 1024
+# A character of a form field takes at most 12 bytes on the wire (4 UTF-8 bytes, each
+# percent-encoded); beside it, a title and the multipart framing.
+ENCODED_BYTES_PER_CHAR = 12
+FORM_FRAMING_ROOM = 256 * 1024
 
 
 def body_size_cap(settings: Settings) -> int:
-    """Litestar's own 10 MB default would cap uploads whatever the board allows."""
-    return settings.upload_size_limit + FORM_FIELDS_ROOM
+    """Room for the largest upload and the longest description (``post_max_chars``), so
+    a too-long post gets the form's clear message, not a bare 413. Litestar's own 10 MB
+    default would cap uploads whatever the board allows."""
+    description_room = ENCODED_BYTES_PER_CHAR * settings.post_max_chars
+    return settings.upload_size_limit + description_room + FORM_FRAMING_ROOM
 
 
 def template_environment() -> Environment:

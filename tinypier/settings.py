@@ -52,6 +52,9 @@ class Settings:
     session_days: int = 30
     login_attempts_per_minute: int = 10
     commit_interval_ms: int = 5
+    post_max_chars: int = 60_000
+    post_interval_seconds: int = 5
+    posts_per_hour: int = 60
 
     @property
     def database_path(self) -> Path:
@@ -159,6 +162,9 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "session_days": _positive_int,
     "login_attempts_per_minute": _positive_int,
     "commit_interval_ms": _positive_int,
+    "post_max_chars": _positive_int,
+    "post_interval_seconds": _positive_int,
+    "posts_per_hour": _positive_int,
 }
 
 

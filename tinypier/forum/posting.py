@@ -17,7 +17,6 @@ from tinypier.forum.bbcode import render_bbcode
 from tinypier.torrents.storage import forget_unreferenced
 
 MAX_TITLE_LENGTH = 200
-MAX_BODY_LENGTH = 60_000
 
 
 @dataclass(frozen=True)
@@ -40,11 +39,13 @@ def title_problem(title: str) -> str | None:
     return None
 
 
-def body_problem(body: str) -> str | None:
+def body_problem(body: str, max_chars: int) -> str | None:
+    """Why a post body or release description cannot be saved (``post_max_chars`` is the
+    bound that keeps rendering and storage per post small), or None."""
     if not body.strip():
         return "The message is empty."
-    if len(body) > MAX_BODY_LENGTH:
-        return f"Messages may not be longer than {MAX_BODY_LENGTH} characters."
+    if len(body) > max_chars:
+        return f"Messages may not be longer than {max_chars} characters; this one has {len(body)}."
     return None
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.exceptions import ClientException, NotAuthorizedException
+from litestar.exceptions import ClientException, NotAuthorizedException, TooManyRequestsException
 from litestar.params import FromPath
 from litestar.status_codes import HTTP_201_CREATED, HTTP_409_CONFLICT
 from litestar.types import ControllerRouterHandler
@@ -22,6 +22,7 @@ from litestar.types import ControllerRouterHandler
 from tinypier.accounts.guards import require_member
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
+from tinypier.forum.flood import admit_post, give_back_post
 from tinypier.forum.topics import member_id
 from tinypier.settings import Settings
 from tinypier.torrents.download import announce_url, torrent_download
@@ -147,9 +148,13 @@ async def api_post_release(
         description=data.description,
         torrent=await read_upload(data.torrent, settings.upload_size_limit),
     )
+    flood = admit_post(request)
+    if flood is not None:
+        raise TooManyRequestsException(flood)
     try:
         registered = await publish_release(db, settings, request.app.state.changes, upload)
     except ReleaseRefused as refusal:
+        give_back_post(request)
         if refusal.existing_topic_id is None:
             raise ClientException(str(refusal)) from None
         existing = topic_url(settings, refusal.existing_topic_id)
