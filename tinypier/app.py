@@ -29,6 +29,7 @@ from tinypier.tracker.asgi import serve_tracker_first
 from tinypier.tracker.engine import Tracker
 from tinypier.web.dependencies import DEPENDENCIES
 from tinypier.web.errors import handle_error
+from tinypier.web.security_headers import SecurityHeaders
 
 PACKAGE_DIR = Path(__file__).parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
@@ -108,5 +109,6 @@ def create_app(settings: Settings) -> Litestar:
         openapi_config=OpenAPIConfig(title="TinyPier API", version=__version__, path="/api/schema"),
         debug=False,
     )
+    app.asgi_handler = SecurityHeaders(app.asgi_handler)
     serve_tracker_first(app, tracker)
     return app
