@@ -14,13 +14,24 @@ from tinypier.app import create_app
 from tinypier.forum import flood
 from tinypier.settings import Settings, load_settings
 
+ACTUAL_LIMITER_OF = flood.limiter_of
+
+
+@pytest.fixture(scope="session", autouse=True)
+def posts_unthrottled() -> Iterator[None]:
+    """Tests (and module-wide boards) post far faster than a member may: flood control is
+    off for the session, and on again in tests marked ``flood_control``."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(flood, "limiter_of", _unlimited)
+        yield
+
 
 @pytest.fixture(autouse=True)
-def posts_unthrottled(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests post far faster than a member may; flood control is tested where marked
-    ``flood_control`` (tests/forum/test_flood.py) and off everywhere else."""
-    if request.node.get_closest_marker("flood_control") is None:
-        monkeypatch.setattr(flood, "limiter_of", _unlimited)
+def flood_control_where_marked(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if request.node.get_closest_marker("flood_control") is not None:
+        monkeypatch.setattr(flood, "limiter_of", ACTUAL_LIMITER_OF)
 
 
 def _unlimited(_state: object, _settings: Settings) -> flood.PostLimiter:

@@ -143,6 +143,16 @@ def _path(key: str, value: Any) -> Path:
     return Path(_text(key, value)).expanduser()
 
 
+def _zero_or_more(key: str, value: Any) -> int:
+    """A whole number where 0 turns a rule off (``post_interval_seconds``)."""
+    if str(value).strip() == "0" and not isinstance(value, bool):
+        return 0
+    try:
+        return _positive_int(key, value)
+    except SettingsError:
+        raise SettingsError(f"{key}: expected a whole number, 0 or more, got {value!r}") from None
+
+
 _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "data_dir": _path,
     "site_name": _text,
@@ -163,7 +173,7 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "login_attempts_per_minute": _positive_int,
     "commit_interval_ms": _positive_int,
     "post_max_chars": _positive_int,
-    "post_interval_seconds": _positive_int,
+    "post_interval_seconds": _zero_or_more,
     "posts_per_hour": _positive_int,
 }
 

@@ -62,6 +62,12 @@ def test_the_hourly_cap_counts_a_rolling_hour() -> None:
     assert limiter.admit(7) is None
 
 
+def test_an_interval_of_zero_leaves_only_the_hourly_cap() -> None:
+    limiter = PostLimiter(interval=0, per_hour=2, clock=FakeClock())
+
+    assert [limiter.admit(7) is None for _ in range(3)] == [True, True, False]
+
+
 def test_a_refused_post_is_not_counted_and_a_given_back_one_is_forgotten() -> None:
     clock = FakeClock()
     limiter = PostLimiter(interval=5, per_hour=2, clock=clock)
