@@ -1,5 +1,9 @@
 """BBCode to safe HTML: the ``bbcode`` library renders, ``nh3`` keeps only an allow-list.
 
+Rendering takes time linear in the post: ``LinearParser`` replaces the library's
+tokenizer, tag matching and URL linkifier, which were super-linear on hostile input
+(see "Linear-time parsing" below), and keeps its formatters and output.
+
 Both layers matter. The formatters below emit only markup we designed (validated colours,
 sizes as classes, http(s) image URLs); nh3 then removes anything outside the allow-list,
 so a bug in a formatter or in the library still cannot put script on a page.
@@ -223,31 +227,31 @@ class _Closers:
     ) -> None:
         """List items: closed by the next item, their end tag, or a newline outside any
         block (list, code) opened after them."""
-        if not any(tags[name][1].newline_closes for _k, name, _o, _t in tokens if name):
-            return
+        items = {name for name, (_render, options) in tags.items() if options.newline_closes}
+        blocks = {
+            name for name, (_render, options) in tags.items() if not options.transform_newlines
+        }
         # blocks_before[i]: block tags opened minus closed before token i.
-        blocks_before = [0] * (len(tokens) + 1)
-        for index, (kind, name, _options, _text) in enumerate(tokens):
-            delta = 0
-            if name is not None and not tags[name][1].transform_newlines:
-                delta = 1 if kind == bbcode.Parser.TOKEN_TAG_START else -1
-            blocks_before[index + 1] = blocks_before[index] + delta
+        blocks_before = [0]
+        level = 0
+        for kind, name, _options, _text in tokens:
+            if name in blocks:
+                level += 1 if kind == bbcode.Parser.TOKEN_TAG_START else -1
+            blocks_before.append(level)
         next_newline_at_level: dict[int, int] = {}
-        next_same_tag: dict[str, tuple[int, bool]] = {}
+        next_item_token: dict[str, tuple[int, bool]] = {}
         for index in range(len(tokens) - 1, -1, -1):
             kind, name, _options, _text = tokens[index]
             if kind == bbcode.Parser.TOKEN_NEWLINE:
                 next_newline_at_level[blocks_before[index]] = index
-                continue
-            if name is None or not tags[name][1].newline_closes:
-                continue
-            if kind == bbcode.Parser.TOKEN_TAG_START:
-                newline = next_newline_at_level.get(blocks_before[index + 1], len(tokens))
-                same = next_same_tag.get(name, (len(tokens), True))
-                self._end[index] = min((newline, True), same)
-                next_same_tag[name] = (index, False)  # the next item is not part of this one
-            else:
-                next_same_tag[name] = (index, True)
+            elif name in items:
+                if kind == bbcode.Parser.TOKEN_TAG_START:
+                    newline = next_newline_at_level.get(blocks_before[index + 1], len(tokens))
+                    same = next_item_token.get(name, (len(tokens), True))
+                    self._end[index] = min((newline, True), same)
+                    next_item_token[name] = (index, False)  # the next item is not part of this
+                else:
+                    next_item_token[name] = (index, True)
 
 
 class LinearParser(bbcode.Parser):  # type: ignore[misc]
@@ -276,7 +280,8 @@ class LinearParser(bbcode.Parser):  # type: ignore[misc]
                 token = known[tag] if tag in known else self._tag_token(tag)
                 known[tag] = token
             if token is not None:
-                tokens.extend(self._newline_tokenize(data[text_start:start]))
+                if start > text_start:
+                    tokens.extend(self._newline_tokenize(data[text_start:start]))
                 tokens.append(token)
                 text_start = end
             pos = end
