@@ -11,6 +11,7 @@ held to the library's output on generated ordinary posts.
 from __future__ import annotations
 
 import signal
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tinypier.forum import bbcode as bbcode_module
 from tinypier.forum.bbcode import (
     MAX_NESTING,
     LinearParser,
@@ -94,6 +96,24 @@ HOSTILE_BODIES = {
 @pytest.mark.parametrize("body", HOSTILE_BODIES.values(), ids=HOSTILE_BODIES.keys())
 def test_each_hostile_class_renders_60_kb_within_the_bound(body: str) -> None:
     assert render_seconds(body, BOUND_SECONDS) < BOUND_SECONDS
+
+
+async def test_posts_render_on_a_worker_thread_not_the_event_loop(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Even a bounded render should not hold the loop the tracker answers on."""
+    threads: list[int] = []
+
+    def recording_render(text: str) -> str:
+        threads.append(threading.get_ident())
+        return render_bbcode(text)
+
+    monkeypatch.setattr(bbcode_module, "render_bbcode", recording_render)
+
+    html = await bbcode_module.render_bbcode_off_loop("[b]bold[/b]")
+
+    assert html == "<strong>bold</strong>"
+    assert threads and threading.get_ident() not in threads
 
 
 def test_a_unicode_digit_size_is_text_not_an_error() -> None:

@@ -11,6 +11,7 @@ so a bug in a formatter or in the library still cannot put script on a page.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from functools import lru_cache
 from html import escape, unescape
@@ -530,3 +531,10 @@ def sanitize_html(html: str) -> str:
 def render_bbcode(text: str) -> str:
     """Safe HTML for a member's BBCode; stored beside the source and shown as is."""
     return sanitize_html(_parser().format(text))
+
+
+async def render_bbcode_off_loop(text: str) -> str:
+    """``render_bbcode`` on a worker thread. Linear time and ``post_max_chars`` keep a
+    render to tens of milliseconds; here the event loop (forum and tracker) also keeps
+    answering meanwhile, as the thread hands the GIL back every few milliseconds."""
+    return await asyncio.to_thread(render_bbcode, text)

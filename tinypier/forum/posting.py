@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from tinypier.db.connection import Database
-from tinypier.forum.bbcode import render_bbcode
+from tinypier.forum.bbcode import render_bbcode_off_loop
 from tinypier.torrents.storage import forget_unreferenced
 
 MAX_TITLE_LENGTH = 200
@@ -61,7 +61,7 @@ async def insert_post(
     cursor = await connection.execute(
         "INSERT INTO posts (topic_id, author_id, body, body_html, created_at)"
         " VALUES (?, ?, ?, ?, ?)",
-        (topic_id, author_id, body, render_bbcode(body), now),
+        (topic_id, author_id, body, await render_bbcode_off_loop(body), now),
     )
     post_id = cursor.lastrowid or 0
     await connection.execute(
@@ -116,7 +116,7 @@ async def edit_post(
     """New text for a post; the edit mark (when, by whom) is shown under it."""
     await connection.execute(
         "UPDATE posts SET body = ?, body_html = ?, edited_at = ?, edited_by = ? WHERE id = ?",
-        (body, render_bbcode(body), int(time.time()), editor_id, post_id),
+        (body, await render_bbcode_off_loop(body), int(time.time()), editor_id, post_id),
     )
 
 

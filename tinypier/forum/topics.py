@@ -17,7 +17,7 @@ from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
 from tinypier.forum import posting, queries
 from tinypier.forum.access import viewable_forum, viewable_post, viewable_topic
-from tinypier.forum.bbcode import render_bbcode
+from tinypier.forum.bbcode import render_bbcode_off_loop
 from tinypier.forum.display import render_forum_page
 from tinypier.forum.flood import admit_post
 from tinypier.forum.forms import PostData, PostForm
@@ -75,7 +75,7 @@ class FormPage:
             **context,
         )
 
-    def unfinished(self, request: ViewerRequest, form: PostForm) -> Template | None:
+    async def unfinished(self, request: ViewerRequest, form: PostForm) -> Template | None:
         """The form again when it has problems or asked for a preview; None when ready to save.
 
         A preview renders the BBCode exactly as saving would, and writes nothing.
@@ -87,7 +87,8 @@ class FormPage:
         if problems:
             return self.render(request, form, problems=problems, status_code=400)
         if form.preview is not None:
-            return self.render(request, form, preview_html=render_bbcode(form.body))
+            preview_html = await render_bbcode_off_loop(form.body)
+            return self.render(request, form, preview_html=preview_html)
         return None
 
     def flooded(self, request: ViewerRequest, form: PostForm) -> Template | None:
@@ -181,7 +182,7 @@ class NewTopicController(Controller):
         data: PostData,
     ) -> Template | Redirect:
         page = await self._startable_forum(db, request.user, forum_id)
-        unfinished = page.unfinished(request, data) or page.flooded(request, data)
+        unfinished = await page.unfinished(request, data) or page.flooded(request, data)
         if unfinished is not None:
             return unfinished
         new = await posting.create_topic(
@@ -232,7 +233,7 @@ class ReplyController(Controller):
     ) -> Template | Redirect:
         topic = await self._repliable_topic(db, request.user, topic_id)
         page = self._page(topic)
-        unfinished = page.unfinished(request, data) or page.flooded(request, data)
+        unfinished = await page.unfinished(request, data) or page.flooded(request, data)
         if unfinished is not None:
             return unfinished
         post_id = await posting.create_post(
@@ -275,7 +276,7 @@ class EditPostController(Controller):
     ) -> Template | Redirect:
         """Save the new text with an edit mark; a moderator's edit of another's post is logged."""
         post_row, page = await self._editable_post(db, request.user, post_id)
-        unfinished = page.unfinished(request, data)
+        unfinished = await page.unfinished(request, data)
         if unfinished is not None:
             return unfinished
         editor_id = member_id(request.user)

@@ -15,7 +15,7 @@ from litestar.types import ControllerRouterHandler
 from tinypier.accounts.guards import require_member, require_moderator
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
-from tinypier.forum.bbcode import render_bbcode
+from tinypier.forum.bbcode import render_bbcode_off_loop
 from tinypier.forum.flood import admit_post, give_back_post
 from tinypier.forum.posting import body_problem
 from tinypier.forum.topics import member_id
@@ -85,7 +85,7 @@ async def post_release(
         problem = body_problem(data.description, settings.post_max_chars)
         if problem:
             return form_again(error=problem)
-        return form_again(preview=render_bbcode(data.description))
+        return form_again(preview=await render_bbcode_off_loop(data.description))
     upload = ReleaseUpload(
         forum_id=forum["id"],
         uploader_id=member_id(viewer),
