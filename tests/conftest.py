@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +11,31 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from tinypier.app import create_app
+from tinypier.forum import flood
 from tinypier.settings import Settings, load_settings
+
+ACTUAL_LIMITER_OF = flood.limiter_of
+
+
+@pytest.fixture(scope="session", autouse=True)
+def posts_unthrottled() -> Iterator[None]:
+    """Tests (and module-wide boards) post far faster than a member may: flood control is
+    off for the session, and on again in tests marked ``flood_control``."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(flood, "limiter_of", _unlimited)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def flood_control_where_marked(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if request.node.get_closest_marker("flood_control") is not None:
+        monkeypatch.setattr(flood, "limiter_of", ACTUAL_LIMITER_OF)
+
+
+def _unlimited(_state: object, _settings: Settings) -> flood.PostLimiter:
+    return flood.PostLimiter(interval=0, per_hour=sys.maxsize)
 
 
 @pytest.fixture

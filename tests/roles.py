@@ -117,7 +117,11 @@ def _release(
     registered = on_board(
         settings,
         lambda db: register_release(
-            db, settings.attachments_dir, upload, settings.upload_size_limit
+            db,
+            settings.attachments_dir,
+            upload,
+            settings.upload_size_limit,
+            max_body_chars=settings.post_max_chars,
         ),
     )
     return registered.topic_id, registered.torrent_id

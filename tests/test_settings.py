@@ -124,3 +124,12 @@ def test_the_command_stops_at_start_with_a_message_naming_the_key(tmp_path: Path
     assert result.exit_code != 0
     assert "registration_mode" in result.output
     assert not (tmp_path / "tinypier.sqlite3").exists()
+
+
+def test_the_post_interval_may_be_turned_off_with_zero_but_not_made_negative(
+    tmp_path: Path,
+) -> None:
+    off = load_settings(tmp_path, environ={"TINYPIER_POST_INTERVAL_SECONDS": "0"})
+    assert off.post_interval_seconds == 0
+    with pytest.raises(SettingsError, match="post_interval_seconds"):
+        load_settings(tmp_path, environ={"TINYPIER_POST_INTERVAL_SECONDS": "-1"})

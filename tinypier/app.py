@@ -31,6 +31,7 @@ from tinypier.tracker.engine import Tracker
 from tinypier.web.dependencies import DEPENDENCIES
 from tinypier.web.errors import handle_error
 from tinypier.web.form_decoding import StrictFormMiddleware
+from tinypier.web.security_headers import SecurityHeaders
 
 PACKAGE_DIR = Path(__file__).parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
@@ -41,14 +42,18 @@ STATIC_DIR = PACKAGE_DIR / "static"
 CSRF_EXEMPT = ["^/announce", "^/scrape", "^/api/"]
 AUTH_EXEMPT = ["^/announce", "^/scrape", "^/static/"]
 
-# Room in a request body beside the uploaded file: a release's title and description
-# (60,000 characters, up to 720 kB once UTF-8 is percent-encoded) and the multipart framing.
-FORM_FIELDS_ROOM = 1024 * 1024
+# A character of a form field takes at most 12 bytes on the wire (4 UTF-8 bytes, each
+# percent-encoded); beside it, a title and the multipart framing.
+ENCODED_BYTES_PER_CHAR = 12
+FORM_FRAMING_ROOM = 256 * 1024
 
 
 def body_size_cap(settings: Settings) -> int:
-    """Litestar's own 10 MB default would cap uploads whatever the board allows."""
-    return settings.upload_size_limit + FORM_FIELDS_ROOM
+    """Room for the largest upload and the longest description (``post_max_chars``), so
+    a too-long post gets the form's clear message, not a bare 413. Litestar's own 10 MB
+    default would cap uploads whatever the board allows."""
+    description_room = ENCODED_BYTES_PER_CHAR * settings.post_max_chars
+    return settings.upload_size_limit + description_room + FORM_FRAMING_ROOM
 
 
 def template_environment() -> Environment:
@@ -111,5 +116,6 @@ def create_app(settings: Settings) -> Litestar:
         openapi_config=OpenAPIConfig(title="TinyPier API", version=__version__, path="/api/schema"),
         debug=False,
     )
+    app.asgi_handler = SecurityHeaders(app.asgi_handler)
     serve_tracker_first(app, tracker)
     return app

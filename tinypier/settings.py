@@ -65,6 +65,9 @@ class Settings:
     max_upload_rate: int = 100 * 1024 * 1024
     max_download_rate: int = 1024 * 1024 * 1024
     cheat_log_max_rows: int = 100_000
+    post_max_chars: int = 60_000
+    post_interval_seconds: int = 5
+    posts_per_hour: int = 60
 
     @property
     def database_path(self) -> Path:
@@ -153,6 +156,16 @@ def _path(key: str, value: Any) -> Path:
     return Path(_text(key, value)).expanduser()
 
 
+def _zero_or_more(key: str, value: Any) -> int:
+    """A whole number where 0 turns a rule off (``post_interval_seconds``)."""
+    if str(value).strip() == "0" and not isinstance(value, bool):
+        return 0
+    try:
+        return _positive_int(key, value)
+    except SettingsError:
+        raise SettingsError(f"{key}: expected a whole number, 0 or more, got {value!r}") from None
+
+
 _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "data_dir": _path,
     "site_name": _text,
@@ -185,6 +198,9 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "max_upload_rate": _positive_int,
     "max_download_rate": _positive_int,
     "cheat_log_max_rows": _positive_int,
+    "post_max_chars": _positive_int,
+    "post_interval_seconds": _zero_or_more,
+    "posts_per_hour": _positive_int,
 }
 
 

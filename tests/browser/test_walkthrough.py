@@ -57,7 +57,9 @@ def site(tmp_path: Path) -> Iterator[str]:
     data_dir = tmp_path / "data"
     tinypier(data_dir, "migrate")
     tinypier(data_dir, "forum", "create", "Kitchen", "--category", "Home")
-    with serving(data_dir, tmp_path / "tinypier.log") as url:
+    # The newcomer replies seconds after starting the topic, faster than a member may.
+    unthrottled = {**os.environ, "TINYPIER_POST_INTERVAL_SECONDS": "0"}
+    with serving(data_dir, tmp_path / "tinypier.log", unthrottled) as url:
         yield url
 
 

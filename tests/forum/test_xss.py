@@ -362,7 +362,11 @@ def test_a_release_whose_file_names_are_hostile_shows_nothing_executable(
     registered = on_board(
         posted.settings,
         lambda db: register_release(
-            db, posted.settings.attachments_dir, upload, posted.settings.upload_size_limit
+            db,
+            posted.settings.attachments_dir,
+            upload,
+            posted.settings.upload_size_limit,
+            max_body_chars=posted.settings.post_max_chars,
         ),
     )
     for path in (f"/topics/{registered.topic_id}", "/tracker"):

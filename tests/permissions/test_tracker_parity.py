@@ -111,7 +111,11 @@ def register(settings: Settings, forum_id: int, uploader: Member, seed: int) -> 
     registered = on_board(
         settings,
         lambda db: register_release(
-            db, settings.attachments_dir, upload, settings.upload_size_limit
+            db,
+            settings.attachments_dir,
+            upload,
+            settings.upload_size_limit,
+            max_body_chars=settings.post_max_chars,
         ),
     )
     assert registered.info_hash_v1 is not None

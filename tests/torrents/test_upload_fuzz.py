@@ -191,7 +191,13 @@ def test_a_failure_after_the_file_is_written_removes_it_again(tmp_path: Path) ->
     )
 
     async def register(db: Any) -> None:
-        await register_release(db, settings.attachments_dir, upload, settings.upload_size_limit)
+        await register_release(
+            db,
+            settings.attachments_dir,
+            upload,
+            settings.upload_size_limit,
+            max_body_chars=settings.post_max_chars,
+        )
 
     # The forum does not exist: the topic insert fails on its foreign key, after the store.
     with pytest.raises(Exception) as caught:

@@ -1,5 +1,9 @@
 """BBCode to safe HTML: the ``bbcode`` library renders, ``nh3`` keeps only an allow-list.
 
+Rendering takes time linear in the post: ``LinearParser`` replaces the library's
+tokenizer, tag matching and URL linkifier, which were super-linear on hostile input
+(see "Linear-time parsing" below), and keeps its formatters and output.
+
 Both layers matter. The formatters below emit only markup we designed (validated colours,
 sizes as classes, http(s) image URLs); nh3 then removes anything outside the allow-list,
 so a bug in a formatter or in the library still cannot put script on a page.
@@ -7,10 +11,11 @@ so a bug in a formatter or in the library still cannot put script on a page.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from functools import lru_cache
 from html import escape, unescape
-from typing import Any
+from typing import Any, TypeVar
 
 import bbcode
 import nh3
@@ -53,6 +58,378 @@ URL_SCHEMES = {"http", "https"}
 _COLOR = re.compile(r"^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|[a-zA-Z]{3,20})$")
 _SAFE_URL = re.compile(r"^https?://[^\s\"'<>]+$", re.IGNORECASE)
 MAX_NESTING = 20
+# Exactly the size names, not str.isdigit(): that accepts "²", which int() refuses.
+_SIZES = frozenset("1234567")
+
+
+# --- Linear-time parsing -------------------------------------------------------------
+#
+# The library's tokenizer, tag matcher and linkifier are each fine on ordinary posts and
+# each super-linear on hostile ones: its URL regex backtracks exponentially on punctuation
+# after "http://" and quadratically on "a-a-a-...", every start tag re-scans the rest of
+# its parent for a closer (depth x tokens), and option parsing searches the rest of a tag
+# for every space. ``LinearParser`` keeps the library's formatters, option parser and
+# output, and replaces those three parts with single passes, so a post costs time in
+# proportion to its length whatever it holds.
+
+# A bracketed span longer than this is text, not a tag: no real tag (a long [url=...]
+# included) comes near it, and it bounds the library's option parser per tag.
+MAX_TAG_CHARS = 2048
+
+_TAG_SYNTAX = re.compile(r"[\[\]=\"']")
+# The linkifier's grammar is the library's regex (daringfireball's, one level of
+# parentheses), evaluated by hand: every pattern below is possessive or a fixed string,
+# so none backtracks.
+_LINK_START = re.compile(r"\b(?a:[a-z0-9.\-])", re.IGNORECASE)
+_SCHEME = re.compile(r"(?a:https?://)", re.IGNORECASE)
+_WWW = re.compile(r"(?a:www[0-9]{0,3}\.)", re.IGNORECASE)
+_SCHEME_OR_WWW = re.compile(r"\b(?a:https?://|www[0-9]{0,3}\.)", re.IGNORECASE)
+_DOMAIN_RUN = re.compile(r"(?a:[a-z0-9.\-]++)", re.IGNORECASE)
+# Unlike the library's regex, a link stops at "[": its tokens ended there.
+_URL_CHARS = re.compile(r"[^\s()<>\[]++")
+_URL_GROUP = re.compile(r"\([^\s()<>\[]++\)")
+# Text without these needs no escaping, prettying, linking or newline handling.
+_TEXT_TO_TRANSFORM = re.compile(r"[&<>\"'.(:\-\n]")
+_NOT_LAST_IN_URL = frozenset("`!()[]{};:'\".,<>?")
+
+Token = tuple[int, str | None, Any, str]
+ParserT = TypeVar("ParserT", bound=bbcode.Parser)
+
+
+def _link_body_end(text: str, start: int) -> int:
+    """End of the longest URL body at ``start``, or -1: URL characters and one-level
+    parenthesised groups, at least two characters, not ending in punctuation."""
+    end = -1
+    pos = start
+    while pos < len(text):
+        if text[pos] == "(":
+            group = _URL_GROUP.match(text, pos)
+            if group is None:
+                break
+            if pos > start:
+                end = group.end()
+            pos = group.end()
+            continue
+        run = _URL_CHARS.match(text, pos)
+        if run is None:
+            break
+        last = run.end() - 1
+        while last >= pos and last > start and text[last] in _NOT_LAST_IN_URL:
+            last -= 1
+        if last >= pos and last > start:
+            end = last + 1
+        pos = run.end()
+    return end
+
+
+def _prefixed_link_end(text: str, start: int) -> int:
+    """End of a link that starts with ``http(s)://`` or ``www.`` at ``start``, or -1."""
+    for prefix in (_SCHEME, _WWW):
+        found = prefix.match(text, start)
+        if found is not None:
+            end = _link_body_end(text, found.end())
+            if end > 0:
+                return end
+    return -1
+
+
+def _domain_link_end(text: str, start: int, run_end: int) -> int:
+    """End of a bare ``name.tld/...`` link at ``start``, whose domain run ends at ``run_end``."""
+    if run_end >= len(text) or text[run_end] != "/":
+        return -1
+    dot = text.rfind(".", start, run_end)
+    tld = text[dot + 1 : run_end]
+    if dot <= start or not 2 <= len(tld) <= 4 or not (tld.isascii() and tld.isalpha()):
+        return -1
+    return _link_body_end(text, run_end + 1)
+
+
+def _first_link(text: str, pos: int) -> tuple[int, int] | None:
+    """The leftmost link at or after ``pos``, as the library's regex would find it."""
+    while (candidate := _LINK_START.search(text, pos)) is not None:
+        start = candidate.start()
+        end = _prefixed_link_end(text, start)
+        if end > 0:
+            return start, end
+        run_end = _DOMAIN_RUN.match(text, start).end()  # type: ignore[union-attr]
+        end = _domain_link_end(text, start, run_end)
+        if end > 0:
+            return start, end
+        # Every later start in this run has the same domain answer, so only a scheme or
+        # "www." can still begin a link here; then the search moves past the run.
+        inner = start + 1
+        while (prefixed := _SCHEME_OR_WWW.search(text, inner, run_end + 3)) is not None:
+            if prefixed.start() >= run_end:
+                break
+            end = _prefixed_link_end(text, prefixed.start())
+            if end > 0:
+                return prefixed.start(), end
+            inner = prefixed.start() + 1
+        pos = run_end
+    return None
+
+
+def link_spans(text: str) -> list[tuple[int, int]]:
+    """Where the bare URLs in ``text`` are, left to right, in time linear in the text."""
+    spans: list[tuple[int, int]] = []
+    if "." not in text and ":" not in text:
+        return spans  # every link starts with "http:", "https:", "www." or "name.tld/"
+    pos = 0
+    while (link := _first_link(text, pos)) is not None:
+        spans.append(link)
+        pos = link[1]
+    return spans
+
+
+class _Closers:
+    """Where each start tag's content ends, found for all tags in one pass.
+
+    The library scans forward from every start tag (depth x tokens in all); these
+    answers are the same ones, computed globally. A tag inside a parent's range ends at
+    its own closer or, if that lies beyond, at the parent's end, exactly as the scan
+    confined to that range would find.
+    """
+
+    def __init__(self, tokens: list[Token], tags: dict[str, tuple[Any, bbcode.TagOptions]]) -> None:
+        self._end: dict[int, tuple[int, bool]] = {}
+        self._match_nested_pairs(tokens, tags)
+        self._match_newline_closed(tokens, tags)
+
+    def find(self, start: int, limit: int) -> tuple[int, bool]:
+        """(end index, whether that token is consumed) for the start tag at ``start``."""
+        end, consume = self._end.get(start, (limit, True))
+        return (end, consume) if end < limit else (limit, True)
+
+    def _match_nested_pairs(
+        self, tokens: list[Token], tags: dict[str, tuple[Any, bbcode.TagOptions]]
+    ) -> None:
+        """Tags closed by their own end tag: counted nesting per name, or the first end
+        tag for those that do not render what they hold (code)."""
+        open_tags: dict[str, list[int]] = {}
+        for index, (kind, name, _options, _text) in enumerate(tokens):
+            if name is None:
+                continue
+            options = tags[name][1]
+            if options.newline_closes or options.same_tag_closes or options.standalone:
+                continue
+            opened = open_tags.setdefault(name, [])
+            if kind == bbcode.Parser.TOKEN_TAG_START:
+                opened.append(index)
+            elif opened:
+                if options.render_embedded:
+                    self._end[opened.pop()] = (index, True)
+                else:
+                    for start in opened:
+                        self._end[start] = (index, True)
+                    opened.clear()
+
+    def _match_newline_closed(
+        self, tokens: list[Token], tags: dict[str, tuple[Any, bbcode.TagOptions]]
+    ) -> None:
+        """List items: closed by the next item, their end tag, or a newline outside any
+        block (list, code) opened after them."""
+        items = {name for name, (_render, options) in tags.items() if options.newline_closes}
+        blocks = {
+            name for name, (_render, options) in tags.items() if not options.transform_newlines
+        }
+        # blocks_before[i]: block tags opened minus closed before token i.
+        blocks_before = [0]
+        level = 0
+        for kind, name, _options, _text in tokens:
+            if name in blocks:
+                level += 1 if kind == bbcode.Parser.TOKEN_TAG_START else -1
+            blocks_before.append(level)
+        next_newline_at_level: dict[int, int] = {}
+        next_item_token: dict[str, tuple[int, bool]] = {}
+        for index in range(len(tokens) - 1, -1, -1):
+            kind, name, _options, _text = tokens[index]
+            if kind == bbcode.Parser.TOKEN_NEWLINE:
+                next_newline_at_level[blocks_before[index]] = index
+            elif name in items:
+                if kind == bbcode.Parser.TOKEN_TAG_START:
+                    newline = next_newline_at_level.get(blocks_before[index + 1], len(tokens))
+                    same = next_item_token.get(name, (len(tokens), True))
+                    self._end[index] = min((newline, True), same)
+                    next_item_token[name] = (index, False)  # the next item is not part of this
+                else:
+                    next_item_token[name] = (index, True)
+
+
+class LinearParser(bbcode.Parser):  # type: ignore[misc]
+    """The library's parser with its super-linear parts replaced (see the notes above)."""
+
+    def add_formatter(self, tag_name: str, render_func: Any, **kwargs: Any) -> None:
+        """Refuse closing rules ``_Closers`` does not compute (none of the board's tags)."""
+        if kwargs.get("newline_closes", False) != kwargs.get("same_tag_closes", False):
+            raise ValueError(f"[{tag_name}]: newline_closes needs same_tag_closes here")
+        super().add_formatter(tag_name, render_func, **kwargs)
+
+    def tokenize(self, data: str) -> list[Token]:
+        """The library's tokens: a bracketed span is a tag when it closes before the next
+        "[" (quoted option values may hold brackets) and names a known tag. Text between
+        tags is one token even where it holds brackets that open no tag (the library
+        made one per bracket); ``_URL_CHARS`` stops links at brackets instead."""
+        data = data.replace("\r\n", "\n").replace("\r", "\n")
+        tokens: list[Token] = []
+        known: dict[str, Token | None] = {}  # posts repeat their tags: parse each once
+        text_start = pos = 0
+        while (start := data.find("[", pos)) >= 0:
+            end, closed = self._tag_extent(data, start)
+            tag = data[start:end]
+            token = None
+            if closed:
+                token = known[tag] if tag in known else self._tag_token(tag)
+                known[tag] = token
+            if token is not None:
+                if start > text_start:
+                    tokens.extend(self._newline_tokenize(data[text_start:start]))
+                tokens.append(token)
+                text_start = end
+            pos = end
+        tokens.extend(self._newline_tokenize(data[text_start:]))
+        return tokens
+
+    def _tag_token(self, tag: str) -> Token | None:
+        """The token of a closed span naming a known tag, or None for text."""
+        if len(tag) > MAX_TAG_CHARS:
+            return None
+        valid, name, closer, options = self._parse_tag(tag)
+        if not valid or name not in self.recognized_tags:
+            return None
+        if closer:
+            return (self.TOKEN_TAG_END, name, None, tag)
+        return (self.TOKEN_TAG_START, name, options, tag)
+
+    def _tag_extent(self, data: str, start: int) -> tuple[int, bool]:
+        """(end, closed) of the span opened at ``start``, jumping between syntax characters."""
+        quotable = False
+        pos = start + 1
+        if data.startswith("[", pos):
+            return pos, False
+        while (found := _TAG_SYNTAX.search(data, pos)) is not None:
+            char = found.group()
+            pos = found.end()
+            if char == "[":
+                return found.start(), False
+            if char == "]":
+                return pos, True
+            if char == "=":
+                quotable = True
+            elif quotable:
+                quote_end = data.find(char, pos)
+                if quote_end < 0:
+                    return len(data), False
+                pos = quote_end + 1
+                quotable = False
+        return len(data), False
+
+    def _transform(
+        self,
+        data: str,
+        escape_html: bool,
+        replace_links: bool,
+        replace_cosmetic: bool,
+        transform_newlines: bool,
+        **context: Any,
+    ) -> str:
+        """Text between tags: links found by ``link_spans``, the rest escaped and prettied."""
+        if _TEXT_TO_TRANSFORM.search(data) is None:
+            return data
+        spans = link_spans(data) if self.replace_links and replace_links else []
+        pieces: list[str] = []
+        pos = 0
+        for start, end in spans:
+            pieces.append(self._plain_text(data[pos:start], escape_html, replace_cosmetic))
+            pieces.append(_link_markup(data[start:end]))
+            pos = end
+        pieces.append(self._plain_text(data[pos:], escape_html, replace_cosmetic))
+        html = "".join(pieces)
+        return html.replace("\n", "\r") if transform_newlines else html
+
+    def _plain_text(self, text: str, escape_html: bool, replace_cosmetic: bool) -> str:
+        if escape_html:
+            text = self._replace(text, self.REPLACE_ESCAPE)
+        if replace_cosmetic:
+            text = self._replace(text, self.REPLACE_COSMETIC)
+        return text
+
+    def format(self, data: str, **context: Any) -> str:
+        tokens = self.tokenize(data)
+        closers = _Closers(tokens, self.recognized_tags)
+        html = self._format_range(tokens, 0, len(tokens), None, closers, 1, context)
+        return html.replace("\r", self.newline)
+
+    def _format_range(
+        self,
+        tokens: list[Token],
+        begin: int,
+        limit: int,
+        parent: bbcode.TagOptions | None,
+        closers: _Closers,
+        depth: int,
+        context: dict[str, Any],
+    ) -> str:
+        """The library's ``_format_tokens`` over ``tokens[begin:limit]``, without copying
+        the range or searching it for closers."""
+        formatted: list[str] = []
+        index = begin
+        while index < limit:
+            kind, name, options, text = tokens[index]
+            if kind == self.TOKEN_TAG_START:
+                render, tag = self.recognized_tags[name]
+                if tag.standalone:
+                    formatted.append(render(name, None, options, parent, context))
+                else:
+                    end, consume = closers.find(index, limit)
+                    if tag.render_embedded and depth < self.max_tag_depth:
+                        inner = self._format_range(
+                            tokens, index + 1, end, tag, closers, depth + 1, context
+                        )
+                    else:
+                        inner = self._transform(
+                            "".join(token[3] for token in tokens[index + 1 : end]),
+                            tag.escape_html,
+                            tag.replace_links,
+                            tag.replace_cosmetic,
+                            tag.transform_newlines,
+                            **context,
+                        )
+                    if not consume:
+                        end -= 1
+                    if tag.strip:
+                        inner = inner.strip()
+                    formatted.append(render(name, inner, options, parent, context))
+                    following = end + 1
+                    if (
+                        tag.swallow_trailing_newline
+                        and following < limit
+                        and tokens[following][0] == self.TOKEN_NEWLINE
+                    ):
+                        end = following
+                    index = end
+            elif kind == self.TOKEN_NEWLINE:
+                transform = parent is None or parent.transform_newlines
+                formatted.append("\r" if transform else text)
+            elif kind == self.TOKEN_DATA:
+                owner = parent or self
+                formatted.append(
+                    self._transform(
+                        text,
+                        owner.escape_html,
+                        owner.replace_links,
+                        owner.replace_cosmetic,
+                        parent is None or parent.transform_newlines,
+                        **context,
+                    )
+                )
+            index += 1
+        return "".join(formatted)
+
+
+def _link_markup(url: str) -> str:
+    """The library's bare-link markup, but escaped (it put the URL in raw)."""
+    href = url if "://" in url else "http://" + url
+    return f'<a rel="nofollow" href="{escape(href.replace(chr(34), "%22"))}">{escape(url)}</a>'
 
 
 def _render_color(_name: str, value: str, options: dict[str, str], *_: Any) -> str:
@@ -64,7 +441,7 @@ def _render_color(_name: str, value: str, options: dict[str, str], *_: Any) -> s
 
 def _render_size(_name: str, value: str, options: dict[str, str], *_: Any) -> str:
     size = (options.get("size") or "").strip()
-    if not size.isdigit() or not 1 <= int(size) <= 7:
+    if size not in _SIZES:
         return value
     return f'<span class="bb-size-{size}">{value}</span>'
 
@@ -107,8 +484,15 @@ def _render_list(_name: str, value: str, options: dict[str, str], *_: Any) -> st
 
 
 @lru_cache(maxsize=1)
-def _parser() -> bbcode.Parser:
-    parser = bbcode.Parser(replace_links=True, drop_unrecognized=False, max_tag_depth=MAX_NESTING)
+def _parser() -> LinearParser:
+    return add_board_tags(
+        LinearParser(replace_links=True, drop_unrecognized=False, max_tag_depth=MAX_NESTING)
+    )
+
+
+def add_board_tags(parser: ParserT) -> ParserT:
+    """The board's formatters on top of the library's defaults (tests use them on the
+    library's own parser too, to hold ``LinearParser`` to its output)."""
     parser.add_simple_formatter("s", "<s>%(value)s</s>")
     parser.add_formatter("color", _render_color)
     parser.add_formatter(
@@ -147,3 +531,10 @@ def sanitize_html(html: str) -> str:
 def render_bbcode(text: str) -> str:
     """Safe HTML for a member's BBCode; stored beside the source and shown as is."""
     return sanitize_html(_parser().format(text))
+
+
+async def render_bbcode_off_loop(text: str) -> str:
+    """``render_bbcode`` on a worker thread. Linear time and ``post_max_chars`` keep a
+    render to tens of milliseconds; here the event loop (forum and tracker) also keeps
+    answering meanwhile, as the thread hands the GIL back every few milliseconds."""
+    return await asyncio.to_thread(render_bbcode, text)

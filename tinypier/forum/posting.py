@@ -13,11 +13,10 @@ from dataclasses import dataclass
 import aiosqlite
 
 from tinypier.db.connection import Database
-from tinypier.forum.bbcode import render_bbcode
+from tinypier.forum.bbcode import render_bbcode_off_loop
 from tinypier.torrents.storage import forget_unreferenced
 
 MAX_TITLE_LENGTH = 200
-MAX_BODY_LENGTH = 60_000
 
 
 @dataclass(frozen=True)
@@ -40,11 +39,13 @@ def title_problem(title: str) -> str | None:
     return None
 
 
-def body_problem(body: str) -> str | None:
+def body_problem(body: str, max_chars: int) -> str | None:
+    """Why a post body or release description cannot be saved (``post_max_chars`` is the
+    bound that keeps rendering and storage per post small), or None."""
     if not body.strip():
         return "The message is empty."
-    if len(body) > MAX_BODY_LENGTH:
-        return f"Messages may not be longer than {MAX_BODY_LENGTH} characters."
+    if len(body) > max_chars:
+        return f"Messages may not be longer than {max_chars} characters; this one has {len(body)}."
     return None
 
 
@@ -60,7 +61,7 @@ async def insert_post(
     cursor = await connection.execute(
         "INSERT INTO posts (topic_id, author_id, body, body_html, created_at)"
         " VALUES (?, ?, ?, ?, ?)",
-        (topic_id, author_id, body, render_bbcode(body), now),
+        (topic_id, author_id, body, await render_bbcode_off_loop(body), now),
     )
     post_id = cursor.lastrowid or 0
     await connection.execute(
@@ -115,7 +116,7 @@ async def edit_post(
     """New text for a post; the edit mark (when, by whom) is shown under it."""
     await connection.execute(
         "UPDATE posts SET body = ?, body_html = ?, edited_at = ?, edited_by = ? WHERE id = ?",
-        (body, render_bbcode(body), int(time.time()), editor_id, post_id),
+        (body, await render_bbcode_off_loop(body), int(time.time()), editor_id, post_id),
     )
 
 

@@ -16,8 +16,9 @@ from tinypier.accounts.guards import require_member
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
 from tinypier.forum import posting, queries
-from tinypier.forum.bbcode import render_bbcode
+from tinypier.forum.bbcode import render_bbcode_off_loop
 from tinypier.forum.display import render_forum_page
+from tinypier.forum.flood import admit_post
 from tinypier.forum.forms import PostData, PostForm
 from tinypier.forum.moderation_log import log_action
 from tinypier.forum.pagination import page_of, paginate
@@ -38,8 +39,8 @@ def member_id(viewer: Viewer) -> int:
     return viewer.id
 
 
-def post_problems(form: PostForm, *, with_title: bool) -> list[str]:
-    problems = [posting.body_problem(form.body)]
+def post_problems(form: PostForm, *, with_title: bool, max_body_chars: int) -> list[str]:
+    problems = [posting.body_problem(form.body, max_body_chars)]
     if with_title:
         problems.insert(0, posting.title_problem(form.title))
     return [problem for problem in problems if problem]
@@ -67,17 +68,29 @@ class FormPage:
             **context,
         )
 
-    def unfinished(self, request: ViewerRequest, form: PostForm) -> Template | None:
+    async def unfinished(self, request: ViewerRequest, form: PostForm) -> Template | None:
         """The form again when it has problems or asked for a preview; None when ready to save.
 
         A preview renders the BBCode exactly as saving would, and writes nothing.
         """
-        problems = post_problems(form, with_title=self.with_title)
+        settings: Settings = request.app.state.settings
+        problems = post_problems(
+            form, with_title=self.with_title, max_body_chars=settings.post_max_chars
+        )
         if problems:
             return self.render(request, form, problems=problems, status_code=400)
         if form.preview is not None:
-            return self.render(request, form, preview_html=render_bbcode(form.body))
+            preview_html = await render_bbcode_off_loop(form.body)
+            return self.render(request, form, preview_html=preview_html)
         return None
+
+    def flooded(self, request: ViewerRequest, form: PostForm) -> Template | None:
+        """The form again, text kept, when the member is posting too fast; else None and
+        the post is counted (see forum.flood)."""
+        refusal = admit_post(request)
+        if refusal is None:
+            return None
+        return self.render(request, form, problems=[refusal], status_code=429)
 
 
 def quoted(author_name: str, body: str) -> str:
@@ -164,7 +177,7 @@ class NewTopicController(Controller):
         data: PostData,
     ) -> Template | Redirect:
         page = await self._startable_forum(db, request.user, forum_id)
-        unfinished = page.unfinished(request, data)
+        unfinished = await page.unfinished(request, data) or page.flooded(request, data)
         if unfinished is not None:
             return unfinished
         new = await posting.create_topic(
@@ -214,7 +227,8 @@ class ReplyController(Controller):
         data: PostData,
     ) -> Template | Redirect:
         topic = await self._repliable_topic(db, request.user, topic_id)
-        unfinished = self._page(topic).unfinished(request, data)
+        page = self._page(topic)
+        unfinished = await page.unfinished(request, data) or page.flooded(request, data)
         if unfinished is not None:
             return unfinished
         post_id = await posting.create_post(
@@ -257,7 +271,7 @@ class EditPostController(Controller):
     ) -> Template | Redirect:
         """Save the new text with an edit mark; a moderator's edit of another's post is logged."""
         post_row, page = await self._editable_post(db, request.user, post_id)
-        unfinished = page.unfinished(request, data)
+        unfinished = await page.unfinished(request, data)
         if unfinished is not None:
             return unfinished
         editor_id = member_id(request.user)

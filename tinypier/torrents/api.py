@@ -14,7 +14,7 @@ from typing import Any
 
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.exceptions import ClientException, NotAuthorizedException
+from litestar.exceptions import ClientException, NotAuthorizedException, TooManyRequestsException
 from litestar.params import FromPath
 from litestar.status_codes import HTTP_201_CREATED, HTTP_409_CONFLICT
 from litestar.types import ControllerRouterHandler
@@ -22,6 +22,7 @@ from litestar.types import ControllerRouterHandler
 from tinypier.accounts.guards import require_member
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
+from tinypier.forum.flood import admit_post, give_back_post
 from tinypier.forum.topics import member_id
 from tinypier.permissions.rules import may_download_release
 from tinypier.settings import Settings
@@ -154,9 +155,13 @@ async def api_post_release(
         torrent=await read_upload(data.torrent, settings.upload_size_limit),
         web_seeds=data.web_seeds,
     )
+    flood = admit_post(request)
+    if flood is not None:
+        raise TooManyRequestsException(flood)
     try:
         registered = await publish_release(db, settings, request.app.state.changes, upload)
     except ReleaseRefused as refusal:
+        give_back_post(request)
         if refusal.existing_topic_id is None:
             raise ClientException(str(refusal)) from None
         existing = topic_url(settings, refusal.existing_topic_id)

@@ -102,9 +102,14 @@ def checked_torrent(
 
 
 async def register_release(
-    db: Database, attachments_dir: Path, upload: ReleaseUpload, max_size: int
+    db: Database,
+    attachments_dir: Path,
+    upload: ReleaseUpload,
+    max_size: int,
+    *,
+    max_body_chars: int,
 ) -> RegisteredRelease:
-    problem = title_problem(upload.title) or body_problem(upload.description)
+    problem = title_problem(upload.title) or body_problem(upload.description, max_body_chars)
     if problem:
         raise ReleaseRefused(problem)
     parsed, made_private = checked_torrent(upload.torrent, max_size, upload.web_seeds)
@@ -133,7 +138,11 @@ async def publish_release(
 ) -> RegisteredRelease:
     """Register, then tell the tracker, which admits a hash only once it knows it."""
     registered = await register_release(
-        db, settings.attachments_dir, upload, settings.upload_size_limit
+        db,
+        settings.attachments_dir,
+        upload,
+        settings.upload_size_limit,
+        max_body_chars=settings.post_max_chars,
     )
     changes.torrent_changed(registered.torrent_id)
     return registered

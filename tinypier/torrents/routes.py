@@ -15,7 +15,9 @@ from litestar.types import ControllerRouterHandler
 from tinypier.accounts.guards import require_member, require_moderator
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
-from tinypier.forum.bbcode import render_bbcode
+from tinypier.forum.bbcode import render_bbcode_off_loop
+from tinypier.forum.flood import admit_post, give_back_post
+from tinypier.forum.posting import body_problem
 from tinypier.forum.topics import member_id
 from tinypier.settings import Settings
 from tinypier.torrents import moderation
@@ -68,11 +70,11 @@ async def post_release(
     viewer = request.user
     forum = await release_forum(db, viewer, forum_id)
 
-    def form_again(**context: Any) -> Template:
+    def form_again(status_code: int = 400, **context: Any) -> Template:
         return render(
             request,
             FORM_TEMPLATE,
-            status_code=200 if "preview" in context else 400,
+            status_code=200 if "preview" in context else status_code,
             forum=forum,
             title=data.title,
             description=data.description,
@@ -81,7 +83,10 @@ async def post_release(
         )
 
     if data.preview is not None:
-        return form_again(preview=render_bbcode(data.description))
+        problem = body_problem(data.description, settings.post_max_chars)
+        if problem:
+            return form_again(error=problem)
+        return form_again(preview=await render_bbcode_off_loop(data.description))
     upload = ReleaseUpload(
         forum_id=forum["id"],
         uploader_id=member_id(viewer),
@@ -92,9 +97,13 @@ async def post_release(
     )
     if not upload.torrent:
         return form_again(error="Choose a .torrent file to upload.")
+    flood = admit_post(request)
+    if flood is not None:
+        return form_again(status_code=429, error=flood)
     try:
         registered = await publish_release(db, settings, request.app.state.changes, upload)
     except ReleaseRefused as refusal:
+        give_back_post(request)
         return form_again(error=str(refusal), existing_path=refusal.existing_path)
     return redirect(topic_path(registered.topic_id), registered_message(registered), "success")
 

@@ -1,0 +1,122 @@
+"""Per-member flood control for new posts: topics, replies and releases, pages and API.
+
+Two rules, both settings: a member waits ``post_interval_seconds`` between two posts, and
+writes at most ``posts_per_hour`` in any rolling hour. Without them one script posted
+1,759 replies in four seconds. Edits are not counted: they add nothing to anyone's
+unread list.
+
+Moderators and admins are exempt: they are few, accountable, and sometimes must act in
+bursts (splitting a thread, posting notices across forums); a limit that stops a
+moderator mid-cleanup would protect nobody.
+
+Kept in memory like the login limiter (``accounts.rate_limit``): TinyPier is one
+process, and a limit that resets on restart still stops a flood.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import deque
+from typing import Any
+
+from litestar import Request
+from litestar.datastructures import State
+
+from tinypier.accounts.rate_limit import Clock
+from tinypier.accounts.viewer import Viewer
+from tinypier.settings import Settings
+
+HOUR_SECONDS = 3600.0
+STATE_KEY = "post_limiter"
+
+
+class PostLimiter:
+    """Admits a member's post when both rules allow it, and counts it at once.
+
+    Counting in the same step as checking matters: many concurrent requests must not all
+    pass the check before any of them is counted.
+    """
+
+    def __init__(self, interval: float, per_hour: int, clock: Clock = time.monotonic) -> None:
+        self.interval = interval
+        self.per_hour = per_hour
+        self._clock = clock
+        self._posts: dict[int, deque[float]] = {}
+        self._last_sweep = clock()
+
+    def admit(self, member_id: int) -> str | None:
+        """Count a post now; or, when it must wait, the reason and how long, counting nothing."""
+        now = self._clock()
+        self._sweep_now_and_then(now)
+        posts = self._posts.setdefault(member_id, deque())
+        _drop_older(posts, now - HOUR_SECONDS)
+        if posts and now - posts[-1] < self.interval:
+            wait = self.interval - (now - posts[-1])
+            return f"You are posting too fast. Wait {_seconds(wait)} before posting again."
+        if len(posts) >= self.per_hour:
+            wait = posts[0] + HOUR_SECONDS - now
+            return (
+                f"You have written {self.per_hour} posts in the last hour, the most allowed."
+                f" Wait {_seconds(wait)} before posting again."
+            )
+        posts.append(now)
+        return None
+
+    def give_back(self, member_id: int) -> None:
+        """Uncount the last admitted post: it was refused for another reason (a release
+        whose torrent was invalid) and should not make the member wait."""
+        posts = self._posts.get(member_id)
+        if posts:
+            posts.pop()
+
+    def _sweep_now_and_then(self, now: float) -> None:
+        """Forget members quiet for an hour, once an hour, so memory stays bounded."""
+        if now - self._last_sweep < HOUR_SECONDS:
+            return
+        self._last_sweep = now
+        for member_id in list(self._posts):
+            _drop_older(self._posts[member_id], now - HOUR_SECONDS)
+            if not self._posts[member_id]:
+                del self._posts[member_id]
+
+
+def _drop_older(posts: deque[float], cutoff: float) -> None:
+    while posts and posts[0] <= cutoff:
+        posts.popleft()
+
+
+def _seconds(wait: float) -> str:
+    whole = max(1, math.ceil(wait))
+    return "1 second" if whole == 1 else f"{whole} seconds"
+
+
+def limiter_of(state: State, settings: Settings) -> PostLimiter:
+    """The application's limiter, made on first use (tests may put their own in state)."""
+    limiter: PostLimiter | None = state.get(STATE_KEY)
+    if limiter is None:
+        limiter = PostLimiter(settings.post_interval_seconds, settings.posts_per_hour)
+        state[STATE_KEY] = limiter
+    return limiter
+
+
+def _counted_member(request: Request[Viewer, Any, Any]) -> int | None:
+    """The member whose posts count, or None for the exempt (staff)."""
+    viewer = request.user
+    return None if viewer.is_moderator else viewer.id
+
+
+def admit_post(request: Request[Viewer, Any, Any]) -> str | None:
+    """None when the requester may post now (and the post is counted), else why not."""
+    member_id = _counted_member(request)
+    if member_id is None:
+        return None
+    state = request.app.state
+    return limiter_of(state, state.settings).admit(member_id)
+
+
+def give_back_post(request: Request[Viewer, Any, Any]) -> None:
+    """Undo ``admit_post`` for a post that was refused after all."""
+    member_id = _counted_member(request)
+    if member_id is not None:
+        limiter_of(request.app.state, request.app.state.settings).give_back(member_id)
