@@ -27,7 +27,7 @@ from litestar import Litestar
 from litestar.routes import HTTPRoute
 from litestar.testing import TestClient
 
-from tests.forum.board import add_forum, add_reply, add_topic, on_board, sql
+from tests.forum.board import add_forum, add_reply, add_topic, on_board, register_upload, sql
 from tests.helpers import Member, add_member
 from tests.samples import sample as sample_bytes
 from tinypier.accounts.queries import create_api_token
@@ -36,7 +36,7 @@ from tinypier.accounts.sessions import SESSION_COOKIE
 from tinypier.app import create_app
 from tinypier.db.connection import connect_sync
 from tinypier.settings import Settings, load_settings
-from tinypier.torrents.registration import ReleaseUpload, register_release
+from tinypier.torrents.registration import ReleaseUpload
 
 ROLES = ("guest", "user", "moderator", "admin", "disabled")
 MEMBER_ROLES = ("user", "moderator", "admin")
@@ -114,16 +114,7 @@ def _release(
         f"{title}: the description.",
         sample_bytes(sample),
     )
-    registered = on_board(
-        settings,
-        lambda db: register_release(
-            db,
-            settings.attachments_dir,
-            upload,
-            settings.upload_size_limit,
-            max_body_chars=settings.post_max_chars,
-        ),
-    )
+    registered = register_upload(settings, upload)
     return registered.topic_id, registered.torrent_id
 
 

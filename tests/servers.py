@@ -92,3 +92,26 @@ def serving(
     """A board served on a free loopback port; yields its base URL."""
     with serving_process(data_dir, log, environment) as served:
         yield served.url
+
+
+def read_response(connection: socket.socket, pending: bytearray) -> tuple[bytes, bytes]:
+    """One response off the socket (head, body), by its Content-Length; bytes of later
+    responses stay in ``pending``."""
+    while b"\r\n\r\n" not in pending:
+        chunk = connection.recv(65536)
+        assert chunk, "the server closed the connection before answering"
+        pending += chunk
+    end = pending.index(b"\r\n\r\n")
+    head = bytes(pending[:end])
+    length = next(
+        int(line.split(b":", 1)[1])
+        for line in head.split(b"\r\n")
+        if line.lower().startswith(b"content-length:")
+    )
+    while len(pending) < end + 4 + length:
+        chunk = connection.recv(65536)
+        assert chunk, "the server closed the connection mid-body"
+        pending += chunk
+    body = bytes(pending[end + 4 : end + 4 + length])
+    del pending[: end + 4 + length]
+    return head, body

@@ -18,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.helpers import add_member
-from tests.servers import Served, serving_process
+from tests.servers import Served, read_response, serving_process
 from tests.tracker.wire import query, register_torrent
 from tinypier.connections import CHUNKED, ChunkedBody, FramingError, body_length
 from tinypier.server import FILES_BESIDE_CONNECTIONS, make_room_for_connections
@@ -85,28 +85,6 @@ def rss_bytes(pid: int) -> int:
     status = Path(f"/proc/{pid}/status").read_text()
     line = next(line for line in status.splitlines() if line.startswith("VmRSS:"))
     return int(line.split()[1]) * 1024
-
-
-def read_response(connection: socket.socket, pending: bytearray) -> tuple[bytes, bytes]:
-    """One response (head, body) by its Content-Length; later bytes stay in ``pending``."""
-    while b"\r\n\r\n" not in pending:
-        chunk = connection.recv(65536)
-        assert chunk, "the server closed the connection before answering"
-        pending += chunk
-    end = pending.index(b"\r\n\r\n")
-    head = bytes(pending[:end])
-    length = next(
-        int(line.split(b":", 1)[1])
-        for line in head.split(b"\r\n")
-        if line.lower().startswith(b"content-length:")
-    )
-    while len(pending) < end + 4 + length:
-        chunk = connection.recv(65536)
-        assert chunk, "the server closed the connection mid-body"
-        pending += chunk
-    body = bytes(pending[end + 4 : end + 4 + length])
-    del pending[: end + 4 + length]
-    return head, body
 
 
 def read_until_closed(connection: socket.socket) -> bytes:

@@ -21,6 +21,7 @@ from tinypier.db.migrations import migrate
 from tinypier.forum.posting import create_post, create_topic
 from tinypier.forum.queries import create_forum, ensure_category
 from tinypier.settings import Settings
+from tinypier.torrents.registration import RegisteredRelease, ReleaseUpload, register_release
 from tinypier.torrents.statuses import CHECKED
 
 T = TypeVar("T")
@@ -38,6 +39,20 @@ def on_board(settings: Settings, action: Callable[[Database], Awaitable[T]]) -> 
             await db.close()
 
     return asyncio.run(run())
+
+
+def register_upload(settings: Settings, upload: ReleaseUpload) -> RegisteredRelease:
+    """Register a release through the production code, under the board's own limits."""
+    return on_board(
+        settings,
+        lambda db: register_release(
+            db,
+            settings.attachments_dir,
+            upload,
+            settings.upload_size_limit,
+            max_body_chars=settings.post_max_chars,
+        ),
+    )
 
 
 def sql(settings: Settings, statement: str, params: tuple[Any, ...] = ()) -> list[Any]:

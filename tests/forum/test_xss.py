@@ -25,7 +25,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from tests.forum.board import add_forum, on_board, sql
+from tests.forum.board import add_forum, register_upload, sql
 from tests.helpers import add_member
 from tests.roles import BASE_URL, csrf_token, session_for
 from tinypier.accounts.queries import name_problem
@@ -33,7 +33,7 @@ from tinypier.accounts.sessions import SESSION_COOKIE
 from tinypier.app import create_app
 from tinypier.forum.bbcode import render_bbcode
 from tinypier.settings import Settings, load_settings
-from tinypier.torrents.registration import ReleaseUpload, register_release
+from tinypier.torrents.registration import ReleaseUpload
 
 SCRIPT = "alert(1)"
 VECTORS = [
@@ -359,16 +359,7 @@ def test_a_release_whose_file_names_are_hostile_shows_nothing_executable(
     upload = ReleaseUpload(
         releases, member.id, "Hostile names", "A release.", hostile_torrent(TORRENT_NAME_VECTORS)
     )
-    registered = on_board(
-        posted.settings,
-        lambda db: register_release(
-            db,
-            posted.settings.attachments_dir,
-            upload,
-            posted.settings.upload_size_limit,
-            max_body_chars=posted.settings.post_max_chars,
-        ),
-    )
+    registered = register_upload(posted.settings, upload)
     for path in (f"/topics/{registered.topic_id}", "/tracker"):
         page = posted.client.get(path)
         assert page.status_code == 200, path

@@ -25,7 +25,7 @@ import bencodepy
 import pytest
 from litestar.testing import TestClient
 
-from tests.forum.board import on_board, sql
+from tests.forum.board import register_upload, sql
 from tests.helpers import Member, add_member, csrf_token, login
 from tests.roles import session_for
 from tests.torrents.releases import api_token, bearer, release_forum
@@ -35,7 +35,7 @@ from tests.tracker.wire import ADDRESS_HEADER, announce_fields, info_hash, peer_
 from tinypier.accounts.sessions import SESSION_COOKIE
 from tinypier.app import create_app
 from tinypier.settings import Settings, load_settings
-from tinypier.torrents.registration import ReleaseUpload, register_release
+from tinypier.torrents.registration import ReleaseUpload
 
 Client = TestClient[Any]
 
@@ -108,16 +108,7 @@ def register(settings: Settings, forum_id: int, uploader: Member, seed: int) -> 
     upload = ReleaseUpload(
         forum_id, uploader.id, f"Parity release {seed}", "A release.", unique_torrent(seed)
     )
-    registered = on_board(
-        settings,
-        lambda db: register_release(
-            db,
-            settings.attachments_dir,
-            upload,
-            settings.upload_size_limit,
-            max_body_chars=settings.post_max_chars,
-        ),
-    )
+    registered = register_upload(settings, upload)
     assert registered.info_hash_v1 is not None
     return Release(registered.torrent_id, registered.topic_id, forum_id, registered.info_hash_v1)
 

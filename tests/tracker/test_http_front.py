@@ -19,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.helpers import Member, add_member
-from tests.servers import serving
+from tests.servers import read_response, serving
 from tests.tracker.wire import Registered, announce_fields, peer_id, query, register_torrent
 from tinypier.db.connection import connect_sync
 from tinypier.settings import Settings, load_settings
@@ -142,29 +142,6 @@ def front(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Front]:
         torrent = register_torrent(settings, member.id, "front")
         host, port = url.removeprefix("http://").split(":")
         yield Front(host, int(port), settings, member, torrent)
-
-
-def read_response(connection: socket.socket, pending: bytearray) -> tuple[bytes, bytes]:
-    """One response off the socket (head, body), by its Content-Length; bytes of later
-    responses stay in ``pending``."""
-    while b"\r\n\r\n" not in pending:
-        chunk = connection.recv(65536)
-        assert chunk, "the server closed the connection before answering"
-        pending += chunk
-    end = pending.index(b"\r\n\r\n")
-    head = bytes(pending[:end])
-    length = next(
-        int(line.split(b":", 1)[1])
-        for line in head.split(b"\r\n")
-        if line.lower().startswith(b"content-length:")
-    )
-    while len(pending) < end + 4 + length:
-        chunk = connection.recv(65536)
-        assert chunk, "the server closed the connection mid-body"
-        pending += chunk
-    body = bytes(pending[end + 4 : end + 4 + length])
-    del pending[: end + 4 + length]
-    return head, body
 
 
 def closed_by_server(connection: socket.socket) -> bool:
