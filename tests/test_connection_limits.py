@@ -5,6 +5,7 @@ test it: over raw sockets against a real server in its own process.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import socket
@@ -219,6 +220,42 @@ def test_pipelined_requests_beyond_the_cap_are_all_answered_in_order(board: Boar
         pending = bytearray()
         statuses = [read_response(connection, pending)[0][:12] for _ in paths]
     assert statuses == [b"HTTP/1.1 200"] * len(paths)
+
+
+FLOODERS = 4
+FLOOD_BLOCK_BYTES = 4 * MIB
+PROBES = 30
+PROBE_SECONDS_MAX = 1.0
+
+
+def pipeline_unread(connection: socket.socket, request: bytes) -> None:
+    """Hand the kernel as many pipelined copies of ``request`` as it takes right now."""
+    connection.setblocking(False)
+    with contextlib.suppress(BlockingIOError):
+        connection.send(request * (FLOOD_BLOCK_BYTES // len(request)))
+
+
+def test_pipelined_scrapes_take_turns_with_everyone_else(board: Board) -> None:
+    """A scrape has no commit to wait for, and the kernel takes megabytes of replies
+    before the write buffer says stop: answered without a break, a few connections of
+    pipelined scrapes held the loop every member shares for seconds."""
+    flooders = [board.connect() for _ in range(FLOODERS)]
+    try:
+        for connection in flooders:
+            pipeline_unread(connection, board.scrape_request)
+        slowest = 0.0
+        with board.connect() as probe:
+            pending = bytearray()
+            for _ in range(PROBES):
+                started = time.monotonic()
+                probe.sendall(board.scrape_request)
+                head, _ = read_response(probe, pending)
+                slowest = max(slowest, time.monotonic() - started)
+                assert head.startswith(b"HTTP/1.1 200")
+    finally:
+        for connection in flooders:
+            connection.close()
+    assert slowest < PROBE_SECONDS_MAX
 
 
 # -- heads ----------------------------------------------------------------------------

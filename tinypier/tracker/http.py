@@ -169,6 +169,7 @@ class TrackerFirstProtocol(asyncio.Protocol):
         self._host: str | None = None
         self._buffer = bytearray()
         self._waiting = False
+        self._turn_over = False
         self._reading = True
         self._write_paused = False
         self._closing = False
@@ -218,7 +219,7 @@ class TrackerFirstProtocol(asyncio.Protocol):
         self._buffer += data
         if self._general is not None:
             self._relay()
-        elif self._waiting:
+        elif self._waiting or self._turn_over:
             self._update_reading()
         else:
             self._serve_buffer()
@@ -259,9 +260,21 @@ class TrackerFirstProtocol(asyncio.Protocol):
     # -- tracker requests ---------------------------------------------------------------
 
     def _serve_buffer(self) -> None:
-        """Answer the buffered requests in order until one must wait for its commit or
-        the client must read its replies first."""
-        while not self._waiting and not self._write_paused and self._transport is not None:
+        """Answer the buffered requests in order until one must wait for its commit, the
+        client must read its replies first, or the connection has had its turn.
+
+        A turn is at most ``pipeline_max`` answers; then the rest waits for the loop's next
+        round. Scrapes are answered without a commit to wait for, and the kernel takes
+        megabytes of replies before the write buffer says stop, so without turns one
+        connection pipelining scrapes would hold the loop for seconds.
+        """
+        answered = 0
+        while not (
+            self._waiting or self._write_paused or self._turn_over or self._transport is None
+        ):
+            if answered == self._limits.pipeline_max:
+                self._end_turn()
+                break
             end = self._buffer.find(b"\r\n\r\n")
             if end < 0:
                 self._await_head()
@@ -277,8 +290,18 @@ class TrackerFirstProtocol(asyncio.Protocol):
                 return
             del self._buffer[: end + 4]
             self._answer(request)
+            answered += 1
         if not self._reading:
             self._update_reading()
+
+    def _end_turn(self) -> None:
+        self._turn_over = True
+        asyncio.get_running_loop().call_soon(self._next_turn)
+
+    def _next_turn(self) -> None:
+        self._turn_over = False
+        if self._general is None:
+            self._serve_buffer()
 
     def _answer(self, request: TrackerRequest) -> None:
         try:
