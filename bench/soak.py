@@ -30,13 +30,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing
+import os
 import random
 import re
 import sqlite3
 import subprocess
 import tempfile
 import time
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from urllib.parse import quote_from_bytes
 
@@ -150,6 +153,7 @@ class AttackPlan:
     pipelines: int
     pipeline_budget: int
     stopped_workers: int
+    preview_workers: int
 
 
 @dataclass
@@ -282,7 +286,7 @@ async def attack(plan: AttackPlan) -> AttackTally:
         *(unread_pipeline(plan, (scrape, page)[i % 2], tally, until)
           for i in range(plan.pipelines)),
         *(stopped_flood(plan, tally, until) for _ in range(plan.stopped_workers)),
-        previews(plan, tally, until),
+        *(previews(plan, tally, until) for _ in range(plan.preview_workers)),
     ]  # fmt: skip
     await asyncio.gather(*jobs)
     return tally
@@ -299,6 +303,7 @@ def attack_process(plan: AttackPlan, results: multiprocessing.Queue[AttackTally]
 class Phase:
     name: str
     tally: Tally
+    server_cpu_seconds: float
 
     @property
     def offered(self) -> int:
@@ -306,6 +311,19 @@ class Phase:
 
     def p(self, share: float) -> float:
         return 1000 * percentile(sorted(self.tally.latencies), share)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far (/proc/PID/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measured(name: str, pid: int, load: Coroutine[None, None, Tally]) -> Phase:
+    """Run one phase of legitimate load, with the server's CPU time it took."""
+    before = cpu_seconds(pid)
+    tally = asyncio.run(load)
+    return Phase(name, tally, cpu_seconds(pid) - before)
 
 
 def add_attacker(data_dir: Path) -> str:
@@ -329,23 +347,25 @@ def run(
     announces = announce_lines(swarms, 50_000)
     port = free_port()
     with serving(tinypier_serve(settings.data_dir, port), port, work / "serve.log", work) as pid:
-        quiet = asyncio.run(legitimate(port, announces, args.rate, args.page_rate, args.duration))
+        legitimate_load = partial(
+            legitimate, port, announces, args.rate, args.page_rate, args.duration
+        )
+        quiet = measured("quiet", pid, legitimate_load())
         plan = AttackPlan(
             port, args.duration + 2, passkey, swarms.info_hashes, args.slow_heads,
             args.pipelines, args.pipeline_mib * 1024 * 1024, args.stopped_workers,
+            args.preview_workers,
         )  # fmt: skip
         context = multiprocessing.get_context("spawn")
         results: multiprocessing.Queue[AttackTally] = context.Queue()
         attacker = context.Process(target=attack_process, args=(plan, results))
         attacker.start()
         time.sleep(2)  # the attack is under way before legitimate traffic is measured
-        attacked = asyncio.run(
-            legitimate(port, announces, args.rate, args.page_rate, args.duration)
-        )
+        attacked = measured("attack", pid, legitimate_load())
         tally = results.get(timeout=args.duration + 120)
         attacker.join()
         rss = peak_rss_mib(pid)
-    return [Phase("quiet", quiet), Phase("attack", attacked)], tally, rss
+    return [quiet, attacked], tally, rss
 
 
 def report(phases: list[Phase], tally: AttackTally, rss: float, args: argparse.Namespace) -> str:
@@ -353,15 +373,15 @@ def report(phases: list[Phase], tally: AttackTally, rss: float, args: argparse.N
         f"Machine: {machine()}. Legitimate load: {args.rate:g} announces/s (fresh connection"
         f" each) + {args.page_rate:g} page loads/s for {args.duration:g} s per phase.",
         "",
-        "| phase | legitimate requests | succeeded | success % | p50 ms | p99 ms |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| phase | legitimate requests | succeeded | success % | p50 ms | p99 ms | server CPU s |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for phase in phases:
         ok = len(phase.tally.latencies)
         share = 100 * ok / phase.offered if phase.offered else 0.0
         lines.append(
             f"| {phase.name} | {phase.offered:,} | {ok:,} | {share:.2f} |"
-            f" {phase.p(0.5):.1f} | {phase.p(0.99):.1f} |"
+            f" {phase.p(0.5):.1f} | {phase.p(0.99):.1f} | {phase.server_cpu_seconds:.1f} |"
         )
     quiet, attacked = phases
     ratio = attacked.p(0.99) / quiet.p(0.99) if quiet.p(0.99) else float("inf")
@@ -396,6 +416,7 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--pipelines", type=int, default=8)
     parser.add_argument("--pipeline-mib", type=int, default=64, help="bytes each pipeline writes")
     parser.add_argument("--stopped-workers", type=int, default=2)
+    parser.add_argument("--preview-workers", type=int, default=1)
     return parser.parse_args()
 
 
