@@ -22,6 +22,7 @@ from tinypier.accounts.sessions import SessionAuthMiddleware
 from tinypier.datadir import prepare_data_dir
 from tinypier.db.connection import Database
 from tinypier.events import ChangeNotifier
+from tinypier.forum.post_words import with_post_words
 from tinypier.forum.routes import ROUTES as FORUM_ROUTES
 from tinypier.settings import Settings
 from tinypier.torrents.routes import ROUTES as TORRENT_ROUTES
@@ -57,12 +58,16 @@ def body_size_cap(settings: Settings) -> int:
 
 
 def template_environment() -> Environment:
-    return Environment(
+    environment = Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    # Every page that shows post HTML shows it through this filter, which adds the words
+    # the stored HTML leaves out ("wrote:", "Spoiler"), in the reader's language.
+    environment.filters["post_html"] = with_post_words
+    return environment
 
 
 def create_app(settings: Settings) -> Litestar:

@@ -14,12 +14,14 @@ import click
 from tinypier.accounts import queries as accounts
 from tinypier.accounts.passwords import password_problem
 from tinypier.accounts.roles import MEMBER_ROLES, Role
-from tinypier.datadir import is_new, prepare_data_dir
+from tinypier.datadir import Upgrade, is_new, prepare_data_dir, upgrade_database
 from tinypier.db.backup import BackupError, backup_board
 from tinypier.db.check import check_board, format_report
-from tinypier.db.connection import Database
-from tinypier.db.migrations import DatabaseTooNew, code_version, migrate
+from tinypier.db.connection import Database, connect_sync
+from tinypier.db.migrations import DatabaseTooNew, code_version
 from tinypier.forum import queries as forum_queries
+from tinypier.repair import REPAIRS, Repair
+from tinypier.repair.pending import run_repair
 from tinypier.settings import Settings, SettingsError, load_settings
 
 T = TypeVar("T")
@@ -96,13 +98,19 @@ def migrate_command(context: click.Context) -> None:
     """Apply pending schema migrations (the database is copied aside first)."""
     settings = _settings(context)
     settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    upgrade = _upgrade(settings)
+    for migration in upgrade.migrations:
+        click.echo(f"applied {migration.name}")
+    for report in upgrade.repairs:
+        click.echo(f"repaired {report.describe()}")
+    click.echo(f"schema version {code_version()}")
+
+
+def _upgrade(settings: Settings) -> Upgrade:
     try:
-        applied = migrate(settings.database_path, settings.backups_dir)
+        return upgrade_database(settings)
     except DatabaseTooNew as error:
         raise click.ClickException(str(error)) from None
-    for migration in applied:
-        click.echo(f"applied {migration.name}")
-    click.echo(f"schema version {code_version()}")
 
 
 @main.command()
@@ -260,3 +268,35 @@ def forum_create(
         click.echo(json.dumps(created))
     else:
         click.echo(f"created forum {name!r} (id {created['id']}) in {category!r}")
+
+
+@main.group()
+def repair() -> None:
+    """Recompute what the database derives: post HTML, counters, the search index.
+
+    Each repair is idempotent and safe while the board is served; one cut short resumes
+    where it stopped when run again (or at the next start).
+    """
+
+
+def _add_repair_command(chosen: Repair) -> None:
+    @repair.command(chosen.name, help=chosen.why)
+    @click.pass_context
+    def run(context: click.Context) -> None:
+        settings = _settings(context)
+        if is_new(settings):
+            raise click.ClickException(f"no board in {settings.data_dir}: nothing to repair")
+        upgrade = _upgrade(settings)
+        for report in upgrade.repairs:
+            click.echo(f"repaired {report.describe()} (requested by an upgrade)")
+        if any(report.name == chosen.name for report in upgrade.repairs):
+            return  # the upgrade just finished this very repair
+        connection = connect_sync(settings.database_path)
+        try:
+            click.echo(f"repaired {run_repair(connection, chosen.name).describe()}")
+        finally:
+            connection.close()
+
+
+for _repair in REPAIRS.values():
+    _add_repair_command(_repair)

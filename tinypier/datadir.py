@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 import secrets
+from dataclasses import dataclass
 
-from tinypier.db.migrations import migrate
+from tinypier.db.migrations import Migration, migrate
+from tinypier.repair import RepairReport
+from tinypier.repair.pending import run_pending_repairs
 from tinypier.settings import Settings
 
 SECRET_KEY_BYTES = 32
@@ -28,10 +31,23 @@ def is_new(settings: Settings) -> bool:
     return not settings.database_path.exists()
 
 
+@dataclass(frozen=True)
+class Upgrade:
+    migrations: list[Migration]
+    repairs: list[RepairReport]
+
+
+def upgrade_database(settings: Settings) -> Upgrade:
+    """Apply pending migrations, then the repairs they requested (``pending_repairs``),
+    including any a crash cut short: the board is served only once both are done."""
+    migrations = migrate(settings.database_path, settings.backups_dir)
+    return Upgrade(migrations, run_pending_repairs(settings.database_path))
+
+
 def prepare_data_dir(settings: Settings) -> bytes:
-    """Create what is missing, apply pending migrations, and return the secret key."""
+    """Create what is missing, upgrade the database, and return the secret key."""
     settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     settings.attachments_dir.mkdir(exist_ok=True, mode=0o700)
     key = read_or_create_secret_key(settings)
-    migrate(settings.database_path, settings.backups_dir)
+    upgrade_database(settings)
     return key

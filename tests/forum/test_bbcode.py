@@ -35,7 +35,12 @@ class Elements(HTMLParser):
         ("[spoiler=Plot]twist[/spoiler]", "<details><summary>Plot</summary>twist</details>"),
         (
             "[quote=alice]hi[/quote]",
-            '<blockquote class="bb-quote"><cite>alice wrote:</cite>hi</blockquote>',
+            '<blockquote class="bb-quote"><cite class="bb-quote-author">alice</cite>'
+            "hi</blockquote>",
+        ),
+        (
+            "[spoiler]twist[/spoiler]",
+            '<details><summary class="bb-spoiler-untitled"></summary>twist</details>',
         ),
         ("[code][b]raw[/b] <tag>[/code]", "<pre><code>[b]raw[/b] &lt;tag&gt;</code></pre>"),
     ],

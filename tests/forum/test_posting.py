@@ -57,8 +57,8 @@ def test_quoting_prefills_the_reply_with_the_author_and_text(client: Client, boa
     submit(client, reply_form, reply_form, {"body": reply})
     page = client.get(f"/topics/{topic.topic_id}").text
     assert (
-        '<blockquote class="bb-quote"><cite>alice wrote:</cite>Opening Quotable</blockquote>'
-        in page
+        '<blockquote class="bb-quote"><cite class="bb-quote-author">alice wrote:</cite>'
+        "Opening Quotable</blockquote>" in page
     )
 
 

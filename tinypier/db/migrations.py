@@ -3,6 +3,14 @@
 A file ``NNNN_name.sql`` in ``migrations/`` takes the database to version NNNN. Upgrades
 run at ``serve`` and by ``tinypier migrate``; each copies the database aside first, runs
 in one transaction, and a database newer than this code is refused rather than touched.
+
+A migration can also request a repair (``tinypier.repair``: re-render posts, recount
+counters, rebuild the search index) when it changes how stored data is derived: its SQL
+inserts the repair's name into ``pending_repairs``, so the request commits with the
+migration. ``tinypier.datadir.upgrade_database`` runs the requested repairs right after
+``migrate``, before the board is served, and a request is deleted only once its repair
+has finished, so an upgrade cut short resumes at the next start. This module only runs
+SQL; it knows no repair.
 """
 
 from __future__ import annotations

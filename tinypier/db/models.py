@@ -258,3 +258,16 @@ class CheatLog(SQLModel, table=True):
     credited_downloaded: int
     reason: str
     created_at: int
+
+
+class PendingRepair(SQLModel, table=True):
+    """A repair (``tinypier.repair``) a migration asked for, run right after migrating.
+
+    ``progress`` is the last row a batched repair finished, so a run cut short resumes.
+    """
+
+    __tablename__ = "pending_repairs"
+
+    name: str = Field(primary_key=True)
+    requested_at: int
+    progress: int = Field(default=0)

@@ -7,6 +7,13 @@ tokenizer, tag matching and URL linkifier, which were super-linear on hostile in
 Both layers matter. The formatters below emit only markup we designed (validated colours,
 sizes as classes, http(s) image URLs); nh3 then removes anything outside the allow-list,
 so a bug in a formatter or in the library still cannot put script on a page.
+
+The stored HTML holds no interface words, only what members wrote: a quote's author is
+``<cite class="bb-quote-author">name</cite>`` and an untitled spoiler has an empty
+``<summary class="bb-spoiler-untitled">``. ``tinypier.forum.post_words`` fills in
+"wrote:" and "Spoiler" in the reader's language when the post is shown. Members cannot
+forge those markers: their text is escaped, and the sanitizer lets these classes (and
+no others) on ``cite`` and ``summary`` only.
 """
 
 from __future__ import annotations
@@ -52,6 +59,10 @@ ALLOWED_ATTRIBUTES = {
     "blockquote": {"class"},
     "ol": {"type"},
 }
+QUOTE_AUTHOR_CLASS = "bb-quote-author"
+UNTITLED_SPOILER_CLASS = "bb-spoiler-untitled"
+# The display-time markers: only these classes survive on these tags (see the docstring).
+ALLOWED_CLASSES = {"cite": {QUOTE_AUTHOR_CLASS}, "summary": {UNTITLED_SPOILER_CLASS}}
 ALLOWED_STYLE_PROPERTIES = {"color"}
 URL_SCHEMES = {"http", "https"}
 
@@ -457,13 +468,18 @@ def _render_image(_name: str, value: str, *_: Any) -> str:
 
 def _render_quote(_name: str, value: str, options: dict[str, str], *_: Any) -> str:
     author = (options.get("quote") or options.get("author") or "").strip().strip("\"'")
-    cite = f"<cite>{escape(author)} wrote:</cite>" if author else ""
+    cite = f'<cite class="{QUOTE_AUTHOR_CLASS}">{escape(author)}</cite>' if author else ""
     return f'<blockquote class="bb-quote">{cite}{value}</blockquote>'
 
 
 def _render_spoiler(_name: str, value: str, options: dict[str, str], *_: Any) -> str:
-    title = (options.get("spoiler") or "Spoiler").strip() or "Spoiler"
-    return f"<details><summary>{escape(title)}</summary>{value}</details>"
+    title = (options.get("spoiler") or "").strip()
+    summary = (
+        f"<summary>{escape(title)}</summary>"
+        if title
+        else f'<summary class="{UNTITLED_SPOILER_CLASS}"></summary>'
+    )
+    return f"<details>{summary}{value}</details>"
 
 
 def _render_url(_name: str, value: str, options: dict[str, str], *_: Any) -> str:
@@ -521,6 +537,7 @@ def sanitize_html(html: str) -> str:
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes=ALLOWED_CLASSES,
         url_schemes=URL_SCHEMES,
         link_rel="nofollow noopener noreferrer ugc",
         filter_style_properties=ALLOWED_STYLE_PROPERTIES,
@@ -529,7 +546,8 @@ def sanitize_html(html: str) -> str:
 
 
 def render_bbcode(text: str) -> str:
-    """Safe HTML for a member's BBCode; stored beside the source and shown as is."""
+    """Safe HTML for a member's BBCode, stored beside the source and shown through
+    ``tinypier.forum.post_words.with_post_words``, which adds the interface words."""
     return sanitize_html(_parser().format(text))
 
 

@@ -30,6 +30,7 @@ from litestar.params import FromPath, Parameter
 from tinypier.accounts.roles import Role
 from tinypier.accounts.viewer import GUEST, Viewer
 from tinypier.db.connection import Database
+from tinypier.forum.post_words import with_post_words
 from tinypier.forum.search import topic_path
 from tinypier.permissions.rules import can_view
 from tinypier.permissions.sql import open_releases_clause, visible_forums_clause
@@ -99,7 +100,8 @@ def _add_entry(feed: ET.Element, base_url: str, entry: FeedEntry) -> None:
 
 
 def atom_document(settings: Settings, feed: Feed) -> bytes:
-    """The feed as Atom 1.0; ``content`` carries the sanitized post HTML, escaped as text."""
+    """The feed as Atom 1.0; ``content`` carries the sanitized post HTML with its
+    interface words filled in (``with_post_words``), escaped as text."""
     base_url = settings.base_url.rstrip("/")
     root = ET.Element("feed", {"xmlns": ATOM_NAMESPACE})
     _add(root, "id", base_url + feed.path)
@@ -136,7 +138,7 @@ def _entries(rows: Iterable[sqlite3.Row], *, with_release: bool) -> list[FeedEnt
             author=row["author"],
             published=row["created_at"],
             updated=max(row["created_at"], row["edited_at"] or 0),
-            content_html=row["body_html"] or "",
+            content_html=with_post_words(row["body_html"] or ""),
             summary=f"{human_size(row['total_size'])} in {row['forum_name']}"
             if with_release
             else None,
