@@ -34,6 +34,7 @@ HEAD_TIMEOUT_SECONDS = 1
 BODY_TIMEOUT_SECONDS = 2
 SEND_TIMEOUT_SECONDS = 1
 CONNECTIONS_MAX = 4
+CONNECTIONS_PER_ADDRESS_MAX = 2
 DEADLINE_SLACK_SECONDS = 2.5
 PAGE_REQUEST = b"GET / HTTP/1.1\r\nHost: board\r\n\r\n"
 
@@ -47,7 +48,7 @@ class Board:
         return socket.create_connection(self.served.address, timeout=10)
 
 
-def start_board(base: Path, **limits: int) -> Iterator[Board]:
+def start_board(base: Path, **limits: int | str) -> Iterator[Board]:
     """A board with one member and one registered torrent, with the given limits."""
     environment = {**os.environ, **{f"TINYPIER_{k.upper()}": str(v) for k, v in limits.items()}}
     with serving_process(base / "board", base / "serve.log", environment) as served:
@@ -369,6 +370,59 @@ def test_a_connection_over_the_cap_is_refused_politely_until_one_closes(capped: 
         while not served and time.monotonic() < deadline:
             served = page_is_served_or_refused(capped)
         assert served
+    finally:
+        for connection in held:
+            connection.close()
+
+
+@pytest.fixture
+def capped_per_address(tmp_path: Path) -> Iterator[Board]:
+    yield from start_board(
+        tmp_path,
+        connections_max=CONNECTIONS_MAX,
+        connections_per_address_max=CONNECTIONS_PER_ADDRESS_MAX,
+    )
+
+
+@pytest.fixture
+def behind_proxy(tmp_path: Path) -> Iterator[Board]:
+    """Every test connection comes from loopback, here the board's trusted proxy."""
+    yield from start_board(
+        tmp_path,
+        connections_max=CONNECTIONS_MAX,
+        connections_per_address_max=CONNECTIONS_PER_ADDRESS_MAX,
+        trusted_proxies="127.0.0.1,::1",
+    )
+
+
+def test_one_address_cannot_hold_every_connection(capped_per_address: Board) -> None:
+    """An attacker holding sockets from one address is stopped at its own cap, far below
+    the server's, and gets the same polite refusal."""
+    held = [connection_at(capped_per_address, "web") for _ in range(CONNECTIONS_PER_ADDRESS_MAX)]
+    try:
+        with capped_per_address.connect() as extra:
+            refusal = read_until_closed(extra)
+        assert refusal.startswith(b"HTTP/1.1 503 Service Unavailable\r\n")
+        assert b"\r\nconnection: close\r\n" in refusal.lower()
+        held.pop().close()
+        deadline = time.monotonic() + 5
+        served = False
+        while not served and time.monotonic() < deadline:
+            served = page_is_served_or_refused(capped_per_address)
+        assert served
+    finally:
+        for connection in held:
+            connection.close()
+
+
+def test_a_trusted_proxy_is_held_only_to_the_global_cap(behind_proxy: Board) -> None:
+    """Behind a proxy every client shares its address, so the per-address cap would
+    refuse them all; the proxy's connections count only against ``connections_max``."""
+    held = [connection_at(behind_proxy, "web") for _ in range(CONNECTIONS_MAX)]
+    try:
+        with behind_proxy.connect() as extra:
+            refusal = read_until_closed(extra)
+        assert refusal.startswith(b"HTTP/1.1 503 Service Unavailable\r\n")
     finally:
         for connection in held:
             connection.close()

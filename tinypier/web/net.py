@@ -29,6 +29,14 @@ def _trusted(address: IPAddress, networks: Iterable[Network]) -> bool:
     return any(address in network for network in networks)
 
 
+def is_trusted_proxy(host: str, trusted_proxies: tuple[str, ...]) -> bool:
+    """Whether ``host`` (a peer address as the socket gives it) is a trusted proxy."""
+    if not trusted_proxies:
+        return False
+    address = _parse(host)
+    return address is not None and _trusted(address, parse_networks(trusted_proxies))
+
+
 def client_address(
     peer_host: str | None,
     forwarded_for: str | None,
