@@ -20,9 +20,16 @@ from hypothesis import strategies as st
 from tests.helpers import add_member
 from tests.servers import Served, serving_process
 from tests.tracker.wire import query, register_torrent
-from tinypier.connections import CHUNKED, ChunkedBody, FramingError, body_length
+from tinypier.connections import (
+    CHUNKED,
+    ChunkedBody,
+    ConnectionLimits,
+    FramingError,
+    OpenConnections,
+    body_length,
+)
 from tinypier.server import FILES_BESIDE_CONNECTIONS, make_room_for_connections
-from tinypier.settings import load_settings
+from tinypier.settings import Settings, load_settings
 
 MIB = 1024 * 1024
 RSS_GROWTH_MAX = 64 * MIB
@@ -426,6 +433,25 @@ def test_a_trusted_proxy_is_held_only_to_the_global_cap(behind_proxy: Board) -> 
     finally:
         for connection in held:
             connection.close()
+
+
+def admitted(open_connections: OpenConnections, hosts: list[str]) -> list[bool]:
+    return [open_connections.admit(host) for host in hosts]
+
+
+def test_an_ipv6_client_is_capped_by_its_64_not_each_address() -> None:
+    """An IPv6 subscriber holds a whole /64: fresh addresses from it share one cap."""
+    settings = Settings(connections_per_address_max=2, trusted_proxies=("2001:db8:f::1",))
+    connections = OpenConnections(ConnectionLimits.from_settings(settings, 5))
+
+    same_64 = ["2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2:ffff::3"]
+    assert admitted(connections, same_64) == [True, True, False]
+    assert admitted(connections, ["2001:db8:1:3::1"]) == [True], "another /64"
+    mapped_and_plain = ["::ffff:192.0.2.1", "192.0.2.1", "192.0.2.1"]
+    assert admitted(connections, mapped_and_plain) == [True, True, False], "one IPv4 client"
+    assert admitted(connections, ["2001:db8:f::1"] * 3) == [True] * 3, "a trusted proxy"
+    connections.release("2001:db8:1:2::1")
+    assert admitted(connections, ["2001:db8:1:2::9"]) == [True]
 
 
 def page_is_served_or_refused(board: Board) -> bool:

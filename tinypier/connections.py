@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from tinypier.settings import Settings
-from tinypier.web.net import is_trusted_proxy
+from tinypier.web.net import connection_source
 
 CHUNKED = -1
 CHUNK_LINE_MAX = 8192
@@ -66,9 +66,9 @@ class ConnectionLimits:
 
 class OpenConnections:
     """How many connections the server holds, in all against ``connections_max`` and
-    per client address against ``connections_per_address_max``, so one address cannot
-    take every slot. A trusted proxy's connections count only in all: everyone behind
-    it shares its address."""
+    per client address (an IPv6 client's /64) against ``connections_per_address_max``,
+    so one address cannot take every slot. A trusted proxy's connections count only in
+    all: everyone behind it shares its address."""
 
     def __init__(self, limits: ConnectionLimits) -> None:
         self._limits = limits
@@ -98,9 +98,7 @@ class OpenConnections:
                 self._by_address[address] = held
 
     def _capped_address(self, host: str | None) -> str | None:
-        if host is None or is_trusted_proxy(host, self._limits.trusted_proxies):
-            return None
-        return host
+        return None if host is None else connection_source(host, self._limits.trusted_proxies)
 
 
 def refusal(status: int, reason: str, message: str, extra_headers: bytes = b"") -> bytes:
@@ -115,7 +113,7 @@ def refusal(status: int, reason: str, message: str, extra_headers: bytes = b"") 
 TOO_MANY_CONNECTIONS = refusal(
     503,
     "Service Unavailable",
-    "The server has too many open connections; try again in a few seconds.",
+    "The server has too many open connections, in all or from your address; try again soon.",
     b"Retry-After: 5\r\n",
 )
 HEAD_TOO_LARGE = refusal(
