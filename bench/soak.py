@@ -22,13 +22,17 @@ It prints, per phase, the legitimate requests offered, how many succeeded (a 200
 body is a page or a tracker reply without ``failure reason``), p50 and p99 latency, the
 attack's tallies, and the server's peak resident memory. The targets (issue #10):
 legitimate p99 under attack at most 2x quiet, no legitimate request lost, peak RSS under
-300 MiB. Everything talks to 127.0.0.1 only, and every loop stops by itself.
+300 MiB. Everything talks to 127.0.0.1 only, and every loop stops by itself. The attacker
+connects from its own loopback address (``ATTACK_SOURCE``), as an attacker on the internet
+has an address of its own: ``connections_per_address_max`` refuses its connections beyond
+the cap, and the legitimate clients, all from 127.0.0.1, keep theirs.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import multiprocessing
 import os
 import random
@@ -50,6 +54,7 @@ from loadgen import percentile
 
 ATTACKER = "mallory"
 ATTACKER_PASSWORD = "correct horse battery staple"
+ATTACK_SOURCE = "127.0.0.2"
 REQUEST_TIMEOUT = 10.0
 PAGES = ("/", "/tracker", "/topics/1")
 BODY_SIZE = 60_000
@@ -167,11 +172,22 @@ class AttackTally:
     preview_seconds: list[float] = field(default_factory=list)
 
 
+def attacker_client(plan: AttackPlan, timeout: float) -> httpx.AsyncClient:
+    """An HTTP client whose connections come from the attacker's address."""
+    return httpx.AsyncClient(
+        base_url=f"http://{HOST}:{plan.port}",
+        timeout=timeout,
+        transport=httpx.AsyncHTTPTransport(local_address=ATTACK_SOURCE),
+    )
+
+
 async def slow_head(plan: AttackPlan, head: bytes, tally: AttackTally, until: float) -> None:
     """Trickle ``head`` a byte a second, forever; reopen whenever the server closes."""
     while time.monotonic() < until:
         try:
-            reader, writer = await asyncio.open_connection(HOST, plan.port)
+            reader, writer = await asyncio.open_connection(
+                HOST, plan.port, local_addr=(ATTACK_SOURCE, 0)
+            )
         except OSError:
             await asyncio.sleep(1)
             continue
@@ -198,7 +214,9 @@ async def unread_pipeline(
     batch = request * 500
     while time.monotonic() < until:
         try:
-            _reader, writer = await asyncio.open_connection(HOST, plan.port)
+            _reader, writer = await asyncio.open_connection(
+                HOST, plan.port, local_addr=(ATTACK_SOURCE, 0)
+            )
         except OSError:
             await asyncio.sleep(1)
             continue
@@ -221,7 +239,7 @@ async def unread_pipeline(
 async def stopped_flood(plan: AttackPlan, tally: AttackTally, until: float) -> None:
     """``stopped`` from a never-seen peer id each time, over one kept-alive connection."""
     rng = random.Random()
-    async with httpx.AsyncClient(base_url=f"http://{HOST}:{plan.port}", timeout=30) as client:
+    async with attacker_client(plan, timeout=30) as client:
         while time.monotonic() < until:
             info_hash = rng.choice(plan.info_hashes)
             query = (
@@ -240,35 +258,39 @@ async def stopped_flood(plan: AttackPlan, tally: AttackTally, until: float) -> N
 CSRF_INPUT = re.compile(r'name="_csrf_token"[^>]*value="([^"]+)"')
 
 
-async def previews(plan: AttackPlan, tally: AttackTally, until: float) -> None:
-    """Log in as the attacker and preview each pathological body in turn."""
+async def log_in_attacker(client: httpx.AsyncClient) -> str:
+    """Log the attacker in; the posting form's CSRF token."""
+    login = await client.get("/login")
+    token = CSRF_INPUT.search(login.text)
+    assert token, f"no CSRF token on /login: {login.status_code}"
+    await client.post(
+        "/login",
+        data={"_csrf_token": token[1], "name": ATTACKER, "password": ATTACKER_PASSWORD},
+    )
+    form = await client.get("/forums/1/new")
+    token = CSRF_INPUT.search(form.text)
+    assert token, f"no posting form for the attacker: {form.status_code}"
+    return token[1]
+
+
+async def previews(client: httpx.AsyncClient, token: str, tally: AttackTally, until: float) -> None:
+    """Preview each pathological body in turn, as the logged-in attacker."""
     bodies = list(pathological_bodies().items())
-    async with httpx.AsyncClient(base_url=f"http://{HOST}:{plan.port}", timeout=60) as client:
-        login = await client.get("/login")
-        token = CSRF_INPUT.search(login.text)
-        assert token, "no CSRF token on /login"
-        await client.post(
-            "/login",
-            data={"_csrf_token": token[1], "name": ATTACKER, "password": ATTACKER_PASSWORD},
-        )
-        form = await client.get("/forums/1/new")
-        token = CSRF_INPUT.search(form.text)
-        assert token, f"no posting form for the attacker: {form.status_code}"
-        index = 0
-        while time.monotonic() < until:
-            name, body = bodies[index % len(bodies)]
-            index += 1
-            started = time.perf_counter()
-            try:
-                reply = await client.post(
-                    "/forums/1/new",
-                    data={"_csrf_token": token[1], "title": name, "body": body, "preview": "1"},
-                )
-                key = f"{name}: {reply.status_code}"
-            except httpx.HTTPError as error:
-                key = f"{name}: {type(error).__name__}"
-            tally.preview_seconds.append(time.perf_counter() - started)
-            tally.previews[key] = tally.previews.get(key, 0) + 1
+    index = 0
+    while time.monotonic() < until:
+        name, body = bodies[index % len(bodies)]
+        index += 1
+        started = time.perf_counter()
+        try:
+            reply = await client.post(
+                "/forums/1/new",
+                data={"_csrf_token": token, "title": name, "body": body, "preview": "1"},
+            )
+            key = f"{name}: {reply.status_code}"
+        except httpx.HTTPError as error:
+            key = f"{name}: {type(error).__name__}"
+        tally.preview_seconds.append(time.perf_counter() - started)
+        tally.previews[key] = tally.previews.get(key, 0) + 1
 
 
 async def attack(plan: AttackPlan) -> AttackTally:
@@ -280,15 +302,24 @@ async def attack(plan: AttackPlan) -> AttackTally:
     scrape += quote_from_bytes(plan.info_hashes[0], safe="").encode()
     scrape += f" HTTP/1.1\r\nHost: {HOST}\r\n\r\n".encode()
     page = f"GET /tracker HTTP/1.1\r\nHost: {HOST}\r\n\r\n".encode()
-    jobs = [
-        *(slow_head(plan, (tracker_head, page_head)[i % 2], tally, until)
-          for i in range(plan.slow_heads)),
-        *(unread_pipeline(plan, (scrape, page)[i % 2], tally, until)
-          for i in range(plan.pipelines)),
-        *(stopped_flood(plan, tally, until) for _ in range(plan.stopped_workers)),
-        *(previews(plan, tally, until) for _ in range(plan.preview_workers)),
-    ]  # fmt: skip
-    await asyncio.gather(*jobs)
+    # The previewers log in first: the other jobs soon hold all the connections the
+    # attacker's address may open, and each previewer keeps its one kept-alive connection.
+    async with contextlib.AsyncExitStack() as stack:
+        previewers = [
+            await stack.enter_async_context(attacker_client(plan, timeout=60))
+            for _ in range(plan.preview_workers)
+        ]
+        tokens = [await log_in_attacker(previewer) for previewer in previewers]
+        jobs = [
+            *(slow_head(plan, (tracker_head, page_head)[i % 2], tally, until)
+              for i in range(plan.slow_heads)),
+            *(unread_pipeline(plan, (scrape, page)[i % 2], tally, until)
+              for i in range(plan.pipelines)),
+            *(stopped_flood(plan, tally, until) for _ in range(plan.stopped_workers)),
+            *(previews(previewer, token, tally, until)
+              for previewer, token in zip(previewers, tokens, strict=True)),
+        ]  # fmt: skip
+        await asyncio.gather(*jobs)
     return tally
 
 

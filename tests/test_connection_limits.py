@@ -21,9 +21,16 @@ from hypothesis import strategies as st
 from tests.helpers import add_member
 from tests.servers import Served, read_response, serving_process
 from tests.tracker.wire import query, register_torrent
-from tinypier.connections import CHUNKED, ChunkedBody, FramingError, body_length
+from tinypier.connections import (
+    CHUNKED,
+    ChunkedBody,
+    ConnectionLimits,
+    FramingError,
+    OpenConnections,
+    body_length,
+)
 from tinypier.server import FILES_BESIDE_CONNECTIONS, make_room_for_connections
-from tinypier.settings import load_settings
+from tinypier.settings import Settings, load_settings
 
 MIB = 1024 * 1024
 RSS_GROWTH_MAX = 64 * MIB
@@ -35,6 +42,7 @@ HEAD_TIMEOUT_SECONDS = 1
 BODY_TIMEOUT_SECONDS = 2
 SEND_TIMEOUT_SECONDS = 1
 CONNECTIONS_MAX = 4
+CONNECTIONS_PER_ADDRESS_MAX = 2
 DEADLINE_SLACK_SECONDS = 2.5
 PAGE_REQUEST = b"GET / HTTP/1.1\r\nHost: board\r\n\r\n"
 
@@ -48,7 +56,7 @@ class Board:
         return socket.create_connection(self.served.address, timeout=10)
 
 
-def start_board(base: Path, **limits: int) -> Iterator[Board]:
+def start_board(base: Path, **limits: int | str) -> Iterator[Board]:
     """A board with one member and one registered torrent, with the given limits."""
     environment = {**os.environ, **{f"TINYPIER_{k.upper()}": str(v) for k, v in limits.items()}}
     with serving_process(base / "board", base / "serve.log", environment) as served:
@@ -387,6 +395,78 @@ def test_a_connection_over_the_cap_is_refused_politely_until_one_closes(capped: 
     finally:
         for connection in held:
             connection.close()
+
+
+@pytest.fixture
+def capped_per_address(tmp_path: Path) -> Iterator[Board]:
+    yield from start_board(
+        tmp_path,
+        connections_max=CONNECTIONS_MAX,
+        connections_per_address_max=CONNECTIONS_PER_ADDRESS_MAX,
+    )
+
+
+@pytest.fixture
+def behind_proxy(tmp_path: Path) -> Iterator[Board]:
+    """Every test connection comes from loopback, here the board's trusted proxy."""
+    yield from start_board(
+        tmp_path,
+        connections_max=CONNECTIONS_MAX,
+        connections_per_address_max=CONNECTIONS_PER_ADDRESS_MAX,
+        trusted_proxies="127.0.0.1,::1",
+    )
+
+
+def test_one_address_cannot_hold_every_connection(capped_per_address: Board) -> None:
+    """An attacker holding sockets from one address is stopped at its own cap, far below
+    the server's, and gets the same polite refusal."""
+    held = [connection_at(capped_per_address, "web") for _ in range(CONNECTIONS_PER_ADDRESS_MAX)]
+    try:
+        with capped_per_address.connect() as extra:
+            refusal = read_until_closed(extra)
+        assert refusal.startswith(b"HTTP/1.1 503 Service Unavailable\r\n")
+        assert b"\r\nconnection: close\r\n" in refusal.lower()
+        held.pop().close()
+        deadline = time.monotonic() + 5
+        served = False
+        while not served and time.monotonic() < deadline:
+            served = page_is_served_or_refused(capped_per_address)
+        assert served
+    finally:
+        for connection in held:
+            connection.close()
+
+
+def test_a_trusted_proxy_is_held_only_to_the_global_cap(behind_proxy: Board) -> None:
+    """Behind a proxy every client shares its address, so the per-address cap would
+    refuse them all; the proxy's connections count only against ``connections_max``."""
+    held = [connection_at(behind_proxy, "web") for _ in range(CONNECTIONS_MAX)]
+    try:
+        with behind_proxy.connect() as extra:
+            refusal = read_until_closed(extra)
+        assert refusal.startswith(b"HTTP/1.1 503 Service Unavailable\r\n")
+    finally:
+        for connection in held:
+            connection.close()
+
+
+def admitted(open_connections: OpenConnections, hosts: list[str]) -> list[bool]:
+    return [open_connections.admit(host) for host in hosts]
+
+
+def test_an_ipv6_client_is_capped_by_its_64_not_each_address() -> None:
+    """An IPv6 subscriber holds a whole /64: fresh addresses from it share one cap."""
+    settings = Settings(connections_per_address_max=2, trusted_proxies=("2001:db8:f::1",))
+    connections = OpenConnections(ConnectionLimits.from_settings(settings, 5))
+
+    same_64 = ["2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2:ffff::3"]
+    assert admitted(connections, same_64) == [True, True, False]
+    assert admitted(connections, ["2001:db8:1:3::1"]) == [True], "another /64"
+    mapped_and_plain = ["::ffff:192.0.2.1", "192.0.2.1", "192.0.2.1"]
+    assert admitted(connections, mapped_and_plain) == [True, True, False], "one IPv4 client"
+    assert admitted(connections, ["2001:db8:f::1"] * 3) == [True] * 3, "a trusted proxy"
+    connections.release("2001:db8:1:2::1")
+    assert admitted(connections, ["2001:db8:1:2::9"]) == [True]
 
 
 def page_is_served_or_refused(board: Board) -> bool:

@@ -96,3 +96,31 @@ def test_a_500_page_carries_them(client: Client, monkeypatch: pytest.MonkeyPatch
 
     assert response.status_code == 500
     assert security_headers(response) == EXPECTED
+
+
+# Paths Litestar's OpenAPI viewers answer at, by default, under the schema path.
+VIEWERS = ("swagger", "redoc", "elements", "rapidoc", "scalar", "stoplight", "oauth2-redirect.html")
+SCHEMA_PATHS = sorted(
+    {e.path for e in ENDPOINTS if e.path.startswith("/api/schema") and "{" not in e.path}
+    | {f"/api/schema/{viewer}" for viewer in VIEWERS}
+)
+ANY_HOST = re.compile(r"(?:https?:)?//[\w.-]+")
+
+
+@pytest.mark.parametrize("path", SCHEMA_PATHS)
+def test_nothing_under_api_schema_loads_from_another_host(client: Client, path: str) -> None:
+    """The policy would block a CDN's viewer scripts, and the board never sends a reader's
+    browser to a third party: what is served here works offline."""
+    response = client.get(path, follow_redirects=False)
+
+    assert ANY_HOST.findall(response.text) == []
+    assert response.status_code in {200, 404}
+
+
+def test_api_schema_links_the_schema_documents(client: Client) -> None:
+    page = client.get("/api/schema")
+
+    assert page.status_code == 200
+    for document in ("/api/schema/openapi.json", "/api/schema/openapi.yaml"):
+        assert f'href="{document}"' in page.text
+        assert client.get(document).status_code == 200

@@ -11,12 +11,10 @@ from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.middleware.base import DefineMiddleware
-from litestar.openapi import OpenAPIConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
-from tinypier import __version__
 from tinypier.accounts.routes import ROUTES as ACCOUNT_ROUTES
 from tinypier.accounts.sessions import SessionAuthMiddleware
 from tinypier.datadir import prepare_data_dir
@@ -29,6 +27,7 @@ from tinypier.torrents.routes import ROUTES as TORRENT_ROUTES
 from tinypier.torrents.storage import remove_interrupted_uploads
 from tinypier.tracker.asgi import serve_tracker_first
 from tinypier.tracker.engine import Tracker
+from tinypier.web.api_schema import api_schema_config
 from tinypier.web.dependencies import DEPENDENCIES
 from tinypier.web.errors import handle_error
 from tinypier.web.form_decoding import StrictFormMiddleware
@@ -118,7 +117,7 @@ def create_app(settings: Settings) -> Litestar:
         ),
         exception_handlers={Exception: handle_error},
         request_max_body_size=body_size_cap(settings),
-        openapi_config=OpenAPIConfig(title="TinyPier API", version=__version__, path="/api/schema"),
+        openapi_config=api_schema_config(),
         debug=False,
     )
     app.asgi_handler = SecurityHeaders(app.asgi_handler)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from tinypier.settings import Settings
+from tinypier.web.net import connection_source
 
 CHUNKED = -1
 CHUNK_LINE_MAX = 8192
@@ -38,6 +39,8 @@ class ConnectionLimits:
     connections_max: int
     send_timeout_seconds: float
     keep_alive_seconds: float
+    connections_per_address_max: int
+    trusted_proxies: tuple[str, ...]
 
     @classmethod
     def from_settings(cls, settings: Settings, keep_alive_seconds: float) -> ConnectionLimits:
@@ -50,6 +53,8 @@ class ConnectionLimits:
             connections_max=settings.connections_max,
             send_timeout_seconds=settings.send_timeout_seconds,
             keep_alive_seconds=keep_alive_seconds,
+            connections_per_address_max=settings.connections_per_address_max,
+            trusted_proxies=settings.trusted_proxies,
         )
 
     @property
@@ -60,10 +65,40 @@ class ConnectionLimits:
 
 
 class OpenConnections:
-    """How many connections the server holds, against ``connections_max``."""
+    """How many connections the server holds, in all against ``connections_max`` and
+    per client address (an IPv6 client's /64) against ``connections_per_address_max``,
+    so one address cannot take every slot. A trusted proxy's connections count only in
+    all: everyone behind it shares its address."""
 
-    def __init__(self) -> None:
+    def __init__(self, limits: ConnectionLimits) -> None:
+        self._limits = limits
         self.count = 0
+        self._by_address: dict[str, int] = {}
+
+    def admit(self, host: str | None) -> bool:
+        """Count a new connection from ``host`` (the socket's peer address), or say it
+        is one too many; each admitted connection is released once (:meth:`release`)."""
+        if self.count >= self._limits.connections_max:
+            return False
+        address = self._capped_address(host)
+        if address is not None:
+            held = self._by_address.get(address, 0)
+            if held >= self._limits.connections_per_address_max:
+                return False
+            self._by_address[address] = held + 1
+        self.count += 1
+        return True
+
+    def release(self, host: str | None) -> None:
+        self.count -= 1
+        address = self._capped_address(host)
+        if address is not None:
+            held = self._by_address.pop(address) - 1
+            if held:
+                self._by_address[address] = held
+
+    def _capped_address(self, host: str | None) -> str | None:
+        return None if host is None else connection_source(host, self._limits.trusted_proxies)
 
 
 def refusal(status: int, reason: str, message: str, extra_headers: bytes = b"") -> bytes:
@@ -78,7 +113,7 @@ def refusal(status: int, reason: str, message: str, extra_headers: bytes = b"") 
 TOO_MANY_CONNECTIONS = refusal(
     503,
     "Service Unavailable",
-    "The server has too many open connections; try again in a few seconds.",
+    "The server has too many open connections, in all or from your address; try again soon.",
     b"Retry-After: 5\r\n",
 )
 HEAD_TOO_LARGE = refusal(

@@ -52,7 +52,7 @@ class RelayedHttpToolsProtocol(HttpToolsProtocol):
 
 def tracker_first(tracker: Tracker, limits: ConnectionLimits) -> type[asyncio.Protocol]:
     """The protocol class uvicorn instantiates per connection (its ``http`` option)."""
-    open_connections = OpenConnections()
+    open_connections = OpenConnections(limits)
 
     class TrackerFirst(TrackerFirstProtocol):
         def __init__(

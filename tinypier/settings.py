@@ -68,6 +68,7 @@ class Settings:
     post_max_chars: int = 60_000
     post_interval_seconds: int = 5
     posts_per_hour: int = 60
+    connections_per_address_max: int = 64
 
     @property
     def database_path(self) -> Path:
@@ -201,6 +202,7 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "post_max_chars": _positive_int,
     "post_interval_seconds": _zero_or_more,
     "posts_per_hour": _positive_int,
+    "connections_per_address_max": _positive_int,
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.forum.conftest import Board, Client, add_forum, log_in, seed_topic, submit
+from tinypier.db.connection import connect_sync
 
 
 def log_entries(board: Board) -> list[tuple[int, str, str, int]]:
@@ -219,3 +220,58 @@ def test_the_log_keeps_where_a_deleted_topic_was_moved_out_of_sight(
     assert "<td>move</td>" in log_page
     assert "Secret plans" not in log_page
     assert "Admin vault" not in log_page
+
+
+def test_the_log_names_only_the_forums_a_reader_may_view_along_a_topics_moves(
+    client: Client, board: Board
+) -> None:
+    """A topic moved from the lobby through the admins' vault to a public forum: its
+    reader sees both public forums and the topic now, but the first move must not name
+    the vault (and the second, filed under the vault, is not shown at all)."""
+    lobby = add_forum(board.settings, board.category, "Lobby")
+    vault = add_forum(board.settings, board.category, "Admin vault", view_role="admin")
+    archive = add_forum(board.settings, board.category, "Archive")
+    topic = seed_topic(board.settings, lobby, board.user, "Travelling topic")
+    log_in(client, board.admin)
+    assert moderate(client, topic.topic_id, "move", {"forum_id": str(vault)}) == 303
+    assert moderate(client, topic.topic_id, "move", {"forum_id": str(archive)}) == 303
+
+    log_in(client, board.moderator)
+    log_page = client.get("/moderation").text
+
+    assert "Travelling topic: Lobby -&gt; (a forum you cannot view)" in log_page
+    assert log_page.count("<td>move</td>") == 1
+    assert "Admin vault" not in log_page
+
+
+def test_a_move_out_of_sight_shows_the_reader_only_the_forum_they_may_view(
+    client: Client, board: Board
+) -> None:
+    vault = add_forum(board.settings, board.category, "Admin vault", view_role="admin")
+    topic = seed_topic(board.settings, board.public_forum, board.user, "Secret plans")
+    public_name = board.value("SELECT name FROM forums WHERE id = ?", (board.public_forum,))
+    log_in(client, board.admin)
+    assert moderate(client, topic.topic_id, "move", {"forum_id": str(vault)}) == 303
+
+    log_in(client, board.moderator)
+    log_page = client.get("/moderation").text
+
+    assert f"(a topic you cannot view): {public_name} -&gt; (a forum you cannot view)" in log_page
+
+
+def test_a_move_logged_without_its_forums_keeps_the_old_rule(client: Client, board: Board) -> None:
+    """Entries written before the log stored a move's forums are shown as they were:
+    the whole text while the topic is visible."""
+    topic = seed_topic(board.settings, board.public_forum, board.user, "Old move")
+    connection = connect_sync(board.settings.database_path)
+    try:
+        connection.execute(
+            "INSERT INTO moderation_log (actor_id, action, target_type, target_id, details,"
+            " created_at, forum_id) VALUES (?, 'move', 'topic', ?, 'Old move: X -> Y', 0, ?)",
+            (board.admin.id, topic.topic_id, board.public_forum),
+        )
+        connection.commit()
+    finally:
+        connection.close()
+    log_in(client, board.moderator)
+    assert "Old move: X -&gt; Y" in client.get("/moderation").text

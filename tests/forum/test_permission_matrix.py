@@ -176,16 +176,11 @@ POLICY: dict[str, Rule] = {
     "GET /api/torrents/{torrent_id:int}": Rule(Access.VIEWERS),
     "GET /api/torrents/{torrent_id:int}/download": Rule(Access.MEMBERS_WHO_VIEW),
     "POST /api/torrents": Rule(Access.MEMBERS, {"forum_id": "{forum_id}", **TOPIC}),
-    # The API's generated OpenAPI description and its viewers: public documentation.
+    # The API's generated OpenAPI documents and the page linking them: public documentation.
     "GET /api/schema": Rule(Access.EVERYONE),
-    "GET /api/schema/elements": Rule(Access.EVERYONE),
-    "GET /api/schema/oauth2-redirect.html": Rule(Access.EVERYONE),
     "GET /api/schema/openapi.json": Rule(Access.EVERYONE),
     "GET /api/schema/openapi.yaml": Rule(Access.EVERYONE),
     "GET /api/schema/openapi.yml": Rule(Access.EVERYONE),
-    "GET /api/schema/rapidoc": Rule(Access.EVERYONE),
-    "GET /api/schema/redoc": Rule(Access.EVERYONE),
-    "GET /api/schema/swagger": Rule(Access.EVERYONE),
     # Litestar's catch-all for unknown schema files: a 404 for everyone.
     "GET /api/schema/{path:str}": Rule(Access.NOBODY),
 }

@@ -99,10 +99,14 @@ def post_release_api(
     *,
     title: str = "A release",
     description: str = "What it is.",
+    web_seeds: bool = False,
 ) -> httpx.Response:
+    fields = {"title": title, "description": description, "forum_id": str(forum_id)}
+    if web_seeds:
+        fields["web_seeds"] = "true"
     return client.post(
         "/api/torrents",
-        data={"title": title, "description": description, "forum_id": str(forum_id)},
+        data=fields,
         files={"torrent": ("upload.torrent", torrent, "application/x-bittorrent")},
         headers=bearer(token) if token else {},
     )

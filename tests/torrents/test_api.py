@@ -62,6 +62,20 @@ def test_one_release_has_its_size_files_and_swarm(
     assert sum(file["size"] for file in body["files"]) == 2_400_057
 
 
+@pytest.mark.parametrize("web_seeds", [True, False])
+def test_a_release_says_whether_members_copies_keep_its_web_seeds(
+    client: Client, settings: Settings, scripted: tuple[Member, str, int], web_seeds: bool
+) -> None:
+    """The field is named as the upload takes it, in the listing and the release alike."""
+    _, token, forum = scripted
+    posted = post_release_api(client, token, forum, shared_torrent(HYBRID), web_seeds=web_seeds)
+    torrent_id = posted.json()["torrent_id"]
+
+    assert client.get(f"/api/torrents/{torrent_id}").json()["web_seeds"] is web_seeds
+    [listed] = client.get("/api/torrents").json()["releases"]
+    assert listed["web_seeds"] is web_seeds
+
+
 def test_me_tells_a_member_their_figures_and_passkey(
     client: Client, settings: Settings, scripted: tuple[Member, str, int]
 ) -> None:
@@ -184,3 +198,5 @@ def test_the_openapi_schema_describes_the_release_api(client: Client) -> None:
     paths = schema.json()["paths"]
     assert {"/api/torrents", "/api/torrents/{torrent_id}", "/api/me"} <= set(paths)
     assert "post" in paths["/api/torrents"] and "get" in paths["/api/torrents"]
+    release = schema.json()["components"]["schemas"]["ApiRelease"]
+    assert release["properties"]["web_seeds"]["type"] == "boolean"

@@ -10,12 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from tests.helpers import Member, add_member, login
 from tests.tracker.conftest import Board
 from tests.tracker.wire import Registered, announce, fetch, peer_id, register_torrent
 from tinypier.settings import Settings
 from tinypier.tracker.accounting import NO_LEECHER, RATE_CAPPED
 from tinypier.tracker.engine import Tracker
+from tinypier.tracker.swarm import LeecherDepartures
 
 PB = 10**15
 UP_RATE = Settings.max_upload_rate
@@ -143,6 +147,69 @@ def test_upload_counts_when_a_leecher_was_there_during_the_interval(
     assert swarm.credited(seeder) == (5000, 0), "the last 4000 had nobody to go to"
     assert swarm.credited(leecher) == (0, 5000)
     assert swarm.cheat_log(seeder) == [(swarm.release.id, 4000, 0, 0, 0, NO_LEECHER)]
+
+
+def test_a_members_own_second_client_is_not_a_leecher_to_upload_to(
+    make_board: Callable[..., Board],
+) -> None:
+    """A member cannot make their upload creditable by leeching from themselves with
+    another peer id (up to ``peers_per_member_max`` are allowed)."""
+    swarm = Swarm(make_board)
+    cheat = swarm.member("cheat")
+    swarm.announce(cheat, "seedbox", left=0, event="started")
+    swarm.announce(cheat, "laptop", left=1000, event="started")
+    swarm.at(60)
+    swarm.announce(cheat, "seedbox", left=0, uploaded=5000)
+    assert swarm.credited(cheat) == (0, 0)
+    assert swarm.cheat_log(cheat) == [(swarm.release.id, 5000, 0, 0, 0, NO_LEECHER)]
+
+
+def test_a_members_own_client_that_left_does_not_count_as_a_leecher_who_was_there(
+    make_board: Callable[..., Board],
+) -> None:
+    swarm = Swarm(make_board)
+    cheat = swarm.member("cheat")
+    swarm.announce(cheat, "seedbox", left=0, event="started")
+    swarm.announce(cheat, "laptop", left=1000, event="started")
+    swarm.at(30)
+    swarm.announce(cheat, "laptop", left=1000, event="stopped")
+    swarm.at(60)
+    swarm.announce(cheat, "seedbox", left=0, uploaded=5000)
+    assert swarm.credited(cheat) == (0, 0)
+
+
+def test_another_members_leecher_who_left_still_counts_after_the_members_own(
+    make_board: Callable[..., Board],
+) -> None:
+    """The last leecher to leave was the member's own; one of another member left
+    earlier in the interval, so the upload could have gone to them."""
+    swarm = Swarm(make_board)
+    seeder = swarm.member("seeder")
+    swarm.announce(seeder, "seedbox", left=0, event="started")
+    swarm.announce(seeder, "laptop", left=1000, event="started")
+    leecher = swarm.leecher()
+    swarm.at(20)
+    swarm.announce(leecher, "leech", left=1000, event="stopped")
+    swarm.at(40)
+    swarm.announce(seeder, "laptop", left=1000, event="stopped")
+    swarm.at(60)
+    swarm.announce(seeder, "seedbox", left=0, uploaded=5000)
+    assert swarm.credited(seeder) == (5000, 0)
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 3), st.integers(0, 50)), max_size=30),
+    st.integers(0, 3),
+)
+def test_leecher_departures_answer_as_a_full_history_would(
+    departures: list[tuple[int, int]], member: int
+) -> None:
+    """Two entries stand in for the whole history of who left when, for any member."""
+    recorded = LeecherDepartures()
+    for user_id, at in departures:
+        recorded.record(user_id, at)
+    others = [at for user_id, at in departures if user_id != member]
+    assert recorded.latest_besides(member) == max(others, default=-1.0)
 
 
 def test_an_honest_client_at_real_speeds_is_credited_in_full(

@@ -278,9 +278,15 @@ def test_a_request_head_that_never_ends_is_dropped_after_the_timeout(front: Fron
 
 
 def test_an_answered_announce_is_credited(front: Front) -> None:
+    """Upload is creditable: another member leeches in the swarm."""
+    downloader = add_member(front.settings, "downloader")
     fields = announce_fields(front.torrent.key, peer_id(label="credit"), left=100)
     with front.connect() as connection:
         pending = bytearray()
+        leeching = announce_fields(front.torrent.key, peer_id(label="downloader"), left=100)
+        target = f"/announce/{downloader.passkey}?{query(**leeching)}"
+        connection.sendall(f"GET {target} HTTP/1.1\r\nHost: t\r\n\r\n".encode())
+        read_response(connection, pending)
         for uploaded in (0, 4096):
             fields["uploaded"] = uploaded
             target = f"/announce/{front.member.passkey}?{query(**fields)}"

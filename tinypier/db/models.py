@@ -147,6 +147,8 @@ class ModerationLog(SQLModel, table=True):
     details: str = Field(default="")
     created_at: int = Field(index=True)
     forum_id: int | None = None
+    from_forum_id: int | None = None
+    to_forum_id: int | None = None
 
 
 class Attachment(SQLModel, table=True):

@@ -117,6 +117,7 @@ class ModerationController(Controller):
                 topic_id,
                 f"{topic['title']}: {topic['forum_name']} -> {target['name']}",
                 forum_id=topic["forum_id"],
+                moved=(topic["forum_id"], target["id"]),
             )
         if release is not None:
             request.app.state.changes.torrent_changed(release["id"])

@@ -22,11 +22,24 @@ async def log_action(
     details: str = "",
     *,
     forum_id: int | None = None,
+    moved: tuple[int, int] | None = None,
 ) -> None:
-    """Record an action; ``forum_id`` (where it happened) limits who reads it in the log."""
+    """Record an action; ``forum_id`` (where it happened) limits who reads it in the log.
+    A move gives ``moved`` (the forum it left, the forum it entered), so the log can name
+    each forum only to readers who may view it."""
+    from_forum_id, to_forum_id = moved if moved is not None else (None, None)
     await connection.execute(
-        "INSERT INTO moderation_log"
-        " (actor_id, action, target_type, target_id, details, created_at, forum_id)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (actor_id, action, target_type, target_id, details, int(time.time()), forum_id),
+        "INSERT INTO moderation_log (actor_id, action, target_type, target_id, details,"
+        " created_at, forum_id, from_forum_id, to_forum_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            actor_id,
+            action,
+            target_type,
+            target_id,
+            details,
+            int(time.time()),
+            forum_id,
+            from_forum_id,
+            to_forum_id,
+        ),
     )

@@ -190,26 +190,41 @@ def _readable_log_clause(viewer: Viewer) -> tuple[str, list[str]]:
     )
 
 
+TOPIC_NOT_VISIBLE = "(a topic you cannot view)"
+FORUM_NOT_VISIBLE = "(a forum you cannot view)"
+
+
 def _log_details_columns(viewer: Viewer) -> tuple[str, list[str]]:
     """An entry's details as this reader may see them, and whether they were withheld.
 
     An entry is filed under the forum it happened in, but its topic may be elsewhere now:
     a topic moved into a forum the reader may not view (the move itself, or anything done
-    to it before) keeps its title and that forum's name out of the reader's log. Once the
-    topic is deleted, where a move took it can no longer be checked, so a move's details
-    are withheld then too.
+    to it before) keeps its title and that forum's name out of the reader's log. A move
+    that stored the forums it left and entered is told part by part instead, from what
+    the reader may view now: the topic's title, and each forum's name, or a placeholder
+    (so a topic moved A -> B -> C does not name B to a reader of A and C). Older moves
+    stored only their text; once their topic is deleted, where they took it can no longer
+    be checked, so their details are withheld then too.
     """
     if viewer.is_admin:
         return "l.details AS details, 0 AS details_withheld", []
-    visible, params = visible_forums_clause(viewer, "now_in")
+    topic_visible, topic_params = visible_forums_clause(viewer, "now_in")
+    left_visible, left_params = visible_forums_clause(viewer, "came_from")
+    entered_visible, entered_params = visible_forums_clause(viewer, "went_to")
     withheld = (
-        "(l.target_type = 'topic' AND CASE WHEN topic.id IS NULL THEN l.action = 'move'"
-        f" ELSE NOT ({visible}) END)"
+        "(l.to_forum_id IS NULL AND l.target_type = 'topic' AND CASE WHEN topic.id IS NULL"
+        f" THEN l.action = 'move' ELSE NOT ({topic_visible}) END)"
+    )
+    move = (
+        f"COALESCE(CASE WHEN {topic_visible} THEN topic.title END, '{TOPIC_NOT_VISIBLE}')"
+        f" || ': ' || COALESCE(CASE WHEN {left_visible} THEN came_from.name END,"
+        f" '{FORUM_NOT_VISIBLE}') || ' -> ' || COALESCE(CASE WHEN {entered_visible}"
+        f" THEN went_to.name END, '{FORUM_NOT_VISIBLE}')"
     )
     return (
-        f"CASE WHEN {withheld} THEN '' ELSE l.details END AS details,"
-        f" {withheld} AS details_withheld",
-        [*params, *params],
+        f"CASE WHEN l.to_forum_id IS NOT NULL THEN {move}"
+        f" WHEN {withheld} THEN '' ELSE l.details END AS details, {withheld} AS details_withheld",
+        [*topic_params, *left_params, *entered_params, *topic_params, *topic_params],
     )
 
 
@@ -222,6 +237,8 @@ async def moderation_log_page(db: Database, viewer: Viewer, offset: int) -> list
         " FROM moderation_log l LEFT JOIN users u ON u.id = l.actor_id"
         " LEFT JOIN topics topic ON l.target_type = 'topic' AND topic.id = l.target_id"
         " LEFT JOIN forums now_in ON now_in.id = topic.forum_id"
+        " LEFT JOIN forums came_from ON came_from.id = l.from_forum_id"
+        " LEFT JOIN forums went_to ON went_to.id = l.to_forum_id"
         f" WHERE {readable} ORDER BY l.id DESC LIMIT ? OFFSET ?",
         [*details_params, *params, LOG_ENTRIES_PER_PAGE, offset],
     )

@@ -66,6 +66,8 @@ class ApiRelease:
     created_at: int
     topic_url: str
     download_url: str
+    # Whether members' copies keep the torrent's http(s) web seeds (the upload's choice).
+    web_seeds: bool
 
 
 @dataclass
@@ -134,6 +136,7 @@ def _release_fields(settings: Settings, viewer: Viewer, row: sqlite3.Row) -> dic
         "created_at": row["created_at"],
         "topic_url": topic_url(settings, row["topic_id"]),
         "download_url": api_download_url(settings, row["id"]),
+        "web_seeds": bool(row["web_seeds_enabled"]),
     }
 
 

@@ -49,7 +49,7 @@ _WORD = re.compile(r"\w+")
 _SELECT = (
     "SELECT t.id, t.topic_id, t.title, t.name, t.total_size, t.file_count, t.seeders,"
     " t.leechers, t.completed, t.created_at, t.status, t.freeleech, t.forum_id,"
-    " t.info_hash, t.info_hash_v2, t.uploader_id, f.name AS forum_name,"
+    " t.info_hash, t.info_hash_v2, t.uploader_id, t.web_seeds_enabled, f.name AS forum_name,"
     " f.view_role, f.download_role,"
     " u.name AS uploader_name"
     " FROM torrents t CROSS JOIN forums f ON f.id = t.forum_id"

@@ -261,7 +261,7 @@ class Tracker:
             ),
             moment - since,
             self._rates,
-            swarm.had_leecher(peer, since),
+            swarm.had_leecher(member.id, since),
         )
         credit = (
             uploaded,

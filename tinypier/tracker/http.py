@@ -147,7 +147,7 @@ class TrackerFirstProtocol(asyncio.Protocol):
 
     ``connections`` is the general server's set of open connections, so a graceful
     shutdown reaches this front too (through :meth:`shutdown`); ``open_connections``
-    counts every connection against ``connections_max``."""
+    counts every connection against ``connections_max`` and ``connections_per_address_max``."""
 
     def __init__(
         self,
@@ -189,20 +189,19 @@ class TrackerFirstProtocol(asyncio.Protocol):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self._transport = self._socket = cast(asyncio.Transport, transport)
-        if self._open.count >= self._limits.connections_max:
-            self._refuse(TOO_MANY_CONNECTIONS)
-            return
-        self._open.count += 1
-        self._counted = True
-        self._transport.set_write_buffer_limits(high=self._limits.write_buffer_high_water)
         peer = transport.get_extra_info("peername")
         self._host = peer[0] if isinstance(peer, tuple) else None
+        if not self._open.admit(self._host):
+            self._refuse(TOO_MANY_CONNECTIONS)
+            return
+        self._counted = True
+        self._transport.set_write_buffer_limits(high=self._limits.write_buffer_high_water)
         self._connections.add(self)
         self._start_idle_timer()
 
     def connection_lost(self, exc: Exception | None) -> None:
         if self._counted:
-            self._open.count -= 1
+            self._open.release(self._host)
             self._counted = False
         self._connections.discard(self)
         self._cancel_idle_timer()

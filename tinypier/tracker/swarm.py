@@ -167,6 +167,39 @@ class Departures:
                 del self._by_pair[pair]
 
 
+NOBODY = -1
+
+
+@dataclass(slots=True)
+class LeecherDepartures:
+    """When leechers last left (stopped, expired or finished), kept as the latest time of
+    two different members: enough to answer "did a leecher of anyone but member M leave
+    since t" in O(1), whatever the size of the swarm."""
+
+    latest: tuple[int, float] = (NOBODY, -1.0)
+    runner_up: tuple[int, float] = (NOBODY, -1.0)
+
+    def record(self, user_id: int, at: float) -> None:
+        (first, first_at), (second, second_at) = self.latest, self.runner_up
+        if user_id == first:
+            self.latest = (first, max(first_at, at))
+        elif user_id == second:
+            second_at = max(second_at, at)
+            if second_at > first_at:
+                self.latest, self.runner_up = (second, second_at), self.latest
+            else:
+                self.runner_up = (second, second_at)
+        elif at > first_at:
+            self.latest, self.runner_up = (user_id, at), self.latest
+        elif at > second_at:
+            self.runner_up = (user_id, at)
+
+    def latest_besides(self, user_id: int) -> float:
+        """When a leecher of another member than ``user_id`` last left; -1 if none has."""
+        first, first_at = self.latest
+        return first_at if first != user_id else self.runner_up[1]
+
+
 @dataclass(slots=True)
 class Swarm:
     torrent_id: int
@@ -179,8 +212,8 @@ class Swarm:
     leechers: list[Peer] = field(default_factory=list)
     written: TorrentStats | None = None
     per_member: dict[int, int] = field(default_factory=dict)
-    last_leecher_at: float = -1.0
-    """When a leecher last left (stopped, expired or finished); -1 if none has yet."""
+    leechers_per_member: dict[int, int] = field(default_factory=dict)
+    leecher_departures: LeecherDepartures = field(default_factory=LeecherDepartures)
 
     def counts(self) -> tuple[int, int, int]:
         """(complete, incomplete, downloaded) as announce and scrape report them."""
@@ -198,15 +231,13 @@ class Swarm:
         self.written = stats
         return stats
 
-    def _group(self, seeder: bool) -> list[Peer]:
-        return self.seeders if seeder else self.leechers
-
-    def had_leecher(self, requester: Peer | None, since: float) -> bool:
-        """Whether someone could have downloaded from ``requester`` since ``since``: a
-        leecher other than itself is in the swarm now, or one left (stopped, expired or
-        finished) at or after that time."""
-        others = len(self.leechers) - (requester is not None and not requester.is_seeder)
-        return others > 0 or self.last_leecher_at >= since
+    def had_leecher(self, user_id: int, since: float) -> bool:
+        """Whether someone could have downloaded from member ``user_id`` since ``since``:
+        a leecher of ANOTHER member is in the swarm now, or one left (stopped, expired or
+        finished) at or after that time. The member's own second client does not count,
+        or anyone could credit their upload by leeching from themselves."""
+        others = len(self.leechers) - self.leechers_per_member.get(user_id, 0)
+        return others > 0 or self.leecher_departures.latest_besides(user_id) >= since
 
     def peer_count(self, user_id: int) -> int:
         """How many peers (clients) of one member are in this swarm."""
@@ -214,27 +245,30 @@ class Swarm:
 
     def add(self, peer: Peer) -> None:
         self.peers[peer.key] = peer
-        self.per_member[peer.user_id] = self.per_member.get(peer.user_id, 0) + 1
+        _count(self.per_member, peer.user_id, 1)
         self._join_group(peer)
 
     def remove(self, peer: Peer, now: float) -> None:
-        if not peer.is_seeder:
-            self.last_leecher_at = max(self.last_leecher_at, now)
         del self.peers[peer.key]
-        remaining = self.per_member[peer.user_id] - 1
-        if remaining:
-            self.per_member[peer.user_id] = remaining
-        else:
-            del self.per_member[peer.user_id]
-        self._leave_group(peer)
+        _count(self.per_member, peer.user_id, -1)
+        self._leave_group(peer, now)
 
     def _join_group(self, peer: Peer) -> None:
-        group = self._group(peer.is_seeder)
+        if peer.is_seeder:
+            group = self.seeders
+        else:
+            group = self.leechers
+            _count(self.leechers_per_member, peer.user_id, 1)
         peer.slot = len(group)
         group.append(peer)
 
-    def _leave_group(self, peer: Peer) -> None:
-        group = self._group(peer.is_seeder)
+    def _leave_group(self, peer: Peer, now: float) -> None:
+        if peer.is_seeder:
+            group = self.seeders
+        else:
+            group = self.leechers
+            _count(self.leechers_per_member, peer.user_id, -1)
+            self.leecher_departures.record(peer.user_id, now)
         last = group.pop()
         if last is not peer:
             group[peer.slot] = last
@@ -244,9 +278,7 @@ class Swarm:
     def set_left(self, peer: Peer, left: int, now: float) -> None:
         """Change a peer's ``left``, moving it between seeders and leechers if it finished."""
         if (left == 0) != peer.is_seeder:
-            if not peer.is_seeder:
-                self.last_leecher_at = max(self.last_leecher_at, now)
-            self._leave_group(peer)
+            self._leave_group(peer, now)
             peer.left = left
             self._join_group(peer)
         else:
@@ -273,3 +305,12 @@ class Swarm:
                 for i in random.sample(range(total), numwant + 1)
             ]
         return [peer for peer in chosen if peer is not requester][:numwant]
+
+
+def _count(counts: dict[int, int], user_id: int, change: int) -> None:
+    """Add ``change`` to a member's count, forgetting members who reach zero."""
+    total = counts.get(user_id, 0) + change
+    if total:
+        counts[user_id] = total
+    else:
+        del counts[user_id]

@@ -29,6 +29,22 @@ def _trusted(address: IPAddress, networks: Iterable[Network]) -> bool:
     return any(address in network for network in networks)
 
 
+IPV6_SITE_PREFIX = 64
+
+
+def connection_source(host: str, trusted_proxies: tuple[str, ...]) -> str | None:
+    """Whom a connection from ``host`` (a peer address as the socket gives it) counts
+    against: the IPv4 address, or the IPv6 /64 (one subscriber's usual share, so an
+    attacker cannot take a fresh address per connection); None for a trusted proxy,
+    whose clients share its address, or an address that cannot be read."""
+    address = _parse(host)
+    if address is None or (trusted_proxies and _trusted(address, parse_networks(trusted_proxies))):
+        return None
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/{IPV6_SITE_PREFIX}", strict=False))
+    return str(address)
+
+
 def client_address(
     peer_host: str | None,
     forwarded_for: str | None,

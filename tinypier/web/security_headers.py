@@ -14,8 +14,9 @@ The policy, and why:
   the sanitizer still could not run. Styles come from the stylesheet; only style
   *attributes* may be inline, because [color] renders as ``style="color: ..."`` (nh3 lets
   no other property through). Browsers without ``style-src-attr`` fall back to
-  ``style-src`` and show such text uncoloured. Litestar's OpenAPI viewers under
-  /api/schema load their scripts from CDNs and so do not run; the schema files do.
+  ``style-src`` and show such text uncoloured. /api/schema serves the schema documents
+  and a plain page linking them, no viewer that would load from a CDN
+  (:mod:`tinypier.web.api_schema`).
 - frame-ancestors 'none' and X-Frame-Options DENY (for older browsers): no site can
   frame the board to trick a member into clicking its buttons.
 - Referrer-Policy same-origin: links and embedded images in posts do not tell other
