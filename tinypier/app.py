@@ -23,6 +23,7 @@ from tinypier.datadir import prepare_data_dir
 from tinypier.db.connection import Database
 from tinypier.events import ChangeNotifier
 from tinypier.forum.routes import ROUTES as FORUM_ROUTES
+from tinypier.i18n import available_languages, install_in_templates, language_name
 from tinypier.settings import Settings
 from tinypier.torrents.routes import ROUTES as TORRENT_ROUTES
 from tinypier.torrents.storage import remove_interrupted_uploads
@@ -31,6 +32,9 @@ from tinypier.tracker.engine import Tracker
 from tinypier.web.dependencies import DEPENDENCIES
 from tinypier.web.errors import handle_error
 from tinypier.web.form_decoding import StrictFormMiddleware
+from tinypier.web.formatting import ago, human_size, iso, number, ratio, when
+from tinypier.web.labels import freeleech_badge, member_order_label, role_label
+from tinypier.web.language import member_language, speak_to_visitors, switch_language
 from tinypier.web.security_headers import SecurityHeaders
 
 PACKAGE_DIR = Path(__file__).parent
@@ -57,12 +61,29 @@ def body_size_cap(settings: Settings) -> int:
 
 
 def template_environment() -> Environment:
-    return Environment(
+    """Templates speak the request's language (``tinypier.i18n``) and format dates,
+    sizes and numbers for it."""
+    environment = Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    install_in_templates(environment)
+    environment.globals.update(
+        available_languages=available_languages,
+        language_name=language_name,
+        ago=ago,
+        when=when,
+        iso=iso,
+        human_size=human_size,
+        number=number,
+        ratio=ratio,
+        role_label=role_label,
+        member_order_label=member_order_label,
+        freeleech_badge=freeleech_badge,
+    )
+    return environment
 
 
 def create_app(settings: Settings) -> Litestar:
@@ -92,6 +113,7 @@ def create_app(settings: Settings) -> Litestar:
             *ACCOUNT_ROUTES,
             *FORUM_ROUTES,
             *TORRENT_ROUTES,
+            switch_language,
             create_static_files_router(path="/static", directories=[STATIC_DIR]),
         ],
         dependencies=DEPENDENCIES,
@@ -99,6 +121,7 @@ def create_app(settings: Settings) -> Litestar:
         lifespan=[lifespan],
         middleware=[
             DefineMiddleware(SessionAuthMiddleware, exclude=AUTH_EXEMPT),
+            member_language,
             StrictFormMiddleware(),
         ],
         csrf_config=CSRFConfig(
@@ -116,6 +139,6 @@ def create_app(settings: Settings) -> Litestar:
         openapi_config=OpenAPIConfig(title="TinyPier API", version=__version__, path="/api/schema"),
         debug=False,
     )
-    app.asgi_handler = SecurityHeaders(app.asgi_handler)
+    app.asgi_handler = SecurityHeaders(speak_to_visitors(app.asgi_handler, settings))
     serve_tracker_first(app, tracker)
     return app

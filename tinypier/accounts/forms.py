@@ -47,6 +47,14 @@ class TokenForm:
 
 
 @dataclass
+class LocaleForm:
+    """Empty fields leave the choice to the browser and the board's defaults."""
+
+    language: str = ""
+    time_zone: str = ""
+
+
+@dataclass
 class RoleForm:
     role: str = ""
 

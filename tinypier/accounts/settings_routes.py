@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zoneinfo
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -13,6 +14,7 @@ from litestar.response import Redirect, Template
 from tinypier.accounts import queries
 from tinypier.accounts.forms import (
     Form,
+    LocaleForm,
     PasswordForm,
     TokenForm,
     new_password_problem,
@@ -24,9 +26,19 @@ from tinypier.accounts.passwords import verify_password
 from tinypier.accounts.sessions import SESSION_COOKIE
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
+from tinypier.i18n import (
+    Audience,
+    _,
+    available_languages,
+    current_audience,
+    current_language,
+    is_time_zone,
+    speaking_to,
+)
 from tinypier.settings import Settings
 from tinypier.web.formatting import when
-from tinypier.web.pages import redirect, render
+from tinypier.web.language import language_cookie
+from tinypier.web.pages import flash_cookie, redirect, render
 
 
 async def settings_page(
@@ -46,6 +58,8 @@ async def settings_page(
         user=user,
         announce_url=settings.announce_base + user["passkey"],
         tokens=await queries.list_api_tokens(db, user["id"]),
+        languages=available_languages(),
+        time_zones=sorted(zoneinfo.available_timezones()),
         when=when,
         **extra,
     )
@@ -85,6 +99,36 @@ class SettingsController(Controller):
         )
         return redirect(
             "/settings", "Password changed; your other sessions are logged out.", "success"
+        )
+
+    @post("/locale")
+    async def change_locale(
+        self,
+        request: Request[Any, Any, Any],
+        db: NamedDependency[Database],
+        settings: NamedDependency[Settings],
+        data: Form[LocaleForm],
+    ) -> Template | Redirect:
+        language = data.language.strip().lower() or None
+        time_zone = data.time_zone.strip() or None
+        problem = None
+        if language is not None and language not in available_languages():
+            problem = _("Choose one of the languages offered.")
+        elif time_zone is not None and not is_time_zone(time_zone):
+            problem = _(
+                "“%(zone)s” is not a time zone; use a name such as Europe/Moscow.", zone=time_zone
+            )
+        if problem:
+            return await settings_page(request, db, settings, status_code=400, locale_error=problem)
+        await db.execute(
+            "UPDATE users SET language = ?, time_zone = ? WHERE id = ?",
+            (language, time_zone, request.user.id),
+        )
+        with speaking_to(Audience(language or current_language(), current_audience().time_zone)):
+            message = _("Language and time zone saved.")
+        cookies = [language_cookie(language, settings)] if language else []
+        return Redirect(
+            path="/settings", status_code=303, cookies=[flash_cookie(message, "success"), *cookies]
         )
 
     @post("/passkey")

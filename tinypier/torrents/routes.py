@@ -19,6 +19,7 @@ from tinypier.forum.bbcode import render_bbcode_off_loop
 from tinypier.forum.flood import admit_post, give_back_post
 from tinypier.forum.posting import body_problem
 from tinypier.forum.topics import member_id
+from tinypier.i18n import _
 from tinypier.settings import Settings
 from tinypier.torrents import moderation
 from tinypier.torrents.api import API_ROUTES
@@ -136,7 +137,7 @@ async def change_status(
     data: StatusData,
 ) -> Redirect:
     release = await moderate(request, db, torrent_id, moderation.set_status, data.status)
-    message = f"Release marked '{STATUS_LABELS[data.status]}'."
+    message = _("Release marked '%(status)s'.", status=_(STATUS_LABELS[data.status]))
     return redirect(topic_path(release["topic_id"]), message, "success")
 
 
@@ -148,7 +149,7 @@ async def change_freeleech(
     data: FreeleechData,
 ) -> Redirect:
     release = await moderate(request, db, torrent_id, moderation.set_freeleech, data.freeleech)
-    message = f"Freeleech set: {FREELEECH_LABELS[data.freeleech]}."
+    message = _("Freeleech set: %(level)s.", level=_(FREELEECH_LABELS[data.freeleech]))
     return redirect(topic_path(release["topic_id"]), message, "success")
 
 
