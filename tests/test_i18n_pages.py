@@ -65,7 +65,9 @@ def english_only_messages() -> set[str]:
         russian = read_po(po_file, locale="ru")
     english: set[str] = set()
     for message in russian:
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        ids = [
+            str(msgid) for msgid in (message.id if isinstance(message.id, tuple) else [message.id])
+        ]
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         for msgid in ids:
             if (
