@@ -33,7 +33,13 @@ from tinypier.web.dependencies import DEPENDENCIES
 from tinypier.web.errors import handle_error
 from tinypier.web.form_decoding import StrictFormMiddleware
 from tinypier.web.formatting import ago, human_size, iso, number, ratio, when
-from tinypier.web.labels import freeleech_badge, member_order_label, role_label
+from tinypier.web.labels import (
+    freeleech_badge,
+    log_action_label,
+    log_target_label,
+    member_order_label,
+    role_label,
+)
 from tinypier.web.language import member_language, speak_to_visitors, switch_language
 from tinypier.web.security_headers import SecurityHeaders
 
@@ -82,6 +88,8 @@ def template_environment() -> Environment:
         role_label=role_label,
         member_order_label=member_order_label,
         freeleech_badge=freeleech_badge,
+        log_action_label=log_action_label,
+        log_target_label=log_target_label,
     )
     return environment
 

@@ -89,7 +89,7 @@ class SettingsController(Controller):
         user = await member_or_404(db, request.user.id)
         problem = new_password_problem(data.new_password, data.new_password_confirm)
         if not await verify_password(user["password_hash"], data.current_password):
-            problem = "Your current password is not right."
+            problem = _("Your current password is not right.")
         if problem:
             return await settings_page(
                 request, db, settings, status_code=400, password_error=problem
@@ -98,7 +98,7 @@ class SettingsController(Controller):
             db, user["id"], data.new_password, keep_session=request.cookies.get(SESSION_COOKIE)
         )
         return redirect(
-            "/settings", "Password changed; your other sessions are logged out.", "success"
+            "/settings", _("Password changed; your other sessions are logged out."), "success"
         )
 
     @post("/locale")
@@ -140,8 +140,10 @@ class SettingsController(Controller):
         request.app.state.changes.user_changed(viewer.id)
         return redirect(
             "/settings",
-            "New passkey and feed token made: download your .torrent files and copy your feed "
-            "links again, the old ones stopped working.",
+            _(
+                "New passkey and feed token made: download your .torrent files and copy your feed "
+                "links again, the old ones stopped working."
+            ),
             "success",
         )
 
@@ -152,7 +154,7 @@ class SettingsController(Controller):
         await queries.regenerate_feed_token(db, request.user.id)
         return redirect(
             "/settings",
-            "New feed token made: copy your feed links again, the old ones stopped working.",
+            _("New feed token made: copy your feed links again, the old ones stopped working."),
             "success",
         )
 
@@ -181,5 +183,5 @@ class SettingsController(Controller):
         token_id: FromPath[int],
     ) -> Redirect:
         if not await queries.revoke_api_token(db, request.user.id, token_id):
-            raise NotFoundException("No such API token.")
-        return redirect("/settings", "API token revoked.", "success")
+            raise NotFoundException(_("No such API token."))
+        return redirect("/settings", _("API token revoked."), "success")

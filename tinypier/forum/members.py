@@ -24,6 +24,7 @@ from tinypier.accounts.guards import require_member
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
 from tinypier.forum.search import post_path, topic_path
+from tinypier.i18n import _
 from tinypier.permissions.sql import visible_forums_clause
 from tinypier.settings import Settings
 from tinypier.web.formatting import human_size, ratio
@@ -152,7 +153,7 @@ class MembersController(Controller):
         viewer: Viewer = request.user
         member = await member_by_id(db, member_id)
         if member is None:
-            raise NotFoundException("No member with this number.")
+            raise NotFoundException(_("No member with this number."))
         own_profile = viewer.id == member["id"]
         return render(
             request,

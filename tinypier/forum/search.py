@@ -35,7 +35,7 @@ from markupsafe import Markup
 
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
-from tinypier.i18n import N_
+from tinypier.i18n import N_, _
 from tinypier.permissions.sql import visible_forums_clause
 from tinypier.web.numbers import whole_number
 from tinypier.web.pages import render
@@ -330,7 +330,7 @@ def forum_choice(value: str) -> int | None:
         return None
     forum_id = whole_number(value, LARGEST_ID)
     if not forum_id:
-        raise ValidationException("Choose a forum from the list.")
+        raise ValidationException(_("Choose a forum from the list."))
     return forum_id
 
 

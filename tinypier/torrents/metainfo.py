@@ -18,6 +18,8 @@ from urllib.parse import quote, urlsplit
 
 import bencodepy
 
+from tinypier.i18n import _
+
 MAX_DEPTH: int = bencodepy.DEFAULT_MAX_DEPTH
 MAX_FILES = 100_000
 
@@ -102,20 +104,24 @@ def parse_torrent(data: bytes, max_size: int | None = None) -> ParsedTorrent:
     """
     if max_size is not None and len(data) > max_size:
         raise InvalidTorrent(
-            f"The .torrent file is {len(data):,} bytes; the largest accepted is {max_size:,} bytes."
+            _(
+                "The .torrent file is %(size)s bytes; the largest accepted is %(limit)s bytes.",
+                size=f"{len(data):,}",
+                limit=f"{max_size:,}",
+            )
         )
     spans = _top_level_spans(data)
     if b"info" not in spans:
-        raise InvalidTorrent("The .torrent has no 'info' dictionary.")
+        raise InvalidTorrent(_("The .torrent has no 'info' dictionary."))
     info_start, info_end = spans[b"info"]
     info_bytes = data[info_start:info_end]
     info = bencodepy.decode(info_bytes)
     if not isinstance(info, dict):
-        raise InvalidTorrent("The .torrent's 'info' is not a dictionary.")
+        raise InvalidTorrent(_("The .torrent's 'info' is not a dictionary."))
 
     piece_length = info.get(b"piece length")
     if not isinstance(piece_length, int) or piece_length <= 0:
-        raise InvalidTorrent("The .torrent's 'piece length' must be a positive integer.")
+        raise InvalidTorrent(_("The .torrent's 'piece length' must be a positive integer."))
     _refuse_beyond_largest(piece_length, "The .torrent's 'piece length'")
     name = _checked_path([_utf8_field(info, b"name", "The torrent's name")], "Torrent name")
     private = _private_flag(info)
@@ -131,15 +137,19 @@ def parse_torrent(data: bytes, max_size: int | None = None) -> ParsedTorrent:
         files = _v2_files(info, piece_length, layers)
         if v1_files is not None and v1_files != files:
             raise InvalidTorrent(
-                "The .torrent is a hybrid whose v1 file list and v2 file tree describe "
-                "different files."
+                _(
+                    "The .torrent is a hybrid whose v1 file list and v2 file tree describe "
+                    "different files."
+                )
             )
     elif v1_files is not None:
         files = v1_files
     else:
         raise InvalidTorrent(
-            "The .torrent's 'info' describes no files: it has neither v1 'pieces' nor a v2 "
-            "'file tree'."
+            _(
+                "The .torrent's 'info' describes no files: it has neither v1 'pieces' nor a v2 "
+                "'file tree'."
+            )
         )
     total_size = sum(file.size for file in files)
     _refuse_beyond_largest(total_size, "The .torrent's files together")
@@ -181,7 +191,7 @@ def personalise(data: bytes, announce_url: str, comment: str, *, web_seeds: bool
     """
     spans = _top_level_spans(data)
     if b"info" not in spans:
-        raise InvalidTorrent("The .torrent has no 'info' dictionary.")
+        raise InvalidTorrent(_("The .torrent has no 'info' dictionary."))
     values = {
         key: data[start:end]
         for key, (start, end) in spans.items()
@@ -259,8 +269,11 @@ def magnet_link(parsed: ParsedTorrent, display_name: str, tracker_url: str) -> s
 
 def _malformed(pos: int) -> InvalidTorrent:
     return InvalidTorrent(
-        f"The file is not a valid .torrent: its bencoded data is malformed or cut short "
-        f"at byte {pos}."
+        _(
+            "The file is not a valid .torrent: its bencoded data is malformed or cut short "
+            "at byte %(pos)s.",
+            pos=pos,
+        )
     )
 
 
@@ -319,7 +332,9 @@ def _value_end(data: bytes, pos: int, depth: int) -> int:
             pos = _string_span(data, pos)[1]
         elif kind in (b"l", b"d"):
             if depth + len(open_containers) >= MAX_DEPTH:
-                raise InvalidTorrent(f"The .torrent is nested more than {MAX_DEPTH} levels deep.")
+                raise InvalidTorrent(
+                    _("The .torrent is nested more than %(num)s levels deep.", num=MAX_DEPTH)
+                )
             open_containers.append(set() if kind == b"d" else None)
             pos += 1
             continue
@@ -344,10 +359,10 @@ def _new_key(data: bytes, pos: int, seen: Container[bytes]) -> tuple[bytes, int]
 def _top_level_spans(data: bytes) -> dict[bytes, tuple[int, int]]:
     """Byte span of each top-level value, after checking the whole file's bencoding."""
     if not data:
-        raise InvalidTorrent("The .torrent file is empty.")
+        raise InvalidTorrent(_("The .torrent file is empty."))
     if not data.startswith(b"d"):
         _value_end(data, 0, 0)
-        raise InvalidTorrent("The .torrent is not a bencoded dictionary at its top level.")
+        raise InvalidTorrent(_("The .torrent is not a bencoded dictionary at its top level."))
     spans: dict[bytes, tuple[int, int]] = {}
     pos = 1
     while data[pos : pos + 1] != b"e":
@@ -356,7 +371,7 @@ def _top_level_spans(data: bytes) -> dict[bytes, tuple[int, int]]:
         pos = _value_end(data, pos, 1)
         spans[key] = (value_start, pos)
     if pos + 1 != len(data):
-        raise InvalidTorrent("The .torrent file has extra data after its end.")
+        raise InvalidTorrent(_("The .torrent file has extra data after its end."))
     return spans
 
 
@@ -419,7 +434,7 @@ def _private_flag(info: dict[bytes, Any]) -> bool:
     """Only 0 or 1: a flag that some clients read as private and others not would leak peers."""
     private = info.get(b"private", 0)
     if not isinstance(private, int) or private not in (0, 1):
-        raise InvalidTorrent("The .torrent's 'private' flag must be 0 or 1.")
+        raise InvalidTorrent(_("The .torrent's 'private' flag must be 0 or 1."))
     return private == 1
 
 
@@ -445,21 +460,23 @@ def _pieces_needed(total_size: int, piece_length: int) -> int:
 def _v1_files(info: dict[bytes, Any], name: str, piece_length: int) -> list[TorrentFile]:
     """The v1 files, pad files left out; the pieces are counted over pad files too."""
     if b"length" in info and b"files" in info:
-        raise InvalidTorrent("The .torrent has both 'length' and 'files'; it must have one.")
+        raise InvalidTorrent(_("The .torrent has both 'length' and 'files'; it must have one."))
     if b"length" in info:
         files = [TorrentFile(name, _size(info, repr(name)))]
         padded_size = files[0].size
     elif b"files" in info:
         entries = info[b"files"]
         if not isinstance(entries, list) or not entries:
-            raise InvalidTorrent("The .torrent's 'files' must be a non-empty list.")
+            raise InvalidTorrent(_("The .torrent's 'files' must be a non-empty list."))
         if len(entries) > MAX_FILES:
-            raise InvalidTorrent(f"The .torrent lists more than {MAX_FILES:,} files.")
+            raise InvalidTorrent(
+                _("The .torrent lists more than %(num)s files.", num=f"{MAX_FILES:,}")
+            )
         files = []
         padded_size = 0
         for entry in entries:
             if not isinstance(entry, dict):
-                raise InvalidTorrent("An entry in the .torrent's 'files' is not a dictionary.")
+                raise InvalidTorrent(_("An entry in the .torrent's 'files' is not a dictionary."))
             path = _v1_path(entry)
             size = _size(entry, repr(path))
             padded_size += size
@@ -469,13 +486,13 @@ def _v1_files(info: dict[bytes, Any], name: str, piece_length: int) -> list[Torr
             if b"p" not in attr and path.split("/")[0] != ".pad":
                 files.append(TorrentFile(path, size))
     else:
-        raise InvalidTorrent("The .torrent has 'pieces' but neither 'length' nor 'files'.")
+        raise InvalidTorrent(_("The .torrent has 'pieces' but neither 'length' nor 'files'."))
 
     pieces = info.get(b"pieces")
     if not isinstance(pieces, bytes):
-        raise InvalidTorrent("The .torrent's 'pieces' is missing or not a byte string.")
+        raise InvalidTorrent(_("The .torrent's 'pieces' is missing or not a byte string."))
     if len(pieces) % _SHA1_SIZE:
-        raise InvalidTorrent("The .torrent's 'pieces' length is not a multiple of 20 bytes.")
+        raise InvalidTorrent(_("The .torrent's 'pieces' length is not a multiple of 20 bytes."))
     expected = _pieces_needed(padded_size, piece_length)
     if len(pieces) // _SHA1_SIZE != expected:
         raise InvalidTorrent(
@@ -501,17 +518,19 @@ def _v1_path(entry: dict[bytes, Any]) -> str:
 
 def _v2_files(info: dict[bytes, Any], piece_length: int, layers: object) -> list[TorrentFile]:
     if info.get(b"meta version") != 2:
-        raise InvalidTorrent("The .torrent's 'meta version' must be 2.")
+        raise InvalidTorrent(_("The .torrent's 'meta version' must be 2."))
     if piece_length < _V2_BLOCK_SIZE or piece_length & (piece_length - 1):
         raise InvalidTorrent(
-            "The .torrent's 'piece length' must be a power of two of at least 16 KiB for "
-            "BitTorrent v2."
+            _(
+                "The .torrent's 'piece length' must be a power of two of at least 16 KiB for "
+                "BitTorrent v2."
+            )
         )
     tree = info.get(b"file tree")
     if not isinstance(tree, dict) or not tree:
-        raise InvalidTorrent("The .torrent's 'file tree' is missing or empty.")
+        raise InvalidTorrent(_("The .torrent's 'file tree' is missing or empty."))
     if layers is not None and not isinstance(layers, dict):
-        raise InvalidTorrent("The .torrent's 'piece layers' is not a dictionary.")
+        raise InvalidTorrent(_("The .torrent's 'piece layers' is not a dictionary."))
 
     files: list[TorrentFile] = []
     # Depth-first in the order the tree holds its entries, which is the order of the files
@@ -542,7 +561,9 @@ def _v2_files(info: dict[bytes, Any], piece_length: int, layers: object) -> list
             )
         files.append(_v2_file(shown, node[b""], piece_length, layers))
         if len(files) > MAX_FILES:
-            raise InvalidTorrent(f"The .torrent lists more than {MAX_FILES:,} files.")
+            raise InvalidTorrent(
+                _("The .torrent lists more than %(num)s files.", num=f"{MAX_FILES:,}")
+            )
     return files
 
 

@@ -49,7 +49,7 @@ def registered_message(registered: RegisteredRelease) -> str:
             "Release posted. The torrent was not private, so the site set its private flag, "
             "which changed its info hash: download the site's .torrent and seed from that one."
         )
-    return "Release posted. Download the site's .torrent to seed it with your passkey."
+    return _("Release posted. Download the site's .torrent to seed it with your passkey.")
 
 
 @get("/forums/{forum_id:int}/releases/new", guards=[require_member])
