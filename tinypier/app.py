@@ -38,6 +38,7 @@ from tinypier.web.labels import (
     log_action_label,
     log_target_label,
     member_order_label,
+    registration_mode_label,
     role_label,
 )
 from tinypier.web.language import member_language, speak_to_visitors, switch_language
@@ -90,6 +91,7 @@ def template_environment() -> Environment:
         freeleech_badge=freeleech_badge,
         log_action_label=log_action_label,
         log_target_label=log_target_label,
+        registration_mode_label=registration_mode_label,
     )
     return environment
 

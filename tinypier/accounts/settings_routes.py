@@ -41,6 +41,12 @@ from tinypier.web.language import language_cookie
 from tinypier.web.pages import flash_cookie, redirect, render
 
 
+def offered_time_zones() -> list[str]:
+    """The IANA zones a member picks from: "Area/City" names and UTC, not the system's
+    aliases such as "localtime"."""
+    return sorted(zone for zone in zoneinfo.available_timezones() if "/" in zone or zone == "UTC")
+
+
 async def settings_page(
     request: Request[Any, Any, Any],
     db: Database,
@@ -59,7 +65,7 @@ async def settings_page(
         announce_url=settings.announce_base + user["passkey"],
         tokens=await queries.list_api_tokens(db, user["id"]),
         languages=available_languages(),
-        time_zones=sorted(zoneinfo.available_timezones()),
+        time_zones=offered_time_zones(),
         when=when,
         **extra,
     )

@@ -10,7 +10,6 @@ only.
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -27,7 +26,7 @@ from tinypier.forum.search import post_path, topic_path
 from tinypier.i18n import _
 from tinypier.permissions.sql import visible_forums_clause
 from tinypier.settings import Settings
-from tinypier.web.formatting import human_size, ratio
+from tinypier.web.formatting import day, human_size, ratio
 from tinypier.web.pages import render
 
 MEMBERS_PER_PAGE = 50
@@ -47,7 +46,7 @@ MEMBER_ORDERS = {
 
 
 def day_text(timestamp: int) -> str:
-    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d")
+    return day(timestamp)
 
 
 TEMPLATE_HELPERS: dict[str, Any] = {

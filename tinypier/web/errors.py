@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
 
@@ -36,7 +37,12 @@ _TITLES = {
 
 def _status_and_message(error: Exception) -> tuple[int, str]:
     if isinstance(error, HTTPException):
-        return error.status_code, str(error.detail)
+        detail = str(error.detail)
+        if detail == HTTPStatus(error.status_code).phrase and error.status_code in _TITLES:
+            # Litestar's own refusals (an unknown route, a wrong method) say only the
+            # status's English name; the page says it in the reader's language.
+            return error.status_code, _(_TITLES[error.status_code])
+        return error.status_code, detail
     if isinstance(error, NotVisible):
         return HTTP_404_NOT_FOUND, str(error)
     if isinstance(error, OverflowError):

@@ -55,13 +55,26 @@ def when(timestamp: int | None) -> str:
     return format_datetime(moment, pattern, tzinfo=audience.tzinfo, locale=audience.locale)
 
 
+def day(timestamp: int) -> str:
+    """The reader's calendar day of a moment, in their language's form."""
+    audience = current_audience()
+    # Translators: a Babel (CLDR) date pattern for a day without its time.
+    pattern = pgettext("day pattern", "yyyy-MM-dd")
+    moment = datetime.fromtimestamp(timestamp, UTC)
+    return format_datetime(moment, pattern, tzinfo=audience.tzinfo, locale=audience.locale)
+
+
 def ago(timestamp: int | None, now: float | None = None) -> str:
     """How long ago, as people say it: "2 hours ago", "2 часа назад"."""
     if timestamp is None:
         return ""
-    elapsed = timedelta(seconds=timestamp - (time.time() if now is None else now))
+    # A moment from this very second (or a clock a little ahead) is still in the past.
+    seconds_ago = max(1.0, (time.time() if now is None else now) - timestamp)
     return format_timedelta(
-        elapsed, add_direction=True, threshold=1.0, locale=current_audience().locale
+        timedelta(seconds=-seconds_ago),
+        add_direction=True,
+        threshold=1.0,
+        locale=current_audience().locale,
     )
 
 

@@ -18,29 +18,31 @@ MEMBER_ORDER_LABELS = {
     "uploaded": N_("uploaded"),
 }
 FREELEECH_BADGES = {"silver": N_("silver"), "gold": N_("gold")}
-# The moderation log stores what happened as keys; the page says it in words.
+REGISTRATION_MODES = {"open": N_("open"), "invite": N_("invite only"), "closed": N_("closed")}
+# The moderation log stores what happened as keys; English shows them as they are,
+# other languages in words.
 LOG_ACTIONS = {
-    "lock": N_("locked"),
-    "unlock": N_("unlocked"),
-    "pin_normal": N_("unpinned"),
-    "pin_sticky": N_("made sticky"),
-    "pin_announcement": N_("made an announcement"),
-    "move": N_("moved"),
-    "delete": N_("deleted"),
-    "edit_post": N_("edited a post"),
-    "release_status": N_("set the release status"),
-    "release_freeleech": N_("set freeleech"),
-    "set role": N_("set the role"),
-    "disable user": N_("disabled the member"),
-    "enable user": N_("enabled the member"),
-    "set invite quota": N_("set the invite quota"),
+    "lock": N_("lock"),
+    "unlock": N_("unlock"),
+    "pin_normal": N_("pin_normal"),
+    "pin_sticky": N_("pin_sticky"),
+    "pin_announcement": N_("pin_announcement"),
+    "move": N_("move"),
+    "delete": N_("delete"),
+    "edit_post": N_("edit_post"),
+    "release_status": N_("release_status"),
+    "release_freeleech": N_("release_freeleech"),
+    "set role": N_("set role"),
+    "disable user": N_("disable user"),
+    "enable user": N_("enable user"),
+    "set invite quota": N_("set invite quota"),
 }
 LOG_TARGETS = {
     "topic": N_("topic"),
     "post": N_("post"),
     "forum": N_("forum"),
-    "user": N_("member"),
-    "torrent": N_("release"),
+    "user": N_("user"),
+    "torrent": N_("torrent"),
 }
 
 
@@ -66,3 +68,7 @@ def log_action_label(action: str) -> str:
 
 def log_target_label(target_type: str) -> str:
     return _label(LOG_TARGETS, target_type)
+
+
+def registration_mode_label(mode: str) -> str:
+    return _label(REGISTRATION_MODES, mode)
