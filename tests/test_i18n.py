@@ -23,6 +23,7 @@ from tinypier.i18n import (
     ngettext,
     speaking_to,
 )
+from tinypier.settings import SettingsError, load_settings
 from tinypier.web.formatting import ago, human_size, number, when
 
 REPO = Path(__file__).resolve().parent.parent
@@ -151,3 +152,23 @@ def test_translations_keep_the_placeholders_of_their_message() -> None:
 def test_the_package_ships_its_catalogs() -> None:
     assert available_languages() == ("en", "ru")
     assert "locale/*/LC_MESSAGES/*.po" in (REPO / "pyproject.toml").read_text()
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "complaint"),
+    [
+        ("default_language", "xx", "expected one of en, ru"),
+        ("default_timezone", "Mars/Olympus", "expected an IANA time zone"),
+    ],
+)
+def test_a_board_default_it_cannot_speak_stops_the_start(
+    tmp_path: Path, key: str, value: str, complaint: str
+) -> None:
+    with pytest.raises(SettingsError, match=complaint):
+        load_settings(tmp_path / "data", environ={f"TINYPIER_{key.upper()}": value})
+
+
+def test_board_defaults_are_read_from_the_environment(tmp_path: Path) -> None:
+    environ = {"TINYPIER_DEFAULT_LANGUAGE": "RU", "TINYPIER_DEFAULT_TIMEZONE": "Europe/Moscow"}
+    settings = load_settings(tmp_path / "data", environ=environ)
+    assert (settings.default_language, settings.default_timezone) == ("ru", "Europe/Moscow")

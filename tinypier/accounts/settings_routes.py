@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import zoneinfo
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -34,17 +33,12 @@ from tinypier.i18n import (
     current_language,
     is_time_zone,
     speaking_to,
+    time_zones,
 )
 from tinypier.settings import Settings
 from tinypier.web.formatting import when
 from tinypier.web.language import language_cookie
 from tinypier.web.pages import flash_cookie, redirect, render
-
-
-def offered_time_zones() -> list[str]:
-    """The IANA zones a member picks from: "Area/City" names and UTC, not the system's
-    aliases such as "localtime"."""
-    return sorted(zone for zone in zoneinfo.available_timezones() if "/" in zone or zone == "UTC")
 
 
 async def settings_page(
@@ -65,7 +59,7 @@ async def settings_page(
         announce_url=settings.announce_base + user["passkey"],
         tokens=await queries.list_api_tokens(db, user["id"]),
         languages=available_languages(),
-        time_zones=offered_time_zones(),
+        time_zones=sorted(time_zones()),
         when=when,
         **extra,
     )
