@@ -201,7 +201,7 @@ class FeedsController(Controller):
         viewer = await feed_viewer(db, token)
         rows = await newest_releases(db, viewer)
         feed = Feed(
-            "New releases", "/feeds/releases.atom", "/tracker", _entries(rows, with_release=True)
+            _("New releases"), "/feeds/releases.atom", "/tracker", _entries(rows, with_release=True)
         )
         return atom_response(settings, feed)
 
