@@ -214,13 +214,19 @@ def check_web_seeds(data: bytes) -> None:
     spans = _top_level_spans(data)
     for key in WEB_SEED_KEYS:
         if key in spans and _bencoded_kind(data[spans[key][0] : spans[key][0] + 1]) not in "sl":
-            raise InvalidTorrent(f"The .torrent's '{key.decode()}' is not a URL or a list of URLs.")
+            raise InvalidTorrent(
+                _("The .torrent's '%(key)s' is not a URL or a list of URLs.", key=key.decode())
+            )
         for entry in _web_seed_entries(data, spans, key):
             if not _is_http_url(entry):
-                shown = repr(_shown(entry)) if isinstance(entry, bytes) else "a non-text value"
+                shown = repr(_shown(entry)) if isinstance(entry, bytes) else _("a non-text value")
                 raise InvalidTorrent(
-                    f"The .torrent's '{key.decode()}' holds {shown}, which is not "
-                    "an http:// or https:// URL: web seeds must be web addresses."
+                    _(
+                        "The .torrent's '%(key)s' holds %(value)s, which is not "
+                        "an http:// or https:// URL: web seeds must be web addresses.",
+                        key=key.decode(),
+                        value=shown,
+                    )
                 )
 
 
@@ -351,7 +357,10 @@ def _new_key(data: bytes, pos: int, seen: Container[bytes]) -> tuple[bytes, int]
     key = data[key_start:pos]
     if key in seen:
         raise InvalidTorrent(
-            f"The .torrent is not valid: the key {_shown(key)!r} appears twice in one dictionary."
+            _(
+                "The .torrent is not valid: the key %(key)r appears twice in one dictionary.",
+                key=_shown(key),
+            )
         )
     return key, pos
 
@@ -482,7 +491,9 @@ def _v1_files(info: dict[bytes, Any], name: str, piece_length: int) -> list[Torr
             padded_size += size
             attr = entry.get(b"attr", b"")
             if not isinstance(attr, bytes):
-                raise InvalidTorrent(f"The 'attr' of file {path!r} is not a byte string.")
+                raise InvalidTorrent(
+                    _("The 'attr' of file %(path)r is not a byte string.", path=path)
+                )
             if b"p" not in attr and path.split("/")[0] != ".pad":
                 files.append(TorrentFile(path, size))
     else:
@@ -496,8 +507,12 @@ def _v1_files(info: dict[bytes, Any], name: str, piece_length: int) -> list[Torr
     expected = _pieces_needed(padded_size, piece_length)
     if len(pieces) // _SHA1_SIZE != expected:
         raise InvalidTorrent(
-            f"The .torrent's 'pieces' holds {len(pieces) // _SHA1_SIZE} piece hashes, "
-            f"but its files need {expected}."
+            _(
+                "The .torrent's 'pieces' holds %(held)s piece hashes, but its files need "
+                "%(needed)s.",
+                held=len(pieces) // _SHA1_SIZE,
+                needed=expected,
+            )
         )
     return files
 
@@ -511,7 +526,10 @@ def _v1_path(entry: dict[bytes, Any]) -> str:
         or not all(isinstance(component, bytes) for component in components)
     ):
         raise InvalidTorrent(
-            f"A file's '{key.decode()}' in the .torrent must be a non-empty list of names."
+            _(
+                "A file's '%(key)s' in the .torrent must be a non-empty list of names.",
+                key=key.decode(),
+            )
         )
     return _checked_path(components, "File name")
 
@@ -548,8 +566,10 @@ def _v2_files(info: dict[bytes, Any], piece_length: int, layers: object) -> list
         path = [*prefix, component]
         if not isinstance(node, dict) or not node:
             raise InvalidTorrent(
-                f"The .torrent's 'file tree' entry {_shown(b'/'.join(path))!r} is neither "
-                "a file nor a directory."
+                _(
+                    "The .torrent's 'file tree' entry %(path)r is neither a file nor a directory.",
+                    path=_shown(b"/".join(path)),
+                )
             )
         if b"" not in node:
             open_directories.append((path, iter(node.items())))
@@ -557,7 +577,10 @@ def _v2_files(info: dict[bytes, Any], piece_length: int, layers: object) -> list
         shown = _checked_path(path, "File name")
         if len(node) != 1:
             raise InvalidTorrent(
-                f"The .torrent's 'file tree' entry {shown!r} is both a file and a directory."
+                _(
+                    "The .torrent's 'file tree' entry %(path)r is both a file and a directory.",
+                    path=shown,
+                )
             )
         files.append(_v2_file(shown, node[b""], piece_length, layers))
         if len(files) > MAX_FILES:
@@ -571,26 +594,40 @@ def _v2_file(
     path: str, properties: object, piece_length: int, layers: dict[bytes, Any] | None
 ) -> TorrentFile:
     if not isinstance(properties, dict):
-        raise InvalidTorrent(f"The .torrent's 'file tree' entry {path!r} is not a dictionary.")
+        raise InvalidTorrent(
+            _("The .torrent's 'file tree' entry %(path)r is not a dictionary.", path=path)
+        )
     size = _size(properties, repr(path))
     if size == 0:
         return TorrentFile(path, size)
     root = properties.get(b"pieces root")
     if not isinstance(root, bytes) or len(root) != _SHA256_SIZE:
-        raise InvalidTorrent(f"File {path!r} in the .torrent has no 32-byte 'pieces root'.")
+        raise InvalidTorrent(
+            _("File %(path)r in the .torrent has no 32-byte 'pieces root'.", path=path)
+        )
     if size > piece_length:
         layer = None if layers is None else layers.get(root)
         if not isinstance(layer, bytes):
-            raise InvalidTorrent(f"The .torrent's 'piece layers' has no entry for file {path!r}.")
+            raise InvalidTorrent(
+                _("The .torrent's 'piece layers' has no entry for file %(path)r.", path=path)
+            )
         expected = _pieces_needed(size, piece_length)
         if len(layer) != expected * _SHA256_SIZE:
             raise InvalidTorrent(
-                f"The .torrent's piece layer for file {path!r} must hold {expected} hashes "
-                f"of 32 bytes."
+                _(
+                    "The .torrent's piece layer for file %(path)r must hold %(num)s hashes "
+                    "of 32 bytes.",
+                    path=path,
+                    num=expected,
+                )
             )
         if _merkle_root(layer, piece_length) != root:
             raise InvalidTorrent(
-                f"The .torrent's piece layer for file {path!r} does not match its 'pieces root'."
+                _(
+                    "The .torrent's piece layer for file %(path)r does not match its "
+                    "'pieces root'.",
+                    path=path,
+                )
             )
     return TorrentFile(path, size)
 
