@@ -122,8 +122,8 @@ def parse_torrent(data: bytes, max_size: int | None = None) -> ParsedTorrent:
     piece_length = info.get(b"piece length")
     if not isinstance(piece_length, int) or piece_length <= 0:
         raise InvalidTorrent(_("The .torrent's 'piece length' must be a positive integer."))
-    _refuse_beyond_largest(piece_length, "The .torrent's 'piece length'")
-    name = _checked_path([_utf8_field(info, b"name", "The torrent's name")], "Torrent name")
+    _refuse_beyond_largest(piece_length, _("The .torrent's 'piece length'"))
+    name = _checked_path([_utf8_field(info, b"name", _("The torrent's name"))], _("Torrent name"))
     private = _private_flag(info)
 
     has_v1 = any(key in info for key in (b"pieces", b"length", b"files"))
@@ -152,7 +152,7 @@ def parse_torrent(data: bytes, max_size: int | None = None) -> ParsedTorrent:
             )
         )
     total_size = sum(file.size for file in files)
-    _refuse_beyond_largest(total_size, "The .torrent's files together")
+    _refuse_beyond_largest(total_size, _("The .torrent's files together"))
     return ParsedTorrent(
         # SHA-1 here names the torrent as BEP 3 defines it; it protects nothing.
         info_hash_v1=hashlib.sha1(info_bytes, usedforsecurity=False).digest() if has_v1 else None,
@@ -405,12 +405,14 @@ def _utf8_field(container: dict[bytes, Any], key: bytes, what: str) -> bytes:
     """The field's bytes, preferring its '.utf-8' twin that older clients wrote beside it."""
     value = container.get(key)
     if not isinstance(value, bytes):
-        raise InvalidTorrent(f"{what} is missing or not a byte string.")
+        raise InvalidTorrent(_("%(what)s is missing or not a byte string.", what=what))
     twin = key + b".utf-8"
     if twin in container:
         value = container[twin]
         if not isinstance(value, bytes):
-            raise InvalidTorrent(f"{what} in '{_shown(twin)}' is not a byte string.")
+            raise InvalidTorrent(
+                _("%(what)s in '%(key)s' is not a byte string.", what=what, key=_shown(twin))
+            )
     return value
 
 
@@ -425,16 +427,27 @@ def _checked_path(components: list[bytes], what: str) -> str:
         texts = [component.decode("utf-8") for component in components]
     except UnicodeDecodeError:
         # Not repr(): it would double the backslashes that mark the undecodable bytes.
-        raise InvalidTorrent(f"{what} '{shown}' is not valid UTF-8.") from None
+        raise InvalidTorrent(
+            _("%(what)s '%(path)s' is not valid UTF-8.", what=what, path=shown)
+        ) from None
     for text in texts:
         if text in ("", ".", ".."):
             raise InvalidTorrent(
-                f"{what} {shown!r} is not allowed: path components must not be '..', '.' or empty."
+                _(
+                    "%(what)s %(path)r is not allowed: path components must not be '..', '.' "
+                    "or empty.",
+                    what=what,
+                    path=shown,
+                )
             )
         if any(character in text for character in _FORBIDDEN_IN_COMPONENT):
             raise InvalidTorrent(
-                f"{what} {shown!r} is not allowed: a path component must not contain "
-                "'/', '\\' or a NUL character."
+                _(
+                    "%(what)s %(path)r is not allowed: a path component must not contain "
+                    "'/', '\\' or a NUL character.",
+                    what=what,
+                    path=shown,
+                )
             )
     return "/".join(texts)
 
@@ -450,15 +463,22 @@ def _private_flag(info: dict[bytes, Any]) -> bool:
 def _size(entry: dict[bytes, Any], what: str) -> int:
     size = entry.get(b"length")
     if not isinstance(size, int) or size < 0:
-        raise InvalidTorrent(f"The .torrent's 'length' of {what} must be a non-negative integer.")
-    _refuse_beyond_largest(size, f"The .torrent's 'length' of {what}")
+        raise InvalidTorrent(
+            _("The .torrent's 'length' of %(file)s must be a non-negative integer.", file=what)
+        )
+    _refuse_beyond_largest(size, _("The .torrent's 'length' of %(file)s", file=what))
     return size
 
 
 def _refuse_beyond_largest(size: int, what: str) -> None:
     if size > LARGEST_SIZE:
         raise InvalidTorrent(
-            f"{what} claims {size:,} bytes; the largest size accepted is {LARGEST_SIZE:,} bytes."
+            _(
+                "%(what)s claims %(size)s bytes; the largest size accepted is %(limit)s bytes.",
+                what=what,
+                size=f"{size:,}",
+                limit=f"{LARGEST_SIZE:,}",
+            )
         )
 
 
@@ -531,7 +551,7 @@ def _v1_path(entry: dict[bytes, Any]) -> str:
                 key=key.decode(),
             )
         )
-    return _checked_path(components, "File name")
+    return _checked_path(components, _("File name"))
 
 
 def _v2_files(info: dict[bytes, Any], piece_length: int, layers: object) -> list[TorrentFile]:
@@ -574,7 +594,7 @@ def _v2_files(info: dict[bytes, Any], piece_length: int, layers: object) -> list
         if b"" not in node:
             open_directories.append((path, iter(node.items())))
             continue
-        shown = _checked_path(path, "File name")
+        shown = _checked_path(path, _("File name"))
         if len(node) != 1:
             raise InvalidTorrent(
                 _(
