@@ -157,7 +157,7 @@ async def _refuse_registered(connection: aiosqlite.Connection, parsed: ParsedTor
     row = await cursor.fetchone()
     if row is not None:
         raise ReleaseRefused(
-            "This torrent is already registered on this site.", existing_topic_id=row[0]
+            _("This torrent is already registered on this site."), existing_topic_id=row[0]
         )
 
 

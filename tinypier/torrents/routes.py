@@ -45,7 +45,7 @@ FORM_TEMPLATE = "torrents/new_release.html"
 
 def registered_message(registered: RegisteredRelease) -> str:
     if registered.made_private:
-        return (
+        return _(
             "Release posted. The torrent was not private, so the site set its private flag, "
             "which changed its info hash: download the site's .torrent and seed from that one."
         )
@@ -97,7 +97,7 @@ async def post_release(
         web_seeds=data.web_seeds is not None,
     )
     if not upload.torrent:
-        return form_again(error="Choose a .torrent file to upload.")
+        return form_again(error=_("Choose a .torrent file to upload."))
     flood = admit_post(request)
     if flood is not None:
         return form_again(status_code=429, error=flood)
