@@ -239,3 +239,9 @@ def test_the_board_default_speaks_to_browsers_that_ask_for_nothing_it_has(
     with TestClient(create_app(settings)) as client:
         assert '<html lang="ru">' in client.get("/", headers={"Accept-Language": "de"}).text
         assert '<html lang="en">' in client.get("/", headers={"Accept-Language": "en"}).text
+
+
+def test_pages_tell_caches_they_vary_by_language(client: TestClient[Litestar]) -> None:
+    response = client.get("/", headers=RUSSIAN_BROWSER)
+    assert "Accept-Language" in response.headers.get("vary", "")
+    assert "Cookie" in response.headers.get("vary", "")

@@ -20,7 +20,7 @@ from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
 from litestar.enums import ScopeType
 from litestar.response import Redirect
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from tinypier.accounts.forms import Form, safe_next
 from tinypier.accounts.viewer import Viewer
@@ -36,6 +36,7 @@ from tinypier.i18n import (
 from tinypier.settings import Settings
 
 LANGUAGE_COOKIE_DAYS = 365
+VARY_HEADER = (b"vary", b"Accept-Language, Cookie")
 # Longer header values are a client's noise; the language choice never needs more.
 HEADER_VALUE_MAX = 4096
 
@@ -75,8 +76,15 @@ def speak_to_visitors(app: ASGIApp, settings: Settings) -> ASGIApp:
         if scope["type"] != ScopeType.HTTP:
             await app(scope, receive, send)
             return
+
+        async def send_varying(message: Message) -> None:
+            # A shared cache must not hand one reader's language to another.
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", ()), VARY_HEADER]
+            await send(message)
+
         with speaking_to(visitor_audience(scope, settings)):
-            await app(scope, receive, send)
+            await app(scope, receive, send_varying)
 
     return handle
 
