@@ -61,6 +61,14 @@ def _status(url: str) -> int | None:
         return None
 
 
+def _page_in_russian(url: str) -> str:
+    """The page as a Russian browser gets it: the catalogs must be in the package."""
+    request = urllib.request.Request(url, headers={"Accept-Language": "ru"})
+    with _DIRECT.open(request, timeout=5) as response:
+        body: bytes = response.read()
+    return body.decode()
+
+
 def _wait_until_serving(url: str, server: subprocess.Popen[str]) -> None:
     deadline = time.monotonic() + STARTUP_SECONDS
     while _status(url) is None:
@@ -101,11 +109,13 @@ def test_a_pip_installed_board_serves_its_pages(installed: Path, tmp_path: Path)
     try:
         _wait_until_serving(base + PAGES_ANSWERING_200[-1], server)
         statuses = {path: _status(base + path) for path in PAGES_ANSWERING_200}
+        russian_login = _page_in_russian(base + "/login")
     finally:
         server.send_signal(signal.SIGINT)
         output, _ = server.communicate(timeout=30)
 
     assert statuses == dict.fromkeys(PAGES_ANSWERING_200, 200), output
     assert "user create" in output
+    assert '<html lang="ru">' in russian_login and "Войти" in russian_login
     assert (data_dir / "tinypier.sqlite3").is_file()
     assert (data_dir / "secret_key").stat().st_mode & 0o777 == 0o600

@@ -22,6 +22,7 @@ from tinypier.db.connection import Database
 from tinypier.events import ChangeNotifier
 from tinypier.forum.post_words import with_post_words
 from tinypier.forum.routes import ROUTES as FORUM_ROUTES
+from tinypier.i18n import available_languages, install_in_templates, language_name
 from tinypier.settings import Settings
 from tinypier.torrents.routes import ROUTES as TORRENT_ROUTES
 from tinypier.torrents.storage import remove_interrupted_uploads
@@ -31,6 +32,16 @@ from tinypier.web.api_schema import api_schema_config
 from tinypier.web.dependencies import DEPENDENCIES
 from tinypier.web.errors import handle_error
 from tinypier.web.form_decoding import StrictFormMiddleware
+from tinypier.web.formatting import ago, human_size, iso, number, ratio, when
+from tinypier.web.labels import (
+    freeleech_badge,
+    log_action_label,
+    log_target_label,
+    member_order_label,
+    registration_mode_label,
+    role_label,
+)
+from tinypier.web.language import member_language, speak_to_visitors, switch_language
 from tinypier.web.security_headers import SecurityHeaders
 
 PACKAGE_DIR = Path(__file__).parent
@@ -57,6 +68,8 @@ def body_size_cap(settings: Settings) -> int:
 
 
 def template_environment() -> Environment:
+    """Templates speak the request's language (``tinypier.i18n``) and format dates,
+    sizes and numbers for it."""
     environment = Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -66,6 +79,23 @@ def template_environment() -> Environment:
     # Every page that shows post HTML shows it through this filter, which adds the words
     # the stored HTML leaves out ("wrote:", "Spoiler"), in the reader's language.
     environment.filters["post_html"] = with_post_words
+    install_in_templates(environment)
+    environment.globals.update(
+        available_languages=available_languages,
+        language_name=language_name,
+        ago=ago,
+        when=when,
+        iso=iso,
+        human_size=human_size,
+        number=number,
+        ratio=ratio,
+        role_label=role_label,
+        member_order_label=member_order_label,
+        freeleech_badge=freeleech_badge,
+        log_action_label=log_action_label,
+        log_target_label=log_target_label,
+        registration_mode_label=registration_mode_label,
+    )
     return environment
 
 
@@ -96,6 +126,7 @@ def create_app(settings: Settings) -> Litestar:
             *ACCOUNT_ROUTES,
             *FORUM_ROUTES,
             *TORRENT_ROUTES,
+            switch_language,
             create_static_files_router(path="/static", directories=[STATIC_DIR]),
         ],
         dependencies=DEPENDENCIES,
@@ -103,6 +134,7 @@ def create_app(settings: Settings) -> Litestar:
         lifespan=[lifespan],
         middleware=[
             DefineMiddleware(SessionAuthMiddleware, exclude=AUTH_EXEMPT),
+            member_language,
             StrictFormMiddleware(),
         ],
         csrf_config=CSRFConfig(
@@ -120,6 +152,6 @@ def create_app(settings: Settings) -> Litestar:
         openapi_config=api_schema_config(),
         debug=False,
     )
-    app.asgi_handler = SecurityHeaders(app.asgi_handler)
+    app.asgi_handler = SecurityHeaders(speak_to_visitors(app.asgi_handler, settings))
     serve_tracker_first(app, tracker)
     return app

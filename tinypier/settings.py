@@ -19,6 +19,8 @@ from typing import Any
 
 import platformdirs
 
+from tinypier.i18n import available_languages, is_time_zone
+
 CONFIG_FILE_NAME = "tinypier.toml"
 ENV_PREFIX = "TINYPIER_"
 REGISTRATION_MODES = ("open", "invite", "closed")
@@ -69,6 +71,8 @@ class Settings:
     post_interval_seconds: int = 5
     posts_per_hour: int = 60
     connections_per_address_max: int = 64
+    default_language: str = "en"
+    default_timezone: str = "UTC"
 
     @property
     def database_path(self) -> Path:
@@ -167,6 +171,24 @@ def _zero_or_more(key: str, value: Any) -> int:
         raise SettingsError(f"{key}: expected a whole number, 0 or more, got {value!r}") from None
 
 
+def _language(key: str, value: Any) -> str:
+    language = _text(key, value).lower()
+    if language not in available_languages():
+        raise SettingsError(
+            f"{key}: expected one of {', '.join(available_languages())}, got {value!r}"
+        )
+    return language
+
+
+def _time_zone(key: str, value: Any) -> str:
+    name = _text(key, value)
+    if not is_time_zone(name):
+        raise SettingsError(
+            f"{key}: expected an IANA time zone such as Europe/Moscow, got {value!r}"
+        )
+    return name
+
+
 _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "data_dir": _path,
     "site_name": _text,
@@ -203,6 +225,8 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "post_interval_seconds": _zero_or_more,
     "posts_per_hour": _positive_int,
     "connections_per_address_max": _positive_int,
+    "default_language": _language,
+    "default_timezone": _time_zone,
 }
 
 

@@ -102,6 +102,7 @@ POLICY: dict[str, Rule] = {
     "GET /login": Rule(Access.EVERYONE),
     "POST /login": Rule(Access.EVERYONE, {"name": "nobody", "password": "wrong password"}),
     "POST /logout": Rule(Access.EVERYONE),
+    "POST /language": Rule(Access.EVERYONE, {"language": "ru"}),
     "GET /register": Rule(Access.EVERYONE),
     "POST /register": Rule(
         Access.EVERYONE,
@@ -121,6 +122,7 @@ POLICY: dict[str, Rule] = {
         },
     ),
     "POST /settings/passkey": Rule(Access.MEMBERS),
+    "POST /settings/locale": Rule(Access.MEMBERS, {"language": "ru", "time_zone": "Europe/Moscow"}),
     "POST /settings/feed-token": Rule(Access.MEMBERS),
     "POST /settings/tokens": Rule(Access.MEMBERS, {"name": "matrix script"}),
     "POST /settings/tokens/{token_id:int}/revoke": Rule(Access.NOBODY),

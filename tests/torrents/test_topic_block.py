@@ -118,7 +118,7 @@ def test_members_see_the_swarm_the_peers_and_who_completed(
     page = client.get(f"/topics/{topic_id}").text
 
     assert "3 seeders" in page
-    assert "1 leechers" in page
+    assert "1 leecher" in page, "English counts agree in number"
     assert "7 completed" in page
     assert "2023-11-14 22:13 UTC" in page, "when a seeder was last seen"
     assert "leecher" in page

@@ -16,6 +16,7 @@ from tinypier.accounts.members import member_or_404
 from tinypier.accounts.roles import MEMBER_ROLES, Role
 from tinypier.db.connection import Database
 from tinypier.forum.pagination import paginate
+from tinypier.i18n import _
 from tinypier.tracker import cheat_log
 from tinypier.web.formatting import when
 from tinypier.web.numbers import whole_number
@@ -104,7 +105,7 @@ class AdminController(Controller):
         target = await member_or_404(db, user_id)
         role = _parse_role(data.role)
         if role is None:
-            return redirect(USERS_PATH, "Choose user, moderator or admin.", "error")
+            return redirect(USERS_PATH, _("Choose user, moderator or admin."), "error")
         try:
             await administration.change_role(db, request.user.id, target, role)
         except administration.SelfLockout as refused:
@@ -141,6 +142,8 @@ class AdminController(Controller):
         target = await member_or_404(db, user_id)
         quota = _parse_quota(data.invite_quota)
         if quota is None:
-            return redirect(USERS_PATH, f"An invite quota is 0 to {MAX_INVITE_QUOTA}.", "error")
+            return redirect(
+                USERS_PATH, _("An invite quota is 0 to %(num)s.", num=MAX_INVITE_QUOTA), "error"
+            )
         await administration.change_invite_quota(db, request.user.id, target, quota)
         return _done(request, user_id, f"{target['name']} may now have {quota} invites.")

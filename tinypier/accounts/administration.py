@@ -13,6 +13,7 @@ from tinypier.accounts.roles import Role
 from tinypier.db.connection import Database
 from tinypier.forum.moderation_log import log_action
 from tinypier.forum.pagination import Pagination
+from tinypier.i18n import _
 
 USERS_PER_PAGE = 50
 
@@ -33,7 +34,7 @@ async def _change_user(
 
 async def change_role(db: Database, actor_id: int, target: sqlite3.Row, role: Role) -> None:
     if target["id"] == actor_id and role < Role.ADMIN:
-        raise SelfLockout("You cannot take the admin role from yourself.")
+        raise SelfLockout(_("You cannot take the admin role from yourself."))
 
     async def write(connection: aiosqlite.Connection) -> None:
         await queries.write_role(connection, target["id"], role)
@@ -44,7 +45,7 @@ async def change_role(db: Database, actor_id: int, target: sqlite3.Row, role: Ro
 
 async def change_disabled(db: Database, actor_id: int, target: sqlite3.Row, disabled: bool) -> None:
     if target["id"] == actor_id and disabled:
-        raise SelfLockout("You cannot disable your own account.")
+        raise SelfLockout(_("You cannot disable your own account."))
 
     async def write(connection: aiosqlite.Connection) -> None:
         await queries.write_disabled(connection, target["id"], disabled)

@@ -11,6 +11,7 @@ from litestar.params import Body
 from litestar.response import Template
 
 from tinypier.accounts.passwords import password_problem
+from tinypier.i18n import _
 from tinypier.web.pages import render
 
 FormT = TypeVar("FormT")
@@ -47,6 +48,14 @@ class TokenForm:
 
 
 @dataclass
+class LocaleForm:
+    """Empty fields leave the choice to the browser and the board's defaults."""
+
+    language: str = ""
+    time_zone: str = ""
+
+
+@dataclass
 class RoleForm:
     role: str = ""
 
@@ -58,13 +67,13 @@ class QuotaForm:
 
 def new_password_problem(password: str, confirmation: str) -> str | None:
     if password != confirmation:
-        return "The two passwords differ."
+        return _("The two passwords differ.")
     return password_problem(password)
 
 
 def token_label_problem(label: str) -> str | None:
     if not label.strip() or len(label) > MAX_TOKEN_LABEL:
-        return f"Give the token a name of 1 to {MAX_TOKEN_LABEL} characters."
+        return _("Give the token a name of 1 to %(num)s characters.", num=MAX_TOKEN_LABEL)
     return None
 
 

@@ -14,17 +14,18 @@ from litestar.handlers.base import BaseRouteHandler
 
 from tinypier.accounts.roles import Role
 from tinypier.accounts.viewer import Viewer
+from tinypier.i18n import _
 
 Guard = Callable[[ASGIConnection, BaseRouteHandler], None]  # type: ignore[type-arg]
 
 
 def require_role(role: Role) -> Guard:
-    def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:  # type: ignore[type-arg]
+    def guard(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:  # type: ignore[type-arg]
         viewer: Viewer = connection.user
         if not viewer.is_member:
-            raise NotAuthorizedException("Log in to continue.")
+            raise NotAuthorizedException(_("Log in to continue."))
         if viewer.role < role:
-            raise PermissionDeniedException("You do not have permission to do that.")
+            raise PermissionDeniedException(_("You do not have permission to do that."))
 
     guard.__name__ = f"require_{role.label}"
     return guard

@@ -13,6 +13,7 @@ from tinypier.accounts.invites import create_invite, invite_allowance, list_invi
 from tinypier.accounts.members import member_or_404
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
+from tinypier.i18n import _
 from tinypier.settings import Settings
 from tinypier.web.formatting import when
 from tinypier.web.pages import redirect, render
@@ -51,5 +52,5 @@ class InviteController(Controller):
         viewer: Viewer = request.user
         code = await create_invite(db, viewer, await _quota_of(db, viewer))
         if code is None:
-            return redirect("/invites", "You have no invites left.", "error")
-        return redirect("/invites", f"New invite code: {code}", "success")
+            return redirect("/invites", _("You have no invites left."), "error")
+        return redirect("/invites", _("New invite code: %(code)s", code=code), "success")

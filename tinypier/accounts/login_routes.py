@@ -19,10 +19,11 @@ from tinypier.accounts.queries import find_user_by_name
 from tinypier.accounts.rate_limit import check_attempt
 from tinypier.accounts.sessions import SESSION_COOKIE, end_session, log_in, session_cookie
 from tinypier.db.connection import Database
+from tinypier.i18n import N_, _
 from tinypier.settings import Settings
 from tinypier.web.pages import redirect
 
-LOGIN_FAILED = "Wrong name or password."
+LOGIN_FAILED = N_("Wrong name or password.")
 LOGIN_TEMPLATE = "accounts/login.html"
 
 
@@ -61,8 +62,8 @@ class LoginController(Controller):
         password_ok = await verify_password(user["password_hash"] if user else None, data.password)
         if user is None or user["disabled"] or not password_ok:
             form = LoginForm(name=data.name, next=safe_next(data.next))
-            return form_page(request, LOGIN_TEMPLATE, form, LOGIN_FAILED)
-        message = f"Welcome back, {user['name']}."
+            return form_page(request, LOGIN_TEMPLATE, form, _(LOGIN_FAILED))
+        message = _("Welcome back, %(name)s.", name=user["name"])
         return await enter(request, db, settings, user["id"], safe_next(data.next), message)
 
     @post("/logout")
@@ -72,6 +73,6 @@ class LoginController(Controller):
         token = request.cookies.get(SESSION_COOKIE)
         if token:
             await end_session(db, token)
-        response = redirect("/", "You are logged out.")
+        response = redirect("/", _("You are logged out."))
         response.delete_cookie(SESSION_COOKIE, path="/")
         return response

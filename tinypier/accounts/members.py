@@ -8,10 +8,11 @@ from litestar.exceptions import NotFoundException
 
 from tinypier.accounts.queries import find_user_by_id
 from tinypier.db.connection import Database
+from tinypier.i18n import _
 
 
 async def member_or_404(db: Database, user_id: int | None) -> sqlite3.Row:
     row = None if user_id is None else await find_user_by_id(db, user_id)
     if row is None:
-        raise NotFoundException("No such member.")
+        raise NotFoundException(_("No such member."))
     return row

@@ -7,6 +7,8 @@ import asyncio
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from tinypier.i18n import _
+
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 8
 
@@ -35,7 +37,7 @@ async def verify_password(password_hash: str | None, password: str) -> bool:
 
 def password_problem(password: str) -> str | None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"Passwords need at least {MIN_PASSWORD_LENGTH} characters."
+        return _("Passwords need at least %(num)s characters.", num=MIN_PASSWORD_LENGTH)
     if len(password) > 1024:
-        return "Passwords may not be longer than 1024 characters."
+        return _("Passwords may not be longer than 1024 characters.")
     return None

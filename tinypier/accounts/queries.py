@@ -18,6 +18,7 @@ from tinypier.accounts.passwords import hash_password
 from tinypier.accounts.roles import Role
 from tinypier.accounts.secrets import digest, new_passkey, new_token
 from tinypier.db.connection import Database
+from tinypier.i18n import _
 
 _NAME = re.compile(r"^[A-Za-z0-9_.-]{2,32}$")
 
@@ -36,7 +37,7 @@ class NewMember:
 
 def name_problem(name: str) -> str | None:
     if not _NAME.match(name):
-        return "Names are 2 to 32 letters, digits, dots, dashes or underscores."
+        return _("Names are 2 to 32 letters, digits, dots, dashes or underscores.")
     return None
 
 

@@ -16,6 +16,7 @@ from litestar import Request
 from litestar.datastructures import State
 from litestar.exceptions import TooManyRequestsException
 
+from tinypier.i18n import _
 from tinypier.settings import Settings
 from tinypier.web.net import client_address
 
@@ -76,4 +77,4 @@ def check_attempt(request: Request[Any, Any, Any], settings: Settings, action: s
     address = client_address(host, request.headers.get("x-forwarded-for"), settings.trusted_proxies)
     key = f"{action} {address or host or 'unknown'}"
     if not limiter_of(request.app.state, settings).attempt(key):
-        raise TooManyRequestsException("Too many attempts from your address. Wait a minute.")
+        raise TooManyRequestsException(_("Too many attempts from your address. Wait a minute."))

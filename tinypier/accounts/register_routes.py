@@ -16,11 +16,12 @@ from tinypier.accounts.queries import NameTaken
 from tinypier.accounts.rate_limit import check_attempt
 from tinypier.accounts.registration import InviteUnusable, register_member, registration_problem
 from tinypier.db.connection import Database
+from tinypier.i18n import N_, _
 from tinypier.settings import Settings
 
-REGISTRATION_CLOSED = "Registration is closed."
+REGISTRATION_CLOSED = N_("Registration is closed.")
 REGISTER_TEMPLATE = "accounts/register.html"
-NAME_TAKEN = "That name is taken; pick another."
+NAME_TAKEN = N_("That name is taken; pick another.")
 
 
 class RegisterController(Controller):
@@ -39,7 +40,7 @@ class RegisterController(Controller):
         data: Form[RegisterForm],
     ) -> Response[Any]:
         if settings.registration_mode == "closed":
-            raise PermissionDeniedException(REGISTRATION_CLOSED)
+            raise PermissionDeniedException(_(REGISTRATION_CLOSED))
         check_attempt(request, settings, "register")
         form = RegisterForm(name=data.name, invite_code=data.invite_code)
         problem = registration_problem(data, settings)
@@ -48,8 +49,8 @@ class RegisterController(Controller):
         try:
             member = await register_member(db, data, settings)
         except NameTaken:
-            return form_page(request, REGISTER_TEMPLATE, form, NAME_TAKEN)
+            return form_page(request, REGISTER_TEMPLATE, form, _(NAME_TAKEN))
         except InviteUnusable as unusable:
             return form_page(request, REGISTER_TEMPLATE, form, str(unusable))
-        greeting = f"Welcome to {settings.site_name}, {member.name}!"
+        greeting = _("Welcome to %(site)s, %(name)s!", site=settings.site_name, name=member.name)
         return await enter(request, db, settings, member.id, "/", greeting)

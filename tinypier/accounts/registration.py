@@ -7,9 +7,10 @@ from tinypier.accounts.invites import find_usable_invite, mark_invite_used
 from tinypier.accounts.passwords import hash_password
 from tinypier.accounts.queries import NewMember, insert_user, name_problem
 from tinypier.db.connection import Database
+from tinypier.i18n import N_, _
 from tinypier.settings import Settings
 
-INVITE_UNUSABLE = "This invite code is not valid: it may be mistyped, used or expired."
+INVITE_UNUSABLE = N_("This invite code is not valid: it may be mistyped, used or expired.")
 
 
 class InviteUnusable(ValueError):
@@ -18,7 +19,7 @@ class InviteUnusable(ValueError):
 
 def registration_problem(form: RegisterForm, settings: Settings) -> str | None:
     if settings.registration_mode == "invite" and not form.invite_code.strip():
-        return "Registration needs an invite code."
+        return _("Registration needs an invite code.")
     return name_problem(form.name.strip()) or new_password_problem(
         form.password, form.password_confirm
     )
@@ -33,7 +34,7 @@ async def register_member(db: Database, form: RegisterForm, settings: Settings) 
         if settings.registration_mode == "invite":
             invite = await find_usable_invite(connection, form.invite_code.strip())
             if invite is None:
-                raise InviteUnusable(INVITE_UNUSABLE)
+                raise InviteUnusable(_(INVITE_UNUSABLE))
         member = await insert_user(
             connection,
             form.name.strip(),

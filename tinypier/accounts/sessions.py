@@ -69,11 +69,16 @@ def session_cookie(settings: Settings, token: str) -> Cookie:
 
 async def viewer_for_session(db: Database, token: str) -> Viewer | None:
     row = await db.fetch_one(
-        "SELECT u.id, u.name, u.role FROM sessions s JOIN users u ON u.id = s.user_id"
+        "SELECT u.id, u.name, u.role, u.language, u.time_zone"
+        " FROM sessions s JOIN users u ON u.id = s.user_id"
         " WHERE s.id = ? AND s.expires_at > ? AND u.disabled = 0",
         (digest(token), int(time.time())),
     )
-    return None if row is None else Viewer(row["id"], row["name"], Role.parse(row["role"]))
+    if row is None:
+        return None
+    return Viewer(
+        row["id"], row["name"], Role.parse(row["role"]), row["language"], row["time_zone"]
+    )
 
 
 async def viewer_for_api_token(db: Database, token: str) -> Viewer | None:

@@ -13,6 +13,7 @@ from litestar.response import Redirect, Template
 from tinypier.accounts import queries
 from tinypier.accounts.forms import (
     Form,
+    LocaleForm,
     PasswordForm,
     TokenForm,
     new_password_problem,
@@ -24,9 +25,20 @@ from tinypier.accounts.passwords import verify_password
 from tinypier.accounts.sessions import SESSION_COOKIE
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
+from tinypier.i18n import (
+    Audience,
+    _,
+    available_languages,
+    current_audience,
+    current_language,
+    is_time_zone,
+    speaking_to,
+    time_zones,
+)
 from tinypier.settings import Settings
 from tinypier.web.formatting import when
-from tinypier.web.pages import redirect, render
+from tinypier.web.language import language_cookie
+from tinypier.web.pages import flash_cookie, redirect, render
 
 
 async def settings_page(
@@ -46,6 +58,8 @@ async def settings_page(
         user=user,
         announce_url=settings.announce_base + user["passkey"],
         tokens=await queries.list_api_tokens(db, user["id"]),
+        languages=available_languages(),
+        time_zones=sorted(time_zones()),
         when=when,
         **extra,
     )
@@ -75,7 +89,7 @@ class SettingsController(Controller):
         user = await member_or_404(db, request.user.id)
         problem = new_password_problem(data.new_password, data.new_password_confirm)
         if not await verify_password(user["password_hash"], data.current_password):
-            problem = "Your current password is not right."
+            problem = _("Your current password is not right.")
         if problem:
             return await settings_page(
                 request, db, settings, status_code=400, password_error=problem
@@ -84,7 +98,37 @@ class SettingsController(Controller):
             db, user["id"], data.new_password, keep_session=request.cookies.get(SESSION_COOKIE)
         )
         return redirect(
-            "/settings", "Password changed; your other sessions are logged out.", "success"
+            "/settings", _("Password changed; your other sessions are logged out."), "success"
+        )
+
+    @post("/locale")
+    async def change_locale(
+        self,
+        request: Request[Any, Any, Any],
+        db: NamedDependency[Database],
+        settings: NamedDependency[Settings],
+        data: Form[LocaleForm],
+    ) -> Template | Redirect:
+        language = data.language.strip().lower() or None
+        time_zone = data.time_zone.strip() or None
+        problem = None
+        if language is not None and language not in available_languages():
+            problem = _("Choose one of the languages offered.")
+        elif time_zone is not None and not is_time_zone(time_zone):
+            problem = _(
+                "“%(zone)s” is not a time zone; use a name such as Europe/Moscow.", zone=time_zone
+            )
+        if problem:
+            return await settings_page(request, db, settings, status_code=400, locale_error=problem)
+        await db.execute(
+            "UPDATE users SET language = ?, time_zone = ? WHERE id = ?",
+            (language, time_zone, request.user.id),
+        )
+        with speaking_to(Audience(language or current_language(), current_audience().time_zone)):
+            message = _("Language and time zone saved.")
+        cookies = [language_cookie(language, settings)] if language else []
+        return Redirect(
+            path="/settings", status_code=303, cookies=[flash_cookie(message, "success"), *cookies]
         )
 
     @post("/passkey")
@@ -96,8 +140,10 @@ class SettingsController(Controller):
         request.app.state.changes.user_changed(viewer.id)
         return redirect(
             "/settings",
-            "New passkey and feed token made: download your .torrent files and copy your feed "
-            "links again, the old ones stopped working.",
+            _(
+                "New passkey and feed token made: download your .torrent files and copy your feed "
+                "links again, the old ones stopped working."
+            ),
             "success",
         )
 
@@ -108,7 +154,7 @@ class SettingsController(Controller):
         await queries.regenerate_feed_token(db, request.user.id)
         return redirect(
             "/settings",
-            "New feed token made: copy your feed links again, the old ones stopped working.",
+            _("New feed token made: copy your feed links again, the old ones stopped working."),
             "success",
         )
 
@@ -137,5 +183,5 @@ class SettingsController(Controller):
         token_id: FromPath[int],
     ) -> Redirect:
         if not await queries.revoke_api_token(db, request.user.id, token_id):
-            raise NotFoundException("No such API token.")
-        return redirect("/settings", "API token revoked.", "success")
+            raise NotFoundException(_("No such API token."))
+        return redirect("/settings", _("API token revoked."), "success")

@@ -14,6 +14,9 @@ class Viewer:
     id: int | None
     name: str
     role: Role
+    # The member's own choices; None leaves them to the browser and the board's defaults.
+    language: str | None = None
+    time_zone: str | None = None
 
     @property
     def is_member(self) -> bool:

@@ -29,6 +29,8 @@ class User(SQLModel, table=True):
     post_count: int = Field(default=0)
     invite_quota: int = Field(default=0)
     invited_by: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    language: str | None = None
+    time_zone: str | None = None
 
 
 class ApiToken(SQLModel, table=True):

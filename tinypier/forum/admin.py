@@ -21,6 +21,7 @@ from tinypier.forum.display import render_forum_page
 from tinypier.forum.forms import CategoryData, ConfirmData, ForumData, ForumForm, MoveData
 from tinypier.forum.moderation_log import log_action
 from tinypier.forum.topics import member_id
+from tinypier.i18n import _
 from tinypier.permissions.lookup import forum_by_id
 from tinypier.settings import Settings
 from tinypier.torrents.storage import remove_forgotten
@@ -34,9 +35,9 @@ STRUCTURE_PAGE = "/admin/forums"
 
 def name_problem(name: str) -> str | None:
     if not name.strip():
-        return "The name is empty."
+        return _("The name is empty.")
     if len(name) > MAX_NAME_LENGTH:
-        return f"Names may not be longer than {MAX_NAME_LENGTH} characters."
+        return _("Names may not be longer than %(num)s characters.", num=MAX_NAME_LENGTH)
     return None
 
 
@@ -56,13 +57,13 @@ def forum_settings(form: ForumForm) -> structure.ForumSettings:
 async def existing_forum(db: Database, forum_id: int) -> sqlite3.Row:
     forum = await forum_by_id(db, forum_id)
     if forum is None:
-        raise NotFoundException("There is no such forum.")
+        raise NotFoundException(_("There is no such forum."))
     return forum
 
 
 async def existing_category(db: Database, category_id: int) -> None:
     if await db.fetch_one("SELECT 1 FROM categories WHERE id = ?", (category_id,)) is None:
-        raise NotFoundException("There is no such category.")
+        raise NotFoundException(_("There is no such category."))
 
 
 class CategoryAdminController(Controller):
@@ -75,7 +76,7 @@ class CategoryAdminController(Controller):
         if problem:
             return redirect(STRUCTURE_PAGE, problem, "error")
         await queries.ensure_category(db, data.name.strip())
-        return redirect(STRUCTURE_PAGE, "Category saved.", "success")
+        return redirect(STRUCTURE_PAGE, _("Category saved."), "success")
 
     @post("/{category_id:int}/rename", name="admin:category_rename")
     async def rename(
@@ -88,8 +89,8 @@ class CategoryAdminController(Controller):
         try:
             await structure.rename_category(db, category_id, data.name)
         except sqlite3.IntegrityError:
-            return redirect(STRUCTURE_PAGE, "Another category has that name.", "error")
-        return redirect(STRUCTURE_PAGE, "Category renamed.", "success")
+            return redirect(STRUCTURE_PAGE, _("Another category has that name."), "error")
+        return redirect(STRUCTURE_PAGE, _("Category renamed."), "success")
 
     @post("/{category_id:int}/move", name="admin:category_move")
     async def move(
@@ -104,8 +105,8 @@ class CategoryAdminController(Controller):
         """Only an empty category goes: forums are never deleted as a side effect."""
         await existing_category(db, category_id)
         if await structure.delete_empty_category(db, category_id):
-            return redirect(STRUCTURE_PAGE, "Category deleted.", "success")
-        return redirect(STRUCTURE_PAGE, "Only an empty category can be deleted.", "error")
+            return redirect(STRUCTURE_PAGE, _("Category deleted."), "success")
+        return redirect(STRUCTURE_PAGE, _("Only an empty category can be deleted."), "error")
 
 
 class ForumAdminController(Controller):
@@ -173,11 +174,11 @@ class ForumAdminController(Controller):
             reply_role=settings.reply_role,
             download_role=settings.download_role,
         )
-        return redirect(STRUCTURE_PAGE, "Forum created.", "success")
+        return redirect(STRUCTURE_PAGE, _("Forum created."), "success")
 
     async def _problem(self, db: Database, form: ForumForm) -> str | None:
         if await queries.category_by_id(db, form.category_id) is None:
-            return "Choose a category."
+            return _("Choose a category.")
         return name_problem(form.name)
 
     @get("/{forum_id:int}/edit", name="admin:forum_edit_form")
@@ -216,7 +217,7 @@ class ForumAdminController(Controller):
         if (forum["view_role"], forum["download_role"]) != (data.view_role, data.download_role):
             for torrent_id in await queries.forum_torrent_ids(db, forum_id):
                 request.app.state.changes.torrent_changed(torrent_id)
-        return redirect(STRUCTURE_PAGE, "Forum saved.", "success")
+        return redirect(STRUCTURE_PAGE, _("Forum saved."), "success")
 
     @post("/{forum_id:int}/move", name="admin:forum_move")
     async def move(
@@ -240,7 +241,7 @@ class ForumAdminController(Controller):
         if data.confirm is None:
             return redirect(
                 STRUCTURE_PAGE,
-                "Tick the box to confirm deleting the forum and its topics.",
+                _("Tick the box to confirm deleting the forum and its topics."),
                 "error",
             )
         torrent_ids = await queries.forum_torrent_ids(db, forum_id)
@@ -258,4 +259,6 @@ class ForumAdminController(Controller):
         await remove_forgotten(db, settings.attachments_dir, freed_files)
         for torrent_id in torrent_ids:
             request.app.state.changes.torrent_changed(torrent_id)
-        return redirect(STRUCTURE_PAGE, f"Forum {forum['name']} deleted.", "success")
+        return redirect(
+            STRUCTURE_PAGE, _("Forum %(forum)s deleted.", forum=forum["name"]), "success"
+        )

@@ -7,10 +7,11 @@ from typing import Any
 from litestar import Request
 from litestar.response import Template
 
+from tinypier.i18n import N_
 from tinypier.web.formatting import iso, ratio, when
 from tinypier.web.pages import render
 
-PIN_LABELS = {0: "normal", 1: "sticky", 2: "announcement"}
+PIN_LABELS = {0: N_("normal"), 1: N_("sticky"), 2: N_("announcement")}
 PIN_VALUES = {label: value for value, label in PIN_LABELS.items()}
 # Where a moderation log entry's target lives, by target type.
 LOG_TARGET_PATHS = {"topic": "/topics", "post": "/posts", "forum": "/forums", "user": "/members"}

@@ -32,6 +32,7 @@ from tinypier.accounts.viewer import GUEST, Viewer
 from tinypier.db.connection import Database
 from tinypier.forum.post_words import with_post_words
 from tinypier.forum.search import topic_path
+from tinypier.i18n import _
 from tinypier.permissions.rules import can_view
 from tinypier.permissions.sql import open_releases_clause, visible_forums_clause
 from tinypier.settings import Settings
@@ -126,7 +127,7 @@ async def feed_viewer(db: Database, token: str | None) -> Viewer:
         (token[:MAX_TOKEN_LENGTH],),
     )
     if row is None:
-        raise NotFoundException("This feed link is not valid: copy it again from your profile.")
+        raise NotFoundException(_("This feed link is not valid: copy it again from your profile."))
     return Viewer(row["id"], row["name"], Role.parse(row["role"]))
 
 
@@ -202,7 +203,7 @@ class FeedsController(Controller):
         viewer = await feed_viewer(db, token)
         rows = await newest_releases(db, viewer)
         feed = Feed(
-            "New releases", "/feeds/releases.atom", "/tracker", _entries(rows, with_release=True)
+            _("New releases"), "/feeds/releases.atom", "/tracker", _entries(rows, with_release=True)
         )
         return atom_response(settings, feed)
 
@@ -216,14 +217,14 @@ class FeedsController(Controller):
     ) -> Response[bytes]:
         match = _FORUM_FEED_FILE.match(feed_file)
         if match is None:
-            raise NotFoundException("No such feed.")
+            raise NotFoundException(_("No such feed."))
         forum_id = int(match.group(1))
         viewer = await feed_viewer(db, token)
         forum = await db.fetch_one(
             "SELECT id, name, view_role FROM forums WHERE id = ?", (forum_id,)
         )
         if forum is None or not can_view(viewer, forum):
-            raise NotFoundException("No such feed.")
+            raise NotFoundException(_("No such feed."))
         rows = await forum_topics(db, forum_id)
         feed = Feed(
             forum["name"],

@@ -25,6 +25,7 @@ from litestar.datastructures import State
 
 from tinypier.accounts.rate_limit import Clock
 from tinypier.accounts.viewer import Viewer
+from tinypier.i18n import _, ngettext
 from tinypier.settings import Settings
 
 HOUR_SECONDS = 3600.0
@@ -53,12 +54,19 @@ class PostLimiter:
         _drop_older(posts, now - HOUR_SECONDS)
         if posts and now - posts[-1] < self.interval:
             wait = self.interval - (now - posts[-1])
-            return f"You are posting too fast. Wait {_seconds(wait)} before posting again."
+            return _(
+                "You are posting too fast. Wait %(wait)s before posting again.",
+                wait=_seconds(wait),
+            )
         if len(posts) >= self.per_hour:
             wait = posts[0] + HOUR_SECONDS - now
-            return (
-                f"You have written {self.per_hour} posts in the last hour, the most allowed."
-                f" Wait {_seconds(wait)} before posting again."
+            return ngettext(
+                "You have written %(num)s post in the last hour, the most allowed."
+                " Wait %(wait)s before posting again.",
+                "You have written %(num)s posts in the last hour, the most allowed."
+                " Wait %(wait)s before posting again.",
+                self.per_hour,
+                wait=_seconds(wait),
             )
         posts.append(now)
         return None
@@ -88,7 +96,7 @@ def _drop_older(posts: deque[float], cutoff: float) -> None:
 
 def _seconds(wait: float) -> str:
     whole = max(1, math.ceil(wait))
-    return "1 second" if whole == 1 else f"{whole} seconds"
+    return ngettext("%(num)s second", "%(num)s seconds", whole)
 
 
 def limiter_of(state: State, settings: Settings) -> PostLimiter:

@@ -10,7 +10,6 @@ only.
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -24,9 +23,10 @@ from tinypier.accounts.guards import require_member
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
 from tinypier.forum.search import post_path, topic_path
+from tinypier.i18n import _
 from tinypier.permissions.sql import visible_forums_clause
 from tinypier.settings import Settings
-from tinypier.web.formatting import human_size, ratio
+from tinypier.web.formatting import day, human_size, ratio
 from tinypier.web.pages import render
 
 MEMBERS_PER_PAGE = 50
@@ -46,7 +46,7 @@ MEMBER_ORDERS = {
 
 
 def day_text(timestamp: int) -> str:
-    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d")
+    return day(timestamp)
 
 
 TEMPLATE_HELPERS: dict[str, Any] = {
@@ -152,7 +152,7 @@ class MembersController(Controller):
         viewer: Viewer = request.user
         member = await member_by_id(db, member_id)
         if member is None:
-            raise NotFoundException("No member with this number.")
+            raise NotFoundException(_("No member with this number."))
         own_profile = viewer.id == member["id"]
         return render(
             request,

@@ -23,6 +23,7 @@ from tinypier.forum.forms import MoveTopicData, PinData
 from tinypier.forum.moderation_log import log_action
 from tinypier.forum.pagination import paginate
 from tinypier.forum.topics import member_id
+from tinypier.i18n import _
 from tinypier.permissions.lookup import viewable_forum, viewable_post, viewable_topic
 from tinypier.settings import Settings
 from tinypier.torrents.releases import release_by_topic
@@ -53,7 +54,11 @@ class ModerationController(Controller):
                 topic["title"],
                 forum_id=topic["forum_id"],
             )
-        return redirect(f"/topics/{topic_id}", f"Topic {action}ed.", "success")
+        return redirect(
+            f"/topics/{topic_id}",
+            _("Topic locked.") if action == "lock" else _("Topic unlocked."),
+            "success",
+        )
 
     @post("/topics/{topic_id:int}/lock", name="forum:lock")
     async def lock(
@@ -90,7 +95,9 @@ class ModerationController(Controller):
                 topic["title"],
                 forum_id=topic["forum_id"],
             )
-        return redirect(f"/topics/{topic_id}", f"Topic is now {data.pin}.", "success")
+        return redirect(
+            f"/topics/{topic_id}", _("Topic is now %(pin)s.", pin=_(data.pin)), "success"
+        )
 
     @post("/topics/{topic_id:int}/move", name="forum:move")
     async def move(
@@ -105,7 +112,7 @@ class ModerationController(Controller):
         topic = await viewable_topic(db, request.user, topic_id)
         target = await viewable_forum(db, request.user, data.forum_id)
         if target["id"] == topic["forum_id"]:
-            raise ValidationException("The topic is already in that forum.")
+            raise ValidationException(_("The topic is already in that forum."))
         release = await release_by_topic(db, topic_id)
         async with db.transaction() as connection:
             await posting.move_topic(connection, topic_id, target["id"])
@@ -121,7 +128,9 @@ class ModerationController(Controller):
             )
         if release is not None:
             request.app.state.changes.torrent_changed(release["id"])
-        return redirect(f"/topics/{topic_id}", f"Topic moved to {target['name']}.", "success")
+        return redirect(
+            f"/topics/{topic_id}", _("Topic moved to %(forum)s.", forum=target["name"]), "success"
+        )
 
     @post("/topics/{topic_id:int}/delete", name="forum:delete_topic")
     async def delete_topic(
@@ -147,7 +156,7 @@ class ModerationController(Controller):
         await remove_forgotten(db, settings.attachments_dir, freed_files)
         if release is not None:
             request.app.state.changes.torrent_changed(release["id"])
-        return redirect(f"/forums/{topic['forum_id']}", "Topic deleted.", "success")
+        return redirect(f"/forums/{topic['forum_id']}", _("Topic deleted."), "success")
 
     @post("/posts/{post_id:int}/delete", name="forum:delete_post")
     async def delete_post(
@@ -174,12 +183,12 @@ class ModerationController(Controller):
                 forum_id=post_row["forum_id"],
             )
         if not deleted.topic_gone:
-            return redirect(f"/topics/{topic_id}?page=last", "Post deleted.", "success")
+            return redirect(f"/topics/{topic_id}?page=last", _("Post deleted."), "success")
         await remove_forgotten(db, settings.attachments_dir, deleted.freed_files)
         if release is not None:
             request.app.state.changes.torrent_changed(release["id"])
         return redirect(
-            f"/forums/{post_row['forum_id']}", "First post deleted with its topic.", "success"
+            f"/forums/{post_row['forum_id']}", _("First post deleted with its topic."), "success"
         )
 
     @get("/moderation", name="forum:moderation_log")

@@ -8,8 +8,8 @@ templates reach it as the ``post_html`` filter (registered once in
 ``tinypier.app.template_environment``; topic pages and previews), the Atom feeds call it
 directly, and search snippets come from the BBCode source, which never held the words.
 
-The words come from ``quote_header`` and ``spoiler_label``, through the ``_`` hook below:
-the i18n layer makes them translatable by replacing that one line with its gettext.
+The words come from ``quote_header`` and ``spoiler_label``, in the request's language
+(``tinypier.i18n``).
 """
 
 from __future__ import annotations
@@ -19,11 +19,7 @@ import re
 from markupsafe import Markup, escape
 
 from tinypier.forum.bbcode import QUOTE_AUTHOR_CLASS, UNTITLED_SPOILER_CLASS
-
-
-def _(message: str) -> str:
-    """Translation hook, to become the i18n layer's gettext (today: English as written)."""
-    return message
+from tinypier.i18n import gettext as _
 
 
 def quote_header(author: Markup) -> Markup:

@@ -14,6 +14,7 @@ import aiosqlite
 
 from tinypier.db.connection import Database
 from tinypier.forum.bbcode import render_bbcode_off_loop
+from tinypier.i18n import _
 from tinypier.torrents.storage import forget_unreferenced
 
 MAX_TITLE_LENGTH = 200
@@ -33,9 +34,9 @@ class DeletedPost:
 
 def title_problem(title: str) -> str | None:
     if not title.strip():
-        return "The title is empty."
+        return _("The title is empty.")
     if len(title) > MAX_TITLE_LENGTH:
-        return f"Titles may not be longer than {MAX_TITLE_LENGTH} characters."
+        return _("Titles may not be longer than %(num)s characters.", num=MAX_TITLE_LENGTH)
     return None
 
 
@@ -43,9 +44,13 @@ def body_problem(body: str, max_chars: int) -> str | None:
     """Why a post body or release description cannot be saved (``post_max_chars`` is the
     bound that keeps rendering and storage per post small), or None."""
     if not body.strip():
-        return "The message is empty."
+        return _("The message is empty.")
     if len(body) > max_chars:
-        return f"Messages may not be longer than {max_chars} characters; this one has {len(body)}."
+        return _(
+            "Messages may not be longer than %(num)s characters; this one has %(length)s.",
+            num=max_chars,
+            length=len(body),
+        )
     return None
 
 
@@ -204,7 +209,7 @@ async def delete_post(connection: aiosqlite.Connection, post_id: int) -> Deleted
     topic_id, author_id, is_first = int(row[0]), int(row[1]), bool(row[2])
     if is_first:
         return DeletedPost(topic_gone=True, freed_files=await delete_topic(connection, topic_id))
-    forum_id, _ = await _topic_counters(connection, topic_id)
+    forum_id, _post_count = await _topic_counters(connection, topic_id)
     await connection.execute("DELETE FROM posts WHERE id = ?", (post_id,))
     await connection.execute(
         "UPDATE users SET post_count = MAX(post_count - 1, 0) WHERE id = ?", (author_id,)

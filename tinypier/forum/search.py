@@ -35,6 +35,7 @@ from markupsafe import Markup
 
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
+from tinypier.i18n import N_, _
 from tinypier.permissions.sql import visible_forums_clause
 from tinypier.web.numbers import whole_number
 from tinypier.web.pages import render
@@ -329,7 +330,7 @@ def forum_choice(value: str) -> int | None:
         return None
     forum_id = whole_number(value, LARGEST_ID)
     if not forum_id:
-        raise ValidationException("Choose a forum from the list.")
+        raise ValidationException(_("Choose a forum from the list."))
     return forum_id
 
 
@@ -384,7 +385,7 @@ class SearchController(Controller):
             request,
             "forum/search.html",
             form=form,
-            orders={"newest": "Newest first", "relevance": "Best match"},
+            orders={"newest": N_("Newest first"), "relevance": N_("Best match")},
             page=page,
             first_number=(page - 1) * PAGE_SIZE + 1,
             forums=await searchable_forums(db, viewer),

@@ -22,6 +22,7 @@ from tinypier.forum.flood import admit_post
 from tinypier.forum.forms import PostData, PostForm
 from tinypier.forum.moderation_log import log_action
 from tinypier.forum.pagination import page_of, paginate
+from tinypier.i18n import _
 from tinypier.permissions.lookup import viewable_forum, viewable_post, viewable_topic
 from tinypier.permissions.rules import can_edit_post, can_moderate, can_reply, can_start_topic
 from tinypier.settings import Settings
@@ -35,7 +36,7 @@ FORM_TEMPLATE = "forum/post_form.html"
 def member_id(viewer: Viewer) -> int:
     """The id of a viewer the ``require_member`` guard already let through."""
     if viewer.id is None:
-        raise PermissionDeniedException("Log in to continue.")
+        raise PermissionDeniedException(_("Log in to continue."))
     return viewer.id
 
 
@@ -158,8 +159,10 @@ class NewTopicController(Controller):
     async def _startable_forum(self, db: Database, viewer: Viewer, forum_id: int) -> FormPage:
         forum = await viewable_forum(db, viewer, forum_id)
         if not can_start_topic(viewer, forum):
-            raise PermissionDeniedException("You may not start topics in this forum.")
-        return FormPage(f"New topic in {forum['name']}", f"/forums/{forum_id}/new", True)
+            raise PermissionDeniedException(_("You may not start topics in this forum."))
+        return FormPage(
+            _("New topic in %(forum)s", forum=forum["name"]), f"/forums/{forum_id}/new", True
+        )
 
     @get(name="forum:new_topic_form")
     async def form(
@@ -183,7 +186,7 @@ class NewTopicController(Controller):
         new = await posting.create_topic(
             db, forum_id, member_id(request.user), data.title, data.body
         )
-        return redirect(f"/topics/{new.topic_id}", "Your topic is posted.", "success")
+        return redirect(f"/topics/{new.topic_id}", _("Your topic is posted."), "success")
 
 
 class ReplyController(Controller):
@@ -193,16 +196,18 @@ class ReplyController(Controller):
     async def _repliable_topic(self, db: Database, viewer: Viewer, topic_id: int) -> sqlite3.Row:
         topic = await viewable_topic(db, viewer, topic_id)
         if not can_reply(viewer, topic, bool(topic["locked"])):
-            raise PermissionDeniedException("You may not reply to this topic.")
+            raise PermissionDeniedException(_("You may not reply to this topic."))
         return topic
 
     def _page(self, topic: sqlite3.Row) -> FormPage:
-        return FormPage(f"Reply to {topic['title']}", f"/topics/{topic['id']}/reply", False)
+        return FormPage(
+            _("Reply to %(title)s", title=topic["title"]), f"/topics/{topic['id']}/reply", False
+        )
 
     async def _quote(self, db: Database, viewer: Viewer, topic_id: int, post_id: int) -> str:
         quoted_post = await viewable_post(db, viewer, post_id)
         if quoted_post["topic_id"] != topic_id:
-            raise NotFoundException("There is no such post in this topic.")
+            raise NotFoundException(_("There is no such post in this topic."))
         return quoted(quoted_post["author_name"], quoted_post["body"])
 
     @get(name="forum:reply_form")
@@ -235,7 +240,9 @@ class ReplyController(Controller):
             db, topic_id, topic["forum_id"], member_id(request.user), data.body
         )
         position = await queries.posts_before(db, topic_id, post_id)
-        return redirect(topic_url(topic_id, post_id, position), "Your reply is posted.", "success")
+        return redirect(
+            topic_url(topic_id, post_id, position), _("Your reply is posted."), "success"
+        )
 
 
 class EditPostController(Controller):
@@ -248,9 +255,9 @@ class EditPostController(Controller):
         """The post, and its form: with the topic's title when the post opens the topic."""
         post_row = await viewable_post(db, viewer, post_id)
         if not can_edit_post(viewer, post_row["author_id"], bool(post_row["locked"])):
-            raise PermissionDeniedException("You may not edit this post.")
+            raise PermissionDeniedException(_("You may not edit this post."))
         is_first = post_id == await queries.first_post_id(db, post_row["topic_id"])
-        heading = f"Edit post in {post_row['topic_title']}"
+        heading = _("Edit post in %(title)s", title=post_row["topic_title"])
         return post_row, FormPage(heading, f"/posts/{post_id}/edit", is_first)
 
     @get(name="forum:edit_form")
@@ -289,4 +296,4 @@ class EditPostController(Controller):
                     post_row["topic_title"],
                     forum_id=post_row["forum_id"],
                 )
-        return redirect(f"/posts/{post_id}", "The post is saved.", "success")
+        return redirect(f"/posts/{post_id}", _("The post is saved."), "success")

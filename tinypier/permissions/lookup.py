@@ -11,6 +11,7 @@ import sqlite3
 
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
+from tinypier.i18n import N_, _
 from tinypier.permissions.rules import can_view
 
 # The columns a permission check needs, selected wherever a forum row is loaded.
@@ -52,9 +53,17 @@ async def post_with_topic(db: Database, post_id: int) -> sqlite3.Row | None:
     )
 
 
+# One whole sentence per kind of thing: languages inflect "such" with the noun.
+NOT_VISIBLE = {
+    "forum": N_("There is no such forum."),
+    "topic": N_("There is no such topic."),
+    "post": N_("There is no such post."),
+}
+
+
 def _visible(row: sqlite3.Row | None, viewer: Viewer, what: str) -> sqlite3.Row:
     if row is None or not can_view(viewer, row):
-        raise NotVisible(f"There is no such {what}.")
+        raise NotVisible(_(NOT_VISIBLE[what]))
     return row
 
 

@@ -24,6 +24,7 @@ from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
 from tinypier.forum.flood import admit_post, give_back_post
 from tinypier.forum.topics import member_id
+from tinypier.i18n import _
 from tinypier.permissions.rules import may_download_release
 from tinypier.settings import Settings
 from tinypier.torrents.download import announce_url, torrent_download
@@ -230,7 +231,7 @@ async def api_me(
         (member_id(request.user),),
     )
     if row is None:
-        raise NotAuthorizedException("This API token's member no longer exists.")
+        raise NotAuthorizedException(_("This API token's member no longer exists."))
     downloaded = row["downloaded"]
     return ApiMe(
         id=row["id"],

@@ -18,6 +18,7 @@ from litestar.exceptions import PermissionDeniedException
 
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
+from tinypier.i18n import _
 from tinypier.permissions.rules import may_download_release
 from tinypier.settings import Settings
 from tinypier.torrents.metainfo import personalise
@@ -74,12 +75,12 @@ async def torrent_download(
     """The member's copy as a file download, for the page and the API alike."""
     release = await visible_release(db, viewer, torrent_id)
     if is_frozen(release["status"]):
-        label = STATUS_LABELS.get(release["status"], release["status"])
+        label = _(STATUS_LABELS.get(release["status"], release["status"]))
         raise PermissionDeniedException(
-            f"This release is marked '{label}': it cannot be downloaded."
+            _("This release is marked '%(status)s': it cannot be downloaded.", status=label)
         )
     if not may_download_release(viewer, release):
-        raise PermissionDeniedException("You may not download releases from this forum.")
+        raise PermissionDeniedException(_("You may not download releases from this forum."))
     passkey: str = await db.fetch_value("SELECT passkey FROM users WHERE id = ?", (viewer.id,))
     content = member_copy(settings, release, passkey)
     return Response(

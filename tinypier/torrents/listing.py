@@ -18,6 +18,7 @@ from typing import Any
 
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
+from tinypier.i18n import N_
 from tinypier.permissions.sql import visible_forums_clause
 from tinypier.torrents.statuses import FREELEECH_LABELS, GOLD, SILVER, STATUS_LABELS
 from tinypier.web.numbers import whole_number
@@ -37,12 +38,12 @@ SORT_COLUMNS: dict[str, str] = {
     "completed": "t.completed",
 }
 SORT_LABELS: dict[str, str] = {
-    "added": "Added",
-    "title": "Title",
-    "size": "Size",
-    "seeders": "Seeders",
-    "leechers": "Leechers",
-    "completed": "Completed",
+    "added": N_("Added"),
+    "title": N_("Title"),
+    "size": N_("Size"),
+    "seeders": N_("Seeders"),
+    "leechers": N_("Leechers"),
+    "completed": N_("Completed"),
 }
 
 _WORD = re.compile(r"\w+")

@@ -18,6 +18,8 @@ from urllib.parse import quote, urlsplit
 
 import bencodepy
 
+from tinypier.i18n import _
+
 MAX_DEPTH: int = bencodepy.DEFAULT_MAX_DEPTH
 MAX_FILES = 100_000
 
@@ -102,22 +104,26 @@ def parse_torrent(data: bytes, max_size: int | None = None) -> ParsedTorrent:
     """
     if max_size is not None and len(data) > max_size:
         raise InvalidTorrent(
-            f"The .torrent file is {len(data):,} bytes; the largest accepted is {max_size:,} bytes."
+            _(
+                "The .torrent file is %(size)s bytes; the largest accepted is %(limit)s bytes.",
+                size=f"{len(data):,}",
+                limit=f"{max_size:,}",
+            )
         )
     spans = _top_level_spans(data)
     if b"info" not in spans:
-        raise InvalidTorrent("The .torrent has no 'info' dictionary.")
+        raise InvalidTorrent(_("The .torrent has no 'info' dictionary."))
     info_start, info_end = spans[b"info"]
     info_bytes = data[info_start:info_end]
     info = bencodepy.decode(info_bytes)
     if not isinstance(info, dict):
-        raise InvalidTorrent("The .torrent's 'info' is not a dictionary.")
+        raise InvalidTorrent(_("The .torrent's 'info' is not a dictionary."))
 
     piece_length = info.get(b"piece length")
     if not isinstance(piece_length, int) or piece_length <= 0:
-        raise InvalidTorrent("The .torrent's 'piece length' must be a positive integer.")
-    _refuse_beyond_largest(piece_length, "The .torrent's 'piece length'")
-    name = _checked_path([_utf8_field(info, b"name", "The torrent's name")], "Torrent name")
+        raise InvalidTorrent(_("The .torrent's 'piece length' must be a positive integer."))
+    _refuse_beyond_largest(piece_length, _("The .torrent's 'piece length'"))
+    name = _checked_path([_utf8_field(info, b"name", _("The torrent's name"))], _("Torrent name"))
     private = _private_flag(info)
 
     has_v1 = any(key in info for key in (b"pieces", b"length", b"files"))
@@ -131,18 +137,22 @@ def parse_torrent(data: bytes, max_size: int | None = None) -> ParsedTorrent:
         files = _v2_files(info, piece_length, layers)
         if v1_files is not None and v1_files != files:
             raise InvalidTorrent(
-                "The .torrent is a hybrid whose v1 file list and v2 file tree describe "
-                "different files."
+                _(
+                    "The .torrent is a hybrid whose v1 file list and v2 file tree describe "
+                    "different files."
+                )
             )
     elif v1_files is not None:
         files = v1_files
     else:
         raise InvalidTorrent(
-            "The .torrent's 'info' describes no files: it has neither v1 'pieces' nor a v2 "
-            "'file tree'."
+            _(
+                "The .torrent's 'info' describes no files: it has neither v1 'pieces' nor a v2 "
+                "'file tree'."
+            )
         )
     total_size = sum(file.size for file in files)
-    _refuse_beyond_largest(total_size, "The .torrent's files together")
+    _refuse_beyond_largest(total_size, _("The .torrent's files together"))
     return ParsedTorrent(
         # SHA-1 here names the torrent as BEP 3 defines it; it protects nothing.
         info_hash_v1=hashlib.sha1(info_bytes, usedforsecurity=False).digest() if has_v1 else None,
@@ -181,7 +191,7 @@ def personalise(data: bytes, announce_url: str, comment: str, *, web_seeds: bool
     """
     spans = _top_level_spans(data)
     if b"info" not in spans:
-        raise InvalidTorrent("The .torrent has no 'info' dictionary.")
+        raise InvalidTorrent(_("The .torrent has no 'info' dictionary."))
     values = {
         key: data[start:end]
         for key, (start, end) in spans.items()
@@ -204,13 +214,19 @@ def check_web_seeds(data: bytes) -> None:
     spans = _top_level_spans(data)
     for key in WEB_SEED_KEYS:
         if key in spans and _bencoded_kind(data[spans[key][0] : spans[key][0] + 1]) not in "sl":
-            raise InvalidTorrent(f"The .torrent's '{key.decode()}' is not a URL or a list of URLs.")
+            raise InvalidTorrent(
+                _("The .torrent's '%(key)s' is not a URL or a list of URLs.", key=key.decode())
+            )
         for entry in _web_seed_entries(data, spans, key):
             if not _is_http_url(entry):
-                shown = repr(_shown(entry)) if isinstance(entry, bytes) else "a non-text value"
+                shown = repr(_shown(entry)) if isinstance(entry, bytes) else _("a non-text value")
                 raise InvalidTorrent(
-                    f"The .torrent's '{key.decode()}' holds {shown}, which is not "
-                    "an http:// or https:// URL: web seeds must be web addresses."
+                    _(
+                        "The .torrent's '%(key)s' holds %(value)s, which is not "
+                        "an http:// or https:// URL: web seeds must be web addresses.",
+                        key=key.decode(),
+                        value=shown,
+                    )
                 )
 
 
@@ -259,8 +275,11 @@ def magnet_link(parsed: ParsedTorrent, display_name: str, tracker_url: str) -> s
 
 def _malformed(pos: int) -> InvalidTorrent:
     return InvalidTorrent(
-        f"The file is not a valid .torrent: its bencoded data is malformed or cut short "
-        f"at byte {pos}."
+        _(
+            "The file is not a valid .torrent: its bencoded data is malformed or cut short "
+            "at byte %(pos)s.",
+            pos=pos,
+        )
     )
 
 
@@ -319,7 +338,9 @@ def _value_end(data: bytes, pos: int, depth: int) -> int:
             pos = _string_span(data, pos)[1]
         elif kind in (b"l", b"d"):
             if depth + len(open_containers) >= MAX_DEPTH:
-                raise InvalidTorrent(f"The .torrent is nested more than {MAX_DEPTH} levels deep.")
+                raise InvalidTorrent(
+                    _("The .torrent is nested more than %(num)s levels deep.", num=MAX_DEPTH)
+                )
             open_containers.append(set() if kind == b"d" else None)
             pos += 1
             continue
@@ -336,7 +357,10 @@ def _new_key(data: bytes, pos: int, seen: Container[bytes]) -> tuple[bytes, int]
     key = data[key_start:pos]
     if key in seen:
         raise InvalidTorrent(
-            f"The .torrent is not valid: the key {_shown(key)!r} appears twice in one dictionary."
+            _(
+                "The .torrent is not valid: the key %(key)r appears twice in one dictionary.",
+                key=_shown(key),
+            )
         )
     return key, pos
 
@@ -344,10 +368,10 @@ def _new_key(data: bytes, pos: int, seen: Container[bytes]) -> tuple[bytes, int]
 def _top_level_spans(data: bytes) -> dict[bytes, tuple[int, int]]:
     """Byte span of each top-level value, after checking the whole file's bencoding."""
     if not data:
-        raise InvalidTorrent("The .torrent file is empty.")
+        raise InvalidTorrent(_("The .torrent file is empty."))
     if not data.startswith(b"d"):
         _value_end(data, 0, 0)
-        raise InvalidTorrent("The .torrent is not a bencoded dictionary at its top level.")
+        raise InvalidTorrent(_("The .torrent is not a bencoded dictionary at its top level."))
     spans: dict[bytes, tuple[int, int]] = {}
     pos = 1
     while data[pos : pos + 1] != b"e":
@@ -356,7 +380,7 @@ def _top_level_spans(data: bytes) -> dict[bytes, tuple[int, int]]:
         pos = _value_end(data, pos, 1)
         spans[key] = (value_start, pos)
     if pos + 1 != len(data):
-        raise InvalidTorrent("The .torrent file has extra data after its end.")
+        raise InvalidTorrent(_("The .torrent file has extra data after its end."))
     return spans
 
 
@@ -381,12 +405,14 @@ def _utf8_field(container: dict[bytes, Any], key: bytes, what: str) -> bytes:
     """The field's bytes, preferring its '.utf-8' twin that older clients wrote beside it."""
     value = container.get(key)
     if not isinstance(value, bytes):
-        raise InvalidTorrent(f"{what} is missing or not a byte string.")
+        raise InvalidTorrent(_("%(what)s is missing or not a byte string.", what=what))
     twin = key + b".utf-8"
     if twin in container:
         value = container[twin]
         if not isinstance(value, bytes):
-            raise InvalidTorrent(f"{what} in '{_shown(twin)}' is not a byte string.")
+            raise InvalidTorrent(
+                _("%(what)s in '%(key)s' is not a byte string.", what=what, key=_shown(twin))
+            )
     return value
 
 
@@ -401,16 +427,27 @@ def _checked_path(components: list[bytes], what: str) -> str:
         texts = [component.decode("utf-8") for component in components]
     except UnicodeDecodeError:
         # Not repr(): it would double the backslashes that mark the undecodable bytes.
-        raise InvalidTorrent(f"{what} '{shown}' is not valid UTF-8.") from None
+        raise InvalidTorrent(
+            _("%(what)s '%(path)s' is not valid UTF-8.", what=what, path=shown)
+        ) from None
     for text in texts:
         if text in ("", ".", ".."):
             raise InvalidTorrent(
-                f"{what} {shown!r} is not allowed: path components must not be '..', '.' or empty."
+                _(
+                    "%(what)s %(path)r is not allowed: path components must not be '..', '.' "
+                    "or empty.",
+                    what=what,
+                    path=shown,
+                )
             )
         if any(character in text for character in _FORBIDDEN_IN_COMPONENT):
             raise InvalidTorrent(
-                f"{what} {shown!r} is not allowed: a path component must not contain "
-                "'/', '\\' or a NUL character."
+                _(
+                    "%(what)s %(path)r is not allowed: a path component must not contain "
+                    "'/', '\\' or a NUL character.",
+                    what=what,
+                    path=shown,
+                )
             )
     return "/".join(texts)
 
@@ -419,22 +456,29 @@ def _private_flag(info: dict[bytes, Any]) -> bool:
     """Only 0 or 1: a flag that some clients read as private and others not would leak peers."""
     private = info.get(b"private", 0)
     if not isinstance(private, int) or private not in (0, 1):
-        raise InvalidTorrent("The .torrent's 'private' flag must be 0 or 1.")
+        raise InvalidTorrent(_("The .torrent's 'private' flag must be 0 or 1."))
     return private == 1
 
 
 def _size(entry: dict[bytes, Any], what: str) -> int:
     size = entry.get(b"length")
     if not isinstance(size, int) or size < 0:
-        raise InvalidTorrent(f"The .torrent's 'length' of {what} must be a non-negative integer.")
-    _refuse_beyond_largest(size, f"The .torrent's 'length' of {what}")
+        raise InvalidTorrent(
+            _("The .torrent's 'length' of %(file)s must be a non-negative integer.", file=what)
+        )
+    _refuse_beyond_largest(size, _("The .torrent's 'length' of %(file)s", file=what))
     return size
 
 
 def _refuse_beyond_largest(size: int, what: str) -> None:
     if size > LARGEST_SIZE:
         raise InvalidTorrent(
-            f"{what} claims {size:,} bytes; the largest size accepted is {LARGEST_SIZE:,} bytes."
+            _(
+                "%(what)s claims %(size)s bytes; the largest size accepted is %(limit)s bytes.",
+                what=what,
+                size=f"{size:,}",
+                limit=f"{LARGEST_SIZE:,}",
+            )
         )
 
 
@@ -445,42 +489,50 @@ def _pieces_needed(total_size: int, piece_length: int) -> int:
 def _v1_files(info: dict[bytes, Any], name: str, piece_length: int) -> list[TorrentFile]:
     """The v1 files, pad files left out; the pieces are counted over pad files too."""
     if b"length" in info and b"files" in info:
-        raise InvalidTorrent("The .torrent has both 'length' and 'files'; it must have one.")
+        raise InvalidTorrent(_("The .torrent has both 'length' and 'files'; it must have one."))
     if b"length" in info:
         files = [TorrentFile(name, _size(info, repr(name)))]
         padded_size = files[0].size
     elif b"files" in info:
         entries = info[b"files"]
         if not isinstance(entries, list) or not entries:
-            raise InvalidTorrent("The .torrent's 'files' must be a non-empty list.")
+            raise InvalidTorrent(_("The .torrent's 'files' must be a non-empty list."))
         if len(entries) > MAX_FILES:
-            raise InvalidTorrent(f"The .torrent lists more than {MAX_FILES:,} files.")
+            raise InvalidTorrent(
+                _("The .torrent lists more than %(num)s files.", num=f"{MAX_FILES:,}")
+            )
         files = []
         padded_size = 0
         for entry in entries:
             if not isinstance(entry, dict):
-                raise InvalidTorrent("An entry in the .torrent's 'files' is not a dictionary.")
+                raise InvalidTorrent(_("An entry in the .torrent's 'files' is not a dictionary."))
             path = _v1_path(entry)
             size = _size(entry, repr(path))
             padded_size += size
             attr = entry.get(b"attr", b"")
             if not isinstance(attr, bytes):
-                raise InvalidTorrent(f"The 'attr' of file {path!r} is not a byte string.")
+                raise InvalidTorrent(
+                    _("The 'attr' of file %(path)r is not a byte string.", path=path)
+                )
             if b"p" not in attr and path.split("/")[0] != ".pad":
                 files.append(TorrentFile(path, size))
     else:
-        raise InvalidTorrent("The .torrent has 'pieces' but neither 'length' nor 'files'.")
+        raise InvalidTorrent(_("The .torrent has 'pieces' but neither 'length' nor 'files'."))
 
     pieces = info.get(b"pieces")
     if not isinstance(pieces, bytes):
-        raise InvalidTorrent("The .torrent's 'pieces' is missing or not a byte string.")
+        raise InvalidTorrent(_("The .torrent's 'pieces' is missing or not a byte string."))
     if len(pieces) % _SHA1_SIZE:
-        raise InvalidTorrent("The .torrent's 'pieces' length is not a multiple of 20 bytes.")
+        raise InvalidTorrent(_("The .torrent's 'pieces' length is not a multiple of 20 bytes."))
     expected = _pieces_needed(padded_size, piece_length)
     if len(pieces) // _SHA1_SIZE != expected:
         raise InvalidTorrent(
-            f"The .torrent's 'pieces' holds {len(pieces) // _SHA1_SIZE} piece hashes, "
-            f"but its files need {expected}."
+            _(
+                "The .torrent's 'pieces' holds %(held)s piece hashes, but its files need "
+                "%(needed)s.",
+                held=len(pieces) // _SHA1_SIZE,
+                needed=expected,
+            )
         )
     return files
 
@@ -494,24 +546,29 @@ def _v1_path(entry: dict[bytes, Any]) -> str:
         or not all(isinstance(component, bytes) for component in components)
     ):
         raise InvalidTorrent(
-            f"A file's '{key.decode()}' in the .torrent must be a non-empty list of names."
+            _(
+                "A file's '%(key)s' in the .torrent must be a non-empty list of names.",
+                key=key.decode(),
+            )
         )
-    return _checked_path(components, "File name")
+    return _checked_path(components, _("File name"))
 
 
 def _v2_files(info: dict[bytes, Any], piece_length: int, layers: object) -> list[TorrentFile]:
     if info.get(b"meta version") != 2:
-        raise InvalidTorrent("The .torrent's 'meta version' must be 2.")
+        raise InvalidTorrent(_("The .torrent's 'meta version' must be 2."))
     if piece_length < _V2_BLOCK_SIZE or piece_length & (piece_length - 1):
         raise InvalidTorrent(
-            "The .torrent's 'piece length' must be a power of two of at least 16 KiB for "
-            "BitTorrent v2."
+            _(
+                "The .torrent's 'piece length' must be a power of two of at least 16 KiB for "
+                "BitTorrent v2."
+            )
         )
     tree = info.get(b"file tree")
     if not isinstance(tree, dict) or not tree:
-        raise InvalidTorrent("The .torrent's 'file tree' is missing or empty.")
+        raise InvalidTorrent(_("The .torrent's 'file tree' is missing or empty."))
     if layers is not None and not isinstance(layers, dict):
-        raise InvalidTorrent("The .torrent's 'piece layers' is not a dictionary.")
+        raise InvalidTorrent(_("The .torrent's 'piece layers' is not a dictionary."))
 
     files: list[TorrentFile] = []
     # Depth-first in the order the tree holds its entries, which is the order of the files
@@ -529,20 +586,27 @@ def _v2_files(info: dict[bytes, Any], piece_length: int, layers: object) -> list
         path = [*prefix, component]
         if not isinstance(node, dict) or not node:
             raise InvalidTorrent(
-                f"The .torrent's 'file tree' entry {_shown(b'/'.join(path))!r} is neither "
-                "a file nor a directory."
+                _(
+                    "The .torrent's 'file tree' entry %(path)r is neither a file nor a directory.",
+                    path=_shown(b"/".join(path)),
+                )
             )
         if b"" not in node:
             open_directories.append((path, iter(node.items())))
             continue
-        shown = _checked_path(path, "File name")
+        shown = _checked_path(path, _("File name"))
         if len(node) != 1:
             raise InvalidTorrent(
-                f"The .torrent's 'file tree' entry {shown!r} is both a file and a directory."
+                _(
+                    "The .torrent's 'file tree' entry %(path)r is both a file and a directory.",
+                    path=shown,
+                )
             )
         files.append(_v2_file(shown, node[b""], piece_length, layers))
         if len(files) > MAX_FILES:
-            raise InvalidTorrent(f"The .torrent lists more than {MAX_FILES:,} files.")
+            raise InvalidTorrent(
+                _("The .torrent lists more than %(num)s files.", num=f"{MAX_FILES:,}")
+            )
     return files
 
 
@@ -550,26 +614,40 @@ def _v2_file(
     path: str, properties: object, piece_length: int, layers: dict[bytes, Any] | None
 ) -> TorrentFile:
     if not isinstance(properties, dict):
-        raise InvalidTorrent(f"The .torrent's 'file tree' entry {path!r} is not a dictionary.")
+        raise InvalidTorrent(
+            _("The .torrent's 'file tree' entry %(path)r is not a dictionary.", path=path)
+        )
     size = _size(properties, repr(path))
     if size == 0:
         return TorrentFile(path, size)
     root = properties.get(b"pieces root")
     if not isinstance(root, bytes) or len(root) != _SHA256_SIZE:
-        raise InvalidTorrent(f"File {path!r} in the .torrent has no 32-byte 'pieces root'.")
+        raise InvalidTorrent(
+            _("File %(path)r in the .torrent has no 32-byte 'pieces root'.", path=path)
+        )
     if size > piece_length:
         layer = None if layers is None else layers.get(root)
         if not isinstance(layer, bytes):
-            raise InvalidTorrent(f"The .torrent's 'piece layers' has no entry for file {path!r}.")
+            raise InvalidTorrent(
+                _("The .torrent's 'piece layers' has no entry for file %(path)r.", path=path)
+            )
         expected = _pieces_needed(size, piece_length)
         if len(layer) != expected * _SHA256_SIZE:
             raise InvalidTorrent(
-                f"The .torrent's piece layer for file {path!r} must hold {expected} hashes "
-                f"of 32 bytes."
+                _(
+                    "The .torrent's piece layer for file %(path)r must hold %(num)s hashes "
+                    "of 32 bytes.",
+                    path=path,
+                    num=expected,
+                )
             )
         if _merkle_root(layer, piece_length) != root:
             raise InvalidTorrent(
-                f"The .torrent's piece layer for file {path!r} does not match its 'pieces root'."
+                _(
+                    "The .torrent's piece layer for file %(path)r does not match its "
+                    "'pieces root'.",
+                    path=path,
+                )
             )
     return TorrentFile(path, size)
 

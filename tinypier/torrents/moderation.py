@@ -14,6 +14,7 @@ from litestar.exceptions import NotFoundException, ValidationException
 
 from tinypier.db.connection import Database
 from tinypier.forum.moderation_log import log_action
+from tinypier.i18n import _
 from tinypier.torrents.statuses import FREELEECH_LABELS, STATUS_LABELS
 
 
@@ -27,14 +28,14 @@ async def _current(
     )
     row = await cursor.fetchone()
     if row is None:
-        raise NotFoundException("There is no such release.")
+        raise NotFoundException(_("There is no such release."))
     return row[0], row[1]
 
 
 async def set_status(db: Database, actor_id: int, torrent_id: int, status: str) -> None:
     """Record who set the status and when, since the topic shows both."""
     if status not in STATUS_LABELS:
-        raise ValidationException(f"Unknown release status {status!r}.")
+        raise ValidationException(_("Unknown release status %(status)r.", status=status))
     async with db.transaction() as connection:
         was, forum_id = await _current(connection, torrent_id, "status")
         await connection.execute(
@@ -49,7 +50,7 @@ async def set_status(db: Database, actor_id: int, torrent_id: int, status: str) 
 
 async def set_freeleech(db: Database, actor_id: int, torrent_id: int, level: str) -> None:
     if level not in FREELEECH_LABELS:
-        raise ValidationException(f"Unknown freeleech level {level!r}.")
+        raise ValidationException(_("Unknown freeleech level %(level)r.", level=level))
     async with db.transaction() as connection:
         was, forum_id = await _current(connection, torrent_id, "freeleech")
         await connection.execute(

@@ -22,6 +22,7 @@ from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
 from tinypier.events import ChangeNotifier
 from tinypier.forum.posting import body_problem, insert_topic, title_problem
+from tinypier.i18n import _
 from tinypier.permissions.rules import can_start_topic, can_view
 from tinypier.settings import Settings
 from tinypier.torrents.metainfo import (
@@ -73,11 +74,11 @@ async def release_forum(db: Database, viewer: Viewer, forum_id: int) -> sqlite3.
     """The forum a release is posted to, after checking the viewer may post one there."""
     forum = await db.fetch_one("SELECT * FROM forums WHERE id = ?", (forum_id,))
     if forum is None or not can_view(viewer, forum):
-        raise NotFoundException("There is no such forum.")
+        raise NotFoundException(_("There is no such forum."))
     if not forum["allows_releases"]:
-        raise PermissionDeniedException("This forum does not take releases.")
+        raise PermissionDeniedException(_("This forum does not take releases."))
     if not can_start_topic(viewer, forum):
-        raise PermissionDeniedException("You may not post releases in this forum.")
+        raise PermissionDeniedException(_("You may not post releases in this forum."))
     return forum
 
 
@@ -156,7 +157,7 @@ async def _refuse_registered(connection: aiosqlite.Connection, parsed: ParsedTor
     row = await cursor.fetchone()
     if row is not None:
         raise ReleaseRefused(
-            "This torrent is already registered on this site.", existing_topic_id=row[0]
+            _("This torrent is already registered on this site."), existing_topic_id=row[0]
         )
 
 

@@ -14,6 +14,7 @@ from litestar.exceptions import NotFoundException
 
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
+from tinypier.i18n import _
 from tinypier.permissions.rules import can_view
 from tinypier.settings import Settings
 
@@ -50,5 +51,5 @@ async def visible_release(db: Database, viewer: Viewer, torrent_id: int) -> sqli
     """The release, or 404 when it does not exist or lies in a forum hidden from the viewer."""
     release = await db.fetch_one(_RELEASE_SQL + " WHERE t.id = ?", (torrent_id,))
     if release is None or not can_view(viewer, release):
-        raise NotFoundException("There is no such release.")
+        raise NotFoundException(_("There is no such release."))
     return release

@@ -19,6 +19,7 @@ from tinypier.forum.bbcode import render_bbcode_off_loop
 from tinypier.forum.flood import admit_post, give_back_post
 from tinypier.forum.posting import body_problem
 from tinypier.forum.topics import member_id
+from tinypier.i18n import _
 from tinypier.settings import Settings
 from tinypier.torrents import moderation
 from tinypier.torrents.api import API_ROUTES
@@ -44,11 +45,11 @@ FORM_TEMPLATE = "torrents/new_release.html"
 
 def registered_message(registered: RegisteredRelease) -> str:
     if registered.made_private:
-        return (
+        return _(
             "Release posted. The torrent was not private, so the site set its private flag, "
             "which changed its info hash: download the site's .torrent and seed from that one."
         )
-    return "Release posted. Download the site's .torrent to seed it with your passkey."
+    return _("Release posted. Download the site's .torrent to seed it with your passkey.")
 
 
 @get("/forums/{forum_id:int}/releases/new", guards=[require_member])
@@ -96,7 +97,7 @@ async def post_release(
         web_seeds=data.web_seeds is not None,
     )
     if not upload.torrent:
-        return form_again(error="Choose a .torrent file to upload.")
+        return form_again(error=_("Choose a .torrent file to upload."))
     flood = admit_post(request)
     if flood is not None:
         return form_again(status_code=429, error=flood)
@@ -136,7 +137,7 @@ async def change_status(
     data: StatusData,
 ) -> Redirect:
     release = await moderate(request, db, torrent_id, moderation.set_status, data.status)
-    message = f"Release marked '{STATUS_LABELS[data.status]}'."
+    message = _("Release marked '%(status)s'.", status=_(STATUS_LABELS[data.status]))
     return redirect(topic_path(release["topic_id"]), message, "success")
 
 
@@ -148,7 +149,7 @@ async def change_freeleech(
     data: FreeleechData,
 ) -> Redirect:
     release = await moderate(request, db, torrent_id, moderation.set_freeleech, data.freeleech)
-    message = f"Freeleech set: {FREELEECH_LABELS[data.freeleech]}."
+    message = _("Freeleech set: %(level)s.", level=_(FREELEECH_LABELS[data.freeleech]))
     return redirect(topic_path(release["topic_id"]), message, "success")
 
 

@@ -9,6 +9,8 @@ as TorrentPier did; freezing it would punish the swarm for a typo in a post.
 
 from __future__ import annotations
 
+from tinypier.i18n import N_
+
 NOT_CHECKED = "not_checked"
 CHECKED = "checked"
 NEEDS_EDITING = "needs_editing"
@@ -17,12 +19,12 @@ CLOSED = "closed"
 CONSUMED = "consumed"
 
 STATUS_LABELS: dict[str, str] = {
-    NOT_CHECKED: "Not checked",
-    CHECKED: "Checked",
-    NEEDS_EDITING: "Needs editing",
-    DUPLICATE: "Duplicate",
-    CLOSED: "Closed",
-    CONSUMED: "Consumed by another release",
+    NOT_CHECKED: N_("Not checked"),
+    CHECKED: N_("Checked"),
+    NEEDS_EDITING: N_("Needs editing"),
+    DUPLICATE: N_("Duplicate"),
+    CLOSED: N_("Closed"),
+    CONSUMED: N_("Consumed by another release"),
 }
 
 FROZEN_STATUSES: frozenset[str] = frozenset({DUPLICATE, CLOSED, CONSUMED})
@@ -32,9 +34,9 @@ SILVER = "silver"
 GOLD = "gold"
 
 FREELEECH_LABELS: dict[str, str] = {
-    NO_FREELEECH: "Normal",
-    SILVER: "Silver: half the download counted",
-    GOLD: "Gold: download not counted",
+    NO_FREELEECH: N_("Normal"),
+    SILVER: N_("Silver: half the download counted"),
+    GOLD: N_("Gold: download not counted"),
 }
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
+from tinypier.i18n import _
 from tinypier.permissions.rules import may_download_release
 from tinypier.settings import Settings
 from tinypier.torrents.download import announce_url
@@ -153,8 +154,8 @@ async def release_for_topic(
         magnet = release_magnet(release, announce_url(settings, await _passkey(db, viewer)))
     return ReleaseBlock(
         release=release,
-        status_label=STATUS_LABELS.get(release["status"], release["status"]),
-        freeleech_label=FREELEECH_LABELS.get(release["freeleech"], release["freeleech"]),
+        status_label=_(STATUS_LABELS.get(release["status"], release["status"])),
+        freeleech_label=_(FREELEECH_LABELS.get(release["freeleech"], release["freeleech"])),
         frozen=is_frozen(release["status"]),
         tree=tree,
         files_hidden=hidden,

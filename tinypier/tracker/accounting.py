@@ -31,8 +31,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-RATE_CAPPED = "faster than the rate cap"
-NO_LEECHER = "upload with no leecher in the swarm"
+from tinypier.i18n import N_
+
+# Stored in the cheat log as written here; the admin page shows them translated.
+RATE_CAPPED = N_("faster than the rate cap")
+NO_LEECHER = N_("upload with no leecher in the swarm")
 
 GOLD = "gold"
 SILVER = "silver"

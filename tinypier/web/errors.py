@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
 
@@ -16,34 +17,40 @@ from litestar.status_codes import (
 )
 
 from tinypier.accounts.sessions import API_PREFIX
+from tinypier.i18n import N_, _
 from tinypier.permissions.lookup import NotVisible
 from tinypier.web.pages import render
 
 logger = logging.getLogger("tinypier")
 
 _TITLES = {
-    400: "Bad request",
-    401: "Please log in",
-    403: "Not allowed",
-    404: "Not found",
-    405: "Method not allowed",
-    413: "Too large",
-    429: "Too many requests",
-    500: "Something went wrong",
+    400: N_("Bad request"),
+    401: N_("Please log in"),
+    403: N_("Not allowed"),
+    404: N_("Not found"),
+    405: N_("Method not allowed"),
+    413: N_("Too large"),
+    429: N_("Too many requests"),
+    500: N_("Something went wrong"),
 }
 
 
 def _status_and_message(error: Exception) -> tuple[int, str]:
     if isinstance(error, HTTPException):
-        return error.status_code, str(error.detail)
+        detail = str(error.detail)
+        if detail == HTTPStatus(error.status_code).phrase and error.status_code in _TITLES:
+            # Litestar's own refusals (an unknown route, a wrong method) say only the
+            # status's English name; the page says it in the reader's language.
+            return error.status_code, _(_TITLES[error.status_code])
+        return error.status_code, detail
     if isinstance(error, NotVisible):
         return HTTP_404_NOT_FOUND, str(error)
     if isinstance(error, OverflowError):
         # An id beyond SQLite's 64-bit integers: sqlite3 refuses to bind it, and it can
         # name no row, so it is the same as any other id of nothing.
-        return HTTP_404_NOT_FOUND, "Not found"
+        return HTTP_404_NOT_FOUND, _("Not found")
     logger.exception("unhandled error", exc_info=error)
-    return HTTP_500_INTERNAL_SERVER_ERROR, "The server could not complete this request."
+    return HTTP_500_INTERNAL_SERVER_ERROR, _("The server could not complete this request.")
 
 
 def handle_error(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
@@ -60,7 +67,7 @@ def handle_error(request: Request[Any, Any, Any], error: Exception) -> Response[
         request,
         "errors/error.html",
         status_code=status_code,
-        title=_TITLES.get(status_code, "Error"),
+        title=_(_TITLES.get(status_code, N_("Error"))),
         message=message,
         error_status=status_code,
     )

@@ -24,8 +24,10 @@ from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
 
-NOT_UTF8 = "The form could not be read: its text fields must be UTF-8, as browsers send them."
-TOO_MANY_FIELDS = "The form has too many fields."
+from tinypier.i18n import N_, _
+
+NOT_UTF8 = N_("The form could not be read: its text fields must be UTF-8, as browsers send them.")
+TOO_MANY_FIELDS = N_("The form has too many fields.")
 
 
 def _grouped(pairs: list[tuple[str, str]]) -> dict[str, str | list[str]]:
@@ -47,10 +49,10 @@ def urlencoded_fields(body: bytes, max_fields: int) -> dict[str, str | list[str]
             max_num_fields=max_fields,
         )
     except UnicodeDecodeError:
-        raise ClientException(NOT_UTF8) from None
+        raise ClientException(_(NOT_UTF8)) from None
     except ValueError:
         # parse_qsl's only other refusal: more than max_num_fields fields.
-        raise ClientException(TOO_MANY_FIELDS) from None
+        raise ClientException(_(TOO_MANY_FIELDS)) from None
     return _grouped(pairs)
 
 
@@ -60,13 +62,13 @@ async def read_multipart(request: Request[Any, Any, Any]) -> None:
     try:
         await request.form()
     except UnicodeDecodeError:
-        raise ClientException(NOT_UTF8) from None
+        raise ClientException(_(NOT_UTF8)) from None
     except LookupError as error:
         # A part may declare any charset; codecs.lookup raises a bare LookupError for one
         # it does not know. Its subclasses (KeyError, IndexError) are ordinary bugs.
         if type(error) is not LookupError:
             raise
-        raise ClientException(NOT_UTF8) from None
+        raise ClientException(_(NOT_UTF8)) from None
 
 
 class StrictFormMiddleware(ASGIMiddleware):
@@ -74,7 +76,7 @@ class StrictFormMiddleware(ASGIMiddleware):
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         request: Request[Any, Any, Any] = scope["litestar_app"].request_class(scope, receive)
-        content_type, _ = request.content_type
+        content_type, _parameters = request.content_type
         max_fields = request.app.multipart_form_part_limit
         if content_type == RequestEncodingType.URL_ENCODED:
             fields = urlencoded_fields(await request.body(), max_fields)
