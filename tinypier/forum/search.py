@@ -1,14 +1,17 @@
 """Full-text search over topic titles and post text, limited to what the searcher may view.
 
-The index is the FTS5 table ``post_search`` (migration 0003), one row per post, kept in
-sync by triggers. Three rules keep this page safe:
+The index is the FTS5 table ``post_search`` (migrations 0003 and 0010), one row per post,
+kept in sync by triggers. It holds every text twice (see ``tinypier.word_forms``): folded
+words, where ``"exact phrases"`` and ``prefix*`` are searched, and their stems, where
+plain words are, so ``фильма`` finds "Фильм". Three rules keep this page safe:
 
 * The searcher's text never reaches FTS5 as syntax: it is cut into words and every word
-  is quoted, so ``"``, ``*``, ``NEAR(``, ``OR`` or stray parentheses are only words.
+  is quoted, so ``NEAR(``, ``OR``, stray quotes or parentheses are only words; a closed
+  pair of ``"`` and a trailing ``*`` are read here, and become quoted phrases and prefixes.
 * Visibility is a join on the forum of each hit, so a private forum's posts are never
   ranked, counted or snippeted for someone who may not view them.
-* ``snippet()`` returns the post's raw text: it is HTML-escaped here, and only then are
-  the per-request random markers turned into ``<mark>``.
+* The marked title and snippet are the post's raw text: it is HTML-escaped here, and only
+  then are the per-request random markers turned into ``<mark>``.
 
 A page takes two statements: the first finds, filters and orders the hits; the second
 marks the matches of that page's posts only (see ``MARKS_SQL``).
@@ -38,6 +41,7 @@ from tinypier.db.connection import Database
 from tinypier.permissions.sql import visible_forums_clause
 from tinypier.web.numbers import whole_number
 from tinypier.web.pages import render
+from tinypier.word_forms import Word, stem, words
 
 PAGE_SIZE = 20
 # Like phpBB's result cap: only the newest matching posts are ordered and paged, so the
@@ -55,7 +59,7 @@ SNIPPET_TOKENS = 32
 # BM25 counts every post holding each word, so a very common word costs more there.
 SEARCH_ORDERS: dict[str, tuple[str, str | None]] = {
     "newest": ("-post_search.rowid", None),
-    "relevance": ("post_search.rank", "bm25(4.0, 1.0)"),
+    "relevance": ("post_search.rank", "bm25(0.0, 0.0, 4.0, 1.0, 4.0, 1.0)"),
 }
 DEFAULT_ORDER = "newest"
 LARGEST_ID = 2**62
@@ -70,20 +74,45 @@ def post_path(post_id: int) -> str:
     return f"/posts/{post_id}"
 
 
-_WORD = re.compile(r"\w+")
+# A closed pair of quotes (a phrase), or a run of anything but spaces and quotes.
+_QUERY_PART = re.compile(r'"[^"]*"|[^\s"]+')
+WORDS_COLUMNS = "{title_words body_words}"
+STEMS_COLUMNS = "{title_stems body_stems}"
+# How highlight() marks matches in the folded and stemmed columns. Those hold only letters,
+# digits and spaces, so these fixed markers cannot be forged there.
+WORD_MARK_OPEN = "\x02"
+WORD_MARK_CLOSE = "\x03"
 _BBCODE_TAG = re.compile(r"\[/?[a-z*]{1,12}(?:=[^\[\]]{0,200})?\]", re.IGNORECASE)
 
 
-def fts_query(text: str) -> str | None:
-    """The searcher's words as an FTS5 query that can hold no operator: each word quoted.
+def _terms(part: str, found: list[Word]) -> list[str]:
+    """The words ``found`` in one part of the searcher's text, as FTS5 terms.
 
-    Words are runs of letters and digits, so a quoted word never contains a quote. The
-    words are ANDed (FTS5's implicit operator). ``None`` when there is nothing to find.
+    ``"a b"`` is the exact phrase, ``word*`` the words starting so (both in folded form),
+    and any other word matches all its forms (by stem). Folded words and stems are letters
+    and digits only, so a quoted one never holds a quote."""
+    if len(part) > 1 and part.startswith('"') and part.endswith('"'):
+        return [f'{WORDS_COLUMNS} : "{" ".join(word.form for word in found)}"']
+    terms = [f'{STEMS_COLUMNS} : "{stem(word.form)}"' for word in found]
+    if part.endswith("*") and found[-1].end == len(part) - 1:
+        terms[-1] = f'{WORDS_COLUMNS} : "{found[-1].form}" *'
+    return terms
+
+
+def fts_query(text: str) -> str | None:
+    """The searcher's text as an FTS5 query whose only operators are the ones built here.
+
+    The terms are ANDed (FTS5's implicit operator), at most ``MAX_TERMS`` words in all.
+    ``None`` when there is nothing to find.
     """
-    words = _WORD.findall(text[:MAX_QUERY_CHARACTERS])[:MAX_TERMS]
-    if not words:
-        return None
-    return " ".join(f'"{word}"' for word in words)
+    terms: list[str] = []
+    room = MAX_TERMS
+    for part in _QUERY_PART.findall(text[:MAX_QUERY_CHARACTERS]):
+        found = words(part)[:room]
+        if found:
+            terms.extend(_terms(part, found))
+            room -= len(found)
+    return " ".join(terms) or None
 
 
 @dataclass(frozen=True)
@@ -202,26 +231,26 @@ def search_sql(
 # and MATCH by seeking the word's whole doclist again, which for a word in 30,000 posts
 # costs more than the rest of the search; one walk over the rowid range the page spans
 # reads just the page's stretch of the doclist. ``+rowid`` keeps the id list a filter on
-# that walk (not one seek per id), and it comes before the snippet, which is made for the
-# page's posts only.
+# that walk (not one seek per id), and it comes before the highlights, which are made for
+# the page's posts only. A match is highlighted in the column it was found in (folded
+# words or stems); ``_marked`` carries it over to the same word of the original text.
 MARKS_SQL = (
-    "SELECT rowid AS post_id,"
-    " highlight(post_search, 0, ?, ?) AS title_marked,"
-    " snippet(post_search, 1, ?, ?, '…', ?) AS body_marked"
+    "SELECT rowid AS post_id, title, body,"  # columns 0 and 1; 2 to 5 as named below
+    " highlight(post_search, 2, ?1, ?2) AS title_words,"
+    " highlight(post_search, 4, ?1, ?2) AS title_stems,"
+    " highlight(post_search, 3, ?1, ?2) AS body_words,"
+    " highlight(post_search, 5, ?1, ?2) AS body_stems"
     " FROM post_search"
-    " WHERE post_search MATCH ? AND rowid BETWEEN ? AND ?"
-    " AND +rowid IN (SELECT value FROM json_each(?))"
+    " WHERE post_search MATCH ?3 AND rowid BETWEEN ?4 AND ?5"
+    " AND +rowid IN (SELECT value FROM json_each(?6))"
 )
 
 
-def marks_params(query: str, post_ids: list[int], markers: Markers) -> list[Any]:
+def marks_params(query: str, post_ids: list[int]) -> list[Any]:
     """``MARKS_SQL``'s parameters for the (already visible) posts ``post_ids``."""
     return [
-        markers.open,
-        markers.close,
-        markers.open,
-        markers.close,
-        SNIPPET_TOKENS,
+        WORD_MARK_OPEN,
+        WORD_MARK_CLOSE,
         query,
         min(post_ids),
         max(post_ids),
@@ -229,18 +258,63 @@ def marks_params(query: str, post_ids: list[int], markers: Markers) -> list[Any]
     ]
 
 
+def highlighted_words(highlighted: str) -> set[int]:
+    """The positions of the words highlight() marked in a folded or stemmed column.
+
+    Such a column is its words one space apart, and a phrase is marked as one stretch."""
+    marked: set[int] = set()
+    inside = False
+    for position, word in enumerate(highlighted.split(" ")):
+        inside = inside or WORD_MARK_OPEN in word
+        if inside:
+            marked.add(position)
+        if WORD_MARK_CLOSE in word:
+            inside = False
+    return marked
+
+
+def _marked(text: str, highlighted: tuple[str, str], markers: Markers, length: int | None) -> str:
+    """The original ``text`` with its matched words between ``markers``.
+
+    ``length``: show only that many words, from a little before the first match, with
+    ``…`` where the text is cut; ``None``: the whole text."""
+    found: list[Word] = words(text)
+    marked = highlighted_words(highlighted[0]) | highlighted_words(highlighted[1])
+    first, last = 0, len(found)
+    if length is not None and len(found) > length:
+        lead = min(marked, default=0) - length // 4
+        first = max(0, min(lead, len(found) - length))
+        last = first + length
+    start = found[first].start if first else 0
+    end = found[last - 1].end if last < len(found) else len(text)
+    pieces = ["…"] if first else []
+    cursor = start
+    for position in sorted(p for p in marked if first <= p < last):
+        word = found[position]
+        pieces += [text[cursor : word.start], markers.open, text[word.start : word.end]]
+        pieces.append(markers.close)
+        cursor = word.end
+    pieces.append(text[cursor:end])
+    if last < len(found):
+        pieces.append("…")
+    return "".join(pieces)
+
+
 def _hit(row: sqlite3.Row, marked: sqlite3.Row, markers: Markers) -> SearchHit:
+    title = _marked(marked["title"], (marked["title_words"], marked["title_stems"]), markers, None)
+    body_highlights = (marked["body_words"], marked["body_stems"])
+    snippet = _marked(marked["body"], body_highlights, markers, SNIPPET_TOKENS)
     return SearchHit(
         post_id=row["post_id"],
         link=post_path(row["post_id"]),
         topic_id=row["topic_id"],
-        title=markers.to_html(marked["title_marked"], strip_bbcode=False),
+        title=markers.to_html(title, strip_bbcode=False),
         forum_id=row["forum_id"],
         forum_name=row["forum_name"],
         author_id=row["author_id"],
         author_name=row["author_name"],
         created_at=datetime.fromtimestamp(row["created_at"], UTC),
-        snippet=markers.to_html(marked["body_marked"], strip_bbcode=True),
+        snippet=markers.to_html(snippet, strip_bbcode=True),
     )
 
 
@@ -282,13 +356,11 @@ async def _page_rows(db: Database, viewer: Viewer, request: SearchRequest) -> li
     return rows
 
 
-async def _marked_text(
-    db: Database, query: str, post_ids: list[int], markers: Markers
-) -> dict[int, sqlite3.Row]:
-    """Each post's marked title and snippet, by post id."""
+async def _marked_text(db: Database, query: str, post_ids: list[int]) -> dict[int, sqlite3.Row]:
+    """Each post's text and highlighted word forms, by post id."""
     if not post_ids:
         return {}
-    rows = await db.fetch_all(MARKS_SQL, marks_params(query, post_ids, markers))
+    rows = await db.fetch_all(MARKS_SQL, marks_params(query, post_ids))
     return {row["post_id"]: row for row in rows}
 
 
@@ -302,7 +374,7 @@ async def search_posts(db: Database, viewer: Viewer, request: SearchRequest) -> 
     rows = await _page_rows(db, viewer, request)
     page = rows[:PAGE_SIZE]
     markers = Markers.fresh()
-    marked = await _marked_text(db, query, [row["post_id"] for row in page], markers)
+    marked = await _marked_text(db, query, [row["post_id"] for row in page])
     hits = [_hit(row, marked[row["post_id"]], markers) for row in page if row["post_id"] in marked]
     return SearchResults(hits, has_next=len(rows) > PAGE_SIZE)
 
