@@ -19,6 +19,7 @@ words the member actually wrote. The functions are registered on every connectio
 
 from __future__ import annotations
 
+import functools
 import re
 import sqlite3
 import threading
@@ -34,6 +35,7 @@ _WORD = re.compile(rf"(?:[^\W_]|[{_COMBINING_MARKS}])+")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[a-z]")
 _stemmers = threading.local()
+STEM_CACHE_WORDS = 100_000
 
 
 @dataclass(frozen=True)
@@ -50,9 +52,13 @@ def fold(word: str) -> str:
 
     Marks left after composition (a dotted capital I folds to "i" plus a dot) would be
     separators to FTS5 and split the word, so they go."""
-    composed = unicodedata.normalize("NFC", word.casefold())
-    letters = "".join(char for char in composed if not unicodedata.category(char).startswith("M"))
-    return letters.replace("ё", "е")
+    folded = word.casefold()
+    if folded.isascii():  # the common case, and nothing to compose there
+        return folded
+    composed = unicodedata.normalize("NFC", folded)
+    if not composed.isalnum():  # a word's other characters are marks
+        composed = "".join(char for char in composed if unicodedata.category(char)[0] != "M")
+    return composed.replace("ё", "е")
 
 
 def words(text: str) -> list[Word]:
@@ -60,6 +66,11 @@ def words(text: str) -> list[Word]:
     matches = _WORD.finditer(text)
     found = (Word(match.start(), match.end(), fold(match.group())) for match in matches)
     return [word for word in found if word.form]
+
+
+def _forms(text: str) -> list[str]:
+    """The folded forms of ``words(text)``, without their places (the indexes' fast path)."""
+    return [form for form in map(fold, _WORD.findall(text)) if form]
 
 
 def _stemmer(language: str) -> Stemmer.Stemmer:
@@ -72,9 +83,12 @@ def _stemmer(language: str) -> Stemmer.Stemmer:
     return stemmer
 
 
+@functools.lru_cache(maxsize=STEM_CACHE_WORDS)
 def stem(form: str) -> str:
     """The Snowball stem of a folded word: Russian if it has Cyrillic letters, else English
-    if it has Latin ones; other scripts and numbers are kept as they are."""
+    if it has Latin ones; other scripts and numbers are kept as they are.
+
+    A board's vocabulary repeats, so remembered stems make indexing several times faster."""
     if _CYRILLIC.search(form):
         language = "russian"
     elif _LATIN.search(form):
@@ -86,12 +100,12 @@ def stem(form: str) -> str:
 
 def words_text(text: str | None) -> str | None:
     """``tinypier_words``: the folded words, one space apart."""
-    return None if text is None else " ".join(word.form for word in words(text))
+    return None if text is None else " ".join(_forms(text))
 
 
 def stems_text(text: str | None) -> str | None:
     """``tinypier_stems``: the stems of the folded words, one space apart."""
-    return None if text is None else " ".join(stem(word.form) for word in words(text))
+    return None if text is None else " ".join(map(stem, _forms(text)))
 
 
 SQL_FUNCTIONS: dict[str, Callable[[str | None], str | None]] = {
