@@ -25,7 +25,7 @@ import sqlite3
 import threading
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import Stemmer
 
@@ -34,12 +34,12 @@ _COMBINING_MARKS = r"\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-
 _WORD = re.compile(rf"(?:[^\W_]|[{_COMBINING_MARKS}])+")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[a-z]")
+_LATIN_ACCENTED = re.compile(r"[\u00c0-\u024f]")
 _stemmers = threading.local()
 STEM_CACHE_WORDS = 100_000
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):
     """One word of a text: where it stands in the original, and its folded form."""
 
     start: int
@@ -48,17 +48,23 @@ class Word:
 
 
 def fold(word: str) -> str:
-    """Case-folded, composed, combining marks dropped, ``ё`` as ``е``.
+    """Case-folded, composed, combining marks dropped, ``ё`` as ``е``, Latin accents removed.
 
     Marks left after composition (a dotted capital I folds to "i" plus a dot) would be
-    separators to FTS5 and split the word, so they go."""
+    separators to FTS5 and split the word, so they go. Latin letters lose their accents as
+    FTS5's ``remove_diacritics`` would, so the result page marks the same words FTS5 finds
+    (``cafe`` finds and marks "Café"); Cyrillic ``й`` stays a letter of its own."""
     folded = word.casefold()
     if folded.isascii():  # the common case, and nothing to compose there
         return folded
     composed = unicodedata.normalize("NFC", folded)
     if not composed.isalnum():  # a word's other characters are marks
         composed = "".join(char for char in composed if unicodedata.category(char)[0] != "M")
-    return composed.replace("ё", "е")
+    return _LATIN_ACCENTED.sub(_unaccented, composed).replace("ё", "е")
+
+
+def _unaccented(letter: re.Match[str]) -> str:
+    return unicodedata.normalize("NFD", letter.group())[0]
 
 
 def words(text: str) -> list[Word]:

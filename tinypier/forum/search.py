@@ -7,20 +7,20 @@ plain words are, so ``фильма`` finds "Фильм". Three rules keep this p
 
 * The searcher's text never reaches FTS5 as syntax: it is cut into words and every word
   is quoted, so ``NEAR(``, ``OR``, stray quotes or parentheses are only words; a closed
-  pair of ``"`` and a trailing ``*`` are read here, and become quoted phrases and prefixes.
+  pair of ``"`` and a trailing ``*`` are read here (``tinypier.forum.search_terms``).
 * Visibility is a join on the forum of each hit, so a private forum's posts are never
   ranked, counted or snippeted for someone who may not view them.
 * The marked title and snippet are the post's raw text: it is HTML-escaped here, and only
   then are the per-request random markers turned into ``<mark>``.
 
-A page takes two statements: the first finds, filters and orders the hits; the second
-marks the matches of that page's posts only (see ``MARKS_SQL``).
+A page takes one statement, which finds, filters and orders the hits and reads the text
+of the page's posts; the words the search matched are then marked in that text here, in
+their written form whatever form was searched, for the page's posts only.
 """
 
 from __future__ import annotations
 
 import html
-import json
 import re
 import secrets
 import sqlite3
@@ -38,10 +38,11 @@ from markupsafe import Markup
 
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
+from tinypier.forum.search_terms import Term, matched_words, parse_terms
 from tinypier.permissions.sql import visible_forums_clause
 from tinypier.web.numbers import whole_number
 from tinypier.web.pages import render
-from tinypier.word_forms import Word, stem, words
+from tinypier.word_forms import words
 
 PAGE_SIZE = 20
 # Like phpBB's result cap: only the newest matching posts are ordered and paged, so the
@@ -74,45 +75,19 @@ def post_path(post_id: int) -> str:
     return f"/posts/{post_id}"
 
 
-# A closed pair of quotes (a phrase), or a run of anything but spaces and quotes.
-_QUERY_PART = re.compile(r'"[^"]*"|[^\s"]+')
-WORDS_COLUMNS = "{title_words body_words}"
-STEMS_COLUMNS = "{title_stems body_stems}"
-# How highlight() marks matches in the folded and stemmed columns. Those hold only letters,
-# digits and spaces, so these fixed markers cannot be forged there.
-WORD_MARK_OPEN = "\x02"
-WORD_MARK_CLOSE = "\x03"
 _BBCODE_TAG = re.compile(r"\[/?[a-z*]{1,12}(?:=[^\[\]]{0,200})?\]", re.IGNORECASE)
 
 
-def _terms(part: str, found: list[Word]) -> list[str]:
-    """The words ``found`` in one part of the searcher's text, as FTS5 terms.
-
-    ``"a b"`` is the exact phrase, ``word*`` the words starting so (both in folded form),
-    and any other word matches all its forms (by stem). Folded words and stems are letters
-    and digits only, so a quoted one never holds a quote."""
-    if len(part) > 1 and part.startswith('"') and part.endswith('"'):
-        return [f'{WORDS_COLUMNS} : "{" ".join(word.form for word in found)}"']
-    terms = [f'{STEMS_COLUMNS} : "{stem(word.form)}"' for word in found]
-    if part.endswith("*") and found[-1].end == len(part) - 1:
-        terms[-1] = f'{WORDS_COLUMNS} : "{found[-1].form}" *'
-    return terms
+def search_terms(text: str) -> list[Term]:
+    return parse_terms(text[:MAX_QUERY_CHARACTERS], MAX_TERMS)
 
 
 def fts_query(text: str) -> str | None:
     """The searcher's text as an FTS5 query whose only operators are the ones built here.
 
-    The terms are ANDed (FTS5's implicit operator), at most ``MAX_TERMS`` words in all.
-    ``None`` when there is nothing to find.
+    The terms are ANDed (FTS5's implicit operator). ``None`` when there is nothing to find.
     """
-    terms: list[str] = []
-    room = MAX_TERMS
-    for part in _QUERY_PART.findall(text[:MAX_QUERY_CHARACTERS]):
-        found = words(part)[:room]
-        if found:
-            terms.extend(_terms(part, found))
-            room -= len(found)
-    return " ".join(terms) or None
+    return " ".join(term.fts() for term in search_terms(text)) or None
 
 
 @dataclass(frozen=True)
@@ -214,6 +189,7 @@ def search_sql(
         " ORDER BY score, post_id LIMIT ? OFFSET ?"
         ")"
         " SELECT p.id AS post_id, p.topic_id, p.created_at, t.forum_id, f.name AS forum_name,"
+        " t.title, p.body,"
         " best.candidates_read,"
         " p.author_id, u.name AS author_name"
         " FROM best"
@@ -227,83 +203,34 @@ def search_sql(
     return sql, [query, *rank_params, *filter_params, candidates, PAGE_SIZE + 1, offset]
 
 
-# The marked title and snippet of the posts of one page. FTS5 finds a single row by rowid
-# and MATCH by seeking the word's whole doclist again, which for a word in 30,000 posts
-# costs more than the rest of the search; one walk over the rowid range the page spans
-# reads just the page's stretch of the doclist. ``+rowid`` keeps the id list a filter on
-# that walk (not one seek per id), and it comes before the highlights, which are made for
-# the page's posts only. A match is highlighted in the column it was found in (folded
-# words or stems); ``_marked`` carries it over to the same word of the original text.
-MARKS_SQL = (
-    "SELECT rowid AS post_id, title, body,"  # columns 0 and 1; 2 to 5 as named below
-    " highlight(post_search, 2, ?1, ?2) AS title_words,"
-    " highlight(post_search, 4, ?1, ?2) AS title_stems,"
-    " highlight(post_search, 3, ?1, ?2) AS body_words,"
-    " highlight(post_search, 5, ?1, ?2) AS body_stems"
-    " FROM post_search"
-    " WHERE post_search MATCH ?3 AND rowid BETWEEN ?4 AND ?5"
-    " AND +rowid IN (SELECT value FROM json_each(?6))"
-)
-
-
-def marks_params(query: str, post_ids: list[int]) -> list[Any]:
-    """``MARKS_SQL``'s parameters for the (already visible) posts ``post_ids``."""
-    return [
-        WORD_MARK_OPEN,
-        WORD_MARK_CLOSE,
-        query,
-        min(post_ids),
-        max(post_ids),
-        json.dumps(post_ids),
-    ]
-
-
-def highlighted_words(highlighted: str) -> set[int]:
-    """The positions of the words highlight() marked in a folded or stemmed column.
-
-    Such a column is its words one space apart, and a phrase is marked as one stretch."""
-    marked: set[int] = set()
-    inside = False
-    for position, word in enumerate(highlighted.split(" ")):
-        inside = inside or WORD_MARK_OPEN in word
-        if inside:
-            marked.add(position)
-        if WORD_MARK_CLOSE in word:
-            inside = False
-    return marked
-
-
-def _marked(text: str, highlighted: tuple[str, str], markers: Markers, length: int | None) -> str:
-    """The original ``text`` with its matched words between ``markers``.
+def _marked(text: str, terms: list[Term], markers: Markers, length: int | None) -> str:
+    """The original ``text`` with the words the terms match between ``markers``.
 
     ``length``: show only that many words, from a little before the first match, with
     ``…`` where the text is cut; ``None``: the whole text."""
-    found: list[Word] = words(text)
-    marked = highlighted_words(highlighted[0]) | highlighted_words(highlighted[1])
+    found = words(text)
+    marked = matched_words(terms, found)
     first, last = 0, len(found)
     if length is not None and len(found) > length:
         lead = min(marked, default=0) - length // 4
         first = max(0, min(lead, len(found) - length))
         last = first + length
-    start = found[first].start if first else 0
-    end = found[last - 1].end if last < len(found) else len(text)
+    cursor = found[first].start if first else 0
     pieces = ["…"] if first else []
-    cursor = start
-    for position in sorted(p for p in marked if first <= p < last):
-        word = found[position]
+    for place in sorted(place for place in marked if first <= place < last):
+        word = found[place]
         pieces += [text[cursor : word.start], markers.open, text[word.start : word.end]]
         pieces.append(markers.close)
         cursor = word.end
-    pieces.append(text[cursor:end])
+    pieces.append(text[cursor : found[last - 1].end] if last < len(found) else text[cursor:])
     if last < len(found):
         pieces.append("…")
     return "".join(pieces)
 
 
-def _hit(row: sqlite3.Row, marked: sqlite3.Row, markers: Markers) -> SearchHit:
-    title = _marked(marked["title"], (marked["title_words"], marked["title_stems"]), markers, None)
-    body_highlights = (marked["body_words"], marked["body_stems"])
-    snippet = _marked(marked["body"], body_highlights, markers, SNIPPET_TOKENS)
+def _hit(row: sqlite3.Row, terms: list[Term], markers: Markers) -> SearchHit:
+    title = _marked(row["title"], terms, markers, None)
+    snippet = _marked(row["body"], terms, markers, SNIPPET_TOKENS)
     return SearchHit(
         post_id=row["post_id"],
         link=post_path(row["post_id"]),
@@ -356,26 +283,16 @@ async def _page_rows(db: Database, viewer: Viewer, request: SearchRequest) -> li
     return rows
 
 
-async def _marked_text(db: Database, query: str, post_ids: list[int]) -> dict[int, sqlite3.Row]:
-    """Each post's text and highlighted word forms, by post id."""
-    if not post_ids:
-        return {}
-    rows = await db.fetch_all(MARKS_SQL, marks_params(query, post_ids))
-    return {row["post_id"]: row for row in rows}
-
-
 async def search_posts(db: Database, viewer: Viewer, request: SearchRequest) -> SearchResults:
     """One page of results, best first; empty when the text holds no word.
 
     A post deleted between the two statements has no marked text and is left out."""
-    query = fts_query(request.text)
-    if query is None:
+    terms = search_terms(request.text)
+    if not terms:
         return SearchResults([], has_next=False)
     rows = await _page_rows(db, viewer, request)
-    page = rows[:PAGE_SIZE]
     markers = Markers.fresh()
-    marked = await _marked_text(db, query, [row["post_id"] for row in page])
-    hits = [_hit(row, marked[row["post_id"]], markers) for row in page if row["post_id"] in marked]
+    hits = [_hit(row, terms, markers) for row in rows[:PAGE_SIZE]]
     return SearchResults(hits, has_next=len(rows) > PAGE_SIZE)
 
 
