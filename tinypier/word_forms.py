@@ -24,14 +24,14 @@ import re
 import sqlite3
 import threading
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 import Stemmer
 
 # Letters and digits, with any combining marks written after them (a decomposed "é").
 _COMBINING_MARKS = r"\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff"
-_WORD = re.compile(rf"(?:[^\W_]|[{_COMBINING_MARKS}])+")
+_WORD = re.compile(rf"[^\W_]+(?:[{_COMBINING_MARKS}]+[^\W_]*)*")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _LATIN = re.compile(r"[a-z]")
 _LATIN_ACCENTED = re.compile(r"[\u00c0-\u024f]")
@@ -67,11 +67,16 @@ def _unaccented(letter: re.Match[str]) -> str:
     return unicodedata.normalize("NFD", letter.group())[0]
 
 
-def words(text: str) -> list[Word]:
-    """The words of ``text`` in order; a word that folds to nothing is no word."""
+def iter_words(text: str) -> Iterator[Word]:
+    """The words of ``text`` in order, read as they are asked for; a word that folds to
+    nothing is no word."""
     matches = _WORD.finditer(text)
     found = (Word(match.start(), match.end(), fold(match.group())) for match in matches)
-    return [word for word in found if word.form]
+    return (word for word in found if word.form)
+
+
+def words(text: str) -> list[Word]:
+    return list(iter_words(text))
 
 
 def _forms(text: str) -> list[str]:

@@ -17,8 +17,9 @@ from litestar.testing import TestClient
 from tests.forum.board import Board, add_forum, add_release, add_topic, build_board, sql
 from tests.helpers import login
 from tinypier.db.connection import connect_sync
+from tinypier.forum.search_terms import first_match, parse_terms
 from tinypier.settings import Settings
-from tinypier.word_forms import rebuild_search_index, stems_text, words_text
+from tinypier.word_forms import iter_words, rebuild_search_index, stems_text, words_text
 
 Client = TestClient[Litestar]
 
@@ -194,3 +195,14 @@ def test_rebuilding_the_index_restores_a_lost_one(
 
     assert found(client, "собаки") == ["Фильм"]
     sql(settings, "INSERT INTO post_search (post_search, rank) VALUES ('integrity-check', 1)")
+
+
+def test_a_snippet_reads_a_long_post_no_further_than_it_shows() -> None:
+    body = "кот " * 5 + "Фильмы " + "слово " * 100_000
+    rest = iter_words(body)
+
+    read = first_match(parse_terms("фильм", max_words=12), rest, after=33)
+
+    assert [word.form for word in read[4:7]] == ["кот", "фильмы", "слово"]
+    assert len(read) == 5 + 33
+    assert next(rest).form == "слово"

@@ -20,6 +20,7 @@ their written form whatever form was searched, for the page's posts only.
 
 from __future__ import annotations
 
+import asyncio
 import html
 import re
 import secrets
@@ -38,11 +39,11 @@ from markupsafe import Markup
 
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
-from tinypier.forum.search_terms import Term, matched_words, parse_terms
+from tinypier.forum.search_terms import Term, first_match, matched_words, parse_terms
 from tinypier.permissions.sql import visible_forums_clause
 from tinypier.web.numbers import whole_number
 from tinypier.web.pages import render
-from tinypier.word_forms import words
+from tinypier.word_forms import Word, iter_words, words
 
 PAGE_SIZE = 20
 # Like phpBB's result cap: only the newest matching posts are ordered and paged, so the
@@ -203,18 +204,12 @@ def search_sql(
     return sql, [query, *rank_params, *filter_params, candidates, PAGE_SIZE + 1, offset]
 
 
-def _marked(text: str, terms: list[Term], markers: Markers, length: int | None) -> str:
-    """The original ``text`` with the words the terms match between ``markers``.
-
-    ``length``: show only that many words, from a little before the first match, with
-    ``…`` where the text is cut; ``None``: the whole text."""
-    found = words(text)
-    marked = matched_words(terms, found)
-    first, last = 0, len(found)
-    if length is not None and len(found) > length:
-        lead = min(marked, default=0) - length // 4
-        first = max(0, min(lead, len(found) - length))
-        last = first + length
+def _marked_stretch(
+    text: str, found: list[Word], marked: set[int], markers: Markers, first: int, last: int
+) -> str:
+    """The original ``text`` from its word ``first`` to before ``last`` (to its very start
+    and end where those are its first and last words; else ``…``), marked words between
+    ``markers``."""
     cursor = found[first].start if first else 0
     pieces = ["…"] if first else []
     for place in sorted(place for place in marked if first <= place < last):
@@ -222,15 +217,32 @@ def _marked(text: str, terms: list[Term], markers: Markers, length: int | None) 
         pieces += [text[cursor : word.start], markers.open, text[word.start : word.end]]
         pieces.append(markers.close)
         cursor = word.end
-    pieces.append(text[cursor : found[last - 1].end] if last < len(found) else text[cursor:])
     if last < len(found):
-        pieces.append("…")
+        pieces += [text[cursor : found[last - 1].end], "…"]
+    else:
+        pieces.append(text[cursor:])
     return "".join(pieces)
 
 
+def _marked_title(title: str, terms: list[Term], markers: Markers) -> str:
+    found = words(title)
+    return _marked_stretch(title, found, matched_words(terms, found), markers, 0, len(found))
+
+
+def _snippet(body: str, terms: list[Term], markers: Markers) -> str:
+    """``SNIPPET_TOKENS`` words of the body from a little before its first match (or its
+    start), read no further than that: a long post costs no more than a short one."""
+    found = first_match(terms, iter_words(body), after=SNIPPET_TOKENS + 1)
+    marked = matched_words(terms, found)
+    lead = min(marked, default=0) - SNIPPET_TOKENS // 4
+    first = max(0, min(lead, len(found) - SNIPPET_TOKENS))
+    last = min(len(found), first + SNIPPET_TOKENS)
+    return _marked_stretch(body, found, marked, markers, first, last)
+
+
 def _hit(row: sqlite3.Row, terms: list[Term], markers: Markers) -> SearchHit:
-    title = _marked(row["title"], terms, markers, None)
-    snippet = _marked(row["body"], terms, markers, SNIPPET_TOKENS)
+    title = _marked_title(row["title"], terms, markers)
+    snippet = _snippet(row["body"], terms, markers)
     return SearchHit(
         post_id=row["post_id"],
         link=post_path(row["post_id"]),
@@ -291,9 +303,15 @@ async def search_posts(db: Database, viewer: Viewer, request: SearchRequest) -> 
     if not terms:
         return SearchResults([], has_next=False)
     rows = await _page_rows(db, viewer, request)
-    markers = Markers.fresh()
-    hits = [_hit(row, terms, markers) for row in rows[:PAGE_SIZE]]
+    hits = await asyncio.to_thread(_hits, rows[:PAGE_SIZE], terms)
     return SearchResults(hits, has_next=len(rows) > PAGE_SIZE)
+
+
+def _hits(rows: list[sqlite3.Row], terms: list[Term]) -> list[SearchHit]:
+    """The page's hits with their matches marked: on a worker thread, like rendering BBCode,
+    so a page of long posts does not hold the loop the tracker answers on."""
+    markers = Markers.fresh()
+    return [_hit(row, terms, markers) for row in rows]
 
 
 async def searchable_forums(db: Database, viewer: Viewer) -> list[sqlite3.Row]:

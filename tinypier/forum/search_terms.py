@@ -13,8 +13,9 @@ index holds one folded word and one stem per word written (``tinypier.word_forms
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -45,6 +46,15 @@ class Term:
         if self.kind is TermKind.PREFIX:
             return f"{WORDS_COLUMNS} : {quoted} *"
         return f"{WORDS_COLUMNS} : {quoted}"
+
+    def ends(self, text_words: Sequence[Word], last_stem: str) -> bool:
+        """Whether this term matches the last of ``text_words`` (whose stem is given)."""
+        if self.kind is TermKind.ANY_FORM:
+            return last_stem == self.forms[0]
+        if self.kind is TermKind.PREFIX:
+            return text_words[-1].form.startswith(self.forms[0])
+        tail = text_words[-len(self.forms) :]
+        return tuple(word.form for word in tail) == self.forms
 
     def positions(self, forms: Sequence[str], stems: Sequence[str]) -> set[int]:
         """Where in a text (its folded words and their stems) this term matches."""
@@ -81,6 +91,20 @@ def parse_terms(text: str, max_words: int) -> list[Term]:
             terms.extend(_part_terms(part, found))
             room -= len(found)
     return terms
+
+
+def first_match(terms: Sequence[Term], text_words: Iterator[Word], after: int) -> list[Word]:
+    """The words of a text up to ``after`` words past the start of its first match (or all
+    of them if none matches): a snippet needs no more, however long the post."""
+    seen: list[Word] = []
+    for word in text_words:
+        seen.append(word)
+        word_stem = stem(word.form)
+        starts = [len(seen) - len(term.forms) for term in terms if term.ends(seen, word_stem)]
+        if starts:
+            seen.extend(itertools.islice(text_words, max(0, min(starts) + after - len(seen))))
+            break
+    return seen
 
 
 def matched_words(terms: Sequence[Term], text_words: Sequence[Word]) -> set[int]:
