@@ -9,7 +9,10 @@ was searched. Posts, topic titles and the tracker listing's title search all beh
 from __future__ import annotations
 
 import re
+import sqlite3
 
+import hypothesis
+import hypothesis.strategies as st
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
@@ -17,8 +20,10 @@ from litestar.testing import TestClient
 from tests.forum.board import Board, add_forum, add_release, add_topic, build_board, sql
 from tests.helpers import login
 from tinypier.db.connection import connect_sync
+from tinypier.forum.search import fts_query
 from tinypier.forum.search_terms import first_match, parse_terms
 from tinypier.settings import Settings
+from tinypier.torrents.listing import fts_query as listing_query
 from tinypier.word_forms import iter_words, rebuild_search_index, stems_text, words_text
 
 Client = TestClient[Litestar]
@@ -206,3 +211,22 @@ def test_a_snippet_reads_a_long_post_no_further_than_it_shows() -> None:
     assert [word.form for word in read[4:7]] == ["кот", "фильмы", "слово"]
     assert len(read) == 5 + 33
     assert next(rest).form == "слово"
+
+
+QUERY_CHARACTERS = st.sampled_from('"*(){}:^-+ORANDNEAR ёЁйİß\u0301_x1')
+
+
+@hypothesis.given(st.text(alphabet=QUERY_CHARACTERS, max_size=40))
+@hypothesis.settings(max_examples=300, deadline=None)
+def test_whatever_is_typed_makes_a_query_fts5_accepts(text: str) -> None:
+    connection = sqlite3.connect(":memory:")
+    connection.execute(
+        "CREATE VIRTUAL TABLE post_search USING fts5(title UNINDEXED, body UNINDEXED,"
+        " title_words, body_words, title_stems, body_stems)"
+    )
+    connection.execute(
+        "CREATE VIRTUAL TABLE release_titles USING fts5(title UNINDEXED, title_words, title_stems)"
+    )
+    for table, query in (("post_search", fts_query(text)), ("release_titles", listing_query(text))):
+        if query is not None:
+            connection.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ?", (query,))
