@@ -4,17 +4,16 @@ SQLite's own tokenizer knows no morphology, and a custom FTS5 tokenizer cannot b
 in Python. So the text is cut into words here, and two SQL functions hand FTS5 text it
 only has to split on spaces:
 
-* ``tinypier_words(text)``: every word case-folded, accents that are not letters of their
-  own dropped, and ``ё`` written ``е`` (Russian print mostly omits the dots). Exact phrases
-  and prefixes are searched in this form.
+* ``tinypier_words(text)``: every word case-folded, Latin accents dropped, and ``ё``
+  written ``е`` (Russian print mostly omits the dots). Exact phrases and prefixes are
+  searched in this form.
 * ``tinypier_stems(text)``: the same words reduced to their Snowball stem, Russian for a
   Cyrillic word and English for a Latin one, so ``фильма`` and ``Фильм`` (or ``running``
   and ``run``) index alike. Plain words are searched in this form.
 
-Both keep one output word per input word, in order, so a match found at the n-th word of
-either form is the n-th word of the original text: that is how result pages mark the
-words the member actually wrote. The functions are registered on every connection
-(``tinypier.db.connection``), because the index triggers and views call them.
+The result page folds and stems a hit's original text the same way to mark the words
+the member wrote, whichever form was searched. The functions are registered on every
+connection (``tinypier.db.connection``), because the index triggers and views call them.
 """
 
 from __future__ import annotations

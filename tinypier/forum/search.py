@@ -61,7 +61,7 @@ SNIPPET_TOKENS = 32
 # BM25 counts every post holding each word, so a very common word costs more there.
 SEARCH_ORDERS: dict[str, tuple[str, str | None]] = {
     "newest": ("-post_search.rowid", None),
-    "relevance": ("post_search.rank", "bm25(0.0, 0.0, 4.0, 1.0, 4.0, 1.0)"),
+    "relevance": ("post_search.rank", "bm25(4.0, 1.0, 4.0, 1.0)"),
 }
 DEFAULT_ORDER = "newest"
 LARGEST_ID = 2**62

@@ -6,13 +6,13 @@
 --   *_words  tinypier_words(text): case-folded, ё as е; exact phrases and prefixes;
 --   *_stems  tinypier_stems(text): each word's Snowball stem (Russian for Cyrillic,
 --            English for Latin); plain words, so "фильма" finds "Фильм".
--- Both forms hold one word per word of the original text, in order: a match at the n-th
--- word of either is the n-th word the member wrote, which the result page marks.
+-- The result page marks the matched words itself, in the original text it reads from
+-- posts and topics (tinypier/forum/search_terms.py).
 --
 -- The indexes stay external-content: the views below compute both forms on read, so
 -- FTS5's 'rebuild' (at the end, and in tinypier.word_forms.rebuild_search_index) re-stems
--- every row, and a snippet reads the original text back through the UNINDEXED columns.
--- As in 0003 and 0004, the triggers delete with exactly the values that were indexed.
+-- every row. As in 0003 and 0004, the triggers delete with exactly the values that were
+-- indexed.
 
 DROP TRIGGER post_search_post_insert;
 DROP TRIGGER post_search_post_update;
@@ -23,14 +23,12 @@ DROP TABLE post_search;
 DROP VIEW post_search_source;
 
 CREATE VIEW post_search_source AS
-SELECT p.id AS id, t.title AS title, p.body AS body,
+SELECT p.id AS id,
 	tinypier_words(t.title) AS title_words, tinypier_words(p.body) AS body_words,
 	tinypier_stems(t.title) AS title_stems, tinypier_stems(p.body) AS body_stems
 FROM posts p JOIN topics t ON t.id = p.topic_id;
 
 CREATE VIRTUAL TABLE post_search USING fts5(
-	title UNINDEXED,
-	body UNINDEXED,
 	title_words,
 	body_words,
 	title_stems,
@@ -95,11 +93,10 @@ DROP TRIGGER release_titles_delete;
 DROP TABLE release_titles;
 
 CREATE VIEW release_titles_source AS
-SELECT id, title, tinypier_words(title) AS title_words, tinypier_stems(title) AS title_stems
+SELECT id, tinypier_words(title) AS title_words, tinypier_stems(title) AS title_stems
 FROM torrents;
 
 CREATE VIRTUAL TABLE release_titles USING fts5(
-	title UNINDEXED,
 	title_words,
 	title_stems,
 	content = 'release_titles_source',
