@@ -4,8 +4,8 @@ Posting a million posts through the app would take hours; this writes the same r
 app writes (``tinypier.forum.posting``), with ``executemany`` in large transactions, and
 sets every denormalised counter (forum, topic and member post counts, last posts) to what
 the app would have left. Post bodies are a hundred BBCode texts rendered once each with
-the app's own ``render_bbcode`` and reused. The search index (migration 0003) is rebuilt
-in one pass once the posts are in.
+the app's own ``render_bbcode`` and reused. The search index (migrations 0003 and 0010:
+each post's folded words and their stems) is rebuilt in one pass once the posts are in.
 
 Every board has the same shape whatever its size, so a small and a large board compare:
 ten forums in two categories, half of the topics in the first one, one member per hundred
@@ -267,9 +267,10 @@ def _write_counters(connection: sqlite3.Connection, counters: _Counters) -> None
 def search_index_built_at_the_end(connection: sqlite3.Connection) -> Iterator[None]:
     """Index all posts in one pass instead of one trigger call per post.
 
-    The insert trigger of migration 0003 is set aside while posts go in, then put back
+    The insert trigger of migration 0010 is set aside while posts go in, then put back
     from its own SQL text, and FTS5's ``rebuild`` indexes every post from the same view the
-    trigger reads: the index ends up as the trigger would have left it, several times faster.
+    trigger reads (whose word-form functions ``connect_sync`` registers): the index ends up
+    as the trigger would have left it, several times faster.
     """
     (trigger_sql,) = connection.execute(
         "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (SEARCH_TRIGGER,)

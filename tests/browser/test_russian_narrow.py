@@ -1,5 +1,4 @@
 # Russian text: Cyrillic letters that look Latin are meant.
-# ruff: noqa: RUF001
 """The newcomer's walk in Russian on a 390 px phone: Russian words are longer than English
 ones, so every page is screenshotted and must fit the screen without sideways scrolling."""
 

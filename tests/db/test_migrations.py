@@ -20,9 +20,14 @@ from tinypier.db import migrations
 from tinypier.db.connection import BUSY_TIMEOUT_MS, Database, connect_sync
 from tinypier.db.migrations import DatabaseTooNew, code_version, migrate
 from tinypier.db.models import User
+from tinypier.forum.search import fts_query
 from tinypier.settings import Settings
+from tinypier.torrents.listing import fts_query as listing_query
 
 from ..cli.runner import run_cli
+
+WORD_FORMS_VERSION = 10
+"""The migration that indexes word forms (0010_word_forms.sql)."""
 
 Column = tuple[str, int, int]
 """A column's declared type (upper case), NOT NULL flag and position in the primary key."""
@@ -225,6 +230,53 @@ def test_a_first_version_database_upgrades_keeping_its_data(tmp_path: Path) -> N
     assert [m.version for m in applied] == list(range(2, code_version() + 1))
     assert _version(path) == code_version()
     assert _first_version_data(path) == INSERTED
+
+
+def test_the_word_forms_upgrade_reindexes_the_posts_and_releases_already_written(
+    tmp_path: Path,
+) -> None:
+    path = _migrated_database(tmp_path, target=WORD_FORMS_VERSION - 1)
+    connection = connect_sync(path)
+    try:
+        rows = {
+            **FIRST_VERSION_ROWS,
+            "topics": {**FIRST_VERSION_ROWS["topics"], "title": "Лучшие фильмы"},
+            "posts": {**FIRST_VERSION_ROWS["posts"], "body": "Про собак и ёлки"},
+        }
+        for table, row in rows.items():
+            placeholders = ", ".join("?" * len(row))
+            connection.execute(
+                f"INSERT INTO {table} ({', '.join(row)}) VALUES ({placeholders})",
+                tuple(row.values()),
+            )
+        connection.execute(
+            "INSERT INTO torrents (id, topic_id, attachment_id, uploader_id, name, total_size,"
+            " file_count, files_json, piece_length, status, freeleech, created_at, seeders,"
+            " leechers, completed) VALUES (20, 10, 12, 7, 'release', 1, 1, '[]', 16384,"
+            " 'checked', 'none', 1000, 0, 0, 0)"
+        )
+    finally:
+        connection.close()
+
+    migrate(path, tmp_path / "backups")
+
+    connection = connect_sync(path)
+    try:
+        for words in ("фильма", "собаки", "елка"):
+            found = connection.execute(
+                "SELECT rowid FROM post_search WHERE post_search MATCH ?", (fts_query(words),)
+            ).fetchall()
+            assert [row[0] for row in found] == [11], words
+        released = connection.execute(
+            "SELECT rowid FROM release_titles WHERE release_titles MATCH ?",
+            (listing_query("фильма"),),
+        ).fetchall()
+        assert [row[0] for row in released] == [20]
+        connection.execute(
+            "INSERT INTO post_search (post_search, rank) VALUES ('integrity-check', 1)"
+        )
+    finally:
+        connection.close()
 
 
 def test_an_upgrade_leaves_a_copy_of_the_old_database_in_backups(tmp_path: Path) -> None:

@@ -30,7 +30,7 @@ QUOTE_AND_SPOILERS = (
     "[quote=alice]Ripe plums[/quote][spoiler]The butler[/spoiler][spoiler=Plot]x[/spoiler]"
 )
 INTERFACE_WORDS = ("wrote", "Spoiler")
-RUSSIAN_QUOTE_HEADER = "%(author)s писал(а):"  # noqa: RUF001 - Cyrillic on purpose
+RUSSIAN_QUOTE_HEADER = "%(author)s писал(а):"
 ATOM_CONTENT = "{http://www.w3.org/2005/Atom}content"
 
 

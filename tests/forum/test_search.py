@@ -277,7 +277,12 @@ def test_hostile_parameters_are_refused_not_crashed(client: Client, bad: dict[st
 
 
 def test_queries_hold_no_fts_syntax() -> None:
-    assert fts_query('NEAR(a b) OR "c*') == '"NEAR" "a" "b" "OR" "c"'
+    """Operators are words; only a closed pair of quotes and a trailing star mean anything."""
+    stems, words = "{title_stems body_stems}", "{title_words body_words}"
+    assert fts_query('NEAR(a b) OR "c*') == (
+        f'{stems} : "near" {stems} : "a" {stems} : "b" {stems} : "or" {words} : "c" *'
+    )
+    assert fts_query('"a) OR (b" x*y') == f'{words} : "a or b" {stems} : "x" {stems} : "y"'
     assert fts_query("  ** ()  ") is None
     assert fts_query("") is None
 

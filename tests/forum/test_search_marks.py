@@ -1,25 +1,20 @@
 """The marked title and snippet of each hit: its own text, escaped, matches in ``<mark>``.
 
-The page's hits are found first; their text is marked by a second statement that walks
-the stretch of the index the page spans. These tests hold that second step to the same
-rules as the first: every hit is marked, with its own text only, and nothing the
-searcher may not view is read into the page.
+The statement that finds the page's hits also reads their text, and the matched words
+are marked in it afterwards. These tests hold the marking to the same rules as the
+finding: every hit is marked, with its own text only, and nothing the searcher may not
+view is read into the page.
 """
 
 from __future__ import annotations
 
-import asyncio
 import re
-from typing import Any
 
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
 from tests.forum.board import Board, add_reply, add_topic, build_board
-from tinypier.accounts.viewer import GUEST
-from tinypier.db.connection import Database
-from tinypier.forum.search import MARKS_SQL, SearchRequest, SearchResults, search_posts
 from tinypier.settings import Settings
 
 Client = TestClient[Litestar]
@@ -98,37 +93,3 @@ def test_a_hidden_post_among_the_hits_is_never_read_into_the_page(
         assert set(found) == {f"/posts/{first.post_id}", f"/posts/{last.post_id}"}
         for hidden in ("secretplan", "Staff plans", "loungetalk", "membersreply", "Lounge"):
             assert hidden not in page
-
-
-class DeletesAfterFindingHits(Database):
-    """A moderator deletes a post between the statement that finds it and the marking."""
-
-    def __init__(self, settings: Settings, post_id: int) -> None:
-        super().__init__(settings.database_path)
-        self.post_id = post_id
-
-    async def fetch_all(self, sql: str, params: Any = ()) -> list[Any]:
-        if sql == MARKS_SQL:
-            await self.execute("DELETE FROM posts WHERE id = ?", (self.post_id,))
-        return await super().fetch_all(sql, params)
-
-
-def test_a_post_deleted_while_the_page_is_made_is_left_out(
-    settings: Settings, board: Board
-) -> None:
-    kept = add_topic(settings, board.lobby, board.alice, "Stays", "loquat kept")
-    gone = add_reply(settings, kept, board.bob, "loquat gone")
-    other = add_topic(settings, board.lobby, board.bob, "Other", "loquat other")
-
-    async def search() -> SearchResults:
-        db = DeletesAfterFindingHits(settings, gone.post_id)
-        await db.open()
-        try:
-            return await search_posts(db, GUEST, SearchRequest("loquat", None, None, 1))
-        finally:
-            await db.close()
-
-    results = asyncio.run(search())
-
-    assert [hit.post_id for hit in results.hits] == [other.post_id]
-    assert not results.has_next

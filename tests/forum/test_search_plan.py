@@ -2,8 +2,8 @@
 
 Visibility and filters are checked per hit with primary-key lookups, and only the
 newest matches are ranked, so the cost follows the number of matches (capped), not the
-size of the board. The page's matches are then marked in one walk over its stretch of
-the index.
+size of the board. The page's matches are then marked in Python, in the text the same
+statement read for the page's posts only.
 """
 
 from __future__ import annotations
@@ -18,14 +18,7 @@ import pytest
 from tests.forum.board import empty_board_connection
 from tinypier.accounts.roles import Role
 from tinypier.accounts.viewer import GUEST, Viewer
-from tinypier.forum.search import (
-    MARKS_SQL,
-    Markers,
-    SearchRequest,
-    fts_query,
-    marks_params,
-    search_sql,
-)
+from tinypier.forum.search import SearchRequest, search_sql
 
 # Scans allowed: the full-text index, and the (capped) intermediate results built from it.
 SCAN_OF_INDEX_OR_PAGE = re.compile(r"SCAN (post_search VIRTUAL TABLE|hits|best|\(subquery-\d+\))")
@@ -72,14 +65,3 @@ def test_newest_matches_come_from_the_index_order_not_a_sort(
     hits_start = steps.index("CO-ROUTINE hits")
     hits_steps = steps[hits_start + 1 : steps.index("SCAN hits")]
     assert not any("TEMP B-TREE" in step for step in hits_steps), hits_steps
-
-
-def test_marks_are_made_in_one_walk_over_the_pages_stretch_of_the_index(
-    connection: sqlite3.Connection,
-) -> None:
-    params = marks_params(fts_query("release") or "", [12, 5, 9], Markers.fresh())
-    steps = [row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {MARKS_SQL}", params)]
-
-    index_steps = [step for step in steps if "post_search" in step]
-    # M: the MATCH; > and <: the rowid range. No "=": not one doclist seek per post.
-    assert index_steps == ["SCAN post_search VIRTUAL TABLE INDEX 0:M2><"], steps

@@ -4,6 +4,10 @@ One process, one writer: every write goes through :meth:`Database.transaction`, 
 holds an asyncio lock and opens ``BEGIN IMMEDIATE`` so a write never fails half-way on a
 lock upgrade. Reads go to a small pool of separate connections; in WAL mode they see the
 last commit and never block the writer.
+
+Every connection gets the word-form functions (``tinypier.word_forms``): the search
+indexes' triggers and views call them, so a write to posts, topics or releases on a
+connection without them fails.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import aiosqlite
+
+from tinypier.word_forms import SQL_FUNCTIONS, register_search_functions
 
 BUSY_TIMEOUT_MS = 10_000
 READER_COUNT = 3
@@ -41,6 +47,7 @@ def connect_sync(path: Path, check_same_thread: bool = True) -> sqlite3.Connecti
     connection.row_factory = sqlite3.Row
     for pragma in PRAGMAS:
         connection.execute(pragma)
+    register_search_functions(connection)
     return connection
 
 
@@ -49,6 +56,8 @@ async def _connect(path: Path) -> aiosqlite.Connection:
     connection.row_factory = sqlite3.Row
     for pragma in PRAGMAS:
         await connection.execute(pragma)
+    for name, function in SQL_FUNCTIONS.items():
+        await connection.create_function(name, 1, function, deterministic=True)
     return connection
 
 

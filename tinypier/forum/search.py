@@ -1,23 +1,27 @@
 """Full-text search over topic titles and post text, limited to what the searcher may view.
 
-The index is the FTS5 table ``post_search`` (migration 0003), one row per post, kept in
-sync by triggers. Three rules keep this page safe:
+The index is the FTS5 table ``post_search`` (migrations 0003 and 0010), one row per post,
+kept in sync by triggers. It holds every text twice (see ``tinypier.word_forms``): folded
+words, where ``"exact phrases"`` and ``prefix*`` are searched, and their stems, where
+plain words are, so ``фильма`` finds "Фильм". Three rules keep this page safe:
 
 * The searcher's text never reaches FTS5 as syntax: it is cut into words and every word
-  is quoted, so ``"``, ``*``, ``NEAR(``, ``OR`` or stray parentheses are only words.
+  is quoted, so ``NEAR(``, ``OR``, stray quotes or parentheses are only words; a closed
+  pair of ``"`` and a trailing ``*`` are read here (``tinypier.forum.search_terms``).
 * Visibility is a join on the forum of each hit, so a private forum's posts are never
   ranked, counted or snippeted for someone who may not view them.
-* ``snippet()`` returns the post's raw text: it is HTML-escaped here, and only then are
-  the per-request random markers turned into ``<mark>``.
+* The marked title and snippet are the post's raw text: it is HTML-escaped here, and only
+  then are the per-request random markers turned into ``<mark>``.
 
-A page takes two statements: the first finds, filters and orders the hits; the second
-marks the matches of that page's posts only (see ``MARKS_SQL``).
+A page takes one statement, which finds, filters and orders the hits and reads the text
+of the page's posts; the words the search matched are then marked in that text here, in
+their written form whatever form was searched, for the page's posts only.
 """
 
 from __future__ import annotations
 
+import asyncio
 import html
-import json
 import re
 import secrets
 import sqlite3
@@ -35,10 +39,12 @@ from markupsafe import Markup
 
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
+from tinypier.forum.search_terms import Term, first_match, matched_words, parse_terms
 from tinypier.i18n import N_, _
 from tinypier.permissions.sql import visible_forums_clause
 from tinypier.web.numbers import whole_number
 from tinypier.web.pages import render
+from tinypier.word_forms import Word, iter_words, words
 
 PAGE_SIZE = 20
 # Like phpBB's result cap: only the newest matching posts are ordered and paged, so the
@@ -56,7 +62,7 @@ SNIPPET_TOKENS = 32
 # BM25 counts every post holding each word, so a very common word costs more there.
 SEARCH_ORDERS: dict[str, tuple[str, str | None]] = {
     "newest": ("-post_search.rowid", None),
-    "relevance": ("post_search.rank", "bm25(4.0, 1.0)"),
+    "relevance": ("post_search.rank", "bm25(4.0, 1.0, 4.0, 1.0)"),
 }
 DEFAULT_ORDER = "newest"
 LARGEST_ID = 2**62
@@ -71,20 +77,19 @@ def post_path(post_id: int) -> str:
     return f"/posts/{post_id}"
 
 
-_WORD = re.compile(r"\w+")
 _BBCODE_TAG = re.compile(r"\[/?[a-z*]{1,12}(?:=[^\[\]]{0,200})?\]", re.IGNORECASE)
 
 
-def fts_query(text: str) -> str | None:
-    """The searcher's words as an FTS5 query that can hold no operator: each word quoted.
+def search_terms(text: str) -> list[Term]:
+    return parse_terms(text[:MAX_QUERY_CHARACTERS], MAX_TERMS)
 
-    Words are runs of letters and digits, so a quoted word never contains a quote. The
-    words are ANDed (FTS5's implicit operator). ``None`` when there is nothing to find.
+
+def fts_query(text: str) -> str | None:
+    """The searcher's text as an FTS5 query whose only operators are the ones built here.
+
+    The terms are ANDed (FTS5's implicit operator). ``None`` when there is nothing to find.
     """
-    words = _WORD.findall(text[:MAX_QUERY_CHARACTERS])[:MAX_TERMS]
-    if not words:
-        return None
-    return " ".join(f'"{word}"' for word in words)
+    return " ".join(term.fts() for term in search_terms(text)) or None
 
 
 @dataclass(frozen=True)
@@ -186,6 +191,7 @@ def search_sql(
         " ORDER BY score, post_id LIMIT ? OFFSET ?"
         ")"
         " SELECT p.id AS post_id, p.topic_id, p.created_at, t.forum_id, f.name AS forum_name,"
+        " t.title, p.body,"
         " best.candidates_read,"
         " p.author_id, u.name AS author_name"
         " FROM best"
@@ -199,49 +205,56 @@ def search_sql(
     return sql, [query, *rank_params, *filter_params, candidates, PAGE_SIZE + 1, offset]
 
 
-# The marked title and snippet of the posts of one page. FTS5 finds a single row by rowid
-# and MATCH by seeking the word's whole doclist again, which for a word in 30,000 posts
-# costs more than the rest of the search; one walk over the rowid range the page spans
-# reads just the page's stretch of the doclist. ``+rowid`` keeps the id list a filter on
-# that walk (not one seek per id), and it comes before the snippet, which is made for the
-# page's posts only.
-MARKS_SQL = (
-    "SELECT rowid AS post_id,"
-    " highlight(post_search, 0, ?, ?) AS title_marked,"
-    " snippet(post_search, 1, ?, ?, '…', ?) AS body_marked"
-    " FROM post_search"
-    " WHERE post_search MATCH ? AND rowid BETWEEN ? AND ?"
-    " AND +rowid IN (SELECT value FROM json_each(?))"
-)
+def _marked_stretch(
+    text: str, found: list[Word], marked: set[int], markers: Markers, first: int, last: int
+) -> str:
+    """The original ``text`` from its word ``first`` to before ``last`` (to its very start
+    and end where those are its first and last words; else ``…``), marked words between
+    ``markers``."""
+    cursor = found[first].start if first else 0
+    pieces = ["…"] if first else []
+    for place in sorted(place for place in marked if first <= place < last):
+        word = found[place]
+        pieces += [text[cursor : word.start], markers.open, text[word.start : word.end]]
+        pieces.append(markers.close)
+        cursor = word.end
+    if last < len(found):
+        pieces += [text[cursor : found[last - 1].end], "…"]
+    else:
+        pieces.append(text[cursor:])
+    return "".join(pieces)
 
 
-def marks_params(query: str, post_ids: list[int], markers: Markers) -> list[Any]:
-    """``MARKS_SQL``'s parameters for the (already visible) posts ``post_ids``."""
-    return [
-        markers.open,
-        markers.close,
-        markers.open,
-        markers.close,
-        SNIPPET_TOKENS,
-        query,
-        min(post_ids),
-        max(post_ids),
-        json.dumps(post_ids),
-    ]
+def _marked_title(title: str, terms: list[Term], markers: Markers) -> str:
+    found = words(title)
+    return _marked_stretch(title, found, matched_words(terms, found), markers, 0, len(found))
 
 
-def _hit(row: sqlite3.Row, marked: sqlite3.Row, markers: Markers) -> SearchHit:
+def _snippet(body: str, terms: list[Term], markers: Markers) -> str:
+    """``SNIPPET_TOKENS`` words of the body from a little before its first match (or its
+    start), read no further than that: a long post costs no more than a short one."""
+    found = first_match(terms, iter_words(body), after=SNIPPET_TOKENS + 1)
+    marked = matched_words(terms, found)
+    lead = min(marked, default=0) - SNIPPET_TOKENS // 4
+    first = max(0, min(lead, len(found) - SNIPPET_TOKENS))
+    last = min(len(found), first + SNIPPET_TOKENS)
+    return _marked_stretch(body, found, marked, markers, first, last)
+
+
+def _hit(row: sqlite3.Row, terms: list[Term], markers: Markers) -> SearchHit:
+    title = _marked_title(row["title"], terms, markers)
+    snippet = _snippet(row["body"], terms, markers)
     return SearchHit(
         post_id=row["post_id"],
         link=post_path(row["post_id"]),
         topic_id=row["topic_id"],
-        title=markers.to_html(marked["title_marked"], strip_bbcode=False),
+        title=markers.to_html(title, strip_bbcode=False),
         forum_id=row["forum_id"],
         forum_name=row["forum_name"],
         author_id=row["author_id"],
         author_name=row["author_name"],
         created_at=datetime.fromtimestamp(row["created_at"], UTC),
-        snippet=markers.to_html(marked["body_marked"], strip_bbcode=True),
+        snippet=markers.to_html(snippet, strip_bbcode=True),
     )
 
 
@@ -283,29 +296,23 @@ async def _page_rows(db: Database, viewer: Viewer, request: SearchRequest) -> li
     return rows
 
 
-async def _marked_text(
-    db: Database, query: str, post_ids: list[int], markers: Markers
-) -> dict[int, sqlite3.Row]:
-    """Each post's marked title and snippet, by post id."""
-    if not post_ids:
-        return {}
-    rows = await db.fetch_all(MARKS_SQL, marks_params(query, post_ids, markers))
-    return {row["post_id"]: row for row in rows}
-
-
 async def search_posts(db: Database, viewer: Viewer, request: SearchRequest) -> SearchResults:
     """One page of results, best first; empty when the text holds no word.
 
     A post deleted between the two statements has no marked text and is left out."""
-    query = fts_query(request.text)
-    if query is None:
+    terms = search_terms(request.text)
+    if not terms:
         return SearchResults([], has_next=False)
     rows = await _page_rows(db, viewer, request)
-    page = rows[:PAGE_SIZE]
-    markers = Markers.fresh()
-    marked = await _marked_text(db, query, [row["post_id"] for row in page], markers)
-    hits = [_hit(row, marked[row["post_id"]], markers) for row in page if row["post_id"] in marked]
+    hits = await asyncio.to_thread(_hits, rows[:PAGE_SIZE], terms)
     return SearchResults(hits, has_next=len(rows) > PAGE_SIZE)
+
+
+def _hits(rows: list[sqlite3.Row], terms: list[Term]) -> list[SearchHit]:
+    """The page's hits with their matches marked: on a worker thread, like rendering BBCode,
+    so a page of long posts does not hold the loop the tracker answers on."""
+    markers = Markers.fresh()
+    return [_hit(row, terms, markers) for row in rows]
 
 
 async def searchable_forums(db: Database, viewer: Viewer) -> list[sqlite3.Row]:

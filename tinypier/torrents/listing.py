@@ -9,7 +9,6 @@ by counting all matches, which would cost a full scan on every view.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import time
 from collections.abc import Mapping
@@ -22,6 +21,8 @@ from tinypier.i18n import N_
 from tinypier.permissions.sql import visible_forums_clause
 from tinypier.torrents.statuses import FREELEECH_LABELS, GOLD, SILVER, STATUS_LABELS
 from tinypier.web.numbers import whole_number
+from tinypier.word_forms import stem
+from tinypier.word_forms import words as words_of
 
 PER_PAGE = 50
 MAX_PAGE = 10_000
@@ -46,7 +47,6 @@ SORT_LABELS: dict[str, str] = {
     "completed": N_("Completed"),
 }
 
-_WORD = re.compile(r"\w+")
 _SELECT = (
     "SELECT t.id, t.topic_id, t.title, t.name, t.total_size, t.file_count, t.seeders,"
     " t.leechers, t.completed, t.created_at, t.status, t.freeleech, t.forum_id,"
@@ -132,9 +132,15 @@ def _choice(value: str | None, allowed: Any) -> str | None:
 
 
 def fts_query(words: str) -> str | None:
-    """Every word the member typed, each as a quoted prefix: FTS5 syntax cannot be injected."""
-    tokens = _WORD.findall(words)[:MAX_WORDS]
-    return " ".join(f'"{token}"*' for token in tokens) or None
+    """Every word the member typed, as a prefix of a title word or as any form of one.
+
+    ``фильм`` finds "Фильмы" (prefix) and ``фильма`` finds "Фильм" (stem). Folded words and
+    stems are letters and digits only, so quoting them keeps FTS5 syntax out."""
+    terms = [
+        f'({{title_words}} : "{word.form}" * OR {{title_stems}} : "{stem(word.form)}")'
+        for word in words_of(words)[:MAX_WORDS]
+    ]
+    return " AND ".join(terms) or None
 
 
 def release_query(
