@@ -115,8 +115,10 @@ def _finds(database: Path, word: str) -> list[int]:
 def test_search_rebuild_restores_a_post_the_index_lost(database: Path) -> None:
     with opened(database) as connection:
         connection.execute(
-            "INSERT INTO post_search (post_search, rowid, title, body)"
-            " VALUES ('delete', 2, 'Plums', 'Plain words')"
+            "INSERT INTO post_search"
+            " (post_search, rowid, title_words, body_words, title_stems, body_stems)"
+            " SELECT 'delete', id, title_words, body_words, title_stems, body_stems"
+            " FROM post_search_source WHERE id = 2"
         )
     assert _finds(database, "plain") == []
 
