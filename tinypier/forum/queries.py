@@ -6,6 +6,7 @@ import sqlite3
 
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
+from tinypier.i18n import N_, _
 from tinypier.permissions.sql import visible_forums_clause
 
 
@@ -190,8 +191,9 @@ def _readable_log_clause(viewer: Viewer) -> tuple[str, list[str]]:
     )
 
 
-TOPIC_NOT_VISIBLE = "(a topic you cannot view)"
-FORUM_NOT_VISIBLE = "(a forum you cannot view)"
+# Bound as parameters in the reader's language: the log stores no words for these.
+TOPIC_NOT_VISIBLE = N_("(a topic you cannot view)")
+FORUM_NOT_VISIBLE = N_("(a forum you cannot view)")
 
 
 def _log_details_columns(viewer: Viewer) -> tuple[str, list[str]]:
@@ -216,15 +218,23 @@ def _log_details_columns(viewer: Viewer) -> tuple[str, list[str]]:
         f" THEN l.action = 'move' ELSE NOT ({topic_visible}) END)"
     )
     move = (
-        f"COALESCE(CASE WHEN {topic_visible} THEN topic.title END, '{TOPIC_NOT_VISIBLE}')"
-        f" || ': ' || COALESCE(CASE WHEN {left_visible} THEN came_from.name END,"
-        f" '{FORUM_NOT_VISIBLE}') || ' -> ' || COALESCE(CASE WHEN {entered_visible}"
-        f" THEN went_to.name END, '{FORUM_NOT_VISIBLE}')"
+        f"COALESCE(CASE WHEN {topic_visible} THEN topic.title END, ?)"
+        f" || ': ' || COALESCE(CASE WHEN {left_visible} THEN came_from.name END, ?)"
+        f" || ' -> ' || COALESCE(CASE WHEN {entered_visible} THEN went_to.name END, ?)"
     )
+    topic_hidden, forum_hidden = _(TOPIC_NOT_VISIBLE), _(FORUM_NOT_VISIBLE)
+    move_params = [
+        *topic_params,
+        topic_hidden,
+        *left_params,
+        forum_hidden,
+        *entered_params,
+        forum_hidden,
+    ]
     return (
         f"CASE WHEN l.to_forum_id IS NOT NULL THEN {move}"
         f" WHEN {withheld} THEN '' ELSE l.details END AS details, {withheld} AS details_withheld",
-        [*topic_params, *left_params, *entered_params, *topic_params, *topic_params],
+        [*move_params, *topic_params, *topic_params],
     )
 
 
