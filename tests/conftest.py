@@ -10,19 +10,22 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from tinypier.accounts.rate_limit import AttemptLimiter
 from tinypier.app import create_app
 from tinypier.forum import flood
 from tinypier.settings import Settings, load_settings
 
 ACTUAL_LIMITER_OF = flood.limiter_of
+ACTUAL_PREVIEW_LIMITER_OF = flood.preview_limiter_of
 
 
 @pytest.fixture(scope="session", autouse=True)
 def posts_unthrottled() -> Iterator[None]:
-    """Tests (and module-wide boards) post far faster than a member may: flood control is
-    off for the session, and on again in tests marked ``flood_control``."""
+    """Tests (and module-wide boards) post and preview far faster than a member may: flood
+    control is off for the session, and on again in tests marked ``flood_control``."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(flood, "limiter_of", _unlimited)
+        patch.setattr(flood, "preview_limiter_of", _unlimited_previews)
         yield
 
 
@@ -32,10 +35,15 @@ def flood_control_where_marked(
 ) -> None:
     if request.node.get_closest_marker("flood_control") is not None:
         monkeypatch.setattr(flood, "limiter_of", ACTUAL_LIMITER_OF)
+        monkeypatch.setattr(flood, "preview_limiter_of", ACTUAL_PREVIEW_LIMITER_OF)
 
 
 def _unlimited(_state: object, _settings: Settings) -> flood.PostLimiter:
     return flood.PostLimiter(interval=0, per_hour=sys.maxsize)
+
+
+def _unlimited_previews(_state: object, _settings: Settings) -> AttemptLimiter:
+    return AttemptLimiter(sys.maxsize)
 
 
 @pytest.fixture

@@ -70,6 +70,7 @@ class Settings:
     post_max_chars: int = 60_000
     post_interval_seconds: int = 5
     posts_per_hour: int = 60
+    previews_per_minute: int = 20
     connections_per_address_max: int = 64
     default_language: str = "en"
     default_timezone: str = "UTC"
@@ -224,6 +225,7 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "post_max_chars": _positive_int,
     "post_interval_seconds": _zero_or_more,
     "posts_per_hour": _positive_int,
+    "previews_per_minute": _positive_int,
     "connections_per_address_max": _positive_int,
     "default_language": _language,
     "default_timezone": _time_zone,

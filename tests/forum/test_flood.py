@@ -22,7 +22,8 @@ from tests.torrents.releases import (
     shared_torrent,
     signed_in_member,
 )
-from tinypier.forum.flood import STATE_KEY, PostLimiter
+from tinypier.accounts.rate_limit import AttemptLimiter
+from tinypier.forum.flood import PREVIEW_STATE_KEY, STATE_KEY, PostLimiter
 from tinypier.settings import Settings
 
 
@@ -199,3 +200,41 @@ def test_the_api_answers_429_and_saves_nothing(client: Client, settings: Setting
     assert second.status_code == 429
     assert "posting too fast" in second.json()["error"]
     assert row_counts(settings) == counts
+
+
+def preview(client: Client, form: str, body: str) -> tuple[int, str]:
+    response = submit(client, form, form, {"title": "Draft", "body": body, "preview": "1"})
+    return response.status_code, response.text
+
+
+@pytest.mark.flood_control
+def test_previews_past_the_minute_s_budget_are_refused_with_the_text_kept(
+    app: Litestar, client: Client, board: Board
+) -> None:
+    """A preview writes nothing but renders a whole body: one member previewing back to
+    back kept a core busy and made every other request wait."""
+    app.state[PREVIEW_STATE_KEY] = AttemptLimiter(3, clock=FakeClock())
+    log_in(client, board.user)
+    form = f"/forums/{board.public_forum}/new"
+
+    statuses = [preview(client, form, f"Draft {number}")[0] for number in range(3)]
+    status, page = preview(client, form, "One more [b]draft[/b]")
+
+    assert statuses == [200] * 3
+    assert status == 429
+    assert "You have previewed 3 times in the last minute" in page
+    assert "One more [b]draft[/b]" in page
+    assert board.value("SELECT COUNT(*) FROM topics WHERE title = 'Draft'") == 0
+
+
+@pytest.mark.flood_control
+def test_release_previews_share_the_budget(client: Client, settings: Settings) -> None:
+    forum = release_forum(settings)
+    signed_in_member(client, settings, "drafter")
+    path = f"/forums/{forum}/releases/new"
+    statuses = [
+        submit(client, path, path, {"title": "T", "description": "D", "preview": "1"}).status_code
+        for _ in range(settings.previews_per_minute + 1)
+    ]
+
+    assert statuses == [200] * settings.previews_per_minute + [429]

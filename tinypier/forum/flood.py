@@ -1,9 +1,15 @@
-"""Per-member flood control for new posts: topics, replies and releases, pages and API.
+"""Per-member flood control for new posts (topics, replies and releases, pages and API)
+and for previews.
 
 Two rules, both settings: a member waits ``post_interval_seconds`` between two posts, and
 writes at most ``posts_per_hour`` in any rolling hour. Without them one script posted
 1,759 replies in four seconds. Edits are not counted: they add nothing to anyone's
 unread list.
+
+A preview writes nothing, but renders up to ``post_max_chars`` of BBCode, tens of
+milliseconds of CPU each for a pathological body: one member previewing back to back kept
+a core busy and raised everyone's p99 fifteenfold (bench/soak.py). So a member previews at
+most ``previews_per_minute`` times in any minute.
 
 Moderators and admins are exempt: they are few, accountable, and sometimes must act in
 bursts (splitting a thread, posting notices across forums); a limit that stops a
@@ -23,13 +29,14 @@ from typing import Any
 from litestar import Request
 from litestar.datastructures import State
 
-from tinypier.accounts.rate_limit import Clock
+from tinypier.accounts.rate_limit import AttemptLimiter, Clock
 from tinypier.accounts.viewer import Viewer
 from tinypier.i18n import _, ngettext
 from tinypier.settings import Settings
 
 HOUR_SECONDS = 3600.0
 STATE_KEY = "post_limiter"
+PREVIEW_STATE_KEY = "preview_limiter"
 
 
 class PostLimiter:
@@ -128,3 +135,30 @@ def give_back_post(request: Request[Viewer, Any, Any]) -> None:
     member_id = _counted_member(request)
     if member_id is not None:
         limiter_of(request.app.state, request.app.state.settings).give_back(member_id)
+
+
+def preview_limiter_of(state: State, settings: Settings) -> AttemptLimiter:
+    """The application's preview limiter, made on first use."""
+    limiter: AttemptLimiter | None = state.get(PREVIEW_STATE_KEY)
+    if limiter is None:
+        limiter = AttemptLimiter(settings.previews_per_minute)
+        state[PREVIEW_STATE_KEY] = limiter
+    return limiter
+
+
+def admit_preview(request: Request[Viewer, Any, Any]) -> str | None:
+    """None when the requester may preview now (and the preview is counted), else why not."""
+    member_id = _counted_member(request)
+    if member_id is None:
+        return None
+    state = request.app.state
+    limiter = preview_limiter_of(state, state.settings)
+    if limiter.attempt(str(member_id)):
+        return None
+    return ngettext(
+        "You have previewed %(num)s time in the last minute, the most allowed."
+        " Wait a minute before previewing again.",
+        "You have previewed %(num)s times in the last minute, the most allowed."
+        " Wait a minute before previewing again.",
+        limiter.limit,
+    )

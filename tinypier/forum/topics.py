@@ -18,7 +18,7 @@ from tinypier.db.connection import Database
 from tinypier.forum import posting, queries
 from tinypier.forum.bbcode import render_bbcode_off_loop
 from tinypier.forum.display import render_forum_page
-from tinypier.forum.flood import admit_post
+from tinypier.forum.flood import admit_post, admit_preview
 from tinypier.forum.forms import PostData, PostForm
 from tinypier.forum.moderation_log import log_action
 from tinypier.forum.pagination import page_of, paginate
@@ -81,6 +81,8 @@ class FormPage:
         if problems:
             return self.render(request, form, problems=problems, status_code=400)
         if form.preview is not None:
+            if refusal := admit_preview(request):
+                return self.render(request, form, problems=[refusal], status_code=429)
             preview_html = await render_bbcode_off_loop(form.body)
             return self.render(request, form, preview_html=preview_html)
         return None

@@ -16,7 +16,7 @@ from tinypier.accounts.guards import require_member, require_moderator
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
 from tinypier.forum.bbcode import render_bbcode_off_loop
-from tinypier.forum.flood import admit_post, give_back_post
+from tinypier.forum.flood import admit_post, admit_preview, give_back_post
 from tinypier.forum.posting import body_problem
 from tinypier.forum.topics import member_id
 from tinypier.i18n import _
@@ -87,6 +87,8 @@ async def post_release(
         problem = body_problem(data.description, settings.post_max_chars)
         if problem:
             return form_again(error=problem)
+        if refusal := admit_preview(request):
+            return form_again(status_code=429, error=refusal)
         return form_again(preview=await render_bbcode_off_loop(data.description))
     upload = ReleaseUpload(
         forum_id=forum["id"],
