@@ -74,6 +74,9 @@ class FormPage:
 
         A preview renders the BBCode exactly as saving would, and writes nothing.
         """
+        if form.preview is not None and (refusal := admit_preview(request)):
+            # Before anything reads the body: a refused preview should cost next to nothing.
+            return self.render(request, form, problems=[refusal], status_code=429)
         settings: Settings = request.app.state.settings
         problems = post_problems(
             form, with_title=self.with_title, max_body_chars=settings.post_max_chars
@@ -81,8 +84,6 @@ class FormPage:
         if problems:
             return self.render(request, form, problems=problems, status_code=400)
         if form.preview is not None:
-            if refusal := admit_preview(request):
-                return self.render(request, form, problems=[refusal], status_code=429)
             preview_html = await render_bbcode_off_loop(form.body)
             return self.render(request, form, preview_html=preview_html)
         return None

@@ -84,11 +84,11 @@ async def post_release(
         )
 
     if data.preview is not None:
+        if refusal := admit_preview(request):
+            return form_again(status_code=429, error=refusal)
         problem = body_problem(data.description, settings.post_max_chars)
         if problem:
             return form_again(error=problem)
-        if refusal := admit_preview(request):
-            return form_again(status_code=429, error=refusal)
         return form_again(preview=await render_bbcode_off_loop(data.description))
     upload = ReleaseUpload(
         forum_id=forum["id"],
