@@ -266,6 +266,33 @@ def test_pipelined_scrapes_take_turns_with_everyone_else(board: Board) -> None:
     assert slowest < PROBE_SECONDS_MAX
 
 
+UNREAD_FLOOD_CPU_SECONDS_MAX = 0.2
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_a_client_that_never_reads_gets_only_a_high_water_mark_of_answers(board: Board) -> None:
+    """The transport's buffer fills only after the kernel's, which loopback grows to
+    megabytes: tens of thousands of pipelined scrapes were answered (a second or more of
+    the server's CPU) before reading stopped. Counted in CPU time, which a busy machine
+    does not inflate."""
+    before = cpu_seconds(board.served.pid)
+    with socket.socket() as connection:
+        connection.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
+        connection.connect(board.served.address)
+        connection.settimeout(2.0)
+        block = board.scrape_request * (MIB // len(board.scrape_request))
+        with contextlib.suppress(TimeoutError):
+            for _ in range(32):
+                connection.sendall(block)
+        spent = cpu_seconds(board.served.pid) - before
+    assert spent < UNREAD_FLOOD_CPU_SECONDS_MAX
+
+
 # -- heads ----------------------------------------------------------------------------
 
 

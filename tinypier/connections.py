@@ -14,7 +14,9 @@ the judge of what the requests mean; this framing only decides when to stop.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
+import socket
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -62,6 +64,19 @@ class ConnectionLimits:
         """Received bytes one connection may hold unprocessed before it is not read: at
         least a whole head, so a head at the size limit can still complete."""
         return max(READ_AHEAD_MIN, self.head_size_max + 4)
+
+
+def bound_kernel_send_buffer(transport: asyncio.BaseTransport, size: int) -> None:
+    """Size the socket's kernel send buffer like the transport's own high-water mark.
+
+    The write buffer only fills once the kernel's has: on loopback the kernel grows that
+    to megabytes, so a client that never reads had tens of thousands of pipelined scrapes
+    answered (and the CPU spent) before reading stopped. Linux doubles the size asked for.
+    """
+    sock = transport.get_extra_info("socket")
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, size)
 
 
 class OpenConnections:
