@@ -36,6 +36,7 @@ from tinypier.web.formatting import ago, human_size, iso, number, ratio, when
 from tinypier.web.labels import (
     freeleech_badge,
     log_action_label,
+    log_details_label,
     log_target_label,
     member_order_label,
     registration_mode_label,
@@ -93,6 +94,7 @@ def template_environment() -> Environment:
         member_order_label=member_order_label,
         freeleech_badge=freeleech_badge,
         log_action_label=log_action_label,
+        log_details_label=log_details_label,
         log_target_label=log_target_label,
         registration_mode_label=registration_mode_label,
     )

@@ -275,3 +275,28 @@ def test_a_move_logged_without_its_forums_keeps_the_old_rule(client: Client, boa
         connection.close()
     log_in(client, board.moderator)
     assert "Old move: X -&gt; Y" in client.get("/moderation").text
+
+
+def test_the_log_stores_names_and_keys_and_speaks_the_reader_s_language(
+    client: Client, board: Board
+) -> None:
+    """A log entry outlives the language of whoever caused it: it stores names and keys,
+    and the page puts them in the reader's words."""
+    doomed = seed_topic(board.settings, board.public_forum, board.user, "Doomed", replies=1)
+    log_in(client, board.moderator)
+    submit(client, f"/topics/{doomed.topic_id}", f"/posts/{doomed.post_id}/delete", {})
+    with connect_sync(board.settings.database_path) as connection:
+        connection.execute(
+            "INSERT INTO moderation_log (actor_id, action, target_type, target_id, details,"
+            " forum_id, created_at) VALUES (?, 'release_status', 'torrent', 1,"
+            " 'checked -> closed', ?, 0)",
+            (board.moderator.id, board.public_forum),
+        )
+
+    stored = board.rows("SELECT action, details FROM moderation_log WHERE target_type = 'post'")
+    russian = client.get("/moderation", headers={"Accept-Language": "ru"}).text
+    english = client.get("/moderation", headers={"Accept-Language": "en"}).text
+
+    assert stored == [("delete_with_topic", f"{board.user.name}: Doomed")]
+    assert "Проверено → Закрыто" in russian
+    assert "Checked → Closed" in english

@@ -172,14 +172,14 @@ class ModerationController(Controller):
         release = await release_by_topic(db, topic_id)
         async with db.transaction() as connection:
             deleted = await posting.delete_post(connection, post_id)
-            with_topic = " (the first post: topic deleted too)" if deleted.topic_gone else ""
+            # Names only: the log's words are the reader's (web.labels), never stored.
             await log_action(
                 connection,
                 member_id(request.user),
-                "delete",
+                "delete_with_topic" if deleted.topic_gone else "delete",
                 "post",
                 post_id,
-                f"by {post_row['author_name']} in {post_row['topic_title']}{with_topic}",
+                f"{post_row['author_name']}: {post_row['topic_title']}",
                 forum_id=post_row["forum_id"],
             )
         if not deleted.topic_gone:

@@ -4,6 +4,7 @@ sees them, in the request's language."""
 from __future__ import annotations
 
 from tinypier.i18n import N_, gettext
+from tinypier.torrents.statuses import FREELEECH_LABELS, STATUS_LABELS
 
 ROLE_LABELS = {
     "guest": N_("guest"),
@@ -29,6 +30,7 @@ LOG_ACTIONS = {
     "pin_announcement": N_("pin_announcement"),
     "move": N_("move"),
     "delete": N_("delete"),
+    "delete_with_topic": N_("delete_with_topic"),
     "edit_post": N_("edit_post"),
     "release_status": N_("release_status"),
     "release_freeleech": N_("release_freeleech"),
@@ -72,3 +74,21 @@ def log_target_label(target_type: str) -> str:
 
 def registration_mode_label(mode: str) -> str:
     return _label(REGISTRATION_MODES, mode)
+
+
+# Changes the log stores as "old -> new" keys (see the moderation routes).
+_CHANGES = {
+    "release_status": STATUS_LABELS,
+    "release_freeleech": FREELEECH_LABELS,
+    "set role": ROLE_LABELS,
+}
+
+
+def log_details_label(action: str, details: str) -> str:
+    """An entry's details as a reader reads them: a stored change of keys ("checked ->
+    closed") in the words of their language; names, titles and numbers as written."""
+    labels = _CHANGES.get(action)
+    was, arrow, now = details.partition(" -> ")
+    if labels is None or not arrow or was not in labels or now not in labels:
+        return details
+    return f"{gettext(labels[was])} → {gettext(labels[now])}"
