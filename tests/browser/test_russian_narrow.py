@@ -14,6 +14,7 @@ from tests.browser.test_walkthrough import (
     CHROMIUM,
     PASSWORD,
     Walk,
+    chromium,
     screenshots,
     site,
 )
@@ -27,8 +28,6 @@ pytestmark = [
     ),
 ]
 
-from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
 
@@ -43,29 +42,8 @@ BODY = "[b]Горькие апельсины[/b] дают лучший джем.
 
 @pytest.fixture
 def russian_phone(tmp_path: Path) -> Iterator[WebDriver]:
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--lang=ru",
-        f"--window-size={PHONE_WIDTH},844",
-        f"--user-data-dir={tmp_path / 'chromium-profile'}",
-    ):
-        options.add_argument(argument)
-    options.add_experimental_option("prefs", {"intl.accept_languages": "ru,ru-RU"})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(30)
-    try:
+    with chromium(tmp_path / "chromium-profile", PHONE_WIDTH, 844, language="ru") as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 class NarrowWalk(Walk):

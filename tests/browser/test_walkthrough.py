@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -72,8 +73,11 @@ def screenshots(tmp_path: Path) -> Path:
     return directory
 
 
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[WebDriver]:
+@contextmanager
+def chromium(
+    profile: Path, width: int, height: int, language: str | None = None
+) -> Iterator[WebDriver]:
+    """Headless Chromium at a window size, in a language when one is given."""
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
     for argument in (
@@ -85,16 +89,25 @@ def browser(tmp_path: Path) -> Iterator[WebDriver]:
         "--disable-component-update",
         "--disable-sync",
         "--no-first-run",
-        "--window-size=1280,1000",
-        f"--user-data-dir={tmp_path / 'chromium-profile'}",
+        f"--window-size={width},{height}",
+        f"--user-data-dir={profile}",
     ):
         options.add_argument(argument)
+    if language is not None:
+        options.add_argument(f"--lang={language}")
+        options.add_experimental_option("prefs", {"intl.accept_languages": language})
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     driver.set_page_load_timeout(30)
     try:
         yield driver
     finally:
         driver.quit()
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[WebDriver]:
+    with chromium(tmp_path / "chromium-profile", 1280, 1000) as driver:
+        yield driver
 
 
 class Walk:
