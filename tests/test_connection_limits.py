@@ -405,23 +405,30 @@ def test_a_body_of_ambiguous_length_is_refused(strict: Board, framing: bytes) ->
 # -- open connections -----------------------------------------------------------------
 
 
-def test_a_connection_over_the_cap_is_refused_politely_until_one_closes(capped: Board) -> None:
-    held = [connection_at(capped, "web") for _ in range(CONNECTIONS_MAX)]
+def refused_until_one_closes(board: Board, holding: int) -> bytes:
+    """Hold ``holding`` connections, open one more and read its refusal; then close one
+    held connection and check a page is served again. The refusal, for the caller."""
+    held = [connection_at(board, "web") for _ in range(holding)]
     try:
-        with capped.connect() as extra:
+        with board.connect() as extra:
             refusal = read_until_closed(extra)
         assert refusal.startswith(b"HTTP/1.1 503 Service Unavailable\r\n")
-        assert b"\r\nretry-after: " in refusal.lower()
         assert b"\r\nconnection: close\r\n" in refusal.lower()
         held.pop().close()
         deadline = time.monotonic() + 5
         served = False
         while not served and time.monotonic() < deadline:
-            served = page_is_served_or_refused(capped)
+            served = page_is_served_or_refused(board)
         assert served
     finally:
         for connection in held:
             connection.close()
+    return refusal
+
+
+def test_a_connection_over_the_cap_is_refused_politely_until_one_closes(capped: Board) -> None:
+    refusal = refused_until_one_closes(capped, CONNECTIONS_MAX)
+    assert b"\r\nretry-after: " in refusal.lower()
 
 
 @pytest.fixture
@@ -447,34 +454,13 @@ def behind_proxy(tmp_path: Path) -> Iterator[Board]:
 def test_one_address_cannot_hold_every_connection(capped_per_address: Board) -> None:
     """An attacker holding sockets from one address is stopped at its own cap, far below
     the server's, and gets the same polite refusal."""
-    held = [connection_at(capped_per_address, "web") for _ in range(CONNECTIONS_PER_ADDRESS_MAX)]
-    try:
-        with capped_per_address.connect() as extra:
-            refusal = read_until_closed(extra)
-        assert refusal.startswith(b"HTTP/1.1 503 Service Unavailable\r\n")
-        assert b"\r\nconnection: close\r\n" in refusal.lower()
-        held.pop().close()
-        deadline = time.monotonic() + 5
-        served = False
-        while not served and time.monotonic() < deadline:
-            served = page_is_served_or_refused(capped_per_address)
-        assert served
-    finally:
-        for connection in held:
-            connection.close()
+    refused_until_one_closes(capped_per_address, CONNECTIONS_PER_ADDRESS_MAX)
 
 
 def test_a_trusted_proxy_is_held_only_to_the_global_cap(behind_proxy: Board) -> None:
     """Behind a proxy every client shares its address, so the per-address cap would
     refuse them all; the proxy's connections count only against ``connections_max``."""
-    held = [connection_at(behind_proxy, "web") for _ in range(CONNECTIONS_MAX)]
-    try:
-        with behind_proxy.connect() as extra:
-            refusal = read_until_closed(extra)
-        assert refusal.startswith(b"HTTP/1.1 503 Service Unavailable\r\n")
-    finally:
-        for connection in held:
-            connection.close()
+    refused_until_one_closes(behind_proxy, CONNECTIONS_MAX)
 
 
 def admitted(open_connections: OpenConnections, hosts: list[str]) -> list[bool]:
