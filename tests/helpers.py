@@ -66,3 +66,13 @@ def login(client: TestClient[Any], name: str, password: str = DEFAULT_PASSWORD) 
         data={"_csrf_token": csrf_token(page.text), "name": name, "password": password},
         follow_redirects=False,
     )
+
+
+class FakeClock:
+    """A monotonic clock a test moves by hand (``clock.now += 5``)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now

@@ -9,16 +9,8 @@ from litestar.testing import TestClient
 
 from tests.accounts.browser import submit
 from tests.accounts.conftest import board_with
-from tests.helpers import Member
+from tests.helpers import FakeClock, Member
 from tinypier.accounts.rate_limit import STATE_KEY, AttemptLimiter
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def test_the_limiter_allows_the_limit_then_refuses() -> None:

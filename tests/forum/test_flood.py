@@ -12,7 +12,7 @@ import pytest
 from litestar import Litestar
 
 from tests.forum.conftest import Board, Client, log_in, seed_topic, submit
-from tests.helpers import add_member
+from tests.helpers import FakeClock, add_member
 from tests.torrents.releases import (
     api_token,
     post_release_api,
@@ -25,14 +25,6 @@ from tests.torrents.releases import (
 from tinypier.accounts.rate_limit import AttemptLimiter
 from tinypier.forum.flood import PREVIEW_STATE_KEY, STATE_KEY, PostLimiter
 from tinypier.settings import Settings
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def test_a_second_post_within_the_interval_is_refused_with_the_wait() -> None:

@@ -62,13 +62,19 @@ def _drop_older(attempts: deque[float], cutoff: float) -> None:
         attempts.popleft()
 
 
-def limiter_of(state: State, settings: Settings) -> AttemptLimiter:
-    """The application's limiter, made on first use (tests may put their own in state)."""
-    limiter: AttemptLimiter | None = state.get(STATE_KEY)
+def limiter_in_state(state: State, key: str, limit: int) -> AttemptLimiter:
+    """The application's limiter under ``key``, made on first use (tests may put their
+    own in state)."""
+    limiter: AttemptLimiter | None = state.get(key)
     if limiter is None:
-        limiter = AttemptLimiter(settings.login_attempts_per_minute)
-        state[STATE_KEY] = limiter
+        limiter = AttemptLimiter(limit)
+        state[key] = limiter
     return limiter
+
+
+def limiter_of(state: State, settings: Settings) -> AttemptLimiter:
+    """The login and registration limiter."""
+    return limiter_in_state(state, STATE_KEY, settings.login_attempts_per_minute)
 
 
 def check_attempt(request: Request[Any, Any, Any], settings: Settings, action: str) -> None:

@@ -29,7 +29,7 @@ from typing import Any
 from litestar import Request
 from litestar.datastructures import State
 
-from tinypier.accounts.rate_limit import AttemptLimiter, Clock
+from tinypier.accounts.rate_limit import AttemptLimiter, Clock, limiter_in_state
 from tinypier.accounts.viewer import Viewer
 from tinypier.i18n import _, ngettext
 from tinypier.settings import Settings
@@ -139,11 +139,7 @@ def give_back_post(request: Request[Viewer, Any, Any]) -> None:
 
 def preview_limiter_of(state: State, settings: Settings) -> AttemptLimiter:
     """The application's preview limiter, made on first use."""
-    limiter: AttemptLimiter | None = state.get(PREVIEW_STATE_KEY)
-    if limiter is None:
-        limiter = AttemptLimiter(settings.previews_per_minute)
-        state[PREVIEW_STATE_KEY] = limiter
-    return limiter
+    return limiter_in_state(state, PREVIEW_STATE_KEY, settings.previews_per_minute)
 
 
 def admit_preview(request: Request[Viewer, Any, Any]) -> str | None:
