@@ -9,7 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from tinypier.accounts import administration
+from tinypier.accounts import administration, cheat_log
 from tinypier.accounts.forms import Form, QuotaForm, RoleForm
 from tinypier.accounts.guards import require_admin
 from tinypier.accounts.members import member_or_404
@@ -17,7 +17,6 @@ from tinypier.accounts.roles import MEMBER_ROLES, Role
 from tinypier.db.connection import Database
 from tinypier.forum.pagination import paginate
 from tinypier.i18n import _
-from tinypier.tracker import cheat_log
 from tinypier.web.formatting import when
 from tinypier.web.numbers import whole_number
 from tinypier.web.pages import redirect, render

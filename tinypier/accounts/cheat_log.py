@@ -1,6 +1,7 @@
-"""Reading the cheat log: announces whose claimed transfer the tracker did not credit in
-full (see :mod:`tinypier.tracker.accounting`). The tracker's writer appends the rows in
-its group commit and keeps the newest ``cheat_log_max_rows``; admins read them here."""
+"""The admin page's reading of the cheat log: announces whose claimed transfer the
+tracker did not credit in full (see :mod:`tinypier.tracker.accounting`). The tracker's
+writer appends the rows in its group commit and keeps the newest ``cheat_log_max_rows``;
+admins read them here, so this lives with the admin pages, not in ``tracker/``."""
 
 from __future__ import annotations
 
