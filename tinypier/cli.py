@@ -19,6 +19,16 @@ from tinypier.db.backup import BackupError, backup_board
 from tinypier.db.check import check_board, format_report
 from tinypier.db.connection import Database, connect_sync
 from tinypier.db.migrations import DatabaseTooNew, code_version
+from tinypier.demo import (
+    MAX_MEMBERS,
+    MAX_TOPICS,
+    MIN_MEMBERS,
+    MIN_TOPICS,
+    BoardNotEmpty,
+    DemoReport,
+    DemoSize,
+    fill_demo_board,
+)
 from tinypier.forum import queries as forum_queries
 from tinypier.repair import REPAIRS, Repair
 from tinypier.repair.pending import run_repair
@@ -268,6 +278,65 @@ def forum_create(
         click.echo(json.dumps(created))
     else:
         click.echo(f"created forum {name!r} (id {created['id']}) in {category!r}")
+
+
+@main.command()
+@click.option(
+    "--seed", type=int, default=1, show_default=True, help="The same seed, the same board."
+)
+@click.option(
+    "--members",
+    type=click.IntRange(MIN_MEMBERS, MAX_MEMBERS),
+    default=DemoSize.members,
+    show_default=True,
+    help="Members, the admin and the moderators included.",
+)
+@click.option(
+    "--topics",
+    type=click.IntRange(MIN_TOPICS, MAX_TOPICS),
+    default=DemoSize.topics,
+    show_default=True,
+    help="Topics; one in three is a release with a real .torrent file.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print what was made as JSON.")
+@click.pass_context
+def demo(context: click.Context, seed: int, members: int, topics: int, as_json: bool) -> None:
+    """Fill an EMPTY board with a demo: members, forums, topics, releases and swarms.
+
+    For trying TinyPier and for benchmarks. Everything goes through the board's own code,
+    so counters, the search index and `tinypier check` are right afterwards. A board that
+    already has members or forums is refused: use a new --data-dir.
+    """
+    settings = _settings(context)
+    size = DemoSize(members=members, topics=topics)
+    try:
+        report = _with_database(settings, lambda db: fill_demo_board(db, settings, size, seed))
+    except BoardNotEmpty as error:
+        raise click.ClickException(
+            f"{error} in {settings.data_dir}: a demo fills an empty board only;"
+            " give a new --data-dir"
+        ) from None
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False))
+    else:
+        _print_demo_report(settings, report)
+
+
+def _print_demo_report(settings: Settings, report: DemoReport) -> None:
+    click.echo(f"filled {settings.data_dir} with a demo board:")
+    click.echo(
+        f"  {report.members} members, {report.categories} categories, {report.forums} forums,"
+        f" {report.topics} topics, {report.posts} posts"
+    )
+    click.echo(
+        f"  {report.releases} releases: {report.seeders} seeders, {report.leechers} leechers,"
+        f" {report.snatches} snatches"
+    )
+    click.echo(f"log in as {report.admin} with the password {report.admin_password}")
+    moderators = ", ".join(report.moderators)
+    click.echo(
+        f"every other member (moderators: {moderators}) has the password {report.member_password}"
+    )
 
 
 @main.group()
