@@ -34,6 +34,7 @@ from pathlib import Path
 from tinypier.accounts.passwords import hash_password_sync
 from tinypier.datadir import prepare_data_dir
 from tinypier.db.connection import connect_sync
+from tinypier.demo.texts import sentence, vocabulary
 from tinypier.forum.bbcode import render_bbcode
 from tinypier.settings import load_settings
 
@@ -79,25 +80,16 @@ class BoardShape:
     seconds: float
 
 
-def _vocabulary(rng: random.Random) -> list[str]:
-    syllables = ["ka", "lo", "mi", "ra", "ten", "vor", "sel", "dun", "bri", "ost", "ul", "ena"]
-    return sorted({"".join(rng.choices(syllables, k=rng.randint(2, 4))) for _ in range(3000)})
-
-
-def _sentence(rng: random.Random, words: list[str]) -> str:
-    return " ".join(rng.choices(words, k=rng.randint(6, 16))).capitalize() + "."
-
-
 def body_templates(rng: random.Random) -> list[tuple[str, str]]:
     """(BBCode, HTML) pairs: paragraphs with the tags members use; three hold SEARCH_WORD."""
-    words = _vocabulary(rng)
+    words = vocabulary(rng)
     templates = []
     for number in range(TEMPLATE_COUNT):
-        paragraphs = [_sentence(rng, words) for _ in range(rng.randint(2, 5))]
+        paragraphs = [sentence(rng, words) for _ in range(rng.randint(2, 5))]
         if number in SEARCH_TEMPLATE_NUMBERS:
             paragraphs.append(f"The {SEARCH_WORD} release is [b]great[/b].")
         body = (
-            f"[quote=member{number}]{_sentence(rng, words)}[/quote]\n"
+            f"[quote=member{number}]{sentence(rng, words)}[/quote]\n"
             + "\n\n".join(paragraphs)
             + f"\n[url=https://example.org/{number}]more[/url] [i]{rng.choice(words)}[/i]"
         )
@@ -183,7 +175,7 @@ def _topic_rows(
 ) -> Iterator[tuple[tuple[object, ...], list[tuple[int, int]]]]:
     """Each topic row with its final counters, and its posts as (author, created_at)."""
     post_id, clock = 0, START_TIME
-    words = _vocabulary(rng)
+    words = vocabulary(rng)
     for topic_id, count in enumerate(counts, start=1):
         forum_id = forum_of_topic(forum_ids, topic_id)
         posts = []
