@@ -1,0 +1,173 @@
+"""No page is wider than the screen, on a phone (390 px) or a laptop (1280 px), even on a
+board whose titles, names, file names and posts hold words far longer than a line.
+
+The board is ``tinypier demo`` plus one of each pathological thing a member can write:
+a 200-character title with no space, a 32-character name, a forum and a category named
+with one long word, a post with a long link, a long word and a wide code block, a release
+whose files have long names. Every main page is opened as the admin (who sees every
+column and tool) and must not scroll sideways: ``scrollWidth <= innerWidth``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.browser.test_walkthrough import (
+    CHROMEDRIVER,
+    CHROMIUM,
+    chromium,
+    screenshots,
+    tinypier,
+)
+from tests.forum.board import on_board, register_upload
+from tests.helpers import add_member
+from tests.servers import serving
+from tinypier.db.connection import Database
+from tinypier.demo.metainfo import DemoContent, DemoFile, build_torrent
+from tinypier.forum.posting import create_topic
+from tinypier.forum.queries import create_forum, ensure_category
+from tinypier.settings import Settings, load_settings
+from tinypier.torrents.moderation import set_status
+from tinypier.torrents.registration import ReleaseUpload
+from tinypier.torrents.statuses import NEEDS_EDITING
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
+        reason="needs Debian's chromium and chromium-driver",
+    ),
+]
+
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
+
+__all__ = ["screenshots"]  # a fixture shared with the walkthrough
+
+WIDTHS = (390, 1280)
+LONG_WORD = "Unbreakable" * 18  # 198 characters, no place to wrap
+LONG_NAME = "W" * 32  # the longest name allowed, in the widest letter
+WIDE_POST = (
+    f"A word: {LONG_WORD}\n"
+    f"A link: https://example.org/{'path' * 60}\n"
+    f"[quote={LONG_NAME}]{LONG_WORD}[/quote]\n"
+    f"[code]{'wide_code_line_' * 30}[/code]\n"
+    "Search for marmalade."
+)
+# Widest first, leaving out what a scrolling box holds: the element named in a failure is
+# the one that sticks out of the page.
+WIDEST_ELEMENTS = """
+const scrolls = e => ['auto', 'scroll', 'hidden'].includes(getComputedStyle(e).overflowX);
+const inScrollBox = e => { for (let p = e.parentElement; p; p = p.parentElement)
+  { if (scrolls(p)) return true; } return false; };
+return [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !inScrollBox(e))
+  .sort((a, b) => b.getBoundingClientRect().right - a.getBoundingClientRect().right)
+  .slice(0, 3).map(e => e.tagName.toLowerCase() + '.' + e.className);
+"""
+
+
+@dataclass(frozen=True)
+class LongBoard:
+    url: str
+    admin_password: str
+    forum_id: int
+    topic_id: int
+    release_topic_id: int
+    member_id: int
+
+
+def _add_long_things(settings: Settings, admin_id: int) -> tuple[int, int, int, int]:
+    """(forum, topic, release topic, member) of the pathological kind."""
+    member = add_member(settings, LONG_NAME)
+
+    async def forum(db: Database) -> int:
+        category_id = await ensure_category(db, f"Category{LONG_WORD}")
+        return await create_forum(db, category_id, f"Forum{LONG_WORD}", allows_releases=True)
+
+    forum_id = on_board(settings, forum)
+    topic = on_board(
+        settings, lambda db: create_topic(db, forum_id, member.id, LONG_WORD, WIDE_POST)
+    )
+    files = tuple(DemoFile((f"{LONG_WORD}{number}.mkv",), 20_000) for number in range(3))
+    torrent = build_torrent(DemoContent(LONG_WORD[:150], files, seed=1), 1_700_000_000)
+    release = register_upload(
+        settings,
+        ReleaseUpload(forum_id, member.id, f"Release{LONG_WORD}"[:200], WIDE_POST, torrent),
+    )
+    on_board(settings, lambda db: set_status(db, admin_id, release.torrent_id, NEEDS_EDITING))
+    return forum_id, topic.topic_id, release.topic_id, member.id
+
+
+@pytest.fixture
+def long_board(tmp_path: Path) -> Iterator[LongBoard]:
+    data_dir = tmp_path / "data"
+    demo = json.loads(tinypier(data_dir, "demo", "--members", "10", "--json").stdout)
+    settings = load_settings(data_dir, environ={})
+    forum_id, topic_id, release_topic_id, member_id = _add_long_things(settings, admin_id=1)
+    with serving(data_dir, tmp_path / "tinypier.log", dict(os.environ)) as url:
+        yield LongBoard(
+            url, demo["admin_password"], forum_id, topic_id, release_topic_id, member_id
+        )
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[WebDriver]:
+    with chromium(tmp_path / "chromium-profile", WIDTHS[-1], 900) as driver:
+        yield driver
+
+
+def _pages(board: LongBoard) -> dict[str, str]:
+    return {
+        "index": "/",
+        "forum": f"/forums/{board.forum_id}",
+        "topic": f"/topics/{board.topic_id}",
+        "release": f"/topics/{board.release_topic_id}",
+        "tracker": "/tracker",
+        "members": "/members",
+        "profile": f"/members/{board.member_id}",
+        "search": "/search?q=marmalade",
+        "admin": "/admin",
+        "admin-users": "/admin/users",
+        "admin-forums": "/admin/forums",
+        "cheat-log": "/admin/cheats",
+        "moderation-log": "/moderation",
+        "settings": "/settings",
+        "new-topic": f"/forums/{board.forum_id}/new",
+    }
+
+
+def _log_in(browser: WebDriver, board: LongBoard) -> None:
+    browser.get(board.url + "/login")
+    browser.find_element(By.ID, "login-name").send_keys("admin")
+    browser.find_element(By.ID, "login-password").send_keys(board.admin_password)
+    browser.find_element(By.XPATH, "//main//form[@action='/login']//button").click()
+    assert "admin" in browser.find_element(By.CSS_SELECTOR, ".site-nav").text
+
+
+def test_no_page_is_wider_than_a_phone_or_a_laptop_screen(
+    browser: WebDriver, long_board: LongBoard, screenshots: Path
+) -> None:
+    _log_in(browser, long_board)
+    too_wide = []
+    for width in WIDTHS:
+        browser.set_window_size(width, 900)
+        assert browser.execute_script("return window.innerWidth") == width
+        for name, path in _pages(long_board).items():
+            browser.get(long_board.url + path)
+            assert "Internal" not in browser.title, f"{path}: {browser.title}"
+            browser.save_screenshot(str(screenshots / f"width-{width}-{name}.png"))
+            overflow = browser.execute_script(
+                "return document.documentElement.scrollWidth - window.innerWidth"
+            )
+            if overflow > 0:
+                widest = browser.execute_script(WIDEST_ELEMENTS)
+                too_wide.append(f"{path} at {width} px: {overflow} px too wide ({widest})")
+    assert not too_wide, "\n".join(too_wide)
