@@ -19,15 +19,13 @@ from tinypier.db.backup import BackupError, backup_board
 from tinypier.db.check import check_board, format_report
 from tinypier.db.connection import Database, connect_sync
 from tinypier.db.migrations import DatabaseTooNew, code_version
-from tinypier.demo import (
+from tinypier.demo.shape import (
     MAX_MEMBERS,
     MAX_TOPICS,
     MIN_MEMBERS,
     MIN_TOPICS,
-    BoardNotEmpty,
     DemoReport,
     DemoSize,
-    fill_demo_board,
 )
 from tinypier.forum import queries as forum_queries
 from tinypier.repair import REPAIRS, Repair
@@ -307,6 +305,8 @@ def demo(context: click.Context, seed: int, members: int, topics: int, as_json: 
     so counters, the search index and `tinypier check` are right afterwards. A board that
     already has members or forums is refused: use a new --data-dir.
     """
+    from tinypier.demo.board import BoardNotEmpty, fill_demo_board
+
     settings = _settings(context)
     size = DemoSize(members=members, topics=topics)
     try:

@@ -10,25 +10,3 @@ had announced. ``tinypier check`` and the repairs find nothing to fix afterwards
 A demo fills an empty board only: it would otherwise mix invented members and releases
 into a real community.
 """
-
-from tinypier.demo.board import (
-    MAX_MEMBERS,
-    MAX_TOPICS,
-    MIN_MEMBERS,
-    MIN_TOPICS,
-    BoardNotEmpty,
-    DemoReport,
-    DemoSize,
-    fill_demo_board,
-)
-
-__all__ = [
-    "MAX_MEMBERS",
-    "MAX_TOPICS",
-    "MIN_MEMBERS",
-    "MIN_TOPICS",
-    "BoardNotEmpty",
-    "DemoReport",
-    "DemoSize",
-    "fill_demo_board",
-]

@@ -6,7 +6,7 @@ import random
 import secrets
 import sqlite3
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from tinypier.accounts.passwords import hash_password
 from tinypier.accounts.queries import create_user, insert_user, name_problem
@@ -14,6 +14,7 @@ from tinypier.accounts.roles import Role
 from tinypier.db.connection import Database, connect_sync
 from tinypier.demo import texts
 from tinypier.demo.metainfo import build_torrent
+from tinypier.demo.shape import DemoReport, DemoSize
 from tinypier.forum.posting import create_post, create_topic
 from tinypier.forum.queries import create_forum, ensure_category
 from tinypier.settings import Settings
@@ -25,24 +26,17 @@ from tinypier.tracker.rules import client_name
 from tinypier.tracker.store import Batch, begin_patiently, commit_batch
 from tinypier.tracker.swarm import Peer, Swarm, compact, packed_address
 
-# The admin, the moderators of texts.STAFF_NAMES and at least a few plain members.
-MIN_MEMBERS = 1 + len(texts.STAFF_NAMES) + 4
-MAX_MEMBERS = 1000
-MIN_TOPICS = 3
-MAX_TOPICS = 2000
-"""Bounds of ``--members`` and ``--topics``: the largest demo fills in about a minute."""
-
-DEFAULT_MEMBERS = 24
-DEFAULT_TOPICS = 36
-RELEASE_EVERY = 3  # one topic in three is a release
 MAX_REPLIES = 7
 MAX_RELEASE_BYTES = 2 * 1024 * 1024
 ADMIN_NAME = "admin"
 PEER_ID_PREFIXES = (b"-qB4620-", b"-TR4050-", b"-DE2110-", b"-UT3600-")
 # A post every 41 minutes, back from now: the default board spans a few days of activity.
 SECONDS_BETWEEN_POSTS = 41 * 60
-# The share of a release's members who seed it, leech it, or downloaded it and left.
+# The share of a release's members who seed it, leech it, or downloaded it and left; a
+# release draws them from at most SWARM_POOL members, so a large board's swarms stay the
+# size of a real community's.
 SEEDING, LEECHING, SNATCHED_AND_GONE = 0.25, 0.12, 0.2
+SWARM_POOL = 120
 
 
 class BoardNotEmpty(Exception):
@@ -51,42 +45,6 @@ class BoardNotEmpty(Exception):
     def __init__(self, members: int, forums: int) -> None:
         super().__init__(f"the board already has {members} member(s) and {forums} forum(s)")
         self.members, self.forums = members, forums
-
-
-@dataclass(frozen=True)
-class DemoSize:
-    members: int = DEFAULT_MEMBERS
-    topics: int = DEFAULT_TOPICS
-
-    @property
-    def releases(self) -> int:
-        return max(1, self.topics // RELEASE_EVERY)
-
-    @property
-    def discussions(self) -> int:
-        return self.topics - self.releases
-
-
-@dataclass(frozen=True)
-class DemoReport:
-    """What the demo made, with the passwords to log in with (shown once)."""
-
-    admin: str
-    admin_password: str
-    member_password: str
-    moderators: list[str]
-    members: int
-    categories: int
-    forums: int
-    topics: int
-    posts: int
-    releases: int
-    seeders: int
-    leechers: int
-    snatches: int
-
-    def as_dict(self) -> dict[str, object]:
-        return asdict(self)
 
 
 @dataclass
@@ -297,6 +255,7 @@ def _swarms(rng: random.Random, releases: list[_Release], people: _People, now: 
     for release in releases:
         others = [member for member in people.everyone if member != release.uploader_id]
         rng.shuffle(others)
+        others = others[:SWARM_POOL]
         seeding = round(len(others) * SEEDING * rng.random() * 2)
         leeching = round(len(others) * LEECHING * rng.random() * 2)
         gone = round(len(others) * SNATCHED_AND_GONE * rng.random())
