@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
 
 from tests.browser.test_walkthrough import (
-    CHROMEDRIVER,
-    CHROMIUM,
+    BROWSER_TEST,
     chromium,
     screenshots,
     tinypier,
@@ -37,18 +38,7 @@ from tinypier.torrents.moderation import set_status
 from tinypier.torrents.registration import ReleaseUpload
 from tinypier.torrents.statuses import NEEDS_EDITING
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
-        reason="needs Debian's chromium and chromium-driver",
-    ),
-]
-
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
-
+pytestmark = BROWSER_TEST
 __all__ = ["screenshots"]  # a fixture shared with the walkthrough
 
 WIDTHS = (390, 1280)

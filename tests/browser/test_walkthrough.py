@@ -22,7 +22,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
-pytestmark = [
+BROWSER_TEST = [
     pytest.mark.browser,
     pytest.mark.slow,
     pytest.mark.skipif(
@@ -30,6 +30,8 @@ pytestmark = [
         reason="needs Debian's chromium and chromium-driver",
     ),
 ]
+"""The marks of every browser test: slow, and skipped without Debian's Chromium."""
+pytestmark = BROWSER_TEST
 
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402

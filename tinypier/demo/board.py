@@ -19,7 +19,7 @@ from tinypier.forum.posting import create_post, create_topic
 from tinypier.forum.queries import create_forum, ensure_category
 from tinypier.settings import Settings
 from tinypier.torrents.moderation import set_freeleech, set_status
-from tinypier.torrents.registration import ReleaseUpload, register_release
+from tinypier.torrents.registration import ReleaseUpload, register_on_board
 from tinypier.torrents.statuses import CHECKED, GOLD, NEEDS_EDITING, NOT_CHECKED, SILVER
 from tinypier.tracker.accounting import NO_LEECHER, WithheldCredit
 from tinypier.tracker.rules import client_name
@@ -212,13 +212,7 @@ async def _add_release(
         description=texts.release_description(rng, title, content),
         torrent=build_torrent(content, int(time.time())),
     )
-    registered = await register_release(
-        db,
-        settings.attachments_dir,
-        upload,
-        settings.upload_size_limit,
-        max_body_chars=settings.post_max_chars,
-    )
+    registered = await register_on_board(db, settings, upload)
     moderator = rng.choice(people.staff_ids)
     verdict = rng.choices((CHECKED, NEEDS_EDITING, NOT_CHECKED), weights=(8, 1, 1))[0]
     if verdict != NOT_CHECKED:

@@ -134,17 +134,24 @@ async def register_release(
     )
 
 
-async def publish_release(
-    db: Database, settings: Settings, changes: ChangeNotifier, upload: ReleaseUpload
+async def register_on_board(
+    db: Database, settings: Settings, upload: ReleaseUpload
 ) -> RegisteredRelease:
-    """Register, then tell the tracker, which admits a hash only once it knows it."""
-    registered = await register_release(
+    """Register under the board's own limits (its store, .torrent size and post length)."""
+    return await register_release(
         db,
         settings.attachments_dir,
         upload,
         settings.upload_size_limit,
         max_body_chars=settings.post_max_chars,
     )
+
+
+async def publish_release(
+    db: Database, settings: Settings, changes: ChangeNotifier, upload: ReleaseUpload
+) -> RegisteredRelease:
+    """Register, then tell the tracker, which admits a hash only once it knows it."""
+    registered = await register_on_board(db, settings, upload)
     changes.torrent_changed(registered.torrent_id)
     return registered
 
