@@ -13,9 +13,14 @@ import pytest
 from litestar.testing import TestClient
 
 from tests.helpers import login
+from tinypier.accounts.queries import name_problem
 from tinypier.app import create_app
 from tinypier.attachments import attachment_path
 from tinypier.db.connection import connect_sync
+from tinypier.demo import board as demo_board_module
+from tinypier.demo.board import member_names
+from tinypier.demo.shape import MAX_MEMBERS, DemoSize
+from tinypier.demo.texts import CYRILLIC_NAMES, STAFF_NAMES
 from tinypier.repair.pending import run_repair
 from tinypier.settings import load_settings
 from tinypier.torrents.metainfo import parse_torrent
@@ -181,3 +186,19 @@ def test_demo_refuses_sizes_outside_its_bounds(tmp_path: Path, option: tuple[str
     assert result.exit_code == 2
     assert option[0] in result.output and "range" in result.output
     assert not (tmp_path / "board").exists()
+
+
+def test_every_demo_name_is_one_the_board_accepts_and_unique() -> None:
+    names = member_names(MAX_MEMBERS - 1)
+
+    assert [name for name in names if name_problem(name)] == []
+    assert len({name.casefold() for name in names}) == len(names)
+    assert names[: len(STAFF_NAMES)] == list(STAFF_NAMES)
+
+
+def test_demo_names_include_cyrillic_ones_once_the_board_accepts_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(demo_board_module, "name_problem", lambda _name: None)
+
+    assert set(CYRILLIC_NAMES) <= set(member_names(DemoSize().members))

@@ -186,10 +186,11 @@ async def _add_discussion(
     db: Database, rng: random.Random, people: _People, forums: _Forums, number: int
 ) -> int:
     """A topic and its replies; returns how many posts it holds."""
-    forum_id = rng.choice(forums.discussion_ids)
+    title, forum = texts.topic_title(number)
+    forum_id = forums.discussion_ids[forum]
     author = people.admin_id if number == 0 else rng.choice(people.everyone)
     body = texts.post_body(rng, people.names[rng.choice(people.everyone)])
-    topic = await create_topic(db, forum_id, author, texts.topic_title(number), body)
+    topic = await create_topic(db, forum_id, author, title, body)
     return 1 + await _add_replies(db, rng, people, topic.topic_id, forum_id)
 
 
@@ -202,14 +203,14 @@ async def _add_release(
     number: int,
 ) -> tuple[_Release, int]:
     """A release registered as an upload is, a moderator's verdict on it, and replies."""
-    title, name = texts.release_title(number)
-    content = texts.release_content(rng, name, MAX_RELEASE_BYTES, single_file=number % 2 == 0)
+    release = texts.release(number)
+    content = texts.release_content(rng, release, MAX_RELEASE_BYTES, single_file=number % 2 == 0)
     uploaders = [*people.staff_ids, *people.member_ids[: max(2, len(people.member_ids) // 4)]]
     upload = ReleaseUpload(
-        forum_id=rng.choice(forums.release_ids),
+        forum_id=forums.release_ids[release.forum],
         uploader_id=rng.choice(uploaders),
-        title=title,
-        description=texts.release_description(rng, title, content),
+        title=release.title,
+        description=texts.release_description(rng, release.title, content),
         torrent=build_torrent(content, int(time.time())),
     )
     registered = await register_on_board(db, settings, upload)

@@ -10,6 +10,7 @@ members use (quotes, spoilers, lists, code, links, colours, sizes). The invented
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass, replace
 
 from tinypier.demo.metainfo import DemoContent, DemoFile
 
@@ -43,32 +44,56 @@ CYRILLIC_NAMES = ("Вася", "Настя", "Пётр", "Юля")
 """Used only where the board allows names outside ASCII."""
 
 TOPIC_TITLES = (
-    "Welcome to the board: read this first",
-    "Which BitTorrent client do you use?",
-    "Port forwarding behind a home router",
-    "Как поднять рейтинг без долгой раздачи",
-    "Why is my upload not counted?",
-    "Ищу старые выпуски журнала «Техника — молодёжи»",
-    "Post your desktop screenshots",
-    "Вопрос по личному ключу (passkey)",
-    "Best audiobook narrators",
-    "Скорость упала после обновления клиента",
-    "Seeding etiquette for new members",
-    "Что почитать зимой",
+    ("Welcome to the board: read this first", 0),
+    ("Which BitTorrent client do you use?", 1),
+    ("Port forwarding behind a home router", 2),
+    ("Как поднять рейтинг без долгой раздачи", 2),
+    ("Why is my upload not counted?", 2),
+    ("Ищу старые выпуски журнала «Техника — молодёжи»", 1),
+    ("Post your desktop screenshots", 1),
+    ("Вопрос по личному ключу (passkey)", 2),
+    ("Best audiobook narrators", 1),
+    ("Скорость упала после обновления клиента", 2),
+    ("Seeding etiquette for new members", 0),
+    ("Что почитать зимой", 1),
 )
-RELEASE_TITLES = (
-    ("Debian 12.5 netinst amd64", "debian-12.5.0-amd64-netinst"),
-    ("Arch Linux 2024.05.01", "archlinux-2024.05.01-x86_64"),
-    ("Чайковский — Времена года (FLAC)", "Tchaikovsky - The Seasons"),
-    ("Project Gutenberg: Jane Austen, complete novels", "Austen - Complete Novels"),
-    ("LibreOffice 24.2 для Windows и Linux", "LibreOffice_24.2"),
-    ("Bach — Goldberg Variations, open recording", "Goldberg Variations (Open)"),
-    ("Пушкин — Евгений Онегин, аудиокнига", "Pushkin - Eugene Onegin"),
-    ("Blender 4.1 portable", "blender-4.1.1-linux-x64"),
-    ("Fedora Workstation 40 Live", "Fedora-Workstation-Live-x86_64-40"),
-    ("Шостакович — Джазовые сюиты", "Shostakovich - Jazz Suites"),
+"""(topic title, which discussion forum it goes to)."""
+
+
+@dataclass(frozen=True)
+class Release:
+    """A release's topic title, its files' name and extension, and the release forum (by
+    its index among them) it goes to. A single-file release is one STEM.EXTENSION file;
+    a release of several files is a folder STEM of numbered EXTENSION files."""
+
+    title: str
+    stem: str
+    extension: str
+    forum: int
+
+    def numbered(self, round_: int) -> Release:
+        """The same release once more (a later edition), with a title of its own."""
+        if round_ == 0:
+            return self
+        return replace(
+            self, title=f"{self.title} #{round_ + 1}", stem=f"{self.stem} ({round_ + 1})"
+        )
+
+
+RELEASES = (
+    Release("Debian 12.5 netinst amd64", "debian-12.5.0-amd64-netinst", "iso", 0),
+    Release("Arch Linux 2024.05.01", "archlinux-2024.05.01-x86_64", "iso", 0),
+    Release("Чайковский — Времена года (FLAC)", "Tchaikovsky - The Seasons", "flac", 1),
+    Release(
+        "Project Gutenberg: Jane Austen, complete novels", "Austen - Complete Novels", "epub", 2
+    ),
+    Release("LibreOffice 24.2 для Windows и Linux", "LibreOffice_24.2", "tar.xz", 3),
+    Release("Bach — Goldberg Variations, open recording", "Goldberg Variations (Open)", "flac", 1),
+    Release("Пушкин — Евгений Онегин, аудиокнига", "Pushkin - Eugene Onegin", "mp3", 2),
+    Release("Blender 4.1 portable", "blender-4.1.1-linux-x64", "tar.xz", 3),
+    Release("Fedora Workstation 40 Live", "Fedora-Workstation-Live-x86_64-40", "iso", 0),
+    Release("Шостакович — Джазовые сюиты", "Shostakovich - Jazz Suites", "flac", 1),
 )
-"""(topic title, the torrent's name)."""
 
 _PHRASES = (
     "Thanks for sharing, this is exactly what I was looking for.",
@@ -94,19 +119,17 @@ def sentence(rng: random.Random, words: list[str]) -> str:
     return " ".join(rng.choices(words, k=rng.randint(6, 16))).capitalize() + "."
 
 
-def topic_title(number: int) -> str:
-    """The curated titles first, then the same with a part number, so titles stay unique."""
-    title = TOPIC_TITLES[number % len(TOPIC_TITLES)]
+def topic_title(number: int) -> tuple[str, int]:
+    """The curated titles first, then the same with a part number, so titles stay unique;
+    with the index of the discussion forum the topic belongs in."""
+    title, forum = TOPIC_TITLES[number % len(TOPIC_TITLES)]
     round_ = number // len(TOPIC_TITLES)
-    return title if round_ == 0 else f"{title} ({round_ + 1})"
+    return (title if round_ == 0 else f"{title} ({round_ + 1})"), forum
 
 
-def release_title(number: int) -> tuple[str, str]:
-    title, name = RELEASE_TITLES[number % len(RELEASE_TITLES)]
-    round_ = number // len(RELEASE_TITLES)
-    if round_ == 0:
-        return title, name
-    return f"{title} #{round_ + 1}", f"{name} ({round_ + 1})"
+def release(number: int) -> Release:
+    """The curated releases first, then later editions of them."""
+    return RELEASES[number % len(RELEASES)].numbered(number // len(RELEASES))
 
 
 def _decorated(rng: random.Random, phrase: str, quoted: str) -> str:
@@ -145,16 +168,21 @@ def release_description(rng: random.Random, title: str, content: DemoContent) ->
     )
 
 
-def release_content(rng: random.Random, name: str, max_size: int, single_file: bool) -> DemoContent:
-    """A single file, or a folder with a few files (one of them in a subfolder)."""
+def release_content(
+    rng: random.Random, release: Release, max_size: int, single_file: bool
+) -> DemoContent:
+    """One file, or a folder of files of the release's kind (one more in a subfolder)."""
     seed = rng.getrandbits(32)
     if single_file:
         size = rng.randint(max_size // 8, max_size)
-        return DemoContent(f"{name}.iso", (DemoFile((), size),), seed)
+        return DemoContent(f"{release.stem}.{release.extension}", (DemoFile((), size),), seed)
     count = rng.randint(2, 6)
     files = [
-        DemoFile((f"{number:02d} - part {number}.dat",), rng.randint(1, max_size // count))
+        DemoFile(
+            (f"{number:02d} - part {number}.{release.extension}",),
+            rng.randint(1, max_size // count),
+        )
         for number in range(1, count)
     ]
     files.append(DemoFile(("extras", "README.txt"), rng.randint(100, 4000)))
-    return DemoContent(name, tuple(files), seed)
+    return DemoContent(release.stem, tuple(files), seed)
