@@ -29,7 +29,7 @@ from tests.browser.test_walkthrough import (
 from tests.forum.board import on_board, register_upload
 from tests.helpers import add_member
 from tests.servers import serving
-from tinypier.db.connection import Database
+from tinypier.db.connection import Database, connect_sync
 from tinypier.demo.metainfo import DemoContent, DemoFile, build_torrent
 from tinypier.forum.posting import create_topic
 from tinypier.forum.queries import create_forum, ensure_category
@@ -37,6 +37,8 @@ from tinypier.settings import Settings, load_settings
 from tinypier.torrents.moderation import set_status
 from tinypier.torrents.registration import ReleaseUpload
 from tinypier.torrents.statuses import NEEDS_EDITING
+from tinypier.tracker.accounting import NO_LEECHER, WithheldCredit
+from tinypier.tracker.store import Batch, begin_patiently, commit_batch
 
 pytestmark = BROWSER_TEST
 __all__ = ["screenshots"]  # a fixture shared with the walkthrough
@@ -74,9 +76,21 @@ class LongBoard:
     member_id: int
 
 
-def _add_long_things(settings: Settings, admin_id: int) -> tuple[int, int, int, int]:
+def _log_cheat(settings: Settings, torrent_id: int, member_id: int) -> None:
+    """A cheat-log line naming the long member and release, as the tracker writes one."""
+    batch = Batch()
+    claimed = WithheldCredit(10**12, 0, 0, 0, NO_LEECHER)
+    batch.entry().withhold(torrent_id, member_id, claimed, 1_700_000_000)
+    connection = connect_sync(settings.database_path)
+    try:
+        commit_batch(connection, batch, begin_patiently)
+    finally:
+        connection.close()
+
+
+def _add_long_things(settings: Settings) -> tuple[int, int, int, int]:
     """(forum, topic, release topic, member) of the pathological kind."""
-    member = add_member(settings, LONG_NAME)
+    member = add_member(settings, LONG_NAME, role="moderator")  # named in the logs too
 
     async def forum(db: Database) -> int:
         category_id = await ensure_category(db, f"Category{LONG_WORD}")
@@ -92,7 +106,8 @@ def _add_long_things(settings: Settings, admin_id: int) -> tuple[int, int, int, 
         settings,
         ReleaseUpload(forum_id, member.id, f"Release{LONG_WORD}"[:200], WIDE_POST, torrent),
     )
-    on_board(settings, lambda db: set_status(db, admin_id, release.torrent_id, NEEDS_EDITING))
+    on_board(settings, lambda db: set_status(db, member.id, release.torrent_id, NEEDS_EDITING))
+    _log_cheat(settings, release.torrent_id, member.id)
     return forum_id, topic.topic_id, release.topic_id, member.id
 
 
@@ -101,7 +116,7 @@ def long_board(tmp_path: Path) -> Iterator[LongBoard]:
     data_dir = tmp_path / "data"
     demo = json.loads(tinypier(data_dir, "demo", "--members", "10", "--json").stdout)
     settings = load_settings(data_dir, environ={})
-    forum_id, topic_id, release_topic_id, member_id = _add_long_things(settings, admin_id=1)
+    forum_id, topic_id, release_topic_id, member_id = _add_long_things(settings)
     with serving(data_dir, tmp_path / "tinypier.log", dict(os.environ)) as url:
         yield LongBoard(
             url, demo["admin_password"], forum_id, topic_id, release_topic_id, member_id
@@ -131,6 +146,7 @@ def _pages(board: LongBoard) -> dict[str, str]:
         "moderation-log": "/moderation",
         "settings": "/settings",
         "new-topic": f"/forums/{board.forum_id}/new",
+        "new-release": f"/forums/{board.forum_id}/releases/new",
     }
 
 
