@@ -165,17 +165,23 @@ def test_the_same_seed_makes_the_same_board(tmp_path: Path) -> None:
     assert {row[1] for row in first}.isdisjoint(row[1] for row in other)
 
 
-def test_demo_refuses_a_board_that_has_members(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("setup", "stdin", "found"),
+    [
+        (("user", "create", "owner", "--password-stdin"), "long password\n", "1 member(s)"),
+        (("forum", "create", "Talk", "--category", "General"), None, "1 category(ies)"),
+    ],
+)
+def test_demo_refuses_a_board_that_is_not_empty(
+    tmp_path: Path, setup: tuple[str, ...], stdin: str | None, found: str
+) -> None:
     data_dir = tmp_path / "board"
-    created = run_cli(
-        data_dir, "user", "create", "owner", "--password-stdin", stdin="long password\n"
-    )
-    assert created.exit_code == 0, created.output
+    assert run_cli(data_dir, *setup, stdin=stdin).exit_code == 0
 
     result = run_cli(data_dir, "demo")
 
-    assert result.exit_code != 0
-    assert "already has 1 member(s)" in result.output and "empty board only" in result.output
+    assert result.exit_code == 1
+    assert found in result.output and "empty board only" in result.output
     assert _rows(data_dir, "SELECT COUNT(*) FROM topics") == [(0,)]
 
 

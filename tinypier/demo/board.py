@@ -42,9 +42,11 @@ SWARM_POOL = 120
 class BoardNotEmpty(Exception):
     """The board already has members or forums: invented ones would mix into it."""
 
-    def __init__(self, members: int, forums: int) -> None:
-        super().__init__(f"the board already has {members} member(s) and {forums} forum(s)")
-        self.members, self.forums = members, forums
+    def __init__(self, members: int, categories: int, forums: int) -> None:
+        super().__init__(
+            f"the board already has {members} member(s), {categories} category(ies)"
+            f" and {forums} forum(s)"
+        )
 
 
 @dataclass
@@ -125,13 +127,13 @@ async def _refuse_non_empty(db: Database) -> None:
     )
     members, forums, categories = (row[0], row[1], row[2]) if row else (0, 0, 0)
     if members or forums or categories:
-        raise BoardNotEmpty(members, forums)
+        raise BoardNotEmpty(members, categories, forums)
 
 
 def member_names(count: int) -> list[str]:
     """The staff first, then members; Cyrillic names among them when the board takes
     names outside ASCII, numbered names once the list runs out."""
-    cyrillic = texts.CYRILLIC_NAMES if name_problem(texts.CYRILLIC_NAMES[0]) is None else ()
+    cyrillic = [name for name in texts.CYRILLIC_NAMES if name_problem(name) is None]
     pool = [*texts.STAFF_NAMES, *texts.MEMBER_NAMES[:6], *cyrillic, *texts.MEMBER_NAMES[6:]]
     pool += [f"member{number}" for number in range(1, count - len(pool) + 1)]
     return pool[:count]
