@@ -85,7 +85,7 @@ def test_the_page_shows_value_default_source_and_file_only_settings(as_admin: Cl
     page = as_admin.get(PAGE).text
 
     assert 'name="value" value="30"' in page
-    assert "Comes from saved on this page. Default: 60." in page
+    assert "Saved on this page. Default: 60." in page
     assert "Without the saved value: 60." in page
     assert "Reset to file or default" in page
     assert "<dt><code>connections_max</code></dt>" in page, "restart-only settings are listed"
@@ -153,12 +153,12 @@ def test_the_page_wins_over_the_file_survives_a_restart_and_resets_to_it(
 ) -> None:
     with TestClient(create_app(file_settings), base_url="http://testserver.local") as client:
         login(client, "root", admin_of_file_board.password)
-        assert "Comes from tinypier.toml." in client.get(PAGE).text
+        assert "Set in tinypier.toml. Default: open." in client.get(PAGE).text
         assert save(client, "registration_mode", "open").status_code == 303
 
     with TestClient(create_app(file_settings), base_url="http://testserver.local") as client:
         login(client, "root", admin_of_file_board.password)
-        assert "Comes from saved on this page." in client.get(PAGE).text
+        assert "Saved on this page. Default: open." in client.get(PAGE).text
         assert reset(client, "registration_mode").status_code == 303
         log_out(client)
         assert register(client, "newcomer").status_code == 403

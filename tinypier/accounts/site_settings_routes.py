@@ -36,11 +36,11 @@ PAGE_ROUTE = "admin:site_settings"
 TEMPLATE = "accounts/admin_settings.html"
 NOT_EDITABLE = N_("There is no such setting on this page.")
 SOURCE_LABELS = {
-    "page": N_("saved on this page"),
-    "environment": N_("the environment"),
-    "file": N_("tinypier.toml"),
-    "arguments": N_("the start command"),
-    "default": N_("the default"),
+    "page": N_("Saved on this page."),
+    "environment": N_("Set in the environment."),
+    "file": N_("Set in tinypier.toml."),
+    "arguments": N_("Set by the start command."),
+    "default": N_("The default."),
 }
 SWITCH_CHOICES = (("true", N_("on")), ("false", N_("off")))
 
@@ -81,6 +81,11 @@ def choices(setting: EditableSetting) -> list[tuple[str, str]]:
     return []
 
 
+def shown(setting: EditableSetting, text: str) -> str:
+    """A value as the reader reads it: a choice in words ("off", "invite only")."""
+    return dict(choices(setting)).get(text, text)
+
+
 def setting_rows(live: LiveSettings, refused: SettingForm | None) -> list[SettingRow]:
     """Each editable setting as the page shows it; a refused one keeps what was typed."""
     rows = []
@@ -90,8 +95,8 @@ def setting_rows(live: LiveSettings, refused: SettingForm | None) -> list[Settin
             SettingRow(
                 setting=setting,
                 value=as_text(getattr(live.current, setting.name)) if typed is None else typed,
-                default=as_text(getattr(DEFAULTS, setting.name)),
-                configured=as_text(getattr(live.configured, setting.name)),
+                default=shown(setting, as_text(getattr(DEFAULTS, setting.name))),
+                configured=shown(setting, as_text(getattr(live.configured, setting.name))),
                 source=_(SOURCE_LABELS[live.source(setting.name)]),
                 source_is_page=live.source(setting.name) == "page",
                 refused=typed is not None,
