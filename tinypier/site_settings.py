@@ -224,6 +224,14 @@ async def load_saved(db: Database, live: LiveSettings) -> None:
     live.adopt(await saved_settings(db))
 
 
+async def in_effect(db: Database, configured: Settings) -> Settings:
+    """The settings with the saved values on top, for a process that does not serve the
+    board (the command line), so it follows what the admins chose on the web too."""
+    live = LiveSettings(configured, {})
+    await load_saved(db, live)
+    return live.current
+
+
 async def save_setting(
     db: Database, live: LiveSettings, actor_id: int, name: str, text: str
 ) -> bool:
