@@ -174,3 +174,36 @@ def test_the_page_wins_over_the_file_survives_a_restart_and_resets_to_it(
 def admin_of_file_board(file_settings: Settings) -> Member:
     create_app(file_settings)  # prepares the data directory and its database
     return add_member(file_settings, "root", role="admin")
+
+
+def test_the_dashboard_links_to_the_page_and_a_description_shows_on_the_front_page(
+    as_admin: Client,
+) -> None:
+    assert 'href="/admin/settings"' in as_admin.get("/admin").text
+
+    save(as_admin, "site_description", "Films & music, shared fairly")
+    front = as_admin.get("/").text
+
+    assert '<p class="muted site-description">Films &amp; music, shared fairly</p>' in front
+    assert '<meta name="description" content="Films &amp; music, shared fairly">' in front
+
+
+def test_a_stored_value_that_no_longer_parses_is_skipped_and_the_board_starts(
+    settings: Settings, admin: Member
+) -> None:
+    rows = [("default_language", "xx"), ("posts_per_hour", "-1"), ("site_name", "Still here")]
+    for name, value in rows:
+        query(
+            settings,
+            "INSERT INTO site_settings (name, value, changed_at) VALUES (?, ?, 0)",
+            (name, value),
+        )
+
+    with TestClient(create_app(settings), base_url="http://testserver.local") as client:
+        login(client, "root", admin.password)
+        page = client.get(PAGE).text
+        front = client.get("/").text
+
+    assert '<html lang="en">' in front
+    assert "<title>Forums · Still here</title>" in front
+    assert 'name="value" value="60"' in page
