@@ -27,7 +27,7 @@ import aiosqlite
 
 from tinypier.db.connection import Database
 from tinypier.forum.moderation_log import log_action
-from tinypier.i18n import N_
+from tinypier.i18n import N_, _
 from tinypier.settings import (
     Settings,
     SettingsError,
@@ -47,6 +47,7 @@ RESET_ACTION = "reset setting"
 LOG_TARGET = "setting"
 # Which setting an entry is about is in its details; the log's target id says nothing.
 LOG_TARGET_ID = 0
+NOT_EDITABLE = N_("There is no such setting on this page.")
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,19 @@ def file_only_names() -> list[str]:
     return [name for name in settings_keys() if name not in EDITABLE_BY_NAME and name != "data_dir"]
 
 
+def editable(name: str) -> EditableSetting:
+    """The web page's description of a setting; SettingsError for any other name."""
+    setting = EDITABLE_BY_NAME.get(name)
+    if setting is None:
+        raise SettingsError(_(NOT_EDITABLE))
+    return setting
+
+
+def parse_editable(name: str, value: Any) -> Any:
+    """A value for a setting the web page edits, checked by the file's own parser."""
+    return parse_setting(editable(name).name, value)
+
+
 def as_text(value: Any) -> str:
     """A value as it is stored, logged and shown in a form: what the file's parser reads."""
     if isinstance(value, bool):
@@ -175,9 +189,7 @@ class LiveSettings:
         values: dict[str, Any] = {}
         for name, text in saved.items():
             try:
-                if name not in EDITABLE_BY_NAME:
-                    raise SettingsError(f"{name} is not edited on the web")
-                values[name] = parse_setting(name, text)
+                values[name] = parse_editable(name, text)
             except SettingsError as error:
                 logger.warning("ignoring the saved site setting %s: %s", name, error)
                 continue
@@ -207,9 +219,7 @@ class LiveSettings:
 
     def checked(self, name: str, value: Any) -> Settings:
         """The settings with ``name`` set to ``value``, or SettingsError saying why not."""
-        if name not in EDITABLE_BY_NAME:
-            raise SettingsError(f"{name} is not edited on the web")
-        candidate = dataclasses.replace(self.current, **{name: parse_setting(name, value)})
+        candidate = dataclasses.replace(self.current, **{name: parse_editable(name, value)})
         check_consistency(candidate)
         return candidate
 
@@ -258,6 +268,7 @@ async def reset_setting(db: Database, live: LiveSettings, actor_id: int, name: s
     Refused (SettingsError) when the configured value breaks a rule with the values in
     effect (a saved announce interval below the file's minimum)."""
     if name not in live.saved:
+        editable(name)
         return False
     candidate = live.checked(name, getattr(live.configured, name))
     old, new = as_text(getattr(live.current, name)), as_text(getattr(candidate, name))

@@ -123,6 +123,16 @@ def test_a_bad_value_gets_the_files_message_and_changes_nothing(
     assert log_details(settings) == []
 
 
+def test_resetting_a_setting_the_page_does_not_edit_is_refused(
+    as_admin: Client, settings: Settings
+) -> None:
+    response = reset(as_admin, "data_dir")
+
+    assert response.status_code == 400
+    assert "There is no such setting on this page." in response.text
+    assert log_details(settings) == []
+
+
 def test_the_default_language_applies_to_the_next_guest(as_admin: Client) -> None:
     assert save(as_admin, "default_language", "ru").status_code == 303
     log_out(as_admin)

@@ -20,10 +20,10 @@ from tinypier.settings import REGISTRATION_MODES, SettingsError
 from tinypier.site_settings import (
     DEFAULTS,
     EDITABLE,
-    EDITABLE_BY_NAME,
     EditableSetting,
     LiveSettings,
     as_text,
+    editable,
     file_only_names,
     reset_setting,
     save_setting,
@@ -34,7 +34,6 @@ from tinypier.web.pages import redirect, render
 ViewerRequest = Request[Viewer, Any, Any]
 PAGE_ROUTE = "admin:site_settings"
 TEMPLATE = "accounts/admin_settings.html"
-NOT_EDITABLE = N_("There is no such setting on this page.")
 SOURCE_LABELS = {
     "page": N_("Saved on this page."),
     "environment": N_("Set in the environment."),
@@ -134,15 +133,13 @@ class SiteSettingsController(Controller):
     ) -> Template | Redirect:
         """Save one setting over the file's; a bad value is shown again with the same
         message the file would get, and nothing changes."""
-        if data.name not in EDITABLE_BY_NAME:
-            return settings_page(request, data, _(NOT_EDITABLE))
         try:
             changed = await save_setting(
                 db, _live(request), member_id(request.user), data.name, data.value
             )
         except SettingsError as refused:
             return settings_page(request, data, str(refused))
-        label = _(EDITABLE_BY_NAME[data.name].label)
+        label = _(editable(data.name).label)
         message = (
             _("%(setting)s saved; it applies from now on.", setting=label)
             if changed
@@ -155,13 +152,11 @@ class SiteSettingsController(Controller):
         self, request: ViewerRequest, db: NamedDependency[Database], data: Form[SettingForm]
     ) -> Template | Redirect:
         """Hand a setting back to the file, the environment or the default."""
-        if data.name not in EDITABLE_BY_NAME:
-            return settings_page(request, data, _(NOT_EDITABLE))
         try:
             await reset_setting(db, _live(request), member_id(request.user), data.name)
         except SettingsError as refused:
             return settings_page(request, data, str(refused))
-        label = _(EDITABLE_BY_NAME[data.name].label)
+        label = _(editable(data.name).label)
         message = _(
             "%(setting)s follows the file, the environment or the default again.", setting=label
         )
