@@ -61,6 +61,7 @@ class SettingRow:
     configured: str
     source: str
     source_is_page: bool
+    is_default: bool
     refused: bool = False
 
 
@@ -82,26 +83,34 @@ def choices(setting: EditableSetting) -> list[tuple[str, str]]:
 
 def shown(setting: EditableSetting, text: str) -> str:
     """A value as the reader reads it: a choice in words ("off", "invite only")."""
-    return dict(choices(setting)).get(text, text)
+    return dict(choices(setting)).get(text, text) or _("(empty)")
+
+
+def setting_row(live: LiveSettings, setting: EditableSetting, typed: str | None) -> SettingRow:
+    """One setting as the page shows it; ``typed``: a refused value, shown again."""
+    source = live.source(setting.name)
+    return SettingRow(
+        setting=setting,
+        value=as_text(getattr(live.current, setting.name)) if typed is None else typed,
+        default=shown(setting, as_text(getattr(DEFAULTS, setting.name))),
+        configured=shown(setting, as_text(getattr(live.configured, setting.name))),
+        source=_(SOURCE_LABELS[source]),
+        source_is_page=source == "page",
+        is_default=source == "default",
+        refused=typed is not None,
+    )
 
 
 def setting_rows(live: LiveSettings, refused: SettingForm | None) -> list[SettingRow]:
-    """Each editable setting as the page shows it; a refused one keeps what was typed."""
-    rows = []
-    for setting in EDITABLE:
-        typed = refused.value if refused is not None and refused.name == setting.name else None
-        rows.append(
-            SettingRow(
-                setting=setting,
-                value=as_text(getattr(live.current, setting.name)) if typed is None else typed,
-                default=shown(setting, as_text(getattr(DEFAULTS, setting.name))),
-                configured=shown(setting, as_text(getattr(live.configured, setting.name))),
-                source=_(SOURCE_LABELS[live.source(setting.name)]),
-                source_is_page=live.source(setting.name) == "page",
-                refused=typed is not None,
-            )
+    """Each editable setting; a refused one keeps what was typed."""
+    return [
+        setting_row(
+            live,
+            setting,
+            refused.value if refused is not None and refused.name == setting.name else None,
         )
-    return rows
+        for setting in EDITABLE
+    ]
 
 
 def settings_page(
