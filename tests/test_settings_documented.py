@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from tinypier.settings import Settings
+from tinypier.site_settings import EDITABLE
 
 README = Path(__file__).parents[1] / "README.md"
 ROW = re.compile(r"^\| `(?P<key>[a-z_]+)` \| (?P<default>[^|]+) \| (?P<meaning>.+) \|$")
@@ -53,3 +54,10 @@ def test_each_documented_default_is_the_code_default() -> None:
             continue
         written = written_default(getattr(defaults, field.name))
         assert rows[field.name].startswith(written), (field.name, rows[field.name], written)
+
+
+def test_the_readme_names_exactly_the_settings_admins_edit_on_the_web() -> None:
+    section = README.read_text(encoding="utf-8").split("<!-- web-editable -->", 1)[1]
+    named = re.findall(r"`([a-z_]+)`", section.split("<!-- /web-editable -->", 1)[0])
+
+    assert named == [setting.name for setting in EDITABLE]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
@@ -20,10 +21,12 @@ from tinypier.accounts.sessions import SessionAuthMiddleware
 from tinypier.datadir import prepare_data_dir
 from tinypier.db.connection import Database
 from tinypier.events import ChangeNotifier
+from tinypier.forum.flood import follow_settings
 from tinypier.forum.post_words import with_post_words
 from tinypier.forum.routes import ROUTES as FORUM_ROUTES
 from tinypier.i18n import available_languages, install_in_templates, language_name
-from tinypier.settings import Settings
+from tinypier.settings import Settings, configured_sources
+from tinypier.site_settings import LiveSettings, load_saved
 from tinypier.torrents.routes import ROUTES as TORRENT_ROUTES
 from tinypier.torrents.storage import remove_interrupted_uploads
 from tinypier.tracker.asgi import serve_tracker_first
@@ -101,6 +104,18 @@ def template_environment() -> Environment:
     return environment
 
 
+def follow_site_settings(app: Litestar, live_settings: LiveSettings, tracker: Tracker) -> None:
+    """Everything that reads the editable settings follows a change at once: the state
+    that pages and the ``settings`` dependency read, the tracker, the flood limiters."""
+
+    def adopt(settings: Settings) -> None:
+        app.state.settings = settings
+        tracker.use_settings(settings)
+        follow_settings(app.state, settings)
+
+    live_settings.on_change(adopt)
+
+
 def create_app(settings: Settings) -> Litestar:
     secret_key = prepare_data_dir(settings)
     database = Database(settings.database_path)
@@ -108,6 +123,7 @@ def create_app(settings: Settings) -> Litestar:
     changes = ChangeNotifier()
     changes.on_user_changed(tracker.forget_member)
     changes.on_torrent_changed(tracker.forget_release)
+    live_settings = LiveSettings(settings, configured_sources(settings.data_dir, os.environ))
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -119,6 +135,7 @@ def create_app(settings: Settings) -> Litestar:
         async with AsyncExitStack() as opened:
             opened.push_async_callback(database.close)
             await database.open()
+            await load_saved(database, live_settings)
             opened.push_async_callback(tracker.stop)
             await tracker.start()
             yield
@@ -132,7 +149,15 @@ def create_app(settings: Settings) -> Litestar:
             create_static_files_router(path="/static", directories=[STATIC_DIR]),
         ],
         dependencies=DEPENDENCIES,
-        state=State({"settings": settings, "db": database, "changes": changes, "tracker": tracker}),
+        state=State(
+            {
+                "settings": settings,
+                "live_settings": live_settings,
+                "db": database,
+                "changes": changes,
+                "tracker": tracker,
+            }
+        ),
         lifespan=[lifespan],
         middleware=[
             DefineMiddleware(SessionAuthMiddleware, exclude=AUTH_EXEMPT),
@@ -154,6 +179,9 @@ def create_app(settings: Settings) -> Litestar:
         openapi_config=api_schema_config(),
         debug=False,
     )
-    app.asgi_handler = SecurityHeaders(speak_to_visitors(app.asgi_handler, settings))
+    follow_site_settings(app, live_settings, tracker)
+    app.asgi_handler = SecurityHeaders(
+        speak_to_visitors(app.asgi_handler, lambda: live_settings.current)
+    )
     serve_tracker_first(app, tracker)
     return app

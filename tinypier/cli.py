@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
+from tinypier import site_settings
 from tinypier.accounts import queries as accounts
 from tinypier.accounts.passwords import password_problem
 from tinypier.accounts.roles import MEMBER_ROLES, Role
@@ -192,8 +193,9 @@ def user_create(
     settings = _settings(context)
 
     async def create(db: Database) -> dict[str, Any]:
+        invite_quota = (await site_settings.in_effect(db, settings)).invite_quota
         member = await accounts.create_user(
-            db, name, password, Role.parse(role), invite_quota=settings.invite_quota
+            db, name, password, Role.parse(role), invite_quota=invite_quota
         )
         token = await accounts.create_api_token(db, member.id, "created by tinypier user create")
         return {

@@ -12,14 +12,14 @@ import dataclasses
 import ipaddress
 import os
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 
-from tinypier.i18n import available_languages, is_time_zone
+from tinypier.i18n import _, available_languages, is_time_zone
 
 CONFIG_FILE_NAME = "tinypier.toml"
 ENV_PREFIX = "TINYPIER_"
@@ -74,6 +74,7 @@ class Settings:
     connections_per_address_max: int = 64
     default_language: str = "en"
     default_timezone: str = "UTC"
+    site_description: str = ""
 
     @property
     def database_path(self) -> Path:
@@ -97,14 +98,17 @@ class Settings:
 
 
 def _positive_int(key: str, value: Any) -> int:
+    refusal = SettingsError(
+        _("%(key)s: expected a positive whole number, got %(value)s", key=key, value=repr(value))
+    )
     if isinstance(value, bool):
-        raise SettingsError(f"{key}: expected a positive whole number, got {value!r}")
+        raise refusal
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise SettingsError(f"{key}: expected a positive whole number, got {value!r}") from None
+        raise refusal from None
     if number <= 0:
-        raise SettingsError(f"{key}: expected a positive whole number, got {value!r}")
+        raise refusal
     return number
 
 
@@ -116,12 +120,25 @@ def _boolean(key: str, value: Any) -> bool:
         return True
     if text in {"0", "false", "no", "off"}:
         return False
-    raise SettingsError(f"{key}: expected true or false, got {value!r}")
+    raise SettingsError(
+        _("%(key)s: expected true or false, got %(value)s", key=key, value=repr(value))
+    )
 
 
 def _text(key: str, value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise SettingsError(f"{key}: expected a non-empty string, got {value!r}")
+        raise SettingsError(
+            _("%(key)s: expected a non-empty string, got %(value)s", key=key, value=repr(value))
+        )
+    return value.strip()
+
+
+def _optional_text(key: str, value: Any) -> str:
+    """Text that may be empty (``site_description``: no description)."""
+    if not isinstance(value, str):
+        raise SettingsError(
+            _("%(key)s: expected a string, got %(value)s", key=key, value=repr(value))
+        )
     return value.strip()
 
 
@@ -135,17 +152,30 @@ def _string_list(key: str, value: Any) -> tuple[str, ...]:
 def _base_url(key: str, value: Any) -> str:
     url = _text(key, value).rstrip("/")
     if not url.startswith(("http://", "https://")):
-        raise SettingsError(f"{key}: expected an http:// or https:// URL, got {value!r}")
+        raise SettingsError(
+            _(
+                "%(key)s: expected an http:// or https:// URL, got %(value)s",
+                key=key,
+                value=repr(value),
+            )
+        )
     return url
 
 
 def _registration_mode(key: str, value: Any) -> str:
     mode = _text(key, value).lower()
     if mode not in REGISTRATION_MODES:
-        raise SettingsError(
-            f"{key}: expected one of {', '.join(REGISTRATION_MODES)}, got {value!r}"
-        )
+        raise SettingsError(_one_of(key, REGISTRATION_MODES, value))
     return mode
+
+
+def _one_of(key: str, choices: Sequence[str], value: Any) -> str:
+    return _(
+        "%(key)s: expected one of %(choices)s, got %(value)s",
+        key=key,
+        choices=", ".join(choices),
+        value=repr(value),
+    )
 
 
 def _networks(key: str, value: Any) -> tuple[str, ...]:
@@ -169,15 +199,19 @@ def _zero_or_more(key: str, value: Any) -> int:
     try:
         return _positive_int(key, value)
     except SettingsError:
-        raise SettingsError(f"{key}: expected a whole number, 0 or more, got {value!r}") from None
+        raise SettingsError(
+            _(
+                "%(key)s: expected a whole number, 0 or more, got %(value)s",
+                key=key,
+                value=repr(value),
+            )
+        ) from None
 
 
 def _language(key: str, value: Any) -> str:
     language = _text(key, value).lower()
     if language not in available_languages():
-        raise SettingsError(
-            f"{key}: expected one of {', '.join(available_languages())}, got {value!r}"
-        )
+        raise SettingsError(_one_of(key, available_languages(), value))
     return language
 
 
@@ -185,7 +219,11 @@ def _time_zone(key: str, value: Any) -> str:
     name = _text(key, value)
     if not is_time_zone(name):
         raise SettingsError(
-            f"{key}: expected an IANA time zone such as Europe/Moscow, got {value!r}"
+            _(
+                "%(key)s: expected an IANA time zone such as Europe/Moscow, got %(value)s",
+                key=key,
+                value=repr(value),
+            )
         )
     return name
 
@@ -229,6 +267,7 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "connections_per_address_max": _positive_int,
     "default_language": _language,
     "default_timezone": _time_zone,
+    "site_description": _optional_text,
 }
 
 
@@ -278,9 +317,31 @@ def load_settings(
     values.update(_parse(overrides, "arguments"))
     values["data_dir"] = directory
     settings = Settings(**values)
-    if settings.min_announce_interval > settings.announce_interval:
-        raise SettingsError("min_announce_interval: must not exceed announce_interval")
+    check_consistency(settings)
     return settings
+
+
+def parse_setting(key: str, value: Any) -> Any:
+    """One value as the file or environment would give it, checked by the same parser;
+    a bad one raises the same message (``tinypier.site_settings`` saves through this)."""
+    parser = _PARSERS.get(key)
+    if parser is None:
+        raise SettingsError(_("unknown setting %(key)s", key=repr(key)))
+    return parser(key, value)
+
+
+def check_consistency(settings: Settings) -> None:
+    """The rules between settings, which no single value's parser can check."""
+    if settings.min_announce_interval > settings.announce_interval:
+        raise SettingsError(_("min_announce_interval: must not exceed announce_interval"))
+
+
+def configured_sources(data_dir: Path, environ: Mapping[str, str]) -> dict[str, str]:
+    """Which keys the file and the environment set: "environment" where both do, since
+    it wins (``load_settings``). Keys set by neither are absent."""
+    sources = dict.fromkeys(_from_file(data_dir / CONFIG_FILE_NAME), "file")
+    sources.update(dict.fromkeys(_from_environment(environ), "environment"))
+    return sources
 
 
 def settings_keys() -> list[str]:

@@ -154,3 +154,16 @@ def test_disable_marks_the_member_and_ends_their_sessions_and_tokens(tmp_path: P
     assert _user(settings, "erin")["disabled"] == 1
     for table in ("sessions", "api_tokens"):
         assert not _sql(settings, f"SELECT id FROM {table} WHERE user_id = ?", created["id"])
+
+
+def test_a_new_member_gets_the_invite_quota_saved_on_the_web(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    _create(settings, "root", "--role", "admin")
+    _sql(
+        settings,
+        "INSERT INTO site_settings (name, value, changed_at) VALUES ('invite_quota', '7', 0)",
+    )
+
+    _create(settings, "newcomer")
+
+    assert _user(settings, "newcomer")["invite_quota"] == 7

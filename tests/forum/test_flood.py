@@ -131,6 +131,29 @@ def test_the_hourly_cap_applies_through_the_pages(
     assert "You have written 3 posts in the last hour" in page
 
 
+def save_site_setting(client: Client, board: Board, name: str, value: str) -> None:
+    log_in(client, board.admin)
+    page = "/admin/settings"
+    assert submit(client, page, page, {"name": name, "value": value}).status_code == 303
+
+
+@pytest.mark.flood_control
+def test_intervals_an_admin_changes_on_the_web_apply_to_the_next_post(
+    client: Client, board: Board
+) -> None:
+    topic = seed_topic(board.settings, board.public_forum, board.user, "Busy")
+    save_site_setting(client, board, "post_interval_seconds", "0")
+    log_in(client, board.other_user)
+    assert [reply(client, topic.topic_id, f"Quick {n}")[0] for n in range(2)] == [303, 303]
+
+    save_site_setting(client, board, "posts_per_hour", "2")
+    log_in(client, board.other_user)
+    status, page = reply(client, topic.topic_id, "One too many")
+
+    assert status == 429
+    assert "You have written 2 posts in the last hour" in page
+
+
 @pytest.mark.flood_control
 @pytest.mark.parametrize("role", ["moderator", "admin"])
 def test_moderators_and_admins_are_not_limited(client: Client, board: Board, role: str) -> None:

@@ -172,6 +172,13 @@ POLICY: dict[str, Rule] = {
     "POST /admin/categories/{category_id:int}/rename": Rule(Access.ADMINS, {"name": "Renamed"}),
     "POST /admin/categories/{category_id:int}/move": Rule(Access.ADMINS, {"direction": "up"}),
     "POST /admin/categories/{category_id:int}/delete": Rule(Access.ADMINS, {"confirm": "yes"}),
+    "GET /admin/settings": Rule(Access.ADMINS),
+    "POST /admin/settings": Rule(Access.ADMINS, {"name": "site_name", "value": "Matrix board"}),
+    "POST /admin/settings/reset": Rule(Access.ADMINS, {"name": "site_name"}),
+    "GET /admin/first-run": Rule(Access.ADMINS),
+    "POST /admin/first-run/forum": Rule(
+        Access.ADMINS, {"category": "Matrix category", "forum": "Matrix forum"}
+    ),
     # The JSON API: members are known by their bearer token there, never by the cookie.
     "GET /api/me": Rule(Access.MEMBERS),
     "GET /api/torrents": Rule(Access.EVERYONE, query=FIND_ALL),

@@ -9,6 +9,7 @@ from tinypier.accounts.invite_routes import InviteController
 from tinypier.accounts.login_routes import LoginController
 from tinypier.accounts.register_routes import RegisterController
 from tinypier.accounts.settings_routes import SettingsController
+from tinypier.accounts.site_settings_routes import SiteSettingsController
 
 ROUTES: list[ControllerRouterHandler] = [
     LoginController,
@@ -16,4 +17,5 @@ ROUTES: list[ControllerRouterHandler] = [
     SettingsController,
     InviteController,
     AdminController,
+    SiteSettingsController,
 ]

@@ -275,3 +275,15 @@ class PendingRepair(SQLModel, table=True):
     name: str = Field(primary_key=True)
     requested_at: int
     progress: int = Field(default=0)
+
+
+class SiteSetting(SQLModel, table=True):
+    """A setting an admin saved on the web page; it wins over the file and environment
+    until reset (``tinypier.site_settings``)."""
+
+    __tablename__ = "site_settings"
+
+    name: str = Field(primary_key=True)
+    value: str
+    changed_by: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    changed_at: int

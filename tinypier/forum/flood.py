@@ -115,6 +115,18 @@ def limiter_of(state: State, settings: Settings) -> PostLimiter:
     return limiter
 
 
+def follow_settings(state: State, settings: Settings) -> None:
+    """Apply intervals an admin changed on the web (``site_settings``) to the limiters
+    already made, keeping the posts they counted: a stricter rule holds at once."""
+    limiter: PostLimiter | None = state.get(STATE_KEY)
+    if limiter is not None:
+        limiter.interval = settings.post_interval_seconds
+        limiter.per_hour = settings.posts_per_hour
+    previews: AttemptLimiter | None = state.get(PREVIEW_STATE_KEY)
+    if previews is not None:
+        previews.limit = settings.previews_per_minute
+
+
 def _counted_member(request: Request[Viewer, Any, Any]) -> int | None:
     """The member whose posts count, or None for the exempt (staff)."""
     viewer = request.user

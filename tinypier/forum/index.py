@@ -24,7 +24,9 @@ ViewerRequest = Request[Viewer, Any, Any]
 class ForumIndexController(Controller):
     @get("/", name="forum:index")
     async def index(self, request: ViewerRequest, db: NamedDependency[Database]) -> Template:
-        """Categories in order, each with the forums this viewer may view."""
+        """Categories in order, each with the forums this viewer may view. A board with
+        no forum at all leads an admin to the first-run page and tells others it is
+        being set up."""
         forums_by_category = defaultdict(list)
         for forum in await queries.index_forums(db, request.user):
             forums_by_category[forum["category_id"]].append(forum)
@@ -33,7 +35,12 @@ class ForumIndexController(Controller):
             for category in await queries.categories(db)
             if forums_by_category[category["id"]]
         ]
-        return render_forum_page(request, "forum/index.html", sections=sections)
+        return render_forum_page(
+            request,
+            "forum/index.html",
+            sections=sections,
+            being_set_up=not sections and not await queries.board_has_forums(db),
+        )
 
     @get("/forums/{forum_id:int}", name="forum:forum")
     async def forum(

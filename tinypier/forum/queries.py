@@ -62,6 +62,11 @@ POSTS_PER_PAGE = 25
 LOG_ENTRIES_PER_PAGE = 50
 
 
+async def board_has_forums(db: Database) -> bool:
+    """Whether any forum exists, whoever may view it: an empty board is being set up."""
+    return bool(await db.fetch_value("SELECT EXISTS (SELECT 1 FROM forums)"))
+
+
 async def categories(db: Database) -> list[sqlite3.Row]:
     return await db.fetch_all("SELECT id, name, position FROM categories ORDER BY position, id")
 

@@ -6,6 +6,7 @@ from litestar.types import ControllerRouterHandler
 
 from tinypier.forum.admin import CategoryAdminController, ForumAdminController
 from tinypier.forum.feeds import FeedsController
+from tinypier.forum.first_run import FirstRunController
 from tinypier.forum.index import ForumIndexController
 from tinypier.forum.members import MembersController
 from tinypier.forum.moderation import ModerationController
@@ -26,6 +27,7 @@ ROUTES: list[ControllerRouterHandler] = [
     ModerationController,
     CategoryAdminController,
     ForumAdminController,
+    FirstRunController,
     SearchController,
     MembersController,
     FeedsController,

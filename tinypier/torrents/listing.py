@@ -92,6 +92,12 @@ class ReleaseFilters:
             page=min(_positive(query.get("page"), 1), MAX_PAGE),
         )
 
+    @property
+    def narrows(self) -> bool:
+        """Whether any filter leaves releases out (sort order and page aside): an empty
+        listing then means "none match", not "none yet"."""
+        return bool(self.query(sort="added", descending=True, page=1))
+
     def query(self, **changes: Any) -> dict[str, str]:
         """These filters as query parameters (defaults left out), with ``changes`` applied."""
         changed = replace(self, **changes)

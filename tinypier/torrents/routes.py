@@ -155,7 +155,7 @@ async def change_freeleech(
     return redirect(topic_path(release["topic_id"]), message, "success")
 
 
-@get("/tracker")
+@get("/tracker", name="torrents:tracker")
 async def tracker_page(request: ViewerRequest, db: NamedDependency[Database]) -> Template:
     viewer = request.user
     filters = ReleaseFilters.from_query(request.query_params)

@@ -72,7 +72,6 @@ class Tracker:
         self.clock = clock
         self._allow = tuple(prefix.encode() for prefix in settings.client_allow_prefixes)
         self._deny = tuple(prefix.encode() for prefix in settings.client_deny_prefixes)
-        self._expiry = int(settings.announce_interval * EXPIRY_INTERVALS)
         self._swarms: dict[int, Swarm] = {}
         self._rates = (settings.max_upload_rate, settings.max_download_rate)
         self.departures = Departures(
@@ -86,6 +85,16 @@ class Tracker:
         self._writer: Writer | None = None
         self._sweeper: asyncio.Task[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+
+    def use_settings(self, settings: Settings) -> None:
+        """Follow settings an admin changed while the board runs (``site_settings``): the
+        intervals, freeleech and limits are read from here on each announce."""
+        self.settings = settings
+
+    @property
+    def _expiry(self) -> int:
+        """Seconds of silence after which a peer is dropped: 1.5 announce intervals."""
+        return int(self.settings.announce_interval * EXPIRY_INTERVALS)
 
     async def start(self) -> None:
         """Load the swarms the database holds and start the writer and the sweeper.
@@ -427,9 +436,9 @@ class Tracker:
     # -- expiry ---------------------------------------------------------------------
 
     async def _sweep_forever(self) -> None:
-        period = max(1, min(60, self.settings.announce_interval // 10))
         while True:
-            await asyncio.sleep(period)
+            # Read each time: the announce interval may change while the board runs.
+            await asyncio.sleep(max(1, min(60, self.settings.announce_interval // 10)))
             await self.sweep()
 
     async def sweep(self) -> int:

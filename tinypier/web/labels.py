@@ -38,6 +38,8 @@ LOG_ACTIONS = {
     "disable user": N_("disable user"),
     "enable user": N_("enable user"),
     "set invite quota": N_("set invite quota"),
+    "change setting": N_("change setting"),
+    "reset setting": N_("reset setting"),
 }
 LOG_TARGETS = {
     "topic": N_("topic"),
@@ -45,6 +47,7 @@ LOG_TARGETS = {
     "forum": N_("forum"),
     "user": N_("user"),
     "torrent": N_("torrent"),
+    "setting": N_("site setting"),
 }
 
 

@@ -10,6 +10,7 @@ settings. Each sets the audience for the rest of the request only.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
@@ -68,9 +69,10 @@ def visitor_audience(scope: Scope, settings: Settings) -> Audience:
     return Audience(language, settings.default_timezone)
 
 
-def speak_to_visitors(app: ASGIApp, settings: Settings) -> ASGIApp:
+def speak_to_visitors(app: ASGIApp, current_settings: Callable[[], Settings]) -> ASGIApp:
     """Wraps the whole application: every page, error pages included, speaks the
-    visitor's language."""
+    visitor's language. The board's defaults are read per request: an admin may change
+    them while it runs."""
 
     async def handle(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:
@@ -83,7 +85,7 @@ def speak_to_visitors(app: ASGIApp, settings: Settings) -> ASGIApp:
                 message["headers"] = [*message.get("headers", ()), VARY_HEADER]
             await send(message)
 
-        with speaking_to(visitor_audience(scope, settings)):
+        with speaking_to(visitor_audience(scope, current_settings())):
             await app(scope, receive, send_varying)
 
     return handle
