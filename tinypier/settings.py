@@ -74,6 +74,8 @@ class Settings:
     connections_per_address_max: int = 64
     default_language: str = "en"
     default_timezone: str = "UTC"
+    credit_fold_rows: int = 5000
+    credit_fold_interval_ms: int = 500
 
     @property
     def database_path(self) -> Path:
@@ -229,6 +231,8 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "connections_per_address_max": _positive_int,
     "default_language": _language,
     "default_timezone": _time_zone,
+    "credit_fold_rows": _positive_int,
+    "credit_fold_interval_ms": _positive_int,
 }
 
 

@@ -13,6 +13,7 @@ from litestar.testing import TestClient
 
 from tinypier.db.connection import connect_sync
 from tinypier.settings import Settings
+from tinypier.tracker.creditlog import fold_credit_log
 
 ADDRESS_HEADER = b"x-test-connection-address"
 
@@ -151,8 +152,12 @@ def register_torrent(
 
 
 def fetch(settings: Settings, sql: str, *params: Any) -> list[Any]:
+    """Rows of the board's tables as the tracker's next fold of the credit log leaves them
+    (it folds at least every ``credit_fold_interval_ms``; folding here, as any connection
+    may, spares each test that wait). ``test_credit_log.py`` holds the fold's timing."""
     connection = connect_sync(settings.database_path)
     try:
+        fold_credit_log(connection)
         return [tuple(row) for row in connection.execute(sql, params)]
     finally:
         connection.close()
