@@ -54,6 +54,7 @@ class Server:
     port: int
     process: subprocess.Popen[bytes] | None = None
     log: list[Path] = field(default_factory=list)
+    environment: dict[str, str] = field(default_factory=dict)
 
     def start(self) -> None:
         log_path = self.data_dir.parent / f"serve{len(self.log)}.log"
@@ -63,7 +64,12 @@ class Server:
                 serve_command(self.data_dir, self.port),
                 stdout=output,
                 stderr=subprocess.STDOUT,
-                env={**os.environ, "TINYPIER_COMMIT_INTERVAL_MS": "2", **UNCAPPED_RATES},
+                env={
+                    **os.environ,
+                    "TINYPIER_COMMIT_INTERVAL_MS": "2",
+                    **UNCAPPED_RATES,
+                    **self.environment,
+                },
             )
         wait_until_accepting(self.port, self.process, log_path)
 

@@ -207,7 +207,7 @@ class _Fold:
             self.peers[key] = row
             self.started.setdefault(key, at)
             if row[6] == 0:
-                torrent[3] = at
+                torrent[3] = at if torrent[3] is None else max(torrent[3], at)
         if row[13]:
             self.snatches.setdefault((torrent_id, user_id), at)
             torrent[2] += 1
