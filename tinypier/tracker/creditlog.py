@@ -95,7 +95,7 @@ UPDATE_TORRENT = (
     " last_seeder_at = COALESCE(MAX(last_seeder_at, ?), last_seeder_at, ?) WHERE id = ?"
 )
 
-STOP_AT_VARIABLE = "TINYPIER_TEST_STOP_AT"
+STOP_AT_VARIABLE = "TEST_TINYPIER_STOP_AT"
 """A test hook: ``<point>`` or ``<point>:<n>`` makes the process exit at once (as ``kill
 -9`` would stop it, without cleanup) the n-th time it reaches that point of the writer."""
 BEFORE_APPEND_COMMIT = "before-append-commit"
@@ -168,11 +168,12 @@ def fold_credit_log(
         cursor = connection.cursor()
         cursor.row_factory = None
         rows = cursor.execute(FOLDABLE_ROWS).fetchall()
-        for number, (sql, parameters) in enumerate(_fold_statements(rows)):
-            connection.executemany(sql, parameters)
-            if number == 0:
-                stop_point(MID_FOLD)
-        stop_point(AFTER_FOLD_BEFORE_TRIM)
+        if rows:
+            for number, (sql, parameters) in enumerate(_fold_statements(rows)):
+                connection.executemany(sql, parameters)
+                if number == 0:
+                    stop_point(MID_FOLD)
+            stop_point(AFTER_FOLD_BEFORE_TRIM)
         connection.execute(TRIM)
     except BaseException:
         connection.execute("ROLLBACK")
