@@ -195,11 +195,11 @@ class _Fold:
         self.torrents: dict[int, list[Any]] = {}
 
     def add(self, row: LogRow) -> None:
-        torrent_id, user_id, peer_id, event = row[:4]
-        at = row[16]
+        (torrent_id, user_id, peer_id, event, _, _, left, _, _, _, uploaded, downloaded,
+         seeding, snatched, seeders, leechers, at) = row  # fmt: skip
         key = (torrent_id, user_id, peer_id)
         torrent = self.torrents.setdefault(torrent_id, [0, 0, 0, None])
-        torrent[0], torrent[1] = row[14], row[15]
+        torrent[0], torrent[1] = seeders, leechers
         if event in REMOVALS:
             self.peers.pop(key, None)
             self.started.pop(key, None)
@@ -207,13 +207,13 @@ class _Fold:
         else:
             self.peers[key] = row
             self.started.setdefault(key, at)
-            if row[6] == 0:
+            if left == 0:
                 torrent[3] = at if torrent[3] is None else max(torrent[3], at)
-        if row[13]:
+        if snatched:
             self.snatches.setdefault((torrent_id, user_id), at)
             torrent[2] += 1
         if event != EXPIRED:
-            self._credit(torrent_id, user_id, row[10:13], at)
+            self._credit(torrent_id, user_id, (uploaded, downloaded, seeding), at)
 
     def _credit(self, torrent_id: int, user_id: int, credit: Credit, at: int) -> None:
         uploaded, downloaded, seeding = credit
