@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from litestar.testing import TestClient
 
 from tests.helpers import add_member
+from tests.torrents.releases import api_token, bearer
 from tests.tracker.conftest import UNCAPPED_RATES, Board, ChosenAddress
 from tests.tracker.wire import announce, peer_id, register_torrent
 from tinypier.app import create_app
@@ -76,19 +77,24 @@ def test_an_answered_announce_is_one_log_row_until_the_fold(
     assert unfolded(board.settings, "SELECT COUNT(*) FROM peers") == [(0,)]
 
 
-def test_pages_figures_are_folded_within_a_second_with_no_announce_after(
+def test_the_api_shows_an_announce_within_a_second_with_no_announce_after(
     make_board: Callable[..., Board],
 ) -> None:
-    """The default fold interval: an idle board still folds its last announces."""
+    """The default fold interval: an idle board still folds its last announces, and
+    ``/api/me`` and the release's swarm figures show them soon after."""
     board = make_board()
     alice = add_member(board.settings, "alice")
+    token = bearer(api_token(board.settings, alice))
     release = register_torrent(board.settings, alice.id, "idle")
     announce(board.client, alice.passkey, release.key, peer_id(), downloaded=3 * MB, left=1)
-    assert wait_for(lambda: downloaded(board.settings, alice.id) == 3 * MB)
+
+    def shown() -> bool:
+        me = board.client.get("/api/me", headers=token).json()
+        listed = board.client.get(f"/api/torrents/{release.id}", headers=token).json()
+        return bool(me["downloaded"] == 3 * MB and listed["leechers"] == 1)
+
+    assert wait_for(shown)
     assert log_rows(board.settings) == 0
-    assert unfolded(board.settings, "SELECT leechers FROM torrents WHERE id = ?", release.id) == [
-        (1,)
-    ]
 
 
 def test_the_log_is_folded_once_it_holds_credit_fold_rows(

@@ -1,10 +1,11 @@
 """The credit log across every crash point: nothing answered is lost, nothing doubled.
 
 A server in its own process stops itself (``os._exit``, as ``kill -9`` would stop it) at
-a named point of the writer (``TEST_TINYPIER_STOP_AT``; not ``TINYPIER_``, which names settings) while one client announces
-peers one at a time with growing counters. After a restart, before any announce, each
-member's credit must be exactly the sum of its peers' deltas up to the last announce
-the tracker answered, plus the one in flight only where it was committed.
+a named point of the writer (``TEST_TINYPIER_STOP_AT``: not ``TINYPIER_``, which names
+settings) while one client announces peers one at a time with growing counters. After a
+restart, before any announce, each member's credit must be exactly the sum of its
+peers' deltas up to the last announce the tracker answered, plus the one in flight only
+where it was committed.
 """
 
 from __future__ import annotations

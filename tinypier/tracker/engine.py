@@ -1,8 +1,8 @@
 """The tracker: announce and scrape against in-memory swarms, written through to SQLite.
 
-The announce path does O(numwant) work in memory, adds its rows to the writer's pending
-batch and waits for that batch's commit (see :mod:`tinypier.tracker.store`) before it
-answers. Stale peers are swept by a periodic task that yields to the event loop often,
+The announce path does O(numwant) work in memory, adds its one credit-log row to the
+writer's pending batch and waits for that batch's commit (see
+:mod:`tinypier.tracker.store` and :mod:`tinypier.tracker.creditlog`) before it answers. Stale peers are swept by a periodic task that yields to the event loop often,
 so a sweep over a million peers does not stall announces.
 """
 

@@ -226,7 +226,8 @@ def begin_patiently(connection: sqlite3.Connection) -> None:
 
 def commit_batch(connection: sqlite3.Connection, batch: Batch, begin: Begin) -> None:
     """Commit a batch in one transaction opened by ``begin``. If a row cannot be written
-    (a value out of range, a torrent or member deleted meanwhile), commit it apart."""
+    (a value out of range, a cheat-log line for a release or member deleted meanwhile),
+    commit it apart."""
     try:
         _commit(connection, _statements(batch.entries, batch.cheat_log_max_rows), begin)
     except ROW_ERRORS:
