@@ -11,7 +11,9 @@ where it was committed.
 from __future__ import annotations
 
 import http.client
+import itertools
 import random
+from collections.abc import Iterator
 
 import pytest
 
@@ -47,15 +49,8 @@ def announce_until_stopped(server: Server, peers: list[PeerLog]) -> tuple[PeerLo
     """Announce every peer once with zero counters (so each swarm has leechers of other
     members to upload to), then random peers with growing counters, until the server
     stops; returns the peer whose announce was in flight and what it sent."""
-    rng = random.Random(16)
-    for peer in peers:
-        assert announce_once(server, peer, 0, 0)
-    for _ in range(MOST_ANNOUNCES):
-        peer = rng.choice(peers)
-        sent = (
-            peer.answered[0] + rng.randrange(1, 1 << 20),
-            peer.answered[1] + rng.randrange(1 << 20),
-        )
+    joins = ((peer, (0, 0)) for peer in peers)
+    for peer, sent in itertools.chain(joins, growing(peers)):
         try:
             answered = announce_once(server, peer, *sent)
         except (OSError, http.client.HTTPException):
@@ -65,14 +60,27 @@ def announce_until_stopped(server: Server, peers: list[PeerLog]) -> tuple[PeerLo
     raise AssertionError("the server never reached its stop point")
 
 
+def growing(peers: list[PeerLog]) -> Iterator[tuple[PeerLog, Counters]]:
+    rng = random.Random(16)
+    for _ in range(MOST_ANNOUNCES):
+        peer = rng.choice(peers)
+        uploaded, downloaded = peer.answered
+        yield peer, (uploaded + rng.randrange(1, 1 << 20), downloaded + rng.randrange(1 << 20))
+
+
+def counters(settings: Settings, sql: str, *params: object) -> Counters:
+    """The (uploaded, downloaded) a query finds; none if the peer never got that far."""
+    found = raw(settings, sql, *params)
+    return (found[0][0], found[0][1]) if found else (0, 0)
+
+
 def baseline(settings: Settings, peer: PeerLog) -> Counters:
-    [row] = raw(
+    return counters(
         settings,
         "SELECT uploaded, downloaded FROM peers WHERE user_id = ? AND peer_id = ?",
         peer.member_id,
         peer.peer,
     )
-    return (row[0], row[1])
 
 
 @pytest.mark.parametrize(
@@ -94,10 +102,11 @@ def test_credit_after_a_crash_is_every_answered_announce_once(
     peers = seed(settings)
     server.environment = {
         STOP_AT_VARIABLE: f"{point}:{len(peers) + 20}" if "append" in point else point,
-        "TINYPIER_CREDIT_FOLD_INTERVAL_MS": "100",
+        "TINYPIER_CREDIT_FOLD_INTERVAL_MS": "1000",
     }
     server.start()
     in_flight, sent = announce_until_stopped(server, peers)
+    assert any(peer.answered != (0, 0) for peer in peers), "stopped before any credit"
     assert server.process is not None
     assert server.process.wait(timeout=30) == STOPPED_EXIT_CODE
     if in_flight_kept is None:
@@ -114,7 +123,7 @@ def test_credit_after_a_crash_is_every_answered_announce_once(
         durable[id(in_flight)] = sent
     for peer in peers:
         assert baseline(settings, peer) == durable[id(peer)]
-        [transfer] = raw(
+        transfer = counters(
             settings,
             "SELECT t.uploaded, t.downloaded FROM transfers t"
             " JOIN torrents r ON r.id = t.torrent_id WHERE t.user_id = ? AND r.info_hash = ?",
