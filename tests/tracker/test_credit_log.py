@@ -1,6 +1,6 @@
 """The credit log: one durable row per answered announce, folded into the tables in bulk.
 
-These tests read the tables raw (:func:`unfolded`), as the tracker's own fold leaves them,
+These tests read the tables as the tracker's own folds leave them (``fetch_unfolded``),
 never folding first as :func:`tests.tracker.wire.fetch` does.
 """
 
@@ -22,7 +22,7 @@ from litestar.testing import TestClient
 from tests.helpers import add_member
 from tests.torrents.releases import api_token, bearer
 from tests.tracker.conftest import UNCAPPED_RATES, Board, ChosenAddress
-from tests.tracker.wire import announce, peer_id, register_torrent
+from tests.tracker.wire import announce, fetch_unfolded, peer_id, register_torrent
 from tinypier.app import create_app
 from tinypier.db.connection import connect_sync
 from tinypier.db.migrations import migrate
@@ -37,14 +37,6 @@ FOLD_SECONDS_BOUND = 3.0
 """Generous: the default fold interval is half a second, the promise about one second."""
 
 
-def unfolded(settings: Settings, sql: str, *params: Any) -> list[tuple[Any, ...]]:
-    connection = connect_sync(settings.database_path)
-    try:
-        return [tuple(row) for row in connection.execute(sql, params)]
-    finally:
-        connection.close()
-
-
 def wait_for(condition: Callable[[], bool], seconds: float = FOLD_SECONDS_BOUND) -> bool:
     deadline = time.monotonic() + seconds
     while not condition():
@@ -55,12 +47,12 @@ def wait_for(condition: Callable[[], bool], seconds: float = FOLD_SECONDS_BOUND)
 
 
 def downloaded(settings: Settings, user_id: int) -> int:
-    [(amount,)] = unfolded(settings, "SELECT downloaded FROM users WHERE id = ?", user_id)
+    [(amount,)] = fetch_unfolded(settings, "SELECT downloaded FROM users WHERE id = ?", user_id)
     return int(amount)
 
 
 def log_rows(settings: Settings) -> int:
-    [(count,)] = unfolded(settings, "SELECT COUNT(*) FROM credit_log")
+    [(count,)] = fetch_unfolded(settings, "SELECT COUNT(*) FROM credit_log")
     return int(count)
 
 
@@ -72,9 +64,9 @@ def test_an_answered_announce_is_one_log_row_until_the_fold(
     release = register_torrent(board.settings, alice.id, "logged")
     announce(board.client, alice.passkey, release.key, peer_id(), downloaded=5 * MB, left=1)
     logged = "SELECT torrent_id, user_id, downloaded, credited_downloaded FROM credit_log"
-    assert unfolded(board.settings, logged) == [(release.id, alice.id, 5 * MB, 5 * MB)]
+    assert fetch_unfolded(board.settings, logged) == [(release.id, alice.id, 5 * MB, 5 * MB)]
     assert downloaded(board.settings, alice.id) == 0
-    assert unfolded(board.settings, "SELECT COUNT(*) FROM peers") == [(0,)]
+    assert fetch_unfolded(board.settings, "SELECT COUNT(*) FROM peers") == [(0,)]
 
 
 def test_the_api_shows_an_announce_within_a_second_with_no_announce_after(

@@ -19,7 +19,7 @@ import pytest
 
 from tests.tracker.conftest import Server
 from tests.tracker.test_crash import PeerLog, announce_once, seed
-from tinypier.db.connection import connect_sync
+from tests.tracker.wire import fetch_unfolded
 from tinypier.settings import Settings, load_settings
 from tinypier.tracker.creditlog import (
     AFTER_APPEND_COMMIT,
@@ -33,16 +33,8 @@ from tinypier.tracker.creditlog import (
 pytestmark = pytest.mark.slow
 
 MOST_ANNOUNCES = 5000
+MEMBER_CREDIT = "SELECT uploaded, downloaded FROM users WHERE id = ?"
 Counters = tuple[int, int]
-
-
-def raw(settings: Settings, sql: str, *params: object) -> list[tuple[int, ...]]:
-    """The tables as the server left them: no fold from here."""
-    connection = connect_sync(settings.database_path)
-    try:
-        return [tuple(row) for row in connection.execute(sql, params)]
-    finally:
-        connection.close()
 
 
 def announce_until_stopped(server: Server, peers: list[PeerLog]) -> tuple[PeerLog, Counters]:
@@ -70,7 +62,7 @@ def growing(peers: list[PeerLog]) -> Iterator[tuple[PeerLog, Counters]]:
 
 def counters(settings: Settings, sql: str, *params: object) -> Counters:
     """The (uploaded, downloaded) a query finds; none if the peer never got that far."""
-    found = raw(settings, sql, *params)
+    found = fetch_unfolded(settings, sql, *params)
     return (found[0][0], found[0][1]) if found else (0, 0)
 
 
@@ -110,11 +102,12 @@ def test_credit_after_a_crash_is_every_answered_announce_once(
     assert server.process is not None
     assert server.process.wait(timeout=30) == STOPPED_EXIT_CODE
     if in_flight_kept is None:
-        assert raw(settings, "SELECT COUNT(*) FROM credit_log")[0][0] > 0, "the fold committed"
+        [(waiting,)] = fetch_unfolded(settings, "SELECT COUNT(*) FROM credit_log")
+        assert waiting > 0, "the interrupted fold committed"
 
     server.environment = {}
     server.start()
-    assert raw(settings, "SELECT COUNT(*) FROM credit_log") == [(0,)]
+    assert fetch_unfolded(settings, "SELECT COUNT(*) FROM credit_log") == [(0,)]
     durable = {id(peer): peer.answered for peer in peers}
     if in_flight_kept is None:
         assert baseline(settings, in_flight) in (in_flight.answered, sent)
@@ -133,6 +126,6 @@ def test_credit_after_a_crash_is_every_answered_announce_once(
         assert transfer == durable[id(peer)]
     for member_id in {peer.member_id for peer in peers}:
         mine = [durable[id(peer)] for peer in peers if peer.member_id == member_id]
-        credited = raw(settings, "SELECT uploaded, downloaded FROM users WHERE id = ?", member_id)
-        assert credited == [(sum(c[0] for c in mine), sum(c[1] for c in mine))]
-    assert raw(settings, "SELECT COUNT(*) FROM cheat_log") == [(0,)]
+        credited = counters(settings, MEMBER_CREDIT, member_id)
+        assert credited == (sum(c[0] for c in mine), sum(c[1] for c in mine))
+    assert fetch_unfolded(settings, "SELECT COUNT(*) FROM cheat_log") == [(0,)]

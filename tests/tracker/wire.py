@@ -151,6 +151,15 @@ def register_torrent(
         connection.close()
 
 
+def fetch_unfolded(settings: Settings, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    """Rows of the board's tables as they are now: what the tracker's own folds left."""
+    connection = connect_sync(settings.database_path)
+    try:
+        return [tuple(row) for row in connection.execute(sql, params)]
+    finally:
+        connection.close()
+
+
 def fetch(settings: Settings, sql: str, *params: Any) -> list[Any]:
     """Rows of the board's tables as the tracker's next fold of the credit log leaves them
     (it folds at least every ``credit_fold_interval_ms``; folding here, as any connection
