@@ -2,8 +2,9 @@
 
 The announce path does O(numwant) work in memory, adds its one credit-log row to the
 writer's pending batch and waits for that batch's commit (see
-:mod:`tinypier.tracker.store` and :mod:`tinypier.tracker.creditlog`) before it answers. Stale peers are swept by a periodic task that yields to the event loop often,
-so a sweep over a million peers does not stall announces.
+:mod:`tinypier.tracker.store` and :mod:`tinypier.tracker.creditlog`) before it answers.
+Stale peers are swept by a periodic task that yields to the event loop often, so a sweep
+over a million peers does not stall announces.
 """
 
 from __future__ import annotations

@@ -463,8 +463,10 @@ class Writer:
 
     async def _fold(self) -> None:
         """Fold the whole log on the writer's thread while commits wait (announces keep
-        joining the next batch meanwhile). A fold that fails is retried one fold
-        interval later; its rows stay in the log, so nothing is lost or applied twice."""
+        joining the next batch meanwhile): replies wait at most one fold, whose length
+        ``credit_fold_rows`` bounds (a few microseconds a row; a bigger fold writes
+        fewer WAL pages per row). A fold that fails is retried one fold interval later;
+        its rows stay in the log, so nothing is lost or applied twice."""
         try:
             await self.run_sync(fold_credit_log, begin_patiently)
         except Exception:
