@@ -75,6 +75,8 @@ class Settings:
     default_language: str = "en"
     default_timezone: str = "UTC"
     site_description: str = ""
+    credit_fold_rows: int = 5000
+    credit_fold_interval_ms: int = 500
 
     @property
     def database_path(self) -> Path:
@@ -268,6 +270,8 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "default_language": _language,
     "default_timezone": _time_zone,
     "site_description": _optional_text,
+    "credit_fold_rows": _positive_int,
+    "credit_fold_interval_ms": _positive_int,
 }
 
 

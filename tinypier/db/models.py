@@ -264,6 +264,34 @@ class CheatLog(SQLModel, table=True):
     created_at: int
 
 
+class CreditLog(SQLModel, table=True):
+    """One answered announce's durable effect, until the tracker folds it into ``peers``,
+    ``users``, ``transfers``, ``snatches`` and ``torrents`` (``tinypier.tracker.creditlog``).
+    No foreign keys: appending must not fail for a release or member deleted meanwhile
+    (the fold drops their rows), and an append checks nothing it need not."""
+
+    __tablename__ = "credit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    torrent_id: int
+    user_id: int
+    peer_id: bytes
+    event: int
+    uploaded: int
+    downloaded: int
+    left: int
+    address4: bytes
+    address6: bytes
+    port: int
+    credited_uploaded: int
+    credited_downloaded: int
+    seeding_seconds: int
+    snatched: int
+    seeders: int
+    leechers: int
+    at: int
+
+
 class PendingRepair(SQLModel, table=True):
     """A repair (``tinypier.repair``) a migration asked for, run right after migrating.
 
