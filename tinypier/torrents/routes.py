@@ -22,7 +22,7 @@ from tinypier.forum.topics import member_id
 from tinypier.i18n import _
 from tinypier.settings import Settings
 from tinypier.torrents import moderation
-from tinypier.torrents.api import API_ROUTES
+from tinypier.torrents.api import API_ROUTER
 from tinypier.torrents.download import torrent_download
 from tinypier.torrents.forms import FreeleechData, ReleaseData, StatusData, read_upload
 from tinypier.torrents.listing import SORT_LABELS, ReleaseFilters, list_releases, release_forums
@@ -184,5 +184,5 @@ ROUTES: list[ControllerRouterHandler] = [
     change_status,
     change_freeleech,
     tracker_page,
-    *API_ROUTES,
+    API_ROUTER,
 ]
