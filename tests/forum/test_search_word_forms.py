@@ -112,13 +112,13 @@ def test_the_snippet_marks_the_words_as_the_member_wrote_them(
     )
 
     assert snippets(client, "фильм") == [
-        "Вчера  <mark>Фильмы</mark>  смотрели; &lt;<mark>ФИЛЬМОМ</mark>&gt; &amp; всё"
+        "Вчера <mark>Фильмы</mark> смотрели; &lt;<mark>ФИЛЬМОМ</mark>&gt; &amp; всё"
     ]
     assert snippets(client, '"смотрели фильмом"') == [
-        "Вчера  Фильмы  <mark>смотрели</mark>; &lt;<mark>ФИЛЬМОМ</mark>&gt; &amp; всё"
+        "Вчера Фильмы <mark>смотрели</mark>; &lt;<mark>ФИЛЬМОМ</mark>&gt; &amp; всё"
     ]
     assert snippets(client, "фильмо*") == [
-        "Вчера  Фильмы  смотрели; &lt;<mark>ФИЛЬМОМ</mark>&gt; &amp; всё"
+        "Вчера Фильмы смотрели; &lt;<mark>ФИЛЬМОМ</mark>&gt; &amp; всё"
     ]
 
 
