@@ -166,7 +166,7 @@ def test_the_tracker_listing_finds_release_titles_by_word_forms_and_prefixes(
 
     def listed(query: str) -> list[str]:
         page = client.get("/tracker", params={"q": query}).text
-        return re.findall(r'<a href="/topics/\d+">([^<]+)</a>', page)
+        return re.findall(r'<a href="/torrents/\d+-[a-z0-9-]+">([^<]+)</a>', page)
 
     assert listed("фильма") == ["Лучшие фильмы"]
     assert listed("фильм") == ["Лучшие фильмы"]
