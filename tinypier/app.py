@@ -177,6 +177,9 @@ def create_app(settings: Settings) -> Litestar:
         exception_handlers={Exception: handle_error},
         request_max_body_size=body_size_cap(settings),
         openapi_config=api_schema_config(),
+        # The pages and forms are for browsers: the schema documents the JSON API alone,
+        # whose router turns this back on (tinypier.torrents.api.API_ROUTER).
+        include_in_schema=False,
         debug=False,
     )
     follow_site_settings(app, live_settings, tracker)

@@ -94,6 +94,8 @@ POLICY: dict[str, Rule] = {
     "GET /posts/{post_id:int}": Rule(Access.VIEWERS),
     "GET /search": Rule(Access.EVERYONE, query=FIND_ALL),
     "GET /tracker": Rule(Access.EVERYONE, query=FIND_ALL),
+    "GET /torrents": Rule(Access.EVERYONE, query=FIND_ALL),
+    "GET /torrents/{address:str}": Rule(Access.VIEWERS),
     "GET /members": Rule(Access.MEMBERS),
     "GET /members/{member_id:int}": Rule(Access.MEMBERS),
     "GET /feeds/forums/{feed_file:str}": Rule(Access.VIEWERS, feed=True),

@@ -107,6 +107,39 @@ def topic_url(topic_id: int, post_id: int, position: int) -> str:
     return f"/topics/{topic_id}?page={page}#post-{post_id}"
 
 
+async def topic_page(
+    request: ViewerRequest, db: Database, settings: Settings, topic_id: int, page: str | None
+) -> Template:
+    """A page of posts (25), ``?page=N`` or ``?page=last``: the topic's own address, and
+    a release's engine-v1 address (``tinypier.torrents.routes.release_page``).
+
+    The one GET with a side effect: for a member it moves their own read marker
+    (topic_reads) forward to the last post shown, which is what the forum page's
+    unread markers compare against. It changes nothing anyone else sees.
+    """
+    viewer = request.user
+    topic = await viewable_topic(db, viewer, topic_id)
+    moderating = can_moderate(viewer, topic)
+    pagination = paginate(page, topic["post_count"], queries.POSTS_PER_PAGE)
+    posts = await queries.topic_posts(db, topic_id, pagination.offset)
+    if viewer.id is not None and posts:
+        last_shown = posts[-1]["id"]
+        if last_shown > await queries.read_position(db, viewer, topic_id):
+            await queries.mark_read(db, viewer.id, topic_id, last_shown)
+    return render_forum_page(
+        request,
+        "forum/topic.html",
+        topic=topic,
+        posts=posts,
+        pagination=pagination,
+        release=await release_for_topic(db, viewer, topic_id, settings),
+        may_reply=can_reply(viewer, topic, bool(topic["locked"])),
+        may_edit=lambda author_id: can_edit_post(viewer, author_id, bool(topic["locked"])),
+        may_moderate=moderating,
+        move_targets=await queries.movable_forums(db, viewer) if moderating else [],
+    )
+
+
 class TopicController(Controller):
     @get("/topics/{topic_id:int}", name="forum:topic")
     async def topic(
@@ -117,33 +150,8 @@ class TopicController(Controller):
         topic_id: FromPath[int],
         page: FromQuery[str | None] = None,
     ) -> Template:
-        """A page of posts (25), ``?page=N`` or ``?page=last``.
-
-        The one GET with a side effect: for a member it moves their own read marker
-        (topic_reads) forward to the last post shown, which is what the forum page's
-        unread markers compare against. It changes nothing anyone else sees.
-        """
-        viewer = request.user
-        topic = await viewable_topic(db, viewer, topic_id)
-        moderating = can_moderate(viewer, topic)
-        pagination = paginate(page, topic["post_count"], queries.POSTS_PER_PAGE)
-        posts = await queries.topic_posts(db, topic_id, pagination.offset)
-        if viewer.id is not None and posts:
-            last_shown = posts[-1]["id"]
-            if last_shown > await queries.read_position(db, viewer, topic_id):
-                await queries.mark_read(db, viewer.id, topic_id, last_shown)
-        return render_forum_page(
-            request,
-            "forum/topic.html",
-            topic=topic,
-            posts=posts,
-            pagination=pagination,
-            release=await release_for_topic(db, viewer, topic_id, settings),
-            may_reply=can_reply(viewer, topic, bool(topic["locked"])),
-            may_edit=lambda author_id: can_edit_post(viewer, author_id, bool(topic["locked"])),
-            may_moderate=moderating,
-            move_targets=await queries.movable_forums(db, viewer) if moderating else [],
-        )
+        """A page of the topic's posts (see ``topic_page``)."""
+        return await topic_page(request, db, settings, topic_id, page)
 
     @get("/posts/{post_id:int}", name="forum:post")
     async def permalink(
