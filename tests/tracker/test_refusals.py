@@ -145,6 +145,58 @@ def test_a_disabled_member_is_refused_at_once(
     assert reason(reply) == b"your account is disabled"
 
 
+def test_a_disabled_members_final_stopped_leaves_the_swarm_and_is_credited(
+    settings: Settings,
+    app: Litestar,
+    tracker_client: TestClient[Any],
+    alice: Member,
+    downloader: Callable[[bytes], None],
+) -> None:
+    registered = register_torrent(settings, alice.id, "t")
+    downloader(registered.key)
+    me = peer_id()
+    announce(tracker_client, alice.passkey, registered.key, me, uploaded=1000, left=0)
+    execute(settings, "UPDATE users SET disabled = 1 WHERE id = ?", alice.id)
+    app.state.changes.user_changed(alice.id)
+    for event in ("", "started", "completed"):
+        refused = announce(
+            tracker_client, alice.passkey, registered.key, me, uploaded=1500, left=0, event=event
+        )
+        assert reason(refused) == b"your account is disabled"
+
+    stopped = announce(
+        tracker_client, alice.passkey, registered.key, me, uploaded=2000, left=0, event="stopped"
+    )
+
+    assert b"failure reason" not in stopped
+    assert fetch(settings, "SELECT uploaded FROM users WHERE id = ?", alice.id) == [(2000,)]
+    assert fetch(settings, "SELECT COUNT(*) FROM peers WHERE user_id = ?", alice.id) == [(0,)]
+    counts = scrape(tracker_client, add_member(settings, "carol").passkey, registered.key)
+    assert counts[b"files"][registered.key][b"complete"] == 0
+
+
+def test_a_disabled_members_stopped_is_credited_within_the_rate_caps(make_board: Any) -> None:
+    board = make_board(max_upload_rate=1000)
+    member = add_member(board.settings, "leaving")
+    registered = register_torrent(board.settings, member.id, "t")
+    dana = add_member(board.settings, "dana")
+    announce(board.client, dana.passkey, registered.key, peer_id(label="d"), "10.9.9.9", left=1)
+    tracker = board.app.state.tracker
+    start = tracker.clock()
+    tracker.clock = lambda: start
+    me = peer_id()
+    announce(board.client, member.passkey, registered.key, me, left=0)
+    execute(board.settings, "UPDATE users SET disabled = 1 WHERE id = ?", member.id)
+    board.app.state.changes.user_changed(member.id)
+    tracker.clock = lambda: start + 10
+
+    announce(board.client, member.passkey, registered.key, me, uploaded=10**12, event="stopped")
+
+    assert fetch(board.settings, "SELECT uploaded FROM users WHERE id = ?", member.id) == [
+        (10 * 1000,)
+    ]
+
+
 def test_a_regenerated_passkey_stops_the_old_one_at_once(
     settings: Settings, app: Litestar, tracker_client: TestClient[Any], alice: Member
 ) -> None:
