@@ -43,6 +43,7 @@ from tinypier.web.labels import (
     role_label,
 )
 from tinypier.web.language import member_language, speak_to_visitors, switch_language
+from tinypier.web.reached import base_url_warning
 from tinypier.web.security_headers import SecurityHeaders
 
 PACKAGE_DIR = Path(__file__).parent
@@ -97,6 +98,7 @@ def template_environment() -> Environment:
         log_details_label=log_details_label,
         log_target_label=log_target_label,
         registration_mode_label=registration_mode_label,
+        base_url_warning=base_url_warning,
     )
     return environment
 

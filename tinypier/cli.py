@@ -27,7 +27,7 @@ from tinypier.forum.moderation_log import SHELL
 from tinypier.provisioning import ProvisionedForum, provision_forum, provision_member
 from tinypier.repair import REPAIRS, Repair
 from tinypier.repair.pending import run_repair
-from tinypier.settings import Settings, SettingsError, load_settings
+from tinypier.settings import Settings, SettingsError, listening_url, load_settings
 
 T = TypeVar("T")
 ROLE_NAMES = [role.label for role in MEMBER_ROLES]
@@ -82,7 +82,12 @@ def serve(context: click.Context, host: str, port: int) -> None:
     from tinypier.app import create_app
     from tinypier.server import run
 
-    settings = _settings(context)
+    try:
+        settings = load_settings(
+            _settings(context).data_dir, defaults={"base_url": listening_url(host, port)}
+        )
+    except SettingsError as error:
+        raise click.ClickException(f"invalid setting: {error}") from None
     first_start = is_new(settings)
     try:
         app = create_app(settings)
@@ -94,6 +99,7 @@ def serve(context: click.Context, host: str, port: int) -> None:
         command = f"tinypier --data-dir {settings.data_dir} user create NAME"
         click.echo(f"  {command} --role admin --password-stdin")
     click.echo(f"Serving {settings.site_name} on http://{host}:{port}")
+    click.echo(f"Members reach it at {settings.base_url} (base_url)")
     run(app, host, port)
 
 

@@ -266,14 +266,18 @@ def _parse(values: Mapping[str, Any], source: str) -> dict[str, Any]:
 def load_settings(
     data_dir: Path | None = None,
     environ: Mapping[str, str] | None = None,
+    *,
+    defaults: Mapping[str, Any] | None = None,
     **overrides: Any,
 ) -> Settings:
-    """Build the settings: defaults < tinypier.toml < environment < explicit overrides."""
+    """Build the settings: defaults < ``defaults`` (what the caller knows better, such as
+    the address ``serve`` listens on) < tinypier.toml < environment < explicit overrides."""
     environ = os.environ if environ is None else environ
     from_env = _parse(_from_environment(environ), "environment")
     directory = data_dir or from_env.pop("data_dir", None) or default_data_dir()
     from_env.pop("data_dir", None)
-    values = _parse(_from_file(directory / CONFIG_FILE_NAME), CONFIG_FILE_NAME)
+    values = _parse(defaults or {}, "defaults")
+    values.update(_parse(_from_file(directory / CONFIG_FILE_NAME), CONFIG_FILE_NAME))
     values.update(from_env)
     values.update(_parse(overrides, "arguments"))
     values["data_dir"] = directory
@@ -281,6 +285,19 @@ def load_settings(
     if settings.min_announce_interval > settings.announce_interval:
         raise SettingsError("min_announce_interval: must not exceed announce_interval")
     return settings
+
+
+WILDCARD_HOSTS = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}  # noqa: S104
+
+
+def listening_url(host: str, port: int) -> str:
+    """The ``base_url`` of a board served on ``host``:``port`` when none is set: so
+    ``serve --port 18080`` writes announce URLs of port 18080, not of the default. A
+    wildcard host listens everywhere; its loopback address is the one sure to answer."""
+    host = WILDCARD_HOSTS.get(host, host)
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
 
 
 def settings_keys() -> list[str]:
