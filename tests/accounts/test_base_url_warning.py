@@ -16,11 +16,13 @@ from litestar.testing import TestClient
 
 from tests.accounts.conftest import board_with
 from tests.helpers import Member, login
-from tests.tracker.conftest import ADDRESS_HEADER, ChosenAddress
+from tests.tracker.conftest import ChosenAddress
+from tests.tracker.wire import ADDRESS_HEADER
 from tinypier.web.reached import origin
 
 WARNING = "but you reached this board at"
 PROXY = "10.0.0.2"
+FROM = ADDRESS_HEADER.decode()
 # An http:// base_url: a https:// one makes the session cookie Secure, which the test
 # client (plain http) would not send back.
 FORWARDED = {"X-Forwarded-Proto": "http", "X-Forwarded-Host": "pier.example"}
@@ -60,7 +62,7 @@ def test_pages_outside_the_admin_area_carry_no_warning(admin_client: TestClient[
 def test_behind_a_trusted_proxy_the_forwarded_address_counts(
     admin_client: TestClient[Any],
 ) -> None:
-    through_proxy = admin_client.get("/admin", headers={**FORWARDED, ADDRESS_HEADER: PROXY})
+    through_proxy = admin_client.get("/admin", headers={**FORWARDED, FROM: PROXY})
 
     assert WARNING not in through_proxy.text
 
@@ -69,7 +71,7 @@ def test_behind_a_trusted_proxy_the_forwarded_address_counts(
 def test_forwarded_headers_from_anyone_else_are_not_believed(
     admin_client: TestClient[Any],
 ) -> None:
-    direct = admin_client.get("/admin", headers={**FORWARDED, ADDRESS_HEADER: "10.0.0.9"})
+    direct = admin_client.get("/admin", headers={**FORWARDED, FROM: "10.0.0.9"})
 
     assert WARNING in direct.text
     assert "http://testserver.local" in direct.text
