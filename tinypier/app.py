@@ -15,6 +15,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
+from tinypier.access_log import AccessLog
 from tinypier.accounts.routes import ROUTES as ACCOUNT_ROUTES
 from tinypier.accounts.sessions import SessionAuthMiddleware
 from tinypier.datadir import prepare_data_dir
@@ -33,6 +34,7 @@ from tinypier.web.dependencies import DEPENDENCIES
 from tinypier.web.errors import handle_error
 from tinypier.web.form_decoding import StrictFormMiddleware
 from tinypier.web.formatting import ago, human_size, iso, number, ratio, when
+from tinypier.web.head import HeadAsGet
 from tinypier.web.labels import (
     freeleech_badge,
     log_action_label,
@@ -158,4 +160,5 @@ def create_app(settings: Settings) -> Litestar:
     )
     app.asgi_handler = SecurityHeaders(speak_to_visitors(app.asgi_handler, settings))
     serve_tracker_first(app, tracker)
+    app.asgi_handler = AccessLog(HeadAsGet(app.asgi_handler), settings)
     return app

@@ -74,6 +74,8 @@ class Settings:
     connections_per_address_max: int = 64
     default_language: str = "en"
     default_timezone: str = "UTC"
+    access_log: bool = True
+    access_log_tracker: bool = False
 
     @property
     def database_path(self) -> Path:
@@ -229,6 +231,8 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "connections_per_address_max": _positive_int,
     "default_language": _language,
     "default_timezone": _time_zone,
+    "access_log": _boolean,
+    "access_log_tracker": _boolean,
 }
 
 
