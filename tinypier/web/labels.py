@@ -38,6 +38,8 @@ LOG_ACTIONS = {
     "disable user": N_("disable user"),
     "enable user": N_("enable user"),
     "set invite quota": N_("set invite quota"),
+    "create user": N_("create user"),
+    "create": N_("create"),
 }
 LOG_TARGETS = {
     "topic": N_("topic"),
