@@ -144,22 +144,12 @@ async def write_role(connection: aiosqlite.Connection, user_id: int, role: Role)
     await connection.execute("UPDATE users SET role = ? WHERE id = ?", (role.label, user_id))
 
 
-async def set_role(db: Database, user_id: int, role: Role) -> None:
-    async with db.transaction() as connection:
-        await write_role(connection, user_id, role)
-
-
 async def write_disabled(connection: aiosqlite.Connection, user_id: int, disabled: bool) -> None:
     """Disabling also ends every session and API token, so the member is out at once."""
     await connection.execute("UPDATE users SET disabled = ? WHERE id = ?", (disabled, user_id))
     if disabled:
         await connection.execute("DELETE FROM sessions WHERE user_id = ?", (user_id,))
         await connection.execute("DELETE FROM api_tokens WHERE user_id = ?", (user_id,))
-
-
-async def set_disabled(db: Database, user_id: int, disabled: bool) -> None:
-    async with db.transaction() as connection:
-        await write_disabled(connection, user_id, disabled)
 
 
 async def write_invite_quota(connection: aiosqlite.Connection, user_id: int, quota: int) -> None:
