@@ -11,6 +11,7 @@ from litestar.testing import TestClient
 
 from tests.helpers import Member, add_member
 from tests.tracker.wire import (
+    Registered,
     announce,
     announce_fields,
     execute,
@@ -65,6 +66,26 @@ def test_a_frozen_release_refuses_announces(
     assert reason(reply) == f"this release was closed by the moderators ({status})".encode()
 
 
+def start_seeding(client: TestClient[Any], member: Member, registered: Registered) -> bytes:
+    """A seeder that reported 1000 bytes uploaded; returns its peer id."""
+    me = peer_id()
+    announce(client, member.passkey, registered.key, me, uploaded=1000, left=0)
+    return me
+
+
+def assert_final_stopped_is_credited(
+    settings: Settings, client: TestClient[Any], member: Member, registered: Registered, me: bytes
+) -> None:
+    """The client's last ``stopped`` (2000 bytes uploaded) is answered, credited in full
+    (a leecher was there) and takes the peer out of the swarm."""
+    stopped = announce(
+        client, member.passkey, registered.key, me, uploaded=2000, left=0, event="stopped"
+    )
+    assert b"failure reason" not in stopped
+    assert fetch(settings, "SELECT uploaded FROM users WHERE id = ?", member.id) == [(2000,)]
+    assert fetch(settings, "SELECT COUNT(*) FROM peers WHERE user_id = ?", member.id) == [(0,)]
+
+
 def test_a_frozen_release_still_takes_the_final_stopped_and_credits_it(
     settings: Settings,
     app: Litestar,
@@ -74,18 +95,12 @@ def test_a_frozen_release_still_takes_the_final_stopped_and_credits_it(
 ) -> None:
     registered = register_torrent(settings, alice.id, "closing")
     downloader(registered.key)
-    me = peer_id()
-    announce(tracker_client, alice.passkey, registered.key, me, uploaded=1000, left=0)
+    me = start_seeding(tracker_client, alice, registered)
     execute(settings, "UPDATE torrents SET status = 'closed' WHERE id = ?", registered.id)
     app.state.changes.torrent_changed(registered.id)
     refused = announce(tracker_client, alice.passkey, registered.key, me, uploaded=1500, left=0)
     assert reason(refused) == b"this release was closed by the moderators (closed)"
-    stopped = announce(
-        tracker_client, alice.passkey, registered.key, me, uploaded=2000, left=0, event="stopped"
-    )
-    assert b"failure reason" not in stopped
-    assert fetch(settings, "SELECT uploaded FROM users WHERE id = ?", alice.id) == [(2000,)]
-    assert fetch(settings, "SELECT COUNT(*) FROM peers WHERE user_id = ?", alice.id) == [(0,)]
+    assert_final_stopped_is_credited(settings, tracker_client, alice, registered, me)
 
 
 def test_a_member_runs_a_limited_number_of_clients_per_torrent(make_board: Any) -> None:
@@ -154,8 +169,7 @@ def test_a_disabled_members_final_stopped_leaves_the_swarm_and_is_credited(
 ) -> None:
     registered = register_torrent(settings, alice.id, "t")
     downloader(registered.key)
-    me = peer_id()
-    announce(tracker_client, alice.passkey, registered.key, me, uploaded=1000, left=0)
+    me = start_seeding(tracker_client, alice, registered)
     execute(settings, "UPDATE users SET disabled = 1 WHERE id = ?", alice.id)
     app.state.changes.user_changed(alice.id)
     for event in ("", "started", "completed"):
@@ -164,13 +178,7 @@ def test_a_disabled_members_final_stopped_leaves_the_swarm_and_is_credited(
         )
         assert reason(refused) == b"your account is disabled"
 
-    stopped = announce(
-        tracker_client, alice.passkey, registered.key, me, uploaded=2000, left=0, event="stopped"
-    )
-
-    assert b"failure reason" not in stopped
-    assert fetch(settings, "SELECT uploaded FROM users WHERE id = ?", alice.id) == [(2000,)]
-    assert fetch(settings, "SELECT COUNT(*) FROM peers WHERE user_id = ?", alice.id) == [(0,)]
+    assert_final_stopped_is_credited(settings, tracker_client, alice, registered, me)
     counts = scrape(tracker_client, add_member(settings, "carol").passkey, registered.key)
     assert counts[b"files"][registered.key][b"complete"] == 0
 
