@@ -16,6 +16,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
+from tinypier.access_log import AccessLog
 from tinypier.accounts.routes import ROUTES as ACCOUNT_ROUTES
 from tinypier.accounts.sessions import SessionAuthMiddleware
 from tinypier.datadir import prepare_data_dir
@@ -36,6 +37,7 @@ from tinypier.web.dependencies import DEPENDENCIES
 from tinypier.web.errors import handle_error
 from tinypier.web.form_decoding import StrictFormMiddleware
 from tinypier.web.formatting import ago, human_size, iso, number, ratio, when
+from tinypier.web.head import HeadAsGet
 from tinypier.web.labels import (
     freeleech_badge,
     log_action_label,
@@ -46,6 +48,7 @@ from tinypier.web.labels import (
     role_label,
 )
 from tinypier.web.language import member_language, speak_to_visitors, switch_language
+from tinypier.web.reached import base_url_warning
 from tinypier.web.security_headers import SecurityHeaders
 
 PACKAGE_DIR = Path(__file__).parent
@@ -100,6 +103,7 @@ def template_environment() -> Environment:
         log_details_label=log_details_label,
         log_target_label=log_target_label,
         registration_mode_label=registration_mode_label,
+        base_url_warning=base_url_warning,
     )
     return environment
 
@@ -187,4 +191,5 @@ def create_app(settings: Settings) -> Litestar:
         speak_to_visitors(app.asgi_handler, lambda: live_settings.current)
     )
     serve_tracker_first(app, tracker)
+    app.asgi_handler = AccessLog(HeadAsGet(app.asgi_handler), settings)
     return app

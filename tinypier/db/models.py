@@ -31,6 +31,8 @@ class User(SQLModel, table=True):
     invited_by: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     language: str | None = None
     time_zone: str | None = None
+    # NFKC and case-folded (tinypier.accounts.names); filled by a trigger when left out.
+    name_key: str | None = Field(default=None, unique=True, index=True)
 
 
 class ApiToken(SQLModel, table=True):
@@ -151,6 +153,7 @@ class ModerationLog(SQLModel, table=True):
     forum_id: int | None = None
     from_forum_id: int | None = None
     to_forum_id: int | None = None
+    from_shell: bool = Field(default=False)
 
 
 class Attachment(SQLModel, table=True):

@@ -8,8 +8,9 @@ import sqlite3
 import time
 from dataclasses import dataclass
 
+from tinypier.accounts.names import name_problem
 from tinypier.accounts.passwords import hash_password
-from tinypier.accounts.queries import create_user, insert_user, name_problem
+from tinypier.accounts.queries import create_user, insert_user
 from tinypier.accounts.roles import Role
 from tinypier.db.connection import Database, connect_sync
 from tinypier.demo import texts

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
+from typing import Any
+
+import aiosqlite
 
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
@@ -13,20 +16,44 @@ from tinypier.permissions.sql import visible_forums_clause
 async def ensure_category(db: Database, name: str) -> int:
     """The id of the category with this name, created at the end of the list if missing."""
     async with db.transaction() as connection:
-        cursor = await connection.execute("SELECT id FROM categories WHERE name = ?", (name,))
-        row = await cursor.fetchone()
-        if row is not None:
-            return int(row[0])
-        cursor = await connection.execute(
-            "INSERT INTO categories (name, position)"
-            " VALUES (?, (SELECT COALESCE(MAX(position), 0) + 1 FROM categories))",
-            (name,),
-        )
-        return cursor.lastrowid or 0
+        return await write_category(connection, name)
 
 
-async def create_forum(
-    db: Database,
+async def write_category(connection: aiosqlite.Connection, name: str) -> int:
+    """:func:`ensure_category` inside the caller's transaction."""
+    cursor = await connection.execute("SELECT id FROM categories WHERE name = ?", (name,))
+    row = await cursor.fetchone()
+    if row is not None:
+        return int(row[0])
+    cursor = await connection.execute(
+        "INSERT INTO categories (name, position)"
+        " VALUES (?, (SELECT COALESCE(MAX(position), 0) + 1 FROM categories))",
+        (name,),
+    )
+    return cursor.lastrowid or 0
+
+
+async def find_forum(
+    connection: aiosqlite.Connection, category_id: int, name: str
+) -> sqlite3.Row | None:
+    """The first forum of this name in the category (names are not unique on the web)."""
+    cursor = await connection.execute(
+        "SELECT id, allows_releases FROM forums WHERE category_id = ? AND name = ?"
+        " ORDER BY id LIMIT 1",
+        (category_id, name),
+    )
+    row: sqlite3.Row | None = await cursor.fetchone()
+    return row
+
+
+async def create_forum(db: Database, category_id: int, name: str, **options: Any) -> int:
+    """A new forum at the end of its category; ``options`` as :func:`insert_forum` takes."""
+    async with db.transaction() as connection:
+        return await insert_forum(connection, category_id, name, **options)
+
+
+async def insert_forum(
+    connection: aiosqlite.Connection,
     category_id: int,
     name: str,
     *,
@@ -37,7 +64,8 @@ async def create_forum(
     reply_role: str = "user",
     download_role: str = "user",
 ) -> int:
-    return await db.execute(
+    """:func:`create_forum` inside the caller's transaction; returns the new forum's id."""
+    cursor = await connection.execute(
         "INSERT INTO forums (category_id, name, description, position, allows_releases,"
         " view_role, topic_role, reply_role, download_role, topic_count, post_count)"
         " VALUES (?, ?, ?,"
@@ -55,6 +83,7 @@ async def create_forum(
             download_role,
         ),
     )
+    return cursor.lastrowid or 0
 
 
 TOPICS_PER_PAGE = 50
@@ -248,7 +277,7 @@ async def moderation_log_page(db: Database, viewer: Viewer, offset: int) -> list
     details, details_params = _log_details_columns(viewer)
     return await db.fetch_all(
         "SELECT l.id, l.action, l.target_type, l.target_id, l.created_at,"  # noqa: S608
-        f" l.actor_id, u.name AS actor_name, {details}"
+        f" l.actor_id, u.name AS actor_name, l.from_shell, {details}"
         " FROM moderation_log l LEFT JOIN users u ON u.id = l.actor_id"
         " LEFT JOIN topics topic ON l.target_type = 'topic' AND topic.id = l.target_id"
         " LEFT JOIN forums now_in ON now_in.id = topic.forum_id"

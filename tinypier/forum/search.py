@@ -37,6 +37,7 @@ from litestar.params import FromQuery, Parameter
 from litestar.response import Template
 from markupsafe import Markup
 
+from tinypier.accounts.names import name_key
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
 from tinypier.forum.post_text import post_text
@@ -324,7 +325,7 @@ async def searchable_forums(db: Database, viewer: Viewer) -> list[sqlite3.Row]:
 
 
 async def member_id_by_name(db: Database, name: str) -> int | None:
-    value = await db.fetch_value("SELECT id FROM users WHERE name = ?", (name,))
+    value = await db.fetch_value("SELECT id FROM users WHERE name_key = ?", (name_key(name),))
     return None if value is None else int(value)
 
 

@@ -203,7 +203,7 @@ class Tracker:
             request = parse_announce(
                 query, self.settings.numwant_max, self.settings.tracker_counter_max
             )
-            member = self._member(passkey)
+            member = self._member(passkey, request.event)
             release = self._release(member, request.info_hash, request.event)
             if not rules.client_allowed(request.peer_id, self._allow, self._deny):
                 raise Refused(rules.CLIENT_NOT_ALLOWED)
@@ -219,11 +219,14 @@ class Tracker:
             return failure(str(refusal)), None
         return self._apply(swarm, member, release, request, address)
 
-    def _member(self, passkey: str) -> Member:
+    def _member(self, passkey: str, event: Event) -> Member:
+        """The passkey's member. A disabled one is refused, except for the client's final
+        ``stopped``: it takes the peer out of the swarm (which would otherwise count it
+        until it expires) and credits its last bytes within the usual caps."""
         member = self.registry.member(passkey)
         if member is None:
             raise Refused(rules.PASSKEY_NOT_VALID)
-        if member.disabled:
+        if member.disabled and event is not Event.STOPPED:
             raise Refused(rules.ACCOUNT_DISABLED)
         return member
 
@@ -416,7 +419,7 @@ class Tracker:
         """Counts of the releases the member may announce; any other hash is left out as
         an unknown one is."""
         try:
-            member = self._member(passkey)
+            member = self._member(passkey, Event.NONE)
             hashes = parse_scrape(query, self.settings.scrape_max_hashes)
         except (ProtocolError, Refused) as error:
             return failure(str(error))

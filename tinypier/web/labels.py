@@ -40,6 +40,8 @@ LOG_ACTIONS = {
     "set invite quota": N_("set invite quota"),
     "change setting": N_("change setting"),
     "reset setting": N_("reset setting"),
+    "create user": N_("create user"),
+    "create": N_("create"),
 }
 LOG_TARGETS = {
     "topic": N_("topic"),
