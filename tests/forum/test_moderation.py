@@ -64,7 +64,7 @@ def test_deleting_a_reply_keeps_topic_forum_and_member_counts(client: Client, bo
     first_reply = spam - 1
     log_in(client, board.moderator)
 
-    response = submit(client, page, f"/posts/{spam}/delete", {})
+    response = submit(client, page, f"/posts/{spam}/delete", {"confirm": "yes"})
 
     assert response.status_code == 303
     assert board.counters(board.public_forum) == (1, 2, first_reply)
@@ -72,6 +72,8 @@ def test_deleting_a_reply_keeps_topic_forum_and_member_counts(client: Client, bo
         "SELECT post_count, last_post_id FROM topics WHERE id = ?", (topic.topic_id,)
     ) == [(2, first_reply)]
     assert board.post_count(board.other_user) == 1
+    assert "[deleted]" in client.get(page).text
+    log_in(client, board.other_user)
     assert "spam" not in client.get(page).text
     assert log_entries(board) == [(board.moderator.id, "delete", "post", spam)]
 
@@ -81,9 +83,12 @@ def test_deleting_the_first_post_deletes_the_topic(client: Client, board: Board)
     doomed = seed_topic(board.settings, board.public_forum, board.user, "Doomed", replies=2)
     log_in(client, board.moderator)
 
-    response = submit(client, f"/topics/{doomed.topic_id}", f"/posts/{doomed.post_id}/delete", {})
+    response = submit(
+        client, f"/topics/{doomed.topic_id}", f"/posts/{doomed.post_id}/delete", {"confirm": "yes"}
+    )
 
     assert response.headers["location"] == f"/forums/{board.public_forum}"
+    log_in(client, board.user)
     assert client.get(f"/topics/{doomed.topic_id}").status_code == 404
     assert board.counters(board.public_forum) == (1, 1, older.post_id)
     assert board.post_count(board.user) == 0
@@ -95,12 +100,12 @@ def test_deleting_a_topic_keeps_the_counters_right(client: Client, board: Board)
     doomed = seed_topic(board.settings, board.public_forum, board.user, "Gone", replies=4)
     log_in(client, board.moderator)
 
-    assert moderate(client, doomed.topic_id, "delete") == 303
+    assert moderate(client, doomed.topic_id, "delete", {"confirm": "yes"}) == 303
 
     kept_last = board.value("SELECT MAX(id) FROM posts WHERE topic_id = ?", (kept.topic_id,))
     assert board.counters(board.public_forum) == (1, 2, kept_last)
     assert board.post_count(board.user) == 0
-    assert board.value("SELECT COUNT(*) FROM posts WHERE topic_id = ?", (doomed.topic_id,)) == 0
+    assert board.value("SELECT COUNT(*) FROM posts WHERE topic_id = ?", (doomed.topic_id,)) == 5
     assert log_entries(board) == [(board.moderator.id, "delete", "topic", doomed.topic_id)]
 
 
@@ -138,8 +143,10 @@ def test_members_cannot_moderate(client: Client, board: Board) -> None:
     assert "Moderate this topic" not in token_source
 
     for action in ("lock", "delete"):
-        assert moderate(client, topic.topic_id, action) == 403
-    assert submit(client, page, f"/posts/{topic.post_id}/delete", {}).status_code == 403
+        assert moderate(client, topic.topic_id, action, {"confirm": "yes"}) == 403
+    assert client.get(f"{page}/delete").status_code == 403
+    delete_post = submit(client, page, f"/posts/{topic.post_id}/delete", {"confirm": "yes"})
+    assert delete_post.status_code == 403
     assert board.value("SELECT locked FROM topics WHERE id = ?", (topic.topic_id,)) == 0
     assert log_entries(board) == []
 
@@ -284,7 +291,9 @@ def test_the_log_stores_names_and_keys_and_speaks_the_reader_s_language(
     and the page puts them in the reader's words."""
     doomed = seed_topic(board.settings, board.public_forum, board.user, "Doomed", replies=1)
     log_in(client, board.moderator)
-    submit(client, f"/topics/{doomed.topic_id}", f"/posts/{doomed.post_id}/delete", {})
+    submit(
+        client, f"/topics/{doomed.topic_id}", f"/posts/{doomed.post_id}/delete", {"confirm": "yes"}
+    )
     with connect_sync(board.settings.database_path) as connection:
         connection.execute(
             "INSERT INTO moderation_log (actor_id, action, target_type, target_id, details,"

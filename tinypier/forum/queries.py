@@ -94,15 +94,16 @@ async def forum_topics(
     """One page of a forum: announcements, then stickies, then the most recently active.
 
     The inner query walks only the covering index ``ix_topics_forum_order`` (forum_id,
-    pin, last_post_at, last_post_id, rowid), so even a deep OFFSET skips index entries,
-    not table rows; the outer joins then run for the 50 topics shown only. Post ids grow
-    with time, so ``last_post_id`` orders topics active in the same second.
+    pin, last_post_at, last_post_id, deleted_at, rowid), so even a deep OFFSET skips
+    index entries, not table rows, and deleted topics are left out by the index alone;
+    the outer joins then run for the 50 topics shown only. Post ids grow with time, so
+    ``last_post_id`` orders topics active in the same second.
     """
     return await db.fetch_all(
         "SELECT t.id, t.title, t.pin, t.locked, t.post_count, t.created_at, t.last_post_at,"
         " t.last_post_id, a.id AS author_id, a.name AS author_name,"
         " lu.id AS last_author_id, lu.name AS last_author_name, r.last_read_post_id"
-        " FROM (SELECT id FROM topics WHERE forum_id = ?"
+        " FROM (SELECT id FROM topics WHERE forum_id = ? AND deleted_at IS NULL"
         "       ORDER BY pin DESC, last_post_at DESC, last_post_id DESC LIMIT ? OFFSET ?) AS page"
         " JOIN topics t ON t.id = page.id"
         " JOIN users a ON a.id = t.author_id"
@@ -114,14 +115,47 @@ async def forum_topics(
     )
 
 
-async def topic_posts(db: Database, topic_id: int, offset: int) -> list[sqlite3.Row]:
-    """One page of a topic's posts with each author's box; OFFSET runs over a covering index."""
+def _posts_shown(with_deleted: bool) -> str:
+    """The topic's posts a page counts and shows: moderators see the deleted ones too."""
+    return "" if with_deleted else " AND deleted_at IS NULL"
+
+
+async def deleted_topics(db: Database, forum_id: int) -> list[sqlite3.Row]:
+    """A forum's deleted topics, newest deletion first, for moderators to restore."""
     return await db.fetch_all(
-        "SELECT p.id, p.body, p.body_html, p.created_at, p.edited_at, p.author_id,"
-        " u.name AS author_name, u.role AS author_role, u.created_at AS author_joined_at,"
+        "SELECT t.id, t.title, t.deleted_at, t.post_count, a.name AS author_name"
+        " FROM topics t JOIN users a ON a.id = t.author_id"
+        " WHERE t.forum_id = ? AND t.deleted_at IS NOT NULL"
+        " ORDER BY t.deleted_at DESC, t.id DESC LIMIT ?",
+        (forum_id, TOPICS_PER_PAGE),
+    )
+
+
+async def topic_size(db: Database, topic: sqlite3.Row, with_deleted: bool) -> int:
+    """How many posts the topic's pages hold: its stored count, and for moderators its
+    deleted posts as well (counted over the topic's covering index)."""
+    if not with_deleted:
+        return int(topic["post_count"])
+    size: int = await db.fetch_value(
+        "SELECT COUNT(*) FROM posts WHERE topic_id = ?", (topic["id"],)
+    )
+    return size
+
+
+async def topic_posts(
+    db: Database, topic_id: int, offset: int, with_deleted: bool = False
+) -> list[sqlite3.Row]:
+    """One page of a topic's posts with each author's box; OFFSET runs over a covering
+    index whose last column leaves deleted posts out (or keeps them, for moderators)."""
+    shown = _posts_shown(with_deleted)
+    return await db.fetch_all(
+        "SELECT p.id, p.body, p.body_html, p.created_at, p.edited_at, p.author_id,"  # noqa: S608
+        " p.deleted_at, u.name AS author_name, u.role AS author_role,"
+        " u.created_at AS author_joined_at,"
         " u.post_count AS author_post_count, u.uploaded AS author_uploaded,"
         " u.downloaded AS author_downloaded, e.name AS edited_by_name"
-        " FROM (SELECT id FROM posts WHERE topic_id = ? ORDER BY id LIMIT ? OFFSET ?) AS page"
+        f" FROM (SELECT id FROM posts WHERE topic_id = ?{shown}"
+        " ORDER BY id LIMIT ? OFFSET ?) AS page"
         " JOIN posts p ON p.id = page.id"
         " JOIN users u ON u.id = p.author_id"
         " LEFT JOIN users e ON e.id = p.edited_by"
@@ -130,10 +164,13 @@ async def topic_posts(db: Database, topic_id: int, offset: int) -> list[sqlite3.
     )
 
 
-async def posts_before(db: Database, topic_id: int, post_id: int) -> int:
+async def posts_before(
+    db: Database, topic_id: int, post_id: int, with_deleted: bool = False
+) -> int:
     """How many posts of the topic precede this one: what a permalink needs for its page."""
     count: int = await db.fetch_value(
-        "SELECT COUNT(*) FROM posts WHERE topic_id = ? AND id < ?", (topic_id, post_id)
+        f"SELECT COUNT(*) FROM posts WHERE topic_id = ? AND id < ?{_posts_shown(with_deleted)}",  # noqa: S608
+        (topic_id, post_id),
     )
     return count
 
