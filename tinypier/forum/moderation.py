@@ -78,22 +78,24 @@ async def splittable_post(db: Database, viewer: Viewer, post_id: int) -> tuple[s
 
 
 def split_confirmation(request: ViewerRequest, post_row: sqlite3.Row, moving: int) -> Confirmation:
+    author = post_row["author_name"]
+    what_goes = (
+        ngettext(
+            "This post (by %(author)s) and %(num)s later post become a new topic.",
+            "This post (by %(author)s) and %(num)s later posts become a new topic.",
+            moving - 1,
+            author=author,
+        )
+        if moving > 1
+        else _("This post (by %(author)s) becomes a new topic.", author=author)
+    )
     return Confirmation(
         heading=_("Split “%(title)s”", title=post_row["topic_title"]),
         action=route(request, "forum:split_topic", post_id=post_row["id"]),
         button=_("Split into a new topic"),
         cancel=route(request, "forum:post", post_id=post_row["id"]),
         consequences=[
-            ngettext(
-                "This post (by %(author)s) becomes a new topic.",
-                "This post (by %(author)s) and the %(num)s later posts become a new topic.",
-                moving - 1,
-                author=post_row["author_name"],
-            )
-            if moving > 1
-            else _(
-                "This post (by %(author)s) becomes a new topic.", author=post_row["author_name"]
-            ),
+            what_goes,
             _("The topic's first post and its release stay where they are."),
         ],
     )

@@ -254,9 +254,7 @@ class ReplyController(Controller):
         post_id = await posting.create_post(
             db, topic_id, topic["forum_id"], member_id(request.user), data.body
         )
-        position = await queries.posts_before(
-            db, topic_id, post_id, can_see_deleted(request.user)
-        )
+        position = await queries.posts_before(db, topic_id, post_id, can_see_deleted(request.user))
         return redirect(
             topic_url(topic_id, post_id, position), _("Your reply is posted."), "success"
         )
