@@ -35,9 +35,6 @@ from tinypier.web.form_decoding import StrictFormMiddleware
 from tinypier.web.formatting import ago, human_size, iso, number, ratio, when
 from tinypier.web.labels import (
     freeleech_badge,
-    log_action_label,
-    log_details_label,
-    log_target_label,
     member_order_label,
     registration_mode_label,
     role_label,
@@ -93,9 +90,6 @@ def template_environment() -> Environment:
         role_label=role_label,
         member_order_label=member_order_label,
         freeleech_badge=freeleech_badge,
-        log_action_label=log_action_label,
-        log_details_label=log_details_label,
-        log_target_label=log_target_label,
         registration_mode_label=registration_mode_label,
     )
     return environment

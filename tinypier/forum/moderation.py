@@ -21,6 +21,7 @@ from tinypier.db.connection import Database
 from tinypier.forum import posting, queries
 from tinypier.forum.display import PIN_VALUES, render_forum_page
 from tinypier.forum.forms import ConfirmData, MergeData, MoveTopicData, PinData, SplitData
+from tinypier.forum.log_sentences import log_sentence
 from tinypier.forum.moderation_log import log_action
 from tinypier.forum.pagination import paginate
 from tinypier.forum.topics import member_id
@@ -499,6 +500,10 @@ class ModerationController(Controller):
             page, await queries.moderation_log_size(db, request.user), queries.LOG_ENTRIES_PER_PAGE
         )
         entries = await queries.moderation_log_page(db, request.user, pagination.offset)
+        reverse = request.app.route_reverse
         return render_forum_page(
-            request, "forum/moderation.html", entries=entries, pagination=pagination
+            request,
+            "forum/moderation.html",
+            entries=[(entry, log_sentence(entry, reverse)) for entry in entries],
+            pagination=pagination,
         )
