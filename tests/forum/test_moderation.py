@@ -203,7 +203,7 @@ def test_the_log_keeps_a_topic_moved_out_of_sight_out_of_sight(
     log_in(client, board.admin)
     assert moderate(client, topic.topic_id, "lock") == 303
     assert moderate(client, topic.topic_id, "move", {"forum_id": str(vault)}) == 303
-    assert "Secret plans: " in client.get("/moderation").text
+    assert "Secret plans</a> from “Chat” to “Admin vault”" in client.get("/moderation").text
 
     log_in(client, board.moderator)
     log_page = client.get("/moderation").text
@@ -316,5 +316,5 @@ def test_the_log_stores_names_and_keys_and_speaks_the_reader_s_language(
     english = client.get("/moderation", headers={"Accept-Language": "en"}).text
 
     assert stored == [("delete_with_topic", f"{board.user.name}: Doomed")]
-    assert "на Закрыто (был Проверено)" in russian
+    assert "на «Закрыто» (был «Проверено»)" in russian
     assert "to Closed (was Checked)" in english
