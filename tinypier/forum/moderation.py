@@ -7,8 +7,11 @@ entry are written in one transaction.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
+import aiosqlite
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import ValidationException
@@ -55,6 +58,19 @@ async def live_post(db: Database, viewer: Viewer, post_id: int) -> sqlite3.Row:
     if post_row["deleted_at"] is not None:
         raise ValidationException(_("This post is deleted: restore it first."))
     return post_row
+
+
+@asynccontextmanager
+async def logged_topic_change(
+    db: Database, request: ViewerRequest, topic: sqlite3.Row, action: str
+) -> AsyncIterator[aiosqlite.Connection]:
+    """One transaction for a change to a topic and its log entry: both happen, or neither."""
+    async with db.transaction() as connection:
+        yield connection
+        await log_action(
+            connection, member_id(request.user), action, "topic", topic["id"], topic["title"],
+            forum_id=topic["forum_id"],
+        )  # fmt: skip
 
 
 async def forget_release_of(request: ViewerRequest, db: Database, topic_id: int) -> None:
@@ -129,18 +145,9 @@ class ModerationController(Controller):
     ) -> Redirect:
         topic = await live_topic(db, request.user, topic_id)
         action = "lock" if locked else "unlock"
-        async with db.transaction() as connection:
+        async with logged_topic_change(db, request, topic, action) as connection:
             await connection.execute(
                 "UPDATE topics SET locked = ? WHERE id = ?", (locked, topic_id)
-            )
-            await log_action(
-                connection,
-                member_id(request.user),
-                action,
-                "topic",
-                topic_id,
-                topic["title"],
-                forum_id=topic["forum_id"],
             )
         return redirect(
             f"/topics/{topic_id}",
@@ -170,18 +177,9 @@ class ModerationController(Controller):
     ) -> Redirect:
         """Make a topic an announcement, a sticky, or a normal topic again."""
         topic = await live_topic(db, request.user, topic_id)
-        async with db.transaction() as connection:
+        async with logged_topic_change(db, request, topic, f"pin_{data.pin}") as connection:
             await connection.execute(
                 "UPDATE topics SET pin = ? WHERE id = ?", (PIN_VALUES[data.pin], topic_id)
-            )
-            await log_action(
-                connection,
-                member_id(request.user),
-                f"pin_{data.pin}",
-                "topic",
-                topic_id,
-                topic["title"],
-                forum_id=topic["forum_id"],
             )
         return redirect(
             f"/topics/{topic_id}", _("Topic is now %(pin)s.", pin=_(data.pin)), "success"
@@ -271,12 +269,8 @@ class ModerationController(Controller):
         )
         if ask is not None:
             return ask
-        async with db.transaction() as connection:
+        async with logged_topic_change(db, request, topic, "delete") as connection:
             await posting.delete_topic(connection, topic_id)
-            await log_action(
-                connection, member_id(request.user), "delete", "topic", topic_id,
-                topic["title"], forum_id=topic["forum_id"],
-            )  # fmt: skip
         await forget_release_of(request, db, topic_id)
         return redirect(
             route(request, "forum:forum", forum_id=topic["forum_id"]),
@@ -292,12 +286,8 @@ class ModerationController(Controller):
         topic = await viewable_topic(db, request.user, topic_id)
         if topic["deleted_at"] is None:
             raise ValidationException(_("The topic is not deleted."))
-        async with db.transaction() as connection:
+        async with logged_topic_change(db, request, topic, "restore") as connection:
             await posting.restore_topic(connection, topic_id)
-            await log_action(
-                connection, member_id(request.user), "restore", "topic", topic_id,
-                topic["title"], forum_id=topic["forum_id"],
-            )  # fmt: skip
         await forget_release_of(request, db, topic_id)
         return redirect(
             route(request, "forum:topic", topic_id=topic_id), _("Topic restored."), "success"

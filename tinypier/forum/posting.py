@@ -213,10 +213,8 @@ async def _first_post_id(connection: aiosqlite.Connection, topic_id: int) -> int
     return int(row[0]) if row and row[0] is not None else 0
 
 
-async def _set_post_deleted(
-    connection: aiosqlite.Connection, post_id: int, deleted_at: int | None
-) -> None:
-    """Mark a reply deleted or live; its topic, forum and author counters follow."""
+async def _post_place(connection: aiosqlite.Connection, post_id: int) -> tuple[int, int, int]:
+    """A post's topic, author and forum."""
     cursor = await connection.execute(
         "SELECT p.topic_id, p.author_id, t.forum_id FROM posts p"
         " JOIN topics t ON t.id = p.topic_id WHERE p.id = ?",
@@ -225,7 +223,14 @@ async def _set_post_deleted(
     row = await cursor.fetchone()
     if row is None:
         raise LookupError(f"no post {post_id}")
-    topic_id, author_id, forum_id = int(row[0]), int(row[1]), int(row[2])
+    return int(row[0]), int(row[1]), int(row[2])
+
+
+async def _set_post_deleted(
+    connection: aiosqlite.Connection, post_id: int, deleted_at: int | None
+) -> None:
+    """Mark a reply deleted or live; its topic, forum and author counters follow."""
+    topic_id, author_id, forum_id = await _post_place(connection, post_id)
     sign = 1 if deleted_at is None else -1
     await connection.execute("UPDATE posts SET deleted_at = ? WHERE id = ?", (deleted_at, post_id))
     await connection.execute(
@@ -240,11 +245,7 @@ async def _set_post_deleted(
 
 async def delete_post(connection: aiosqlite.Connection, post_id: int) -> DeletedPost:
     """Delete one post softly; the first post takes its whole topic along."""
-    cursor = await connection.execute("SELECT topic_id FROM posts WHERE id = ?", (post_id,))
-    row = await cursor.fetchone()
-    if row is None:
-        raise LookupError(f"no post {post_id}")
-    topic_id = int(row[0])
+    topic_id, _author, _forum = await _post_place(connection, post_id)
     if post_id == await _first_post_id(connection, topic_id):
         await delete_topic(connection, topic_id)
         return DeletedPost(topic_gone=True)
@@ -301,15 +302,7 @@ async def split_topic(
     both forums' counters follow; the search index follows through its triggers (a
     post whose topic changes is re-indexed under the new title).
     """
-    cursor = await connection.execute(
-        "SELECT p.topic_id, t.forum_id FROM posts p JOIN topics t ON t.id = p.topic_id"
-        " WHERE p.id = ?",
-        (from_post_id,),
-    )
-    row = await cursor.fetchone()
-    if row is None:
-        raise LookupError(f"no post {from_post_id}")
-    old_topic_id, old_forum_id = int(row[0]), int(row[1])
+    old_topic_id, _author, old_forum_id = await _post_place(connection, from_post_id)
     cursor = await connection.execute(
         "INSERT INTO topics (forum_id, author_id, title, created_at, last_post_at,"
         " post_count, pin, locked)"

@@ -147,7 +147,7 @@ class TopicController(Controller):
             posts=posts,
             pagination=pagination,
             release=await release_for_topic(db, viewer, topic_id, settings),
-            may_reply=can_reply(viewer, topic, bool(topic["locked"])),
+            may_reply=can_reply(viewer, topic, bool(topic["locked"])) and not topic["deleted_at"],
             may_edit=lambda author_id: can_edit_post(viewer, author_id, bool(topic["locked"])),
             may_moderate=moderating,
             move_targets=await queries.movable_forums(db, viewer) if moderating else [],
