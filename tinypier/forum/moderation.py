@@ -88,10 +88,7 @@ async def splittable_post(db: Database, viewer: Viewer, post_id: int) -> tuple[s
         raise ValidationException(
             _("A split from the first post would take the whole topic: move the topic instead.")
         )
-    moving: int = await db.fetch_value(
-        "SELECT COUNT(*) FROM posts WHERE topic_id = ? AND id >= ?", (post_row["topic_id"], post_id)
-    )
-    return post_row, moving
+    return post_row, await queries.posts_from(db, post_row["topic_id"], post_id)
 
 
 def split_confirmation(request: ViewerRequest, post_row: sqlite3.Row, moving: int) -> Confirmation:

@@ -174,6 +174,14 @@ async def posts_before(
     return count
 
 
+async def posts_from(db: Database, topic_id: int, post_id: int) -> int:
+    """How many posts of the topic a split from this one takes: it and every later one."""
+    count: int = await db.fetch_value(
+        "SELECT COUNT(*) FROM posts WHERE topic_id = ? AND id >= ?", (topic_id, post_id)
+    )
+    return count
+
+
 async def first_post_id(db: Database, topic_id: int) -> int | None:
     first: int | None = await db.fetch_value(
         "SELECT MIN(id) FROM posts WHERE topic_id = ?", (topic_id,)
