@@ -40,9 +40,6 @@ from tinypier.web.formatting import ago, human_size, iso, number, ratio, when
 from tinypier.web.head import HeadAsGet
 from tinypier.web.labels import (
     freeleech_badge,
-    log_action_label,
-    log_details_label,
-    log_target_label,
     member_order_label,
     registration_mode_label,
     role_label,
@@ -99,9 +96,6 @@ def template_environment() -> Environment:
         role_label=role_label,
         member_order_label=member_order_label,
         freeleech_badge=freeleech_badge,
-        log_action_label=log_action_label,
-        log_details_label=log_details_label,
-        log_target_label=log_target_label,
         registration_mode_label=registration_mode_label,
         base_url_warning=base_url_warning,
     )

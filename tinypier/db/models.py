@@ -99,8 +99,10 @@ class Forum(SQLModel, table=True):
 class Topic(SQLModel, table=True):
     __tablename__ = "topics"
     __table_args__ = (
-        Index("ix_topics_forum_order", "forum_id", "pin", "last_post_at", "last_post_id"),
-        Index("ix_topics_forum_last_post", "forum_id", "last_post_id"),
+        Index(
+            "ix_topics_forum_order", "forum_id", "pin", "last_post_at", "last_post_id", "deleted_at"
+        ),
+        Index("ix_topics_forum_last_post", "forum_id", "last_post_id", "deleted_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -113,12 +115,14 @@ class Topic(SQLModel, table=True):
     post_count: int = Field(default=0)
     pin: int = Field(default=0)
     locked: bool = Field(default=False)
+    # Set while a moderator has deleted the topic (0013): hidden from members, restorable.
+    deleted_at: int | None = None
 
 
 class Post(SQLModel, table=True):
     __tablename__ = "posts"
     __table_args__ = (
-        Index("ix_posts_topic_order", "topic_id", "id"),
+        Index("ix_posts_topic_order", "topic_id", "id", "deleted_at"),
         Index("ix_posts_author_order", "author_id", "id"),
     )
 
@@ -130,6 +134,8 @@ class Post(SQLModel, table=True):
     created_at: int
     edited_at: int | None = None
     edited_by: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    # Set while a moderator has deleted the post (0013): hidden from members, restorable.
+    deleted_at: int | None = None
 
 
 class TopicRead(SQLModel, table=True):

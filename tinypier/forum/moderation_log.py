@@ -13,6 +13,8 @@ from typing import Final
 
 import aiosqlite
 
+from tinypier.forum.log_sentences import sentence_for
+
 SHELL: Final = None
 """The actor of a change made with the ``tinypier`` command, where nobody is logged in:
 the log shows "(shell)" for it."""
@@ -30,9 +32,12 @@ async def log_action(
     moved: tuple[int, int] | None = None,
 ) -> None:
     """Record an action by ``actor_id`` (:data:`SHELL` from the command line);
-    ``forum_id`` (where it happened) limits who reads it in the log. A move gives
-    ``moved`` (the forum it left, the forum it entered), so the log can name each forum
-    only to readers who may view it."""
+    ``forum_id`` (where it happened) limits who reads it in the log.
+    Every action has a sentence in ``forum.log_sentences``: one without is a bug, refused.
+    A move gives ``moved`` (the forum it left, the forum it entered), so the log can name
+    each forum only to readers who may view it."""
+    if sentence_for(action, target_type) is None:
+        raise ValueError(f"the log has no sentence for {action!r} on a {target_type}")
     from_forum_id, to_forum_id = moved if moved is not None else (None, None)
     await connection.execute(
         "INSERT INTO moderation_log (actor_id, action, target_type, target_id, details,"

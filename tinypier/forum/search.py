@@ -43,7 +43,7 @@ from tinypier.db.connection import Database
 from tinypier.forum.post_text import post_text
 from tinypier.forum.search_terms import Term, first_match, matched_words, parse_terms
 from tinypier.i18n import N_, _
-from tinypier.permissions.sql import visible_forums_clause
+from tinypier.permissions.sql import live_clause, visible_forums_clause
 from tinypier.web.numbers import whole_number
 from tinypier.web.pages import render
 from tinypier.word_forms import Word, iter_words, words
@@ -141,9 +141,10 @@ class SearchResults:
 
 
 def _filters(viewer: Viewer, request: SearchRequest) -> tuple[str, list[Any]]:
-    """The WHERE conditions after MATCH: visibility always, forum and author if asked."""
+    """The WHERE conditions after MATCH: visibility (no deleted topic or post, for
+    anyone) always, forum and author if asked."""
     visible_sql, visible_params = visible_forums_clause(viewer, "f")
-    conditions = [visible_sql]
+    conditions = [visible_sql, live_clause("t"), live_clause("p")]
     params: list[Any] = list(visible_params)
     if request.forum_id is not None:
         conditions.append("t.forum_id = ?")

@@ -24,7 +24,13 @@ from tinypier.forum.moderation_log import log_action
 from tinypier.forum.pagination import page_of, paginate
 from tinypier.i18n import _
 from tinypier.permissions.lookup import viewable_forum, viewable_post, viewable_topic
-from tinypier.permissions.rules import can_edit_post, can_moderate, can_reply, can_start_topic
+from tinypier.permissions.rules import (
+    can_edit_post,
+    can_moderate,
+    can_reply,
+    can_see_deleted,
+    can_start_topic,
+)
 from tinypier.settings import Settings
 from tinypier.torrents.topic_block import release_for_topic
 from tinypier.web.pages import redirect
@@ -120,8 +126,10 @@ async def topic_page(
     viewer = request.user
     topic = await viewable_topic(db, viewer, topic_id)
     moderating = can_moderate(viewer, topic)
-    pagination = paginate(page, topic["post_count"], queries.POSTS_PER_PAGE)
-    posts = await queries.topic_posts(db, topic_id, pagination.offset)
+    with_deleted = can_see_deleted(viewer)
+    size = await queries.topic_size(db, topic, with_deleted)
+    pagination = paginate(page, size, queries.POSTS_PER_PAGE)
+    posts = await queries.topic_posts(db, topic_id, pagination.offset, with_deleted)
     if viewer.id is not None and posts:
         last_shown = posts[-1]["id"]
         if last_shown > await queries.read_position(db, viewer, topic_id):
@@ -133,7 +141,7 @@ async def topic_page(
         posts=posts,
         pagination=pagination,
         release=await release_for_topic(db, viewer, topic_id, settings),
-        may_reply=can_reply(viewer, topic, bool(topic["locked"])),
+        may_reply=can_reply(viewer, topic, bool(topic["locked"])) and not topic["deleted_at"],
         may_edit=lambda author_id: can_edit_post(viewer, author_id, bool(topic["locked"])),
         may_moderate=moderating,
         move_targets=await queries.movable_forums(db, viewer) if moderating else [],
@@ -159,7 +167,9 @@ class TopicController(Controller):
     ) -> Redirect:
         """A post's lasting address: redirects to the page of its topic that holds it now."""
         post_row = await viewable_post(db, request.user, post_id)
-        position = await queries.posts_before(db, post_row["topic_id"], post_id)
+        position = await queries.posts_before(
+            db, post_row["topic_id"], post_id, can_see_deleted(request.user)
+        )
         return Redirect(topic_url(post_row["topic_id"], post_id, position), status_code=303)
 
 
@@ -206,6 +216,8 @@ class ReplyController(Controller):
 
     async def _repliable_topic(self, db: Database, viewer: Viewer, topic_id: int) -> sqlite3.Row:
         topic = await viewable_topic(db, viewer, topic_id)
+        if topic["deleted_at"] is not None:
+            raise PermissionDeniedException(_("This topic is deleted: restore it first."))
         if not can_reply(viewer, topic, bool(topic["locked"])):
             raise PermissionDeniedException(_("You may not reply to this topic."))
         return topic
@@ -250,7 +262,7 @@ class ReplyController(Controller):
         post_id = await posting.create_post(
             db, topic_id, topic["forum_id"], member_id(request.user), data.body
         )
-        position = await queries.posts_before(db, topic_id, post_id)
+        position = await queries.posts_before(db, topic_id, post_id, can_see_deleted(request.user))
         return redirect(
             topic_url(topic_id, post_id, position), _("Your reply is posted."), "success"
         )
