@@ -23,6 +23,8 @@ from tinypier.events import ChangeNotifier
 from tinypier.forum.post_words import with_post_words
 from tinypier.forum.routes import ROUTES as FORUM_ROUTES
 from tinypier.i18n import available_languages, install_in_templates, language_name
+from tinypier.messages import ROUTES as MESSAGE_ROUTES
+from tinypier.messages import unread_badge
 from tinypier.settings import Settings
 from tinypier.torrents.routes import ROUTES as TORRENT_ROUTES
 from tinypier.torrents.storage import remove_interrupted_uploads
@@ -128,6 +130,7 @@ def create_app(settings: Settings) -> Litestar:
             *ACCOUNT_ROUTES,
             *FORUM_ROUTES,
             *TORRENT_ROUTES,
+            *MESSAGE_ROUTES,
             switch_language,
             create_static_files_router(path="/static", directories=[STATIC_DIR]),
         ],
@@ -137,6 +140,7 @@ def create_app(settings: Settings) -> Litestar:
         middleware=[
             DefineMiddleware(SessionAuthMiddleware, exclude=AUTH_EXEMPT),
             member_language,
+            unread_badge,
             StrictFormMiddleware(),
         ],
         csrf_config=CSRFConfig(

@@ -74,6 +74,10 @@ class Settings:
     connections_per_address_max: int = 64
     default_language: str = "en"
     default_timezone: str = "UTC"
+    message_max_chars: int = 20_000
+    message_recipients_max: int = 10
+    messages_per_day: int = 100
+    message_interval_seconds: int = 10
 
     @property
     def database_path(self) -> Path:
@@ -229,6 +233,10 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "connections_per_address_max": _positive_int,
     "default_language": _language,
     "default_timezone": _time_zone,
+    "message_max_chars": _positive_int,
+    "message_recipients_max": _positive_int,
+    "messages_per_day": _positive_int,
+    "message_interval_seconds": _zero_or_more,
 }
 
 
