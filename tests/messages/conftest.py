@@ -85,3 +85,7 @@ def bearer(settings: Settings, member: Member) -> dict[str, str]:
     """The header of an API script acting as ``member``, with a token of their own."""
     token = on_board(settings, lambda db: create_api_token(db, member.id, "messages"))
     return {"Authorization": f"Bearer {token}"}
+
+
+def block(client: Client, name: str) -> int:
+    return submit(client, "/messages/blocked", "/messages/blocked", {"name": name}).status_code

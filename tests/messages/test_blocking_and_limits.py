@@ -11,15 +11,11 @@ from litestar.testing import TestClient
 
 from tests.forum.conftest import Client, log_in, submit
 from tests.helpers import FakeClock, add_member
-from tests.messages.conftest import People, become, reply, send, sent, start
+from tests.messages.conftest import People, become, block, reply, send, sent, start
 from tinypier.app import create_app
 from tinypier.flood import FloodLimiter
 from tinypier.messages.sending import DAY_SECONDS, STATE_KEY
 from tinypier.settings import load_settings
-
-
-def block(client: Client, name: str) -> int:
-    return submit(client, "/messages/blocked", "/messages/blocked", {"name": name}).status_code
 
 
 def test_a_message_to_a_member_who_blocked_the_sender_is_refused(
