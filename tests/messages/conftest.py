@@ -60,7 +60,9 @@ def become(client: Client, member: Member) -> None:
 
 
 def send(client: Client, to: str, subject: str, body: str) -> httpx.Response:
-    return submit(client, "/messages/new", "/messages/new", {"to": to, "subject": subject, "body": body})
+    return submit(
+        client, "/messages/new", "/messages/new", {"to": to, "subject": subject, "body": body}
+    )
 
 
 def reply(client: Client, conversation_id: int, body: str) -> httpx.Response:
@@ -76,7 +78,9 @@ def sent(response: httpx.Response) -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
-def start(client: Client, sender: Member, to: str, subject: str = "Hello", body: str = "Hi") -> tuple[int, int]:
+def start(
+    client: Client, sender: Member, to: str, subject: str = "Hello", body: str = "Hi"
+) -> tuple[int, int]:
     become(client, sender)
     return sent(send(client, to, subject, body))
 

@@ -47,7 +47,10 @@ BAD_BODIES = {
         json.dumps({"to": ["bob", 3], "subject": "s", "body": "b"}).encode(),
         '"to" must be a list of member names.',
     ),
-    "no subject": (json.dumps({"to": ["bob"], "body": "b"}).encode(), '"subject" must be a string.'),
+    "no subject": (
+        json.dumps({"to": ["bob"], "body": "b"}).encode(),
+        '"subject" must be a string.',
+    ),
     "an unknown name": (
         json.dumps({"to": ["nobody"], "subject": "s", "body": "b"}).encode(),
         "There is no member named nobody.",

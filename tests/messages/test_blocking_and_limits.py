@@ -51,9 +51,7 @@ def test_a_block_also_stops_replies_in_a_shared_conversation(
 def test_unblocking_lets_messages_through_again(client: Client, people: People) -> None:
     become(client, people.bob)
     block(client, "alice")
-    lifted = submit(
-        client, "/messages/blocked", f"/messages/blocked/{people.alice.id}/remove", {}
-    )
+    lifted = submit(client, "/messages/blocked", f"/messages/blocked/{people.alice.id}/remove", {})
     assert lifted.status_code == 303
 
     become(client, people.alice)

@@ -8,7 +8,7 @@ while it is reported, see test_reports).
 from __future__ import annotations
 
 from tests.forum.conftest import Client, submit
-from tests.messages.conftest import People, bearer, become, reply, send, sent, start
+from tests.messages.conftest import People, bearer, become, reply, send, start
 
 
 def test_a_member_starts_a_conversation_that_its_recipients_read(
@@ -22,9 +22,10 @@ def test_a_member_starts_a_conversation_that_its_recipients_read(
         assert page.status_code == 200
         assert "Plans" in page.text
         assert "<strong>Meet</strong> at noon?" in page.text
-    assert people.value(
-        "SELECT body_html FROM messages WHERE conversation_id = ?", (conversation_id,)
-    ) == "<strong>Meet</strong> at noon?"
+    assert (
+        people.value("SELECT body_html FROM messages WHERE conversation_id = ?", (conversation_id,))
+        == "<strong>Meet</strong> at noon?"
+    )
 
 
 def test_the_inbox_and_header_count_unread_conversations_until_read(
@@ -41,10 +42,13 @@ def test_the_inbox_and_header_count_unread_conversations_until_read(
 
     client.get(f"/messages/{conversation_id}")
     assert ">1</span>" in client.get("/").text, "one conversation left unread"
-    assert people.value(
-        "SELECT unread FROM conversation_members WHERE conversation_id = ? AND user_id = ?",
-        (conversation_id, people.bob.id),
-    ) == 0
+    assert (
+        people.value(
+            "SELECT unread FROM conversation_members WHERE conversation_id = ? AND user_id = ?",
+            (conversation_id, people.bob.id),
+        )
+        == 0
+    )
 
 
 def test_a_reply_reaches_everyone_but_its_author_as_unread(client: Client, people: People) -> None:
@@ -55,11 +59,14 @@ def test_a_reply_reaches_everyone_but_its_author_as_unread(client: Client, peopl
     reply(client, conversation_id, "Sounds good")
 
     unread = dict(
-        (name, people.value(
-            "SELECT unread FROM conversation_members m JOIN users u ON u.id = m.user_id"
-            " WHERE m.conversation_id = ? AND u.name = ?",
-            (conversation_id, name),
-        ))
+        (
+            name,
+            people.value(
+                "SELECT unread FROM conversation_members m JOIN users u ON u.id = m.user_id"
+                " WHERE m.conversation_id = ? AND u.name = ?",
+                (conversation_id, name),
+            ),
+        )
         for name in ("alice", "bob", "carol")
     )
     assert unread == {"alice": 1, "bob": 0, "carol": 2}
@@ -160,9 +167,12 @@ def test_a_removed_member_reads_nothing_written_after_the_removal(
     after = people.value("SELECT MAX(id) FROM messages")
     assert client.get(f"/messages/{conversation_id}/reply?quote={after}").status_code == 403
     assert reply(client, conversation_id, "can I still write?").status_code == 403
-    assert people.value(
-        "SELECT unread FROM conversation_members WHERE user_id = ?", (people.carol.id,)
-    ) == 0
+    assert (
+        people.value(
+            "SELECT unread FROM conversation_members WHERE user_id = ?", (people.carol.id,)
+        )
+        == 0
+    )
 
 
 def test_the_api_hides_from_a_removed_member_what_came_after(
@@ -187,8 +197,11 @@ def test_only_the_starter_or_an_admin_removes_a_member(client: Client, people: P
     assert remove(client, conversation_id, people.carol.id, "/messages") == 404
     become(client, people.adam)
     assert remove(client, conversation_id, people.carol.id, "/messages") == 303
-    assert people.value(
-        "SELECT removed_after_message_id IS NOT NULL FROM conversation_members"
-        " WHERE user_id = ?",
-        (people.carol.id,),
-    ) == 1
+    assert (
+        people.value(
+            "SELECT removed_after_message_id IS NOT NULL FROM conversation_members"
+            " WHERE user_id = ?",
+            (people.carol.id,),
+        )
+        == 1
+    )

@@ -32,7 +32,9 @@ def test_a_reported_message_and_what_came_before_are_readable_by_moderators(
             f"/messages/{conversation_id}",
             f"/messages/{conversation_id}/reply",
             {"body": "offensive words"},
-        ).headers["location"].rsplit("-", 1)[1]
+        )
+        .headers["location"]
+        .rsplit("-", 1)[1]
     )
     reply(client, conversation_id, "later words")
     become(client, people.bob)

@@ -350,7 +350,8 @@ class MessageReport(SQLModel, table=True):
     __tablename__ = "message_reports"
     __table_args__ = (
         UniqueConstraint("message_id", "reporter_id"),
-        Index("ix_message_reports_open", "id", sqlite_where=text("closed_at IS NULL")),
+        # Open reports (closed_at NULL) in id order: the moderators' list, read backwards.
+        Index("ix_message_reports_open", "closed_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

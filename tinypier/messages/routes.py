@@ -23,7 +23,13 @@ from tinypier.forum.pagination import paginate
 from tinypier.i18n import _
 from tinypier.messages import store
 from tinypier.messages.access import readable_conversation, readable_message, writable_conversation
-from tinypier.messages.forms import BlockForm, NewMessageForm, ParticipantForm, ReplyForm, ReportForm
+from tinypier.messages.forms import (
+    BlockForm,
+    NewMessageForm,
+    ParticipantForm,
+    ReplyForm,
+    ReportForm,
+)
 from tinypier.messages.reports import ReportsController
 from tinypier.messages.sending import (
     MessageRefused,
@@ -62,7 +68,10 @@ class MessagesController(Controller):
 
     @get(name="messages:inbox")
     async def inbox(
-        self, request: ViewerRequest, db: NamedDependency[Database], page: FromQuery[str | None] = None
+        self,
+        request: ViewerRequest,
+        db: NamedDependency[Database],
+        page: FromQuery[str | None] = None,
     ) -> Template:
         member_id = request.user.id or 0
         pagination = paginate(page, await store.inbox_size(db, member_id), CONVERSATIONS_PER_PAGE)
@@ -81,7 +90,11 @@ class MessagesController(Controller):
         return self._new_form(request, NewMessageForm(to=to))
 
     def _new_form(
-        self, request: ViewerRequest, form: NewMessageForm, problem: str | None = None, status: int = 200
+        self,
+        request: ViewerRequest,
+        form: NewMessageForm,
+        problem: str | None = None,
+        status: int = 200,
     ) -> Template:
         return render(
             request,
@@ -95,9 +108,7 @@ class MessagesController(Controller):
         )
 
     @post("/new", name="messages:send")
-    async def send(
-        self, request: ViewerRequest, data: Form[NewMessageForm]
-    ) -> Template | Redirect:
+    async def send(self, request: ViewerRequest, data: Form[NewMessageForm]) -> Template | Redirect:
         try:
             new = await send_new(request, recipient_names(data.to), data.subject, data.body)
         except MessageRefused as refusal:
@@ -236,9 +247,13 @@ class MessagesController(Controller):
             else url(request, "messages:reports")
         )
         if data.member_id == viewer.id:
-            return redirect(back, _("Leave the conversation instead of removing yourself."), "error")
+            return redirect(
+                back, _("Leave the conversation instead of removing yourself."), "error"
+            )
         if not await store.remove_participant(db, conversation_id, data.member_id):
-            return redirect(back, _("That member is not taking part in this conversation."), "error")
+            return redirect(
+                back, _("That member is not taking part in this conversation."), "error"
+            )
         return redirect(back, _("The member is removed from the conversation."), "success")
 
     @post("/report/{message_id:int}", name="messages:report")
@@ -268,7 +283,11 @@ class MessagesController(Controller):
         return self._blocked_page(request, await store.blocked_members(db, request.user.id or 0))
 
     def _blocked_page(
-        self, request: ViewerRequest, blocked: list[Any], problem: str | None = None, status: int = 200
+        self,
+        request: ViewerRequest,
+        blocked: list[Any],
+        problem: str | None = None,
+        status: int = 200,
     ) -> Template:
         return render(
             request,

@@ -19,6 +19,8 @@ from tinypier.forum.bbcode import render_bbcode_off_loop
 
 REPORT_CONTEXT_MESSAGES = 10
 """Messages before a reported one that its moderators read with it: enough to judge it."""
+OPEN_REPORTS_SHOWN = 100
+"""Open reports listed at once, newest first; closing them brings older ones up."""
 
 
 @dataclass(frozen=True)
@@ -65,29 +67,33 @@ async def membership(db: Database, conversation_id: int, user_id: int) -> sqlite
 
 
 async def participants(db: Database, conversation_ids: Sequence[int]) -> dict[int, list[str]]:
-    """Each conversation's members still taking part, by name."""
+    """Each conversation's members still taking part, by name (sorted here: SQLite would
+    sort the rows of a whole page of conversations in a temporary tree)."""
     if not conversation_ids:
         return {}
     rows = await db.fetch_all(
         "SELECT m.conversation_id, u.name FROM conversation_members m"  # noqa: S608
         " JOIN users u ON u.id = m.user_id"
         f" WHERE m.conversation_id IN ({_placeholders(conversation_ids)})"
-        " AND m.removed_after_message_id IS NULL ORDER BY u.name",
+        " AND m.removed_after_message_id IS NULL",
         tuple(conversation_ids),
     )
     names: dict[int, list[str]] = {conversation_id: [] for conversation_id in conversation_ids}
     for row in rows:
         names[row["conversation_id"]].append(row["name"])
+    for members in names.values():
+        members.sort(key=str.casefold)
     return names
 
 
 async def member_list(db: Database, conversation_id: int) -> list[sqlite3.Row]:
-    """Everyone with a place in the conversation, removed members included."""
-    return await db.fetch_all(
+    """Everyone with a place in the conversation, removed members included, by name."""
+    rows = await db.fetch_all(
         "SELECT u.id, u.name, m.removed_after_message_id FROM conversation_members m"
-        " JOIN users u ON u.id = m.user_id WHERE m.conversation_id = ? ORDER BY u.name",
+        " JOIN users u ON u.id = m.user_id WHERE m.conversation_id = ?",
         (conversation_id,),
     )
+    return sorted(rows, key=lambda row: str(row["name"]).casefold())
 
 
 async def _insert_message(
@@ -137,9 +143,7 @@ async def start_conversation(
 
 async def add_message(db: Database, conversation_id: int, author_id: int, body: str) -> int:
     async with db.transaction() as connection:
-        return await _insert_message(
-            connection, conversation_id, author_id, body, int(time.time())
-        )
+        return await _insert_message(connection, conversation_id, author_id, body, int(time.time()))
 
 
 async def mark_read(db: Database, conversation_id: int, user_id: int) -> None:
@@ -272,7 +276,8 @@ async def report(db: Database, message_id: int, reporter_id: int, reason: str) -
         return cursor.rowcount > 0
 
 
-async def open_reports(db: Database) -> list[sqlite3.Row]:
+async def open_reports(db: Database, limit: int = OPEN_REPORTS_SHOWN) -> list[sqlite3.Row]:
+    """The newest open reports, at most ``limit``."""
     return await db.fetch_all(
         "SELECT r.id, r.reason, r.created_at, reporter.name AS reporter_name,"
         " author.name AS author_name, c.subject"
@@ -280,7 +285,8 @@ async def open_reports(db: Database) -> list[sqlite3.Row]:
         " JOIN conversations c ON c.id = m.conversation_id"
         " JOIN users reporter ON reporter.id = r.reporter_id"
         " JOIN users author ON author.id = m.author_id"
-        " WHERE r.closed_at IS NULL ORDER BY r.id DESC"
+        " WHERE r.closed_at IS NULL ORDER BY r.id DESC LIMIT ?",
+        (limit,),
     )
 
 

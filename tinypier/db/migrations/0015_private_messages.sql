@@ -78,7 +78,7 @@ CREATE TABLE message_reports (
 	FOREIGN KEY(closed_by) REFERENCES users (id) ON DELETE SET NULL
 );
 
-CREATE INDEX ix_message_reports_open ON message_reports (id) WHERE closed_at IS NULL;
+CREATE INDEX ix_message_reports_open ON message_reports (closed_at);
 
 CREATE INDEX ix_message_reports_reporter_id ON message_reports (reporter_id);
 
