@@ -81,8 +81,9 @@ def english_only_messages() -> set[str]:
 
 
 def user_content(board: RoleBoard) -> set[str]:
-    """Names, titles and private messages the fixture's members wrote, and the random keys the settings
-    page shows them (a feed token may hold a run of letters): theirs, not the interface's."""
+    """Names, titles and private messages the fixture's members wrote, and the random
+    keys the settings page shows them (a feed token may hold a run of letters): theirs,
+    not the interface's."""
     with sqlite3.connect(board.settings.database_path) as connection:
         rows = connection.execute(
             "SELECT name FROM users UNION SELECT name FROM categories"

@@ -10,7 +10,9 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-from litestar.exceptions import PermissionDeniedException
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
 
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
@@ -18,10 +20,18 @@ from tinypier.i18n import _
 from tinypier.messages import store
 from tinypier.permissions.lookup import NotVisible
 from tinypier.permissions.messages import (
+    can_message,
     can_read_conversation,
     can_write_in_conversation,
     last_readable_message,
 )
+
+
+def may_message(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:  # type: ignore[type-arg]
+    """The policy's ``can_message`` as the guard of every message route: guests, and
+    disabled members (whose sessions read as a guest's), are asked to log in."""
+    if not can_message(connection.user):
+        raise NotAuthorizedException(_("Log in to continue."))
 
 
 @dataclass(frozen=True)

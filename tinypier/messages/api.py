@@ -18,13 +18,12 @@ from litestar.params import FromPath, FromQuery
 from litestar.status_codes import HTTP_201_CREATED
 from litestar.types import ControllerRouterHandler
 
-from tinypier.accounts.guards import require_member
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
 from tinypier.forum.pagination import paginate
 from tinypier.i18n import _
 from tinypier.messages import store
-from tinypier.messages.access import readable_conversation
+from tinypier.messages.access import may_message, readable_conversation
 from tinypier.messages.sending import MessageRefused, send_new
 
 ViewerRequest = Request[Viewer, Any, Any]
@@ -95,7 +94,7 @@ def parse_new_message(raw: bytes) -> NewMessageRequest:
     return NewMessageRequest(to, decoded["subject"], decoded["body"])
 
 
-@post("/api/messages", guards=[require_member], status_code=HTTP_201_CREATED)
+@post("/api/messages", guards=[may_message], status_code=HTTP_201_CREATED)
 async def api_send_message(request: ViewerRequest) -> ApiCreatedMessage:
     """Start a conversation: ``{"to": ["name", ...], "subject": "...", "body": "..."}``."""
     wanted = parse_new_message(await request.body())
@@ -106,7 +105,7 @@ async def api_send_message(request: ViewerRequest) -> ApiCreatedMessage:
     return ApiCreatedMessage(new.conversation_id)
 
 
-@get("/api/messages", guards=[require_member])
+@get("/api/messages", guards=[may_message])
 async def api_inbox(
     request: ViewerRequest, db: NamedDependency[Database], page: FromQuery[str | None] = None
 ) -> ApiInbox:
@@ -131,7 +130,7 @@ async def api_inbox(
     )
 
 
-@get("/api/messages/{conversation_id:int}", guards=[require_member])
+@get("/api/messages/{conversation_id:int}", guards=[may_message])
 async def api_conversation(
     request: ViewerRequest,
     db: NamedDependency[Database],

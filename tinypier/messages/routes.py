@@ -1,6 +1,6 @@
 """The private messages' pages: inbox, conversations, writing, leaving, blocking, reporting.
 
-Every route needs a member (``require_member``); each asks the policy
+Every route needs a member who may message (``access.may_message``); each asks the policy
 (``tinypier.permissions.messages``) through ``access`` before it reads or writes.
 """
 
@@ -16,13 +16,17 @@ from litestar.response import Redirect, Template
 from litestar.types import ControllerRouterHandler
 
 from tinypier.accounts.forms import Form
-from tinypier.accounts.guards import require_member
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
 from tinypier.forum.pagination import paginate
 from tinypier.i18n import _
 from tinypier.messages import store
-from tinypier.messages.access import readable_conversation, readable_message, writable_conversation
+from tinypier.messages.access import (
+    may_message,
+    readable_conversation,
+    readable_message,
+    writable_conversation,
+)
 from tinypier.messages.forms import (
     BlockForm,
     NewMessageForm,
@@ -64,7 +68,7 @@ def message_url(request: ViewerRequest, conversation_id: int, message_id: int) -
 
 class MessagesController(Controller):
     path = "/messages"
-    guards = [require_member]
+    guards = [may_message]
 
     @get(name="messages:inbox")
     async def inbox(
