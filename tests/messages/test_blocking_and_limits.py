@@ -58,10 +58,16 @@ def test_unblocking_lets_messages_through_again(client: Client, people: People) 
     sent(send(client, "bob", "Hi again", "Hello"))
 
 
-def test_blocking_nobody_or_oneself_is_refused(client: Client, people: People) -> None:
+def test_blocking_nobody_or_oneself_is_refused_saying_why(client: Client, people: People) -> None:
     become(client, people.bob)
-    assert block(client, "nobody") == 400
-    assert block(client, "bob") == 400
+    for name, reason in [
+        ("", "Name the member to block."),
+        ("nobody", "There is no member named nobody."),
+        ("BOB", "You cannot block yourself."),
+    ]:
+        refused = submit(client, "/messages/blocked", "/messages/blocked", {"name": name})
+        assert refused.status_code == 400, name
+        assert reason in refused.text
     assert people.value("SELECT COUNT(*) FROM message_blocks") == 0
 
 

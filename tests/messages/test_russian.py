@@ -37,8 +37,10 @@ def test_the_message_pages_read_in_russian(client: Client, people: People) -> No
         {"reason": "spam"},
     )
     refused = send(client, "nobody", "Plans", "Words")
+    refused_block = submit(client, "/messages/blocked", "/messages/blocked", {"name": "nobody"})
     pages = {
         "a refused message": refused.text,
+        "a refused block": refused_block.text,
         **{
             path: client.get(path).text
             for path in (
@@ -57,6 +59,7 @@ def test_the_message_pages_read_in_russian(client: Client, people: People) -> No
     }
 
     assert "Нет участника с именем nobody." in refused.text
+    assert "Нет участника с именем nobody." in refused_block.text
     assert {page: english_left(html) for page, html in pages.items()} == {
         page: [] for page in pages
     }

@@ -38,6 +38,7 @@ from tinypier.messages.reports import ReportsController
 from tinypier.messages.sending import (
     MessageRefused,
     check_reason,
+    member_to_block,
     recipient_names,
     send_new,
     send_reply,
@@ -307,19 +308,15 @@ class MessagesController(Controller):
     ) -> Template | Redirect:
         """Block a member by name: their messages to the blocker are refused from now on."""
         viewer = request.user
-        found = await store.members_named(db, [data.name.strip()]) if data.name.strip() else []
-        problem = None
-        if not found:
-            problem = _("There is no member named %(names)s.", names=data.name.strip())
-        elif found[0]["id"] == viewer.id:
-            problem = _("You cannot block yourself.")
-        if problem is not None:
-            blocked = await store.blocked_members(db, viewer.id or 0)
-            return self._blocked_page(request, blocked, problem, 400)
-        await store.block(db, viewer.id or 0, found[0]["id"])
+        try:
+            blocked = await member_to_block(db, viewer, data.name)
+        except MessageRefused as refusal:
+            listed = await store.blocked_members(db, viewer.id or 0)
+            return self._blocked_page(request, listed, str(refusal), refusal.status_code)
+        await store.block(db, viewer.id or 0, blocked["id"])
         return redirect(
             url(request, "messages:blocked"),
-            _("%(name)s can no longer send you messages.", name=found[0]["name"]),
+            _("%(name)s can no longer send you messages.", name=blocked["name"]),
             "success",
         )
 

@@ -78,14 +78,7 @@ async def recipients(
     known = {row["name"].casefold() for row in found}
     unknown = [name for name in wanted if name.casefold() not in known]
     if unknown:
-        raise MessageRefused(
-            ngettext(
-                "There is no member named %(names)s.",
-                "There are no members named %(names)s.",
-                len(unknown),
-                names=", ".join(unknown),
-            )
-        )
+        raise no_member_named(unknown)
     for row in found:
         if not can_receive_messages(bool(row["disabled"])):
             raise MessageRefused(
@@ -108,6 +101,29 @@ async def refuse_if_blocked(db: Database, sender: Viewer, member_ids: Sequence[i
             ),
             HTTP_403_FORBIDDEN,
         )
+
+
+def no_member_named(names: Sequence[str]) -> MessageRefused:
+    return MessageRefused(
+        ngettext(
+            "There is no member named %(names)s.",
+            "There are no members named %(names)s.",
+            len(names),
+            names=", ".join(names),
+        )
+    )
+
+
+async def member_to_block(db: Database, blocker: Viewer, name: str) -> sqlite3.Row:
+    """The member a block form names; refused when it names no one, or the blocker."""
+    if not name.strip():
+        raise MessageRefused(_("Name the member to block."))
+    found = await store.members_named(db, [name.strip()])
+    if not found:
+        raise no_member_named([name.strip()])
+    if found[0]["id"] == blocker.id:
+        raise MessageRefused(_("You cannot block yourself."))
+    return found[0]
 
 
 def check_subject(subject: str) -> None:
