@@ -20,10 +20,10 @@ from litestar.types import ControllerRouterHandler
 
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
-from tinypier.forum.pagination import paginate
 from tinypier.i18n import _
 from tinypier.messages import store
-from tinypier.messages.access import may_message, readable_conversation
+from tinypier.messages.access import may_message
+from tinypier.messages.reading import inbox_page, read_conversation
 from tinypier.messages.sending import MessageRefused, send_new
 
 ViewerRequest = Request[Viewer, Any, Any]
@@ -110,23 +110,20 @@ async def api_inbox(
     request: ViewerRequest, db: NamedDependency[Database], page: FromQuery[str | None] = None
 ) -> ApiInbox:
     """The caller's conversations, the latest activity first, 50 a page (``?page=N``)."""
-    member_id = request.user.id or 0
-    pagination = paginate(page, await store.inbox_size(db, member_id), CONVERSATIONS_PER_PAGE)
-    rows = await store.inbox(db, member_id, pagination.offset, CONVERSATIONS_PER_PAGE)
-    members = await store.participants(db, [row["id"] for row in rows])
+    shown = await inbox_page(db, request.user.id or 0, page, CONVERSATIONS_PER_PAGE)
     return ApiInbox(
         conversations=[
             ApiConversation(
                 id=row["id"],
                 subject=row["subject"],
                 unread=row["unread"],
-                participants=members[row["id"]],
+                participants=shown.participants[row["id"]],
                 last_message_at=row["last_message_at"],
             )
-            for row in rows
+            for row in shown.conversations
         ],
-        page=pagination.number,
-        has_next=pagination.next is not None,
+        page=shown.pagination.number,
+        has_next=shown.pagination.next is not None,
     )
 
 
@@ -138,26 +135,18 @@ async def api_conversation(
     page: FromQuery[str | None] = None,
 ) -> ApiConversationDetail:
     """A conversation and a page of its messages (100, oldest first); marks it read."""
-    viewer = request.user
-    place = await readable_conversation(db, viewer, conversation_id)
-    total = await store.readable_count(db, conversation_id, place.up_to)
-    pagination = paginate(page, total, MESSAGES_PER_PAGE)
-    rows = await store.messages(
-        db, conversation_id, place.up_to, pagination.offset, MESSAGES_PER_PAGE
-    )
-    if place.membership["unread"]:
-        await store.mark_read(db, conversation_id, viewer.id or 0)
+    shown = await read_conversation(db, request.user, conversation_id, page, MESSAGES_PER_PAGE)
     members = await store.participants(db, [conversation_id])
     return ApiConversationDetail(
         id=conversation_id,
-        subject=place.conversation["subject"],
+        subject=shown.place.conversation["subject"],
         participants=members[conversation_id],
         messages=[
             ApiMessage(row["id"], row["author_name"], row["body"], row["created_at"])
-            for row in rows
+            for row in shown.messages
         ],
-        page=pagination.number,
-        has_next=pagination.next is not None,
+        page=shown.pagination.number,
+        has_next=shown.pagination.next is not None,
     )
 
 

@@ -6,6 +6,7 @@ Every route needs a member who may message (``access.may_message``); each asks t
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -18,10 +19,10 @@ from litestar.types import ControllerRouterHandler
 from tinypier.accounts.forms import Form
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
-from tinypier.forum.pagination import paginate
 from tinypier.i18n import _
 from tinypier.messages import store
 from tinypier.messages.access import (
+    Place,
     may_message,
     readable_conversation,
     readable_message,
@@ -34,6 +35,7 @@ from tinypier.messages.forms import (
     ReplyForm,
     ReportForm,
 )
+from tinypier.messages.reading import inbox_page, read_conversation
 from tinypier.messages.reports import ReportsController
 from tinypier.messages.sending import (
     MessageRefused,
@@ -67,6 +69,43 @@ def message_url(request: ViewerRequest, conversation_id: int, message_id: int) -
     return f"{page}?page=last#message-{message_id}"
 
 
+@dataclass(frozen=True)
+class MessageForm:
+    """The one writing form: a new conversation (with recipients and subject) or a reply."""
+
+    heading: str
+    action: str
+    with_recipients: bool
+
+    def render(
+        self,
+        request: ViewerRequest,
+        form: NewMessageForm,
+        problem: str | None = None,
+        status: int = 200,
+    ) -> Template:
+        return render(
+            request,
+            FORM_TEMPLATE,
+            status_code=status,
+            heading=self.heading,
+            action=self.action,
+            with_recipients=self.with_recipients,
+            form=form,
+            problems=[problem] if problem else [],
+        )
+
+
+def new_message_form(request: ViewerRequest) -> MessageForm:
+    return MessageForm(_("New message"), url(request, "messages:send"), True)
+
+
+def reply_form(request: ViewerRequest, place: Place) -> MessageForm:
+    conversation = place.conversation
+    action = url(request, "messages:reply", conversation_id=conversation["id"])
+    return MessageForm(_("Reply to %(subject)s", subject=conversation["subject"]), action, False)
+
+
 class MessagesController(Controller):
     path = "/messages"
     guards = [may_message]
@@ -78,46 +117,26 @@ class MessagesController(Controller):
         db: NamedDependency[Database],
         page: FromQuery[str | None] = None,
     ) -> Template:
-        member_id = request.user.id or 0
-        pagination = paginate(page, await store.inbox_size(db, member_id), CONVERSATIONS_PER_PAGE)
-        rows = await store.inbox(db, member_id, pagination.offset, CONVERSATIONS_PER_PAGE)
-        members = await store.participants(db, [row["id"] for row in rows])
+        shown = await inbox_page(db, request.user.id or 0, page, CONVERSATIONS_PER_PAGE)
         return render(
             request,
             "messages/inbox.html",
-            conversations=rows,
-            members=members,
-            pagination=pagination,
+            conversations=shown.conversations,
+            members=shown.participants,
+            pagination=shown.pagination,
         )
 
     @get("/new", name="messages:new_form")
     async def new_form(self, request: ViewerRequest, to: FromQuery[str] = "") -> Template:
-        return self._new_form(request, NewMessageForm(to=to))
-
-    def _new_form(
-        self,
-        request: ViewerRequest,
-        form: NewMessageForm,
-        problem: str | None = None,
-        status: int = 200,
-    ) -> Template:
-        return render(
-            request,
-            FORM_TEMPLATE,
-            status_code=status,
-            heading=_("New message"),
-            action=url(request, "messages:send"),
-            with_recipients=True,
-            form=form,
-            problems=[problem] if problem else [],
-        )
+        return new_message_form(request).render(request, NewMessageForm(to=to))
 
     @post("/new", name="messages:send")
     async def send(self, request: ViewerRequest, data: Form[NewMessageForm]) -> Template | Redirect:
         try:
             new = await send_new(request, recipient_names(data.to), data.subject, data.body)
         except MessageRefused as refusal:
-            return self._new_form(request, data, str(refusal), refusal.status_code)
+            form = new_message_form(request)
+            return form.render(request, data, str(refusal), refusal.status_code)
         return redirect(
             message_url(request, new.conversation_id, new.message_id),
             _("Your message is sent."),
@@ -132,48 +151,21 @@ class MessagesController(Controller):
         conversation_id: FromPath[int],
         page: FromQuery[str | None] = None,
     ) -> Template:
-        """A page of the conversation, oldest first. Reading it marks it read: the one
-        change a GET makes here, to the reader's own unread count."""
+        """A page of the conversation, oldest first; reading it marks it read."""
         viewer = request.user
-        place = await readable_conversation(db, viewer, conversation_id)
-        total = await store.readable_count(db, conversation_id, place.up_to)
-        pagination = paginate(page, total, MESSAGES_PER_PAGE)
-        rows = await store.messages(
-            db, conversation_id, place.up_to, pagination.offset, MESSAGES_PER_PAGE
-        )
-        if place.membership["unread"]:
-            await store.mark_read(db, conversation_id, viewer.id or 0)
+        shown = await read_conversation(db, viewer, conversation_id, page, MESSAGES_PER_PAGE)
+        place = shown.place
         starter = place.conversation["starter_id"]
         return render(
             request,
             "messages/conversation.html",
             conversation=place.conversation,
-            messages=rows,
+            messages=shown.messages,
             members=await store.member_list(db, conversation_id),
-            pagination=pagination,
+            pagination=shown.pagination,
             removed=place.up_to is not None,
             may_remove=can_remove_participant(viewer, starter, place.membership),
             may_report=lambda author_id: can_report_message(viewer, author_id),
-        )
-
-    def _reply_form(
-        self,
-        request: ViewerRequest,
-        place_subject: str,
-        conversation_id: int,
-        body: str,
-        problem: str | None = None,
-        status: int = 200,
-    ) -> Template:
-        return render(
-            request,
-            FORM_TEMPLATE,
-            status_code=status,
-            heading=_("Reply to %(subject)s", subject=place_subject),
-            action=url(request, "messages:reply", conversation_id=conversation_id),
-            with_recipients=False,
-            form=NewMessageForm(body=body),
-            problems=[problem] if problem else [],
         )
 
     @get("/{conversation_id:int}/reply", name="messages:reply_form")
@@ -190,7 +182,7 @@ class MessagesController(Controller):
         if quote is not None:
             quoted, _place = await readable_message(db, request.user, quote, conversation_id)
             body = quote_markup(quoted["author_name"], quoted["body"])
-        return self._reply_form(request, place.conversation["subject"], conversation_id, body)
+        return reply_form(request, place).render(request, NewMessageForm(body=body))
 
     @post("/{conversation_id:int}/reply", name="messages:reply")
     async def reply(
@@ -204,13 +196,9 @@ class MessagesController(Controller):
         try:
             message_id = await send_reply(request, conversation_id, data.body)
         except MessageRefused as refusal:
-            return self._reply_form(
-                request,
-                place.conversation["subject"],
-                conversation_id,
-                data.body,
-                str(refusal),
-                refusal.status_code,
+            form = NewMessageForm(body=data.body)
+            return reply_form(request, place).render(
+                request, form, str(refusal), refusal.status_code
             )
         return redirect(
             message_url(request, conversation_id, message_id), _("Your reply is sent."), "success"
