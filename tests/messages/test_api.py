@@ -77,6 +77,20 @@ def test_bad_input_is_a_clear_400_and_stores_nothing(
     assert people.value("SELECT COUNT(*) FROM conversations") == 0
 
 
+def test_a_multipart_form_is_refused_not_waited_on(client: Client, people: People) -> None:
+    """The form middleware reads a multipart body before the handler; reading it again
+    waited forever for bytes that never come."""
+    response = client.post(
+        "/api/messages",
+        files={"to": (None, "bob"), "subject": (None, "s"), "body": (None, "b")},
+        headers=bearer(people.settings, people.alice),
+        timeout=10,
+    )
+
+    assert response.status_code == 400
+    assert response.json()["error"] == "The request body must be a JSON object."
+
+
 def test_the_api_refuses_guests_and_outsiders(client: Client, people: People) -> None:
     conversation_id, _ = start(client, people.alice, "bob", "Private", "words")
     client.cookies.clear()

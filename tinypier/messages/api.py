@@ -13,6 +13,7 @@ from typing import Any
 
 from litestar import Request, get, post
 from litestar.di import NamedDependency
+from litestar.enums import RequestEncodingType
 from litestar.exceptions import ClientException
 from litestar.params import FromPath, FromQuery
 from litestar.status_codes import HTTP_201_CREATED
@@ -97,6 +98,9 @@ def parse_new_message(raw: bytes) -> NewMessageRequest:
 @post("/api/messages", guards=[may_message], status_code=HTTP_201_CREATED)
 async def api_send_message(request: ViewerRequest) -> ApiCreatedMessage:
     """Start a conversation: ``{"to": ["name", ...], "subject": "...", "body": "..."}``."""
+    if request.content_type[0] == RequestEncodingType.MULTI_PART:
+        # The form middleware has read a multipart body as a form: it is no JSON object.
+        raise ClientException(_("The request body must be a JSON object."))
     wanted = parse_new_message(await request.body())
     try:
         new = await send_new(request, wanted.to, wanted.subject, wanted.body)
