@@ -40,7 +40,8 @@ def test_the_inbox_and_header_count_unread_conversations_until_read(
     assert '<span class="badge"' in inbox.text and ">2</span>" in inbox.text
     assert "<strong>2</strong>" in inbox.text, "two unread messages in the first conversation"
 
-    client.get(f"/messages/{conversation_id}")
+    reading = client.get(f"/messages/{conversation_id}")
+    assert ">1</span>" in reading.text, "the page read is no longer counted on itself"
     assert ">1</span>" in client.get("/").text, "one conversation left unread"
     assert (
         people.value(

@@ -31,3 +31,11 @@ def unread_badge(app: ASGIApp) -> ASGIApp:
         await app(scope, receive, send)
 
     return handle
+
+
+def count_as_read(scope: Scope) -> None:
+    """The page being answered marked a conversation read: the badge counted before the
+    handler ran, so it drops that conversation here rather than show it on its own page."""
+    unread = scope.get(SCOPE_KEY)
+    if isinstance(unread, int) and unread > 0:
+        scope[SCOPE_KEY] = unread - 1  # type: ignore[literal-required]

@@ -31,6 +31,7 @@ class ConversationPage:
     place: Place
     messages: list[sqlite3.Row]
     pagination: Pagination
+    marked_read: bool
 
 
 async def read_conversation(
@@ -42,6 +43,7 @@ async def read_conversation(
     total = await store.readable_count(db, conversation_id, place.up_to)
     pagination = paginate(page, total, per_page)
     rows = await store.messages(db, conversation_id, place.up_to, pagination.offset, per_page)
-    if place.membership["unread"]:
+    marked_read = bool(place.membership["unread"])
+    if marked_read:
         await store.mark_read(db, conversation_id, viewer.id or 0)
-    return ConversationPage(place, rows, pagination)
+    return ConversationPage(place, rows, pagination, marked_read)

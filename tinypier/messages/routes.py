@@ -28,6 +28,7 @@ from tinypier.messages.access import (
     readable_message,
     writable_conversation,
 )
+from tinypier.messages.badge import count_as_read
 from tinypier.messages.forms import (
     BlockForm,
     NewMessageForm,
@@ -154,6 +155,8 @@ class MessagesController(Controller):
         """A page of the conversation, oldest first; reading it marks it read."""
         viewer = request.user
         shown = await read_conversation(db, viewer, conversation_id, page, MESSAGES_PER_PAGE)
+        if shown.marked_read:
+            count_as_read(request.scope)
         place = shown.place
         starter = place.conversation["starter_id"]
         return render(
