@@ -2,9 +2,10 @@
 
 Register, log in, start a topic with BBCode (bold, a quote, a link), reply quoting it,
 then search for a word of it and find it; and two members hold a private conversation,
-the unread badge in the header telling each of the other's message. Every page visited is saved as a screenshot:
-into ``screenshots/`` at the repository root when that directory can be written (it is
-gitignored), otherwise into pytest's temporary directory; the path is printed.
+the unread badge in the header telling each of the other's message. Every page visited
+is saved as a screenshot: into ``screenshots/`` at the repository root when that
+directory can be written (it is gitignored), otherwise into pytest's temporary
+directory; the path is printed.
 """
 
 from __future__ import annotations

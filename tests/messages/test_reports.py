@@ -94,6 +94,21 @@ def test_members_report_only_what_others_wrote_to_them_and_only_once(
     assert people.value("SELECT COUNT(*) FROM message_reports") == 1
 
 
+def test_a_report_returns_to_the_page_that_holds_the_message(
+    client: Client, people: People
+) -> None:
+    conversation_id, first = start(client, people.alice, "bob", "Long", "first words")
+    for number in range(30):
+        reply(client, conversation_id, f"reply {number}")
+    become(client, people.bob)
+
+    reported = submit(
+        client, f"/messages/{conversation_id}", f"/messages/report/{first}", {"reason": ""}
+    )
+
+    assert reported.headers["location"] == f"/messages/{conversation_id}?page=1#message-{first}"
+
+
 def test_members_cannot_open_the_reports(client: Client, people: People) -> None:
     become(client, people.alice)
     assert client.get("/moderation/message-reports").status_code == 403

@@ -19,6 +19,7 @@ from litestar.types import ControllerRouterHandler
 from tinypier.accounts.forms import Form
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
+from tinypier.forum.pagination import page_of
 from tinypier.i18n import _
 from tinypier.messages import store
 from tinypier.messages.access import (
@@ -64,10 +65,12 @@ def url(request: ViewerRequest, name: str, **path: int) -> str:
     return request.app.route_reverse(name, **path)
 
 
-def message_url(request: ViewerRequest, conversation_id: int, message_id: int) -> str:
-    """Where a new message is read: its conversation's last page, at the message."""
-    page = url(request, "messages:conversation", conversation_id=conversation_id)
-    return f"{page}?page=last#message-{message_id}"
+def message_url(
+    request: ViewerRequest, conversation_id: int, message_id: int, page: int | str = "last"
+) -> str:
+    """Where a message is read: its conversation's page (the last, for a new message)."""
+    path = url(request, "messages:conversation", conversation_id=conversation_id)
+    return f"{path}?page={page}#message-{message_id}"
 
 
 @dataclass(frozen=True)
@@ -263,7 +266,11 @@ class MessagesController(Controller):
         """A reader reports a message someone else wrote: moderators may then read it."""
         viewer = request.user
         row, place = await readable_message(db, viewer, message_id)
-        back = message_url(request, place.conversation["id"], message_id)
+        conversation_id = place.conversation["id"]
+        position = await store.messages_before(db, conversation_id, message_id)
+        back = message_url(
+            request, conversation_id, message_id, page_of(position, MESSAGES_PER_PAGE)
+        )
         if not can_report_message(viewer, row["author_id"]):
             return redirect(back, _("You cannot report your own message."), "error")
         try:

@@ -189,6 +189,15 @@ async def readable_count(db: Database, conversation_id: int, up_to: int | None) 
     return count
 
 
+async def messages_before(db: Database, conversation_id: int, message_id: int) -> int:
+    """How many messages of the conversation precede this one: its 0-based position."""
+    count: int = await db.fetch_value(
+        "SELECT COUNT(*) FROM messages WHERE conversation_id = ? AND id < ?",
+        (conversation_id, message_id),
+    )
+    return count
+
+
 def _no_later_than(up_to: int | None) -> int:
     return 2**63 - 1 if up_to is None else up_to
 
