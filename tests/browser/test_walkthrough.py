@@ -1,9 +1,11 @@
 """A newcomer's first visit, in a real headless Chromium against a real ``tinypier serve``.
 
 Register, log in, start a topic with BBCode (bold, a quote, a link), reply quoting it,
-then search for a word of it and find it. Every page visited is saved as a screenshot:
-into ``screenshots/`` at the repository root when that directory can be written (it is
-gitignored), otherwise into pytest's temporary directory; the path is printed.
+then search for a word of it and find it; and two members hold a private conversation,
+the unread badge in the header telling each of the other's message. Every page visited
+is saved as a screenshot: into ``screenshots/`` at the repository root when that
+directory can be written (it is gitignored), otherwise into pytest's temporary
+directory; the path is printed.
 """
 
 from __future__ import annotations
@@ -197,3 +199,58 @@ def test_a_newcomer_registers_posts_replies_and_finds_the_topic(
     assert TITLE in walk.text("main")
     assert browser.find_elements(By.CSS_SELECTOR, "main mark"), "matches should be marked"
     assert walk.step == 13
+
+
+def create_member(site_data: Path, name: str, password: str) -> None:
+    subprocess.run(
+        [str(TINYPIER), "--data-dir", str(site_data), "user", "create", name, "--password-stdin"],
+        input=password,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+
+
+def log_in_as(walk: Walk, name: str, password: str) -> None:
+    walk.browser.delete_all_cookies()
+    walk.open("/login", f"login-{name}")
+    walk.fill("login-name", name)
+    walk.fill("login-password", password)
+    walk.submit("//main//form[@action='/login']//button[@type='submit']", f"logged-in-{name}")
+
+
+def test_two_members_hold_a_private_conversation(
+    browser: WebDriver, site: str, screenshots: Path, tmp_path: Path
+) -> None:
+    """One member writes to another with BBCode; the other sees the unread badge in the
+    header, reads, quotes and replies; the first sees the reply counted as unread."""
+    for name in ("writer", "reader"):
+        create_member(tmp_path / "data", name, PASSWORD)
+    walk = Walk(browser, site, screenshots)
+
+    log_in_as(walk, "writer", PASSWORD)
+    walk.open("/messages/new", "pm-new")
+    walk.fill("to", "reader")
+    walk.fill("subject", "Marmalade swap")
+    walk.fill("body", "[b]Two jars[/b] for your recipe?")
+    walk.submit("//form[contains(@class, 'post-form')]//button", "pm-sent")
+    assert browser.find_element(By.CSS_SELECTOR, "main .post-body strong").text == "Two jars"
+
+    log_in_as(walk, "reader", PASSWORD)
+    assert browser.find_element(By.CSS_SELECTOR, ".site-nav .badge").text == "1"
+    browser.find_element(By.CSS_SELECTOR, ".site-nav a[href='/messages']").click()
+    walk.snap("pm-inbox")
+    browser.find_element(By.LINK_TEXT, "Marmalade swap").click()
+    walk.snap("pm-read")
+    assert not browser.find_elements(By.CSS_SELECTOR, ".site-nav .badge"), "read now"
+    browser.find_element(By.LINK_TEXT, "Quote").click()
+    walk.snap("pm-quoting")
+    quoted = browser.find_element(By.ID, "body").get_attribute("value") or ""
+    assert quoted.startswith("[quote=writer]")
+    browser.find_element(By.ID, "body").send_keys("\nDeal!")
+    walk.submit("//form[contains(@class, 'post-form')]//button", "pm-replied")
+    assert "Deal!" in walk.text("main")
+    assert len(browser.find_elements(By.CSS_SELECTOR, "main blockquote")) == 1
+
+    log_in_as(walk, "writer", PASSWORD)
+    assert browser.find_element(By.CSS_SELECTOR, ".site-nav .badge").text == "1"
