@@ -24,13 +24,14 @@ from tinypier.forum.post_words import with_post_words
 from tinypier.forum.routes import ROUTES as FORUM_ROUTES
 from tinypier.i18n import available_languages, install_in_templates, language_name
 from tinypier.settings import Settings
-from tinypier.torrents.routes import ROUTES as TORRENT_ROUTES
+from tinypier.torrents.routes import FEATURE as TORRENTS
 from tinypier.torrents.storage import remove_interrupted_uploads
 from tinypier.tracker.asgi import serve_tracker_first
 from tinypier.tracker.engine import Tracker
 from tinypier.web.api_schema import api_schema_config
 from tinypier.web.dependencies import DEPENDENCIES
 from tinypier.web.errors import handle_error
+from tinypier.web.extensions import feature_routes, topic_extensions
 from tinypier.web.form_decoding import StrictFormMiddleware
 from tinypier.web.formatting import ago, human_size, iso, number, ratio, when
 from tinypier.web.labels import (
@@ -48,6 +49,9 @@ from tinypier.web.security_headers import SecurityHeaders
 PACKAGE_DIR = Path(__file__).parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 STATIC_DIR = PACKAGE_DIR / "static"
+# The packages built on the forum: each brings its routes and what it adds to topic pages
+# (``tinypier.web.extensions``), so the forum imports none of them.
+FEATURES = (TORRENTS,)
 
 # Paths that browsers never post forms to: the tracker speaks to BitTorrent clients,
 # the API authenticates with bearer tokens only (see accounts.sessions).
@@ -127,12 +131,20 @@ def create_app(settings: Settings) -> Litestar:
         route_handlers=[
             *ACCOUNT_ROUTES,
             *FORUM_ROUTES,
-            *TORRENT_ROUTES,
+            *feature_routes(FEATURES),
             switch_language,
             create_static_files_router(path="/static", directories=[STATIC_DIR]),
         ],
         dependencies=DEPENDENCIES,
-        state=State({"settings": settings, "db": database, "changes": changes, "tracker": tracker}),
+        state=State(
+            {
+                "settings": settings,
+                "db": database,
+                "changes": changes,
+                "tracker": tracker,
+                "topic_extensions": topic_extensions(FEATURES),
+            }
+        ),
         lifespan=[lifespan],
         middleware=[
             DefineMiddleware(SessionAuthMiddleware, exclude=AUTH_EXEMPT),

@@ -26,7 +26,7 @@ from tinypier.i18n import _
 from tinypier.permissions.lookup import viewable_forum, viewable_post, viewable_topic
 from tinypier.permissions.rules import can_edit_post, can_moderate, can_reply, can_start_topic
 from tinypier.settings import Settings
-from tinypier.torrents.topic_block import release_for_topic
+from tinypier.web.extensions import TopicExtensions
 from tinypier.web.pages import redirect
 
 ViewerRequest = Request[Viewer, Any, Any]
@@ -128,6 +128,7 @@ class TopicController(Controller):
         moderating = can_moderate(viewer, topic)
         pagination = paginate(page, topic["post_count"], queries.POSTS_PER_PAGE)
         posts = await queries.topic_posts(db, topic_id, pagination.offset)
+        extensions: TopicExtensions = request.app.state.topic_extensions
         if viewer.id is not None and posts:
             last_shown = posts[-1]["id"]
             if last_shown > await queries.read_position(db, viewer, topic_id):
@@ -138,7 +139,7 @@ class TopicController(Controller):
             topic=topic,
             posts=posts,
             pagination=pagination,
-            release=await release_for_topic(db, viewer, topic_id, settings),
+            parts=await extensions.parts_for(db, viewer, topic, settings),
             may_reply=can_reply(viewer, topic, bool(topic["locked"])),
             may_edit=lambda author_id: can_edit_post(viewer, author_id, bool(topic["locked"])),
             may_moderate=moderating,
