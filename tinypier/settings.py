@@ -74,6 +74,7 @@ class Settings:
     connections_per_address_max: int = 64
     default_language: str = "en"
     default_timezone: str = "UTC"
+    thanks_shown_max: int = 100
 
     @property
     def database_path(self) -> Path:
@@ -229,6 +230,7 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "connections_per_address_max": _positive_int,
     "default_language": _language,
     "default_timezone": _time_zone,
+    "thanks_shown_max": _positive_int,
 }
 
 

@@ -139,6 +139,8 @@ POLICY: dict[str, Rule] = {
     "GET /forums/{forum_id:int}/releases/new": Rule(Access.MEMBERS_WHO_VIEW),
     "POST /forums/{forum_id:int}/releases/new": Rule(Access.MEMBERS_WHO_VIEW, TOPIC),
     "GET /torrents/{torrent_id:int}/download": Rule(Access.MEMBERS_WHO_VIEW),
+    # The releases belong to a member who is none of the roles, so every viewer may thank.
+    "POST /torrents/{torrent_id:int}/thanks": Rule(Access.MEMBERS_WHO_VIEW),
     # Moderation.
     "GET /moderation": Rule(Access.MODERATORS),
     "POST /posts/{post_id:int}/delete": Rule(Access.MODERATORS, {"confirm": "yes"}),
@@ -178,6 +180,7 @@ POLICY: dict[str, Rule] = {
     "GET /api/torrents/{torrent_id:int}": Rule(Access.VIEWERS),
     "GET /api/torrents/{torrent_id:int}/download": Rule(Access.MEMBERS_WHO_VIEW),
     "POST /api/torrents": Rule(Access.MEMBERS, {"forum_id": "{forum_id}", **TOPIC}),
+    "POST /api/torrents/{torrent_id:int}/thanks": Rule(Access.MEMBERS_WHO_VIEW),
     # The API's generated OpenAPI documents and the page linking them: public documentation.
     "GET /api/schema": Rule(Access.EVERYONE),
     "GET /api/schema/openapi.json": Rule(Access.EVERYONE),
