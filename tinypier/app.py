@@ -23,6 +23,7 @@ from tinypier.events import ChangeNotifier
 from tinypier.forum.post_words import with_post_words
 from tinypier.forum.routes import ROUTES as FORUM_ROUTES
 from tinypier.i18n import available_languages, install_in_templates, language_name
+from tinypier.polls.routes import FEATURE as POLLS
 from tinypier.settings import Settings
 from tinypier.thanks.routes import FEATURE as THANKS
 from tinypier.torrents.routes import FEATURE as TORRENTS
@@ -52,7 +53,7 @@ TEMPLATES_DIR = PACKAGE_DIR / "templates"
 STATIC_DIR = PACKAGE_DIR / "static"
 # The packages built on the forum: each brings its routes and what it adds to topic pages
 # (``tinypier.web.extensions``), so the forum imports none of them.
-FEATURES = (TORRENTS, THANKS)
+FEATURES = (TORRENTS, POLLS, THANKS)
 
 # Paths that browsers never post forms to: the tracker speaks to BitTorrent clients,
 # the API authenticates with bearer tokens only (see accounts.sessions).

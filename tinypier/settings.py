@@ -75,6 +75,10 @@ class Settings:
     default_language: str = "en"
     default_timezone: str = "UTC"
     thanks_shown_max: int = 100
+    poll_question_max_chars: int = 300
+    poll_option_max_chars: int = 200
+    poll_options_max: int = 20
+    poll_days_max: int = 365
 
     @property
     def database_path(self) -> Path:
@@ -231,6 +235,10 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "default_language": _language,
     "default_timezone": _time_zone,
     "thanks_shown_max": _positive_int,
+    "poll_question_max_chars": _positive_int,
+    "poll_option_max_chars": _positive_int,
+    "poll_options_max": _positive_int,
+    "poll_days_max": _positive_int,
 }
 
 
