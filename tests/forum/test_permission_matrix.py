@@ -84,6 +84,7 @@ BODY = {"body": "A matrix message with enough words."}
 # what the viewer may see.
 FIND_ALL = {"q": "matrix"}
 TOPIC = {"title": "A matrix topic", **BODY}
+POLL = {"question": "A matrix poll?", "options": "yes\nno", "max_choices": "1"}
 
 # The policy. Form values in braces are filled from the target forum's ids.
 POLICY: dict[str, Rule] = {
@@ -141,6 +142,10 @@ POLICY: dict[str, Rule] = {
     "GET /torrents/{torrent_id:int}/download": Rule(Access.MEMBERS_WHO_VIEW),
     # The releases belong to a member who is none of the roles, so every viewer may thank.
     "POST /torrents/{torrent_id:int}/thanks": Rule(Access.MEMBERS_WHO_VIEW),
+    # Each topic has a poll nobody voted in yet; its starter is none of the roles.
+    "POST /topics/{topic_id:int}/poll/vote": Rule(Access.MEMBERS_WHO_VIEW, {"choice": "1"}),
+    "GET /topics/{topic_id:int}/poll": Rule(Access.MODERATORS),
+    "POST /topics/{topic_id:int}/poll": Rule(Access.MODERATORS, POLL),
     # Moderation.
     "GET /moderation": Rule(Access.MODERATORS),
     "POST /posts/{post_id:int}/delete": Rule(Access.MODERATORS, {"confirm": "yes"}),
@@ -149,6 +154,8 @@ POLICY: dict[str, Rule] = {
     "POST /topics/{topic_id:int}/unlock": Rule(Access.MODERATORS),
     "POST /topics/{topic_id:int}/pin": Rule(Access.MODERATORS, {"pin": "sticky"}),
     "POST /topics/{topic_id:int}/move": Rule(Access.MODERATORS, {"forum_id": "{other_forum_id}"}),
+    "POST /topics/{topic_id:int}/poll/close": Rule(Access.MODERATORS),
+    "POST /topics/{topic_id:int}/poll/delete": Rule(Access.MODERATORS),
     "POST /torrents/{torrent_id:int}/status": Rule(Access.MODERATORS, {"status": "duplicate"}),
     "POST /torrents/{torrent_id:int}/freeleech": Rule(Access.MODERATORS, {"freeleech": "full"}),
     # Administration.
