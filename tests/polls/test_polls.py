@@ -321,3 +321,16 @@ def test_no_vote_in_a_locked_topic(client: Client, poll: Scene) -> None:
 
     assert vote(client, poll, "1").status_code == 403
     assert votes(poll) == []
+
+
+def test_the_poll_counts_members_and_votes_in_russian(
+    client: Client, poll: Scene, clock: FakeClock
+) -> None:
+    for member in (poll.starter, poll.voter):
+        act_as(client, member)
+        assert vote(client, poll, "1").status_code == 303
+
+    page = client.get(poll.page, headers={"Accept-Language": "ru"}).text
+
+    assert "Проголосовали 2 участника" in page
+    assert "2 голоса, 100%" in page

@@ -168,3 +168,18 @@ def test_the_uploader_is_offered_no_button(
 
     assert "Nobody has thanked the uploader yet." in page
     assert f"/torrents/{release.torrent_id}/thanks" not in page
+
+
+@pytest.mark.parametrize(
+    ("thankers", "russian"),
+    [(1, "Поблагодарил 1 участник"), (3, "Поблагодарили 3 участника")],
+)
+def test_the_count_of_thanks_speaks_russian_with_its_plural_form(
+    client: Client, settings: Settings, release: Release, thankers: int, russian: str
+) -> None:
+    for number in range(thankers):
+        assert thank_by_api(client, settings, release, f"member{number}") == 201
+
+    page = client.get(f"/topics/{release.topic_id}", headers={"Accept-Language": "ru"}).text
+
+    assert russian in page
