@@ -7,6 +7,7 @@ Refusals are clear messages and change nothing.
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from typing import Annotated, Any
 
@@ -65,7 +66,7 @@ async def _form_of(db: Database, poll: sqlite3.Row) -> PollForm:
     options = await option_results(db, poll["id"])
     days = ""
     if poll["ends_at"] is not None:
-        days = str(max(1, -(-(poll["ends_at"] - now()) // SECONDS_PER_DAY)))
+        days = str(max(1, math.ceil((poll["ends_at"] - now()) / SECONDS_PER_DAY)))
     return PollForm(
         question=poll["question"],
         options="\n".join(option["text"] for option in options),

@@ -28,7 +28,6 @@ def is_closed(poll: sqlite3.Row, moment: int) -> bool:
 
 @dataclass(frozen=True)
 class OptionLine:
-    id: int
     position: int
     text: str
     chosen: bool
@@ -41,7 +40,6 @@ class PollBox:
     topic_id: int
     question: str
     max_choices: int
-    allow_change: bool
     ends_at: int | None
     options: list[OptionLine]
     voters: int
@@ -68,9 +66,9 @@ async def poll_box(
     voted = bool(chosen)
     voters = await voter_count(db, poll["id"])
     show_results = voted or closed
+    may_vote = can_vote(viewer, topic) and not closed and (not voted or poll["allow_change"])
     options = [
         OptionLine(
-            row["id"],
             row["position"],
             row["text"],
             row["id"] in chosen,
@@ -82,15 +80,12 @@ async def poll_box(
         topic_id=topic["id"],
         question=poll["question"],
         max_choices=poll["max_choices"],
-        allow_change=bool(poll["allow_change"]),
         ends_at=poll["ends_at"],
         options=options,
         voters=voters,
         closed=closed,
         voted=voted,
-        may_vote=can_vote(viewer, topic)
-        and not closed
-        and (not voted or bool(poll["allow_change"])),
+        may_vote=bool(may_vote),
         show_results=show_results,
         may_edit=can_add_poll(viewer, topic) and voters == 0 and not closed,
         may_moderate=can_moderate(viewer, topic),
@@ -99,7 +94,7 @@ async def poll_box(
 
 @dataclass(frozen=True)
 class PollInvite:
-    """ "Add a poll" under the topic's opening post."""
+    """The "Add a poll" link under the topic's opening post."""
 
     topic_id: int
     first_post_id: int | None
