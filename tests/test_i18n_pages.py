@@ -89,6 +89,7 @@ def user_content(board: RoleBoard) -> set[str]:
             " UNION SELECT name FROM forums UNION SELECT title FROM topics"
             " UNION SELECT name FROM torrents UNION SELECT body FROM posts"
             " UNION SELECT name FROM api_tokens"
+            " UNION SELECT question FROM polls UNION SELECT text FROM poll_options"
             " UNION SELECT feed_token FROM users UNION SELECT passkey FROM users"
         ).fetchall()
     return {" ".join(str(row[0]).split()) for row in rows}
