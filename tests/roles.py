@@ -36,6 +36,8 @@ from tinypier.accounts.sessions import SESSION_COOKIE
 from tinypier.app import create_app
 from tinypier.db.connection import Database, connect_sync
 from tinypier.messages import store as message_store
+from tinypier.polls.queries import create_poll
+from tinypier.polls.spec import PollSpec
 from tinypier.settings import Settings, load_settings
 from tinypier.torrents.registration import ReleaseUpload
 
@@ -160,6 +162,7 @@ def _target(settings: Settings, name: str, view_role: str, author: Member, sampl
         settings, forum_id, author, f"{words} topic title", f"{words} first post body"
     )
     reply = add_reply(settings, topic, author, f"{words} reply body")
+    _poll(settings, topic.topic_id, f"{words} poll question")
     release_topic_id, torrent_id = _release(
         settings, forum_id, author, f"{words} release title", sample
     )
@@ -176,6 +179,13 @@ def _target(settings: Settings, name: str, view_role: str, author: Member, sampl
         torrent_id,
         secrets=(f"{name} matrix forum", f"{name}only"),
     )
+
+
+def _poll(settings: Settings, topic_id: int, question: str) -> None:
+    """A poll nobody has voted in yet: its starter (the author) or a moderator may still
+    edit it, and every member who may view the topic may vote."""
+    spec = PollSpec(question, ("yes", "no"), max_choices=1, days=None, allow_change=False)
+    on_board(settings, lambda db: create_poll(db, topic_id, spec, int(time.time())))
 
 
 def _api_token(settings: Settings, member: Member) -> str:

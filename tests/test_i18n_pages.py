@@ -90,6 +90,7 @@ def user_content(board: RoleBoard) -> set[str]:
             " UNION SELECT name FROM forums UNION SELECT title FROM topics"
             " UNION SELECT name FROM torrents UNION SELECT body FROM posts"
             " UNION SELECT name FROM api_tokens"
+            " UNION SELECT question FROM polls UNION SELECT text FROM poll_options"
             " UNION SELECT feed_token FROM users UNION SELECT passkey FROM users"
             " UNION SELECT subject FROM conversations UNION SELECT body FROM messages"
             " UNION SELECT reason FROM message_reports"

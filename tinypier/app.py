@@ -28,15 +28,18 @@ from tinypier.forum.routes import ROUTES as FORUM_ROUTES
 from tinypier.i18n import available_languages, install_in_templates, language_name
 from tinypier.messages import ROUTES as MESSAGE_ROUTES
 from tinypier.messages import unread_badge
+from tinypier.polls.routes import FEATURE as POLLS
 from tinypier.settings import Settings, configured_sources
 from tinypier.site_settings import LiveSettings, load_saved
-from tinypier.torrents.routes import ROUTES as TORRENT_ROUTES
+from tinypier.thanks.routes import FEATURE as THANKS
+from tinypier.torrents.routes import FEATURE as TORRENTS
 from tinypier.torrents.storage import remove_interrupted_uploads
 from tinypier.tracker.asgi import serve_tracker_first
 from tinypier.tracker.engine import Tracker
 from tinypier.web.api_schema import api_schema_config
 from tinypier.web.dependencies import DEPENDENCIES
 from tinypier.web.errors import handle_error
+from tinypier.web.extensions import feature_routes, topic_extensions
 from tinypier.web.form_decoding import StrictFormMiddleware
 from tinypier.web.formatting import ago, human_size, iso, number, ratio, when
 from tinypier.web.head import HeadAsGet
@@ -53,6 +56,9 @@ from tinypier.web.security_headers import SecurityHeaders
 PACKAGE_DIR = Path(__file__).parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 STATIC_DIR = PACKAGE_DIR / "static"
+# The packages built on the forum: each brings its routes and what it adds to topic pages
+# (``tinypier.web.extensions``), so the forum imports none of them.
+FEATURES = (TORRENTS, POLLS, THANKS)
 
 # Paths that browsers never post forms to: the tracker speaks to BitTorrent clients,
 # the API authenticates with bearer tokens only (see accounts.sessions).
@@ -144,7 +150,7 @@ def create_app(settings: Settings) -> Litestar:
         route_handlers=[
             *ACCOUNT_ROUTES,
             *FORUM_ROUTES,
-            *TORRENT_ROUTES,
+            *feature_routes(FEATURES),
             *MESSAGE_ROUTES,
             switch_language,
             create_static_files_router(path="/static", directories=[STATIC_DIR]),
@@ -157,6 +163,7 @@ def create_app(settings: Settings) -> Litestar:
                 "db": database,
                 "changes": changes,
                 "tracker": tracker,
+                "topic_extensions": topic_extensions(FEATURES),
             }
         ),
         lifespan=[lifespan],

@@ -83,6 +83,11 @@ class Settings:
     message_recipients_max: int = 10
     messages_per_day: int = 100
     message_interval_seconds: int = 10
+    thanks_shown_max: int = 100
+    poll_question_max_chars: int = 300
+    poll_option_max_chars: int = 200
+    poll_options_max: int = 20
+    poll_days_max: int = 365
 
     @property
     def database_path(self) -> Path:
@@ -284,6 +289,11 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "message_recipients_max": _positive_int,
     "messages_per_day": _positive_int,
     "message_interval_seconds": _zero_or_more,
+    "thanks_shown_max": _positive_int,
+    "poll_question_max_chars": _positive_int,
+    "poll_option_max_chars": _positive_int,
+    "poll_options_max": _positive_int,
+    "poll_days_max": _positive_int,
 }
 
 

@@ -193,12 +193,23 @@ def test_a_newcomer_registers_posts_replies_and_finds_the_topic(
     assert REPLY in walk.text("main")
     assert len(browser.find_elements(By.CSS_SELECTOR, "main blockquote")) >= 2
 
+    browser.find_element(By.LINK_TEXT, "Add a poll").click()
+    walk.snap("poll-form")
+    walk.fill("question", "Which oranges?")
+    walk.fill("options", "Seville\nBlood oranges\nWhatever the shop has")
+    walk.submit("//form[contains(@class, 'poll-form')]//button", "poll")
+    assert "Which oranges?" in walk.text(".poll")
+    assert "100%" not in walk.text(".poll"), "results wait for the member's vote"
+    browser.find_element(By.CSS_SELECTOR, ".poll-vote input[value='1']").click()
+    walk.submit("//form[contains(@class, 'poll-vote')]//button", "voted")
+    assert "100%" in walk.text(".poll")
+
     walk.open("/search", "search")
     walk.fill("search-q", "marmalade")
     walk.submit("//form[@action='/search']//button[@type='submit']", "search-results")
     assert TITLE in walk.text("main")
     assert browser.find_elements(By.CSS_SELECTOR, "main mark"), "matches should be marked"
-    assert walk.step == 13
+    assert walk.step == 16
 
 
 def create_member(site_data: Path, name: str, password: str) -> None:

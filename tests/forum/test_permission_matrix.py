@@ -84,6 +84,7 @@ BODY = {"body": "A matrix message with enough words."}
 # what the viewer may see.
 FIND_ALL = {"q": "matrix"}
 TOPIC = {"title": "A matrix topic", **BODY}
+POLL = {"question": "A matrix poll?", "options": "yes\nno", "max_choices": "1"}
 
 # The policy. Form values in braces are filled from the target forum's ids.
 POLICY: dict[str, Rule] = {
@@ -141,6 +142,12 @@ POLICY: dict[str, Rule] = {
     "GET /forums/{forum_id:int}/releases/new": Rule(Access.MEMBERS_WHO_VIEW),
     "POST /forums/{forum_id:int}/releases/new": Rule(Access.MEMBERS_WHO_VIEW, TOPIC),
     "GET /torrents/{torrent_id:int}/download": Rule(Access.MEMBERS_WHO_VIEW),
+    # The releases belong to a member who is none of the roles, so every viewer may thank.
+    "POST /torrents/{torrent_id:int}/thanks": Rule(Access.MEMBERS_WHO_VIEW),
+    # Each topic has a poll nobody voted in yet; its starter is none of the roles.
+    "POST /topics/{topic_id:int}/poll/vote": Rule(Access.MEMBERS_WHO_VIEW, {"choice": "1"}),
+    "GET /topics/{topic_id:int}/poll": Rule(Access.MODERATORS),
+    "POST /topics/{topic_id:int}/poll": Rule(Access.MODERATORS, POLL),
     # Moderation.
     "GET /moderation": Rule(Access.MODERATORS),
     # Destructive actions: a confirm page (GET, changes nothing), then the POST.
@@ -163,6 +170,8 @@ POLICY: dict[str, Rule] = {
     "POST /topics/{topic_id:int}/unlock": Rule(Access.MODERATORS),
     "POST /topics/{topic_id:int}/pin": Rule(Access.MODERATORS, {"pin": "sticky"}),
     "POST /topics/{topic_id:int}/move": Rule(Access.MODERATORS, {"forum_id": "{other_forum_id}"}),
+    "POST /topics/{topic_id:int}/poll/close": Rule(Access.MODERATORS),
+    "POST /topics/{topic_id:int}/poll/delete": Rule(Access.MODERATORS),
     "POST /torrents/{torrent_id:int}/status": Rule(Access.MODERATORS, {"status": "duplicate"}),
     "POST /torrents/{torrent_id:int}/freeleech": Rule(Access.MODERATORS, {"freeleech": "full"}),
     # Administration.
@@ -203,6 +212,7 @@ POLICY: dict[str, Rule] = {
     "GET /api/torrents/{torrent_id:int}": Rule(Access.VIEWERS),
     "GET /api/torrents/{torrent_id:int}/download": Rule(Access.MEMBERS_WHO_VIEW),
     "POST /api/torrents": Rule(Access.MEMBERS, {"forum_id": "{forum_id}", **TOPIC}),
+    "POST /api/torrents/{torrent_id:int}/thanks": Rule(Access.MEMBERS_WHO_VIEW),
     # The API's generated OpenAPI documents and the page linking them: public documentation.
     "GET /api/schema": Rule(Access.EVERYONE),
     "GET /api/schema/openapi.json": Rule(Access.EVERYONE),

@@ -2,7 +2,8 @@
 
 Each attack vector goes through the BBCode renderer directly, then through the real
 pages as a topic title and post body (topic page, edit form, quoting reply form,
-preview, forum page, index, search), written by a member whose name is itself hostile
+preview, forum page, index, search) and as a poll's question and option (topic page, poll
+form), written by a member whose name is itself hostile
 (as an imported legacy account could be: registration refuses such names, also tested),
 and as the name and file names inside an uploaded .torrent (release page, tracker list).
 The HTML is parsed, never grepped: no script-capable element, no ``on*`` attribute, no
@@ -246,9 +247,22 @@ def post_topic(client: TestClient[Litestar], forum_id: int, title: str, body: st
     return int(response.headers["location"].rsplit("/", 1)[-1].split("?")[0].split("#")[0])
 
 
+def add_poll(client: TestClient[Litestar], topic_id: int, text: str) -> None:
+    """The topic's starter asks ``text`` in a poll and offers it as the first option."""
+    form = {
+        "question": f"xylophone {text}"[:300],
+        "options": f"{text[:200]}\nxylophone second",
+        "max_choices": "1",
+        "_csrf_token": csrf_token(client),
+    }
+    response = client.post(f"/topics/{topic_id}/poll", data=form)
+    assert response.status_code == 303, f"poll {text!r}: {response.status_code}"
+
+
 @pytest.fixture(scope="module")
 def posted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostedBoard]:
-    """Every vector posted as a topic (title and body) by a member with a hostile name."""
+    """Every vector posted as a topic (title and body, and a poll's question and option) by
+    a member with a hostile name."""
     settings = load_settings(tmp_path_factory.mktemp("xss") / "data", environ={})
     with TestClient(create_app(settings), base_url=BASE_URL) as client:
         client.follow_redirects = False
@@ -262,6 +276,9 @@ def posted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostedBoard]:
             vector: post_topic(client, forum_id, f"xylophone {vector}"[:200], f"xylophone {vector}")
             for vector in VECTORS
         }
+        add_poll(client, harmless, "Harmless xylophone")
+        for vector, topic_id in topics.items():
+            add_poll(client, topic_id, vector)
         yield PostedBoard(client, settings, forum_id, harmless, topics)
 
 
@@ -274,6 +291,7 @@ def page_pairs(board: PostedBoard, topic_id: int) -> Iterator[tuple[str, str]]:
         f"/topics/{topic_id}/reply?quote={first}",
         f"/topics/{board.harmless}/reply?quote={harmless_first}",
     )
+    yield f"/topics/{topic_id}/poll", f"/topics/{board.harmless}/poll"
 
 
 def assert_page_is_clean(html: str, baseline_html: str, where: str) -> None:

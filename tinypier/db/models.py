@@ -410,3 +410,56 @@ class MessageReport(SQLModel, table=True):
     created_at: int
     closed_by: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     closed_at: int | None = None
+
+
+class Thanks(SQLModel, table=True):
+    """A member's thanks for a release (0018): one each, listed newest first on the release."""
+
+    __tablename__ = "thanks"
+    __table_args__ = (
+        UniqueConstraint("torrent_id", "user_id"),
+        Index("ix_thanks_torrent_newest", "torrent_id", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    torrent_id: int = Field(foreign_key="torrents.id", ondelete="CASCADE")
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", index=True)
+    created_at: int
+
+
+class Poll(SQLModel, table=True):
+    """A topic's poll (0019): at most one per topic; closed by a moderator or its end date."""
+
+    __tablename__ = "polls"
+
+    id: int | None = Field(default=None, primary_key=True)
+    topic_id: int = Field(foreign_key="topics.id", ondelete="CASCADE", unique=True)
+    question: str
+    # 1 is a single-choice poll; more lets a member tick up to that many options.
+    max_choices: int = Field(default=1)
+    allow_change: bool = Field(default=False)
+    ends_at: int | None = None
+    closed_at: int | None = None
+    created_at: int
+
+
+class PollOption(SQLModel, table=True):
+    __tablename__ = "poll_options"
+    __table_args__ = (UniqueConstraint("poll_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    poll_id: int = Field(foreign_key="polls.id", ondelete="CASCADE")
+    position: int
+    text: str
+
+
+class PollVote(SQLModel, table=True):
+    """One member's vote for one option: the primary key makes a second one impossible."""
+
+    __tablename__ = "poll_votes"
+    __table_args__ = (Index("ix_poll_votes_poll_user", "poll_id", "user_id"),)
+
+    option_id: int = Field(foreign_key="poll_options.id", ondelete="CASCADE", primary_key=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", primary_key=True, index=True)
+    poll_id: int = Field(foreign_key="polls.id", ondelete="CASCADE")
+    created_at: int

@@ -32,7 +32,7 @@ from tinypier.permissions.rules import (
     can_start_topic,
 )
 from tinypier.settings import Settings
-from tinypier.torrents.topic_block import release_for_topic
+from tinypier.web.extensions import TopicExtensions
 from tinypier.web.pages import redirect
 
 ViewerRequest = Request[Viewer, Any, Any]
@@ -130,6 +130,7 @@ async def topic_page(
     size = await queries.topic_size(db, topic, with_deleted)
     pagination = paginate(page, size, queries.POSTS_PER_PAGE)
     posts = await queries.topic_posts(db, topic_id, pagination.offset, with_deleted)
+    extensions: TopicExtensions = request.app.state.topic_extensions
     if viewer.id is not None and posts:
         last_shown = posts[-1]["id"]
         if last_shown > await queries.read_position(db, viewer, topic_id):
@@ -140,7 +141,7 @@ async def topic_page(
         topic=topic,
         posts=posts,
         pagination=pagination,
-        release=await release_for_topic(db, viewer, topic_id, settings),
+        parts=await extensions.parts_for(db, viewer, topic, settings),
         may_reply=can_reply(viewer, topic, bool(topic["locked"])) and not topic["deleted_at"],
         may_edit=lambda author_id: can_edit_post(viewer, author_id, bool(topic["locked"])),
         may_moderate=moderating,

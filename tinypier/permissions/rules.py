@@ -77,3 +77,22 @@ def may_download_release(viewer: Viewer, release: ForumRow) -> bool:
     download role, unless a moderator froze it. The info hash and the magnet link are
     shown only where this holds, since either is enough to join the swarm."""
     return can_download(viewer, release) and not is_frozen(release["status"])
+
+
+def can_thank(viewer: Viewer, release: ForumRow) -> bool:
+    """A member who may view a release thanks it; its uploader does not thank themself."""
+    return viewer.is_member and can_view(viewer, release) and viewer.id != release["uploader_id"]
+
+
+def can_add_poll(viewer: Viewer, topic: ForumRow) -> bool:
+    """A topic row with its forum's roles: its starter adds a poll while the topic is open;
+    moderators add one to any topic they may view."""
+    if can_moderate(viewer, topic):
+        return True
+    starter = viewer.is_member and viewer.id == topic["author_id"]
+    return starter and can_view(viewer, topic) and not topic["locked"]
+
+
+def can_vote(viewer: Viewer, topic: ForumRow) -> bool:
+    """Members who may view a topic vote in its poll, unless the topic is locked."""
+    return viewer.is_member and can_view(viewer, topic) and not topic["locked"]

@@ -87,6 +87,8 @@ class ApiRelease:
     download_url: str
     # Whether members' copies keep the torrent's http(s) web seeds (the upload's choice).
     web_seeds: bool
+    # How many members thanked the uploader (tinypier.thanks).
+    thanks: int
 
 
 @dataclass
@@ -156,6 +158,7 @@ def _release_fields(settings: Settings, viewer: Viewer, row: sqlite3.Row) -> dic
         "topic_url": topic_url(settings, row["topic_id"]),
         "download_url": api_download_url(settings, row["id"]),
         "web_seeds": bool(row["web_seeds_enabled"]),
+        "thanks": row["thanks"],
     }
 
 

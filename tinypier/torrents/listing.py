@@ -19,6 +19,7 @@ from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
 from tinypier.i18n import N_
 from tinypier.permissions.sql import live_release_clause, visible_forums_clause
+from tinypier.thanks.queries import THANKS_COUNT_COLUMN
 from tinypier.torrents.statuses import FREELEECH_LABELS, GOLD, SILVER, STATUS_LABELS
 from tinypier.web.numbers import whole_number
 from tinypier.word_forms import stem
@@ -48,7 +49,8 @@ SORT_LABELS: dict[str, str] = {
 }
 
 _SELECT = (
-    "SELECT t.id, t.topic_id, t.title, t.name, t.total_size, t.file_count, t.seeders,"
+    f"SELECT {THANKS_COUNT_COLUMN},"  # noqa: S608 - a constant column
+    " t.id, t.topic_id, t.title, t.name, t.total_size, t.file_count, t.seeders,"
     " t.leechers, t.completed, t.created_at, t.status, t.freeleech, t.forum_id,"
     " t.info_hash, t.info_hash_v2, t.uploader_id, t.web_seeds_enabled, f.name AS forum_name,"
     " f.view_role, f.download_role,"

@@ -17,9 +17,11 @@ from tinypier.db.connection import Database
 from tinypier.i18n import _
 from tinypier.permissions.rules import can_view_topic
 from tinypier.settings import Settings
+from tinypier.thanks.queries import THANKS_COUNT_COLUMN
 
 _RELEASE_SQL = (
-    "SELECT t.*, tp.title AS topic_title, tp.forum_id AS topic_forum_id, f.name AS forum_name,"
+    f"SELECT {THANKS_COUNT_COLUMN},"  # noqa: S608 - a constant column
+    " t.*, tp.title AS topic_title, tp.forum_id AS topic_forum_id, f.name AS forum_name,"
     " tp.deleted_at, NULL AS topic_deleted_at,"
     " f.view_role, f.download_role, a.sha256, u.name AS uploader_name,"
     " m.name AS status_by_name"

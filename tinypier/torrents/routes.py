@@ -39,6 +39,8 @@ from tinypier.torrents.registration import (
 )
 from tinypier.torrents.releases import topic_path, visible_release
 from tinypier.torrents.statuses import FREELEECH_LABELS, STATUS_LABELS
+from tinypier.torrents.topic_block import RELEASE_BLOCK
+from tinypier.web.extensions import Feature
 from tinypier.web.formatting import human_size, iso, when
 from tinypier.web.pages import redirect, render
 
@@ -222,3 +224,5 @@ ROUTES: list[ControllerRouterHandler] = [
     release_page,
     API_ROUTER,
 ]
+
+FEATURE = Feature("torrents", ROUTES, topic_extensions=(RELEASE_BLOCK,))

@@ -1,8 +1,8 @@
 """The release shown on top of a topic page: the seam between forum pages and releases.
 
-The forum's topic page calls :func:`release_for_topic` and, when it returns something,
-includes ``torrents/topic_block.html`` with it as ``release``. The forum never reads
-tracker tables itself.
+The releases area adds it to topic pages through the topic extension point
+(:data:`RELEASE_BLOCK`, see ``tinypier.web.extensions``): the forum neither imports this
+module nor reads tracker tables itself.
 
 Whatever lets a client join the swarm (the info hashes, the magnet link with its passkey)
 is computed only for a viewer who may download, so it cannot reach anybody else's page
@@ -24,6 +24,7 @@ from tinypier.torrents.download import announce_url
 from tinypier.torrents.metainfo import ParsedTorrent, magnet_link
 from tinypier.torrents.releases import download_path, release_by_topic
 from tinypier.torrents.statuses import FREELEECH_LABELS, STATUS_LABELS, is_frozen
+from tinypier.web.extensions import Slot, TopicExtension
 from tinypier.web.formatting import human_size, iso, when
 
 MAX_FILES_SHOWN = 1_000
@@ -168,3 +169,14 @@ async def release_for_topic(
         info_hash_v2=_hex(release["info_hash_v2"]) if downloadable else None,
         moderating=viewer.is_moderator,
     )
+
+
+async def _release_part(
+    db: Database, viewer: Viewer, topic: sqlite3.Row, settings: Settings
+) -> ReleaseBlock | None:
+    return await release_for_topic(db, viewer, topic["id"], settings)
+
+
+RELEASE_BLOCK = TopicExtension(
+    "release", Slot.ABOVE_POSTS, "torrents/topic_block.html", _release_part
+)
