@@ -61,9 +61,16 @@ BODY = (
 REPLY = "Seville oranges worked for me, thanks!"
 
 
-def tinypier(data_dir: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+def tinypier(
+    data_dir: Path, *arguments: str, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     command = [str(TINYPIER), "--data-dir", str(data_dir), *arguments]
-    return subprocess.run(command, check=True, capture_output=True, text=True)
+    return subprocess.run(command, input=stdin, check=True, capture_output=True, text=True)
+
+
+def create_member(data_dir: Path, name: str, password: str, role: str = "user") -> None:
+    """A member made from the shell, the way an admin makes the first admin."""
+    tinypier(data_dir, "user", "create", name, "--role", role, "--password-stdin", stdin=password)
 
 
 @pytest.fixture
@@ -153,12 +160,12 @@ class Walk:
         field.send_keys(text)
 
     def submit(self, button_xpath: str, name: str) -> None:
-        self._leave_by(self.browser.find_element(By.XPATH, button_xpath), name)
+        self.leave_by(self.browser.find_element(By.XPATH, button_xpath), name)
 
     def follow(self, link_text: str, name: str) -> None:
-        self._leave_by(self.browser.find_element(By.LINK_TEXT, link_text), name)
+        self.leave_by(self.browser.find_element(By.LINK_TEXT, link_text), name)
 
-    def _leave_by(self, element: WebElement, name: str) -> None:
+    def leave_by(self, element: WebElement, name: str) -> None:
         """Click what leads to another page and wait for that page: a screenshot and a
         width check of the page being left would prove nothing."""
         element.click()
@@ -243,11 +250,7 @@ def empty_site(tmp_path: Path) -> Iterator[str]:
     the ``serve`` banner of a new board says to."""
     data_dir = tmp_path / "data"
     tinypier(data_dir, "migrate")
-    subprocess.run(
-        [str(TINYPIER), "--data-dir", str(data_dir), "user", "create", ADMIN, "--role", "admin",
-         "--password-stdin"],
-        input=ADMIN_PASSWORD, check=True, capture_output=True, text=True,
-    )  # fmt: skip
+    create_member(data_dir, ADMIN, ADMIN_PASSWORD, role="admin")
     with serving(data_dir, tmp_path / "tinypier.log", dict(os.environ)) as url:
         yield url
 
