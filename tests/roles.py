@@ -71,6 +71,11 @@ class Target:
         )
 
     @property
+    def release_address(self) -> str:
+        """The release's engine-v1 address segment, without its slug (which redirects)."""
+        return str(self.torrent_id)
+
+    @property
     def feed_file(self) -> str:
         return f"{self.forum_id}.atom"
 
@@ -308,6 +313,7 @@ CONTENT_PARAMS = {
     "torrent_id": "torrent_id",
     "category_id": "category_id",
     "feed_file": "feed_file",
+    "address": "release_address",
 }
 
 

@@ -16,6 +16,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
+from tinypier.access_log import AccessLog
 from tinypier.accounts.routes import ROUTES as ACCOUNT_ROUTES
 from tinypier.accounts.sessions import SessionAuthMiddleware
 from tinypier.datadir import prepare_data_dir
@@ -36,16 +37,15 @@ from tinypier.web.dependencies import DEPENDENCIES
 from tinypier.web.errors import handle_error
 from tinypier.web.form_decoding import StrictFormMiddleware
 from tinypier.web.formatting import ago, human_size, iso, number, ratio, when
+from tinypier.web.head import HeadAsGet
 from tinypier.web.labels import (
     freeleech_badge,
-    log_action_label,
-    log_details_label,
-    log_target_label,
     member_order_label,
     registration_mode_label,
     role_label,
 )
 from tinypier.web.language import member_language, speak_to_visitors, switch_language
+from tinypier.web.reached import base_url_warning
 from tinypier.web.security_headers import SecurityHeaders
 
 PACKAGE_DIR = Path(__file__).parent
@@ -96,10 +96,8 @@ def template_environment() -> Environment:
         role_label=role_label,
         member_order_label=member_order_label,
         freeleech_badge=freeleech_badge,
-        log_action_label=log_action_label,
-        log_details_label=log_details_label,
-        log_target_label=log_target_label,
         registration_mode_label=registration_mode_label,
+        base_url_warning=base_url_warning,
     )
     return environment
 
@@ -177,6 +175,9 @@ def create_app(settings: Settings) -> Litestar:
         exception_handlers={Exception: handle_error},
         request_max_body_size=body_size_cap(settings),
         openapi_config=api_schema_config(),
+        # The pages and forms are for browsers: the schema documents the JSON API alone,
+        # whose router turns this back on (tinypier.torrents.api.API_ROUTER).
+        include_in_schema=False,
         debug=False,
     )
     follow_site_settings(app, live_settings, tracker)
@@ -184,4 +185,5 @@ def create_app(settings: Settings) -> Litestar:
         speak_to_visitors(app.asgi_handler, lambda: live_settings.current)
     )
     serve_tracker_first(app, tracker)
+    app.asgi_handler = AccessLog(HeadAsGet(app.asgi_handler), settings)
     return app

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
+import sqlite3
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -12,7 +14,9 @@ from typing import Any, TypeVar
 import click
 
 from tinypier import site_settings
+from tinypier.accounts import administration
 from tinypier.accounts import queries as accounts
+from tinypier.accounts.names import name_problem
 from tinypier.accounts.passwords import password_problem
 from tinypier.accounts.roles import MEMBER_ROLES, Role
 from tinypier.datadir import Upgrade, is_new, prepare_data_dir, upgrade_database
@@ -28,10 +32,11 @@ from tinypier.demo.shape import (
     DemoReport,
     DemoSize,
 )
-from tinypier.forum import queries as forum_queries
+from tinypier.forum.moderation_log import SHELL
+from tinypier.provisioning import ProvisionedForum, provision_forum, provision_member
 from tinypier.repair import REPAIRS, Repair
 from tinypier.repair.pending import run_repair
-from tinypier.settings import Settings, SettingsError, load_settings
+from tinypier.settings import Settings, SettingsError, listening_url, load_settings
 
 T = TypeVar("T")
 ROLE_NAMES = [role.label for role in MEMBER_ROLES]
@@ -86,7 +91,12 @@ def serve(context: click.Context, host: str, port: int) -> None:
     from tinypier.app import create_app
     from tinypier.server import run
 
-    settings = _settings(context)
+    try:
+        settings = load_settings(
+            _settings(context).data_dir, defaults={"base_url": listening_url(host, port)}
+        )
+    except SettingsError as error:
+        raise click.ClickException(f"invalid setting: {error}") from None
     first_start = is_new(settings)
     try:
         app = create_app(settings)
@@ -98,6 +108,7 @@ def serve(context: click.Context, host: str, port: int) -> None:
         command = f"tinypier --data-dir {settings.data_dir} user create NAME"
         click.echo(f"  {command} --role admin --password-stdin")
     click.echo(f"Serving {settings.site_name} on http://{host}:{port}")
+    click.echo(f"Members reach it at {settings.base_url} (base_url)")
     run(app, host, port)
 
 
@@ -180,13 +191,23 @@ def _read_password_stdin() -> str:
 @click.argument("name")
 @click.option("--role", type=click.Choice(ROLE_NAMES), default="user", show_default=True)
 @click.option("--password-stdin", is_flag=True, required=True, help="Read the password from stdin.")
-@click.option("--json", "as_json", is_flag=True, help="Print the new member as JSON.")
+@click.option(
+    "--if-missing",
+    is_flag=True,
+    help="If a member has this name, print them (unchanged, no new token) and exit 0.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the member as JSON.")
 @click.pass_context
 def user_create(
-    context: click.Context, name: str, role: str, password_stdin: bool, as_json: bool
+    context: click.Context,
+    name: str,
+    role: str,
+    password_stdin: bool,
+    if_missing: bool,
+    as_json: bool,
 ) -> None:
     """Create a member (the first admin, usually)."""
-    problem = accounts.name_problem(name)
+    problem = name_problem(name)
     if problem:
         raise click.ClickException(problem)
     password = _read_password_stdin()
@@ -194,35 +215,39 @@ def user_create(
 
     async def create(db: Database) -> dict[str, Any]:
         invite_quota = (await site_settings.in_effect(db, settings)).invite_quota
-        member = await accounts.create_user(
-            db, name, password, Role.parse(role), invite_quota=invite_quota
+        member = await provision_member(
+            db,
+            name,
+            password,
+            Role.parse(role),
+            invite_quota=invite_quota,
+            if_missing=if_missing,
         )
-        token = await accounts.create_api_token(db, member.id, "created by tinypier user create")
-        return {
-            "id": member.id,
-            "name": member.name,
-            "role": member.role.label,
-            "passkey": member.passkey,
-            "api_token": token,
-        }
+        token = None
+        if member.created:
+            token = await accounts.create_api_token(
+                db, member.id, "created by tinypier user create"
+            )
+        return {**dataclasses.asdict(member), "api_token": token}
 
     try:
-        created = _with_database(settings, create)
+        member = _with_database(settings, create)
     except accounts.NameTaken:
         raise click.ClickException(f"the name {name!r} is taken") from None
     if as_json:
-        click.echo(json.dumps(created))
+        click.echo(json.dumps(member))
+    elif member["created"]:
+        click.echo(f"created {member['role']} {member['name']} (id {member['id']})")
+        click.echo(f"API token (shown once): {member['api_token']}")
     else:
-        click.echo(f"created {created['role']} {created['name']} (id {created['id']})")
-        click.echo(f"API token (shown once): {created['api_token']}")
+        click.echo(f"{member['role']} {member['name']} (id {member['id']}) exists, left unchanged")
 
 
-async def _require_user_id(db: Database, name: str) -> int:
+async def _require_user(db: Database, name: str) -> sqlite3.Row:
     row = await accounts.find_user_by_name(db, name)
     if row is None:
         raise click.ClickException(f"no member named {name!r}")
-    user_id: int = row["id"]
-    return user_id
+    return row
 
 
 @user.command("set-role")
@@ -233,7 +258,8 @@ def user_set_role(context: click.Context, name: str, role: str) -> None:
     """Change a member's role."""
 
     async def change(db: Database) -> None:
-        await accounts.set_role(db, await _require_user_id(db, name), Role.parse(role))
+        target = await _require_user(db, name)
+        await administration.change_role(db, SHELL, target, Role.parse(role))
 
     _with_database(_settings(context), change)
     click.echo(f"{name} is now {role}")
@@ -246,7 +272,7 @@ def user_disable(context: click.Context, name: str) -> None:
     """Disable a member: sessions, API tokens and the passkey stop working."""
 
     async def disable(db: Database) -> None:
-        await accounts.set_disabled(db, await _require_user_id(db, name), True)
+        await administration.change_disabled(db, SHELL, await _require_user(db, name), True)
 
     _with_database(_settings(context), disable)
     click.echo(f"{name} is disabled")
@@ -266,18 +292,18 @@ def forum() -> None:
 def forum_create(
     context: click.Context, name: str, category: str, releases: bool, as_json: bool
 ) -> None:
-    """Create a forum in a category."""
+    """Create a forum in a category; if one of that name is there, print its id."""
 
-    async def create(db: Database) -> dict[str, Any]:
-        category_id = await forum_queries.ensure_category(db, category)
-        forum_id = await forum_queries.create_forum(db, category_id, name, allows_releases=releases)
-        return {"id": forum_id, "name": name, "category_id": category_id, "releases": releases}
+    async def create(db: Database) -> ProvisionedForum:
+        return await provision_forum(db, category, name, allows_releases=releases)
 
-    created = _with_database(_settings(context), create)
+    forum = _with_database(_settings(context), create)
     if as_json:
-        click.echo(json.dumps(created))
+        click.echo(json.dumps(dataclasses.asdict(forum)))
+    elif forum.created:
+        click.echo(f"created forum {name!r} (id {forum.id}) in {category!r}")
     else:
-        click.echo(f"created forum {name!r} (id {created['id']}) in {category!r}")
+        click.echo(f"forum {name!r} (id {forum.id}) exists in {category!r}, left unchanged")
 
 
 @main.command()

@@ -75,6 +75,10 @@ class Settings:
     default_language: str = "en"
     default_timezone: str = "UTC"
     site_description: str = ""
+    credit_fold_rows: int = 5000
+    credit_fold_interval_ms: int = 500
+    access_log: bool = True
+    access_log_tracker: bool = False
 
     @property
     def database_path(self) -> Path:
@@ -268,6 +272,10 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "default_language": _language,
     "default_timezone": _time_zone,
     "site_description": _optional_text,
+    "credit_fold_rows": _positive_int,
+    "credit_fold_interval_ms": _positive_int,
+    "access_log": _boolean,
+    "access_log_tracker": _boolean,
 }
 
 
@@ -305,14 +313,18 @@ def _parse(values: Mapping[str, Any], source: str) -> dict[str, Any]:
 def load_settings(
     data_dir: Path | None = None,
     environ: Mapping[str, str] | None = None,
+    *,
+    defaults: Mapping[str, Any] | None = None,
     **overrides: Any,
 ) -> Settings:
-    """Build the settings: defaults < tinypier.toml < environment < explicit overrides."""
+    """Build the settings: defaults < ``defaults`` (what the caller knows better, such as
+    the address ``serve`` listens on) < tinypier.toml < environment < explicit overrides."""
     environ = os.environ if environ is None else environ
     from_env = _parse(_from_environment(environ), "environment")
     directory = data_dir or from_env.pop("data_dir", None) or default_data_dir()
     from_env.pop("data_dir", None)
-    values = _parse(_from_file(directory / CONFIG_FILE_NAME), CONFIG_FILE_NAME)
+    values = _parse(defaults or {}, "defaults")
+    values.update(_parse(_from_file(directory / CONFIG_FILE_NAME), CONFIG_FILE_NAME))
     values.update(from_env)
     values.update(_parse(overrides, "arguments"))
     values["data_dir"] = directory
@@ -342,6 +354,19 @@ def configured_sources(data_dir: Path, environ: Mapping[str, str]) -> dict[str, 
     sources = dict.fromkeys(_from_file(data_dir / CONFIG_FILE_NAME), "file")
     sources.update(dict.fromkeys(_from_environment(environ), "environment"))
     return sources
+
+
+WILDCARD_HOSTS = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}  # noqa: S104
+
+
+def listening_url(host: str, port: int) -> str:
+    """The ``base_url`` of a board served on ``host``:``port`` when none is set: so
+    ``serve --port 18080`` writes announce URLs of port 18080, not of the default. A
+    wildcard host listens everywhere; its loopback address is the one sure to answer."""
+    host = WILDCARD_HOSTS.get(host, host)
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
 
 
 def settings_keys() -> list[str]:

@@ -12,6 +12,7 @@ from tests.helpers import Member, add_member, login
 from tinypier.settings import Settings
 
 ADMIN_PAGES = ["/admin", "/admin/users"]
+CONFIRM = {"confirm": "yes"}
 
 
 @pytest.mark.parametrize("path", ADMIN_PAGES)
@@ -64,7 +65,7 @@ def test_the_member_list_shows_role_status_and_transfer(
 
     assert f'<tr id="user-{alice.id}">' in page
     assert "3.0 GiB" in page
-    assert f'action="/admin/users/{alice.id}/disable"' in page
+    assert f'href="/admin/users/{alice.id}/disable"' in page
 
 
 def test_the_member_list_is_paginated(
@@ -138,7 +139,7 @@ def test_a_disabled_members_session_stops_working_at_once(
     client.cookies.clear()
     login(client, "root", admin.password)
 
-    response = submit(client, "/admin/users", f"/admin/users/{alice.id}/disable")
+    response = submit(client, "/admin/users", f"/admin/users/{alice.id}/disable", CONFIRM)
 
     assert response.status_code == 303
     assert user_changes == [alice.id]
@@ -162,7 +163,7 @@ def test_an_enabled_member_may_log_in_again(
     client: TestClient[Any], settings: Settings, admin: Member, alice: Member
 ) -> None:
     login(client, "root", admin.password)
-    submit(client, "/admin/users", f"/admin/users/{alice.id}/disable")
+    submit(client, "/admin/users", f"/admin/users/{alice.id}/disable", CONFIRM)
 
     submit(client, "/admin/users", f"/admin/users/{alice.id}/enable")
 
@@ -176,7 +177,7 @@ def test_admins_cannot_disable_or_demote_themselves(
 ) -> None:
     login(client, "root", admin.password)
 
-    disable = submit(client, "/admin/users", f"/admin/users/{admin.id}/disable")
+    disable = submit(client, "/admin/users", f"/admin/users/{admin.id}/disable", CONFIRM)
     assert "cannot disable your own account" in client.get(disable.headers["location"]).text
     demote = submit(client, "/admin/users", f"/admin/users/{admin.id}/role", {"role": "user"})
     assert "cannot take the admin role from yourself" in client.get(demote.headers["location"]).text
@@ -214,3 +215,21 @@ def test_a_moderator_is_not_an_admin(client: TestClient[Any], settings: Settings
     login(client, "mod", moderator.password)
 
     assert client.get("/admin/users").status_code == 403
+
+
+def test_disabling_a_member_asks_first_and_the_question_changes_nothing(
+    client: TestClient[Any], settings: Settings, admin: Member, alice: Member
+) -> None:
+    login(client, "root", admin.password)
+
+    question = client.get(f"/admin/users/{alice.id}/disable")
+    unconfirmed = submit(client, "/admin/users", f"/admin/users/{alice.id}/disable")
+
+    assert question.status_code == 200
+    assert "Disable alice?" in question.text
+    assert "logged out everywhere" in question.text
+    assert f'action="/admin/users/{alice.id}/disable"' in question.text
+    assert '<input type="hidden" name="confirm" value="yes">' in question.text
+    assert unconfirmed.headers["location"] == f"/admin/users/{alice.id}/disable"
+    assert query(settings, "SELECT disabled FROM users WHERE id = ?", (alice.id,))[0][0] == 0
+    assert query(settings, "SELECT id FROM moderation_log") == []

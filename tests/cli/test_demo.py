@@ -13,7 +13,7 @@ import pytest
 from litestar.testing import TestClient
 
 from tests.helpers import login
-from tinypier.accounts.queries import name_problem
+from tinypier.accounts.names import name_problem
 from tinypier.app import create_app
 from tinypier.attachments import attachment_path
 from tinypier.db.connection import connect_sync

@@ -44,3 +44,37 @@ def test_forum_create_requires_a_category(tmp_path: Path) -> None:
 
     assert result.exit_code != 0
     assert "--category" in result.output
+
+
+def test_forum_create_run_twice_returns_the_same_forum(tmp_path: Path) -> None:
+    board = tmp_path / "board"
+
+    first = _forum_create(board, "Movies", "--category", "Releases", "--releases")
+    again = _forum_create(board, "Movies", "--category", "Releases", "--releases")
+
+    assert again == {**first, "created": False}
+    assert first["created"] is True
+    connection = connect_sync(board / "tinypier.sqlite3")
+    try:
+        assert connection.execute("SELECT COUNT(*) FROM forums").fetchone()[0] == 1
+    finally:
+        connection.close()
+
+
+def test_forum_create_of_an_existing_forum_says_so_in_words(tmp_path: Path) -> None:
+    board = tmp_path / "board"
+    created = _forum_create(board, "Movies", "--category", "Releases")
+
+    result = run_cli(board, "forum", "create", "Movies", "--category", "Releases")
+
+    assert result.exit_code == 0, result.output
+    assert f"(id {created['id']}) exists" in result.output
+
+
+def test_the_same_name_in_another_category_is_another_forum(tmp_path: Path) -> None:
+    board = tmp_path / "board"
+
+    movies = _forum_create(board, "Movies", "--category", "Releases")
+    talk = _forum_create(board, "Movies", "--category", "Talk")
+
+    assert movies["id"] != talk["id"] and talk["created"] is True

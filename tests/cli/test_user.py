@@ -167,3 +167,65 @@ def test_a_new_member_gets_the_invite_quota_saved_on_the_web(tmp_path: Path) -> 
     _create(settings, "newcomer")
 
     assert _user(settings, "newcomer")["invite_quota"] == 7
+
+
+def test_create_if_missing_returns_the_existing_member_unchanged(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    created = _create(settings, "alice", "--role", "admin")
+    before = dict(_user(settings, "alice"))
+
+    again = _create(settings, "ALICE", "--if-missing")
+
+    assert again == {**created, "api_token": None, "created": False}
+    assert dict(_user(settings, "alice")) == before
+    assert len(_sql(settings, "SELECT id FROM api_tokens")) == 1
+
+
+def test_create_if_missing_creates_a_member_who_is_missing(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+
+    created = _create(settings, "bob", "--if-missing")
+
+    assert created["created"] is True and created["api_token"]
+    assert _user(settings, "bob")["id"] == created["id"]
+
+
+def test_create_if_missing_says_so_in_words(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    _create(settings, "alice")
+
+    result = run_cli(
+        settings.data_dir,
+        "user",
+        "create",
+        "alice",
+        "--if-missing",
+        "--password-stdin",
+        stdin=PASSWORD,
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "exists, left unchanged" in result.output
+
+
+def test_create_accepts_a_cyrillic_name_and_refuses_its_other_case(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+    _create(settings, "Вася")
+
+    result = run_cli(
+        settings.data_dir, "user", "create", "ВАСЯ", "--password-stdin", stdin=PASSWORD
+    )
+
+    assert result.exit_code != 0
+    assert "taken" in result.output
+
+
+def test_create_refuses_a_name_that_mixes_alphabets(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+
+    result = run_cli(
+        settings.data_dir, "user", "create", "p\u0430ypal", "--password-stdin", stdin=PASSWORD
+    )
+
+    assert result.exit_code != 0
+    assert "one alphabet" in result.output

@@ -35,7 +35,7 @@ def test_an_upgrade_cut_short_after_migrating_repairs_at_the_next_start(
     settings.data_dir.mkdir(parents=True)
     legacy_board(settings.database_path, version=7)
     migrate(settings.database_path, settings.backups_dir)  # the crash: no repairs ran
-    assert _pending(settings) == ["rerender"]
+    assert _pending(settings) == ["rerender", "search"]
 
     create_app(settings)
 

@@ -64,7 +64,7 @@ def test_deleting_a_reply_keeps_topic_forum_and_member_counts(client: Client, bo
     first_reply = spam - 1
     log_in(client, board.moderator)
 
-    response = submit(client, page, f"/posts/{spam}/delete", {})
+    response = submit(client, page, f"/posts/{spam}/delete", {"confirm": "yes"})
 
     assert response.status_code == 303
     assert board.counters(board.public_forum) == (1, 2, first_reply)
@@ -72,6 +72,8 @@ def test_deleting_a_reply_keeps_topic_forum_and_member_counts(client: Client, bo
         "SELECT post_count, last_post_id FROM topics WHERE id = ?", (topic.topic_id,)
     ) == [(2, first_reply)]
     assert board.post_count(board.other_user) == 1
+    assert "[deleted]" in client.get(page).text
+    log_in(client, board.other_user)
     assert "spam" not in client.get(page).text
     assert log_entries(board) == [(board.moderator.id, "delete", "post", spam)]
 
@@ -81,9 +83,12 @@ def test_deleting_the_first_post_deletes_the_topic(client: Client, board: Board)
     doomed = seed_topic(board.settings, board.public_forum, board.user, "Doomed", replies=2)
     log_in(client, board.moderator)
 
-    response = submit(client, f"/topics/{doomed.topic_id}", f"/posts/{doomed.post_id}/delete", {})
+    response = submit(
+        client, f"/topics/{doomed.topic_id}", f"/posts/{doomed.post_id}/delete", {"confirm": "yes"}
+    )
 
     assert response.headers["location"] == f"/forums/{board.public_forum}"
+    log_in(client, board.user)
     assert client.get(f"/topics/{doomed.topic_id}").status_code == 404
     assert board.counters(board.public_forum) == (1, 1, older.post_id)
     assert board.post_count(board.user) == 0
@@ -95,12 +100,12 @@ def test_deleting_a_topic_keeps_the_counters_right(client: Client, board: Board)
     doomed = seed_topic(board.settings, board.public_forum, board.user, "Gone", replies=4)
     log_in(client, board.moderator)
 
-    assert moderate(client, doomed.topic_id, "delete") == 303
+    assert moderate(client, doomed.topic_id, "delete", {"confirm": "yes"}) == 303
 
     kept_last = board.value("SELECT MAX(id) FROM posts WHERE topic_id = ?", (kept.topic_id,))
     assert board.counters(board.public_forum) == (1, 2, kept_last)
     assert board.post_count(board.user) == 0
-    assert board.value("SELECT COUNT(*) FROM posts WHERE topic_id = ?", (doomed.topic_id,)) == 0
+    assert board.value("SELECT COUNT(*) FROM posts WHERE topic_id = ?", (doomed.topic_id,)) == 5
     assert log_entries(board) == [(board.moderator.id, "delete", "topic", doomed.topic_id)]
 
 
@@ -123,8 +128,10 @@ def test_the_log_page_lists_actions_for_moderators_only(client: Client, board: B
 
     log_page = client.get("/moderation")
     assert log_page.status_code == 200
-    assert "<td>lock</td>" in log_page.text
-    assert f'<a href="/topics/{topic.topic_id}">topic {topic.topic_id}</a>' in log_page.text
+    assert (
+        f'<a href="/members/{board.moderator.id}">mona</a> locked topic'
+        f' <a href="/topics/{topic.topic_id}">Logged</a>'
+    ) in log_page.text
 
     log_in(client, board.user)
     assert client.get("/moderation").status_code == 403
@@ -138,8 +145,10 @@ def test_members_cannot_moderate(client: Client, board: Board) -> None:
     assert "Moderate this topic" not in token_source
 
     for action in ("lock", "delete"):
-        assert moderate(client, topic.topic_id, action) == 403
-    assert submit(client, page, f"/posts/{topic.post_id}/delete", {}).status_code == 403
+        assert moderate(client, topic.topic_id, action, {"confirm": "yes"}) == 403
+    assert client.get(f"{page}/delete").status_code == 403
+    delete_post = submit(client, page, f"/posts/{topic.post_id}/delete", {"confirm": "yes"})
+    assert delete_post.status_code == 403
     assert board.value("SELECT locked FROM topics WHERE id = ?", (topic.topic_id,)) == 0
     assert log_entries(board) == []
 
@@ -194,12 +203,12 @@ def test_the_log_keeps_a_topic_moved_out_of_sight_out_of_sight(
     log_in(client, board.admin)
     assert moderate(client, topic.topic_id, "lock") == 303
     assert moderate(client, topic.topic_id, "move", {"forum_id": str(vault)}) == 303
-    assert "Secret plans: " in client.get("/moderation").text
+    assert "Secret plans</a> from “Chat” to “Admin vault”" in client.get("/moderation").text
 
     log_in(client, board.moderator)
     log_page = client.get("/moderation").text
 
-    assert "<td>move</td>" in log_page and "<td>lock</td>" in log_page
+    assert 'class="log-move"' in log_page and 'class="log-lock"' in log_page
     assert "Secret plans" not in log_page
     assert "Admin vault" not in log_page
 
@@ -217,7 +226,7 @@ def test_the_log_keeps_where_a_deleted_topic_was_moved_out_of_sight(
     log_in(client, board.moderator)
     log_page = client.get("/moderation").text
 
-    assert "<td>move</td>" in log_page
+    assert 'class="log-move"' in log_page
     assert "Secret plans" not in log_page
     assert "Admin vault" not in log_page
 
@@ -239,8 +248,11 @@ def test_the_log_names_only_the_forums_a_reader_may_view_along_a_topics_moves(
     log_in(client, board.moderator)
     log_page = client.get("/moderation").text
 
-    assert "Travelling topic: Lobby -&gt; (a forum you cannot view)" in log_page
-    assert log_page.count("<td>move</td>") == 1
+    assert (
+        f'moved topic <a href="/topics/{topic.topic_id}">Travelling topic</a>'
+        ' from “Lobby” to <span class="muted">(a forum you cannot view)</span>'
+    ) in log_page
+    assert log_page.count('class="log-move"') == 1
     assert "Admin vault" not in log_page
 
 
@@ -256,7 +268,10 @@ def test_a_move_out_of_sight_shows_the_reader_only_the_forum_they_may_view(
     log_in(client, board.moderator)
     log_page = client.get("/moderation").text
 
-    assert f"(a topic you cannot view): {public_name} -&gt; (a forum you cannot view)" in log_page
+    assert (
+        'moved topic <span class="muted">(a topic you cannot view)</span>'
+        f' from “{public_name}” to <span class="muted">(a forum you cannot view)</span>'
+    ) in log_page
 
 
 def test_a_move_logged_without_its_forums_keeps_the_old_rule(client: Client, board: Board) -> None:
@@ -274,7 +289,8 @@ def test_a_move_logged_without_its_forums_keeps_the_old_rule(client: Client, boa
     finally:
         connection.close()
     log_in(client, board.moderator)
-    assert "Old move: X -&gt; Y" in client.get("/moderation").text
+    assert "moved topic" in client.get("/moderation").text
+    assert "(Old move: X -&gt; Y)" in client.get("/moderation").text
 
 
 def test_the_log_stores_names_and_keys_and_speaks_the_reader_s_language(
@@ -284,7 +300,9 @@ def test_the_log_stores_names_and_keys_and_speaks_the_reader_s_language(
     and the page puts them in the reader's words."""
     doomed = seed_topic(board.settings, board.public_forum, board.user, "Doomed", replies=1)
     log_in(client, board.moderator)
-    submit(client, f"/topics/{doomed.topic_id}", f"/posts/{doomed.post_id}/delete", {})
+    submit(
+        client, f"/topics/{doomed.topic_id}", f"/posts/{doomed.post_id}/delete", {"confirm": "yes"}
+    )
     with connect_sync(board.settings.database_path) as connection:
         connection.execute(
             "INSERT INTO moderation_log (actor_id, action, target_type, target_id, details,"
@@ -298,5 +316,5 @@ def test_the_log_stores_names_and_keys_and_speaks_the_reader_s_language(
     english = client.get("/moderation", headers={"Accept-Language": "en"}).text
 
     assert stored == [("delete_with_topic", f"{board.user.name}: Doomed")]
-    assert "Проверено → Закрыто" in russian
-    assert "Checked → Closed" in english
+    assert "на «Закрыто» (был «Проверено»)" in russian
+    assert "to Closed (was Checked)" in english

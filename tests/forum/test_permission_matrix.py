@@ -94,6 +94,8 @@ POLICY: dict[str, Rule] = {
     "GET /posts/{post_id:int}": Rule(Access.VIEWERS),
     "GET /search": Rule(Access.EVERYONE, query=FIND_ALL),
     "GET /tracker": Rule(Access.EVERYONE, query=FIND_ALL),
+    "GET /torrents": Rule(Access.EVERYONE, query=FIND_ALL),
+    "GET /torrents/{address:str}": Rule(Access.VIEWERS),
     "GET /members": Rule(Access.MEMBERS),
     "GET /members/{member_id:int}": Rule(Access.MEMBERS),
     "GET /feeds/forums/{feed_file:str}": Rule(Access.VIEWERS, feed=True),
@@ -141,8 +143,22 @@ POLICY: dict[str, Rule] = {
     "GET /torrents/{torrent_id:int}/download": Rule(Access.MEMBERS_WHO_VIEW),
     # Moderation.
     "GET /moderation": Rule(Access.MODERATORS),
+    # Destructive actions: a confirm page (GET, changes nothing), then the POST.
+    "GET /posts/{post_id:int}/delete": Rule(Access.MODERATORS),
     "POST /posts/{post_id:int}/delete": Rule(Access.MODERATORS, {"confirm": "yes"}),
+    "GET /topics/{topic_id:int}/delete": Rule(Access.MODERATORS),
     "POST /topics/{topic_id:int}/delete": Rule(Access.MODERATORS, {"confirm": "yes"}),
+    # Restoring what is not deleted is refused with a clear 400, after the guard passed.
+    "POST /posts/{post_id:int}/restore": Rule(Access.MODERATORS),
+    "POST /topics/{topic_id:int}/restore": Rule(Access.MODERATORS),
+    "GET /posts/{post_id:int}/split": Rule(Access.MODERATORS),
+    "POST /posts/{post_id:int}/split": Rule(
+        Access.MODERATORS, {"confirm": "yes", "title": "Split matrix", "forum_id": "{forum_id}"}
+    ),
+    "GET /topics/{topic_id:int}/merge": Rule(Access.MODERATORS),
+    "POST /topics/{topic_id:int}/merge": Rule(
+        Access.MODERATORS, {"confirm": "yes", "into_topic_id": "{other_topic_id}"}
+    ),
     "POST /topics/{topic_id:int}/lock": Rule(Access.MODERATORS),
     "POST /topics/{topic_id:int}/unlock": Rule(Access.MODERATORS),
     "POST /topics/{topic_id:int}/pin": Rule(Access.MODERATORS, {"pin": "sticky"}),
@@ -154,7 +170,8 @@ POLICY: dict[str, Rule] = {
     "GET /admin/users": Rule(Access.ADMINS),
     "GET /admin/cheats": Rule(Access.ADMINS),
     "POST /admin/users/{user_id:int}/role": Rule(Access.ADMINS, {"role": "moderator"}),
-    "POST /admin/users/{user_id:int}/disable": Rule(Access.ADMINS),
+    "GET /admin/users/{user_id:int}/disable": Rule(Access.ADMINS),
+    "POST /admin/users/{user_id:int}/disable": Rule(Access.ADMINS, {"confirm": "yes"}),
     "POST /admin/users/{user_id:int}/enable": Rule(Access.ADMINS),
     "POST /admin/users/{user_id:int}/invite-quota": Rule(Access.ADMINS, {"invite_quota": "5"}),
     "GET /admin/forums": Rule(Access.ADMINS),
@@ -167,6 +184,7 @@ POLICY: dict[str, Rule] = {
         Access.ADMINS, {"category_id": "{category_id}", "name": "Renamed forum"}
     ),
     "POST /admin/forums/{forum_id:int}/move": Rule(Access.ADMINS, {"direction": "up"}),
+    "GET /admin/forums/{forum_id:int}/delete": Rule(Access.ADMINS),
     "POST /admin/forums/{forum_id:int}/delete": Rule(Access.ADMINS, {"confirm": "yes"}),
     "POST /admin/categories": Rule(Access.ADMINS, {"name": "New category"}),
     "POST /admin/categories/{category_id:int}/rename": Rule(Access.ADMINS, {"name": "Renamed"}),
@@ -249,6 +267,7 @@ def fill_form(rule: Rule, board: RoleBoard, target: Target) -> dict[str, str]:
         "forum_id": target.forum_id,
         "category_id": target.category_id,
         "other_forum_id": other_target(board, target).forum_id,
+        "other_topic_id": other_target(board, target).topic_id,
     }
     return {name: value.format(**ids) for name, value in rule.form.items()}
 

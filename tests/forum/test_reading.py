@@ -6,6 +6,8 @@ import re
 
 from tests.forum.conftest import Board, Client, log_in, seed_topic, submit
 
+UNREAD_MARKER = 'class="marker unread"'
+
 
 def post_numbers(html: str) -> list[int]:
     return [int(number) for number in re.findall(r'title="Permalink">#(\d+)</a>', html)]
@@ -84,8 +86,8 @@ def test_announcements_then_stickies_then_recent_topics(client: Client, board: B
     listing = client.get(f"/forums/{board.public_forum}").text
 
     assert topic_titles(listing) == ["Announcement", "Sticky", "Recent"]
-    assert "Announcement:</span>" in listing
-    assert "Sticky:</span>" in listing
+    assert '<span class="marker announcement">Announcement</span>' in listing
+    assert '<span class="marker sticky">Sticky</span>' in listing
 
 
 def test_a_reply_brings_a_topic_back_to_the_top(client: Client, board: Board) -> None:
@@ -105,7 +107,7 @@ def test_locked_topics_refuse_members_but_not_moderators(client: Client, board: 
     page = f"/topics/{topic.topic_id}"
     log_in(client, board.moderator)
     submit(client, page, f"{page}/lock", {})
-    assert "[locked]" in client.get(f"/forums/{board.public_forum}").text
+    assert 'class="marker locked"' in client.get(f"/forums/{board.public_forum}").text
 
     assert submit(client, page, f"{page}/reply", {"body": "mod note"}).status_code == 303
 
@@ -121,22 +123,22 @@ def test_unread_markers_follow_what_a_member_has_read(client: Client, board: Boa
     topic = seed_topic(board.settings, board.public_forum, board.user, "News")
     forum = f"/forums/{board.public_forum}"
     log_in(client, board.other_user)
-    assert "[new]" in client.get(forum).text
+    assert UNREAD_MARKER in client.get(forum).text
 
     client.get(f"/topics/{topic.topic_id}")
-    assert "[new]" not in client.get(forum).text
+    assert UNREAD_MARKER not in client.get(forum).text
 
     log_in(client, board.user)
     page = f"/topics/{topic.topic_id}"
     submit(client, page, f"{page}/reply", {"body": "More news"})
     log_in(client, board.other_user)
-    assert "[new]" in client.get(forum).text
+    assert UNREAD_MARKER in client.get(forum).text
 
 
 def test_guests_see_no_unread_markers_and_no_reply_form(client: Client, board: Board) -> None:
     topic = seed_topic(board.settings, board.public_forum, board.user, "Public")
 
-    assert "[new]" not in client.get(f"/forums/{board.public_forum}").text
+    assert UNREAD_MARKER not in client.get(f"/forums/{board.public_forum}").text
     page = client.get(f"/topics/{topic.topic_id}").text
     assert 'action="/topics/' not in page
     assert "Log in</a> to reply" in page

@@ -45,17 +45,17 @@ def test_deleting_a_release_topic_tells_the_tracker(
     log_in(client, board.moderator)
     page = f"/topics/{release.topic_id}"
 
-    assert submit(client, page, f"{page}/delete", {}).status_code == 303
+    assert submit(client, page, f"{page}/delete", {"confirm": "yes"}).status_code == 303
 
     assert forgotten == [release.torrent_id]
-    assert board.value("SELECT COUNT(*) FROM torrents") == 0
+    assert board.value("SELECT COUNT(*) FROM torrents") == 1
 
 
 def stored_file(board: Board, torrent: bytes) -> Path:
     return attachment_path(board.settings, hashlib.sha256(torrent).hexdigest())
 
 
-def test_deleting_a_release_topic_removes_its_stored_file_and_keeps_the_others(
+def test_deleting_a_release_topic_keeps_its_stored_file_for_a_restore(
     client: Client, board: Board
 ) -> None:
     kept, gone = small_torrent(b"kept"), small_torrent(b"gone")
@@ -64,14 +64,14 @@ def test_deleting_a_release_topic_removes_its_stored_file_and_keeps_the_others(
     log_in(client, board.moderator)
     page = f"/topics/{release.topic_id}"
 
-    assert submit(client, page, f"{page}/delete", {}).status_code == 303
+    assert submit(client, page, f"{page}/delete", {"confirm": "yes"}).status_code == 303
 
-    assert not stored_file(board, gone).exists()
+    assert stored_file(board, gone).is_file()
     assert stored_file(board, kept).is_file()
-    assert board.rows("SELECT sha256 FROM attachments") == [(stored_file(board, kept).name,)]
+    assert board.value("SELECT COUNT(*) FROM attachments") == 2
 
 
-def test_deleting_the_first_post_of_a_release_removes_its_stored_file(
+def test_deleting_the_first_post_of_a_release_deletes_its_topic_and_keeps_the_file(
     client: Client, board: Board
 ) -> None:
     torrent = small_torrent()
@@ -79,11 +79,14 @@ def test_deleting_the_first_post_of_a_release_removes_its_stored_file(
     first_post = board.value("SELECT MIN(id) FROM posts WHERE topic_id = ?", (release.topic_id,))
     log_in(client, board.moderator)
 
-    deleted = submit(client, f"/topics/{release.topic_id}", f"/posts/{first_post}/delete", {})
+    deleted = submit(
+        client, f"/topics/{release.topic_id}", f"/posts/{first_post}/delete", {"confirm": "yes"}
+    )
 
     assert deleted.status_code == 303
-    assert not stored_file(board, torrent).exists()
-    assert board.value("SELECT COUNT(*) FROM attachments") == 0
+    deleted_topic = "SELECT deleted_at IS NOT NULL FROM topics WHERE id = ?"
+    assert board.value(deleted_topic, (release.topic_id,)) == 1
+    assert stored_file(board, torrent).is_file()
 
 
 def test_deleting_a_forum_removes_the_stored_files_of_its_releases_only(

@@ -338,9 +338,9 @@ def test_edits_and_deletions_made_on_the_forum_pages_reach_the_index(
 
     login(client, board.moderator.name)
     token = csrf_token(client.get(f"/topics/{topic.topic_id}").text)
-    client.post(f"/posts/{reply.post_id}/delete", data={"_csrf_token": token})
+    client.post(f"/posts/{reply.post_id}/delete", data={"_csrf_token": token, "confirm": "yes"})
     assert result_links(client, q="teapot") == []
-    client.post(f"/topics/{topic.topic_id}/delete", data={"_csrf_token": token})
+    client.post(f"/topics/{topic.topic_id}/delete", data={"_csrf_token": token, "confirm": "yes"})
     assert result_links(client, q="samovar") == []
     sql(settings, "INSERT INTO post_search (post_search, rank) VALUES ('integrity-check', 1)")
 

@@ -112,13 +112,13 @@ def test_the_snippet_marks_the_words_as_the_member_wrote_them(
     )
 
     assert snippets(client, "фильм") == [
-        "Вчера  <mark>Фильмы</mark>  смотрели; &lt;<mark>ФИЛЬМОМ</mark>&gt; &amp; всё"
+        "Вчера <mark>Фильмы</mark> смотрели; &lt;<mark>ФИЛЬМОМ</mark>&gt; &amp; всё"
     ]
     assert snippets(client, '"смотрели фильмом"') == [
-        "Вчера  Фильмы  <mark>смотрели</mark>; &lt;<mark>ФИЛЬМОМ</mark>&gt; &amp; всё"
+        "Вчера Фильмы <mark>смотрели</mark>; &lt;<mark>ФИЛЬМОМ</mark>&gt; &amp; всё"
     ]
     assert snippets(client, "фильмо*") == [
-        "Вчера  Фильмы  смотрели; &lt;<mark>ФИЛЬМОМ</mark>&gt; &amp; всё"
+        "Вчера Фильмы смотрели; &lt;<mark>ФИЛЬМОМ</mark>&gt; &amp; всё"
     ]
 
 
@@ -166,7 +166,7 @@ def test_the_tracker_listing_finds_release_titles_by_word_forms_and_prefixes(
 
     def listed(query: str) -> list[str]:
         page = client.get("/tracker", params={"q": query}).text
-        return re.findall(r'<a href="/topics/\d+">([^<]+)</a>', page)
+        return re.findall(r'<a href="/torrents/\d+-[a-z0-9-]+">([^<]+)</a>', page)
 
     assert listed("фильма") == ["Лучшие фильмы"]
     assert listed("фильм") == ["Лучшие фильмы"]

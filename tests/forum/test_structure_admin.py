@@ -130,7 +130,11 @@ def test_deleting_a_forum_needs_confirmation_and_takes_its_topics(
     log_in(client, board.admin)
     delete = f"/admin/forums/{board.public_forum}/delete"
 
-    submit(client, STRUCTURE, delete, {})
+    question = client.get(delete)
+    assert question.status_code == 200
+    assert "Its 1 topic and every post in it are deleted for good" in question.text
+    assert f'action="{delete}"' in question.text
+    assert submit(client, STRUCTURE, delete, {}).headers["location"] == delete
     assert board.value("SELECT COUNT(*) FROM forums WHERE id = ?", (board.public_forum,)) == 1
 
     submit(client, STRUCTURE, delete, {"confirm": "yes"})

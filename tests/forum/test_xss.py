@@ -28,7 +28,7 @@ from litestar.testing import TestClient
 from tests.forum.board import add_forum, register_upload, sql
 from tests.helpers import add_member
 from tests.roles import BASE_URL, csrf_token, session_for
-from tinypier.accounts.queries import name_problem
+from tinypier.accounts.names import name_problem
 from tinypier.accounts.sessions import SESSION_COOKIE
 from tinypier.app import create_app
 from tinypier.forum.bbcode import render_bbcode

@@ -18,6 +18,9 @@ from tinypier.db.connection import connect_sync
 from tinypier.settings import Settings
 
 DAY = 86_400
+# Each row links its release by its engine-v1 address, /torrents/{id}-{slug}.
+RELEASE_LINK = r'<a href="/torrents/\d+-[a-z0-9-]+">([^<]+)</a>'
+RELEASE_ID = r'<a href="/torrents/(\d+)-[a-z0-9-]+">'
 
 
 @dataclass(frozen=True)
@@ -168,7 +171,7 @@ def test_the_page_lists_the_releases_with_links_sizes_and_swarm(
 ) -> None:
     page = client.get("/tracker?sort=seeders").text
 
-    rows = re.findall(r'<a href="/topics/\d+">([^<]+)</a>', page)
+    rows = re.findall(RELEASE_LINK, page)
     assert rows == ["Golden River", "Golden Hour", "Silent Night"]
     assert "29.3 KiB" in page
     assert 'aria-sort="descending"' in page
@@ -184,7 +187,7 @@ def test_the_filter_form_keeps_what_was_asked(client: Client, catalogue: Catalog
     assert f'<option value="{catalogue.music}" selected>' in page
     assert 'name="seeded" value="1" checked' in page
     assert 'value="30"' in page
-    assert re.findall(r'<a href="/topics/\d+">([^<]+)</a>', page) == ["Golden River"]
+    assert re.findall(RELEASE_LINK, page) == ["Golden River"]
 
 
 def test_releases_come_fifty_to_a_page(client: Client, settings: Settings) -> None:
@@ -195,8 +198,8 @@ def test_releases_come_fifty_to_a_page(client: Client, settings: Settings) -> No
     first = client.get("/tracker").text
     second = client.get("/tracker?page=2").text
 
-    first_rows = re.findall(r'<a href="/topics/(\d+)">', first)
-    second_rows = re.findall(r'<a href="/topics/(\d+)">', second)
+    first_rows = re.findall(RELEASE_ID, first)
+    second_rows = re.findall(RELEASE_ID, second)
     # 100 of the 120 releases lie in forums guests may view.
     assert len(first_rows) == len(second_rows) == 50
     assert not set(first_rows) & set(second_rows)

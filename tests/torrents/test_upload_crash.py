@@ -23,7 +23,7 @@ from tests.helpers import add_member
 from tests.servers import free_port
 from tests.torrents.releases import api_token, bearer, release_forum
 from tests.torrents.test_metainfo import build, content, encode
-from tests.tracker.test_crash import Server
+from tests.tracker.conftest import Server
 from tinypier.attachments import temporary_uploads
 from tinypier.datadir import prepare_data_dir
 from tinypier.settings import Settings, load_settings

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import http.client
+import os
+import signal
+import subprocess
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +19,7 @@ from litestar.testing import TestClient
 from litestar.types import Receive, Scope, Send
 
 from tests.helpers import Member, add_member
+from tests.servers import TINYPIER, free_port, serve_command, wait_until_accepting
 from tests.tracker.wire import ADDRESS_HEADER, announce, peer_id
 from tinypier.app import create_app
 from tinypier.settings import Settings, load_settings
@@ -24,6 +29,14 @@ UNCAPPED_RATES: dict[str, Any] = {"max_upload_rate": 2**53, "max_download_rate":
 """Rate caps no test client reaches: announces milliseconds apart are credited in full.
 The tests of this directory are about deltas, swarms and refusals; the caps themselves
 are held by ``test_credit_rules.py``, on boards with the default rates."""
+
+
+UNCAPPED_RATE_VARIABLES = {
+    "TINYPIER_MAX_UPLOAD_RATE": str(2**53),
+    "TINYPIER_MAX_DOWNLOAD_RATE": str(2**53),
+}
+"""The same for a server in its own process: the crash tests send a megabyte per announce,
+milliseconds apart, and are about durability, so nothing may be withheld."""
 
 
 @pytest.fixture
@@ -101,3 +114,64 @@ def make_board(tmp_path: Path) -> Iterator[Callable[..., Board]]:
             return boards[-1]
 
         yield make
+
+
+@dataclass
+class Server:
+    """``tinypier serve`` in its own process, which the crash tests kill and restart;
+    ``environment`` adds variables for the next start."""
+
+    data_dir: Path
+    port: int
+    process: subprocess.Popen[bytes] | None = None
+    log: list[Path] = field(default_factory=list)
+    environment: dict[str, str] = field(default_factory=dict)
+
+    def start(self) -> None:
+        log_path = self.data_dir.parent / f"serve{len(self.log)}.log"
+        self.log.append(log_path)
+        with log_path.open("wb") as output:
+            self.process = subprocess.Popen(
+                serve_command(self.data_dir, self.port),
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                env={
+                    **os.environ,
+                    "TINYPIER_COMMIT_INTERVAL_MS": "2",
+                    **UNCAPPED_RATE_VARIABLES,
+                    **self.environment,
+                },
+            )
+        wait_until_accepting(self.port, self.process, log_path)
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            connection.request("GET", path)
+            response = connection.getresponse()
+            return response.status, response.read()
+        finally:
+            connection.close()
+
+    def kill(self) -> None:
+        assert self.process is not None
+        os.kill(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    data_dir = tmp_path / "board"
+    subprocess.run(
+        [str(TINYPIER), "--data-dir", str(data_dir), "migrate"], check=True, capture_output=True
+    )
+    running = Server(data_dir, free_port())
+    try:
+        yield running
+    finally:
+        running.stop()

@@ -11,29 +11,21 @@ swarm's first uploader has nobody to upload to, so its upload is withheld).
 from __future__ import annotations
 
 import http.client
-import os
 import random
-import signal
-import subprocess
 import threading
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
 import bencodepy
 import pytest
 
 from tests.helpers import Member, add_member
-from tests.servers import TINYPIER, free_port, serve_command, wait_until_accepting
+from tests.tracker.conftest import Server
 from tests.tracker.wire import announce_fields, fetch, peer_id, query, register_torrent
 from tinypier.settings import Settings, load_settings
 
 pytestmark = pytest.mark.slow
 
-# The load sends a megabyte per announce, milliseconds apart: far above the default rate
-# caps. This test is about durability, so nothing may be withheld.
-UNCAPPED_RATES = {"TINYPIER_MAX_UPLOAD_RATE": str(2**53), "TINYPIER_MAX_DOWNLOAD_RATE": str(2**53)}
 LOAD_SECONDS = 2.0
 THREADS = 4
 
@@ -46,58 +38,6 @@ class PeerLog:
     member_id: int
     sent: tuple[int, int] = (0, 0)
     answered: tuple[int, int] = (0, 0)
-
-
-@dataclass
-class Server:
-    data_dir: Path
-    port: int
-    process: subprocess.Popen[bytes] | None = None
-    log: list[Path] = field(default_factory=list)
-
-    def start(self) -> None:
-        log_path = self.data_dir.parent / f"serve{len(self.log)}.log"
-        self.log.append(log_path)
-        with log_path.open("wb") as output:
-            self.process = subprocess.Popen(
-                serve_command(self.data_dir, self.port),
-                stdout=output,
-                stderr=subprocess.STDOUT,
-                env={**os.environ, "TINYPIER_COMMIT_INTERVAL_MS": "2", **UNCAPPED_RATES},
-            )
-        wait_until_accepting(self.port, self.process, log_path)
-
-    def get(self, path: str) -> tuple[int, bytes]:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        try:
-            connection.request("GET", path)
-            response = connection.getresponse()
-            return response.status, response.read()
-        finally:
-            connection.close()
-
-    def kill(self) -> None:
-        assert self.process is not None
-        os.kill(self.process.pid, signal.SIGKILL)
-        self.process.wait()
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=30)
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    data_dir = tmp_path / "board"
-    subprocess.run(
-        [str(TINYPIER), "--data-dir", str(data_dir), "migrate"], check=True, capture_output=True
-    )
-    running = Server(data_dir, free_port())
-    try:
-        yield running
-    finally:
-        running.stop()
 
 
 def seed(settings: Settings) -> list[PeerLog]:

@@ -14,6 +14,7 @@ from tests.helpers import Member, add_member
 from tests.tracker.conftest import Board
 from tests.tracker.wire import announce, fetch, peer_id, query, register_torrent
 from tinypier.settings import Settings
+from tinypier.tracker.creditlog import STOPPED, removed_row
 from tinypier.tracker.engine import ClientAddress, Tracker
 from tinypier.tracker.store import CommitSignal
 from tinypier.tracker.swarm import Departed, Departures
@@ -132,7 +133,9 @@ def test_a_write_that_cannot_commit_is_split_off_and_the_rest_is_saved(
     async def batch_with_a_bad_write() -> list[bytes]:
         applied = [tracker.apply_announce(alice.passkey, q, LOOPBACK, b"") for q in honest[:2]]
         bad = tracker.writer.pending.entry()
-        bad.credit(registered.id, bob.id, (2**64, 0, 0), 0)
+        swarm = tracker.swarm(registered.id)
+        bad_key = (bob.id, peer_id(label="bad"))
+        bad.log(removed_row(registered.id, bad_key, STOPPED, (2**64, 0, 0), False, swarm, 0))
         applied += [tracker.apply_announce(alice.passkey, q, LOOPBACK, b"") for q in honest[2:]]
         replies = await asyncio.gather(*(outcome(*each) for each in applied))
         return [*replies, await outcome(b"bad", bad)]

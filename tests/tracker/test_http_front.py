@@ -20,8 +20,14 @@ from hypothesis import strategies as st
 
 from tests.helpers import Member, add_member
 from tests.servers import read_response, serving
-from tests.tracker.wire import Registered, announce_fields, peer_id, query, register_torrent
-from tinypier.db.connection import connect_sync
+from tests.tracker.wire import (
+    Registered,
+    announce_fields,
+    fetch,
+    peer_id,
+    query,
+    register_torrent,
+)
 from tinypier.settings import Settings, load_settings
 from tinypier.tracker.http import parse_head
 
@@ -292,9 +298,6 @@ def test_an_answered_announce_is_credited(front: Front) -> None:
             target = f"/announce/{front.member.passkey}?{query(**fields)}"
             connection.sendall(f"GET {target} HTTP/1.1\r\nHost: t\r\n\r\n".encode())
             read_response(connection, pending)
-    database = connect_sync(front.settings.database_path)
-    try:
-        row = database.execute("SELECT uploaded FROM users WHERE id = ?", (front.member.id,))
-        assert row.fetchone()[0] == 4096
-    finally:
-        database.close()
+    assert fetch(front.settings, "SELECT uploaded FROM users WHERE id = ?", front.member.id) == [
+        (4096,)
+    ]

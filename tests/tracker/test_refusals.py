@@ -11,6 +11,7 @@ from litestar.testing import TestClient
 
 from tests.helpers import Member, add_member
 from tests.tracker.wire import (
+    Registered,
     announce,
     announce_fields,
     execute,
@@ -65,6 +66,26 @@ def test_a_frozen_release_refuses_announces(
     assert reason(reply) == f"this release was closed by the moderators ({status})".encode()
 
 
+def start_seeding(client: TestClient[Any], member: Member, registered: Registered) -> bytes:
+    """A seeder that reported 1000 bytes uploaded; returns its peer id."""
+    me = peer_id()
+    announce(client, member.passkey, registered.key, me, uploaded=1000, left=0)
+    return me
+
+
+def assert_final_stopped_is_credited(
+    settings: Settings, client: TestClient[Any], member: Member, registered: Registered, me: bytes
+) -> None:
+    """The client's last ``stopped`` (2000 bytes uploaded) is answered, credited in full
+    (a leecher was there) and takes the peer out of the swarm."""
+    stopped = announce(
+        client, member.passkey, registered.key, me, uploaded=2000, left=0, event="stopped"
+    )
+    assert b"failure reason" not in stopped
+    assert fetch(settings, "SELECT uploaded FROM users WHERE id = ?", member.id) == [(2000,)]
+    assert fetch(settings, "SELECT COUNT(*) FROM peers WHERE user_id = ?", member.id) == [(0,)]
+
+
 def test_a_frozen_release_still_takes_the_final_stopped_and_credits_it(
     settings: Settings,
     app: Litestar,
@@ -74,18 +95,12 @@ def test_a_frozen_release_still_takes_the_final_stopped_and_credits_it(
 ) -> None:
     registered = register_torrent(settings, alice.id, "closing")
     downloader(registered.key)
-    me = peer_id()
-    announce(tracker_client, alice.passkey, registered.key, me, uploaded=1000, left=0)
+    me = start_seeding(tracker_client, alice, registered)
     execute(settings, "UPDATE torrents SET status = 'closed' WHERE id = ?", registered.id)
     app.state.changes.torrent_changed(registered.id)
     refused = announce(tracker_client, alice.passkey, registered.key, me, uploaded=1500, left=0)
     assert reason(refused) == b"this release was closed by the moderators (closed)"
-    stopped = announce(
-        tracker_client, alice.passkey, registered.key, me, uploaded=2000, left=0, event="stopped"
-    )
-    assert b"failure reason" not in stopped
-    assert fetch(settings, "SELECT uploaded FROM users WHERE id = ?", alice.id) == [(2000,)]
-    assert fetch(settings, "SELECT COUNT(*) FROM peers WHERE user_id = ?", alice.id) == [(0,)]
+    assert_final_stopped_is_credited(settings, tracker_client, alice, registered, me)
 
 
 def test_a_member_runs_a_limited_number_of_clients_per_torrent(make_board: Any) -> None:
@@ -143,6 +158,51 @@ def test_a_disabled_member_is_refused_at_once(
     app.state.changes.user_changed(alice.id)
     reply = announce(tracker_client, alice.passkey, torrent, peer_id())
     assert reason(reply) == b"your account is disabled"
+
+
+def test_a_disabled_members_final_stopped_leaves_the_swarm_and_is_credited(
+    settings: Settings,
+    app: Litestar,
+    tracker_client: TestClient[Any],
+    alice: Member,
+    downloader: Callable[[bytes], None],
+) -> None:
+    registered = register_torrent(settings, alice.id, "t")
+    downloader(registered.key)
+    me = start_seeding(tracker_client, alice, registered)
+    execute(settings, "UPDATE users SET disabled = 1 WHERE id = ?", alice.id)
+    app.state.changes.user_changed(alice.id)
+    for event in ("", "started", "completed"):
+        refused = announce(
+            tracker_client, alice.passkey, registered.key, me, uploaded=1500, left=0, event=event
+        )
+        assert reason(refused) == b"your account is disabled"
+
+    assert_final_stopped_is_credited(settings, tracker_client, alice, registered, me)
+    counts = scrape(tracker_client, add_member(settings, "carol").passkey, registered.key)
+    assert counts[b"files"][registered.key][b"complete"] == 0
+
+
+def test_a_disabled_members_stopped_is_credited_within_the_rate_caps(make_board: Any) -> None:
+    board = make_board(max_upload_rate=1000)
+    member = add_member(board.settings, "leaving")
+    registered = register_torrent(board.settings, member.id, "t")
+    dana = add_member(board.settings, "dana")
+    announce(board.client, dana.passkey, registered.key, peer_id(label="d"), "10.9.9.9", left=1)
+    tracker = board.app.state.tracker
+    start = tracker.clock()
+    tracker.clock = lambda: start
+    me = peer_id()
+    announce(board.client, member.passkey, registered.key, me, left=0)
+    execute(board.settings, "UPDATE users SET disabled = 1 WHERE id = ?", member.id)
+    board.app.state.changes.user_changed(member.id)
+    tracker.clock = lambda: start + 10
+
+    announce(board.client, member.passkey, registered.key, me, uploaded=10**12, event="stopped")
+
+    assert fetch(board.settings, "SELECT uploaded FROM users WHERE id = ?", member.id) == [
+        (10 * 1000,)
+    ]
 
 
 def test_a_regenerated_passkey_stops_the_old_one_at_once(

@@ -13,6 +13,7 @@ from litestar.testing import TestClient
 
 from tinypier.db.connection import connect_sync
 from tinypier.settings import Settings
+from tinypier.tracker.creditlog import fold_credit_log
 
 ADDRESS_HEADER = b"x-test-connection-address"
 
@@ -150,9 +151,22 @@ def register_torrent(
         connection.close()
 
 
-def fetch(settings: Settings, sql: str, *params: Any) -> list[Any]:
+def fetch_unfolded(settings: Settings, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    """Rows of the board's tables as they are now: what the tracker's own folds left."""
     connection = connect_sync(settings.database_path)
     try:
+        return [tuple(row) for row in connection.execute(sql, params)]
+    finally:
+        connection.close()
+
+
+def fetch(settings: Settings, sql: str, *params: Any) -> list[Any]:
+    """Rows of the board's tables as the tracker's next fold of the credit log leaves them
+    (it folds at least every ``credit_fold_interval_ms``; folding here, as any connection
+    may, spares each test that wait). ``test_credit_log.py`` holds the fold's timing."""
+    connection = connect_sync(settings.database_path)
+    try:
+        fold_credit_log(connection)
         return [tuple(row) for row in connection.execute(sql, params)]
     finally:
         connection.close()

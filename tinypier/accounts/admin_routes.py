@@ -15,8 +15,10 @@ from tinypier.accounts.guards import require_admin
 from tinypier.accounts.members import member_or_404
 from tinypier.accounts.roles import MEMBER_ROLES, Role
 from tinypier.db.connection import Database
+from tinypier.forum.forms import ConfirmForm
 from tinypier.forum.pagination import paginate
 from tinypier.i18n import _
+from tinypier.web.confirm import Confirmation, render_confirmation, unconfirmed
 from tinypier.web.formatting import when
 from tinypier.web.numbers import whole_number
 from tinypier.web.pages import redirect, render
@@ -111,11 +113,39 @@ class AdminController(Controller):
             return redirect(USERS_PATH, str(refused), "error")
         return _done(request, user_id, f"{target['name']} is now {role.label}.")
 
-    @post("/users/{user_id:int}/disable")
-    async def disable(
+    @get("/users/{user_id:int}/disable", name="admin:disable_member_confirm")
+    async def confirm_disable(
         self, request: Request[Any, Any, Any], db: NamedDependency[Database], user_id: FromPath[int]
+    ) -> Template:
+        """What disabling does, and the button that does it (this page changes nothing)."""
+        target = await member_or_404(db, user_id)
+        return render_confirmation(
+            request,
+            Confirmation(
+                heading=_("Disable %(name)s?", name=target["name"]),
+                action=request.app.route_reverse("admin:disable_member", user_id=user_id),
+                button=_("Disable"),
+                cancel=USERS_PATH,
+                consequences=[
+                    _("They are logged out everywhere and cannot log in."),
+                    _("The tracker refuses their passkey; their posts and releases stay."),
+                    _("You can enable them again from the member list."),
+                ],
+            ),
+        )
+
+    @post("/users/{user_id:int}/disable", name="admin:disable_member")
+    async def disable(
+        self,
+        request: Request[Any, Any, Any],
+        db: NamedDependency[Database],
+        user_id: FromPath[int],
+        data: Form[ConfirmForm],
     ) -> Redirect:
         target = await member_or_404(db, user_id)
+        confirm_page = request.app.route_reverse("admin:disable_member_confirm", user_id=user_id)
+        if (ask := unconfirmed(data.confirm, confirm_page)) is not None:
+            return ask
         try:
             await administration.change_disabled(db, request.user.id, target, True)
         except administration.SelfLockout as refused:

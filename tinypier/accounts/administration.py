@@ -25,14 +25,14 @@ class SelfLockout(ValueError):
 
 
 async def _change_user(
-    db: Database, actor_id: int, target_id: int, action: str, details: str, write: Write
+    db: Database, actor_id: int | None, target_id: int, action: str, details: str, write: Write
 ) -> None:
     async with db.transaction() as connection:
         await write(connection)
         await log_action(connection, actor_id, action, "user", target_id, details)
 
 
-async def change_role(db: Database, actor_id: int, target: sqlite3.Row, role: Role) -> None:
+async def change_role(db: Database, actor_id: int | None, target: sqlite3.Row, role: Role) -> None:
     if target["id"] == actor_id and role < Role.ADMIN:
         raise SelfLockout(_("You cannot take the admin role from yourself."))
 
@@ -43,7 +43,9 @@ async def change_role(db: Database, actor_id: int, target: sqlite3.Row, role: Ro
     await _change_user(db, actor_id, target["id"], "set role", details, write)
 
 
-async def change_disabled(db: Database, actor_id: int, target: sqlite3.Row, disabled: bool) -> None:
+async def change_disabled(
+    db: Database, actor_id: int | None, target: sqlite3.Row, disabled: bool
+) -> None:
     if target["id"] == actor_id and disabled:
         raise SelfLockout(_("You cannot disable your own account."))
 
@@ -54,7 +56,9 @@ async def change_disabled(db: Database, actor_id: int, target: sqlite3.Row, disa
     await _change_user(db, actor_id, target["id"], action, target["name"], write)
 
 
-async def change_invite_quota(db: Database, actor_id: int, target: sqlite3.Row, quota: int) -> None:
+async def change_invite_quota(
+    db: Database, actor_id: int | None, target: sqlite3.Row, quota: int
+) -> None:
     async def write(connection: aiosqlite.Connection) -> None:
         await queries.write_invite_quota(connection, target["id"], quota)
 

@@ -7,24 +7,21 @@ caller opened, ``set_*(db, ...)`` opens its own.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import time
 from dataclasses import dataclass
 
 import aiosqlite
 
+from tinypier.accounts.names import name_key, normalized_name
 from tinypier.accounts.passwords import hash_password
 from tinypier.accounts.roles import Role
 from tinypier.accounts.secrets import digest, new_passkey, new_token
 from tinypier.db.connection import Database
-from tinypier.i18n import _
-
-_NAME = re.compile(r"^[A-Za-z0-9_.-]{2,32}$")
 
 
 class NameTaken(ValueError):
-    """Another member already has this name (names compare without case)."""
+    """Another member already has this name (names compare by ``names.name_key``)."""
 
 
 @dataclass(frozen=True)
@@ -33,12 +30,6 @@ class NewMember:
     name: str
     role: Role
     passkey: str
-
-
-def name_problem(name: str) -> str | None:
-    if not _NAME.match(name):
-        return _("Names are 2 to 32 letters, digits, dots, dashes or underscores.")
-    return None
 
 
 async def insert_user(
@@ -51,15 +42,18 @@ async def insert_user(
     invited_by: int | None = None,
 ) -> NewMember:
     """Insert a member inside the caller's transaction; the password is already hashed
-    because hashing takes long enough that it must not hold the write lock."""
+    because hashing takes long enough that it must not hold the write lock. The name is
+    stored normalised, and its key makes it unique (see :mod:`tinypier.accounts.names`)."""
     passkey = new_passkey()
+    name = normalized_name(name)
     try:
         cursor = await connection.execute(
-            "INSERT INTO users (name, password_hash, role, disabled, passkey, feed_token,"
-            " created_at, uploaded, downloaded, post_count, invite_quota, invited_by)"
-            " VALUES (?, ?, ?, 0, ?, ?, ?, 0, 0, 0, ?, ?)",
+            "INSERT INTO users (name, name_key, password_hash, role, disabled, passkey,"
+            " feed_token, created_at, uploaded, downloaded, post_count, invite_quota, invited_by)"
+            " VALUES (?, ?, ?, ?, 0, ?, ?, ?, 0, 0, 0, ?, ?)",
             (
                 name,
+                name_key(name),
                 password_hash,
                 role.label,
                 passkey,
@@ -122,7 +116,8 @@ async def revoke_api_token(db: Database, user_id: int, token_id: int) -> bool:
 
 
 async def find_user_by_name(db: Database, name: str) -> sqlite3.Row | None:
-    return await db.fetch_one("SELECT * FROM users WHERE name = ?", (name,))
+    """The member whose name is ``name`` in any case or Unicode form."""
+    return await db.fetch_one("SELECT * FROM users WHERE name_key = ?", (name_key(name),))
 
 
 async def find_user_by_id(db: Database, user_id: int) -> sqlite3.Row | None:
@@ -149,22 +144,12 @@ async def write_role(connection: aiosqlite.Connection, user_id: int, role: Role)
     await connection.execute("UPDATE users SET role = ? WHERE id = ?", (role.label, user_id))
 
 
-async def set_role(db: Database, user_id: int, role: Role) -> None:
-    async with db.transaction() as connection:
-        await write_role(connection, user_id, role)
-
-
 async def write_disabled(connection: aiosqlite.Connection, user_id: int, disabled: bool) -> None:
     """Disabling also ends every session and API token, so the member is out at once."""
     await connection.execute("UPDATE users SET disabled = ? WHERE id = ?", (disabled, user_id))
     if disabled:
         await connection.execute("DELETE FROM sessions WHERE user_id = ?", (user_id,))
         await connection.execute("DELETE FROM api_tokens WHERE user_id = ?", (user_id,))
-
-
-async def set_disabled(db: Database, user_id: int, disabled: bool) -> None:
-    async with db.transaction() as connection:
-        await write_disabled(connection, user_id, disabled)
 
 
 async def write_invite_quota(connection: aiosqlite.Connection, user_id: int, quota: int) -> None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from tinypier.accounts.forms import RegisterForm, new_password_problem
 from tinypier.accounts.invites import find_usable_invite, mark_invite_used
+from tinypier.accounts.names import name_problem
 from tinypier.accounts.passwords import hash_password
-from tinypier.accounts.queries import NewMember, insert_user, name_problem
+from tinypier.accounts.queries import NewMember, insert_user
 from tinypier.db.connection import Database
 from tinypier.i18n import N_, _
 from tinypier.settings import Settings

@@ -124,8 +124,16 @@ def settings_page(
         problem=problem,
         rows=setting_rows(live, refused),
         choices=choices,
-        file_only=[(name, as_text(getattr(live.current, name))) for name in file_only_names()],
+        file_only=[(name, shown_value(getattr(live.current, name))) for name in file_only_names()],
     )
+
+
+def shown_value(value: object) -> str:
+    """A file-only setting's value for reading: yes or no in the reader's language for a
+    switch (the file writes ``true``/``false``), anything else as the file writes it."""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return as_text(value)
 
 
 class SiteSettingsController(Controller):

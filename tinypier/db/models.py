@@ -31,6 +31,8 @@ class User(SQLModel, table=True):
     invited_by: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     language: str | None = None
     time_zone: str | None = None
+    # NFKC and case-folded (tinypier.accounts.names); filled by a trigger when left out.
+    name_key: str | None = Field(default=None, unique=True, index=True)
 
 
 class ApiToken(SQLModel, table=True):
@@ -97,8 +99,10 @@ class Forum(SQLModel, table=True):
 class Topic(SQLModel, table=True):
     __tablename__ = "topics"
     __table_args__ = (
-        Index("ix_topics_forum_order", "forum_id", "pin", "last_post_at", "last_post_id"),
-        Index("ix_topics_forum_last_post", "forum_id", "last_post_id"),
+        Index(
+            "ix_topics_forum_order", "forum_id", "pin", "last_post_at", "last_post_id", "deleted_at"
+        ),
+        Index("ix_topics_forum_last_post", "forum_id", "last_post_id", "deleted_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -111,12 +115,14 @@ class Topic(SQLModel, table=True):
     post_count: int = Field(default=0)
     pin: int = Field(default=0)
     locked: bool = Field(default=False)
+    # Set while a moderator has deleted the topic (0013): hidden from members, restorable.
+    deleted_at: int | None = None
 
 
 class Post(SQLModel, table=True):
     __tablename__ = "posts"
     __table_args__ = (
-        Index("ix_posts_topic_order", "topic_id", "id"),
+        Index("ix_posts_topic_order", "topic_id", "id", "deleted_at"),
         Index("ix_posts_author_order", "author_id", "id"),
     )
 
@@ -128,6 +134,8 @@ class Post(SQLModel, table=True):
     created_at: int
     edited_at: int | None = None
     edited_by: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    # Set while a moderator has deleted the post (0013): hidden from members, restorable.
+    deleted_at: int | None = None
 
 
 class TopicRead(SQLModel, table=True):
@@ -151,6 +159,7 @@ class ModerationLog(SQLModel, table=True):
     forum_id: int | None = None
     from_forum_id: int | None = None
     to_forum_id: int | None = None
+    from_shell: bool = Field(default=False)
 
 
 class Attachment(SQLModel, table=True):
@@ -262,6 +271,34 @@ class CheatLog(SQLModel, table=True):
     credited_downloaded: int
     reason: str
     created_at: int
+
+
+class CreditLog(SQLModel, table=True):
+    """One answered announce's durable effect, until the tracker folds it into ``peers``,
+    ``users``, ``transfers``, ``snatches`` and ``torrents`` (``tinypier.tracker.creditlog``).
+    No foreign keys: appending must not fail for a release or member deleted meanwhile
+    (the fold drops their rows), and an append checks nothing it need not."""
+
+    __tablename__ = "credit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    torrent_id: int
+    user_id: int
+    peer_id: bytes
+    event: int
+    uploaded: int
+    downloaded: int
+    left: int
+    address4: bytes
+    address6: bytes
+    port: int
+    credited_uploaded: int
+    credited_downloaded: int
+    seeding_seconds: int
+    snatched: int
+    seeders: int
+    leechers: int
+    at: int
 
 
 class PendingRepair(SQLModel, table=True):

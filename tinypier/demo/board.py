@@ -8,8 +8,9 @@ import sqlite3
 import time
 from dataclasses import dataclass
 
+from tinypier.accounts.names import name_problem
 from tinypier.accounts.passwords import hash_password
-from tinypier.accounts.queries import create_user, insert_user, name_problem
+from tinypier.accounts.queries import create_user, insert_user
 from tinypier.accounts.roles import Role
 from tinypier.db.connection import Database, connect_sync
 from tinypier.demo import texts
@@ -22,6 +23,8 @@ from tinypier.torrents.moderation import set_freeleech, set_status
 from tinypier.torrents.registration import ReleaseUpload, register_on_board
 from tinypier.torrents.statuses import CHECKED, GOLD, NEEDS_EDITING, NOT_CHECKED, SILVER
 from tinypier.tracker.accounting import NO_LEECHER, WithheldCredit
+from tinypier.tracker.creditlog import STOPPED, fold_credit_log, removed_row, saved_row
+from tinypier.tracker.protocol import Event
 from tinypier.tracker.rules import client_name
 from tinypier.tracker.store import Batch, begin_patiently, commit_batch
 from tinypier.tracker.swarm import Peer, Swarm, compact, packed_address
@@ -246,8 +249,8 @@ def _peer(rng: random.Random, user_id: int, left: int, now: int) -> Peer:
 
 
 def _swarms(rng: random.Random, releases: list[_Release], people: _People, now: int) -> _Swarms:
-    """Each release's peers, snatches and transfers, as the tracker's writer stores what
-    announces report; the first release also gets one cheat-log line."""
+    """Each release's peers, snatches and transfers, as credit-log rows the tracker's
+    writer appends for announces; the first release also gets one cheat-log line."""
     swarms = _Swarms(Batch())
     for release in releases:
         others = [member for member in people.everyone if member != release.uploader_id]
@@ -259,16 +262,17 @@ def _swarms(rng: random.Random, releases: list[_Release], people: _People, now: 
         swarm = Swarm(release.torrent_id, 0, now, set(), registered_at=now)
         _join(swarms, swarm, rng, release.uploader_id, 0, now, credit=(release.size * 3, 0))
         for member in others[:seeding]:
+            _snatch(swarms, swarm, member)
             _join(swarms, swarm, rng, member, 0, now, credit=(release.size // 2, release.size))
-            _snatch(swarms, swarm, member, now)
         for member in others[seeding : seeding + leeching]:
             left = rng.randint(1, release.size)
             _join(swarms, swarm, rng, member, left, now, credit=(0, release.size - left))
         for member in others[seeding + leeching : seeding + leeching + gone]:
-            entry = swarms.batch.entry()
-            entry.credit(release.torrent_id, member, (release.size // 3, release.size, 0), now)
-            _snatch(swarms, swarm, member, now)
-        swarms.batch.torrent_stats(swarm)
+            _snatch(swarms, swarm, member)
+            credit = (release.size // 3, release.size, 0)
+            key = (member, rng.randbytes(20))
+            row = removed_row(release.torrent_id, key, STOPPED, credit, True, swarm, now)
+            swarms.batch.entry().log(row)
     if releases:
         claimed = WithheldCredit(releases[0].size * 40, 0, 0, 0, NO_LEECHER)
         swarms.batch.entry().withhold(releases[0].torrent_id, people.member_ids[0], claimed, now)
@@ -284,20 +288,21 @@ def _join(
     now: int,
     credit: tuple[int, int],
 ) -> None:
+    """A peer joins the swarm; it completed the release if it was counted a snatcher."""
     peer = _peer(rng, member, left, now)
     swarm.add(peer)
-    entry = swarms.batch.entry()
-    entry.save_peer(swarm.torrent_id, peer)
     seeding_seconds = rng.randint(3600, 30 * 86400) if left == 0 else 0
-    entry.credit(swarm.torrent_id, member, (*credit, seeding_seconds), now)
+    snatched = member in swarm.snatchers
+    row = saved_row(swarm.torrent_id, peer, Event.STARTED, (*credit, seeding_seconds),
+                    snatched, swarm, now)  # fmt: skip
+    swarms.batch.entry().log(row)
     if left == 0:
         swarms.seeders += 1
     else:
         swarms.leechers += 1
 
 
-def _snatch(swarms: _Swarms, swarm: Swarm, member: int, now: int) -> None:
-    swarms.batch.entry().snatch(swarm.torrent_id, member, now)
+def _snatch(swarms: _Swarms, swarm: Swarm, member: int) -> None:
     swarm.snatchers.add(member)
     swarm.completed += 1
     swarms.snatches += 1
@@ -307,6 +312,7 @@ def _write(settings: Settings, batch: Batch) -> None:
     connection = connect_sync(settings.database_path)
     try:
         commit_batch(connection, batch, begin_patiently)
+        fold_credit_log(connection)
     finally:
         connection.close()
 

@@ -21,10 +21,11 @@ from tinypier.forum.display import render_forum_page
 from tinypier.forum.forms import CategoryData, ConfirmData, ForumData, ForumForm, MoveData
 from tinypier.forum.moderation_log import log_action
 from tinypier.forum.topics import member_id
-from tinypier.i18n import _
+from tinypier.i18n import _, ngettext
 from tinypier.permissions.lookup import forum_by_id
 from tinypier.settings import Settings
 from tinypier.torrents.storage import remove_forgotten
+from tinypier.web.confirm import Confirmation, render_confirmation, unconfirmed
 from tinypier.web.pages import redirect
 
 ViewerRequest = Request[Viewer, Any, Any]
@@ -227,6 +228,37 @@ class ForumAdminController(Controller):
         await structure.move(db, structure.FORUM_ORDER, forum_id, data.direction)
         return redirect(STRUCTURE_PAGE)
 
+    @get("/{forum_id:int}/delete", name="admin:forum_delete_confirm")
+    async def confirm_delete(
+        self, request: ViewerRequest, db: NamedDependency[Database], forum_id: FromPath[int]
+    ) -> Template:
+        """What deleting the forum takes with it; this page changes nothing."""
+        forum = await existing_forum(db, forum_id)
+        releases = len(await queries.forum_torrent_ids(db, forum_id))
+        return render_confirmation(
+            request,
+            Confirmation(
+                heading=_("Delete the forum “%(forum)s”?", forum=forum["name"]),
+                action=request.app.route_reverse("admin:forum_delete", forum_id=forum_id),
+                button=_("Delete forum"),
+                cancel=STRUCTURE_PAGE,
+                consequences=[
+                    ngettext(
+                        "Its %(num)s topic and every post in it are deleted for good:"
+                        " this cannot be restored.",
+                        "Its %(num)s topics and every post in them are deleted for good:"
+                        " this cannot be restored.",
+                        forum["topic_count"],
+                    ),
+                    ngettext(
+                        "%(num)s release leaves the tracker and its .torrent file is removed.",
+                        "%(num)s releases leave the tracker and their .torrent files are removed.",
+                        releases,
+                    ),
+                ],
+            ),
+        )
+
     @post("/{forum_id:int}/delete", name="admin:forum_delete")
     async def delete(
         self,
@@ -236,14 +268,11 @@ class ForumAdminController(Controller):
         forum_id: FromPath[int],
         data: ConfirmData,
     ) -> Redirect:
-        """Delete a forum and every topic in it, once the admin ticked the confirmation."""
+        """Delete a forum and every topic in it for good, once the admin confirmed."""
         forum = await existing_forum(db, forum_id)
-        if data.confirm is None:
-            return redirect(
-                STRUCTURE_PAGE,
-                _("Tick the box to confirm deleting the forum and its topics."),
-                "error",
-            )
+        confirm_page = request.app.route_reverse("admin:forum_delete_confirm", forum_id=forum_id)
+        if (ask := unconfirmed(data.confirm, confirm_page)) is not None:
+            return ask
         torrent_ids = await queries.forum_torrent_ids(db, forum_id)
         async with db.transaction() as connection:
             freed_files = await posting.delete_forum(connection, forum_id)

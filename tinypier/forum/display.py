@@ -13,8 +13,6 @@ from tinypier.web.pages import render
 
 PIN_LABELS = {0: N_("normal"), 1: N_("sticky"), 2: N_("announcement")}
 PIN_VALUES = {label: value for value, label in PIN_LABELS.items()}
-# Where a moderation log entry's target lives, by target type.
-LOG_TARGET_PATHS = {"topic": "/topics", "post": "/posts", "forum": "/forums", "user": "/members"}
 
 
 def render_forum_page(
@@ -29,6 +27,5 @@ def render_forum_page(
         when=when,
         iso=iso,
         pin_labels=PIN_LABELS,
-        log_target_paths=LOG_TARGET_PATHS,
         **context,
     )

@@ -34,7 +34,7 @@ from tinypier.forum.post_words import with_post_words
 from tinypier.forum.search import topic_path
 from tinypier.i18n import _
 from tinypier.permissions.rules import can_view
-from tinypier.permissions.sql import open_releases_clause, visible_forums_clause
+from tinypier.permissions.sql import live_clause, open_releases_clause, visible_forums_clause
 from tinypier.settings import Settings
 from tinypier.web.formatting import human_size
 
@@ -156,9 +156,10 @@ async def forum_topics(db: Database, forum_id: int) -> list[sqlite3.Row]:
     and only those few topics are then joined to their first post and author.
     """
     return await db.fetch_all(
-        "SELECT t.id AS topic_id, t.title, t.created_at, u.name AS author, p.body_html,"
+        "SELECT t.id AS topic_id, t.title, t.created_at, u.name AS author, p.body_html,"  # noqa: S608 - fixed SQL
         " p.edited_at, f.name AS forum_name"
-        " FROM (SELECT id FROM topics WHERE forum_id = ? ORDER BY id DESC LIMIT ?) AS newest"
+        " FROM (SELECT id FROM topics WHERE forum_id = ? AND"
+        f" {live_clause('topics')} ORDER BY id DESC LIMIT ?) AS newest"
         " JOIN topics t ON t.id = newest.id JOIN forums f ON f.id = t.forum_id"
         " JOIN users u ON u.id = t.author_id"
         " LEFT JOIN posts p ON p.id = (SELECT MIN(id) FROM posts WHERE topic_id = t.id)"
@@ -177,7 +178,7 @@ async def newest_releases(db: Database, viewer: Viewer) -> list[sqlite3.Row]:
         " FROM torrents r JOIN topics t ON t.id = r.topic_id JOIN forums f ON f.id = t.forum_id"
         " JOIN users u ON u.id = r.uploader_id"
         " LEFT JOIN posts p ON p.id = (SELECT MIN(id) FROM posts WHERE topic_id = t.id)"
-        f" WHERE {visible_sql} AND {open_sql}"
+        f" WHERE {visible_sql} AND {open_sql} AND {live_clause('t')}"
         " ORDER BY r.id DESC LIMIT ?",
         [*visible_params, *open_params, FEED_ENTRIES],
     )

@@ -64,6 +64,23 @@ class ConfirmForm:
     confirm: str | None = None
 
 
+@dataclass
+class SplitForm:
+    """The posts from the chosen one on become a new topic with this title, in this forum."""
+
+    title: str = ""
+    forum_id: int | None = None
+    confirm: str | None = None
+
+
+@dataclass
+class MergeForm:
+    """This topic's posts move into the topic numbered ``into_topic_id``."""
+
+    into_topic_id: int | None = None
+    confirm: str | None = None
+
+
 PostData = Annotated[PostForm, FORM]
 PinData = Annotated[PinForm, FORM]
 MoveTopicData = Annotated[MoveTopicForm, FORM]
@@ -71,3 +88,5 @@ MoveData = Annotated[MoveForm, FORM]
 CategoryData = Annotated[CategoryForm, FORM]
 ForumData = Annotated[ForumForm, FORM]
 ConfirmData = Annotated[ConfirmForm, FORM]
+SplitData = Annotated[SplitForm, FORM]
+MergeData = Annotated[MergeForm, FORM]

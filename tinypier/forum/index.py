@@ -16,7 +16,7 @@ from tinypier.forum import queries
 from tinypier.forum.display import render_forum_page
 from tinypier.forum.pagination import paginate
 from tinypier.permissions.lookup import viewable_forum
-from tinypier.permissions.rules import can_start_topic
+from tinypier.permissions.rules import can_see_deleted, can_start_topic
 
 ViewerRequest = Request[Viewer, Any, Any]
 
@@ -50,7 +50,8 @@ class ForumIndexController(Controller):
         forum_id: FromPath[int],
         page: FromQuery[str | None] = None,
     ) -> Template:
-        """Announcements, then stickies, then topics by last post, 50 a page."""
+        """Announcements, then stickies, then topics by last post, 50 a page; below them,
+        for moderators, the forum's deleted topics to restore."""
         viewer = request.user
         forum = await viewable_forum(db, viewer, forum_id)
         pagination = paginate(page, forum["topic_count"], queries.TOPICS_PER_PAGE)
@@ -62,4 +63,7 @@ class ForumIndexController(Controller):
             topics=topics,
             pagination=pagination,
             may_start_topic=can_start_topic(viewer, forum),
+            deleted_topics=await queries.deleted_topics(db, forum_id)
+            if can_see_deleted(viewer)
+            else [],
         )

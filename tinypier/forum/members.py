@@ -24,7 +24,7 @@ from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
 from tinypier.forum.search import post_path, topic_path
 from tinypier.i18n import _
-from tinypier.permissions.sql import visible_forums_clause
+from tinypier.permissions.sql import live_clause, visible_forums_clause
 from tinypier.settings import Settings
 from tinypier.web.formatting import day, human_size, ratio
 from tinypier.web.pages import render
@@ -76,27 +76,30 @@ async def member_by_id(db: Database, member_id: int) -> sqlite3.Row | None:
 
 
 # A member's releases and posts, newest first: both walk an index on the owner column
-# (torrents.uploader_id, posts.author_id) backwards and keep rows of viewable forums.
+# (torrents.uploader_id, posts.author_id) backwards and keep rows of viewable forums in
+# topics no moderator deleted (and, for posts, the posts not deleted).
 RELEASES_SQL = (
     "SELECT x.topic_id, x.total_size, x.created_at, t.title, f.id AS forum_id,"
     " f.name AS forum_name FROM torrents x",
     "x.uploader_id",
+    live_clause("t"),
 )
 POSTS_SQL = (
     "SELECT x.id, x.topic_id, x.created_at, t.title, f.id AS forum_id,"
     " f.name AS forum_name FROM posts x",
     "x.author_id",
+    f"{live_clause('t')} AND {live_clause('x')}",
 )
 
 
 async def newest_visible(
-    db: Database, viewer: Viewer, source: tuple[str, str], member_id: int, limit: int
+    db: Database, viewer: Viewer, source: tuple[str, str, str], member_id: int, limit: int
 ) -> list[sqlite3.Row]:
-    select_sql, owner_column = source
+    select_sql, owner_column, live_sql = source
     visible_sql, params = visible_forums_clause(viewer, "f")
     return await db.fetch_all(
         f"{select_sql} JOIN topics t ON t.id = x.topic_id JOIN forums f ON f.id = t.forum_id"
-        f" WHERE {owner_column} = ? AND {visible_sql} ORDER BY x.id DESC LIMIT ?",
+        f" WHERE {owner_column} = ? AND {visible_sql} AND {live_sql} ORDER BY x.id DESC LIMIT ?",
         [member_id, *params, limit],
     )
 

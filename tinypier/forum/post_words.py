@@ -6,7 +6,7 @@ an empty ``<summary class="bb-spoiler-untitled">``. ``with_post_words`` fills in
 words in the reader's language when the post is shown. It is the ONE place that does:
 templates reach it as the ``post_html`` filter (registered once in
 ``tinypier.app.template_environment``; topic pages and previews), the Atom feeds call it
-directly, and search snippets come from the BBCode source, which never held the words.
+directly, and search snippets are the stored HTML as text, which never held the words.
 
 The words come from ``quote_header`` and ``spoiler_label``, in the request's language
 (``tinypier.i18n``).

@@ -29,7 +29,6 @@ class NewTopic:
 @dataclass(frozen=True)
 class DeletedPost:
     topic_gone: bool
-    freed_files: list[str]
 
 
 def title_problem(title: str) -> str | None:
@@ -129,26 +128,28 @@ async def rename_topic(connection: aiosqlite.Connection, topic_id: int, title: s
     await connection.execute("UPDATE topics SET title = ? WHERE id = ?", (title.strip(), topic_id))
 
 
-async def _uncount_authors(
-    connection: aiosqlite.Connection, per_author_sql: str, params: tuple[int, ...]
-) -> None:
-    """Take posts about to disappear off their authors' post counts.
-
-    ``per_author_sql`` selects (author_id, number of posts) for the posts being removed.
-    """
-    cursor = await connection.execute(per_author_sql, params)
-    counts = [(int(count), int(author_id)) for author_id, count in await cursor.fetchall()]
-    await connection.executemany(
-        "UPDATE users SET post_count = MAX(post_count - ?, 0) WHERE id = ?", counts
+async def _refresh_forum_last_post(connection: aiosqlite.Connection, forum_id: int) -> None:
+    """The forum's last post after topics left it or were deleted: a walk back along
+    ix_topics_forum_last_post that stops at the newest live topic."""
+    await connection.execute(
+        "UPDATE forums SET last_post_id = (SELECT last_post_id FROM topics"
+        "  WHERE forum_id = ?1 AND deleted_at IS NULL ORDER BY last_post_id DESC LIMIT 1)"
+        " WHERE id = ?1",
+        (forum_id,),
     )
 
 
-async def _refresh_forum_last_post(connection: aiosqlite.Connection, forum_id: int) -> None:
-    """The forum's last post after topics left it: one seek on ix_topics_forum_last_post."""
+async def _refresh_topic_last_post(connection: aiosqlite.Connection, topic_id: int) -> None:
+    """The topic's post count and last post over its live posts, after one was deleted,
+    restored or moved; its forum's last post follows."""
     await connection.execute(
-        "UPDATE forums SET last_post_id = (SELECT MAX(last_post_id) FROM topics WHERE forum_id = ?)"
-        " WHERE id = ?",
-        (forum_id, forum_id),
+        "UPDATE topics SET"
+        " post_count = (SELECT COUNT(*) FROM posts WHERE topic_id = ?1 AND deleted_at IS NULL),"
+        " last_post_id = (SELECT MAX(id) FROM posts WHERE topic_id = ?1 AND deleted_at IS NULL),"
+        " last_post_at = COALESCE((SELECT created_at FROM posts WHERE id ="
+        "   (SELECT MAX(id) FROM posts WHERE topic_id = ?1 AND deleted_at IS NULL)), last_post_at)"
+        " WHERE id = ?1",
+        (topic_id,),
     )
 
 
@@ -170,63 +171,92 @@ async def _release_attachments(
     return [int(row[0]) for row in await cursor.fetchall()]
 
 
-async def delete_topic(connection: aiosqlite.Connection, topic_id: int) -> list[str]:
-    """Remove a topic and its posts; forum and member counters follow.
-
-    Returns the digests of the stored files that nothing refers to any more (its
-    release's), to remove with :func:`tinypier.torrents.storage.remove_forgotten` once
-    the transaction has committed.
-    """
+async def _count_topic(connection: aiosqlite.Connection, topic_id: int, sign: int) -> None:
+    """Add (``sign`` 1) or take off (-1) a topic's live posts from its forum's and its
+    authors' counters: what deleting and restoring a topic do, the same way round."""
     forum_id, post_count = await _topic_counters(connection, topic_id)
-    attachment_ids = await _release_attachments(
-        connection, "SELECT attachment_id FROM torrents WHERE topic_id = ?", (topic_id,)
-    )
-    await _uncount_authors(
-        connection,
-        "SELECT author_id, COUNT(*) FROM posts WHERE topic_id = ? GROUP BY author_id",
+    cursor = await connection.execute(
+        "SELECT author_id, COUNT(*) FROM posts WHERE topic_id = ? AND deleted_at IS NULL"
+        " GROUP BY author_id",
         (topic_id,),
     )
-    await connection.execute("DELETE FROM topics WHERE id = ?", (topic_id,))
+    per_author = [(sign * int(count), int(author)) for author, count in await cursor.fetchall()]
+    await connection.executemany(
+        "UPDATE users SET post_count = MAX(post_count + ?, 0) WHERE id = ?", per_author
+    )
     await connection.execute(
-        "UPDATE forums SET topic_count = topic_count - 1, post_count = post_count - ? WHERE id = ?",
-        (post_count, forum_id),
+        "UPDATE forums SET topic_count = topic_count + ?, post_count = post_count + ? WHERE id = ?",
+        (sign, sign * post_count, forum_id),
     )
     await _refresh_forum_last_post(connection, forum_id)
-    return await forget_unreferenced(connection, attachment_ids)
 
 
-async def delete_post(connection: aiosqlite.Connection, post_id: int) -> DeletedPost:
-    """Remove one post; the first post takes its whole topic along (and its files, as
-    :func:`delete_topic` says)."""
+async def delete_topic(connection: aiosqlite.Connection, topic_id: int) -> None:
+    """Delete a topic softly: it keeps its rows (and its release its stored file) for a
+    restore, and leaves every counter, listing, search and the tracker."""
+    await connection.execute(
+        "UPDATE topics SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
+        (int(time.time()), topic_id),
+    )
+    await _count_topic(connection, topic_id, -1)
+
+
+async def restore_topic(connection: aiosqlite.Connection, topic_id: int) -> None:
+    """Undo :func:`delete_topic`: the topic's live posts count again everywhere."""
+    await connection.execute("UPDATE topics SET deleted_at = NULL WHERE id = ?", (topic_id,))
+    await _count_topic(connection, topic_id, 1)
+
+
+async def _first_post_id(connection: aiosqlite.Connection, topic_id: int) -> int:
+    cursor = await connection.execute("SELECT MIN(id) FROM posts WHERE topic_id = ?", (topic_id,))
+    row = await cursor.fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+async def _post_place(connection: aiosqlite.Connection, post_id: int) -> tuple[int, int, int]:
+    """A post's topic, author and forum."""
     cursor = await connection.execute(
-        "SELECT topic_id, author_id, id = (SELECT MIN(id) FROM posts WHERE topic_id = p.topic_id)"
-        " FROM posts p WHERE id = ?",
+        "SELECT p.topic_id, p.author_id, t.forum_id FROM posts p"
+        " JOIN topics t ON t.id = p.topic_id WHERE p.id = ?",
         (post_id,),
     )
     row = await cursor.fetchone()
     if row is None:
         raise LookupError(f"no post {post_id}")
-    topic_id, author_id, is_first = int(row[0]), int(row[1]), bool(row[2])
-    if is_first:
-        return DeletedPost(topic_gone=True, freed_files=await delete_topic(connection, topic_id))
-    forum_id, _post_count = await _topic_counters(connection, topic_id)
-    await connection.execute("DELETE FROM posts WHERE id = ?", (post_id,))
+    return int(row[0]), int(row[1]), int(row[2])
+
+
+async def _set_post_deleted(
+    connection: aiosqlite.Connection, post_id: int, deleted_at: int | None
+) -> None:
+    """Mark a reply deleted or live; its topic, forum and author counters follow."""
+    topic_id, author_id, forum_id = await _post_place(connection, post_id)
+    sign = 1 if deleted_at is None else -1
+    await connection.execute("UPDATE posts SET deleted_at = ? WHERE id = ?", (deleted_at, post_id))
     await connection.execute(
-        "UPDATE users SET post_count = MAX(post_count - 1, 0) WHERE id = ?", (author_id,)
+        "UPDATE users SET post_count = MAX(post_count + ?, 0) WHERE id = ?", (sign, author_id)
     )
     await connection.execute(
-        "UPDATE topics SET post_count = post_count - 1,"
-        " last_post_id = (SELECT MAX(id) FROM posts WHERE topic_id = ?1),"
-        " last_post_at = (SELECT created_at FROM posts WHERE id ="
-        "   (SELECT MAX(id) FROM posts WHERE topic_id = ?1))"
-        " WHERE id = ?1",
-        (topic_id,),
+        "UPDATE forums SET post_count = post_count + ? WHERE id = ?", (sign, forum_id)
     )
-    await connection.execute(
-        "UPDATE forums SET post_count = post_count - 1 WHERE id = ?", (forum_id,)
-    )
+    await _refresh_topic_last_post(connection, topic_id)
     await _refresh_forum_last_post(connection, forum_id)
-    return DeletedPost(topic_gone=False, freed_files=[])
+
+
+async def delete_post(connection: aiosqlite.Connection, post_id: int) -> DeletedPost:
+    """Delete one post softly; the first post takes its whole topic along."""
+    topic_id, _author, _forum = await _post_place(connection, post_id)
+    if post_id == await _first_post_id(connection, topic_id):
+        await delete_topic(connection, topic_id)
+        return DeletedPost(topic_gone=True)
+    await _set_post_deleted(connection, post_id, int(time.time()))
+    return DeletedPost(topic_gone=False)
+
+
+async def restore_post(connection: aiosqlite.Connection, post_id: int) -> None:
+    """Undo :func:`delete_post` for a reply (a deleted first post is its topic's deletion,
+    undone by :func:`restore_topic`)."""
+    await _set_post_deleted(connection, post_id, None)
 
 
 async def move_topic(connection: aiosqlite.Connection, topic_id: int, to_forum_id: int) -> int:
@@ -242,10 +272,101 @@ async def move_topic(connection: aiosqlite.Connection, topic_id: int, to_forum_i
     return from_forum_id
 
 
+async def _move_live_posts_between_forums(
+    connection: aiosqlite.Connection, from_forum_id: int, to_forum_id: int, live_posts: int
+) -> None:
+    """Carry posts' weight in the forums' counters from one forum to another."""
+    await connection.executemany(
+        "UPDATE forums SET post_count = post_count + ? WHERE id = ?",
+        [(-live_posts, from_forum_id), (live_posts, to_forum_id)],
+    )
+    await _refresh_forum_last_post(connection, from_forum_id)
+    await _refresh_forum_last_post(connection, to_forum_id)
+
+
+async def _take_first_post_as_opening(connection: aiosqlite.Connection, topic_id: int) -> None:
+    """A topic's author and start are its first post's, after posts moved in or out."""
+    await connection.execute(
+        "UPDATE topics SET (author_id, created_at) = (SELECT author_id, created_at FROM posts"
+        "  WHERE topic_id = ?1 ORDER BY id LIMIT 1) WHERE id = ?1",
+        (topic_id,),
+    )
+
+
+async def split_topic(
+    connection: aiosqlite.Connection, from_post_id: int, to_forum_id: int, title: str
+) -> int:
+    """Move a post and every later post of its topic into a new topic; returns its id.
+
+    The first post stays, so the topic keeps its release. Both topics' counters and
+    both forums' counters follow; the search index follows through its triggers (a
+    post whose topic changes is re-indexed under the new title).
+    """
+    old_topic_id, _author, old_forum_id = await _post_place(connection, from_post_id)
+    cursor = await connection.execute(
+        "INSERT INTO topics (forum_id, author_id, title, created_at, last_post_at,"
+        " post_count, pin, locked)"
+        " SELECT ?, author_id, ?, created_at, created_at, 0, 0, 0 FROM posts WHERE id = ?",
+        (to_forum_id, title.strip(), from_post_id),
+    )
+    new_topic_id = cursor.lastrowid or 0
+    await connection.execute(
+        "UPDATE posts SET topic_id = ? WHERE topic_id = ? AND id >= ?",
+        (new_topic_id, old_topic_id, from_post_id),
+    )
+    for topic_id in (old_topic_id, new_topic_id):
+        await _refresh_topic_last_post(connection, topic_id)
+    _forum, moved = await _topic_counters(connection, new_topic_id)
+    await connection.execute(
+        "UPDATE forums SET topic_count = topic_count + 1 WHERE id = ?", (to_forum_id,)
+    )
+    await _move_live_posts_between_forums(connection, old_forum_id, to_forum_id, moved)
+    return new_topic_id
+
+
+async def merge_topics(connection: aiosqlite.Connection, source_id: int, target_id: int) -> None:
+    """Move every post of ``source_id`` into ``target_id`` (posts read in the order they
+    were written) and remove the emptied source topic. A release of the source follows
+    its posts; the caller refuses a merge of two releases."""
+    source_forum_id, moved = await _topic_counters(connection, source_id)
+    target_forum_id, _posts = await _topic_counters(connection, target_id)
+    await connection.execute(
+        "UPDATE posts SET topic_id = ? WHERE topic_id = ?", (target_id, source_id)
+    )
+    await connection.execute(
+        "UPDATE torrents SET topic_id = ?1, (forum_id, title) ="
+        " (SELECT forum_id, title FROM topics WHERE id = ?1) WHERE topic_id = ?2",
+        (target_id, source_id),
+    )
+    await connection.execute("DELETE FROM topics WHERE id = ?", (source_id,))
+    await connection.execute(
+        "UPDATE forums SET topic_count = topic_count - 1 WHERE id = ?", (source_forum_id,)
+    )
+    await _take_first_post_as_opening(connection, target_id)
+    await _refresh_topic_last_post(connection, target_id)
+    await _move_live_posts_between_forums(connection, source_forum_id, target_forum_id, moved)
+
+
+async def _uncount_authors(
+    connection: aiosqlite.Connection, per_author_sql: str, params: tuple[int, ...]
+) -> None:
+    """Take posts about to disappear off their authors' post counts.
+
+    ``per_author_sql`` selects (author_id, number of posts) for the posts being removed.
+    """
+    cursor = await connection.execute(per_author_sql, params)
+    counts = [(int(count), int(author_id)) for author_id, count in await cursor.fetchall()]
+    await connection.executemany(
+        "UPDATE users SET post_count = MAX(post_count - ?, 0) WHERE id = ?", counts
+    )
+
+
 async def delete_forum(connection: aiosqlite.Connection, forum_id: int) -> list[str]:
     """Remove a forum with all its topics and posts, taking them off members' post counts.
 
-    Returns the digests of freed files, as :func:`delete_topic` does.
+    The one hard delete: returns the digests of the stored files nothing refers to any
+    more, to remove with :func:`tinypier.torrents.storage.remove_forgotten` once the
+    transaction has committed.
     """
     attachment_ids = await _release_attachments(
         connection, "SELECT attachment_id FROM torrents WHERE forum_id = ?", (forum_id,)
@@ -253,7 +374,8 @@ async def delete_forum(connection: aiosqlite.Connection, forum_id: int) -> list[
     await _uncount_authors(
         connection,
         "SELECT p.author_id, COUNT(*) FROM topics t JOIN posts p ON p.topic_id = t.id"
-        " WHERE t.forum_id = ? GROUP BY p.author_id",
+        " WHERE t.forum_id = ? AND t.deleted_at IS NULL AND p.deleted_at IS NULL"
+        " GROUP BY p.author_id",
         (forum_id,),
     )
     await connection.execute("DELETE FROM forums WHERE id = ?", (forum_id,))

@@ -10,7 +10,8 @@ plain words are, so ``фильма`` finds "Фильм". Three rules keep this p
   pair of ``"`` and a trailing ``*`` are read here (``tinypier.forum.search_terms``).
 * Visibility is a join on the forum of each hit, so a private forum's posts are never
   ranked, counted or snippeted for someone who may not view them.
-* The marked title and snippet are the post's raw text: it is HTML-escaped here, and only
+* The marked title and snippet are plain text (the snippet is the post as readers see
+  it, ``tinypier.forum.post_text``, never its BBCode): it is HTML-escaped here, and only
   then are the per-request random markers turned into ``<mark>``.
 
 A page takes one statement, which finds, filters and orders the hits and reads the text
@@ -22,7 +23,6 @@ from __future__ import annotations
 
 import asyncio
 import html
-import re
 import secrets
 import sqlite3
 from dataclasses import dataclass
@@ -37,11 +37,13 @@ from litestar.params import FromQuery, Parameter
 from litestar.response import Template
 from markupsafe import Markup
 
+from tinypier.accounts.names import name_key
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
+from tinypier.forum.post_text import post_text
 from tinypier.forum.search_terms import Term, first_match, matched_words, parse_terms
 from tinypier.i18n import N_, _
-from tinypier.permissions.sql import visible_forums_clause
+from tinypier.permissions.sql import live_clause, visible_forums_clause
 from tinypier.web.numbers import whole_number
 from tinypier.web.pages import render
 from tinypier.word_forms import Word, iter_words, words
@@ -77,9 +79,6 @@ def post_path(post_id: int) -> str:
     return f"/posts/{post_id}"
 
 
-_BBCODE_TAG = re.compile(r"\[/?[a-z*]{1,12}(?:=[^\[\]]{0,200})?\]", re.IGNORECASE)
-
-
 def search_terms(text: str) -> list[Term]:
     return parse_terms(text[:MAX_QUERY_CHARACTERS], MAX_TERMS)
 
@@ -104,9 +103,8 @@ class Markers:
         nonce = secrets.token_hex(8)
         return cls(f"\ue000{nonce}\ue001", f"\ue002{nonce}\ue001")
 
-    def to_html(self, raw_text: str, *, strip_bbcode: bool) -> Markup:
-        """Escape the raw document text, then (and only then) mark the matches."""
-        text = _BBCODE_TAG.sub(" ", raw_text) if strip_bbcode else raw_text
+    def to_html(self, text: str) -> Markup:
+        """Escape the plain text, then (and only then) mark the matches."""
         escaped = html.escape(text, quote=True)
         return Markup(  # noqa: S704 - every character of member text was escaped above
             escaped.replace(self.open, "<mark>").replace(self.close, "</mark>")
@@ -143,9 +141,10 @@ class SearchResults:
 
 
 def _filters(viewer: Viewer, request: SearchRequest) -> tuple[str, list[Any]]:
-    """The WHERE conditions after MATCH: visibility always, forum and author if asked."""
+    """The WHERE conditions after MATCH: visibility (no deleted topic or post, for
+    anyone) always, forum and author if asked."""
     visible_sql, visible_params = visible_forums_clause(viewer, "f")
-    conditions = [visible_sql]
+    conditions = [visible_sql, live_clause("t"), live_clause("p")]
     params: list[Any] = list(visible_params)
     if request.forum_id is not None:
         conditions.append("t.forum_id = ?")
@@ -191,7 +190,7 @@ def search_sql(
         " ORDER BY score, post_id LIMIT ? OFFSET ?"
         ")"
         " SELECT p.id AS post_id, p.topic_id, p.created_at, t.forum_id, f.name AS forum_name,"
-        " t.title, p.body,"
+        " t.title, p.body_html,"
         " best.candidates_read,"
         " p.author_id, u.name AS author_name"
         " FROM best"
@@ -243,18 +242,18 @@ def _snippet(body: str, terms: list[Term], markers: Markers) -> str:
 
 def _hit(row: sqlite3.Row, terms: list[Term], markers: Markers) -> SearchHit:
     title = _marked_title(row["title"], terms, markers)
-    snippet = _snippet(row["body"], terms, markers)
+    snippet = _snippet(post_text(row["body_html"]), terms, markers)
     return SearchHit(
         post_id=row["post_id"],
         link=post_path(row["post_id"]),
         topic_id=row["topic_id"],
-        title=markers.to_html(title, strip_bbcode=False),
+        title=markers.to_html(title),
         forum_id=row["forum_id"],
         forum_name=row["forum_name"],
         author_id=row["author_id"],
         author_name=row["author_name"],
         created_at=datetime.fromtimestamp(row["created_at"], UTC),
-        snippet=markers.to_html(snippet, strip_bbcode=True),
+        snippet=markers.to_html(snippet),
     )
 
 
@@ -327,7 +326,7 @@ async def searchable_forums(db: Database, viewer: Viewer) -> list[sqlite3.Row]:
 
 
 async def member_id_by_name(db: Database, name: str) -> int | None:
-    value = await db.fetch_value("SELECT id FROM users WHERE name = ?", (name,))
+    value = await db.fetch_value("SELECT id FROM users WHERE name_key = ?", (name_key(name),))
     return None if value is None else int(value)
 
 

@@ -24,7 +24,13 @@ from tinypier.forum.moderation_log import log_action
 from tinypier.forum.pagination import page_of, paginate
 from tinypier.i18n import _
 from tinypier.permissions.lookup import viewable_forum, viewable_post, viewable_topic
-from tinypier.permissions.rules import can_edit_post, can_moderate, can_reply, can_start_topic
+from tinypier.permissions.rules import (
+    can_edit_post,
+    can_moderate,
+    can_reply,
+    can_see_deleted,
+    can_start_topic,
+)
 from tinypier.settings import Settings
 from tinypier.torrents.topic_block import release_for_topic
 from tinypier.web.pages import redirect
@@ -107,6 +113,41 @@ def topic_url(topic_id: int, post_id: int, position: int) -> str:
     return f"/topics/{topic_id}?page={page}#post-{post_id}"
 
 
+async def topic_page(
+    request: ViewerRequest, db: Database, settings: Settings, topic_id: int, page: str | None
+) -> Template:
+    """A page of posts (25), ``?page=N`` or ``?page=last``: the topic's own address, and
+    a release's engine-v1 address (``tinypier.torrents.routes.release_page``).
+
+    The one GET with a side effect: for a member it moves their own read marker
+    (topic_reads) forward to the last post shown, which is what the forum page's
+    unread markers compare against. It changes nothing anyone else sees.
+    """
+    viewer = request.user
+    topic = await viewable_topic(db, viewer, topic_id)
+    moderating = can_moderate(viewer, topic)
+    with_deleted = can_see_deleted(viewer)
+    size = await queries.topic_size(db, topic, with_deleted)
+    pagination = paginate(page, size, queries.POSTS_PER_PAGE)
+    posts = await queries.topic_posts(db, topic_id, pagination.offset, with_deleted)
+    if viewer.id is not None and posts:
+        last_shown = posts[-1]["id"]
+        if last_shown > await queries.read_position(db, viewer, topic_id):
+            await queries.mark_read(db, viewer.id, topic_id, last_shown)
+    return render_forum_page(
+        request,
+        "forum/topic.html",
+        topic=topic,
+        posts=posts,
+        pagination=pagination,
+        release=await release_for_topic(db, viewer, topic_id, settings),
+        may_reply=can_reply(viewer, topic, bool(topic["locked"])) and not topic["deleted_at"],
+        may_edit=lambda author_id: can_edit_post(viewer, author_id, bool(topic["locked"])),
+        may_moderate=moderating,
+        move_targets=await queries.movable_forums(db, viewer) if moderating else [],
+    )
+
+
 class TopicController(Controller):
     @get("/topics/{topic_id:int}", name="forum:topic")
     async def topic(
@@ -117,33 +158,8 @@ class TopicController(Controller):
         topic_id: FromPath[int],
         page: FromQuery[str | None] = None,
     ) -> Template:
-        """A page of posts (25), ``?page=N`` or ``?page=last``.
-
-        The one GET with a side effect: for a member it moves their own read marker
-        (topic_reads) forward to the last post shown, which is what the forum page's
-        unread markers compare against. It changes nothing anyone else sees.
-        """
-        viewer = request.user
-        topic = await viewable_topic(db, viewer, topic_id)
-        moderating = can_moderate(viewer, topic)
-        pagination = paginate(page, topic["post_count"], queries.POSTS_PER_PAGE)
-        posts = await queries.topic_posts(db, topic_id, pagination.offset)
-        if viewer.id is not None and posts:
-            last_shown = posts[-1]["id"]
-            if last_shown > await queries.read_position(db, viewer, topic_id):
-                await queries.mark_read(db, viewer.id, topic_id, last_shown)
-        return render_forum_page(
-            request,
-            "forum/topic.html",
-            topic=topic,
-            posts=posts,
-            pagination=pagination,
-            release=await release_for_topic(db, viewer, topic_id, settings),
-            may_reply=can_reply(viewer, topic, bool(topic["locked"])),
-            may_edit=lambda author_id: can_edit_post(viewer, author_id, bool(topic["locked"])),
-            may_moderate=moderating,
-            move_targets=await queries.movable_forums(db, viewer) if moderating else [],
-        )
+        """A page of the topic's posts (see ``topic_page``)."""
+        return await topic_page(request, db, settings, topic_id, page)
 
     @get("/posts/{post_id:int}", name="forum:post")
     async def permalink(
@@ -151,7 +167,9 @@ class TopicController(Controller):
     ) -> Redirect:
         """A post's lasting address: redirects to the page of its topic that holds it now."""
         post_row = await viewable_post(db, request.user, post_id)
-        position = await queries.posts_before(db, post_row["topic_id"], post_id)
+        position = await queries.posts_before(
+            db, post_row["topic_id"], post_id, can_see_deleted(request.user)
+        )
         return Redirect(topic_url(post_row["topic_id"], post_id, position), status_code=303)
 
 
@@ -198,6 +216,8 @@ class ReplyController(Controller):
 
     async def _repliable_topic(self, db: Database, viewer: Viewer, topic_id: int) -> sqlite3.Row:
         topic = await viewable_topic(db, viewer, topic_id)
+        if topic["deleted_at"] is not None:
+            raise PermissionDeniedException(_("This topic is deleted: restore it first."))
         if not can_reply(viewer, topic, bool(topic["locked"])):
             raise PermissionDeniedException(_("You may not reply to this topic."))
         return topic
@@ -242,7 +262,7 @@ class ReplyController(Controller):
         post_id = await posting.create_post(
             db, topic_id, topic["forum_id"], member_id(request.user), data.body
         )
-        position = await queries.posts_before(db, topic_id, post_id)
+        position = await queries.posts_before(db, topic_id, post_id, can_see_deleted(request.user))
         return redirect(
             topic_url(topic_id, post_id, position), _("Your reply is posted."), "success"
         )

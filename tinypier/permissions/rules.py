@@ -40,6 +40,19 @@ def can_edit_post(viewer: Viewer, author_id: int, topic_locked: bool) -> bool:
     return viewer.is_member and viewer.id == author_id and not topic_locked
 
 
+def can_see_deleted(viewer: Viewer) -> bool:
+    """Deleted topics and posts stay for moderators, marked, so they can restore them;
+    for everyone else they no longer exist."""
+    return viewer.is_moderator
+
+
+def can_view_topic(viewer: Viewer, topic: ForumRow) -> bool:
+    """A topic row carrying its forum's roles (and a post row, its own and its topic's
+    ``deleted_at``): viewable in a viewable forum unless deleted, which only moderators see."""
+    deleted = topic["deleted_at"] is not None or topic["topic_deleted_at"] is not None
+    return can_view(viewer, topic) and (not deleted or can_see_deleted(viewer))
+
+
 def can_moderate(viewer: Viewer, forum: ForumRow) -> bool:
     """Moderators are global: they act in every forum they may view."""
     return viewer.is_moderator and can_view(viewer, forum)

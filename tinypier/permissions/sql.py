@@ -25,3 +25,22 @@ def open_releases_clause(release_alias: str = "t") -> tuple[str, list[str]]:
     frozen = sorted(FROZEN_STATUSES)
     placeholders = ", ".join("?" for _ in frozen)
     return f"{release_alias}.status NOT IN ({placeholders})", frozen
+
+
+def live_clause(alias: str) -> str:
+    """SQL keeping the topics or posts (``alias``) no moderator deleted: what members read.
+
+    Search, feeds, member pages and counters use it for everyone, moderators included;
+    only the forum and topic pages show moderators the deleted ones, marked."""
+    return f"{alias}.deleted_at IS NULL"
+
+
+def live_release_clause(release_alias: str = "t") -> str:
+    """SQL keeping the releases whose topic is not deleted: a deleted release topic's
+    torrent leaves the tracker page, the API, the feeds and the swarm (its file stays,
+    for a restore). One primary-key lookup per release row."""
+    return (
+        "NOT EXISTS (SELECT 1 FROM topics deleted_topic"  # noqa: S608 - an alias of ours
+        f" WHERE deleted_topic.id = {release_alias}.topic_id"
+        " AND deleted_topic.deleted_at IS NOT NULL)"
+    )

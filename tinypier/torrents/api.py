@@ -3,6 +3,11 @@
 Under ``/api/`` the session middleware accepts only ``Authorization: Bearer`` tokens and
 the error handler answers JSON, so these handlers raise the same exceptions as the pages.
 A guest may list and read what guests may see; posting and ``/api/me`` need a token.
+
+Every handler here declares what the schema at ``/api/schema`` tells scripts: its query
+parameters, who may call it (``security``), its response's media type and the JSON error
+answers it can give (``tinypier.web.api_schema``). ``API_ROUTER`` is the only part of the
+app the schema documents.
 """
 
 from __future__ import annotations
@@ -10,14 +15,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from litestar import Request, Response, get, post
-from litestar.di import NamedDependency
+from litestar import Request, Response, Router, get, post
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import ClientException, NotAuthorizedException, TooManyRequestsException
-from litestar.params import FromPath
+from litestar.params import FromPath, Parameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_409_CONFLICT
-from litestar.types import ControllerRouterHandler
 
 from tinypier.accounts.guards import require_member
 from tinypier.accounts.viewer import Viewer
@@ -29,7 +33,14 @@ from tinypier.permissions.rules import may_download_release
 from tinypier.settings import Settings
 from tinypier.torrents.download import announce_url, torrent_download
 from tinypier.torrents.forms import ApiReleaseData, read_upload
-from tinypier.torrents.listing import ReleaseFilters, list_releases
+from tinypier.torrents.listing import (
+    ANY_FREELEECH,
+    MAX_DAYS,
+    MAX_PAGE,
+    SORT_COLUMNS,
+    ReleaseFilters,
+    list_releases,
+)
 from tinypier.torrents.registration import (
     ReleaseRefused,
     ReleaseUpload,
@@ -37,6 +48,13 @@ from tinypier.torrents.registration import (
     release_forum,
 )
 from tinypier.torrents.releases import topic_url, visible_release
+from tinypier.torrents.statuses import FREELEECH_LABELS, STATUS_LABELS
+from tinypier.web.api_schema import (
+    BITTORRENT_MEDIA_TYPE,
+    GUEST_OR_MEMBER,
+    MEMBER_TOKEN,
+    error_responses,
+)
 
 ViewerRequest = Request[Viewer, Any, Any]
 
@@ -141,7 +159,14 @@ def _release_fields(settings: Settings, viewer: Viewer, row: sqlite3.Row) -> dic
     }
 
 
-@post("/api/torrents", guards=[require_member], status_code=HTTP_201_CREATED)
+@post(
+    "/torrents",
+    summary="Post a release",
+    guards=[require_member],
+    status_code=HTTP_201_CREATED,
+    security=MEMBER_TOKEN,
+    responses=error_responses(400, 401, 403, 404, 409, 413, 429),
+)
 async def api_post_release(
     request: ViewerRequest,
     db: NamedDependency[Database],
@@ -181,12 +206,83 @@ async def api_post_release(
     )
 
 
-@get("/api/torrents")
+def _choice(description: str, choices: list[str]) -> Any:
+    """A query parameter taking one of ``choices``; the /tracker page's leniency applies,
+    so any other value is ignored (the default holds) rather than refused."""
+    listed = ", ".join(choices)
+    return Parameter(
+        description=f"{description} One of: {listed}; any other value is ignored.",
+        schema_extra={"enum": choices},
+    )
+
+
+def release_filters(
+    forum: Annotated[int | None, Parameter(ge=1, description="Only this forum's releases.")] = None,
+    category: Annotated[
+        int | None, Parameter(ge=1, description="Only releases in this category's forums.")
+    ] = None,
+    q: Annotated[
+        str,
+        Parameter(
+            max_length=200,
+            description="Words of the title, each as a prefix or in any of its forms.",
+        ),
+    ] = "",
+    status: Annotated[
+        str | None, _choice("Only releases a moderator gave this status.", list(STATUS_LABELS))
+    ] = None,
+    freeleech: Annotated[
+        str | None,
+        _choice(
+            "Only releases with this freeleech level (any: silver or gold).",
+            [*FREELEECH_LABELS, ANY_FREELEECH],
+        ),
+    ] = None,
+    seeded: Annotated[bool, Parameter(description="Only releases with seeders.")] = False,
+    mine: Annotated[bool, Parameter(description="Only the caller's own uploads.")] = False,
+    snatched: Annotated[bool, Parameter(description="Only releases the caller completed.")] = False,
+    days: Annotated[
+        int | None, Parameter(ge=1, le=MAX_DAYS, description="Only releases this recent.")
+    ] = None,
+    sort: Annotated[str, _choice("The order of the list.", list(SORT_COLUMNS))] = "added",
+    order: Annotated[str, _choice("The direction of the order.", ["desc", "asc"])] = "desc",
+    page: Annotated[int, Parameter(ge=1, le=MAX_PAGE, description="Fifty releases a page.")] = 1,
+) -> ReleaseFilters:
+    """The listing's query parameters, read as the /tracker page reads its own."""
+    given = {
+        "forum": forum,
+        "category": category,
+        "q": q,
+        "status": status,
+        "freeleech": freeleech,
+        "seeded": "1" if seeded else None,
+        "mine": "1" if mine else None,
+        "snatched": "1" if snatched else None,
+        "days": days,
+        "sort": sort,
+        "order": order,
+        "page": page,
+    }
+    return ReleaseFilters.from_query(
+        {name: str(value) for name, value in given.items() if value is not None}
+    )
+
+
+@get(
+    "/torrents",
+    summary="List releases",
+    dependencies={"filters": Provide(release_filters, sync_to_thread=False)},
+    security=GUEST_OR_MEMBER,
+    responses=error_responses(400, 401),
+)
 async def api_list_releases(
-    request: ViewerRequest, db: NamedDependency[Database], settings: NamedDependency[Settings]
+    request: ViewerRequest,
+    db: NamedDependency[Database],
+    settings: NamedDependency[Settings],
+    filters: NamedDependency[ReleaseFilters],
 ) -> ApiReleasePage:
-    """Releases the caller may see; the query parameters are the /tracker page's."""
-    filters = ReleaseFilters.from_query(request.query_params)
+    """Releases the caller may see, newest first unless asked otherwise: the /tracker page
+    as JSON. A guest sees what guests may see."""
     page = await list_releases(db, request.user, filters)
     return ApiReleasePage(
         releases=[ApiRelease(**_release_fields(settings, request.user, row)) for row in page.rows],
@@ -195,13 +291,19 @@ async def api_list_releases(
     )
 
 
-@get("/api/torrents/{torrent_id:int}")
+@get(
+    "/torrents/{torrent_id:int}",
+    summary="Read a release",
+    security=GUEST_OR_MEMBER,
+    responses=error_responses(400, 401, 404),
+)
 async def api_release(
     request: ViewerRequest,
     db: NamedDependency[Database],
     settings: NamedDependency[Settings],
     torrent_id: FromPath[int],
 ) -> ApiReleaseDetail:
+    """One release the caller may see, with its files and when it last had a seeder."""
     release = await visible_release(db, request.user, torrent_id)
     files = [ApiFile(path, size) for path, size in json.loads(release["files_json"])]
     return ApiReleaseDetail(
@@ -211,7 +313,16 @@ async def api_release(
     )
 
 
-@get("/api/torrents/{torrent_id:int}/download", guards=[require_member])
+@get(
+    "/torrents/{torrent_id:int}/download",
+    summary="Download a release's .torrent",
+    guards=[require_member],
+    security=MEMBER_TOKEN,
+    media_type=BITTORRENT_MEDIA_TYPE,
+    content_media_type=BITTORRENT_MEDIA_TYPE,
+    response_description="The .torrent file, its announce URL holding the caller's passkey.",
+    responses=error_responses(400, 401, 403, 404),
+)
 async def api_download(
     request: ViewerRequest,
     db: NamedDependency[Database],
@@ -222,10 +333,17 @@ async def api_download(
     return await torrent_download(db, settings, request.user, torrent_id)
 
 
-@get("/api/me", guards=[require_member])
+@get(
+    "/me",
+    summary="The token's member",
+    guards=[require_member],
+    security=MEMBER_TOKEN,
+    responses=error_responses(401),
+)
 async def api_me(
     request: ViewerRequest, db: NamedDependency[Database], settings: NamedDependency[Settings]
 ) -> ApiMe:
+    """The token's member: their transfer figures, passkey and announce URL."""
     row = await db.fetch_one(
         "SELECT id, name, role, uploaded, downloaded, passkey FROM users WHERE id = ?",
         (member_id(request.user),),
@@ -245,10 +363,11 @@ async def api_me(
     )
 
 
-API_ROUTES: list[ControllerRouterHandler] = [
-    api_post_release,
-    api_list_releases,
-    api_release,
-    api_download,
-    api_me,
-]
+API_ROUTER = Router(
+    path="/api",
+    route_handlers=[api_post_release, api_list_releases, api_release, api_download, api_me],
+    include_in_schema=True,
+    tags=["Releases"],
+)
+"""The JSON API: the one part of the app its OpenAPI schema documents (the app leaves
+every other route out, see ``tinypier.app``)."""

@@ -28,10 +28,12 @@ class ReleaseForm:
 
 @dataclass
 class ApiReleaseForm:
+    """The upload API's multipart body: a release needs all four of the first fields."""
+
     forum_id: int
     torrent: UploadFile
-    title: str = ""
-    description: str = ""
+    title: str
+    description: str
     web_seeds: bool = False
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
 from tinypier.i18n import N_
-from tinypier.permissions.sql import visible_forums_clause
+from tinypier.permissions.sql import live_release_clause, visible_forums_clause
 from tinypier.torrents.statuses import FREELEECH_LABELS, GOLD, SILVER, STATUS_LABELS
 from tinypier.web.numbers import whole_number
 from tinypier.word_forms import stem
@@ -153,7 +153,7 @@ def release_query(
     viewer: Viewer, filters: ReleaseFilters, now: int, per_page: int = PER_PAGE
 ) -> tuple[str, list[Any]]:
     visible_sql, params = visible_forums_clause(viewer, "f")
-    conditions = [visible_sql]
+    conditions = [visible_sql, live_release_clause("t")]
     arguments: list[Any] = list(params)
 
     def where(condition: str, *values: Any) -> None:

@@ -15,11 +15,12 @@ from litestar.exceptions import NotFoundException
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
 from tinypier.i18n import _
-from tinypier.permissions.rules import can_view
+from tinypier.permissions.rules import can_view_topic
 from tinypier.settings import Settings
 
 _RELEASE_SQL = (
     "SELECT t.*, tp.title AS topic_title, tp.forum_id AS topic_forum_id, f.name AS forum_name,"
+    " tp.deleted_at, NULL AS topic_deleted_at,"
     " f.view_role, f.download_role, a.sha256, u.name AS uploader_name,"
     " m.name AS status_by_name"
     " FROM torrents t"
@@ -48,8 +49,9 @@ async def release_by_topic(db: Database, topic_id: int) -> sqlite3.Row | None:
 
 
 async def visible_release(db: Database, viewer: Viewer, torrent_id: int) -> sqlite3.Row:
-    """The release, or 404 when it does not exist or lies in a forum hidden from the viewer."""
+    """The release, or 404 when it does not exist, lies in a forum hidden from the viewer,
+    or its topic was deleted (moderators still reach it, to restore)."""
     release = await db.fetch_one(_RELEASE_SQL + " WHERE t.id = ?", (torrent_id,))
-    if release is None or not can_view(viewer, release):
+    if release is None or not can_view_topic(viewer, release):
         raise NotFoundException(_("There is no such release."))
     return release

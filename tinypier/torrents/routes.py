@@ -8,8 +8,10 @@ from typing import Any
 
 from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
+from litestar.status_codes import HTTP_301_MOVED_PERMANENTLY
 from litestar.types import ControllerRouterHandler
 
 from tinypier.accounts.guards import require_member, require_moderator
@@ -18,11 +20,13 @@ from tinypier.db.connection import Database
 from tinypier.forum.bbcode import render_bbcode_off_loop
 from tinypier.forum.flood import admit_post, admit_preview, give_back_post
 from tinypier.forum.posting import body_problem
-from tinypier.forum.topics import member_id
+from tinypier.forum.topics import member_id, topic_page
 from tinypier.i18n import _
+from tinypier.permissions.rules import may_download_release
 from tinypier.settings import Settings
 from tinypier.torrents import moderation
-from tinypier.torrents.api import API_ROUTES
+from tinypier.torrents.addresses import address_id, release_address
+from tinypier.torrents.api import API_ROUTER
 from tinypier.torrents.download import torrent_download
 from tinypier.torrents.forms import FreeleechData, ReleaseData, StatusData, read_upload
 from tinypier.torrents.listing import SORT_LABELS, ReleaseFilters, list_releases, release_forums
@@ -111,7 +115,7 @@ async def post_release(
     return redirect(topic_path(registered.topic_id), registered_message(registered), "success")
 
 
-@get("/torrents/{torrent_id:int}/download", guards=[require_member])
+@get("/torrents/{torrent_id:int}/download", name="torrents:download", guards=[require_member])
 async def download_torrent(
     request: ViewerRequest,
     db: NamedDependency[Database],
@@ -155,8 +159,9 @@ async def change_freeleech(
     return redirect(topic_path(release["topic_id"]), message, "success")
 
 
-@get("/tracker", name="torrents:tracker")
+@get(["/tracker", "/torrents"], name="torrents:listing")
 async def tracker_page(request: ViewerRequest, db: NamedDependency[Database]) -> Template:
+    """The release listing, at its own address and at the engine-v1 one (``/torrents``)."""
     viewer = request.user
     filters = ReleaseFilters.from_query(request.query_params)
     page = await list_releases(db, viewer, filters)
@@ -174,7 +179,37 @@ async def tracker_page(request: ViewerRequest, db: NamedDependency[Database]) ->
         statuses=STATUS_LABELS,
         freeleech_levels=FREELEECH_LABELS,
         sorts=SORT_LABELS,
+        release_address=release_address,
+        may_download=lambda row: may_download_release(viewer, row),
     )
+
+
+@get("/torrents/{address:str}", name="torrents:release")
+async def release_page(
+    request: ViewerRequest,
+    db: NamedDependency[Database],
+    settings: NamedDependency[Settings],
+    address: FromPath[str],
+    page: FromQuery[str | None] = None,
+) -> Template | Redirect:
+    """A release's engine-v1 address, ``/torrents/{id}-{slug}``: its topic's page.
+
+    Only the id finds the release (404 when it does not exist or is hidden from the
+    viewer, as everywhere); a missing or stale slug is sent on to the current address
+    for good (301), so old links and bookmarks keep working after a rename.
+    """
+    torrent_id = address_id(address)
+    if torrent_id is None:
+        raise NotFoundException(_("There is no such release."))
+    release = await visible_release(db, request.user, torrent_id)
+    current = release_address(torrent_id, release["title"])
+    if address != current:
+        path = request.app.route_reverse("torrents:release", address=current)
+        query = request.url.query
+        return Redirect(
+            f"{path}?{query}" if query else path, status_code=HTTP_301_MOVED_PERMANENTLY
+        )
+    return await topic_page(request, db, settings, release["topic_id"], page)
 
 
 ROUTES: list[ControllerRouterHandler] = [
@@ -184,5 +219,6 @@ ROUTES: list[ControllerRouterHandler] = [
     change_status,
     change_freeleech,
     tracker_page,
-    *API_ROUTES,
+    release_page,
+    API_ROUTER,
 ]

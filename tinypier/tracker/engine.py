@@ -1,9 +1,10 @@
 """The tracker: announce and scrape against in-memory swarms, written through to SQLite.
 
-The announce path does O(numwant) work in memory, adds its rows to the writer's pending
-batch and waits for that batch's commit (see :mod:`tinypier.tracker.store`) before it
-answers. Stale peers are swept by a periodic task that yields to the event loop often,
-so a sweep over a million peers does not stall announces.
+The announce path does O(numwant) work in memory, adds its one credit-log row to the
+writer's pending batch and waits for that batch's commit (see
+:mod:`tinypier.tracker.store` and :mod:`tinypier.tracker.creditlog`) before it answers.
+Stale peers are swept by a periodic task that yields to the event loop often, so a sweep
+over a million peers does not stall announces.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from tinypier.tracker.accounting import (
     download_credit,
     seeding_credit,
 )
+from tinypier.tracker.creditlog import EXPIRED, NO_CREDIT, STOPPED, removed_row, saved_row
 from tinypier.tracker.protocol import (
     Announce,
     Bencodable,
@@ -40,10 +42,12 @@ from tinypier.tracker.registry import Member, Registry, Release
 from tinypier.tracker.store import (
     CommitFailed,
     CommitSignal,
+    FoldPolicy,
     Writer,
     load_swarm,
     load_swarms,
     reset_idle_torrents,
+    write_swarm_figures,
 )
 from tinypier.tracker.swarm import Departed, Departures, Peer, Swarm
 
@@ -97,7 +101,8 @@ class Tracker:
         return int(self.settings.announce_interval * EXPIRY_INTERVALS)
 
     async def start(self) -> None:
-        """Load the swarms the database holds and start the writer and the sweeper.
+        """Start the writer (which first folds what the credit log still holds), load the
+        swarms the database holds and start the sweeper.
 
         The read connection is opened here, on the event loop's thread, which is the only
         thread that uses it."""
@@ -108,6 +113,7 @@ class Tracker:
             self.settings.database_path,
             self.settings.commit_interval_ms,
             self.settings.cheat_log_max_rows,
+            FoldPolicy(self.settings.credit_fold_rows, self.settings.credit_fold_interval_ms),
         )
         await self._writer.start()
         self._swarms = load_swarms(self._reader)
@@ -116,10 +122,7 @@ class Tracker:
         # alive now out of the collector's generations for good.
         gc.freeze()
         await self._writer.run_sync(reset_idle_torrents)
-        batch = self._writer.pending
-        for swarm in self._swarms.values():
-            batch.torrent_stats(swarm)
-        await batch.done.wait()
+        await self._writer.run_sync(write_swarm_figures, list(self._swarms.values()))
         self._sweeper = asyncio.create_task(self._sweep_forever(), name="tracker-sweeper")
 
     async def stop(self) -> None:
@@ -200,7 +203,7 @@ class Tracker:
             request = parse_announce(
                 query, self.settings.numwant_max, self.settings.tracker_counter_max
             )
-            member = self._member(passkey)
+            member = self._member(passkey, request.event)
             release = self._release(member, request.info_hash, request.event)
             if not rules.client_allowed(request.peer_id, self._allow, self._deny):
                 raise Refused(rules.CLIENT_NOT_ALLOWED)
@@ -216,11 +219,14 @@ class Tracker:
             return failure(str(refusal)), None
         return self._apply(swarm, member, release, request, address)
 
-    def _member(self, passkey: str) -> Member:
+    def _member(self, passkey: str, event: Event) -> Member:
+        """The passkey's member. A disabled one is refused, except for the client's final
+        ``stopped``: it takes the peer out of the swarm (which would otherwise count it
+        until it expires) and credits its last bytes within the usual caps."""
         member = self.registry.member(passkey)
         if member is None:
             raise Refused(rules.PASSKEY_NOT_VALID)
-        if member.disabled:
+        if member.disabled and event is not Event.STOPPED:
             raise Refused(rules.ACCOUNT_DISABLED)
         return member
 
@@ -285,29 +291,26 @@ class Tracker:
             request.event is Event.COMPLETED or (peer is not None and peer.left > 0)
         )
         self._last_seen[member.id] = moment
-        batch = self.writer.pending
-        entry = batch.entry()
+        snatched = finished and member.id not in swarm.snatchers
+        if snatched:
+            swarm.snatchers.add(member.id)
+            swarm.completed += 1
+        entry = self.writer.pending.entry()
         if request.event is Event.STOPPED:
             if peer is not None:
                 swarm.remove(peer, moment)
             gone = Departed(request.uploaded, request.downloaded, moment)
             self.departures.record(release.id, member.id, request.peer_id, gone)
-            entry.delete_peer(release.id, member.id, request.peer_id)
             chosen: list[Peer] = []
+            entry.log(removed_row(release.id, key, STOPPED, credit, snatched, swarm, now))
         else:
             peer = self._update_peer(swarm, peer, member.id, request, address, moment)
-            entry.save_peer(release.id, peer)
             if peer.is_seeder:
                 swarm.last_seeder_at = now
             chosen = swarm.sample(peer, request.numwant)
-        if finished and member.id not in swarm.snatchers:
-            swarm.snatchers.add(member.id)
-            swarm.completed += 1
-            entry.snatch(release.id, member.id, now)
-        entry.credit(release.id, member.id, credit, now)
+            entry.log(saved_row(release.id, peer, request.event, credit, snatched, swarm, now))
         if withheld is not None:
             entry.withhold(release.id, member.id, withheld, now)
-        batch.torrent_stats(swarm)
         return self._reply(swarm, chosen, request), entry
 
     def _repeats(self, peer: Peer, request: Announce, address: ClientAddress, now: int) -> bool:
@@ -416,7 +419,7 @@ class Tracker:
         """Counts of the releases the member may announce; any other hash is left out as
         an unknown one is."""
         try:
-            member = self._member(passkey)
+            member = self._member(passkey, Event.NONE)
             hashes = parse_scrape(query, self.settings.scrape_max_hashes)
         except (ProtocolError, Refused) as error:
             return failure(str(error))
@@ -471,6 +474,6 @@ class Tracker:
                 swarm.remove(peer, peer.last_announce_at)
                 gone = Departed(peer.uploaded, peer.downloaded, peer.last_announce_at)
                 self.departures.record(swarm.torrent_id, peer.user_id, peer.peer_id, gone)
-                batch.entry().delete_peer(swarm.torrent_id, peer.user_id, peer.peer_id)
-            batch.torrent_stats(swarm)
+                row = removed_row(swarm.torrent_id, peer.key, EXPIRED, NO_CREDIT, False, swarm, now)
+                batch.entry().log(row)
         return len(stale)

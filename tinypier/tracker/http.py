@@ -22,9 +22,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import time
 from collections.abc import Callable
 from typing import Any, NamedTuple, cast
 
+from tinypier.access_log import log_request, loggable_target
 from tinypier.connections import (
     CHUNKED,
     HEAD_TOO_LARGE,
@@ -48,6 +50,7 @@ from tinypier.tracker.asgi import (
     tracker_passkey,
 )
 from tinypier.tracker.engine import BUSY_REPLY, Tracker
+from tinypier.web.net import client_address
 
 log = logging.getLogger(__name__)
 
@@ -164,6 +167,7 @@ class TrackerFirstProtocol(asyncio.Protocol):
         self._limits = limits
         self._open = open_connections
         self._trusted = tracker.settings.trusted_proxies
+        self._log_requests = tracker.settings.access_log_tracker
         self._transport: asyncio.Transport | None = None
         self._socket: asyncio.Transport | None = None
         self._counted = False
@@ -305,6 +309,7 @@ class TrackerFirstProtocol(asyncio.Protocol):
             self._serve_buffer()
 
     def _answer(self, request: TrackerRequest) -> None:
+        started = time.perf_counter()
         try:
             if request.scrape:
                 body = self._tracker.scrape(request.passkey, request.query)
@@ -318,24 +323,36 @@ class TrackerFirstProtocol(asyncio.Protocol):
             log.exception("tracker request failed")
             body, committed = INTERNAL_ERROR_REPLY, None
         if committed is None:
-            self._send(body, request)
+            self._send(body, request, started)
             return
         self._waiting = True
-        committed.add_callback(lambda failed: self._committed(body, request, failed))
+        committed.add_callback(lambda failed: self._committed(body, request, failed, started))
 
-    def _committed(self, body: bytes, request: TrackerRequest, failed: bool) -> None:
+    def _committed(
+        self, body: bytes, request: TrackerRequest, failed: bool, started: float
+    ) -> None:
         self._waiting = False
-        self._send(BUSY_REPLY if failed else body, request)
+        self._send(BUSY_REPLY if failed else body, request, started)
         self._serve_buffer()
 
-    def _send(self, body: bytes, request: TrackerRequest) -> None:
+    def _send(self, body: bytes, request: TrackerRequest, started: float) -> None:
         transport = self._transport
         if transport is None or transport.is_closing():
             return
         transport.write(_response(body, request))
+        if self._log_requests:
+            self._log(request, len(body), time.perf_counter() - started)
         if not request.keep_alive or self._closing:
             self._close_gently(transport)
             self._transport = None
+
+    def _log(self, request: TrackerRequest, size: int, seconds: float) -> None:
+        """The access log's line for a request answered here (``access_log_tracker``)."""
+        prefix = SCRAPE if request.scrape else ANNOUNCE
+        forwarded = request.forwarded_for.decode("latin-1") or None
+        address = client_address(self._host, forwarded, self._trusted)
+        target = loggable_target(f"{prefix}/{request.passkey}", request.query)
+        log_request("GET", target, 200, size, seconds, None if address is None else str(address))
 
     # -- everything else: relayed to the general server ---------------------------------
 

@@ -23,16 +23,18 @@ from typing import Generic, TypeVar
 
 from tinypier.accounts.roles import Role
 from tinypier.permissions.rules import least_role_to_download
+from tinypier.permissions.sql import live_release_clause
 
 DEFAULT_TTL_SECONDS = 60.0
 
 T = TypeVar("T")
 
 # A release with the roles of the forum its topic is in (torrents.forum_id follows the
-# topic, migration 0004).
+# topic, migration 0004); a release whose topic a moderator deleted is not registered.
 _RELEASE_SQL = (
-    "SELECT t.id, t.status, t.freeleech, f.view_role, f.download_role"
+    "SELECT t.id, t.status, t.freeleech, f.view_role, f.download_role"  # noqa: S608 - constant
     " FROM torrents t JOIN forums f ON f.id = t.forum_id"
+    f" WHERE {live_release_clause('t')}"
 )
 
 
@@ -118,11 +120,11 @@ class Registry:
         """By v1 hash, else by v2 hash prefix (a range scan on the unique index works
         whether the full 32-byte SHA-256 or only its first 20 bytes is stored)."""
         row: sqlite3.Row | None = self._connection.execute(
-            _RELEASE_SQL + " WHERE t.info_hash = ?", (info_hash,)
+            _RELEASE_SQL + " AND t.info_hash = ?", (info_hash,)
         ).fetchone()
         if row is None:
             row = self._connection.execute(
-                _RELEASE_SQL + " WHERE t.info_hash_v2 >= ? AND t.info_hash_v2 <= ?",
+                _RELEASE_SQL + " AND t.info_hash_v2 >= ? AND t.info_hash_v2 <= ?",
                 (info_hash, info_hash + b"\xff" * 12),
             ).fetchone()
         return row

@@ -1,11 +1,13 @@
 """Durability of the tracker: swarm state loaded at start, writes group-committed.
 
-Announces change memory at once and add their rows to the pending :class:`Batch`. One
-writer task commits the batch in a single ``BEGIN IMMEDIATE`` transaction (executemany per
-statement) on a dedicated SQLite connection in its own thread, as soon as the batch stops
-growing, the batch is large, or ``commit_interval_ms`` has passed since its first write;
-every announce waits for the commit of the batch that holds its rows before it is
-answered. So an answered announce's credit is on disk.
+Announces change memory at once and add one credit-log row each to the pending
+:class:`Batch` (see :mod:`tinypier.tracker.creditlog`). One writer task appends the
+batch's rows in a single ``BEGIN IMMEDIATE`` transaction on a dedicated SQLite
+connection, as soon as the batch stops growing, the batch is large, or
+``commit_interval_ms`` has passed since its first write; every announce waits for the
+commit of the batch that holds its row before it is answered. So an answered announce's
+credit is on disk. The same task folds the log into the board's tables in bulk, off the
+reply path (:meth:`Writer._fold`).
 
 A batch that cannot commit because of one of its rows is bisected down to the announces at
 fault, which alone are answered with a failure (:func:`commit_batch`); only a failure of
@@ -34,7 +36,15 @@ from typing import Any
 
 from tinypier.db.connection import BUSY_TIMEOUT_MS, connect_sync
 from tinypier.tracker.accounting import WithheldCredit
-from tinypier.tracker.swarm import Peer, Swarm, TorrentStats, compact, packed_address
+from tinypier.tracker.creditlog import (
+    AFTER_APPEND_COMMIT,
+    APPEND,
+    BEFORE_APPEND_COMMIT,
+    LogRow,
+    fold_credit_log,
+    stop_point,
+)
+from tinypier.tracker.swarm import Peer, Swarm, compact, packed_address
 
 log = logging.getLogger(__name__)
 
@@ -45,11 +55,6 @@ CHECKPOINT_SECONDS = 1.0
 
 DEFAULT_CHEAT_LOG_ROWS = 100_000
 
-PeerRowKey = tuple[int, int, bytes]
-PeerRow = tuple[Any, ...]
-PairKey = tuple[int, int]
-Credited = tuple[int, int, int, int, int, int]
-"""torrent id, user id, uploaded, downloaded, seeding seconds, time of the announce"""
 Withheld = tuple[int, int, WithheldCredit, int]
 """torrent id, user id, what was claimed and credited, time of the announce"""
 
@@ -66,52 +71,14 @@ ROW_ERRORS = (
 other error, an ``OperationalError`` (locked, disk full, I/O), is the database's, and the
 whole batch is retried."""
 
-UPSERT_PEER = (
-    "INSERT INTO peers (torrent_id, user_id, peer_id, ipv4, ipv6, port, uploaded, downloaded,"
-    ' "left", client, started_at, last_announce_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
-    " ON CONFLICT (torrent_id, user_id, peer_id) DO UPDATE SET ipv4 = excluded.ipv4,"
-    " ipv6 = excluded.ipv6, port = excluded.port, uploaded = excluded.uploaded,"
-    ' downloaded = excluded.downloaded, "left" = excluded."left", client = excluded.client,'
-    " last_announce_at = excluded.last_announce_at"
-)
-DELETE_PEER = "DELETE FROM peers WHERE torrent_id = ? AND user_id = ? AND peer_id = ?"
-CREDIT_USER = "UPDATE users SET uploaded = uploaded + ?, downloaded = downloaded + ? WHERE id = ?"
-CREDIT_TRANSFER = (
-    "INSERT INTO transfers (torrent_id, user_id, uploaded, downloaded, seeding_seconds,"
-    " first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
-    " ON CONFLICT (torrent_id, user_id) DO UPDATE SET uploaded = uploaded + excluded.uploaded,"
-    " downloaded = downloaded + excluded.downloaded,"
-    " seeding_seconds = seeding_seconds + excluded.seeding_seconds,"
-    " last_seen_at = excluded.last_seen_at"
-)
-INSERT_SNATCH = (
-    "INSERT OR IGNORE INTO snatches (torrent_id, user_id, completed_at) VALUES (?, ?, ?)"
-)
-UPDATE_TORRENT = (
-    "UPDATE torrents SET seeders = ?, leechers = ?, completed = ?, last_seeder_at = ? WHERE id = ?"
-)
 INSERT_CHEAT = (
     "INSERT INTO cheat_log (torrent_id, user_id, claimed_uploaded, credited_uploaded,"
     " claimed_downloaded, credited_downloaded, created_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 )
 TRIM_CHEAT_LOG = "DELETE FROM cheat_log WHERE id <= (SELECT MAX(id) FROM cheat_log) - ?"
-
-
-def peer_row(torrent_id: int, peer: Peer) -> PeerRow:
-    return (
-        torrent_id,
-        peer.user_id,
-        peer.peer_id,
-        peer.ipv4,
-        peer.ipv6,
-        peer.port,
-        peer.uploaded,
-        peer.downloaded,
-        peer.left,
-        peer.client,
-        peer.started_at,
-        int(peer.last_announce_at),
-    )
+UPDATE_TORRENT = (
+    "UPDATE torrents SET seeders = ?, leechers = ?, completed = ?, last_seeder_at = ? WHERE id = ?"
+)
 
 
 class CommitFailed(Exception):
@@ -163,33 +130,19 @@ def _release(waiter: asyncio.Future[None], _failed: bool) -> None:
 
 
 class Entry(CommitSignal):
-    """The writes of one announce (or of one expired peer), and the signal its reply waits
-    for. Entries are folded into one write per row only when the batch commits, so a
-    batch that cannot commit can be split down to the one announce at fault."""
+    """The credit-log row of one announce (or of one expired peer), any cheat-log line
+    it leaves, and the signal its reply waits for. A batch that cannot commit can be
+    split down to the one announce at fault."""
 
-    __slots__ = ("credited", "peer_key", "peer_row", "snatched", "withheld")
+    __slots__ = ("row", "withheld")
 
     def __init__(self) -> None:
         super().__init__()
-        self.peer_key: PeerRowKey | None = None
-        self.peer_row: PeerRow | None = None
-        self.credited: Credited | None = None
-        self.snatched: tuple[int, int, int] | None = None
+        self.row: LogRow | None = None
         self.withheld: Withheld | None = None
 
-    def save_peer(self, torrent_id: int, peer: Peer) -> None:
-        self.peer_key = (torrent_id, peer.user_id, peer.peer_id)
-        self.peer_row = peer_row(torrent_id, peer)
-
-    def delete_peer(self, torrent_id: int, user_id: int, peer_id: bytes) -> None:
-        self.peer_key = (torrent_id, user_id, peer_id)
-        self.peer_row = None
-
-    def credit(self, torrent_id: int, user_id: int, credit: tuple[int, int, int], now: int) -> None:
-        self.credited = (torrent_id, user_id, *credit, now)
-
-    def snatch(self, torrent_id: int, user_id: int, now: int) -> None:
-        self.snatched = (torrent_id, user_id, now)
+    def log(self, row: LogRow) -> None:
+        self.row = row
 
     def withhold(self, torrent_id: int, user_id: int, withheld: WithheldCredit, now: int) -> None:
         """Record in the cheat log what the credit rules did not credit."""
@@ -198,19 +151,18 @@ class Entry(CommitSignal):
 
 @dataclass
 class Batch:
-    """Everything announces changed since the last commit: one :class:`Entry` per announce,
-    and the torrents' figures (last value wins). ``saved`` and ``left_out`` collect the
-    entries of a batch that had to be committed apart (see :func:`commit_batch`)."""
+    """Everything announces changed since the last commit: one :class:`Entry` per
+    announce. ``saved`` and ``left_out`` collect the entries of a batch that had to be
+    committed apart (see :func:`commit_batch`)."""
 
     cheat_log_max_rows: int = DEFAULT_CHEAT_LOG_ROWS
     done: CommitSignal = field(default_factory=CommitSignal)
     entries: list[Entry] = field(default_factory=list)
-    torrents: dict[int, TorrentStats] = field(default_factory=dict)
     saved: list[Entry] = field(default_factory=list)
     left_out: list[Entry] = field(default_factory=list)
 
     def __len__(self) -> int:
-        return len(self.entries) + len(self.torrents)
+        return len(self.entries)
 
     def entry(self) -> Entry:
         """A new entry for one announce's writes; its reply waits for the entry itself."""
@@ -218,51 +170,24 @@ class Batch:
         self.entries.append(entry)
         return entry
 
-    def torrent_stats(self, swarm: Swarm) -> None:
-        stats = swarm.stats_to_write()
-        if stats is not None:
-            self.torrents[swarm.torrent_id] = stats
-
 
 def _statements(
-    entries: Iterable[Entry], torrents: dict[int, TorrentStats], cheat_log_max_rows: int
+    entries: Iterable[Entry], cheat_log_max_rows: int
 ) -> Iterable[tuple[str, list[tuple[Any, ...]]]]:
-    """The entries folded per row: at most one write per peer, member, transfer, snatch,
-    torrent and cheat-log reason, however many announces the batch holds."""
-    peers: dict[PeerRowKey, PeerRow | None] = {}
-    users: dict[int, list[int]] = {}
-    transfers: dict[PairKey, list[int]] = {}
-    snatches: dict[PairKey, int] = {}
+    """One appended log row per entry; cheat-log lines summed per member, release and
+    reason (rare: only announces the credit rules cut leave one)."""
+    rows: list[tuple[Any, ...]] = []
     withheld: dict[tuple[int, int, str], list[int]] = {}
     for entry in entries:
-        if entry.peer_key is not None:
-            peers[entry.peer_key] = entry.peer_row
-        if entry.credited is not None:
-            torrent_id, user_id, uploaded, downloaded, seeding, now = entry.credited
-            if uploaded or downloaded:
-                totals = users.setdefault(user_id, [0, 0])
-                totals[0] += uploaded
-                totals[1] += downloaded
-            transfer = transfers.setdefault((torrent_id, user_id), [0, 0, 0, now, now])
-            transfer[0] += uploaded
-            transfer[1] += downloaded
-            transfer[2] += seeding
-            transfer[4] = now
-        if entry.snatched is not None:
-            torrent_id, user_id, now = entry.snatched
-            snatches.setdefault((torrent_id, user_id), now)
+        if entry.row is not None:
+            rows.append(entry.row)
         if entry.withheld is not None:
             torrent_id, user_id, amounts, now = entry.withheld
             row = withheld.setdefault((torrent_id, user_id, amounts.reason), [0, 0, 0, 0, now])
             for index, amount in enumerate(amounts[:4]):
                 row[index] += amount
             row[4] = now
-    yield DELETE_PEER, [key for key, row in peers.items() if row is None]
-    yield UPSERT_PEER, [row for row in peers.values() if row is not None]
-    yield CREDIT_USER, [(up, down, user_id) for user_id, (up, down) in users.items()]
-    yield CREDIT_TRANSFER, [(t, u, *values) for (t, u), values in transfers.items()]
-    yield INSERT_SNATCH, [(t, u, at) for (t, u), at in snatches.items()]
-    yield UPDATE_TORRENT, [(*stats, torrent_id) for torrent_id, stats in torrents.items()]
+    yield APPEND, rows
     if withheld:
         yield INSERT_CHEAT, [(t, u, *row, reason) for (t, u, reason), row in withheld.items()]
         yield TRIM_CHEAT_LOG, [(cheat_log_max_rows,)]
@@ -301,11 +226,10 @@ def begin_patiently(connection: sqlite3.Connection) -> None:
 
 def commit_batch(connection: sqlite3.Connection, batch: Batch, begin: Begin) -> None:
     """Commit a batch in one transaction opened by ``begin``. If a row cannot be written
-    (a value out of range, a torrent or member deleted meanwhile), commit it apart."""
+    (a value out of range, a cheat-log line for a release or member deleted meanwhile),
+    commit it apart."""
     try:
-        _commit(
-            connection, _statements(batch.entries, batch.torrents, batch.cheat_log_max_rows), begin
-        )
+        _commit(connection, _statements(batch.entries, batch.cheat_log_max_rows), begin)
     except ROW_ERRORS:
         _commit_apart(connection, batch, begin)
 
@@ -319,18 +243,16 @@ def _commit_apart(connection: sqlite3.Connection, batch: Batch, begin: Begin) ->
     If the database itself fails meanwhile, ``batch.entries`` is left holding only the
     entries not yet committed, which the writer retries."""
     limit = batch.cheat_log_max_rows
-    _commit(connection, _statements((), batch.torrents, limit), begin)
-    batch.torrents = {}
     chunks = deque([batch.entries])
     try:
         while chunks:
             chunk = chunks[0]
             try:
-                _commit(connection, _statements(chunk, {}, limit), begin)
+                _commit(connection, _statements(chunk, limit), begin)
             except ROW_ERRORS as error:
                 chunks.popleft()
                 if len(chunk) == 1:
-                    log.warning("tracker write left out (%s): %s", error, chunk[0].peer_key)
+                    log.warning("tracker write left out (%s): %s", error, chunk[0].row)
                     batch.left_out.append(chunk[0])
                 else:
                     middle = len(chunk) // 2
@@ -351,6 +273,7 @@ def _commit(
     try:
         for sql, rows in statements:
             connection.executemany(sql, rows)
+        stop_point(BEFORE_APPEND_COMMIT)
     except BaseException:
         connection.execute("ROLLBACK")
         raise
@@ -376,19 +299,37 @@ def _writer_connection(path: Path) -> sqlite3.Connection:
     return connection
 
 
+@dataclass(frozen=True)
+class FoldPolicy:
+    """When the writer folds the credit log into the tables: once ``rows`` rows wait,
+    or ``interval_ms`` after the oldest waiting row was committed, whichever is first
+    (settings ``credit_fold_rows`` and ``credit_fold_interval_ms``)."""
+
+    rows: int = 5000
+    interval_ms: int = 500
+
+
 class Writer:
     """The single writer task. Commits run on the event loop's thread: a batch of a few
     dozen announces commits in about a millisecond, and measured under load that beat
     handing each batch to a thread (the hand-off and the two threads contending for the
     GIL cost more than the commit). A commit that would have to wait for the write lock,
-    and WAL checkpoints (which fsync), run on the writer's own thread instead."""
+    folds of the credit log and WAL checkpoints (which fsync) run on the writer's own
+    thread instead."""
 
     def __init__(
-        self, path: Path, commit_interval_ms: int, cheat_log_max_rows: int = DEFAULT_CHEAT_LOG_ROWS
+        self,
+        path: Path,
+        commit_interval_ms: int,
+        cheat_log_max_rows: int = DEFAULT_CHEAT_LOG_ROWS,
+        fold: FoldPolicy = FoldPolicy(),
     ) -> None:
         self._path = path
         self._interval = commit_interval_ms / 1000
         self._cheat_log_max_rows = cheat_log_max_rows
+        self._fold_policy = fold
+        self._unfolded = 0
+        self._fold_deadline: asyncio.TimerHandle | None = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracker-writer")
         self._connection: sqlite3.Connection | None = None
         self._checkpointer: sqlite3.Connection | None = None
@@ -410,8 +351,13 @@ class Writer:
         return Batch(cheat_log_max_rows=self._cheat_log_max_rows)
 
     async def start(self) -> None:
+        """Open the connections, fold what the last run left in the credit log (before
+        the caller loads swarms from the tables and answers anything), start the task."""
         loop = asyncio.get_running_loop()
         self._connection = _writer_connection(self._path)
+        replayed = await self.run_sync(fold_credit_log, begin_patiently)
+        if replayed:
+            log.info("folded %d credit-log rows left by the last run", replayed)
         self._checkpointer = await loop.run_in_executor(self._executor, connect_sync, self._path)
         self._last_checkpoint = loop.time()
         self._task = asyncio.create_task(self._run(), name="tracker-writer")
@@ -473,7 +419,8 @@ class Writer:
             batch = self._pending
             self._pending = self._new_batch()
             try:
-                await self._commit(batch)
+                if batch:
+                    await self._commit(batch)
             except Exception:
                 if self._closing:
                     log.exception("tracker commit failed at shutdown; unanswered writes lost")
@@ -483,10 +430,53 @@ class Writer:
                 self._fail(batch)
                 await asyncio.sleep(RETRY_DELAY_SECONDS)
                 continue
+            if batch:
+                stop_point(AFTER_APPEND_COMMIT)
+                self._count_appended(loop, len(batch.entries) + len(batch.saved))
             _answer(batch, unsaved_failed=False)
+            if self._fold_due(loop):
+                await self._fold()
             await self._checkpoint(loop)
             if self._closing and not self._pending:
                 return
+
+    def _count_appended(self, loop: asyncio.AbstractEventLoop, rows: int) -> None:
+        """Count rows now in the log; the first of them starts the fold interval, whose
+        end wakes the writer even if no announce comes (an idle board folds too)."""
+        if rows and self._fold_deadline is None:
+            self._start_fold_interval(loop)
+        self._unfolded += rows
+
+    def _start_fold_interval(self, loop: asyncio.AbstractEventLoop) -> None:
+        if self._fold_deadline is not None:
+            self._fold_deadline.cancel()
+        delay = self._fold_policy.interval_ms / 1000
+        self._fold_deadline = loop.call_later(delay, self._wake.set)
+
+    def _fold_due(self, loop: asyncio.AbstractEventLoop) -> bool:
+        deadline = self._fold_deadline
+        return self._unfolded > 0 and (
+            self._closing
+            or self._unfolded >= self._fold_policy.rows
+            or (deadline is not None and loop.time() >= deadline.when())
+        )
+
+    async def _fold(self) -> None:
+        """Fold the whole log on the writer's thread while commits wait (announces keep
+        joining the next batch meanwhile): replies wait at most one fold, whose length
+        ``credit_fold_rows`` bounds (a few microseconds a row; a bigger fold writes
+        fewer WAL pages per row). A fold that fails is retried one fold interval later;
+        its rows stay in the log, so nothing is lost or applied twice."""
+        try:
+            await self.run_sync(fold_credit_log, begin_patiently)
+        except Exception:
+            log.exception("folding the credit log failed; retrying after the fold interval")
+            self._start_fold_interval(asyncio.get_running_loop())
+            return
+        self._unfolded = 0
+        if self._fold_deadline is not None:
+            self._fold_deadline.cancel()
+            self._fold_deadline = None
 
     async def _checkpoint(self, loop: asyncio.AbstractEventLoop) -> None:
         """About once a second, copy the WAL back into the database file, off the loop
@@ -512,9 +502,7 @@ class Writer:
         and keep their entries for the next try, since memory already moved on and
         dropping them would lose credit for good. Entries left out as bad are not kept."""
         _answer(batch, unsaved_failed=True)
-        newer = self._pending
-        newer.entries[:0] = batch.entries
-        newer.torrents = batch.torrents | newer.torrents
+        self._pending.entries[:0] = batch.entries
         self._wake.set()
 
 
@@ -609,3 +597,14 @@ def reset_idle_torrents(connection: sqlite3.Connection) -> None:
         "UPDATE torrents SET seeders = 0, leechers = 0 WHERE (seeders > 0 OR leechers > 0)"
         " AND id NOT IN (SELECT torrent_id FROM peers)"
     )
+
+
+def write_swarm_figures(connection: sqlite3.Connection, swarms: Iterable[Swarm]) -> None:
+    """Write the figures of the swarms loaded at start (counted from the peers table the
+    replay left) to their torrents rows, whatever a crash left there."""
+    begin_patiently(connection)
+    connection.executemany(
+        UPDATE_TORRENT,
+        [(*swarm.counts(), swarm.last_seeder_at, swarm.torrent_id) for swarm in swarms],
+    )
+    connection.execute("COMMIT")

@@ -15,8 +15,6 @@ from collections import deque
 from dataclasses import dataclass, field
 
 PeerKey = tuple[int, bytes]
-TorrentStats = tuple[int, int, int, int | None]
-LAST_SEEDER_RESOLUTION_SECONDS = 60
 
 
 def compact(packed: bytes, port: int) -> bytes:
@@ -31,7 +29,8 @@ def packed_address(text: str | None) -> bytes:
     return socket.inet_pton(socket.AF_INET6 if ":" in text else socket.AF_INET, text)
 
 
-def _text(packed: bytes) -> str | None:
+def address_text(packed: bytes) -> str | None:
+    """The text form of a packed IPv4 or IPv6 address (None for none)."""
     if not packed:
         return None
     return socket.inet_ntop(socket.AF_INET6 if len(packed) == 16 else socket.AF_INET, packed)
@@ -65,11 +64,11 @@ class Peer:
 
     @property
     def ipv4(self) -> str | None:
-        return _text(self.compact4[:-2])
+        return address_text(self.compact4[:-2])
 
     @property
     def ipv6(self) -> str | None:
-        return _text(self.compact6[:-2])
+        return address_text(self.compact6[:-2])
 
     def is_located_at(self, packed: bytes, is_ipv6: bool) -> bool:
         """Whether the address of this family is ``packed`` already."""
@@ -210,7 +209,6 @@ class Swarm:
     peers: dict[PeerKey, Peer] = field(default_factory=dict)
     seeders: list[Peer] = field(default_factory=list)
     leechers: list[Peer] = field(default_factory=list)
-    written: TorrentStats | None = None
     per_member: dict[int, int] = field(default_factory=dict)
     leechers_per_member: dict[int, int] = field(default_factory=dict)
     leecher_departures: LeecherDepartures = field(default_factory=LeecherDepartures)
@@ -218,18 +216,6 @@ class Swarm:
     def counts(self) -> tuple[int, int, int]:
         """(complete, incomplete, downloaded) as announce and scrape report them."""
         return (len(self.seeders), len(self.leechers), self.completed)
-
-    def stats_to_write(self) -> TorrentStats | None:
-        """The torrents-row figures, or None when the row already says the same: counts
-        are written when they change, ``last_seeder_at`` at most once a minute."""
-        stats = (len(self.seeders), len(self.leechers), self.completed, self.last_seeder_at)
-        written = self.written
-        if written is not None and stats[:3] == written[:3]:
-            seen, seen_before = stats[3] or 0, written[3] or 0
-            if seen - seen_before < LAST_SEEDER_RESOLUTION_SECONDS:
-                return None
-        self.written = stats
-        return stats
 
     def had_leecher(self, user_id: int, since: float) -> bool:
         """Whether someone could have downloaded from member ``user_id`` since ``since``:

@@ -29,6 +29,12 @@ def _trusted(address: IPAddress, networks: Iterable[Network]) -> bool:
     return any(address in network for network in networks)
 
 
+def is_trusted_proxy(peer_host: str | None, trusted_proxies: tuple[str, ...]) -> bool:
+    """Whether the connection comes from a reverse proxy the admin trusts."""
+    address = _parse(peer_host) if peer_host and trusted_proxies else None
+    return address is not None and _trusted(address, parse_networks(trusted_proxies))
+
+
 IPV6_SITE_PREFIX = 64
 
 

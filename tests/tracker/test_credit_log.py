@@ -1,0 +1,299 @@
+"""The credit log: one durable row per answered announce, folded into the tables in bulk.
+
+These tests read the tables as the tracker's own folds leave them (``fetch_unfolded``),
+never folding first as :func:`tests.tracker.wire.fetch` does.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from litestar.testing import TestClient
+
+from tests.helpers import add_member
+from tests.torrents.releases import api_token, bearer
+from tests.tracker.conftest import UNCAPPED_RATES, Board, ChosenAddress
+from tests.tracker.wire import announce, fetch_unfolded, peer_id, register_torrent
+from tinypier.app import create_app
+from tinypier.db.connection import connect_sync
+from tinypier.db.migrations import migrate
+from tinypier.settings import Settings, load_settings
+from tinypier.tracker.creditlog import APPEND, REMOVALS, fold_credit_log
+from tinypier.tracker.rules import client_name
+from tinypier.tracker.swarm import address_text, compact, packed_address
+
+MB = 1 << 20
+HOUR_MS = 3_600_000
+FOLD_SECONDS_BOUND = 3.0
+"""Generous: the default fold interval is half a second, the promise about one second."""
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = FOLD_SECONDS_BOUND) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def downloaded(settings: Settings, user_id: int) -> int:
+    [(amount,)] = fetch_unfolded(settings, "SELECT downloaded FROM users WHERE id = ?", user_id)
+    return int(amount)
+
+
+def log_rows(settings: Settings) -> int:
+    [(count,)] = fetch_unfolded(settings, "SELECT COUNT(*) FROM credit_log")
+    return int(count)
+
+
+def test_an_answered_announce_is_one_log_row_until_the_fold(
+    make_board: Callable[..., Board],
+) -> None:
+    board = make_board(credit_fold_interval_ms=HOUR_MS)
+    alice = add_member(board.settings, "alice")
+    release = register_torrent(board.settings, alice.id, "logged")
+    announce(board.client, alice.passkey, release.key, peer_id(), downloaded=5 * MB, left=1)
+    logged = "SELECT torrent_id, user_id, downloaded, credited_downloaded FROM credit_log"
+    assert fetch_unfolded(board.settings, logged) == [(release.id, alice.id, 5 * MB, 5 * MB)]
+    assert downloaded(board.settings, alice.id) == 0
+    assert fetch_unfolded(board.settings, "SELECT COUNT(*) FROM peers") == [(0,)]
+
+
+def test_the_api_shows_an_announce_within_a_second_with_no_announce_after(
+    make_board: Callable[..., Board],
+) -> None:
+    """The default fold interval: an idle board still folds its last announces, and
+    ``/api/me`` and the release's swarm figures show them soon after."""
+    board = make_board()
+    alice = add_member(board.settings, "alice")
+    token = bearer(api_token(board.settings, alice))
+    release = register_torrent(board.settings, alice.id, "idle")
+    announce(board.client, alice.passkey, release.key, peer_id(), downloaded=3 * MB, left=1)
+
+    def shown() -> bool:
+        me = board.client.get("/api/me", headers=token).json()
+        listed = board.client.get(f"/api/torrents/{release.id}", headers=token).json()
+        return bool(me["downloaded"] == 3 * MB and listed["leechers"] == 1)
+
+    assert wait_for(shown)
+    assert log_rows(board.settings) == 0
+
+
+def test_the_log_is_folded_once_it_holds_credit_fold_rows(
+    make_board: Callable[..., Board],
+) -> None:
+    board = make_board(credit_fold_interval_ms=HOUR_MS, credit_fold_rows=3)
+    alice = add_member(board.settings, "alice")
+    release = register_torrent(board.settings, alice.id, "rows")
+    me = peer_id()
+    for total in (1, 2):
+        announce(board.client, alice.passkey, release.key, me, downloaded=total * MB, left=1)
+    assert log_rows(board.settings) == 2
+    announce(board.client, alice.passkey, release.key, me, downloaded=3 * MB, left=1)
+    assert wait_for(lambda: log_rows(board.settings) == 0)
+    assert downloaded(board.settings, alice.id) == 3 * MB
+
+
+@pytest.fixture
+def quiet_settings(tmp_path: Path) -> Settings:
+    """A board that folds only when it stops (or starts)."""
+    return load_settings(
+        tmp_path / "quiet", environ={}, credit_fold_interval_ms=HOUR_MS, **UNCAPPED_RATES
+    )
+
+
+def serve(settings: Settings) -> TestClient[Any]:
+    return TestClient(ChosenAddress(create_app(settings)), base_url="http://t.local")
+
+
+def test_stopping_the_board_folds_everything(quiet_settings: Settings) -> None:
+    with serve(quiet_settings) as client:
+        alice = add_member(quiet_settings, "alice")
+        release = register_torrent(quiet_settings, alice.id, "stop")
+        announce(client, alice.passkey, release.key, peer_id(), downloaded=MB, left=1)
+        assert log_rows(quiet_settings) == 1
+    assert downloaded(quiet_settings, alice.id) == MB
+    assert log_rows(quiet_settings) == 0
+
+
+def test_start_up_folds_what_a_crash_left_before_answering(
+    quiet_settings: Settings, tmp_path: Path
+) -> None:
+    """The database as a crash leaves it (a copy taken while rows wait in the log)
+    starts with the credit folded and the peer back in its swarm."""
+    restarted = load_settings(tmp_path / "restarted", environ={}, **UNCAPPED_RATES)
+    restarted.data_dir.mkdir()
+    with serve(quiet_settings) as client:
+        alice = add_member(quiet_settings, "alice")
+        bob = add_member(quiet_settings, "bob")
+        release = register_torrent(quiet_settings, alice.id, "crash")
+        announce(client, alice.passkey, release.key, peer_id(), downloaded=2 * MB, left=1)
+        source = connect_sync(quiet_settings.database_path)
+        target = sqlite3.connect(restarted.database_path)
+        try:
+            source.backup(target)
+        finally:
+            target.close()
+            source.close()
+    with serve(restarted) as client:
+        assert log_rows(restarted) == 0
+        assert downloaded(restarted, alice.id) == 2 * MB
+        reply = announce(client, bob.passkey, release.key, peer_id(label="bob"), left=1)
+        assert reply[b"incomplete"] == 2
+
+
+def test_a_row_of_a_release_deleted_meanwhile_is_dropped_and_the_rest_folded(
+    quiet_settings: Settings,
+) -> None:
+    with serve(quiet_settings) as client:
+        alice = add_member(quiet_settings, "alice")
+        kept = register_torrent(quiet_settings, alice.id, "kept")
+        gone = register_torrent(quiet_settings, alice.id, "gone")
+        for release in (kept, gone):
+            announce(client, alice.passkey, release.key, peer_id(), downloaded=MB, left=1)
+        connection = connect_sync(quiet_settings.database_path)
+        try:
+            connection.execute("DELETE FROM torrents WHERE id = ?", (gone.id,))
+            assert fold_credit_log(connection) == 1
+        finally:
+            connection.close()
+        assert downloaded(quiet_settings, alice.id) == MB
+        assert log_rows(quiet_settings) == 0
+
+
+# -- the fold in bulk equals each row applied on its own --------------------------------
+
+MEMBERS = 2
+RELEASES = 2
+PEERS = (b"-qB4620-aaaaaaaaaaaa", b"-TR3000-bbbbbbbbbbbb")
+ADDRESSES = (b"", compact(packed_address("10.0.0.1"), 6881), compact(packed_address("::1"), 51413))
+
+PER_ROW = {
+    "remove": "DELETE FROM peers WHERE torrent_id = ? AND user_id = ? AND peer_id = ?",
+    "save": (
+        "INSERT INTO peers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT DO UPDATE SET ipv4 = excluded.ipv4, ipv6 = excluded.ipv6,"
+        " port = excluded.port, uploaded = excluded.uploaded, downloaded = excluded.downloaded,"
+        ' "left" = excluded."left", client = excluded.client,'
+        " last_announce_at = excluded.last_announce_at"
+    ),
+    "member": "UPDATE users SET uploaded = uploaded + ?, downloaded = downloaded + ? WHERE id = ?",
+    "transfer": (
+        "INSERT INTO transfers VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET"
+        " uploaded = uploaded + excluded.uploaded, downloaded = downloaded + excluded.downloaded,"
+        " seeding_seconds = seeding_seconds + excluded.seeding_seconds,"
+        " last_seen_at = excluded.last_seen_at"
+    ),
+    "snatch": "INSERT OR IGNORE INTO snatches (torrent_id, user_id, completed_at) VALUES (?, ?, ?)",
+    "counts": (
+        "UPDATE torrents SET seeders = ?, leechers = ?, completed = completed + ? WHERE id = ?"
+    ),
+    "seeder": (
+        "UPDATE torrents SET last_seeder_at = MAX(COALESCE(last_seeder_at, ?), ?) WHERE id = ?"
+    ),
+}
+"""What one announce's row means, statement by statement, as the old per-announce
+commit wrote it."""
+
+FIGURES = (
+    "SELECT * FROM peers ORDER BY 1, 2, 3",
+    "SELECT id, uploaded, downloaded FROM users ORDER BY id",
+    "SELECT * FROM transfers ORDER BY 1, 2",
+    "SELECT torrent_id, user_id, completed_at FROM snatches ORDER BY 1, 2",
+    "SELECT id, seeders, leechers, completed, last_seeder_at FROM torrents ORDER BY id",
+)
+
+
+def apply_one(connection: sqlite3.Connection, row: tuple[Any, ...]) -> None:
+    torrent_id, user_id, peer, event, up, down, left, address4, address6, port = row[:10]
+    credited, snatched, seeders, leechers, at = row[10:13], row[13], row[14], row[15], row[16]
+    key = (torrent_id, user_id, peer)
+    if event in REMOVALS:
+        connection.execute(PER_ROW["remove"], key)
+    else:
+        addresses = (address_text(address4[:-2]), address_text(address6[:-2]))
+        connection.execute(
+            PER_ROW["save"],
+            (*key, *addresses, port, up, down, left, client_name(peer), at, at),
+        )
+        if left == 0:
+            connection.execute(PER_ROW["seeder"], (at, at, torrent_id))
+    if event != 5:
+        if credited[0] or credited[1]:
+            connection.execute(PER_ROW["member"], (credited[0], credited[1], user_id))
+        connection.execute(PER_ROW["transfer"], (torrent_id, user_id, *credited, at, at))
+    if snatched:
+        connection.execute(PER_ROW["snatch"], (torrent_id, user_id, at))
+    connection.execute(PER_ROW["counts"], (seeders, leechers, snatched, torrent_id))
+
+
+@pytest.fixture
+def prepared(tmp_path: Path) -> Iterator[sqlite3.Connection]:
+    """A board's database with two members and two releases, nothing announced."""
+    settings = load_settings(tmp_path / "fold", environ={})
+    settings.data_dir.mkdir()
+    migrate(settings.database_path, settings.backups_dir)
+    members = [add_member(settings, f"m{n}").id for n in range(MEMBERS)]
+    for n in range(RELEASES):
+        register_torrent(settings, members[0], f"r{n}")
+    connection = connect_sync(settings.database_path)
+    yield connection
+    connection.close()
+
+
+def copy(source: sqlite3.Connection) -> sqlite3.Connection:
+    connection = sqlite3.connect(":memory:", isolation_level=None)
+    source.backup(connection)
+    return connection
+
+
+log_row = st.tuples(
+    st.integers(1, RELEASES),
+    st.integers(1, MEMBERS),
+    st.sampled_from(PEERS),
+    st.integers(0, 5),
+    st.integers(0, 10**12),
+    st.integers(0, 10**12),
+    st.integers(0, 2),
+    st.sampled_from(ADDRESSES[:2]),
+    st.sampled_from(ADDRESSES[::2]),
+    st.integers(1, 65535),
+    st.integers(0, 10**9),
+    st.integers(0, 10**9),
+    st.integers(0, 3600),
+    st.integers(0, 1),
+    st.integers(0, 9),
+    st.integers(0, 9),
+    st.integers(1_700_000_000, 1_700_000_100),
+)
+
+
+@hypothesis_settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=st.lists(log_row, max_size=40), cuts=st.lists(st.integers(0, 40), max_size=4))
+def test_folding_in_bulk_leaves_what_each_row_applied_alone_would(
+    prepared: sqlite3.Connection, rows: list[tuple[Any, ...]], cuts: list[int]
+) -> None:
+    """Any announces, folded in any number of folds, give every member, peer, transfer,
+    snatch and release the figures they would have had with one commit per announce."""
+    bulk, one_by_one = copy(prepared), copy(prepared)
+    for row in rows:
+        apply_one(one_by_one, row)
+    bounds = sorted({0, len(rows), *(cut for cut in cuts if cut < len(rows))})
+    for start, end in itertools.pairwise(bounds):
+        bulk.executemany(APPEND, rows[start:end])
+        assert fold_credit_log(bulk) == end - start
+    for query in FIGURES:
+        assert bulk.execute(query).fetchall() == one_by_one.execute(query).fetchall(), query
+    assert bulk.execute("SELECT COUNT(*) FROM credit_log").fetchone() == (0,)
