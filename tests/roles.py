@@ -34,7 +34,8 @@ from tinypier.accounts.queries import create_api_token
 from tinypier.accounts.secrets import digest, new_token
 from tinypier.accounts.sessions import SESSION_COOKIE
 from tinypier.app import create_app
-from tinypier.db.connection import connect_sync
+from tinypier.db.connection import Database, connect_sync
+from tinypier.messages import store as message_store
 from tinypier.settings import Settings, load_settings
 from tinypier.torrents.registration import ReleaseUpload
 
@@ -81,6 +82,31 @@ class Target:
 
 
 @dataclass(frozen=True)
+class PrivateConversation:
+    """The author's conversation with a member who is none of the roles, one of its
+    messages reported: no role takes part, so none may read it but through the report."""
+
+    conversation_id: int
+    message_id: int
+    report_id: int
+    correspondent_id: int
+
+
+def _conversation(settings: Settings, author: Member) -> PrivateConversation:
+    correspondent = add_member(settings, "correspondent")
+
+    async def write(db: Database) -> PrivateConversation:
+        new = await message_store.start_conversation(
+            db, author.id, [correspondent.id], "privatepm subject", "privatepm words"
+        )
+        await message_store.report(db, new.message_id, correspondent.id, "matrix report")
+        report_id = int(await db.fetch_value("SELECT MAX(id) FROM message_reports"))
+        return PrivateConversation(new.conversation_id, new.message_id, report_id, correspondent.id)
+
+    return on_board(settings, write)
+
+
+@dataclass(frozen=True)
 class RoleBoard:
     settings: Settings
     public: Target
@@ -91,6 +117,8 @@ class RoleBoard:
     author_token_id: int
     api_tokens: dict[str, str]
     feed_tokens: dict[str, str]
+
+    conversation: PrivateConversation
 
     def target(self, name: str) -> Target:
         return self.public if name == "public" else self.private
@@ -182,6 +210,7 @@ def build_role_board(data_dir: Path) -> RoleBoard:
         author_token_id=author_token_id,
         api_tokens=api_tokens,
         feed_tokens=feed_tokens,
+        conversation=_conversation(settings, author),
     )
 
 
@@ -198,6 +227,7 @@ def clone_board(board: RoleBoard, data_dir: Path) -> RoleBoard:
         board.author_token_id,
         board.api_tokens,
         board.feed_tokens,
+        board.conversation,
     )
 
 
@@ -326,6 +356,9 @@ def fill_path(endpoint: Endpoint, board: RoleBoard, target: Target) -> str:
         "user_id": board.author.id,
         "member_id": board.author.id,
         "token_id": board.author_token_id,
+        "conversation_id": board.conversation.conversation_id,
+        "message_id": board.conversation.message_id,
+        "report_id": board.conversation.report_id,
     }
     values["path"] = "missing-page"
     path = endpoint.path

@@ -81,8 +81,9 @@ def english_only_messages() -> set[str]:
 
 
 def user_content(board: RoleBoard) -> set[str]:
-    """Names and titles the fixture's members wrote, and the random keys the settings
-    page shows them (a feed token may hold a run of letters): theirs, not the interface's."""
+    """Names, titles and private messages the fixture's members wrote, and the random
+    keys the settings page shows them (a feed token may hold a run of letters): theirs,
+    not the interface's."""
     with sqlite3.connect(board.settings.database_path) as connection:
         rows = connection.execute(
             "SELECT name FROM users UNION SELECT name FROM categories"
@@ -90,6 +91,8 @@ def user_content(board: RoleBoard) -> set[str]:
             " UNION SELECT name FROM torrents UNION SELECT body FROM posts"
             " UNION SELECT name FROM api_tokens"
             " UNION SELECT feed_token FROM users UNION SELECT passkey FROM users"
+            " UNION SELECT subject FROM conversations UNION SELECT body FROM messages"
+            " UNION SELECT reason FROM message_reports"
         ).fetchall()
     return {" ".join(str(row[0]).split()) for row in rows}
 

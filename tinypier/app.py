@@ -26,6 +26,8 @@ from tinypier.forum.flood import follow_settings
 from tinypier.forum.post_words import with_post_words
 from tinypier.forum.routes import ROUTES as FORUM_ROUTES
 from tinypier.i18n import available_languages, install_in_templates, language_name
+from tinypier.messages import ROUTES as MESSAGE_ROUTES
+from tinypier.messages import unread_badge
 from tinypier.settings import Settings, configured_sources
 from tinypier.site_settings import LiveSettings, load_saved
 from tinypier.torrents.routes import ROUTES as TORRENT_ROUTES
@@ -143,6 +145,7 @@ def create_app(settings: Settings) -> Litestar:
             *ACCOUNT_ROUTES,
             *FORUM_ROUTES,
             *TORRENT_ROUTES,
+            *MESSAGE_ROUTES,
             switch_language,
             create_static_files_router(path="/static", directories=[STATIC_DIR]),
         ],
@@ -160,6 +163,7 @@ def create_app(settings: Settings) -> Litestar:
         middleware=[
             DefineMiddleware(SessionAuthMiddleware, exclude=AUTH_EXEMPT),
             member_language,
+            unread_badge,
             StrictFormMiddleware(),
         ],
         csrf_config=CSRFConfig(
@@ -176,7 +180,7 @@ def create_app(settings: Settings) -> Litestar:
         request_max_body_size=body_size_cap(settings),
         openapi_config=api_schema_config(),
         # The pages and forms are for browsers: the schema documents the JSON API alone,
-        # whose router turns this back on (tinypier.torrents.api.API_ROUTER).
+        # whose routers turn this back on (tinypier.torrents.api, tinypier.messages.api).
         include_in_schema=False,
         debug=False,
     )

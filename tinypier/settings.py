@@ -79,6 +79,10 @@ class Settings:
     credit_fold_interval_ms: int = 500
     access_log: bool = True
     access_log_tracker: bool = False
+    message_max_chars: int = 20_000
+    message_recipients_max: int = 10
+    messages_per_day: int = 100
+    message_interval_seconds: int = 10
 
     @property
     def database_path(self) -> Path:
@@ -276,6 +280,10 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "credit_fold_interval_ms": _positive_int,
     "access_log": _boolean,
     "access_log_tracker": _boolean,
+    "message_max_chars": _positive_int,
+    "message_recipients_max": _positive_int,
+    "messages_per_day": _positive_int,
+    "message_interval_seconds": _zero_or_more,
 }
 
 

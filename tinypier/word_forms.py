@@ -15,7 +15,7 @@ The result page folds and stems a hit's original text the same way to mark the w
 the member wrote, whichever form was searched. The functions are registered on every
 connection (``tinypier.db.connection``), because the index triggers and views call them.
 Post bodies reach them as readers see them (``tinypier_post_text``, from
-``tinypier.forum.post_text``): the stored HTML as text, no BBCode tag among the words.
+``tinypier.post_text``): the stored HTML as text, no BBCode tag among the words.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from typing import NamedTuple
 
 import Stemmer
 
-from tinypier.forum.post_text import post_text_sql
+from tinypier.post_text import post_text_sql
 
 # Letters and digits, with any combining marks written after them (a decomposed "é").
 _COMBINING_MARKS = r"\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff"

@@ -1,12 +1,14 @@
 """The first hour, in a real headless Chromium against a real ``tinypier serve``.
 
 A newcomer registers, logs in, starts a topic with BBCode (bold, a quote, a link),
-replies quoting it, then searches for a word of it and finds it. On an empty board, the
-admin sets it up from the first-run page and renames it on the site settings page, and
-the first member, invited, posts the first release; at a phone's width and a laptop's.
-No page on any walk is wider than the window. Every page visited is saved as a screenshot:
-into ``screenshots/`` at the repository root when that directory can be written (it is
-gitignored), otherwise into pytest's temporary directory; the path is printed.
+replies quoting it, then searches for a word of it and finds it; two members hold a
+private conversation, the unread badge in the header telling each of the other's
+message. On an empty board, the admin sets it up from the first-run page and renames it
+on the site settings page, and the first member, invited, posts the first release; at a
+phone's width and a laptop's. No page on any walk is wider than the window. Every page
+visited is saved as a screenshot: into ``screenshots/`` at the repository root when that
+directory can be written (it is gitignored), otherwise into pytest's temporary
+directory; the path is printed.
 """
 
 from __future__ import annotations
@@ -364,3 +366,45 @@ def test_an_admin_sets_up_an_empty_board_and_a_member_posts_the_first_release(
         walk.follow(RELEASE_TITLE, "release-from-tracker")
         assert walk.path.startswith("/torrents/1-"), "the release's engine-v1 address"
         assert_the_first_release_shown(walk)
+
+
+def log_in_as(walk: Walk, name: str, password: str) -> None:
+    """Leave whoever is logged in and log in as another member."""
+    walk.browser.delete_all_cookies()
+    walk.log_in(name, password)
+
+
+def test_two_members_hold_a_private_conversation(
+    browser: WebDriver, site: str, screenshots: Path, tmp_path: Path
+) -> None:
+    """One member writes to another with BBCode; the other sees the unread badge in the
+    header, reads, quotes and replies; the first sees the reply counted as unread."""
+    for name in ("writer", "reader"):
+        create_member(tmp_path / "data", name, PASSWORD)
+    walk = Walk(browser, site, screenshots)
+
+    log_in_as(walk, "writer", PASSWORD)
+    walk.open("/messages/new", "pm-new")
+    walk.fill("to", "reader")
+    walk.fill("subject", "Marmalade swap")
+    walk.fill("body", "[b]Two jars[/b] for your recipe?")
+    walk.submit("//form[contains(@class, 'post-form')]//button", "pm-sent")
+    assert browser.find_element(By.CSS_SELECTOR, "main .post-body strong").text == "Two jars"
+
+    log_in_as(walk, "reader", PASSWORD)
+    assert browser.find_element(By.CSS_SELECTOR, ".site-nav .badge").text == "1"
+    walk.leave_by(
+        browser.find_element(By.CSS_SELECTOR, ".site-nav a[href='/messages']"), "pm-inbox"
+    )
+    walk.follow("Marmalade swap", "pm-read")
+    assert not browser.find_elements(By.CSS_SELECTOR, ".site-nav .badge"), "read now"
+    walk.follow("Quote", "pm-quoting")
+    quoted = browser.find_element(By.ID, "body").get_attribute("value") or ""
+    assert quoted.startswith("[quote=writer]")
+    browser.find_element(By.ID, "body").send_keys("\nDeal!")
+    walk.submit("//form[contains(@class, 'post-form')]//button", "pm-replied")
+    assert "Deal!" in walk.text("main")
+    assert len(browser.find_elements(By.CSS_SELECTOR, "main blockquote")) == 1
+
+    log_in_as(walk, "writer", PASSWORD)
+    assert browser.find_element(By.CSS_SELECTOR, ".site-nav .badge").text == "1"

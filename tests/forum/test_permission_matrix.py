@@ -210,6 +210,31 @@ POLICY: dict[str, Rule] = {
     "GET /api/schema/openapi.yml": Rule(Access.EVERYONE),
     # Litestar's catch-all for unknown schema files: a 404 for everyone.
     "GET /api/schema/{path:str}": Rule(Access.NOBODY),
+    # Private messages. The conversation is the author's with a member who is none of
+    # the roles: no role reads or writes in it, moderators and admins included; admins
+    # may remove a member from it (acting on a report) without reading it.
+    "GET /messages": Rule(Access.MEMBERS),
+    "GET /messages/new": Rule(Access.MEMBERS),
+    "POST /messages/new": Rule(Access.MEMBERS, {"to": "author", "subject": "matrix", **BODY}),
+    "GET /messages/{conversation_id:int}": Rule(Access.NOBODY),
+    "GET /messages/{conversation_id:int}/reply": Rule(Access.NOBODY),
+    "POST /messages/{conversation_id:int}/reply": Rule(Access.NOBODY, BODY),
+    "POST /messages/{conversation_id:int}/leave": Rule(Access.NOBODY),
+    "POST /messages/{conversation_id:int}/remove": Rule(
+        Access.ADMINS, {"member_id": "{correspondent_id}"}
+    ),
+    "POST /messages/report/{message_id:int}": Rule(Access.NOBODY, {"reason": "matrix"}),
+    "GET /messages/blocked": Rule(Access.MEMBERS),
+    "POST /messages/blocked": Rule(Access.MEMBERS, {"name": "author"}),
+    # No role blocks the author: there is no block of theirs to lift.
+    "POST /messages/blocked/{member_id:int}/remove": Rule(Access.NOBODY),
+    # Moderators read a message while its report is open (the board's message is reported).
+    "GET /moderation/message-reports": Rule(Access.MODERATORS),
+    "GET /moderation/message-reports/{report_id:int}": Rule(Access.MODERATORS),
+    "POST /moderation/message-reports/{report_id:int}/close": Rule(Access.MODERATORS),
+    "GET /api/messages": Rule(Access.MEMBERS),
+    "GET /api/messages/{conversation_id:int}": Rule(Access.NOBODY),
+    "POST /api/messages": Rule(Access.MEMBERS, {"to": "author", "subject": "matrix", **BODY}),
 }
 
 # Not in the matrix: static files are the same bytes for everyone, and /announce and
@@ -268,6 +293,7 @@ def fill_form(rule: Rule, board: RoleBoard, target: Target) -> dict[str, str]:
         "category_id": target.category_id,
         "other_forum_id": other_target(board, target).forum_id,
         "other_topic_id": other_target(board, target).topic_id,
+        "correspondent_id": board.conversation.correspondent_id,
     }
     return {name: value.format(**ids) for name, value in rule.form.items()}
 

@@ -21,8 +21,8 @@ from tests.cli.runner import run_cli
 from tests.forum.board import Board, add_topic, build_board
 from tests.repair.board import legacy_board, opened
 from tinypier.datadir import upgrade_database
-from tinypier.forum.post_text import post_text
 from tinypier.forum.search import fts_query
+from tinypier.post_text import post_text
 from tinypier.settings import Settings
 
 Client = TestClient[Litestar]

@@ -324,3 +324,89 @@ class SiteSetting(SQLModel, table=True):
     value: str
     changed_by: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     changed_at: int
+
+
+class Conversation(SQLModel, table=True):
+    """A private conversation between two or more members (migration 0015).
+
+    ``last_message_*`` and ``message_count`` are kept by the code that adds a message,
+    so the inbox never counts or sorts messages.
+    """
+
+    __tablename__ = "conversations"
+
+    id: int | None = Field(default=None, primary_key=True)
+    subject: str
+    starter_id: int = Field(foreign_key="users.id", ondelete="RESTRICT", index=True)
+    created_at: int
+    last_message_id: int | None = None
+    last_message_at: int
+    message_count: int = Field(default=0)
+
+
+class Message(SQLModel, table=True):
+    """One message of a conversation; ``body_html`` is stored like a post's (no words)."""
+
+    __tablename__ = "messages"
+    __table_args__ = (Index("ix_messages_conversation_order", "conversation_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: int = Field(foreign_key="conversations.id", ondelete="CASCADE")
+    author_id: int = Field(foreign_key="users.id", ondelete="RESTRICT", index=True)
+    body: str
+    body_html: str
+    created_at: int
+
+
+class ConversationMember(SQLModel, table=True):
+    """A member's place in a conversation: their inbox row and unread count.
+
+    Leaving deletes the row. A removed member keeps the row with
+    ``removed_after_message_id`` set: they read the messages up to that one, no later.
+    """
+
+    __tablename__ = "conversation_members"
+    __table_args__ = (
+        Index("ix_conversation_members_inbox", "user_id", "last_message_at", "conversation_id"),
+        Index("ix_conversation_members_unread", "user_id", sqlite_where=text("unread > 0")),
+    )
+
+    conversation_id: int = Field(
+        foreign_key="conversations.id", ondelete="CASCADE", primary_key=True
+    )
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", primary_key=True)
+    last_message_at: int
+    unread: int = Field(default=0)
+    removed_after_message_id: int | None = None
+
+
+class MessageBlock(SQLModel, table=True):
+    """``user_id`` accepts no messages from ``blocked_id``."""
+
+    __tablename__ = "message_blocks"
+
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", primary_key=True)
+    blocked_id: int = Field(
+        foreign_key="users.id", ondelete="CASCADE", primary_key=True, index=True
+    )
+    created_at: int
+
+
+class MessageReport(SQLModel, table=True):
+    """A participant's report of a message: while it is open (``closed_at`` NULL),
+    moderators may read that message and the conversation before it."""
+
+    __tablename__ = "message_reports"
+    __table_args__ = (
+        UniqueConstraint("message_id", "reporter_id"),
+        # Open reports (closed_at NULL) in id order: the moderators' list, read backwards.
+        Index("ix_message_reports_open", "closed_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: int = Field(foreign_key="messages.id", ondelete="CASCADE")
+    reporter_id: int = Field(foreign_key="users.id", ondelete="CASCADE", index=True)
+    reason: str
+    created_at: int
+    closed_by: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    closed_at: int | None = None

@@ -15,15 +15,14 @@ Moderators and admins are exempt: they are few, accountable, and sometimes must 
 bursts (splitting a thread, posting notices across forums); a limit that stops a
 moderator mid-cleanup would protect nobody.
 
-Kept in memory like the login limiter (``accounts.rate_limit``): TinyPier is one
-process, and a limit that resets on restart still stops a flood.
+The counting is ``tinypier.flood``'s, shared with private messages; this module words
+it for posts. Kept in memory like the login limiter (``accounts.rate_limit``): TinyPier
+is one process, and a limit that resets on restart still stops a flood.
 """
 
 from __future__ import annotations
 
-import math
 import time
-from collections import deque
 from typing import Any
 
 from litestar import Request
@@ -31,6 +30,7 @@ from litestar.datastructures import State
 
 from tinypier.accounts.rate_limit import AttemptLimiter, Clock, limiter_in_state
 from tinypier.accounts.viewer import Viewer
+from tinypier.flood import FloodLimiter, Rule
 from tinypier.i18n import _, ngettext
 from tinypier.settings import Settings
 
@@ -40,70 +40,39 @@ PREVIEW_STATE_KEY = "preview_limiter"
 
 
 class PostLimiter:
-    """Admits a member's post when both rules allow it, and counts it at once.
-
-    Counting in the same step as checking matters: many concurrent requests must not all
-    pass the check before any of them is counted.
-    """
+    """The shared flood limiter (``tinypier.flood``) over a rolling hour, worded for posts."""
 
     def __init__(self, interval: float, per_hour: int, clock: Clock = time.monotonic) -> None:
-        self.interval = interval
-        self.per_hour = per_hour
-        self._clock = clock
-        self._posts: dict[int, deque[float]] = {}
-        self._last_sweep = clock()
+        self._limiter = FloodLimiter(interval, per_hour, HOUR_SECONDS, clock)
 
     def admit(self, member_id: int) -> str | None:
         """Count a post now; or, when it must wait, the reason and how long, counting nothing."""
-        now = self._clock()
-        self._sweep_now_and_then(now)
-        posts = self._posts.setdefault(member_id, deque())
-        _drop_older(posts, now - HOUR_SECONDS)
-        if posts and now - posts[-1] < self.interval:
-            wait = self.interval - (now - posts[-1])
+        wait = self._limiter.admit(member_id)
+        if wait is None:
+            return None
+        if wait.rule is Rule.INTERVAL:
             return _(
                 "You are posting too fast. Wait %(wait)s before posting again.",
-                wait=_seconds(wait),
+                wait=wait.phrase,
             )
-        if len(posts) >= self.per_hour:
-            wait = posts[0] + HOUR_SECONDS - now
-            return ngettext(
-                "You have written %(num)s post in the last hour, the most allowed."
-                " Wait %(wait)s before posting again.",
-                "You have written %(num)s posts in the last hour, the most allowed."
-                " Wait %(wait)s before posting again.",
-                self.per_hour,
-                wait=_seconds(wait),
-            )
-        posts.append(now)
-        return None
+        return ngettext(
+            "You have written %(num)s post in the last hour, the most allowed."
+            " Wait %(wait)s before posting again.",
+            "You have written %(num)s posts in the last hour, the most allowed."
+            " Wait %(wait)s before posting again.",
+            self._limiter.cap,
+            wait=wait.phrase,
+        )
+
+    def follow(self, interval: float, per_hour: int) -> None:
+        """Apply new rules (changed on the web), keeping the posts already counted."""
+        self._limiter.interval = interval
+        self._limiter.cap = per_hour
 
     def give_back(self, member_id: int) -> None:
         """Uncount the last admitted post: it was refused for another reason (a release
         whose torrent was invalid) and should not make the member wait."""
-        posts = self._posts.get(member_id)
-        if posts:
-            posts.pop()
-
-    def _sweep_now_and_then(self, now: float) -> None:
-        """Forget members quiet for an hour, once an hour, so memory stays bounded."""
-        if now - self._last_sweep < HOUR_SECONDS:
-            return
-        self._last_sweep = now
-        for member_id in list(self._posts):
-            _drop_older(self._posts[member_id], now - HOUR_SECONDS)
-            if not self._posts[member_id]:
-                del self._posts[member_id]
-
-
-def _drop_older(posts: deque[float], cutoff: float) -> None:
-    while posts and posts[0] <= cutoff:
-        posts.popleft()
-
-
-def _seconds(wait: float) -> str:
-    whole = max(1, math.ceil(wait))
-    return ngettext("%(num)s second", "%(num)s seconds", whole)
+        self._limiter.give_back(member_id)
 
 
 def limiter_of(state: State, settings: Settings) -> PostLimiter:
@@ -120,8 +89,7 @@ def follow_settings(state: State, settings: Settings) -> None:
     already made, keeping the posts they counted: a stricter rule holds at once."""
     limiter: PostLimiter | None = state.get(STATE_KEY)
     if limiter is not None:
-        limiter.interval = settings.post_interval_seconds
-        limiter.per_hour = settings.posts_per_hour
+        limiter.follow(settings.post_interval_seconds, settings.posts_per_hour)
     previews: AttemptLimiter | None = state.get(PREVIEW_STATE_KEY)
     if previews is not None:
         previews.limit = settings.previews_per_minute

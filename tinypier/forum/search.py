@@ -11,7 +11,7 @@ plain words are, so ``фильма`` finds "Фильм". Three rules keep this p
 * Visibility is a join on the forum of each hit, so a private forum's posts are never
   ranked, counted or snippeted for someone who may not view them.
 * The marked title and snippet are plain text (the snippet is the post as readers see
-  it, ``tinypier.forum.post_text``, never its BBCode): it is HTML-escaped here, and only
+  it, ``tinypier.post_text``, never its BBCode): it is HTML-escaped here, and only
   then are the per-request random markers turned into ``<mark>``.
 
 A page takes one statement, which finds, filters and orders the hits and reads the text
@@ -40,10 +40,10 @@ from markupsafe import Markup
 from tinypier.accounts.names import name_key
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
-from tinypier.forum.post_text import post_text
 from tinypier.forum.search_terms import Term, first_match, matched_words, parse_terms
 from tinypier.i18n import N_, _
 from tinypier.permissions.sql import live_clause, visible_forums_clause
+from tinypier.post_text import post_text
 from tinypier.web.numbers import whole_number
 from tinypier.web.pages import render
 from tinypier.word_forms import Word, iter_words, words

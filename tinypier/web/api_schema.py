@@ -7,10 +7,11 @@ learns who reads the board, and can change what runs on it). So only the documen
 served, and ``/api/schema`` itself is a plain page that links them; any viewer a reader
 runs on their own machine can open them.
 
-What the schema holds: the routes of ``tinypier.torrents.api.API_ROUTER`` and nothing
-else (the app sets ``include_in_schema=False`` for all the HTML pages and forms), the
-bearer scheme those routes take, and for each operation who may call it, its parameters,
-the media type of its answer and the JSON errors it can answer with (``ApiError``, the
+What the schema holds: the routes of the ``/api`` routers (``tinypier.torrents.api``,
+``tinypier.messages.api``), which turn the schema back on, and nothing else (the app
+sets ``include_in_schema=False`` for all the HTML pages and forms), the bearer scheme
+those routes take, and for each operation who may call it, its parameters, the media
+type of its answer and the JSON errors it can answer with (``ApiError``, the
 shape ``tinypier.web.errors`` gives every refusal under ``/api/``).
 """
 
