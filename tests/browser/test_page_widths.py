@@ -26,6 +26,7 @@ from tests.browser.test_walkthrough import (
     screenshots,
     tinypier,
 )
+from tests.browser.viewport import WIDTHS, too_wide
 from tests.forum.board import on_board, register_upload
 from tests.helpers import add_member
 from tests.servers import serving
@@ -43,7 +44,6 @@ from tinypier.tracker.store import Batch, begin_patiently, commit_batch
 pytestmark = BROWSER_TEST
 __all__ = ["screenshots"]  # a fixture shared with the walkthrough
 
-WIDTHS = (390, 1280)
 LONG_WORD = "Unbreakable" * 18  # 198 characters, no place to wrap
 LONG_NAME = "W" * 32  # the longest name allowed, in the widest letter
 WIDE_POST = (
@@ -53,17 +53,6 @@ WIDE_POST = (
     f"[code]{'wide_code_line_' * 30}[/code]\n"
     "Search for marmalade."
 )
-# Widest first, leaving out what a scrolling box holds: the element named in a failure is
-# the one that sticks out of the page.
-WIDEST_ELEMENTS = """
-const scrolls = e => ['auto', 'scroll', 'hidden'].includes(getComputedStyle(e).overflowX);
-const inScrollBox = e => { for (let p = e.parentElement; p; p = p.parentElement)
-  { if (scrolls(p)) return true; } return false; };
-return [...document.querySelectorAll('body *')]
-  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !inScrollBox(e))
-  .sort((a, b) => b.getBoundingClientRect().right - a.getBoundingClientRect().right)
-  .slice(0, 3).map(e => e.tagName.toLowerCase() + '.' + e.className);
-"""
 
 
 @dataclass(frozen=True)
@@ -162,7 +151,7 @@ def test_no_page_is_wider_than_a_phone_or_a_laptop_screen(
     browser: WebDriver, long_board: LongBoard, screenshots: Path
 ) -> None:
     _log_in(browser, long_board)
-    too_wide = []
+    failures = []
     for width in WIDTHS:
         browser.set_window_size(width, 900)
         assert browser.execute_script("return window.innerWidth") == width
@@ -170,10 +159,7 @@ def test_no_page_is_wider_than_a_phone_or_a_laptop_screen(
             browser.get(long_board.url + path)
             assert "Internal" not in browser.title, f"{path}: {browser.title}"
             browser.save_screenshot(str(screenshots / f"width-{width}-{name}.png"))
-            overflow = browser.execute_script(
-                "return document.documentElement.scrollWidth - window.innerWidth"
-            )
-            if overflow > 0:
-                widest = browser.execute_script(WIDEST_ELEMENTS)
-                too_wide.append(f"{path} at {width} px: {overflow} px too wide ({widest})")
-    assert not too_wide, "\n".join(too_wide)
+            problem = too_wide(browser)
+            if problem:
+                failures.append(f"{path}: {problem}")
+    assert not failures, "\n".join(failures)

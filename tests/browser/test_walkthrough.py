@@ -1,9 +1,12 @@
-"""A newcomer's first visit, in a real headless Chromium against a real ``tinypier serve``.
+"""The first hour, in a real headless Chromium against a real ``tinypier serve``.
 
-Register, log in, start a topic with BBCode (bold, a quote, a link), reply quoting it,
-then search for a word of it and find it; and two members hold a private conversation,
-the unread badge in the header telling each of the other's message. Every page visited
-is saved as a screenshot: into ``screenshots/`` at the repository root when that
+A newcomer registers, logs in, starts a topic with BBCode (bold, a quote, a link),
+replies quoting it, then searches for a word of it and finds it; two members hold a
+private conversation, the unread badge in the header telling each of the other's
+message. On an empty board, the admin sets it up from the first-run page and renames it
+on the site settings page, and the first member, invited, posts the first release; at a
+phone's width and a laptop's. No page on any walk is wider than the window. Every page
+visited is saved as a screenshot: into ``screenshots/`` at the repository root when that
 directory can be written (it is gitignored), otherwise into pytest's temporary
 directory; the path is printed.
 """
@@ -18,11 +21,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.viewport import WIDTHS, assert_fits
+from tests.samples import MANIFEST, SAMPLES_DIR
 from tests.servers import TINYPIER, serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 REPO_ROOT = Path(__file__).resolve().parents[2]
+PAGE_SECONDS = 30
 
 BROWSER_TEST = [
     pytest.mark.browser,
@@ -39,6 +45,10 @@ from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
+from selenium.webdriver.remote.webelement import WebElement  # noqa: E402
+from selenium.webdriver.support.expected_conditions import staleness_of  # noqa: E402
+from selenium.webdriver.support.select import Select  # noqa: E402
+from selenium.webdriver.support.wait import WebDriverWait  # noqa: E402
 
 NAME = "walker"
 PASSWORD = "a walk in the park"
@@ -51,9 +61,16 @@ BODY = (
 REPLY = "Seville oranges worked for me, thanks!"
 
 
-def tinypier(data_dir: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+def tinypier(
+    data_dir: Path, *arguments: str, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     command = [str(TINYPIER), "--data-dir", str(data_dir), *arguments]
-    return subprocess.run(command, check=True, capture_output=True, text=True)
+    return subprocess.run(command, input=stdin, check=True, capture_output=True, text=True)
+
+
+def create_member(data_dir: Path, name: str, password: str, role: str = "user") -> None:
+    """A member made from the shell, the way an admin makes the first admin."""
+    tinypier(data_dir, "user", "create", name, "--role", role, "--password-stdin", stdin=password)
 
 
 @pytest.fixture
@@ -75,6 +92,13 @@ def screenshots(tmp_path: Path) -> Path:
     directory.mkdir(exist_ok=True)
     print(f"\nscreenshots: {directory}")
     return directory
+
+
+def screenshots_of(screenshots: Path, walk_name: str) -> Path:
+    """One walk's own folder of screenshots, apart from other walks' and other widths'."""
+    folder = screenshots / walk_name
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @contextmanager
@@ -101,8 +125,13 @@ def chromium(
         options.add_argument(f"--lang={language}")
         options.add_experimental_option("prefs", {"intl.accept_languages": language})
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(30)
+    driver.set_page_load_timeout(PAGE_SECONDS)
     try:
+        # Headless Chromium starts no narrower than 500 px whatever --window-size says;
+        # resizing the running window reaches a phone's width.
+        driver.set_window_size(width, height)
+        inner_width = driver.execute_script("return window.innerWidth")
+        assert inner_width == width, f"asked for a {width} px window, got {inner_width} px"
         yield driver
     finally:
         driver.quit()
@@ -122,9 +151,11 @@ class Walk:
         self.step = 0
 
     def snap(self, name: str) -> None:
+        """A page landed on: screenshot it, and check that it does not scroll sideways."""
         self.step += 1
         path = self.screenshots / f"{self.step:02d}-{name}.png"
         assert self.browser.save_screenshot(str(path)), path
+        assert_fits(self.browser, f"{self.path} ({name})")
 
     def open(self, path: str, name: str) -> None:
         self.browser.get(self.site + path)
@@ -136,8 +167,24 @@ class Walk:
         field.send_keys(text)
 
     def submit(self, button_xpath: str, name: str) -> None:
-        self.browser.find_element(By.XPATH, button_xpath).click()
+        self.leave_by(self.browser.find_element(By.XPATH, button_xpath), name)
+
+    def follow(self, link_text: str, name: str) -> None:
+        self.leave_by(self.browser.find_element(By.LINK_TEXT, link_text), name)
+
+    def leave_by(self, element: WebElement, name: str) -> None:
+        """Click what leads to another page and wait for that page: a screenshot and a
+        width check of the page being left would prove nothing."""
+        element.click()
+        WebDriverWait(self.browser, PAGE_SECONDS).until(staleness_of(element))
         self.snap(name)
+
+    def log_in(self, name: str, password: str) -> None:
+        self.open("/login", "login")
+        self.fill("login-name", name)
+        self.fill("login-password", password)
+        self.submit("//main//form[@action='/login']//button[@type='submit']", "logged-in")
+        assert name in self.text(".site-nav"), "the header should greet the member by name"
 
     def text(self, css: str) -> str:
         return "\n".join(
@@ -163,15 +210,10 @@ def test_a_newcomer_registers_posts_replies_and_finds_the_topic(
     walk.submit("//main//form[@action='/register']//button[@type='submit']", "registered")
 
     browser.delete_all_cookies()
-    walk.open("/login", "login")
-    walk.fill("login-name", NAME)
-    walk.fill("login-password", PASSWORD)
-    walk.submit("//main//form[@action='/login']//button[@type='submit']", "logged-in")
-    assert NAME in walk.text(".site-nav"), "the header should greet the member by name"
+    walk.log_in(NAME, PASSWORD)
 
     walk.open("/", "index-member")
-    browser.find_element(By.LINK_TEXT, "Kitchen").click()
-    walk.snap("forum")
+    walk.follow("Kitchen", "forum")
     walk.open(walk.path + "/new", "new-topic")
     walk.fill("title", TITLE)
     walk.fill("body", BODY)
@@ -183,8 +225,7 @@ def test_a_newcomer_registers_posts_replies_and_finds_the_topic(
     link = browser.find_element(By.LINK_TEXT, "the archive")
     assert link.get_attribute("href") == "https://example.org/marmalade"
 
-    browser.find_element(By.LINK_TEXT, "Quote").click()
-    walk.snap("reply-quoting")
+    walk.follow("Quote", "reply-quoting")
     quoted = browser.find_element(By.ID, "body").get_attribute("value") or ""
     assert quoted.startswith(f"[quote={NAME}]") and "Bitter oranges" in quoted
     browser.find_element(By.ID, "body").send_keys("\n" + REPLY)
@@ -212,22 +253,136 @@ def test_a_newcomer_registers_posts_replies_and_finds_the_topic(
     assert walk.step == 16
 
 
-def create_member(site_data: Path, name: str, password: str) -> None:
-    subprocess.run(
-        [str(TINYPIER), "--data-dir", str(site_data), "user", "create", name, "--password-stdin"],
-        input=password,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
+ADMIN, ADMIN_PASSWORD = "keeper", "the keeper of the pier"
+MEMBER, MEMBER_PASSWORD = "firstmate", "first aboard, first to share"
+CATEGORY, FORUM = "Films", "Documentaries"
+SITE_NAME = "Harbour Films"
+FIRST_RELEASE = "v1-mktorrent-single.torrent"
+RELEASE_TITLE = "A single file to start with"
+RELEASE_DESCRIPTION = "[b]The first release[/b] of the board."
+
+
+@pytest.fixture
+def empty_site(tmp_path: Path) -> Iterator[str]:
+    """A board with no category, forum or topic, only its admin made from the shell, as
+    the ``serve`` banner of a new board says to."""
+    data_dir = tmp_path / "data"
+    tinypier(data_dir, "migrate")
+    create_member(data_dir, ADMIN, ADMIN_PASSWORD, role="admin")
+    with serving(data_dir, tmp_path / "tinypier.log", dict(os.environ)) as url:
+        yield url
+
+
+def set_up_the_board(walk: Walk) -> None:
+    """The admin follows the front page to the first-run page and takes its steps: a
+    category and a forum for releases, invite-only registration, the announce URL."""
+    walk.open("/", "index-admin")
+    assert "Welcome to your new board" in walk.text("main")
+    walk.follow("Set up the board", "first-run")
+    assert walk.path == "/admin/first-run"
+    assert walk.browser.find_element(By.NAME, "allows_releases").is_selected()
+    walk.fill("first-category", CATEGORY)
+    walk.fill("first-forum-name", FORUM)
+    walk.submit("//section[@id='first-forum']//button[@type='submit']", "forum-created")
+    assert f"Forum {FORUM} created." in walk.text(".flash")
+    assert "The board has 1 forum." in walk.text("#first-forum")
+
+    Select(walk.browser.find_element(By.ID, "first-registration-mode")).select_by_value("invite")
+    walk.submit("//section[@id='first-registration']//button[@type='submit']", "mode-chosen")
+    assert "Registration saved" in walk.text(".flash")
+    chosen = Select(walk.browser.find_element(By.ID, "first-registration-mode"))
+    assert chosen.first_selected_option.get_attribute("value") == "invite"
+
+    announce = walk.browser.find_element(By.ID, "first-announce-url").get_attribute("value")
+    assert announce == f"{walk.site}/announce/<passkey>", "where serve listens"
+    walk.follow("Go to the board", "index-set-up")
+    assert CATEGORY in walk.text("main h2")
+    assert walk.browser.find_element(By.LINK_TEXT, FORUM)
+
+
+def rename_the_board(walk: Walk) -> None:
+    """A site setting saved on the web shows on the very next page, with no restart."""
+    walk.open("/admin/settings", "site-settings")
+    walk.fill("setting-site_name-value", SITE_NAME)
+    walk.submit("//section[@id='setting-site_name']//button[@type='submit']", "renamed")
+    assert "saved; it applies from now on" in walk.text(".flash")
+    walk.open("/", "index-renamed")
+    assert walk.text(".brand") == SITE_NAME
+    assert walk.browser.title.endswith(SITE_NAME)
+
+
+def invite_link(walk: Walk) -> str:
+    """The path of a new invite's registration link, which leads to this board."""
+    walk.open("/invites", "invites")
+    walk.submit("//main//form[@action='/invites']//button", "invite-created")
+    link = walk.browser.find_element(By.LINK_TEXT, "registration link").get_attribute("href")
+    assert str(link).startswith(f"{walk.site}/register?code="), link
+    return str(link).removeprefix(walk.site)
+
+
+def join_by_invite(walk: Walk, invite_path: str) -> None:
+    walk.browser.delete_all_cookies()
+    walk.open("/register", "register-invite-only")
+    assert "This board is invite only" in walk.text("main")
+    walk.open(invite_path, "register-invited")
+    assert walk.browser.find_element(By.ID, "register-invite").get_attribute("value")
+    walk.fill("register-name", MEMBER)
+    walk.fill("register-password", MEMBER_PASSWORD)
+    walk.fill("register-confirm", MEMBER_PASSWORD)
+    walk.submit("//main//form[@action='/register']//button[@type='submit']", "joined")
+    assert MEMBER in walk.text(".site-nav")
+
+
+def assert_the_first_release_shown(walk: Walk) -> None:
+    """The page of the release: its title, the torrent's name and hash, its uploader,
+    a download link and the description's BBCode rendered."""
+    assert RELEASE_TITLE in walk.text("main h1")
+    sample = next(entry for entry in MANIFEST if entry["file"] == FIRST_RELEASE)
+    assert walk.text("#release-heading") == sample["name"]
+    assert sample["info_hash_v1"] in walk.text(".release-facts")
+    assert MEMBER in walk.text(".release-facts")
+    assert walk.browser.find_element(By.LINK_TEXT, "Download .torrent")
+    assert walk.browser.find_element(By.CSS_SELECTOR, "main strong").text == "The first release"
+
+
+def post_the_first_release(walk: Walk) -> None:
+    """The member uploads a real client's .torrent and lands on its topic page."""
+    walk.open("/", "index-member")
+    walk.follow(FORUM, "forum")
+    walk.follow("New release", "new-release")
+    walk.fill("title", RELEASE_TITLE)
+    walk.fill("description", RELEASE_DESCRIPTION)
+    walk.browser.find_element(By.ID, "torrent").send_keys(str(SAMPLES_DIR / FIRST_RELEASE))
+    walk.submit("//form[contains(@class, 'release-form')]//button[@name='post']", "released")
+    assert walk.path.startswith("/topics/")
+    assert_the_first_release_shown(walk)
+
+
+@pytest.mark.parametrize("width", WIDTHS, ids=[f"{width}px" for width in WIDTHS])
+def test_an_admin_sets_up_an_empty_board_and_a_member_posts_the_first_release(
+    empty_site: str, tmp_path: Path, screenshots: Path, width: int
+) -> None:
+    with chromium(tmp_path / "chromium-profile", width, 900) as browser:
+        walk = Walk(browser, empty_site, screenshots_of(screenshots, f"first-run-{width}"))
+        walk.open("/", "index-empty")
+        assert "This board is being set up." in walk.text("main")
+        walk.log_in(ADMIN, ADMIN_PASSWORD)
+        set_up_the_board(walk)
+        rename_the_board(walk)
+        join_by_invite(walk, invite_link(walk))
+        post_the_first_release(walk)
+
+        walk.open("/tracker", "tracker")
+        assert f"by {MEMBER}" in walk.text(".tracker-table")
+        walk.follow(RELEASE_TITLE, "release-from-tracker")
+        assert walk.path.startswith("/torrents/1-"), "the release's engine-v1 address"
+        assert_the_first_release_shown(walk)
 
 
 def log_in_as(walk: Walk, name: str, password: str) -> None:
+    """Leave whoever is logged in and log in as another member."""
     walk.browser.delete_all_cookies()
-    walk.open("/login", f"login-{name}")
-    walk.fill("login-name", name)
-    walk.fill("login-password", password)
-    walk.submit("//main//form[@action='/login']//button[@type='submit']", f"logged-in-{name}")
+    walk.log_in(name, password)
 
 
 def test_two_members_hold_a_private_conversation(
@@ -249,13 +404,12 @@ def test_two_members_hold_a_private_conversation(
 
     log_in_as(walk, "reader", PASSWORD)
     assert browser.find_element(By.CSS_SELECTOR, ".site-nav .badge").text == "1"
-    browser.find_element(By.CSS_SELECTOR, ".site-nav a[href='/messages']").click()
-    walk.snap("pm-inbox")
-    browser.find_element(By.LINK_TEXT, "Marmalade swap").click()
-    walk.snap("pm-read")
+    walk.leave_by(
+        browser.find_element(By.CSS_SELECTOR, ".site-nav a[href='/messages']"), "pm-inbox"
+    )
+    walk.follow("Marmalade swap", "pm-read")
     assert not browser.find_elements(By.CSS_SELECTOR, ".site-nav .badge"), "read now"
-    browser.find_element(By.LINK_TEXT, "Quote").click()
-    walk.snap("pm-quoting")
+    walk.follow("Quote", "pm-quoting")
     quoted = browser.find_element(By.ID, "body").get_attribute("value") or ""
     assert quoted.startswith("[quote=writer]")
     browser.find_element(By.ID, "body").send_keys("\nDeal!")
