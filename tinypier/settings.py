@@ -75,6 +75,7 @@ class Settings:
     default_language: str = "en"
     default_timezone: str = "UTC"
     site_description: str = ""
+    feed_entries: int = 30
 
     @property
     def database_path(self) -> Path:
@@ -268,6 +269,7 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "default_language": _language,
     "default_timezone": _time_zone,
     "site_description": _optional_text,
+    "feed_entries": _positive_int,
 }
 
 

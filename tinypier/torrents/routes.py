@@ -24,6 +24,7 @@ from tinypier.settings import Settings
 from tinypier.torrents import moderation
 from tinypier.torrents.api import API_ROUTES
 from tinypier.torrents.download import torrent_download
+from tinypier.torrents.feeds import FEED_ROUTES, member_feed_links
 from tinypier.torrents.forms import FreeleechData, ReleaseData, StatusData, read_upload
 from tinypier.torrents.listing import SORT_LABELS, ReleaseFilters, list_releases, release_forums
 from tinypier.torrents.registration import (
@@ -174,6 +175,7 @@ async def tracker_page(request: ViewerRequest, db: NamedDependency[Database]) ->
         statuses=STATUS_LABELS,
         freeleech_levels=FREELEECH_LABELS,
         sorts=SORT_LABELS,
+        feeds=await member_feed_links(request, db, viewer, filters),
     )
 
 
@@ -185,4 +187,5 @@ ROUTES: list[ControllerRouterHandler] = [
     change_freeleech,
     tracker_page,
     *API_ROUTES,
+    *FEED_ROUTES,
 ]
