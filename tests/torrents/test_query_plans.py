@@ -19,8 +19,8 @@ from tinypier.accounts.roles import Role
 from tinypier.accounts.viewer import GUEST, Viewer
 from tinypier.datadir import prepare_data_dir
 from tinypier.db.connection import connect_sync
-from tinypier.settings import Settings
 from tinypier.permissions.sql import downloadable_releases_clause, open_releases_clause
+from tinypier.settings import Settings
 from tinypier.torrents.listing import ReleaseFilters, release_query
 
 MEMBER = Viewer(1, "member1", Role.USER)
