@@ -236,8 +236,11 @@ def _feed_response(content: bytes, media_type: str, token: str | None) -> Respon
 
 
 def _feed(request: ViewerRequest, entries: list[FeedEntry]) -> Feed:
-    path = request.url.path
-    return Feed(_("New releases"), path, "/tracker", entries)
+    """The feed's identity is its path and filters, never its token: a member's new
+    token must not make a client see a different feed."""
+    filters = feed_filters(dict(request.query_params)).query()
+    suffix = f"?{urlencode(filters)}" if filters else ""
+    return Feed(_("New releases"), request.url.path + suffix, "/tracker" + suffix, entries)
 
 
 @get("/feeds/releases.atom", name=ATOM_ROUTE)
