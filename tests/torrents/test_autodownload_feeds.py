@@ -162,6 +162,11 @@ def test_an_atom_entry_links_its_torrent_as_an_enclosure(client: Client, board: 
     assert response.headers["cache-control"] == "private, no-store"
     feed = ET.fromstring(response.content)
     assert feed.tag == f"{ATOM}feed" and feed.findtext(f"{ATOM}updated")
+    # The feed's identity names its filters, not the token a member may renew.
+    assert feed.findtext(f"{ATOM}id") == (
+        f"{board.settings.base_url}/feeds/releases.atom?forum={board.public}"
+    )
+    assert passkey(board.settings, board.alice).encode() not in response.content
     [entry] = feed.iter(f"{ATOM}entry")
     assert entry.findtext(f"{ATOM}title") == "Golden river"
     assert entry.findtext(f"{ATOM}id") and entry.findtext(f"{ATOM}updated")

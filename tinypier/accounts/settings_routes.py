@@ -36,7 +36,7 @@ from tinypier.i18n import (
     time_zones,
 )
 from tinypier.settings import Settings
-from tinypier.torrents.feeds import feed_links
+from tinypier.torrents.feeds import release_feed_links
 from tinypier.torrents.listing import ReleaseFilters
 from tinypier.web.formatting import when
 from tinypier.web.language import language_cookie
@@ -59,7 +59,7 @@ async def settings_page(
         status_code=status_code,
         user=user,
         announce_url=settings.announce_base + user["passkey"],
-        feeds=feed_links(request, user["feed_token"], ReleaseFilters()),
+        feeds=release_feed_links(request, user["feed_token"], ReleaseFilters()),
         tokens=await queries.list_api_tokens(db, user["id"]),
         languages=available_languages(),
         time_zones=sorted(time_zones()),

@@ -28,7 +28,7 @@ from tinypier.i18n import _
 from tinypier.permissions.rules import may_download_release
 from tinypier.settings import Settings
 from tinypier.torrents.download import announce_url, torrent_download
-from tinypier.torrents.feeds import feed_links
+from tinypier.torrents.feeds import release_feed_links
 from tinypier.torrents.forms import ApiReleaseData, read_upload
 from tinypier.torrents.listing import ReleaseFilters, list_releases
 from tinypier.torrents.registration import (
@@ -245,7 +245,7 @@ async def api_me(
         ratio=round(row["uploaded"] / downloaded, 3) if downloaded else None,
         passkey=row["passkey"],
         announce_url=announce_url(settings, row["passkey"]),
-        feed_url=feed_links(request, row["feed_token"], ReleaseFilters())["rss"],
+        feed_url=release_feed_links(request, row["feed_token"], ReleaseFilters())["rss"],
     )
 
 

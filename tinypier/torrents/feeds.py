@@ -73,7 +73,7 @@ def feed_url(request: AnyRequest, route: str, token: str, filters: ReleaseFilter
     return f"{settings.base_url.rstrip('/')}{request.app.route_reverse(route)}?{query}"
 
 
-def feed_links(request: AnyRequest, token: str, filters: ReleaseFilters) -> dict[str, str]:
+def release_feed_links(request: AnyRequest, token: str, filters: ReleaseFilters) -> dict[str, str]:
     """The RSS and Atom URLs of the member's feed for these filters."""
     return {
         "rss": feed_url(request, RSS_ROUTE, token, filters),
@@ -88,7 +88,7 @@ async def member_feed_links(
     if not viewer.is_member:
         return None
     token: str = await db.fetch_value("SELECT feed_token FROM users WHERE id = ?", (viewer.id,))
-    return feed_links(request, token, filters)
+    return release_feed_links(request, token, filters)
 
 
 async def _release_details(db: Database, ids: list[int]) -> dict[int, sqlite3.Row]:
@@ -135,18 +135,20 @@ async def feed_entries(
     filters = feed_filters(dict(request.query_params))
     rows = await feed_releases(db, viewer, filters, settings.feed_entries)
     details = await _release_details(db, [row["id"] for row in rows])
-    passkey = (
-        await db.fetch_value("SELECT passkey FROM users WHERE id = ?", (viewer.id,))
-        if token is not None
-        else None
-    )
+    passkey: str | None = None
+    if token is not None:
+        passkey = await db.fetch_value("SELECT passkey FROM users WHERE id = ?", (viewer.id,))
     entries = []
     for row in rows:
         detail = details[row["id"]]
         enclosure = None
         if token is not None and passkey is not None:
-            copy = member_copy(settings, {**dict(row), "sha256": detail["sha256"]}, passkey)
-            enclosure = Enclosure(_download_url(request, row["id"], token), len(copy))
+            release = {**dict(row), "sha256": detail["sha256"]}
+            enclosure = Enclosure(
+                _download_url(request, row["id"], token),
+                # The very file the link serves, so the length cannot drift from it.
+                len(member_copy(settings, release, passkey)),
+            )
         entries.append(
             FeedEntry(
                 topic_id=row["topic_id"],
