@@ -65,11 +65,15 @@ class Served:
 
 @contextmanager
 def serving_process(
-    data_dir: Path, log: Path, environment: Mapping[str, str] | None = None
+    data_dir: Path,
+    log: Path,
+    environment: Mapping[str, str] | None = None,
+    port: int | None = None,
 ) -> Iterator[Served]:
-    """A board served on a free loopback port until the block ends, then stopped with
-    SIGINT so the tracker commits what it holds, as it would on Ctrl-C."""
-    port = free_port()
+    """A board served on a loopback port (a free one unless given: a test that sets the
+    board's base URL picks it first) until the block ends, then stopped with SIGINT so
+    the tracker commits what it holds, as it would on Ctrl-C."""
+    port = port or free_port()
     with log.open("wb") as output:
         process = subprocess.Popen(
             serve_command(data_dir, port),
@@ -87,10 +91,13 @@ def serving_process(
 
 @contextmanager
 def serving(
-    data_dir: Path, log: Path, environment: Mapping[str, str] | None = None
+    data_dir: Path,
+    log: Path,
+    environment: Mapping[str, str] | None = None,
+    port: int | None = None,
 ) -> Iterator[str]:
-    """A board served on a free loopback port; yields its base URL."""
-    with serving_process(data_dir, log, environment) as served:
+    """A board served on a loopback port (free unless given); yields its base URL."""
+    with serving_process(data_dir, log, environment, port) as served:
         yield served.url
 
 

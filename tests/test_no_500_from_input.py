@@ -65,6 +65,7 @@ RELEASE_FILTERS = (
     "page",
 )
 CSRF_HEADER = "x-csrftoken"
+FEED_PREFIX = "/feeds/"
 
 
 def declared_names() -> tuple[str, ...]:
@@ -222,6 +223,10 @@ class Browser:
         headers = {CSRF_HEADER: self.token} if token else {}
         if path.startswith(API_PREFIX) and self.role in self.board.api_tokens:
             headers["Authorization"] = f"Bearer {self.board.api_tokens[self.role]}"
+        if path.startswith(FEED_PREFIX) and self.role in self.board.feed_tokens:
+            # Feeds know members by their feed token: fuzz the filters of a member's feed.
+            token_pair = urlencoded([("token", self.board.feed_tokens[self.role].encode())])
+            query = token_pair + (b"&" + query if query else b"")
         if body is not None:
             headers["Content-Type"] = body.content_type
         response = self.client.request(

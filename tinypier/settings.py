@@ -88,6 +88,7 @@ class Settings:
     poll_option_max_chars: int = 200
     poll_options_max: int = 20
     poll_days_max: int = 365
+    feed_entries: int = 30
 
     @property
     def database_path(self) -> Path:
@@ -294,6 +295,7 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "poll_option_max_chars": _positive_int,
     "poll_options_max": _positive_int,
     "poll_days_max": _positive_int,
+    "feed_entries": _positive_int,
 }
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from tests.forum.board import PlanRecorder, empty_board_connection
 from tinypier.accounts.viewer import GUEST
 from tinypier.db.connection import Database
-from tinypier.forum.feeds import forum_topics, newest_releases
+from tinypier.forum.feeds import forum_topics
 from tinypier.forum.members import POSTS_SQL, RELEASES_SQL, newest_visible
 
 Read = Callable[[Database], Coroutine[Any, Any, object]]
@@ -29,18 +29,10 @@ def recorded_plan(tmp_path: Path, read: Read) -> list[str]:
 
 
 def test_a_forum_feed_sorts_only_the_forums_topic_ids(tmp_path: Path) -> None:
-    plan = recorded_plan(tmp_path, lambda db: forum_topics(db, 1))
+    plan = recorded_plan(tmp_path, lambda db: forum_topics(db, 1, 30))
 
     assert "SEARCH topics USING COVERING INDEX ix_topics_forum_last_post (forum_id=?)" in plan
     assert not [step for step in plan if step.startswith("SCAN") and step != "SCAN newest"]
-
-
-def test_the_releases_feed_walks_releases_newest_first_without_sorting(tmp_path: Path) -> None:
-    plan = recorded_plan(tmp_path, lambda db: newest_releases(db, GUEST))
-
-    assert plan[0] == "SCAN r"
-    assert not any("TEMP B-TREE" in step for step in plan)
-    assert all("PRIMARY KEY" in step or "INDEX" in step for step in plan[1:] if "SEARCH" in step)
 
 
 def test_a_profile_reads_releases_and_posts_through_the_owner_index(tmp_path: Path) -> None:

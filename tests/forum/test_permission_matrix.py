@@ -101,6 +101,12 @@ POLICY: dict[str, Rule] = {
     "GET /members/{member_id:int}": Rule(Access.MEMBERS),
     "GET /feeds/forums/{feed_file:str}": Rule(Access.VIEWERS, feed=True),
     "GET /feeds/releases.atom": Rule(Access.EVERYONE, feed=True),
+    "GET /feeds/releases.rss": Rule(Access.EVERYONE, feed=True),
+    # The feed's enclosure: a member's own .torrent, by feed token alone (the cookie is
+    # not read), under the download's rules.
+    "GET /feeds/torrents/{torrent_id:int}/download.torrent": Rule(
+        Access.MEMBERS_WHO_VIEW, feed=True
+    ),
     # Accounts.
     "GET /login": Rule(Access.EVERYONE),
     "POST /login": Rule(Access.EVERYONE, {"name": "nobody", "password": "wrong password"}),
@@ -454,8 +460,8 @@ def test_an_id_that_names_nothing_is_not_found(
     become(client, board, "admin")
     path = re.sub(r"\{[a-z_]+:int\}", str(missing_id), endpoint.path)
     rule = POLICY.get(endpoint.key, Rule(Access.NOBODY))
-    headers, _ = credentials(board, "admin", rule, path)
+    headers, query = credentials(board, "admin", rule, path)
     form = {"_csrf_token": csrf_token(client), **fill_form(rule, board, board.public)}
     data = None if endpoint.method == "GET" else form
-    response = client.request(endpoint.method, path, data=data, headers=headers)
+    response = client.request(endpoint.method, path, data=data, headers=headers, params=query)
     assert response.status_code in (400, 404), f"{endpoint.method} {path}: {response.status_code}"

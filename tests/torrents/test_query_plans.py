@@ -19,6 +19,7 @@ from tinypier.accounts.roles import Role
 from tinypier.accounts.viewer import GUEST, Viewer
 from tinypier.datadir import prepare_data_dir
 from tinypier.db.connection import connect_sync
+from tinypier.permissions.sql import downloadable_releases_clause, open_releases_clause
 from tinypier.settings import Settings
 from tinypier.torrents.listing import ReleaseFilters, release_query
 
@@ -121,3 +122,23 @@ def test_broad_filters_walk_the_sort_index(board: sqlite3.Connection, query: str
     assert steps[0].startswith("SCAN t USING INDEX") or steps[0].startswith(
         "SEARCH t USING INDEX"
     ), steps
+
+
+@pytest.mark.parametrize(
+    ("viewer", "restriction"),
+    [
+        (MEMBER, downloadable_releases_clause(MEMBER)),
+        (GUEST, open_releases_clause("t")),
+    ],
+    ids=["member-downloadable", "guest-open"],
+)
+@pytest.mark.parametrize("query", ["", "forum=3", "category=2"])
+def test_an_autodownload_feed_walks_the_newest_releases_without_sorting(
+    board: sqlite3.Connection, viewer: Viewer, restriction: tuple[str, list[str]], query: str
+) -> None:
+    filters = ReleaseFilters.from_query(dict(pair.split("=") for pair in query.split("&") if pair))
+    sql, params = release_query(viewer, filters, int(time.time()), 30, restriction)
+    steps = [row[3] for row in board.execute("EXPLAIN QUERY PLAN " + sql, params)]
+
+    assert_no_full_scan(steps)
+    assert not any("TEMP B-TREE" in step for step in steps) or query == "category=2", steps

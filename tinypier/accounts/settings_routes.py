@@ -36,6 +36,8 @@ from tinypier.i18n import (
     time_zones,
 )
 from tinypier.settings import Settings
+from tinypier.torrents.feeds import release_feed_links
+from tinypier.torrents.listing import ReleaseFilters
 from tinypier.web.formatting import when
 from tinypier.web.language import language_cookie
 from tinypier.web.pages import flash_cookie, redirect, render
@@ -57,6 +59,7 @@ async def settings_page(
         status_code=status_code,
         user=user,
         announce_url=settings.announce_base + user["passkey"],
+        feeds=release_feed_links(request, user["feed_token"], ReleaseFilters()),
         tokens=await queries.list_api_tokens(db, user["id"]),
         languages=available_languages(),
         time_zones=sorted(time_zones()),

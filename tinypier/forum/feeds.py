@@ -1,4 +1,5 @@
-"""Atom feeds: the newest topics of a forum, and the newest releases of the whole board.
+"""Atom feeds of a forum's newest topics, and the Atom writer the release feeds share
+(``tinypier.torrents.feeds``).
 
 Feed readers carry no session, so a feed shows what a guest may view. A member who
 wants their own view adds ``?token=<feed token>`` (shown on their profile): the feed is
@@ -34,17 +35,24 @@ from tinypier.forum.post_words import with_post_words
 from tinypier.forum.search import topic_path
 from tinypier.i18n import _
 from tinypier.permissions.rules import can_view
-from tinypier.permissions.sql import live_clause, open_releases_clause, visible_forums_clause
+from tinypier.permissions.sql import live_clause
 from tinypier.settings import Settings
-from tinypier.web.formatting import human_size
 
 ATOM_NAMESPACE = "http://www.w3.org/2005/Atom"
 ATOM_MEDIA_TYPE = "application/atom+xml; charset=utf-8"
-FEED_ENTRIES = 30
 MAX_TOKEN_LENGTH = 200
 
 _FORUM_FEED_FILE = re.compile(r"^([1-9][0-9]{0,17})\.atom$")
 _NOT_XML_CHARACTER = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+@dataclass(frozen=True)
+class Enclosure:
+    """A file the entry offers for download: a member's personal .torrent."""
+
+    url: str
+    length: int
+    media_type: str = "application/x-bittorrent"
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,8 @@ class FeedEntry:
     content_html: str
     summary: str | None = None
     category: str | None = None
+    enclosure: Enclosure | None = None
+    size: int | None = None
 
 
 @dataclass(frozen=True)
@@ -90,6 +100,16 @@ def _add_entry(feed: ET.Element, base_url: str, entry: FeedEntry) -> None:
     _add(element, "id", url)
     _add(element, "title", entry.title, type="text")
     _add(element, "link", rel="alternate", type="text/html", href=url)
+    if entry.enclosure is not None:
+        enclosure = entry.enclosure
+        _add(
+            element,
+            "link",
+            rel="enclosure",
+            type=enclosure.media_type,
+            length=str(enclosure.length),
+            href=enclosure.url,
+        )
     _add(element, "published", rfc3339(entry.published))
     _add(element, "updated", rfc3339(entry.updated))
     _add(_add(element, "author"), "name", entry.author)
@@ -131,7 +151,7 @@ async def feed_viewer(db: Database, token: str | None) -> Viewer:
     return Viewer(row["id"], row["name"], Role.parse(row["role"]))
 
 
-def _entries(rows: Iterable[sqlite3.Row], *, with_release: bool) -> list[FeedEntry]:
+def _topic_entries(rows: Iterable[sqlite3.Row]) -> list[FeedEntry]:
     return [
         FeedEntry(
             topic_id=row["topic_id"],
@@ -140,16 +160,13 @@ def _entries(rows: Iterable[sqlite3.Row], *, with_release: bool) -> list[FeedEnt
             published=row["created_at"],
             updated=max(row["created_at"], row["edited_at"] or 0),
             content_html=with_post_words(row["body_html"] or ""),
-            summary=f"{human_size(row['total_size'])} in {row['forum_name']}"
-            if with_release
-            else None,
             category=row["forum_name"],
         )
         for row in rows
     ]
 
 
-async def forum_topics(db: Database, forum_id: int) -> list[sqlite3.Row]:
+async def forum_topics(db: Database, forum_id: int, limit: int) -> list[sqlite3.Row]:
     """The forum's newest topics, each with its first post.
 
     The newest ids are picked from the forum's topic index alone (a sort of integers),
@@ -164,23 +181,7 @@ async def forum_topics(db: Database, forum_id: int) -> list[sqlite3.Row]:
         " JOIN users u ON u.id = t.author_id"
         " LEFT JOIN posts p ON p.id = (SELECT MIN(id) FROM posts WHERE topic_id = t.id)"
         " ORDER BY t.id DESC",
-        (forum_id, FEED_ENTRIES),
-    )
-
-
-async def newest_releases(db: Database, viewer: Viewer) -> list[sqlite3.Row]:
-    """Releases the viewer may view, newest first; frozen ones can't be downloaded, so skipped."""
-    visible_sql, visible_params = visible_forums_clause(viewer, "f")
-    open_sql, open_params = open_releases_clause("r")
-    return await db.fetch_all(
-        "SELECT t.id AS topic_id, t.title, r.created_at, r.total_size, f.name AS forum_name,"  # noqa: S608 - fixed SQL
-        " u.name AS author, p.body_html, p.edited_at"
-        " FROM torrents r JOIN topics t ON t.id = r.topic_id JOIN forums f ON f.id = t.forum_id"
-        " JOIN users u ON u.id = r.uploader_id"
-        " LEFT JOIN posts p ON p.id = (SELECT MIN(id) FROM posts WHERE topic_id = t.id)"
-        f" WHERE {visible_sql} AND {open_sql} AND {live_clause('t')}"
-        " ORDER BY r.id DESC LIMIT ?",
-        [*visible_params, *open_params, FEED_ENTRIES],
+        (forum_id, limit),
     )
 
 
@@ -193,20 +194,6 @@ TokenParameter = Annotated[str | None, Parameter(max_length=MAX_TOKEN_LENGTH)]
 
 class FeedsController(Controller):
     path = "/feeds"
-
-    @get("/releases.atom", name="feeds:releases")
-    async def releases(
-        self,
-        db: NamedDependency[Database],
-        settings: NamedDependency[Settings],
-        token: TokenParameter = None,
-    ) -> Response[bytes]:
-        viewer = await feed_viewer(db, token)
-        rows = await newest_releases(db, viewer)
-        feed = Feed(
-            _("New releases"), "/feeds/releases.atom", "/tracker", _entries(rows, with_release=True)
-        )
-        return atom_response(settings, feed)
 
     @get("/forums/{feed_file:str}", name="feeds:forum")
     async def forum(
@@ -226,11 +213,11 @@ class FeedsController(Controller):
         )
         if forum is None or not can_view(viewer, forum):
             raise NotFoundException(_("No such feed."))
-        rows = await forum_topics(db, forum_id)
+        rows = await forum_topics(db, forum_id, settings.feed_entries)
         feed = Feed(
             forum["name"],
             f"/feeds/forums/{forum_id}.atom",
             f"/forums/{forum_id}",
-            _entries(rows, with_release=False),
+            _topic_entries(rows),
         )
         return atom_response(settings, feed)

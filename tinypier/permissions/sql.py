@@ -44,3 +44,21 @@ def live_release_clause(release_alias: str = "t") -> str:
         f" WHERE deleted_topic.id = {release_alias}.topic_id"
         " AND deleted_topic.deleted_at IS NOT NULL)"
     )
+
+
+def downloadable_releases_clause(
+    viewer: Viewer, forum_alias: str = "f", release_alias: str = "t"
+) -> tuple[str, list[str]]:
+    """``(sql, params)`` keeping the releases the viewer may download, the SQL form of
+    ``may_download_release``: a member who may view the forum, holds its download role,
+    and the release is not frozen. Guests download nothing."""
+    if not viewer.is_member:
+        return "0", []
+    visible_sql, visible_params = visible_forums_clause(viewer, forum_alias)
+    roles = roles_up_to(viewer)
+    placeholders = ", ".join("?" for _ in roles)
+    open_sql, open_params = open_releases_clause(release_alias)
+    return (
+        f"{visible_sql} AND {forum_alias}.download_role IN ({placeholders}) AND {open_sql}",
+        [*visible_params, *roles, *open_params],
+    )

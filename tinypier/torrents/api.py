@@ -32,6 +32,7 @@ from tinypier.i18n import _
 from tinypier.permissions.rules import may_download_release
 from tinypier.settings import Settings
 from tinypier.torrents.download import announce_url, torrent_download
+from tinypier.torrents.feeds import release_feed_links
 from tinypier.torrents.forms import ApiReleaseData, read_upload
 from tinypier.torrents.listing import (
     ANY_FREELEECH,
@@ -125,6 +126,8 @@ class ApiMe:
     ratio: float | None
     passkey: str
     announce_url: str
+    # The member's RSS feed of every release they may download, for a client's RSS downloader.
+    feed_url: str
 
 
 def api_download_url(settings: Settings, torrent_id: int) -> str:
@@ -348,7 +351,7 @@ async def api_me(
 ) -> ApiMe:
     """The token's member: their transfer figures, passkey and announce URL."""
     row = await db.fetch_one(
-        "SELECT id, name, role, uploaded, downloaded, passkey FROM users WHERE id = ?",
+        "SELECT id, name, role, uploaded, downloaded, passkey, feed_token FROM users WHERE id = ?",
         (member_id(request.user),),
     )
     if row is None:
@@ -363,6 +366,7 @@ async def api_me(
         ratio=round(row["uploaded"] / downloaded, 3) if downloaded else None,
         passkey=row["passkey"],
         announce_url=announce_url(settings, row["passkey"]),
+        feed_url=release_feed_links(request, row["feed_token"], ReleaseFilters())["rss"],
     )
 
 

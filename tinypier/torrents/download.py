@@ -9,7 +9,6 @@ uploader enabled them.
 from __future__ import annotations
 
 import re
-import sqlite3
 import unicodedata
 from urllib.parse import quote
 
@@ -19,7 +18,7 @@ from litestar.exceptions import PermissionDeniedException
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
 from tinypier.i18n import _
-from tinypier.permissions.rules import may_download_release
+from tinypier.permissions.rules import ForumRow, may_download_release
 from tinypier.settings import Settings
 from tinypier.torrents.metainfo import personalise
 from tinypier.torrents.releases import topic_url, visible_release
@@ -59,7 +58,8 @@ def content_disposition(title: str, fallback: str) -> str:
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(utf8_name, safe='')}"
 
 
-def member_copy(settings: Settings, release: sqlite3.Row, passkey: str) -> bytes:
+def member_copy(settings: Settings, release: ForumRow, passkey: str) -> bytes:
+    """The member's .torrent; ``release`` has ``sha256``, ``topic_id``, ``web_seeds_enabled``."""
     raw = read_stored(settings.attachments_dir, release["sha256"])
     return personalise(
         raw,

@@ -152,8 +152,14 @@ def fts_query(words: str) -> str | None:
 
 
 def release_query(
-    viewer: Viewer, filters: ReleaseFilters, now: int, per_page: int = PER_PAGE
+    viewer: Viewer,
+    filters: ReleaseFilters,
+    now: int,
+    per_page: int = PER_PAGE,
+    restriction: tuple[str, list[Any]] | None = None,
 ) -> tuple[str, list[Any]]:
+    """The page's SQL; ``restriction`` is one more ``(sql, params)`` condition over ``t``
+    and ``f``, such as the feeds' "only what this member may download"."""
     visible_sql, params = visible_forums_clause(viewer, "f")
     conditions = [visible_sql, live_release_clause("t")]
     arguments: list[Any] = list(params)
@@ -162,6 +168,8 @@ def release_query(
         conditions.append(condition)
         arguments.extend(values)
 
+    if restriction is not None:
+        where(restriction[0], *restriction[1])
     if filters.forum_id is not None:
         where("t.forum_id = ?", filters.forum_id)
     if filters.category_id is not None:
@@ -190,9 +198,13 @@ def release_query(
 
 
 async def list_releases(
-    db: Database, viewer: Viewer, filters: ReleaseFilters, per_page: int = PER_PAGE
+    db: Database,
+    viewer: Viewer,
+    filters: ReleaseFilters,
+    per_page: int = PER_PAGE,
+    restriction: tuple[str, list[Any]] | None = None,
 ) -> ReleasePage:
-    sql, params = release_query(viewer, filters, int(time.time()), per_page)
+    sql, params = release_query(viewer, filters, int(time.time()), per_page, restriction)
     rows = await db.fetch_all(sql, params)
     return ReleasePage(rows[:per_page], filters, has_next=len(rows) > per_page)
 

@@ -28,6 +28,7 @@ from tinypier.torrents import moderation
 from tinypier.torrents.addresses import address_id, release_address
 from tinypier.torrents.api import API_ROUTER
 from tinypier.torrents.download import torrent_download
+from tinypier.torrents.feeds import FEED_ROUTES, member_feed_links
 from tinypier.torrents.forms import FreeleechData, ReleaseData, StatusData, read_upload
 from tinypier.torrents.listing import SORT_LABELS, ReleaseFilters, list_releases, release_forums
 from tinypier.torrents.registration import (
@@ -183,6 +184,7 @@ async def tracker_page(request: ViewerRequest, db: NamedDependency[Database]) ->
         sorts=SORT_LABELS,
         release_address=release_address,
         may_download=lambda row: may_download_release(viewer, row),
+        feeds=await member_feed_links(request, db, viewer, filters),
     )
 
 
@@ -223,6 +225,7 @@ ROUTES: list[ControllerRouterHandler] = [
     tracker_page,
     release_page,
     API_ROUTER,
+    *FEED_ROUTES,
 ]
 
 FEATURE = Feature("torrents", ROUTES, topic_extensions=(RELEASE_BLOCK,))
