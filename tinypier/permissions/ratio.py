@@ -65,5 +65,6 @@ def ratio_warning(settings: Settings, uploaded: int, downloaded: int) -> float |
 
 def shown_ratio(ratio: float) -> float:
     """A ratio as a refusal shows it, two decimals rounded down: 0.499 reads 0.49, never
-    the 0.50 that would look like it meets a 0.5 minimum."""
-    return math.floor(ratio * 100) / 100
+    the 0.50 that would look like it meets a 0.5 minimum. (Rounding to six places first
+    keeps 0.29, whose float times 100 is 28.999..., from reading 0.28.)"""
+    return math.floor(round(ratio * 100, 6)) / 100
