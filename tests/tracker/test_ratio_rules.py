@@ -11,6 +11,13 @@ import pytest
 from litestar.testing import TestClient
 
 from tests.helpers import Member, add_member
+from tests.torrents.releases import (
+    api_token,
+    bearer,
+    post_release_api,
+    release_forum,
+    shared_torrent,
+)
 from tests.tracker.conftest import UNCAPPED_RATES
 from tests.tracker.test_live_settings import save_as_admin
 from tests.tracker.test_refusals import reason
@@ -149,3 +156,40 @@ def test_a_minimum_saved_on_the_web_refuses_the_next_new_leech_without_a_restart
     assert b"at least 0.70" in reason(
         announce(tracker_client, bob.passkey, second, peer_id(), left=9)
     )
+
+
+@pytest.mark.parametrize(
+    ("uploaded", "downloaded", "allowed"),
+    [
+        (0, GIB - 1, True),
+        (GIB // 2, GIB, True),
+        (GIB // 2 - 1, GIB, False),
+        (0, 4 * GIB, False),
+    ],
+)
+def test_the_web_and_the_tracker_give_the_same_answer_for_the_same_figures(
+    settings: Settings,
+    tracker_client: TestClient[Any],
+    alice: Member,
+    bob: Member,
+    uploaded: int,
+    downloaded: int,
+    allowed: bool,
+) -> None:
+    created = post_release_api(
+        tracker_client,
+        api_token(settings, alice),
+        release_forum(settings),
+        shared_torrent("v1-libtorrent-single.torrent"),
+    ).json()
+    give_figures(settings, bob, uploaded, downloaded)
+
+    download = tracker_client.get(
+        f"/api/torrents/{created['torrent_id']}/download", headers=bearer(api_token(settings, bob))
+    )
+    reply = announce(
+        tracker_client, bob.passkey, bytes.fromhex(created["info_hash"]), peer_id(), left=9
+    )
+
+    assert download.is_success is allowed
+    assert is_peer_list(reply) is allowed
