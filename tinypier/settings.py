@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import ipaddress
+import math
 import os
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +91,10 @@ class Settings:
     poll_options_max: int = 20
     poll_days_max: int = 365
     feed_entries: int = 30
+    min_download_ratio: float = 0.0
+    ratio_grace_bytes: int = 10 * 1024**3
+    ratio_warning: float = 0.0
+    leech_slots_below_ratio: str = ""
 
     @property
     def database_path(self) -> Path:
@@ -242,6 +248,59 @@ def _time_zone(key: str, value: Any) -> str:
     return name
 
 
+def _ratio(key: str, value: Any) -> float:
+    """A share ratio (uploaded / downloaded), 0 or more; 0 turns its rule off."""
+    try:
+        number = float(str(value).strip()) if not isinstance(value, bool) else -1.0
+    except ValueError:
+        number = -1.0
+    if not math.isfinite(number) or number < 0:
+        raise SettingsError(
+            _(
+                "%(key)s: expected a ratio such as 0.5, 0 or more, got %(value)s",
+                key=key,
+                value=repr(value),
+            )
+        )
+    return number
+
+
+@lru_cache(maxsize=16)
+def leech_slot_bands(text: str) -> tuple[tuple[float, int], ...]:
+    """``"0.5:1, 1.0:3"`` as ``((0.5, 1), (1.0, 3))``: below ratio 0.5 one torrent may be
+    leeched at a time, below 1.0 three, from 1.0 on any number. Ascending ratios, each
+    band allowing more than the one before; ValueError for anything else. Cached: the
+    tracker reads the setting on every announce."""
+    bands: list[tuple[float, int]] = []
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        ratio_text, _colon, slots_text = item.partition(":")
+        ratio, slots = float(ratio_text), int(slots_text)
+        if not math.isfinite(ratio) or ratio <= 0 or slots <= 0:
+            raise ValueError(item)
+        if bands and (ratio <= bands[-1][0] or slots <= bands[-1][1]):
+            raise ValueError(item)
+        bands.append((ratio, slots))
+    return tuple(bands)
+
+
+def _leech_slot_bands(key: str, value: Any) -> str:
+    """The bands as their canonical text (the form the web page stores and shows)."""
+    try:
+        bands = leech_slot_bands(value.strip()) if isinstance(value, str) else None
+    except ValueError:
+        bands = None
+    if bands is None:
+        raise SettingsError(
+            _(
+                "%(key)s: expected bands like 0.5:1, 1.0:3 (below ratio 0.5 one torrent"
+                " at a time, below 1.0 three), ratios and counts rising, got %(value)s",
+                key=key,
+                value=repr(value),
+            )
+        )
+    return ", ".join(f"{ratio:g}:{slots}" for ratio, slots in bands)
+
+
 _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "data_dir": _path,
     "site_name": _text,
@@ -296,6 +355,10 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "poll_options_max": _positive_int,
     "poll_days_max": _positive_int,
     "feed_entries": _positive_int,
+    "min_download_ratio": _ratio,
+    "ratio_grace_bytes": _zero_or_more,
+    "ratio_warning": _ratio,
+    "leech_slots_below_ratio": _leech_slot_bands,
 }
 
 

@@ -38,7 +38,7 @@ from tinypier.settings import (
 
 logger = logging.getLogger(__name__)
 
-Kind = Literal["text", "number", "switch", "registration_mode", "language"]
+Kind = Literal["text", "number", "ratio", "switch", "registration_mode", "language"]
 Source = Literal["page", "environment", "file", "arguments", "default"]
 Listener = Callable[[Settings], None]
 
@@ -132,6 +132,39 @@ EDITABLE: tuple[EditableSetting, ...] = (
         N_("Clients per member and torrent"),
         N_("Most clients one member runs in one swarm."),
         "number",
+    ),
+    EditableSetting(
+        "min_download_ratio",
+        N_("Minimum ratio to download"),
+        N_(
+            "Below this ratio a member may neither download a .torrent nor start leeching;"
+            " seeding is always allowed. 0 turns the rule off."
+        ),
+        "ratio",
+    ),
+    EditableSetting(
+        "ratio_grace_bytes",
+        N_("Ratio grace amount (bytes)"),
+        N_(
+            "A member who has downloaded less than this is held to none of the ratio rules;"
+            " 10737418240 is 10 GiB."
+        ),
+        "number",
+    ),
+    EditableSetting(
+        "ratio_warning",
+        N_("Ratio warning below"),
+        N_("Members whose ratio is below this see a warning on their profile; 0 for none."),
+        "ratio",
+    ),
+    EditableSetting(
+        "leech_slots_below_ratio",
+        N_("Leech slots by ratio"),
+        N_(
+            "How many releases a member may leech at once, e.g. 0.5:1, 1.0:3 means one"
+            " below ratio 0.5, three below 1.0, any number from 1.0 on. Empty for no limit."
+        ),
+        "text",
     ),
 )
 EDITABLE_BY_NAME = {setting.name: setting for setting in EDITABLE}

@@ -14,6 +14,7 @@ FORBIDDEN = ("litestar", "jinja2", "tinypier.forum", "tinypier.web", "tinypier.t
 CHECK = f"""
 import sys
 import tinypier.permissions.lookup, tinypier.permissions.rules, tinypier.permissions.sql
+import tinypier.permissions.ratio
 import tinypier.tracker.engine
 loaded = [name for name in sys.modules if name.startswith({FORBIDDEN!r})]
 print(" ".join(sorted(loaded)))

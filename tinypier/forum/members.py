@@ -24,9 +24,10 @@ from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
 from tinypier.forum.search import post_path, topic_path
 from tinypier.i18n import _
+from tinypier.permissions.ratio import ratio_warning, shown_ratio
 from tinypier.permissions.sql import live_clause, visible_forums_clause
 from tinypier.settings import Settings
-from tinypier.web.formatting import day, human_size, ratio
+from tinypier.web.formatting import day, human_size, ratio, ratio_figure
 from tinypier.web.pages import render
 
 MEMBERS_PER_PAGE = 50
@@ -104,6 +105,28 @@ async def newest_visible(
     )
 
 
+def ratio_notice(settings: Settings, member: sqlite3.Row) -> str | None:
+    """What the member reads on their own profile when their ratio is below the board's
+    warning threshold: how low it is, what happens lower, and what to do."""
+    ratio = ratio_warning(settings, member["uploaded"], member["downloaded"])
+    if ratio is None:
+        return None
+    shown = ratio_figure(shown_ratio(ratio))
+    if settings.min_download_ratio:
+        return _(
+            "Your ratio is %(ratio)s. Below %(minimum)s you can no longer download releases"
+            " or start new downloads: seed the releases you have to raise it.",
+            ratio=shown,
+            minimum=ratio_figure(settings.min_download_ratio),
+        )
+    return _(
+        "Your ratio is %(ratio)s, below the %(threshold)s this board expects: seed the"
+        " releases you have to raise it.",
+        ratio=shown,
+        threshold=ratio_figure(settings.ratio_warning),
+    )
+
+
 def feed_links(settings: Settings, feed_token: str) -> dict[str, str]:
     """The member's personal feed URLs: they show what this member may view."""
     base = settings.base_url.rstrip("/")
@@ -164,5 +187,6 @@ class MembersController(Controller):
             releases=await newest_visible(db, viewer, RELEASES_SQL, member_id, RECENT_RELEASES),
             recent_posts=await newest_visible(db, viewer, POSTS_SQL, member_id, RECENT_POSTS),
             feeds=feed_links(settings, member["feed_token"]) if own_profile else None,
+            ratio_notice=ratio_notice(settings, member) if own_profile else None,
             **TEMPLATE_HELPERS,
         )

@@ -18,12 +18,14 @@ from litestar.exceptions import PermissionDeniedException
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
 from tinypier.i18n import _
+from tinypier.permissions.ratio import ratio_shortfall, shown_ratio
 from tinypier.permissions.rules import ForumRow, may_download_release
 from tinypier.settings import Settings
 from tinypier.torrents.metainfo import personalise
 from tinypier.torrents.releases import topic_url, visible_release
 from tinypier.torrents.statuses import STATUS_LABELS, is_frozen
 from tinypier.torrents.storage import read_stored
+from tinypier.web.formatting import human_size, ratio_figure
 
 _UNSAFE_IN_FILE_NAME = re.compile(r"[^A-Za-z0-9._()\[\] -]+")
 _MAX_NAME_LENGTH = 120
@@ -69,6 +71,23 @@ def member_copy(settings: Settings, release: ForumRow, passkey: str) -> bytes:
     )
 
 
+def refuse_below_minimum_ratio(settings: Settings, uploaded: int, downloaded: int) -> None:
+    """PermissionDeniedException saying the member's ratio, the board's minimum and how
+    to reach it, when the ratio rules refuse them a .torrent."""
+    shortfall = ratio_shortfall(settings, uploaded, downloaded)
+    if shortfall is not None:
+        raise PermissionDeniedException(
+            _(
+                "Your ratio is %(ratio)s; this board asks for at least %(minimum)s to download"
+                " once you have downloaded %(grace)s. Seed the releases you have (seeding is"
+                " always allowed) and download again when your ratio reaches the minimum.",
+                ratio=ratio_figure(shown_ratio(shortfall.ratio)),
+                minimum=ratio_figure(shortfall.minimum),
+                grace=human_size(settings.ratio_grace_bytes),
+            )
+        )
+
+
 async def torrent_download(
     db: Database, settings: Settings, viewer: Viewer, torrent_id: int
 ) -> Response[bytes]:
@@ -81,8 +100,13 @@ async def torrent_download(
         )
     if not may_download_release(viewer, release):
         raise PermissionDeniedException(_("You may not download releases from this forum."))
-    passkey: str = await db.fetch_value("SELECT passkey FROM users WHERE id = ?", (viewer.id,))
-    content = member_copy(settings, release, passkey)
+    member = await db.fetch_one(
+        "SELECT passkey, uploaded, downloaded FROM users WHERE id = ?", (viewer.id,)
+    )
+    if member is None:
+        raise PermissionDeniedException(_("You may not download releases from this forum."))
+    refuse_below_minimum_ratio(settings, member["uploaded"], member["downloaded"])
+    content = member_copy(settings, release, member["passkey"])
     return Response(
         content,
         media_type="application/x-bittorrent",

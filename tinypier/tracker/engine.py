@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from tinypier.db.connection import connect_sync
+from tinypier.permissions.ratio import leech_slots, ratio_shortfall, shown_ratio
 from tinypier.settings import Settings
 from tinypier.tracker import rules
 from tinypier.tracker.accounting import (
@@ -49,7 +50,7 @@ from tinypier.tracker.store import (
     reset_idle_torrents,
     write_swarm_figures,
 )
-from tinypier.tracker.swarm import Departed, Departures, Peer, Swarm
+from tinypier.tracker.swarm import Departed, Departures, LeechingIndex, Peer, Swarm
 
 EXPIRY_INTERVALS = 1.5
 DEPARTED_KEEP_SECONDS = 6 * 3600
@@ -77,6 +78,7 @@ class Tracker:
         self._allow = tuple(prefix.encode() for prefix in settings.client_allow_prefixes)
         self._deny = tuple(prefix.encode() for prefix in settings.client_deny_prefixes)
         self._swarms: dict[int, Swarm] = {}
+        self._leeching = LeechingIndex()
         self._rates = (settings.max_upload_rate, settings.max_download_rate)
         self.departures = Departures(
             DEPARTED_KEEP_SECONDS, settings.departed_per_member_max, settings.departed_max
@@ -117,6 +119,8 @@ class Tracker:
         )
         await self._writer.start()
         self._swarms = load_swarms(self._reader)
+        for loaded in self._swarms.values():
+            self._leeching.attach(loaded)
         # A million loaded peers are long-lived objects: a full collection walking them
         # took 0.5-1.3 s and showed up as p99 announce latency. Freezing moves everything
         # alive now out of the collector's generations for good.
@@ -168,7 +172,9 @@ class Tracker:
             return
         exists = self._reader.execute("SELECT 1 FROM torrents WHERE id = ?", (torrent_id,))
         if exists.fetchone() is None:
-            self._swarms.pop(torrent_id, None)
+            dropped = self._swarms.pop(torrent_id, None)
+            if dropped is not None:
+                self._leeching.detach(dropped)
 
     def swarm(self, torrent_id: int) -> Swarm:
         swarm = self._swarms.get(torrent_id)
@@ -176,6 +182,7 @@ class Tracker:
             if self._reader is None:
                 raise RuntimeError("the tracker is not started")
             swarm = self._swarms[torrent_id] = load_swarm(self._reader, torrent_id)
+            self._leeching.attach(swarm)
         return swarm
 
     # -- announce -------------------------------------------------------------------
@@ -211,6 +218,7 @@ class Tracker:
                 raise Refused(rules.ADDRESS_UNKNOWN)
             swarm = self.swarm(release.id)
             self._check_room(swarm, member, request)
+            self._check_ratio(swarm, member, request)
         except ProtocolError as error:
             if b"peer_id=" not in query and rules.is_browser(user_agent):
                 return failure(rules.BROWSER_REFUSED), None
@@ -251,6 +259,25 @@ class Tracker:
             and swarm.peer_count(member.id) >= limit
         ):
             raise Refused(rules.TOO_MANY_PEERS.format(limit=limit))
+
+    def _check_ratio(self, swarm: Swarm, member: Member, request: Announce) -> None:
+        """Starting to leech a release (``left`` > 0 and no client of the member leeching
+        it yet) is refused below the minimum ratio or with every leech slot taken
+        (``permissions.ratio``, on the figures the registry caches). Seeding, ``stopped``
+        and a download already under way go on."""
+        if request.left == 0 or request.event is Event.STOPPED or swarm.is_leeching(member.id):
+            return
+        shortfall = ratio_shortfall(self.settings, member.uploaded, member.downloaded)
+        if shortfall is not None:
+            raise Refused(
+                rules.RATIO_TOO_LOW.format(
+                    ratio=shown_ratio(shortfall.ratio), minimum=shortfall.minimum
+                )
+            )
+        slots = leech_slots(self.settings, member.uploaded, member.downloaded)
+        if slots is not None and self._leeching.count(member.id) >= slots:
+            ratio = shown_ratio(member.uploaded / member.downloaded)
+            raise Refused(rules.LEECH_SLOTS_FULL.format(ratio=ratio, limit=slots))
 
     def _apply(
         self,

@@ -40,9 +40,14 @@ _RELEASE_SQL = (
 
 @dataclass(frozen=True, slots=True)
 class Member:
+    """A passkey's member. ``uploaded`` and ``downloaded`` are as of the lookup (at most
+    ``ttl`` old): the ratio rules read them without a query per announce."""
+
     id: int
     disabled: bool
     rank: int
+    uploaded: int = 0
+    downloaded: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,11 +100,12 @@ class Registry:
         member = self._members.get(passkey)
         if member is None:
             row = self._connection.execute(
-                "SELECT id, disabled, role FROM users WHERE passkey = ?", (passkey,)
+                "SELECT id, disabled, role, uploaded, downloaded FROM users WHERE passkey = ?",
+                (passkey,),
             ).fetchone()
             if row is None:
                 return None
-            member = Member(row[0], bool(row[1]), int(Role.parse(row[2])))
+            member = Member(row[0], bool(row[1]), int(Role.parse(row[2])), row[3], row[4])
             self._members.put(passkey, member.id, member)
         return member
 

@@ -18,6 +18,14 @@ CLIENT_NOT_ALLOWED = "your BitTorrent client is not allowed on this tracker"
 BROWSER_REFUSED = "this address is for BitTorrent clients, not web browsers"
 ADDRESS_UNKNOWN = "could not tell your IP address"
 BUSY = "the tracker could not save your announce: try again"
+RATIO_TOO_LOW = (
+    "your ratio is {ratio:.2f} and this tracker asks for at least {minimum:.2f} to start"
+    " downloading: seed what you have (seeding is always allowed) to raise it"
+)
+LEECH_SLOTS_FULL = (
+    "with your ratio {ratio:.2f} you may download {limit} torrents at once: finish or stop"
+    " one first, and seed to raise your ratio for more"
+)
 TOO_MANY_PEERS = "too many of your clients on this torrent (at most {limit}): stop one first"
 
 _AZUREUS_STYLE_CLIENTS = {

@@ -166,6 +166,41 @@ class Departures:
                 del self._by_pair[pair]
 
 
+class LeechingIndex:
+    """Which releases each member leeches now, across every swarm: the leech-slot rule
+    (``permissions.ratio.leech_slots``) counts a member's releases in O(1) per announce
+    instead of walking a million peers. Swarms report a member's first leecher joining
+    and last one leaving (``Swarm.leeching``)."""
+
+    def __init__(self) -> None:
+        self._by_member: dict[int, set[int]] = {}
+
+    def count(self, user_id: int) -> int:
+        return len(self._by_member.get(user_id, ()))
+
+    def attach(self, swarm: Swarm) -> None:
+        """Index a swarm's leechers now and follow its changes from here on."""
+        for user_id in swarm.leechers_per_member:
+            self.joined(user_id, swarm.torrent_id)
+        swarm.leeching = self
+
+    def detach(self, swarm: Swarm) -> None:
+        """A swarm dropped with its release: its leechers leech it no more."""
+        for user_id in swarm.leechers_per_member:
+            self.left(user_id, swarm.torrent_id)
+        swarm.leeching = None
+
+    def joined(self, user_id: int, torrent_id: int) -> None:
+        self._by_member.setdefault(user_id, set()).add(torrent_id)
+
+    def left(self, user_id: int, torrent_id: int) -> None:
+        releases = self._by_member.get(user_id)
+        if releases is not None:
+            releases.discard(torrent_id)
+            if not releases:
+                del self._by_member[user_id]
+
+
 NOBODY = -1
 
 
@@ -212,6 +247,7 @@ class Swarm:
     per_member: dict[int, int] = field(default_factory=dict)
     leechers_per_member: dict[int, int] = field(default_factory=dict)
     leecher_departures: LeecherDepartures = field(default_factory=LeecherDepartures)
+    leeching: LeechingIndex | None = None
 
     def counts(self) -> tuple[int, int, int]:
         """(complete, incomplete, downloaded) as announce and scrape report them."""
@@ -224,6 +260,10 @@ class Swarm:
         or anyone could credit their upload by leeching from themselves."""
         others = len(self.leechers) - self.leechers_per_member.get(user_id, 0)
         return others > 0 or self.leecher_departures.latest_besides(user_id) >= since
+
+    def is_leeching(self, user_id: int) -> bool:
+        """Whether any client of the member is a leecher here."""
+        return user_id in self.leechers_per_member
 
     def peer_count(self, user_id: int) -> int:
         """How many peers (clients) of one member are in this swarm."""
@@ -245,6 +285,8 @@ class Swarm:
         else:
             group = self.leechers
             _count(self.leechers_per_member, peer.user_id, 1)
+            if self.leeching is not None and self.leechers_per_member[peer.user_id] == 1:
+                self.leeching.joined(peer.user_id, self.torrent_id)
         peer.slot = len(group)
         group.append(peer)
 
@@ -255,6 +297,8 @@ class Swarm:
             group = self.leechers
             _count(self.leechers_per_member, peer.user_id, -1)
             self.leecher_departures.record(peer.user_id, now)
+            if self.leeching is not None and peer.user_id not in self.leechers_per_member:
+                self.leeching.left(peer.user_id, self.torrent_id)
         last = group.pop()
         if last is not peer:
             group[peer.slot] = last

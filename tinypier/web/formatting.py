@@ -44,6 +44,11 @@ def ratio(uploaded: int, downloaded: int) -> str:
     return "∞" if uploaded > 0 else "—"
 
 
+def ratio_figure(value: float) -> str:
+    """A ratio the rules compare (a minimum, a member's ratio), with two decimals."""
+    return format_decimal(value, "0.00", locale=current_audience().locale)
+
+
 def when(timestamp: int | None) -> str:
     """A moment in the reader's time zone, in their language's date form."""
     if timestamp is None:
