@@ -25,6 +25,8 @@ import re
 from collections.abc import Callable
 from typing import Any, NamedTuple, cast
 
+from mypy_extensions import mypyc_attr
+
 from tinypier.connections import (
     CHUNKED,
     HEAD_TOO_LARGE,
@@ -140,6 +142,9 @@ def _response(body: bytes, request: TrackerRequest) -> bytes:
     return HEADERS % len(body) + ending + body
 
 
+# tinypier.server subclasses it, per server, in Python: a class compiled by mypyc refuses
+# interpreted subclasses unless it allows them.
+@mypyc_attr(allow_interpreted_subclasses=True)
 class TrackerFirstProtocol(asyncio.Protocol):
     """One client connection, for its whole life. It answers tracker requests itself
     until the first request that is not one; from then on it relays the connection to
