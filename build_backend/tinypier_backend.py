@@ -79,18 +79,23 @@ def _switch() -> str:
     return value
 
 
+def python_headers() -> Path:
+    return Path(sysconfig.get_paths()["include"]) / "Python.h"
+
+
 def compiler_problem() -> str | None:
     """Why this machine cannot compile an extension module, or None if it can."""
     compiler = os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc"
     if shutil.which(compiler.split()[0]) is None:
         return f"no C compiler ({compiler.split()[0]}) on the PATH"
-    headers = Path(sysconfig.get_paths()["include"]) / "Python.h"
+    headers = python_headers()
     if not headers.exists():
         return f"no Python headers ({headers}; Debian: python3-dev)"
     return None
 
 
-def _wants_compile(editable: bool) -> bool:
+def will_compile(editable: bool) -> bool:
+    """Whether this build compiles: the switch, the kind of install and the machine."""
     switch = _switch()
     if switch == "auto":
         return not editable and compiler_problem() is None
@@ -112,19 +117,19 @@ def hot_path_extensions() -> list[Any]:
 
 
 def get_requires_for_build_wheel(config_settings: Settings = None) -> list[str]:
-    extra = [MYPYC_REQUIREMENT] if _wants_compile(editable=False) else []
+    extra = [MYPYC_REQUIREMENT] if will_compile(editable=False) else []
     return [*build_meta.get_requires_for_build_wheel(config_settings), *extra]
 
 
 def get_requires_for_build_editable(config_settings: Settings = None) -> list[str]:
-    extra = [MYPYC_REQUIREMENT] if _wants_compile(editable=True) else []
+    extra = [MYPYC_REQUIREMENT] if will_compile(editable=True) else []
     return [*build_meta.get_requires_for_build_editable(config_settings), *extra]
 
 
 def build_wheel(
     wheel_directory: str, config_settings: Settings = None, metadata_directory: str | None = None
 ) -> str:
-    _Plan.compile = _wants_compile(editable=False)
+    _Plan.compile = will_compile(editable=False)
     if not _Plan.compile:
         return build_meta.build_wheel(wheel_directory, config_settings, metadata_directory)
     try:
@@ -141,7 +146,7 @@ def build_wheel(
 def build_editable(
     wheel_directory: str, config_settings: Settings = None, metadata_directory: str | None = None
 ) -> str:
-    _Plan.compile = _wants_compile(editable=True)
+    _Plan.compile = will_compile(editable=True)
     if not _Plan.compile:
         _remove_in_place_extensions()
     return build_meta.build_editable(wheel_directory, config_settings, metadata_directory)
