@@ -13,8 +13,11 @@ RUN useradd --system --create-home --uid 10001 --user-group tinypier \
     && install -d -o tinypier -g tinypier -m 0700 /data
 
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml setup.py MANIFEST.in README.md ./
+COPY build_backend ./build_backend
 COPY tinypier ./tinypier
+# The slim image has no C compiler: the tracker installs as pure Python (see README.md,
+# "The compiled tracker").
 RUN pip install . && rm -rf /src
 
 WORKDIR /home/tinypier

@@ -22,6 +22,9 @@ from tinypier.settings import Settings, load_settings
 
 SEEDER_SHARE = 0.3
 PEER_ID_PREFIX = b"-qB4620-"
+PAST_TRANSFERS_PER_MEMBER = 20
+"""Torrents each member moved data on before (besides those they are in the swarm of)."""
+MONTH_SECONDS = 30 * 86_400
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +64,9 @@ def make_swarms(torrents: int, members: int, peers: int, seed: int = 1) -> Swarm
     return Swarms(info_hashes, passkeys, swarm_peers)
 
 
-def seed_board(data_dir: Path, swarms: Swarms) -> Settings:
-    """A prepared data directory holding the swarms' releases, members and peers."""
+def seed_board(data_dir: Path, swarms: Swarms, seed: int = 1) -> Settings:
+    """A prepared data directory holding the swarms' releases, members, peers and the
+    transfer history a long-running board has."""
     settings = load_settings(data_dir, environ={})
     prepare_data_dir(settings)
     connection = connect_sync(settings.database_path)
@@ -71,6 +75,7 @@ def seed_board(data_dir: Path, swarms: Swarms) -> Settings:
         _members(connection, swarms.passkeys)
         _releases(connection, swarms.info_hashes)
         _peers(connection, swarms.peers)
+        _transfers(connection, swarms, random.Random(seed))
         connection.execute("COMMIT")
     finally:
         connection.close()
@@ -128,6 +133,34 @@ def _peers(connection: sqlite3.Connection, peers: list[Peer]) -> None:
             (peer.torrent + 1, peer.member + 1, peer.peer_id, peer.port, peer.left, now, now)
             for peer in peers
         ),
+    )
+
+
+def _transfers(connection: sqlite3.Connection, swarms: Swarms, rng: random.Random) -> None:
+    """What a board that has run for months holds in ``transfers``: a row for each member
+    on every torrent they are a peer of, and on :data:`PAST_TRANSFERS_PER_MEMBER` torrents
+    more, so the tracker's writes land in a table (and index) of that size, not a fresh
+    one. The members' totals are the sums of their rows, as crediting leaves them."""
+    now = int(time.time())
+    torrents = len(swarms.info_hashes)
+    past = min(PAST_TRANSFERS_PER_MEMBER, torrents)
+    pairs = {(peer.torrent, peer.member) for peer in swarms.peers}
+    for member in range(len(swarms.passkeys)):
+        pairs.update((torrent, member) for torrent in rng.sample(range(torrents), past))
+    connection.executemany(
+        "INSERT INTO transfers (torrent_id, user_id, uploaded, downloaded, seeding_seconds,"
+        " first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            (torrent + 1, member + 1, rng.randrange(1 << 34), rng.randrange(1 << 32),
+             rng.randrange(MONTH_SECONDS), now - MONTH_SECONDS - rng.randrange(MONTH_SECONDS),
+             now - rng.randrange(MONTH_SECONDS))
+            for torrent, member in sorted(pairs)
+        ),
+    )  # fmt: skip
+    connection.execute(
+        "UPDATE users SET uploaded = totals.uploaded, downloaded = totals.downloaded"
+        " FROM (SELECT user_id, SUM(uploaded) AS uploaded, SUM(downloaded) AS downloaded"
+        " FROM transfers GROUP BY user_id) AS totals WHERE users.id = totals.user_id"
     )
 
 

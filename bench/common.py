@@ -65,11 +65,24 @@ def tinypier_serve(data_dir: Path, port: int) -> list[str]:
     ]
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system time the process has used so far, all its threads included
+    (``/proc/<pid>/stat`` counts the whole thread group, threads that ended too)."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) ", from field 3
+    user, system = int(fields[14 - 3]), int(fields[15 - 3])
+    return (user + system) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def serving(command: list[str], port: int, log: Path, cwd: Path) -> Iterator[int]:
+def serving(
+    command: list[str], port: int, log: Path, cwd: Path, env: dict[str, str] | None = None
+) -> Iterator[int]:
     """Run a server until the block ends; yields its pid once it accepts connections."""
     with log.open("wb") as output:
-        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, cwd=cwd)
+        process = subprocess.Popen(
+            command, stdout=output, stderr=subprocess.STDOUT, cwd=cwd, env=env
+        )
         try:
             wait_for_port(port, process, log)
             yield process.pid

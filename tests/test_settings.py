@@ -80,6 +80,12 @@ def test_an_unknown_environment_variable_is_named(tmp_path: Path) -> None:
         load_settings(tmp_path, environ={"TINYPIER_ANOUNCE_INTERVAL": "60"})
 
 
+def test_the_install_time_compile_switch_is_not_taken_for_a_setting(tmp_path: Path) -> None:
+    settings = load_settings(tmp_path, environ={"TINYPIER_COMPILE": "1"})
+
+    assert settings == Settings(data_dir=tmp_path)
+
+
 def test_an_invalid_environment_value_is_refused_naming_the_key(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match="numwant_max"):
         load_settings(tmp_path, environ={"TINYPIER_NUMWANT_MAX": "lots"})

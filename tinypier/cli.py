@@ -37,6 +37,7 @@ from tinypier.provisioning import ProvisionedForum, provision_forum, provision_m
 from tinypier.repair import REPAIRS, Repair
 from tinypier.repair.pending import run_repair
 from tinypier.settings import Settings, SettingsError, listening_url, load_settings
+from tinypier.tracker.build import tracker_build
 
 T = TypeVar("T")
 ROLE_NAMES = [role.label for role in MEMBER_ROLES]
@@ -72,7 +73,10 @@ def _with_database(settings: Settings, work: Callable[[Database], Awaitable[T]])
     envvar="TINYPIER_DATA_DIR",
     help="The board's data directory (default: the platform's user data dir).",
 )
-@click.version_option(package_name="tinypier")
+@click.version_option(
+    package_name="tinypier",
+    message=f"%(prog)s, version %(version)s (tracker: {tracker_build()})",
+)
 @click.pass_context
 def main(context: click.Context, data_dir: Path | None) -> None:
     """TinyPier: a forum and private BitTorrent tracker in one process."""

@@ -25,6 +25,9 @@ from tinypier.i18n import _, available_languages, is_time_zone
 
 CONFIG_FILE_NAME = "tinypier.toml"
 ENV_PREFIX = "TINYPIER_"
+NOT_SETTINGS = frozenset({"TINYPIER_COMPILE"})
+"""Variables of the prefix read at install time, not by the board: the build backend's
+switch (build_backend/tinypier_backend.py), which may well stay exported in a shell."""
 REGISTRATION_MODES = ("open", "invite", "closed")
 
 
@@ -378,7 +381,7 @@ def _from_file(path: Path) -> dict[str, Any]:
 def _from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for name, value in environ.items():
-        if name.startswith(ENV_PREFIX):
+        if name.startswith(ENV_PREFIX) and name not in NOT_SETTINGS:
             values[name[len(ENV_PREFIX) :].lower()] = value
     return values
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from typing import Any
 
@@ -11,10 +10,9 @@ from litestar.testing import TestClient
 
 from tests.helpers import Member, add_member
 from tests.tracker.conftest import ChosenAddress
-from tests.tracker.wire import announce, fetch, peer_id, register_torrent
+from tests.tracker.wire import announce, execute, fetch, peer_id, register_torrent
 from tinypier.app import create_app
 from tinypier.settings import Settings
-from tinypier.tracker import store
 from tinypier.tracker.engine import Tracker
 
 MB = 1 << 20
@@ -331,26 +329,21 @@ def test_peers_and_baselines_survive_a_restart_of_the_board(
 
 
 def test_a_failed_commit_is_answered_as_a_failure_and_its_credit_kept_for_the_retry(
-    settings: Settings,
-    tracker_client: TestClient[Any],
-    alice: Member,
-    downloader: Downloader,
-    monkeypatch: pytest.MonkeyPatch,
+    settings: Settings, tracker_client: TestClient[Any], alice: Member, downloader: Downloader
 ) -> None:
+    """The database fails under the writer (a trigger calls an SQL function its connection
+    does not have: an ``OperationalError``, like a full disk), not a Python function
+    patched in: the compiled build calls its own functions directly, past any patch."""
     torrent = register_torrent(settings, alice.id, "retry").key
     downloader(torrent)
-    real_commit = store.commit_batch
-    attempts: list[int] = []
-
-    def fail_once(connection: sqlite3.Connection, batch: store.Batch, begin: store.Begin) -> None:
-        attempts.append(len(batch))
-        if len(attempts) == 1:
-            raise sqlite3.OperationalError("disk I/O error")
-        real_commit(connection, batch, begin)
-
-    monkeypatch.setattr(store, "commit_batch", fail_once)
+    execute(
+        settings,
+        "CREATE TRIGGER crediting_fails BEFORE UPDATE OF uploaded ON users"
+        " BEGIN SELECT no_such_function(); END",
+    )
     refused = announce(tracker_client, alice.passkey, torrent, peer_id(), uploaded=MB, left=1)
     assert refused == {b"failure reason": b"the tracker could not save your announce: try again"}
+    execute(settings, "DROP TRIGGER crediting_fails")
     announce(
         tracker_client, alice.passkey, torrent, peer_id(label="other"), uploaded=2 * MB, left=1
     )

@@ -26,6 +26,8 @@ import time
 from collections.abc import Callable
 from typing import Any, NamedTuple, cast
 
+from mypy_extensions import mypyc_attr
+
 from tinypier.access_log import log_request, loggable_target
 from tinypier.connections import (
     CHUNKED,
@@ -143,6 +145,9 @@ def _response(body: bytes, request: TrackerRequest) -> bytes:
     return HEADERS % len(body) + ending + body
 
 
+# tinypier.server subclasses it, per server, in Python: a class compiled by mypyc refuses
+# interpreted subclasses unless it allows them.
+@mypyc_attr(allow_interpreted_subclasses=True)
 class TrackerFirstProtocol(asyncio.Protocol):
     """One client connection, for its whole life. It answers tracker requests itself
     until the first request that is not one; from then on it relays the connection to

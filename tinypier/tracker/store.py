@@ -390,13 +390,17 @@ class Writer:
         """Let the batch grow while announces keep joining it, for at most the commit
         interval. Once a loop iteration adds nothing, waiting longer only delays the
         announces already in the batch: the clients that would add more are the ones
-        waiting for this commit."""
-        size = -1
+        waiting for this commit.
+
+        Written without an assignment expression in the loop's test: mypyc compiles
+        ``while size != (size := len(...))`` to a test that is always false."""
         loop = asyncio.get_running_loop()
-        while size != (size := len(self._pending)) and size < LARGE_BATCH:
-            if self._closing or loop.time() >= deadline:
-                return
+        size = len(self._pending)
+        while size < LARGE_BATCH and not self._closing and loop.time() < deadline:
             await asyncio.sleep(0)
+            if len(self._pending) == size:
+                return
+            size = len(self._pending)
 
     async def _commit(self, batch: Batch) -> None:
         """Commit on the loop; if that would wait for the write lock, or the batch must
