@@ -331,15 +331,18 @@ def test_peers_and_baselines_survive_a_restart_of_the_board(
 def test_a_failed_commit_is_answered_as_a_failure_and_its_credit_kept_for_the_retry(
     settings: Settings, tracker_client: TestClient[Any], alice: Member, downloader: Downloader
 ) -> None:
-    """The database fails under the writer (a trigger calls an SQL function its connection
-    does not have: an ``OperationalError``, like a full disk), not a Python function
-    patched in: the compiled build calls its own functions directly, past any patch."""
+    """The database fails under the writer (a trigger overflows an integer as it runs: an
+    ``OperationalError``, like a full disk), not a Python function patched in: the
+    compiled build calls its own functions directly, past any patch. The reply path's one
+    write is the credit log's appended row, so that is where it fails. (A trigger calling
+    a missing function fails when the statement is prepared, which SQLite keeps doing
+    from its cached schema after the trigger is dropped: no retry could succeed.)"""
     torrent = register_torrent(settings, alice.id, "retry").key
     downloader(torrent)
     execute(
         settings,
-        "CREATE TRIGGER crediting_fails BEFORE UPDATE OF uploaded ON users"
-        " BEGIN SELECT no_such_function(); END",
+        "CREATE TRIGGER crediting_fails BEFORE INSERT ON credit_log"
+        " BEGIN SELECT abs(-9223372036854775807 - 1); END",
     )
     refused = announce(tracker_client, alice.passkey, torrent, peer_id(), uploaded=MB, left=1)
     assert refused == {b"failure reason": b"the tracker could not save your announce: try again"}

@@ -16,7 +16,17 @@ from __future__ import annotations
 import importlib.machinery
 import importlib.util
 
-HOT_PATH = ("protocol", "http", "swarm", "engine", "store", "registry", "rules", "accounting")
+HOT_PATH = (
+    "protocol",
+    "http",
+    "swarm",
+    "engine",
+    "store",
+    "creditlog",
+    "registry",
+    "rules",
+    "accounting",
+)
 """The modules of ``tinypier.tracker`` that every announce runs through."""
 
 COMPILED = "compiled by mypyc"
