@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import quote
 
 from litestar import MediaType, Request, Response
-from litestar.exceptions import HTTPException
+from litestar.exceptions import HTTPException, ValidationException
 from litestar.response import Redirect, Template
 from litestar.status_codes import (
     HTTP_401_UNAUTHORIZED,
@@ -35,7 +35,26 @@ _TITLES = {
 }
 
 
+LITESTAR_VALIDATION = "Validation failed for "
+"""How Litestar's own refusal of a parameter starts (the board's own refusals say why)."""
+
+
+def _invalid_parameters(error: ValidationException) -> str:
+    """Which parameters Litestar refused, in words: its own message names the whole URL
+    (echoing up to the head's size of a hostile query) and not the parameter at fault."""
+    extra = error.extra if isinstance(error.extra, list) else []
+    names = sorted({str(item["key"]) for item in extra if isinstance(item, dict) and "key" in item})
+    if not names:
+        return _("The request is not valid: see the API schema at /api/schema.")
+    return _(
+        "Not a valid value for %(names)s: see the API schema at /api/schema for what it takes.",
+        names=", ".join(names[:10]),
+    )
+
+
 def _status_and_message(error: Exception) -> tuple[int, str]:
+    if isinstance(error, ValidationException) and str(error.detail).startswith(LITESTAR_VALIDATION):
+        return error.status_code, _invalid_parameters(error)
     if isinstance(error, HTTPException):
         detail = str(error.detail)
         if detail == HTTPStatus(error.status_code).phrase and error.status_code in _TITLES:
