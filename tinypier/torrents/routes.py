@@ -162,9 +162,22 @@ async def change_freeleech(
     return redirect(topic_path(release["topic_id"]), message, "success")
 
 
-@get(["/tracker", "/torrents"], name="torrents:listing")
+@get("/tracker", name="torrents:listing")
 async def tracker_page(request: ViewerRequest, db: NamedDependency[Database]) -> Template:
-    """The release listing, at its own address and at the engine-v1 one (``/torrents``)."""
+    """The release listing."""
+    return await release_listing(request, db)
+
+
+@get("/torrents", name="torrents:engine_listing")
+async def engine_listing(request: ViewerRequest, db: NamedDependency[Database]) -> Template:
+    """The release listing at its engine-v1 address. A handler of its own, not a second
+    path of ``tracker_page``: a route name with two paths is reversed to either of them,
+    by the process's hash seed, so links to the listing would change between runs."""
+    return await release_listing(request, db)
+
+
+async def release_listing(request: ViewerRequest, db: Database) -> Template:
+    """The /tracker page: releases the viewer may see, filtered as the query asks."""
     viewer = request.user
     filters = ReleaseFilters.from_query(request.query_params)
     page = await list_releases(db, viewer, filters)
@@ -223,6 +236,7 @@ ROUTES: list[ControllerRouterHandler] = [
     change_status,
     change_freeleech,
     tracker_page,
+    engine_listing,
     release_page,
     API_ROUTER,
     *FEED_ROUTES,
