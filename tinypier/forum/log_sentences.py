@@ -40,6 +40,8 @@ SENTENCES = {
     "restore:topic": N_("%(actor)s restored topic %(target)s"),
     "restore:post": N_("%(actor)s restored a post by %(author)s in %(target)s"),
     "edit_post": N_("%(actor)s edited a post in %(target)s"),
+    "close_poll": N_("%(actor)s closed the poll in topic %(target)s"),
+    "delete_poll": N_("%(actor)s deleted the poll “%(details)s” in topic %(target)s"),
     "split": N_("%(actor)s split topic %(target)s off %(source)s"),
     "merge": N_("%(actor)s merged %(source)s into topic %(target)s"),
     "release_status": N_("%(actor)s set the status of release %(target)s to %(now)s (was %(was)s)"),
