@@ -10,9 +10,17 @@ from collections.abc import Sequence
 import aiosqlite
 
 from tinypier.db.connection import Database
+from tinypier.forum.log_sentences import register_actions
 from tinypier.forum.moderation_log import log_action
 from tinypier.i18n import N_, _
 from tinypier.polls.spec import SECONDS_PER_DAY, PollSpec
+
+register_actions(
+    {
+        "close_poll": N_("%(actor)s closed the poll in topic %(target)s"),
+        "delete_poll": N_("%(actor)s deleted the poll “%(details)s” in topic %(target)s"),
+    }
+)
 
 CHANGE_AFTER_VOTES = N_("Members have voted: the poll can no longer be changed.")
 
