@@ -254,7 +254,7 @@ async def movable_forums(db: Database, viewer: Viewer) -> list[sqlite3.Row]:
     )
 
 
-def _readable_log_clause(viewer: Viewer) -> tuple[str, list[str]]:
+def _readable_log_clause(viewer: Viewer) -> tuple[str, list[str | int]]:
     """Log entries this viewer may read: those about no forum or a forum they may view.
 
     Admins read everything, including the entries of forums deleted since.
@@ -269,12 +269,12 @@ def _readable_log_clause(viewer: Viewer) -> tuple[str, list[str]]:
     )
 
 
-def _seen(viewer: Viewer, forum_alias: str) -> tuple[str, list[str]]:
+def _seen(viewer: Viewer, forum_alias: str) -> tuple[str, list[str | int]]:
     """Whether the reader may view the forum ``forum_alias`` now (admins: always)."""
     return ("1", []) if viewer.is_admin else visible_forums_clause(viewer, forum_alias)
 
 
-def _log_columns(viewer: Viewer) -> tuple[str, list[str]]:
+def _log_columns(viewer: Viewer) -> tuple[str, list[str | int]]:
     """What an entry's sentence may name for this reader, from the board as it is now.
 
     An entry is filed under the forum it happened in, but its target may be elsewhere
