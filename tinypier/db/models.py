@@ -497,7 +497,5 @@ class GroupGrant(SQLModel, table=True):
     __tablename__ = "group_grants"
 
     group_id: int = Field(foreign_key="groups.id", ondelete="CASCADE", primary_key=True)
-    forum_id: int = Field(
-        foreign_key="forums.id", ondelete="CASCADE", primary_key=True, index=True
-    )
+    forum_id: int = Field(foreign_key="forums.id", ondelete="CASCADE", primary_key=True, index=True)
     permission: str = Field(primary_key=True)
