@@ -281,11 +281,11 @@ class GroupsController(Controller):
         group_id: FromPath[int],
         user_id: FromPath[int],
     ) -> Redirect:
-        """A leader removes members; only an admin removes a leader."""
+        """A leader removes members (and drops requests); only an admin removes a leader."""
         viewer = request.user
         await managed_group(db, viewer, group_id)
         status = await queries.membership(db, group_id, user_id)
-        if status not in HOLDING:
+        if status is None:
             raise NotFoundException(_("That member is not in the group."))
         if status == "leader" and not viewer.is_admin and user_id != viewer.id:
             raise PermissionDeniedException(_("Only admins remove a group's leaders."))
