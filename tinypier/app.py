@@ -29,6 +29,7 @@ from tinypier.groups.routes import FEATURE as GROUPS
 from tinypier.i18n import available_languages, install_in_templates, language_name
 from tinypier.messages import ROUTES as MESSAGE_ROUTES
 from tinypier.messages import unread_badge
+from tinypier.permissions.rules import moderates_anywhere
 from tinypier.polls.routes import FEATURE as POLLS
 from tinypier.settings import Settings, configured_sources
 from tinypier.site_settings import LiveSettings, load_saved
@@ -107,6 +108,7 @@ def template_environment() -> Environment:
         freeleech_badge=freeleech_badge,
         registration_mode_label=registration_mode_label,
         base_url_warning=base_url_warning,
+        moderates_anywhere=moderates_anywhere,
     )
     return environment
 

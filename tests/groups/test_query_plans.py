@@ -47,7 +47,6 @@ def test_reads_with_grants_use_indexes(tmp_path: Path) -> None:
         await queries.members_page(db, 1, ("member", "leader"), 0)
         await queries.member_ids(db, 1)
         await queries.grants_of(db, 1)
-        await queries.groups_of_member(db, 7)
 
     asyncio.run(read_everything())
 

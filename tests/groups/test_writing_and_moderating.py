@@ -112,6 +112,7 @@ def test_a_moderate_grant_moderates_that_forum_and_no_other(
     locked = dict(sql(settings, "SELECT id, locked FROM topics"))
     assert locked == {in_theirs.topic_id: 1, in_other.topic_id: 0}
     assert "locked topic" in client.get("/moderation").text
+    assert 'href="/moderation"' in client.get("/").text, "the header leads them to the log"
 
 
 def test_without_a_moderate_grant_a_member_reaches_no_moderation_route(
@@ -124,3 +125,4 @@ def test_without_a_moderate_grant_a_member_reaches_no_moderation_route(
 
     assert post_form(client, f"/topics/{topic.topic_id}/lock").status_code == 403
     assert client.get("/moderation").status_code == 403
+    assert 'href="/moderation"' not in client.get("/").text

@@ -157,12 +157,3 @@ async def member_by_name(db: Database, name: str) -> sqlite3.Row | None:
     return await db.fetch_one(
         "SELECT id, name FROM users WHERE name = ? AND disabled = 0", (name.strip(),)
     )
-
-
-async def groups_of_member(db: Database, user_id: int) -> list[sqlite3.Row]:
-    """The groups a member belongs to (not their pending requests), for their profile."""
-    return await db.fetch_all(
-        "SELECT g.id, g.name, m.status FROM group_members m JOIN groups g ON g.id = m.group_id"
-        " WHERE m.user_id = ? AND m.status IN ('member', 'leader') ORDER BY g.name",
-        (user_id,),
-    )
