@@ -121,6 +121,7 @@ class RoleBoard:
     feed_tokens: dict[str, str]
 
     conversation: PrivateConversation
+    group_id: int
 
     def target(self, name: str) -> Target:
         return self.public if name == "public" else self.private
@@ -192,6 +193,33 @@ def _api_token(settings: Settings, member: Member) -> str:
     return on_board(settings, lambda db: create_api_token(db, member.id, "matrix"))
 
 
+def _group(settings: Settings, author: Member, private_forum_id: int) -> int:
+    """A group the author asked to join (no role is in it, so it changes no role's
+    rights) that grants viewing the private forum: its page must name that forum only to
+    those who may view it, and only admins answer the author's request."""
+    now = int(time.time())
+    group_id = int(
+        sql(
+            settings,
+            "INSERT INTO groups (name, description, join_mode, created_at)"
+            " VALUES ('matrix group', 'matrix group description', 'open', ?) RETURNING id",
+            (now,),
+        )[0][0]
+    )
+    sql(
+        settings,
+        "INSERT INTO group_members (user_id, group_id, status, created_at)"
+        " VALUES (?, ?, 'pending', ?)",
+        (author.id, group_id, now),
+    )
+    sql(
+        settings,
+        "INSERT INTO group_grants (group_id, forum_id, permission) VALUES (?, ?, 'view')",
+        (group_id, private_forum_id),
+    )
+    return group_id
+
+
 def build_role_board(data_dir: Path) -> RoleBoard:
     settings = load_settings(data_dir, environ={})
     create_app(settings)
@@ -210,10 +238,11 @@ def build_role_board(data_dir: Path) -> RoleBoard:
     author_token_id = int(
         sql(settings, "SELECT id FROM api_tokens WHERE user_id = ?", (author.id,))[0][0]
     )
+    private = _target(settings, "private", "moderator", author, "v1-transmission-multi.torrent")
     return RoleBoard(
         settings=settings,
         public=_target(settings, "public", "guest", author, "v1-mktorrent-single.torrent"),
-        private=_target(settings, "private", "moderator", author, "v1-transmission-multi.torrent"),
+        private=private,
         author=author,
         sessions={role: session_for(settings, member) for role, member in members.items()},
         members=members,
@@ -221,6 +250,7 @@ def build_role_board(data_dir: Path) -> RoleBoard:
         api_tokens=api_tokens,
         feed_tokens=feed_tokens,
         conversation=_conversation(settings, author),
+        group_id=_group(settings, author, private.forum_id),
     )
 
 
@@ -238,6 +268,7 @@ def clone_board(board: RoleBoard, data_dir: Path) -> RoleBoard:
         board.api_tokens,
         board.feed_tokens,
         board.conversation,
+        board.group_id,
     )
 
 
@@ -369,6 +400,7 @@ def fill_path(endpoint: Endpoint, board: RoleBoard, target: Target) -> str:
         "conversation_id": board.conversation.conversation_id,
         "message_id": board.conversation.message_id,
         "report_id": board.conversation.report_id,
+        "group_id": board.group_id,
     }
     values["path"] = "missing-page"
     path = endpoint.path

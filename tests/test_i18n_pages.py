@@ -94,6 +94,7 @@ def user_content(board: RoleBoard) -> set[str]:
             " UNION SELECT feed_token FROM users UNION SELECT passkey FROM users"
             " UNION SELECT subject FROM conversations UNION SELECT body FROM messages"
             " UNION SELECT reason FROM message_reports"
+            " UNION SELECT name FROM groups UNION SELECT description FROM groups"
         ).fetchall()
     return {" ".join(str(row[0]).split()) for row in rows}
 

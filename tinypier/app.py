@@ -25,9 +25,11 @@ from tinypier.events import ChangeNotifier
 from tinypier.forum.flood import follow_settings
 from tinypier.forum.post_words import with_post_words
 from tinypier.forum.routes import ROUTES as FORUM_ROUTES
+from tinypier.groups.routes import FEATURE as GROUPS
 from tinypier.i18n import available_languages, install_in_templates, language_name
 from tinypier.messages import ROUTES as MESSAGE_ROUTES
 from tinypier.messages import unread_badge
+from tinypier.permissions.rules import moderates_anywhere
 from tinypier.polls.routes import FEATURE as POLLS
 from tinypier.settings import Settings, configured_sources
 from tinypier.site_settings import LiveSettings, load_saved
@@ -58,7 +60,7 @@ TEMPLATES_DIR = PACKAGE_DIR / "templates"
 STATIC_DIR = PACKAGE_DIR / "static"
 # The packages built on the forum: each brings its routes and what it adds to topic pages
 # (``tinypier.web.extensions``), so the forum imports none of them.
-FEATURES = (TORRENTS, POLLS, THANKS)
+FEATURES = (TORRENTS, POLLS, THANKS, GROUPS)
 
 # Paths that browsers never post forms to: the tracker speaks to BitTorrent clients,
 # the API authenticates with bearer tokens only (see accounts.sessions).
@@ -106,6 +108,7 @@ def template_environment() -> Environment:
         freeleech_badge=freeleech_badge,
         registration_mode_label=registration_mode_label,
         base_url_warning=base_url_warning,
+        moderates_anywhere=moderates_anywhere,
     )
     return environment
 

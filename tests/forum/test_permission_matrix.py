@@ -248,6 +248,29 @@ POLICY: dict[str, Rule] = {
     "GET /moderation/message-reports": Rule(Access.MODERATORS),
     "GET /moderation/message-reports/{report_id:int}": Rule(Access.MODERATORS),
     "POST /moderation/message-reports/{report_id:int}/close": Rule(Access.MODERATORS),
+    # Groups. The board's group is open, grants viewing the private forum, and has one
+    # request (the author's) that only admins answer: no role leads it.
+    "GET /groups": Rule(Access.EVERYONE),
+    "GET /groups/{group_id:int}": Rule(Access.EVERYONE),
+    "POST /groups/{group_id:int}/join": Rule(Access.MEMBERS),
+    # Leaving a group one is not in changes nothing and says so: allowed, harmless.
+    "POST /groups/{group_id:int}/leave": Rule(Access.MEMBERS),
+    "POST /groups/{group_id:int}/requests/{user_id:int}/approve": Rule(Access.ADMINS),
+    "POST /groups/{group_id:int}/requests/{user_id:int}/refuse": Rule(Access.ADMINS),
+    "POST /groups/{group_id:int}/members": Rule(Access.ADMINS, {"name": "author"}),
+    "POST /groups/{group_id:int}/members/{user_id:int}/remove": Rule(Access.ADMINS),
+    "GET /admin/groups/new": Rule(Access.ADMINS),
+    "POST /admin/groups/new": Rule(Access.ADMINS, {"name": "New group", "join_mode": "open"}),
+    "GET /admin/groups/{group_id:int}/edit": Rule(Access.ADMINS),
+    "POST /admin/groups/{group_id:int}/edit": Rule(
+        Access.ADMINS, {"name": "Renamed group", "join_mode": "request"}
+    ),
+    "GET /admin/groups/{group_id:int}/delete": Rule(Access.ADMINS),
+    "POST /admin/groups/{group_id:int}/delete": Rule(Access.ADMINS, {"confirm": "yes"}),
+    "GET /admin/groups/{group_id:int}/rights": Rule(Access.ADMINS),
+    "POST /admin/groups/{group_id:int}/rights": Rule(
+        Access.ADMINS, {"grant": "{forum_id}:download"}
+    ),
     "GET /api/messages": Rule(Access.MEMBERS),
     "GET /api/messages/{conversation_id:int}": Rule(Access.NOBODY),
     "POST /api/messages": Rule(Access.MEMBERS, {"to": "author", "subject": "matrix", **BODY}),

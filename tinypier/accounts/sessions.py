@@ -21,6 +21,7 @@ from tinypier.accounts.roles import Role
 from tinypier.accounts.secrets import digest, new_token
 from tinypier.accounts.viewer import GUEST, Viewer
 from tinypier.db.connection import Database
+from tinypier.permissions.grants import load_grants
 from tinypier.settings import Settings
 
 SESSION_COOKIE = "tinypier_session"
@@ -77,7 +78,12 @@ async def viewer_for_session(db: Database, token: str) -> Viewer | None:
     if row is None:
         return None
     return Viewer(
-        row["id"], row["name"], Role.parse(row["role"]), row["language"], row["time_zone"]
+        row["id"],
+        row["name"],
+        Role.parse(row["role"]),
+        row["language"],
+        row["time_zone"],
+        await load_grants(db, row["id"]),
     )
 
 
@@ -95,7 +101,9 @@ async def viewer_for_api_token(db: Database, token: str) -> Viewer | None:
         await db.execute(
             "UPDATE api_tokens SET last_used_at = ? WHERE id = ?", (now, row["token_id"])
         )
-    return Viewer(row["id"], row["name"], Role.parse(row["role"]))
+    return Viewer(
+        row["id"], row["name"], Role.parse(row["role"]), grants=await load_grants(db, row["id"])
+    )
 
 
 class SessionAuthMiddleware(AbstractAuthenticationMiddleware):

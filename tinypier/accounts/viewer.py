@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tinypier.accounts.roles import Role
+from tinypier.permissions.grants import NO_GRANTS, Grants
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,8 @@ class Viewer:
     # The member's own choices; None leaves them to the browser and the board's defaults.
     language: str | None = None
     time_zone: str | None = None
+    # Rights held through groups, per forum, beyond the role (``permissions.grants``).
+    grants: Grants = NO_GRANTS
 
     @property
     def is_member(self) -> bool:

@@ -463,3 +463,39 @@ class PollVote(SQLModel, table=True):
     user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", primary_key=True, index=True)
     poll_id: int = Field(foreign_key="polls.id", ondelete="CASCADE")
     created_at: int
+
+
+class Group(SQLModel, table=True):
+    """An admin-defined group of members (0022), e.g. "Uploaders": joined as its
+    ``join_mode`` says (open, request, closed) and granted per-forum rights."""
+
+    __tablename__ = "groups"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, sa_type=String(collation="NOCASE"))
+    description: str = Field(default="")
+    join_mode: str = Field(default="closed")
+    created_at: int
+
+
+class GroupMember(SQLModel, table=True):
+    """A member's place in a group: ``member``, ``leader`` (approves requests, adds and
+    removes members) or ``pending`` (asked to join; holds no rights yet)."""
+
+    __tablename__ = "group_members"
+    __table_args__ = (Index("ix_group_members_group_status", "group_id", "status"),)
+
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", primary_key=True)
+    group_id: int = Field(foreign_key="groups.id", ondelete="CASCADE", primary_key=True)
+    status: str
+    created_at: int
+
+
+class GroupGrant(SQLModel, table=True):
+    """One right a group grants in one forum, beyond what its members' roles give."""
+
+    __tablename__ = "group_grants"
+
+    group_id: int = Field(foreign_key="groups.id", ondelete="CASCADE", primary_key=True)
+    forum_id: int = Field(foreign_key="forums.id", ondelete="CASCADE", primary_key=True, index=True)
+    permission: str = Field(primary_key=True)

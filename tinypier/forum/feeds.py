@@ -34,7 +34,8 @@ from tinypier.db.connection import Database
 from tinypier.forum.post_words import with_post_words
 from tinypier.forum.search import topic_path
 from tinypier.i18n import _
-from tinypier.permissions.rules import can_view
+from tinypier.permissions.grants import load_grants
+from tinypier.permissions.rules import can_read
 from tinypier.permissions.sql import live_clause
 from tinypier.settings import Settings
 
@@ -148,7 +149,9 @@ async def feed_viewer(db: Database, token: str | None) -> Viewer:
     )
     if row is None:
         raise NotFoundException(_("This feed link is not valid: copy it again from your profile."))
-    return Viewer(row["id"], row["name"], Role.parse(row["role"]))
+    return Viewer(
+        row["id"], row["name"], Role.parse(row["role"]), grants=await load_grants(db, row["id"])
+    )
 
 
 def _topic_entries(rows: Iterable[sqlite3.Row]) -> list[FeedEntry]:
@@ -211,7 +214,7 @@ class FeedsController(Controller):
         forum = await db.fetch_one(
             "SELECT id, name, view_role FROM forums WHERE id = ?", (forum_id,)
         )
-        if forum is None or not can_view(viewer, forum):
+        if forum is None or not can_read(viewer, forum):
             raise NotFoundException(_("No such feed."))
         rows = await forum_topics(db, forum_id, settings.feed_entries)
         feed = Feed(

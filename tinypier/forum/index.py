@@ -16,7 +16,7 @@ from tinypier.forum import queries
 from tinypier.forum.display import render_forum_page
 from tinypier.forum.pagination import paginate
 from tinypier.permissions.lookup import viewable_forum
-from tinypier.permissions.rules import can_see_deleted, can_start_topic
+from tinypier.permissions.rules import can_see_deleted_in, can_start_topic
 
 ViewerRequest = Request[Viewer, Any, Any]
 
@@ -64,6 +64,6 @@ class ForumIndexController(Controller):
             pagination=pagination,
             may_start_topic=can_start_topic(viewer, forum),
             deleted_topics=await queries.deleted_topics(db, forum_id)
-            if can_see_deleted(viewer)
+            if can_see_deleted_in(viewer, forum)
             else [],
         )

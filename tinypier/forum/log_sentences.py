@@ -48,6 +48,17 @@ SENTENCES = {
     "set invite quota": N_("%(actor)s set the invite quota of %(target)s to %(now)s (was %(was)s)"),
     "create user": N_("%(actor)s created member %(target)s"),
     "create:forum": N_("%(actor)s created forum %(target)s"),
+    "create:group": N_("%(actor)s created group %(target)s"),
+    "update group": N_("%(actor)s edited group %(target)s"),
+    "delete:group": N_("%(actor)s deleted group %(target)s"),
+    "add to group": N_("%(actor)s added %(details)s to group %(target)s"),
+    "add group leader": N_("%(actor)s made %(details)s a leader of group %(target)s"),
+    "remove from group": N_("%(actor)s removed %(details)s from group %(target)s"),
+    "approve group request": N_("%(actor)s let %(details)s join group %(target)s"),
+    "refuse group request": N_(
+        "%(actor)s refused the request of %(details)s to join group %(target)s"
+    ),
+    "set group rights": N_("%(actor)s changed what group %(target)s may do in %(details)s"),
     "change setting": N_("%(actor)s changed the site setting %(details)s"),
     "reset setting": N_(
         "%(actor)s reset the site setting %(details)s to its file or default value"
@@ -67,6 +78,7 @@ HIDDEN = {
     "torrent": N_("(a release you cannot view)"),
     "forum": N_("(a forum you cannot view)"),
     "user": N_("(a member)"),
+    "group": N_("(a group)"),
 }
 REMOVED = {
     "topic": N_("(a topic since removed)"),
@@ -74,6 +86,7 @@ REMOVED = {
     "torrent": N_("(a release since removed)"),
     "forum": N_("(a forum since removed)"),
     "user": N_("(a member since removed)"),
+    "group": N_("(a group since removed)"),
 }
 # Where each kind of target is read: route name and its path parameter.
 TARGET_ROUTES = {
@@ -82,13 +95,14 @@ TARGET_ROUTES = {
     "forum": ("forum:forum", "forum_id"),
     "user": ("forum:member", "member_id"),
     "torrent": ("forum:topic", "topic_id"),
+    "group": ("groups:group", "group_id"),
 }
 # Changes stored as "old -> new" keys, told in the reader's words.
 CHANGE_LABELS: dict[str, Mapping[str, str]] = {"set role": ROLE_LABELS}
 # The stored text of these is the name of the target itself (see the routes that log).
 NAMED_BY_DETAILS = {"lock", "unlock", "pin_normal", "pin_sticky", "pin_announcement", "delete",
                     "restore", "edit_post", "disable user", "enable user", "create user",
-                    "create"}  # fmt: skip
+                    "create", "update group"}  # fmt: skip
 
 
 def register_actions(

@@ -25,7 +25,7 @@ from tinypier.db.connection import Database
 from tinypier.forum.search import post_path, topic_path
 from tinypier.i18n import _
 from tinypier.permissions.ratio import ratio_warning, shown_ratio
-from tinypier.permissions.sql import live_clause, visible_forums_clause
+from tinypier.permissions.sql import live_clause, readable_forums_clause
 from tinypier.settings import Settings
 from tinypier.web.formatting import day, human_size, ratio, ratio_figure
 from tinypier.web.pages import render
@@ -97,7 +97,7 @@ async def newest_visible(
     db: Database, viewer: Viewer, source: tuple[str, str, str], member_id: int, limit: int
 ) -> list[sqlite3.Row]:
     select_sql, owner_column, live_sql = source
-    visible_sql, params = visible_forums_clause(viewer, "f")
+    visible_sql, params = readable_forums_clause(viewer, "f")
     return await db.fetch_all(
         f"{select_sql} JOIN topics t ON t.id = x.topic_id JOIN forums f ON f.id = t.forum_id"
         f" WHERE {owner_column} = ? AND {visible_sql} AND {live_sql} ORDER BY x.id DESC LIMIT ?",

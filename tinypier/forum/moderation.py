@@ -1,7 +1,9 @@
 """Moderators' actions on topics and posts, and the log that records each of them.
 
-Moderators are global: they act in every forum they can view. Each action and its log
-entry are written in one transaction.
+Moderators are global: they act in every forum they can view. A group's ``moderate``
+grant (``tinypier.groups``) makes its members moderators of the forums it names: they
+act there alone (``permissions.rules.can_moderate`` on every topic, post and target
+forum). Each action and its log entry are written in one transaction.
 """
 
 from __future__ import annotations
@@ -13,12 +15,17 @@ from typing import Any
 
 import aiosqlite
 from litestar import Controller, Request, get, post
+from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
-from litestar.exceptions import ValidationException
+from litestar.exceptions import (
+    NotAuthorizedException,
+    PermissionDeniedException,
+    ValidationException,
+)
+from litestar.handlers.base import BaseRouteHandler
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from tinypier.accounts.guards import require_moderator
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
 from tinypier.forum import posting, queries
@@ -30,6 +37,7 @@ from tinypier.forum.pagination import paginate
 from tinypier.forum.topics import member_id
 from tinypier.i18n import _, ngettext
 from tinypier.permissions.lookup import viewable_forum, viewable_post, viewable_topic
+from tinypier.permissions.rules import ForumRow, can_moderate, moderates_anywhere
 from tinypier.torrents.releases import release_by_topic
 from tinypier.web.confirm import Confirmation, render_confirmation, unconfirmed
 from tinypier.web.pages import redirect
@@ -42,9 +50,43 @@ def route(request: ViewerRequest, name: str, **params: int) -> str:
     return request.app.route_reverse(name, **params)
 
 
+def require_moderation(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:  # type: ignore[type-arg]
+    """The moderation routes are for moderators: global ones, and members whose group
+    moderates some forum (each action then checks that forum)."""
+    viewer: Viewer = connection.user
+    if not viewer.is_member:
+        raise NotAuthorizedException(_("Log in to continue."))
+    if not moderates_anywhere(viewer):
+        raise PermissionDeniedException(_("You do not have permission to do that."))
+
+
+def moderated(viewer: Viewer, row: ForumRow) -> None:
+    """Refuse an action in a forum the viewer may see but does not moderate."""
+    if not can_moderate(viewer, row):
+        raise PermissionDeniedException(_("You do not have permission to do that."))
+
+
+async def moderated_topic(db: Database, viewer: Viewer, topic_id: int) -> sqlite3.Row:
+    topic = await viewable_topic(db, viewer, topic_id)
+    moderated(viewer, topic)
+    return topic
+
+
+async def moderated_post(db: Database, viewer: Viewer, post_id: int) -> sqlite3.Row:
+    post_row = await viewable_post(db, viewer, post_id)
+    moderated(viewer, post_row)
+    return post_row
+
+
+async def moderated_forum(db: Database, viewer: Viewer, forum_id: int) -> sqlite3.Row:
+    forum = await viewable_forum(db, viewer, forum_id)
+    moderated(viewer, forum)
+    return forum
+
+
 async def live_topic(db: Database, viewer: Viewer, topic_id: int) -> sqlite3.Row:
     """A topic a moderator may act on: a deleted one only takes a restore."""
-    topic = await viewable_topic(db, viewer, topic_id)
+    topic = await moderated_topic(db, viewer, topic_id)
     if topic["deleted_at"] is not None:
         raise ValidationException(_("This topic is deleted: restore it first."))
     return topic
@@ -52,7 +94,7 @@ async def live_topic(db: Database, viewer: Viewer, topic_id: int) -> sqlite3.Row
 
 async def live_post(db: Database, viewer: Viewer, post_id: int) -> sqlite3.Row:
     """A post a moderator may act on: neither it nor its topic deleted."""
-    post_row = await viewable_post(db, viewer, post_id)
+    post_row = await moderated_post(db, viewer, post_id)
     if post_row["topic_deleted_at"] is not None:
         raise ValidationException(_("This topic is deleted: restore it first."))
     if post_row["deleted_at"] is not None:
@@ -135,7 +177,7 @@ def merge_confirmation(request: ViewerRequest, topic: sqlite3.Row) -> Confirmati
 
 
 class ModerationController(Controller):
-    guards = [require_moderator]
+    guards = [require_moderation]
 
     async def _set_locked(
         self, request: ViewerRequest, db: Database, topic_id: int, locked: bool
@@ -193,7 +235,7 @@ class ModerationController(Controller):
         """Move a topic to another forum the moderator can view; both forums' counters follow,
         and the tracker looks its release up again under the new forum's roles."""
         topic = await live_topic(db, request.user, topic_id)
-        target = await viewable_forum(db, request.user, data.forum_id)
+        target = await moderated_forum(db, request.user, data.forum_id)
         if target["id"] == topic["forum_id"]:
             raise ValidationException(_("The topic is already in that forum."))
         release = await release_by_topic(db, topic_id)
@@ -280,7 +322,7 @@ class ModerationController(Controller):
         self, request: ViewerRequest, db: NamedDependency[Database], topic_id: FromPath[int]
     ) -> Redirect:
         """Bring a deleted topic back: counters, search, feeds and its release return."""
-        topic = await viewable_topic(db, request.user, topic_id)
+        topic = await moderated_topic(db, request.user, topic_id)
         if topic["deleted_at"] is None:
             raise ValidationException(_("The topic is not deleted."))
         async with logged_topic_change(db, request, topic, "restore") as connection:
@@ -363,7 +405,7 @@ class ModerationController(Controller):
     async def restore_post(
         self, request: ViewerRequest, db: NamedDependency[Database], post_id: FromPath[int]
     ) -> Redirect:
-        post_row = await viewable_post(db, request.user, post_id)
+        post_row = await moderated_post(db, request.user, post_id)
         if post_row["topic_deleted_at"] is not None:
             raise ValidationException(_("The post's topic is deleted: restore the topic."))
         if post_row["deleted_at"] is None:
@@ -412,7 +454,7 @@ class ModerationController(Controller):
             raise ValidationException(problem)
         if data.forum_id is None:
             raise ValidationException(_("Choose the forum for the new topic."))
-        forum = await viewable_forum(db, request.user, data.forum_id)
+        forum = await moderated_forum(db, request.user, data.forum_id)
         async with db.transaction() as connection:
             new_topic_id = await posting.split_topic(connection, post_id, forum["id"], data.title)
             await log_action(

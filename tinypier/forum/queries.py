@@ -254,7 +254,7 @@ async def movable_forums(db: Database, viewer: Viewer) -> list[sqlite3.Row]:
     )
 
 
-def _readable_log_clause(viewer: Viewer) -> tuple[str, list[str]]:
+def _readable_log_clause(viewer: Viewer) -> tuple[str, list[str | int]]:
     """Log entries this viewer may read: those about no forum or a forum they may view.
 
     Admins read everything, including the entries of forums deleted since.
@@ -269,12 +269,12 @@ def _readable_log_clause(viewer: Viewer) -> tuple[str, list[str]]:
     )
 
 
-def _seen(viewer: Viewer, forum_alias: str) -> tuple[str, list[str]]:
+def _seen(viewer: Viewer, forum_alias: str) -> tuple[str, list[str | int]]:
     """Whether the reader may view the forum ``forum_alias`` now (admins: always)."""
     return ("1", []) if viewer.is_admin else visible_forums_clause(viewer, forum_alias)
 
 
-def _log_columns(viewer: Viewer) -> tuple[str, list[str]]:
+def _log_columns(viewer: Viewer) -> tuple[str, list[str | int]]:
     """What an entry's sentence may name for this reader, from the board as it is now.
 
     An entry is filed under the forum it happened in, but its target may be elsewhere
@@ -289,7 +289,7 @@ def _log_columns(viewer: Viewer) -> tuple[str, list[str]]:
         (" WHEN 'post' THEN CASE WHEN {} THEN post_topic.title END", "post_in"),
         (" WHEN 'torrent' THEN CASE WHEN {} THEN rel.title END", "rel_in"),
         (" WHEN 'forum' THEN CASE WHEN {} THEN tf.name END", "tf"),
-        (" WHEN 'user' THEN tu.name END AS target_name,", ""),
+        (" WHEN 'user' THEN tu.name WHEN 'group' THEN tg.name END AS target_name,", ""),
         (" CASE WHEN {} THEN came_from.name END AS from_name,", "came_from"),
         (" CASE WHEN {} THEN went_to.name END AS to_name,", "went_to"),
         (
@@ -320,12 +320,14 @@ _LOG_JOINS = (
     " LEFT JOIN forums rel_in ON rel_in.id = rel.forum_id"
     " LEFT JOIN forums tf ON l.target_type = 'forum' AND tf.id = l.target_id"
     " LEFT JOIN users tu ON l.target_type = 'user' AND tu.id = l.target_id"
+    " LEFT JOIN groups tg ON l.target_type = 'group' AND tg.id = l.target_id"
     " LEFT JOIN forums came_from ON came_from.id = l.from_forum_id"
     " LEFT JOIN forums went_to ON went_to.id = l.to_forum_id"
 )
 _TARGET_GONE = (
     "CASE l.target_type WHEN 'topic' THEN topic.id WHEN 'post' THEN lp.id"
-    " WHEN 'torrent' THEN rel.id WHEN 'forum' THEN tf.id WHEN 'user' THEN tu.id END IS NULL"
+    " WHEN 'torrent' THEN rel.id WHEN 'forum' THEN tf.id WHEN 'user' THEN tu.id"
+    " WHEN 'group' THEN tg.id END IS NULL"
 )
 
 

@@ -42,7 +42,7 @@ from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
 from tinypier.forum.search_terms import Term, first_match, matched_words, parse_terms
 from tinypier.i18n import N_, _
-from tinypier.permissions.sql import live_clause, visible_forums_clause
+from tinypier.permissions.sql import live_clause, readable_forums_clause
 from tinypier.post_text import post_text
 from tinypier.web.numbers import whole_number
 from tinypier.web.pages import render
@@ -143,7 +143,7 @@ class SearchResults:
 def _filters(viewer: Viewer, request: SearchRequest) -> tuple[str, list[Any]]:
     """The WHERE conditions after MATCH: visibility (no deleted topic or post, for
     anyone) always, forum and author if asked."""
-    visible_sql, visible_params = visible_forums_clause(viewer, "f")
+    visible_sql, visible_params = readable_forums_clause(viewer, "f")
     conditions = [visible_sql, live_clause("t"), live_clause("p")]
     params: list[Any] = list(visible_params)
     if request.forum_id is not None:
@@ -316,7 +316,7 @@ def _hits(rows: list[sqlite3.Row], terms: list[Term]) -> list[SearchHit]:
 
 async def searchable_forums(db: Database, viewer: Viewer) -> list[sqlite3.Row]:
     """The forums the searcher may view, in board order, for the forum filter."""
-    visible_sql, params = visible_forums_clause(viewer, "f")
+    visible_sql, params = readable_forums_clause(viewer, "f")
     return await db.fetch_all(
         "SELECT f.id, f.name, c.name AS category_name FROM forums f"  # noqa: S608
         " JOIN categories c ON c.id = f.category_id"

@@ -28,7 +28,7 @@ from tinypier.permissions.rules import (
     can_edit_post,
     can_moderate,
     can_reply,
-    can_see_deleted,
+    can_see_deleted_in,
     can_start_topic,
 )
 from tinypier.settings import Settings
@@ -126,7 +126,7 @@ async def topic_page(
     viewer = request.user
     topic = await viewable_topic(db, viewer, topic_id)
     moderating = can_moderate(viewer, topic)
-    with_deleted = can_see_deleted(viewer)
+    with_deleted = can_see_deleted_in(viewer, topic)
     size = await queries.topic_size(db, topic, with_deleted)
     pagination = paginate(page, size, queries.POSTS_PER_PAGE)
     posts = await queries.topic_posts(db, topic_id, pagination.offset, with_deleted)
@@ -169,7 +169,7 @@ class TopicController(Controller):
         """A post's lasting address: redirects to the page of its topic that holds it now."""
         post_row = await viewable_post(db, request.user, post_id)
         position = await queries.posts_before(
-            db, post_row["topic_id"], post_id, can_see_deleted(request.user)
+            db, post_row["topic_id"], post_id, can_see_deleted_in(request.user, post_row)
         )
         return Redirect(topic_url(post_row["topic_id"], post_id, position), status_code=303)
 
@@ -263,7 +263,9 @@ class ReplyController(Controller):
         post_id = await posting.create_post(
             db, topic_id, topic["forum_id"], member_id(request.user), data.body
         )
-        position = await queries.posts_before(db, topic_id, post_id, can_see_deleted(request.user))
+        position = await queries.posts_before(
+            db, topic_id, post_id, can_see_deleted_in(request.user, topic)
+        )
         return redirect(
             topic_url(topic_id, post_id, position), _("Your reply is posted."), "success"
         )

@@ -23,7 +23,7 @@ from tinypier.db.connection import Database
 from tinypier.events import ChangeNotifier
 from tinypier.forum.posting import body_problem, insert_topic, title_problem
 from tinypier.i18n import _
-from tinypier.permissions.rules import can_start_topic, can_view
+from tinypier.permissions.rules import can_upload_release, can_view
 from tinypier.settings import Settings
 from tinypier.torrents.metainfo import (
     InvalidTorrent,
@@ -77,7 +77,7 @@ async def release_forum(db: Database, viewer: Viewer, forum_id: int) -> sqlite3.
         raise NotFoundException(_("There is no such forum."))
     if not forum["allows_releases"]:
         raise PermissionDeniedException(_("This forum does not take releases."))
-    if not can_start_topic(viewer, forum):
+    if not can_upload_release(viewer, forum):
         raise PermissionDeniedException(_("You may not post releases in this forum."))
     return forum
 

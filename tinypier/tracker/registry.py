@@ -9,8 +9,12 @@ A v1 hash and the first 20 bytes of a v2 hash (BEP 52) both lead to the same rel
 A release is found only for a member who may download it (``tinypier.permissions``): for
 anyone else it is "unregistered", exactly like a hash nobody registered, so announce and
 scrape reveal nothing the release's page would hide. Each entry caches the least role
-rank its forum asks for, so the check costs one comparison; the web side drops an entry
-when the forum's roles change or its topic moves (``changes.torrent_changed``).
+rank its forum asks for and the forum, and each member the forums their groups let them
+download from (``permissions.grants``), so the check costs one comparison and, for a
+member of such a group, one set lookup (``permissions.rules.may_announce``). The web side
+drops a release when the forum's roles change or its topic moves
+(``changes.torrent_changed``), and a member when their groups or a group's grants change
+(``changes.user_changed``).
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from tinypier.accounts.roles import Role
-from tinypier.permissions.rules import least_role_to_download
+from tinypier.permissions.grants import Right
+from tinypier.permissions.rules import least_role_to_download, may_announce
 from tinypier.permissions.sql import live_release_clause
 
 DEFAULT_TTL_SECONDS = 60.0
@@ -32,7 +37,7 @@ T = TypeVar("T")
 # A release with the roles of the forum its topic is in (torrents.forum_id follows the
 # topic, migration 0004); a release whose topic a moderator deleted is not registered.
 _RELEASE_SQL = (
-    "SELECT t.id, t.status, t.freeleech, f.view_role, f.download_role"  # noqa: S608 - constant
+    "SELECT t.id, t.status, t.freeleech, f.view_role, f.download_role, f.id"  # noqa: S608
     " FROM torrents t JOIN forums f ON f.id = t.forum_id"
     f" WHERE {live_release_clause('t')}"
 )
@@ -48,6 +53,17 @@ class Member:
     rank: int
     uploaded: int = 0
     downloaded: int = 0
+    # The forums where the member's groups grant download beyond their role.
+    download_forums: frozenset[int] = frozenset()
+
+
+# The forums a member's groups let them download from (``permissions.grants``): their
+# memberships by primary key, each group's grants by theirs.
+_DOWNLOAD_FORUMS_SQL = (
+    "SELECT DISTINCT g.forum_id FROM group_members m"
+    " JOIN group_grants g ON g.group_id = m.group_id"
+    " WHERE m.user_id = ? AND m.status IN ('member', 'leader') AND g.permission = ?"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +72,7 @@ class Release:
     status: str
     freeleech: str
     least_rank: int
+    forum_id: int = 0
 
 
 class _Cache(Generic[T]):
@@ -105,22 +122,36 @@ class Registry:
             ).fetchone()
             if row is None:
                 return None
-            member = Member(row[0], bool(row[1]), int(Role.parse(row[2])), row[3], row[4])
+            forums = self._connection.execute(
+                _DOWNLOAD_FORUMS_SQL, (row[0], Right.DOWNLOAD.value)
+            ).fetchall()
+            member = Member(
+                row[0],
+                bool(row[1]),
+                int(Role.parse(row[2])),
+                row[3],
+                row[4],
+                frozenset(forum[0] for forum in forums),
+            )
             self._members.put(passkey, member.id, member)
         return member
 
     def release(self, info_hash: bytes, member: Member) -> Release | None:
-        """The release announced, or None when no release has this hash or the member's
-        role may not download it (the same answer, so a hidden release does not leak)."""
+        """The release announced, or None when no release has this hash or neither the
+        member's role nor their groups let them download it (the same answer, so a
+        hidden release does not leak)."""
         release = self._releases.get(info_hash)
         if release is None:
             row = self._find_release(info_hash)
             if row is None:
                 return None
             rank = int(least_role_to_download(row[3], row[4]))
-            release = Release(row[0], row[1], row[2], rank)
+            release = Release(row[0], row[1], row[2], rank, row[5])
             self._releases.put(info_hash, release.id, release)
-        return release if member.rank >= release.least_rank else None
+        allowed = may_announce(
+            member.rank, release.least_rank, release.forum_id, member.download_forums
+        )
+        return release if allowed else None
 
     def _find_release(self, info_hash: bytes) -> sqlite3.Row | None:
         """By v1 hash, else by v2 hash prefix (a range scan on the unique index works
