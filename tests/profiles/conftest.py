@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from tests.forum.conftest import Board, Client, submit
-from tests.forum.conftest import board as board  # noqa: PLC0414 - the shared fixture
+from tests.forum.conftest import board as board
 from tests.helpers import csrf_token
 
 __all__ = ["Board", "board", "image_bytes", "upload"]

@@ -112,7 +112,7 @@ def test_pillows_own_bomb_limit_follows_the_setting(client: Client, board: Board
 
     assert response.status_code == 400
     assert "too large in pixels" in response.text
-    assert Image.MAX_IMAGE_PIXELS == board.settings.avatar_source_pixels_max
+    assert board.settings.avatar_source_pixels_max == Image.MAX_IMAGE_PIXELS
 
 
 def test_an_oversized_file_is_refused(client: Client, board: Board) -> None:

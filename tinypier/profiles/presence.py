@@ -16,6 +16,7 @@ import sqlite3
 import time
 from dataclasses import dataclass
 
+from litestar.datastructures import State
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from tinypier.accounts.sessions import API_PREFIX
@@ -26,6 +27,7 @@ from tinypier.settings import Settings
 WRITE_INTERVAL_SECONDS = 60
 # The throttle prunes when it holds this many entries, then at twice what remains.
 PRUNE_FLOOR = 1024
+THROTTLE_STATE_KEY = "presence_throttle"
 NOT_PAGES = (API_PREFIX, "/static/", "/images/")
 
 
@@ -66,9 +68,17 @@ async def record_visit(db: Database, member_id: int, now: int) -> None:
     )
 
 
+def _throttle(state: State) -> PresenceThrottle:
+    """The app's one throttle. Litestar builds a route's middleware stack per route, so
+    the throttle lives in the app's state, not in the middleware."""
+    throttle = state.get(THROTTLE_STATE_KEY)
+    if not isinstance(throttle, PresenceThrottle):
+        throttle = state[THROTTLE_STATE_KEY] = PresenceThrottle()
+    return throttle
+
+
 def track_presence(app: ASGIApp) -> ASGIApp:
     """The middleware (after authentication, which puts the viewer in the scope)."""
-    throttle = PresenceThrottle()
 
     async def handle(scope: Scope, receive: Receive, send: Send) -> None:
         viewer: Viewer | None = scope.get("user")
@@ -79,7 +89,7 @@ def track_presence(app: ASGIApp) -> ASGIApp:
             and not scope["path"].startswith(NOT_PAGES)
         ):
             now = time.time()
-            if throttle.due(viewer.id, now):
+            if _throttle(scope["app"].state).due(viewer.id, now):
                 await record_visit(scope["app"].state.db, viewer.id, int(now))
         await app(scope, receive, send)
 
