@@ -123,7 +123,10 @@ def seed_presence(connection: sqlite3.Connection) -> None:
 
 @pytest.mark.parametrize("analysed", [False, True], ids=["fresh", "analysed"])
 def test_the_online_list_reads_the_seen_at_index(
-    client: Client, board: Board, recorded: Recorded, analysed: bool
+    client: Client,
+    board: Board,
+    recorded: Recorded,  # noqa: F811 (the imported fixture)
+    analysed: bool,
 ) -> None:
     connection = connect_sync(board.settings.database_path)
     try:
