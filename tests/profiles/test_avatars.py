@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from tests.forum.board import sql
 from tests.forum.conftest import Board, Client, log_in, seed_topic, submit
 from tests.profiles.conftest import image_bytes, upload
 from tinypier.attachments import attachment_path
@@ -152,6 +153,7 @@ def test_the_same_image_is_stored_once_and_removed_when_nobody_uses_it(
     upload(client, EDIT, AVATAR, "avatar", picture, "b.png")
 
     digest = avatar_digest(board, board.user.id)
+    assert digest is not None
     assert digest == avatar_digest(board, board.other_user.id)
     assert len(stored_files(board)) == 1
     assert board.rows("SELECT COUNT(*) FROM attachments") == [(1,)]
@@ -172,8 +174,6 @@ def test_the_same_image_is_stored_once_and_removed_when_nobody_uses_it(
 
 def test_only_avatar_and_rank_images_are_served(client: Client, board: Board) -> None:
     """The attachment store also holds .torrent files: their digests are not images."""
-    from tests.forum.board import sql
-
     digest = "ab" * 32
     sql(board.settings, "INSERT INTO attachments (sha256, size, created_at) VALUES (?, 1, 0)",
         (digest,))  # fmt: skip
