@@ -62,8 +62,9 @@ from tinypier.web.security_headers import SecurityHeaders
 PACKAGE_DIR = Path(__file__).parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 STATIC_DIR = PACKAGE_DIR / "static"
-# The packages built on the forum: each brings its routes and what it adds to topic pages
-# (``tinypier.web.extensions``), so the forum imports none of them.
+# The packages built on the forum: each brings its routes, what it adds to topic pages, the
+# index, profiles and post authors, and any middleware (``tinypier.web.extensions``), so
+# the forum imports none of them.
 FEATURES = (TORRENTS, POLLS, THANKS, PROFILES)
 
 # Paths that browsers never post forms to: the tracker speaks to BitTorrent clients,
