@@ -183,3 +183,22 @@ def test_only_avatar_and_rank_images_are_served(client: Client, board: Board) ->
 
     assert client.get(f"/images/{digest}").status_code == 404
     assert client.get("/images/..%2F..%2Fsecret_key").status_code == 404
+
+
+def test_a_phones_multi_picture_jpeg_is_accepted_as_its_first_picture(
+    client: Client, board: Board
+) -> None:
+    """Phones write JPEGs with a second picture inside (MPO), which Pillow reads apart."""
+    output = io.BytesIO()
+    Image.new("RGB", (300, 200), "red").save(
+        output, "MPO", save_all=True, append_images=[Image.new("RGB", (300, 200), "blue")]
+    )
+    log_in(client, board.user)
+
+    response = upload(client, EDIT, AVATAR, "avatar", output.getvalue(), "phone.jpg")
+
+    assert response.status_code == 303
+    digest = avatar_digest(board, board.user.id)
+    assert digest is not None
+    red, _green, blue = served(client, digest).convert("RGB").getpixel((0, 0))  # type: ignore[misc]
+    assert red > 200 and blue < 50
