@@ -13,6 +13,7 @@ or lock freely without disturbing the next one.
 
 from __future__ import annotations
 
+import io
 import shutil
 import sqlite3
 import tempfile
@@ -26,6 +27,7 @@ from pathlib import Path
 from litestar import Litestar
 from litestar.routes import HTTPRoute
 from litestar.testing import TestClient
+from PIL import Image
 
 from tests.forum.board import add_forum, add_reply, add_topic, on_board, register_upload, sql
 from tests.helpers import Member, add_member
@@ -38,6 +40,8 @@ from tinypier.db.connection import Database, connect_sync
 from tinypier.messages import store as message_store
 from tinypier.polls.queries import create_poll
 from tinypier.polls.spec import PollSpec
+from tinypier.profiles.images import normalized_png
+from tinypier.profiles.store import RankChange, save_rank, set_avatar
 from tinypier.settings import Settings, load_settings
 from tinypier.torrents.registration import ReleaseUpload
 
@@ -122,6 +126,9 @@ class RoleBoard:
 
     conversation: PrivateConversation
     group_id: int
+    # A rank (with an image) that nobody was given, and the author's avatar's digest.
+    rank_id: int = 0
+    image_digest: str = ""
 
     def target(self, name: str) -> Target:
         return self.public if name == "public" else self.private
@@ -189,6 +196,32 @@ def _poll(settings: Settings, topic_id: int, question: str) -> None:
     on_board(settings, lambda db: create_poll(db, topic_id, spec, int(time.time())))
 
 
+def _profiles(settings: Settings, author: Member, admin: Member) -> tuple[int, str]:
+    """The author's avatar, and a rank with an image that nobody was given: (rank, digest)."""
+    avatar = normalized_png(sample_image("teal"), settings)
+    rank_image = normalized_png(sample_image("gold"), settings)
+
+    async def write(db: Database) -> tuple[int, str]:
+        await set_avatar(db, settings, author.id, avatar)
+        rank_id = await save_rank(
+            db, settings, None, RankChange("Matrix rank", None, rank_image), admin.id
+        )
+        digest = await db.fetch_value(
+            "SELECT a.sha256 FROM profiles p JOIN attachments a ON a.id = p.avatar_id"
+            " WHERE p.user_id = ?",
+            (author.id,),
+        )
+        return rank_id, str(digest)
+
+    return on_board(settings, write)
+
+
+def sample_image(color: str) -> bytes:
+    output = io.BytesIO()
+    Image.new("RGB", (40, 40), color).save(output, "PNG")
+    return output.getvalue()
+
+
 def _api_token(settings: Settings, member: Member) -> str:
     return on_board(settings, lambda db: create_api_token(db, member.id, "matrix"))
 
@@ -239,6 +272,7 @@ def build_role_board(data_dir: Path) -> RoleBoard:
         sql(settings, "SELECT id FROM api_tokens WHERE user_id = ?", (author.id,))[0][0]
     )
     private = _target(settings, "private", "moderator", author, "v1-transmission-multi.torrent")
+    rank_id, image_digest = _profiles(settings, author, members["admin"])
     return RoleBoard(
         settings=settings,
         public=_target(settings, "public", "guest", author, "v1-mktorrent-single.torrent"),
@@ -251,6 +285,8 @@ def build_role_board(data_dir: Path) -> RoleBoard:
         feed_tokens=feed_tokens,
         conversation=_conversation(settings, author),
         group_id=_group(settings, author, private.forum_id),
+        rank_id=rank_id,
+        image_digest=image_digest,
     )
 
 
@@ -269,6 +305,8 @@ def clone_board(board: RoleBoard, data_dir: Path) -> RoleBoard:
         board.feed_tokens,
         board.conversation,
         board.group_id,
+        board.rank_id,
+        board.image_digest,
     )
 
 
@@ -309,7 +347,9 @@ def csrf_token(client: TestClient[Litestar]) -> str:
     return token
 
 
-IGNORED_TABLES = ("sessions", "topic_reads")
+# When a member was last seen is bookkeeping too, written by page views at most once a
+# minute (see profiles.presence).
+IGNORED_TABLES = ("sessions", "topic_reads", "presence")
 # When an API token was last used is bookkeeping, written at most once a minute on a
 # read (see accounts.sessions), like the session a page view renews.
 IGNORED_COLUMNS = {"api_tokens": {"last_used_at"}}
@@ -401,6 +441,8 @@ def fill_path(endpoint: Endpoint, board: RoleBoard, target: Target) -> str:
         "message_id": board.conversation.message_id,
         "report_id": board.conversation.report_id,
         "group_id": board.group_id,
+        "rank_id": board.rank_id,
+        "digest": board.image_digest,
     }
     values["path"] = "missing-page"
     path = endpoint.path

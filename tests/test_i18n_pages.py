@@ -93,7 +93,7 @@ def user_content(board: RoleBoard) -> set[str]:
             " UNION SELECT question FROM polls UNION SELECT text FROM poll_options"
             " UNION SELECT feed_token FROM users UNION SELECT passkey FROM users"
             " UNION SELECT subject FROM conversations UNION SELECT body FROM messages"
-            " UNION SELECT reason FROM message_reports"
+            " UNION SELECT reason FROM message_reports UNION SELECT title FROM ranks"
             " UNION SELECT name FROM groups UNION SELECT description FROM groups"
         ).fetchall()
     return {" ".join(str(row[0]).split()) for row in rows}
@@ -105,7 +105,8 @@ ADDRESSES_AND_ZONES = re.compile(r"https?://\S+|\b[A-Z][A-Za-z]+/[A-Za-z0-9_/+-]
 LATIN_ALLOWED = re.compile(
     r"\b(?:TinyPier|English|BBCode|API|UTC|Atom|Authorization|Bearer|torrent|private"
     r"|url-list|httpseeds|http|https|url|img|quote|code|spoiler|list|color|red|size|center"
-    r"|sub|sup|max_upload_rate|max_download_rate|tinypier\.toml|IANA|BitTorrent|RSS|qBittorrent)\b"
+    r"|sub|sup|max_upload_rate|max_download_rate|tinypier\.toml|IANA|BitTorrent|RSS|qBittorrent"
+    r"|JPEG|PNG|GIF|WebP)\b"
 )
 LATIN_WORD = re.compile(r"\b[A-Za-z]{3,}\b")
 

@@ -31,6 +31,7 @@ from tinypier.messages import ROUTES as MESSAGE_ROUTES
 from tinypier.messages import unread_badge
 from tinypier.permissions.rules import moderates_anywhere
 from tinypier.polls.routes import FEATURE as POLLS
+from tinypier.profiles.routes import FEATURE as PROFILES
 from tinypier.settings import Settings, configured_sources
 from tinypier.site_settings import LiveSettings, load_saved
 from tinypier.thanks.routes import FEATURE as THANKS
@@ -41,7 +42,12 @@ from tinypier.tracker.engine import Tracker
 from tinypier.web.api_schema import api_schema_config
 from tinypier.web.dependencies import DEPENDENCIES
 from tinypier.web.errors import handle_error
-from tinypier.web.extensions import feature_routes, topic_extensions
+from tinypier.web.extensions import (
+    feature_middleware,
+    feature_routes,
+    page_extensions,
+    topic_extensions,
+)
 from tinypier.web.form_decoding import StrictFormMiddleware
 from tinypier.web.formatting import ago, human_size, iso, number, ratio, when
 from tinypier.web.head import HeadAsGet
@@ -58,9 +64,10 @@ from tinypier.web.security_headers import SecurityHeaders
 PACKAGE_DIR = Path(__file__).parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 STATIC_DIR = PACKAGE_DIR / "static"
-# The packages built on the forum: each brings its routes and what it adds to topic pages
-# (``tinypier.web.extensions``), so the forum imports none of them.
-FEATURES = (TORRENTS, POLLS, THANKS, GROUPS)
+# The packages built on the forum: each brings its routes, what it adds to topic pages, the
+# index, profiles and post authors, and any middleware (``tinypier.web.extensions``), so
+# the forum imports none of them.
+FEATURES = (TORRENTS, POLLS, THANKS, GROUPS, PROFILES)
 
 # Paths that browsers never post forms to: the tracker speaks to BitTorrent clients,
 # the API authenticates with bearer tokens only (see accounts.sessions).
@@ -167,6 +174,7 @@ def create_app(settings: Settings) -> Litestar:
                 "changes": changes,
                 "tracker": tracker,
                 "topic_extensions": topic_extensions(FEATURES),
+                "page_extensions": page_extensions(FEATURES),
             }
         ),
         lifespan=[lifespan],
@@ -174,6 +182,7 @@ def create_app(settings: Settings) -> Litestar:
             DefineMiddleware(SessionAuthMiddleware, exclude=AUTH_EXEMPT),
             member_language,
             unread_badge,
+            *feature_middleware(FEATURES),
             StrictFormMiddleware(),
         ],
         csrf_config=CSRFConfig(

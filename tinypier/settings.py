@@ -98,6 +98,12 @@ class Settings:
     ratio_grace_bytes: int = 10 * 1024**3
     ratio_warning: float = 0.0
     leech_slots_below_ratio: str = ""
+    avatar_upload_max_bytes: int = 1024 * 1024
+    avatar_source_pixels_max: int = 16_000_000
+    avatar_size_px: int = 128
+    signature_max_chars: int = 300
+    online_minutes: int = 15
+    online_shown_max: int = 100
 
     @property
     def database_path(self) -> Path:
@@ -362,6 +368,12 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "ratio_grace_bytes": _zero_or_more,
     "ratio_warning": _ratio,
     "leech_slots_below_ratio": _leech_slot_bands,
+    "avatar_upload_max_bytes": _positive_int,
+    "avatar_source_pixels_max": _positive_int,
+    "avatar_size_px": _positive_int,
+    "signature_max_chars": _positive_int,
+    "online_minutes": _positive_int,
+    "online_shown_max": _positive_int,
 }
 
 

@@ -271,6 +271,23 @@ POLICY: dict[str, Rule] = {
     "POST /admin/groups/{group_id:int}/rights": Rule(
         Access.ADMINS, {"grant": "{forum_id}:download"}
     ),
+    # Profiles: one's own avatar, signature and preferences; the images (avatars and rank
+    # images) are shown beside public posts, so anyone may fetch them.
+    "GET /profile": Rule(Access.MEMBERS),
+    "POST /profile/avatar": Rule(Access.MEMBERS),
+    "POST /profile/avatar/remove": Rule(Access.MEMBERS),
+    "POST /profile/signature": Rule(Access.MEMBERS, {"signature": "[b]matrix[/b] signature"}),
+    "POST /settings/preferences": Rule(Access.MEMBERS, {"hide_online": "1"}),
+    "GET /images/{digest:str}": Rule(Access.EVERYONE),
+    "POST /members/{member_id:int}/rank": Rule(Access.ADMINS, {"rank_id": "{rank_id}"}),
+    "GET /admin/ranks": Rule(Access.ADMINS),
+    "POST /admin/ranks": Rule(Access.ADMINS, {"title": "Another rank", "min_posts": "5"}),
+    "GET /admin/ranks/{rank_id:int}/edit": Rule(Access.ADMINS),
+    "POST /admin/ranks/{rank_id:int}/edit": Rule(
+        Access.ADMINS, {"title": "Renamed rank", "min_posts": "1"}
+    ),
+    "GET /admin/ranks/{rank_id:int}/delete": Rule(Access.ADMINS),
+    "POST /admin/ranks/{rank_id:int}/delete": Rule(Access.ADMINS, {"confirm": "yes"}),
     "GET /api/messages": Rule(Access.MEMBERS),
     "GET /api/messages/{conversation_id:int}": Rule(Access.NOBODY),
     "POST /api/messages": Rule(Access.MEMBERS, {"to": "author", "subject": "matrix", **BODY}),
@@ -333,6 +350,7 @@ def fill_form(rule: Rule, board: RoleBoard, target: Target) -> dict[str, str]:
         "other_forum_id": other_target(board, target).forum_id,
         "other_topic_id": other_target(board, target).topic_id,
         "correspondent_id": board.conversation.correspondent_id,
+        "rank_id": board.rank_id,
     }
     return {name: value.format(**ids) for name, value in rule.form.items()}
 

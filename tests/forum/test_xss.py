@@ -5,7 +5,9 @@ pages as a topic title and post body (topic page, edit form, quoting reply form,
 preview, forum page, index, search) and as a poll's question and option (topic page, poll
 form), written by a member whose name is itself hostile
 (as an imported legacy account could be: registration refuses such names, also tested),
-and as the name and file names inside an uploaded .torrent (release page, tracker list).
+and as the name and file names inside an uploaded .torrent (release page, tracker list);
+and as that member's signature (topic page, profile, its own form) and the file name of
+their avatar.
 The HTML is parsed, never grepped: no script-capable element, no ``on*`` attribute, no
 URL attribute with a scheme other than http(s) once entities and whitespace are undone,
 no style that loads or computes, and no extra <meta>, <form>, <link> or <input> compared
@@ -14,6 +16,7 @@ with the same page showing a harmless post.
 
 from __future__ import annotations
 
+import io
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -25,6 +28,7 @@ import bencodepy
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
+from PIL import Image
 
 from tests.forum.board import add_forum, register_upload, sql
 from tests.helpers import add_member
@@ -32,7 +36,7 @@ from tests.roles import BASE_URL, csrf_token, session_for
 from tinypier.accounts.names import name_problem
 from tinypier.accounts.sessions import SESSION_COOKIE
 from tinypier.app import create_app
-from tinypier.forum.bbcode import render_bbcode
+from tinypier.forum.bbcode import render_bbcode, render_signature
 from tinypier.settings import Settings, load_settings
 from tinypier.torrents.registration import ReleaseUpload
 
@@ -204,6 +208,14 @@ def test_there_are_enough_vectors() -> None:
 def test_rendered_bbcode_holds_nothing_executable(vector: str) -> None:
     for text in (vector, f"[quote={vector}]{vector}[/quote]", f"[b]{vector}"):
         found = inspect(render_bbcode(text), POST_SCHEMES)
+        assert found.problems == [], text
+        assert {tag for tag in found.tags if tag in FORBIDDEN_TAGS} == set(), text
+
+
+@pytest.mark.parametrize("vector", VECTORS)
+def test_rendered_signatures_hold_nothing_executable(vector: str) -> None:
+    for text in (vector, f"[b]{vector}", f"[url=http://a.example/]{vector}[/url]"):
+        found = inspect(render_signature(text), POST_SCHEMES)
         assert found.problems == [], text
         assert {tag for tag in found.tags if tag in FORBIDDEN_TAGS} == set(), text
 
@@ -386,3 +398,55 @@ def test_a_release_whose_file_names_are_hostile_shows_nothing_executable(
         assert found.tags["script"] == found.tags["svg"] == found.tags["iframe"] == 0, path
     shown = inspect(posted.client.get(f"/topics/{registered.topic_id}").text, PAGE_SCHEMES)
     assert TORRENT_NAME_VECTORS[1] in "".join(shown.text), "file names are shown, as text"
+
+
+def save_signature(board: PostedBoard, signature: str) -> None:
+    form = {"signature": signature, "_csrf_token": csrf_token(board.client)}
+    response = board.client.post("/profile/signature", data=form)
+    assert response.status_code == 303, f"signature {signature!r}: {response.status_code}"
+
+
+def signature_pages(board: PostedBoard) -> list[str]:
+    author_id = sql(board.settings, "SELECT author_id FROM posts LIMIT 1")[0][0]
+    return [f"/topics/{board.harmless}", f"/members/{author_id}", "/profile"]
+
+
+@pytest.mark.parametrize("vector", VECTORS)
+def test_pages_showing_a_hostile_signature_hold_nothing_executable(
+    posted: PostedBoard, vector: str
+) -> None:
+    """The hostile member signs with the vector (cut to the signature limit)."""
+    signature = vector[: posted.settings.signature_max_chars]
+    save_signature(posted, "Harmless [b]xylophone[/b] signature")
+    baselines = [posted.client.get(path).text for path in signature_pages(posted)]
+    try:
+        save_signature(posted, signature)
+        for path, baseline in zip(signature_pages(posted), baselines, strict=True):
+            page = posted.client.get(path)
+            assert page.status_code == 200, path
+            assert_page_is_clean(page.text, baseline, f"{path} signed {signature!r}")
+    finally:
+        save_signature(posted, "")
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_a_hostile_avatar_file_name_never_reaches_a_page(posted: PostedBoard, name: str) -> None:
+    """The name a browser sends with the file is never read: only the image's pixels are.
+    (The hostile names themselves are on these pages already, as topic titles.)"""
+    picture = render_png()
+    response = posted.client.post(
+        "/profile/avatar",
+        data={"_csrf_token": csrf_token(posted.client)},
+        files={"avatar": (f"{name}-avatarfile.png", picture, "image/png")},
+    )
+    assert response.status_code == 303
+    for path in signature_pages(posted):
+        page = posted.client.get(path).text
+        assert "avatarfile" not in page, path
+        assert inspect(page, PAGE_SCHEMES).problems == [], path
+
+
+def render_png() -> bytes:
+    output = io.BytesIO()
+    Image.new("RGB", (32, 32), "purple").save(output, "PNG")
+    return output.getvalue()

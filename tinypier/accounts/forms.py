@@ -56,6 +56,14 @@ class LocaleForm:
 
 
 @dataclass
+class PreferencesForm:
+    """Checkboxes: a browser sends a ticked one (any value) and leaves an unticked out."""
+
+    hide_signatures: str | None = None
+    hide_online: str | None = None
+
+
+@dataclass
 class RoleForm:
     role: str = ""
 

@@ -1,4 +1,5 @@
-"""A member's own settings: password, passkey, feed token, API tokens."""
+"""A member's own settings: password, passkey, feed token, API tokens, and what others'
+signatures and their own presence show (read by ``tinypier.profiles``)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from tinypier.accounts.forms import (
     Form,
     LocaleForm,
     PasswordForm,
+    PreferencesForm,
     TokenForm,
     new_password_problem,
     token_label_problem,
@@ -133,6 +135,20 @@ class SettingsController(Controller):
         return Redirect(
             path="/settings", status_code=303, cookies=[flash_cookie(message, "success"), *cookies]
         )
+
+    @post("/preferences", name="settings:preferences")
+    async def change_preferences(
+        self,
+        request: Request[Any, Any, Any],
+        db: NamedDependency[Database],
+        data: Form[PreferencesForm],
+    ) -> Redirect:
+        """Hide other members' signatures under posts; leave me out of "online now"."""
+        await db.execute(
+            "UPDATE users SET hide_signatures = ?, hide_online = ? WHERE id = ?",
+            (data.hide_signatures is not None, data.hide_online is not None, request.user.id),
+        )
+        return redirect("/settings", _("Your preferences are saved."), "success")
 
     @post("/passkey")
     async def new_passkey(

@@ -33,6 +33,9 @@ class User(SQLModel, table=True):
     time_zone: str | None = None
     # NFKC and case-folded (tinypier.accounts.names); filled by a trigger when left out.
     name_key: str | None = Field(default=None, unique=True, index=True)
+    # Profiles (0021): hide other members' signatures; leave me out of "online now".
+    hide_signatures: bool = Field(default=False)
+    hide_online: bool = Field(default=False)
 
 
 class ApiToken(SQLModel, table=True):
@@ -499,3 +502,43 @@ class GroupGrant(SQLModel, table=True):
     group_id: int = Field(foreign_key="groups.id", ondelete="CASCADE", primary_key=True)
     forum_id: int = Field(foreign_key="forums.id", ondelete="CASCADE", primary_key=True, index=True)
     permission: str = Field(primary_key=True)
+
+
+class Rank(SQLModel, table=True):
+    """An admin-defined title (0021): earned from ``min_posts`` posts, or (without it)
+    only assigned; its optional image is an attachment."""
+
+    __tablename__ = "ranks"
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str
+    min_posts: int | None = Field(default=None, index=True)
+    image_id: int | None = Field(
+        default=None, foreign_key="attachments.id", ondelete="RESTRICT", index=True
+    )
+    created_at: int
+
+
+class Profile(SQLModel, table=True):
+    """A member's avatar, signature and assigned rank (0021); no row until one is set."""
+
+    __tablename__ = "profiles"
+
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", primary_key=True)
+    avatar_id: int | None = Field(
+        default=None, foreign_key="attachments.id", ondelete="RESTRICT", index=True
+    )
+    signature: str = Field(default="")
+    signature_html: str = Field(default="")
+    rank_id: int | None = Field(
+        default=None, foreign_key="ranks.id", ondelete="SET NULL", index=True
+    )
+
+
+class Presence(SQLModel, table=True):
+    """When a member was last seen (0021), for the index's "online now" list."""
+
+    __tablename__ = "presence"
+
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", primary_key=True)
+    seen_at: int = Field(index=True)

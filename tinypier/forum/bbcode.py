@@ -532,6 +532,32 @@ def add_board_tags(parser: ParserT) -> ParserT:
     return parser
 
 
+# A signature is shown under every post its author writes, so it gets only inline tags
+# that cannot take over a page: no images, quotes, spoilers, lists, code, sizes or centring.
+SIGNATURE_TAGS = ("b", "i", "u", "s", "color", "url")
+
+
+@lru_cache(maxsize=1)
+def _signature_parser() -> LinearParser:
+    parser = LinearParser(
+        install_defaults=False,
+        replace_links=True,
+        drop_unrecognized=False,
+        max_tag_depth=MAX_NESTING,
+    )
+    for tag, element in (("b", "strong"), ("i", "em"), ("u", "u"), ("s", "s")):
+        parser.add_simple_formatter(tag, f"<{element}>%(value)s</{element}>")
+    parser.add_formatter("color", _render_color)
+    parser.add_formatter("url", _render_url, replace_links=False, replace_cosmetic=False)
+    return parser
+
+
+def render_signature(text: str) -> str:
+    """Safe HTML for a signature: the ``SIGNATURE_TAGS`` subset through the same linear
+    parser and sanitizer as posts; any other tag stays as the text the member typed."""
+    return sanitize_html(_signature_parser().format(text))
+
+
 def sanitize_html(html: str) -> str:
     return nh3.clean(
         html,

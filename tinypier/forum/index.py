@@ -17,16 +17,24 @@ from tinypier.forum.display import render_forum_page
 from tinypier.forum.pagination import paginate
 from tinypier.permissions.lookup import viewable_forum
 from tinypier.permissions.rules import can_see_deleted_in, can_start_topic
+from tinypier.settings import Settings
+from tinypier.web.extensions import PageExtensions
 
 ViewerRequest = Request[Viewer, Any, Any]
 
 
 class ForumIndexController(Controller):
     @get("/", name="forum:index")
-    async def index(self, request: ViewerRequest, db: NamedDependency[Database]) -> Template:
-        """Categories in order, each with the forums this viewer may view. A board with
-        no forum at all leads an admin to the first-run page and tells others it is
-        being set up."""
+    async def index(
+        self,
+        request: ViewerRequest,
+        db: NamedDependency[Database],
+        settings: NamedDependency[Settings],
+    ) -> Template:
+        """Categories in order, each with the forums this viewer may view, then what
+        features add below them (the online list). A board with no forum at all leads an
+        admin to the first-run page and tells others it is being set up."""
+        pages: PageExtensions = request.app.state.page_extensions
         forums_by_category = defaultdict(list)
         for forum in await queries.index_forums(db, request.user):
             forums_by_category[forum["category_id"]].append(forum)
@@ -40,6 +48,7 @@ class ForumIndexController(Controller):
             "forum/index.html",
             sections=sections,
             being_set_up=not sections and not await queries.board_has_forums(db),
+            parts=await pages.index_parts(db, request.user, settings),
         )
 
     @get("/forums/{forum_id:int}", name="forum:forum")

@@ -63,6 +63,12 @@ SENTENCES = {
     "reset setting": N_(
         "%(actor)s reset the site setting %(details)s to its file or default value"
     ),
+    # Ranks (tinypier.profiles) have no page of their own: the stored title names them.
+    "create rank": N_("%(actor)s created the rank “%(details)s”"),
+    "edit rank": N_("%(actor)s saved the rank “%(details)s”"),
+    "delete rank": N_("%(actor)s deleted the rank “%(details)s”"),
+    "assign rank": N_("%(actor)s gave %(target)s the rank “%(details)s”"),
+    "unassign rank": N_("%(actor)s gave %(target)s back the rank their posts earn"),
 }
 # A move logged before moves kept their forums: its stored text is all there is.
 OLD_MOVE = N_("%(actor)s moved topic %(target)s (%(details)s)")

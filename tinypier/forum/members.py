@@ -27,6 +27,7 @@ from tinypier.i18n import _
 from tinypier.permissions.ratio import ratio_warning, shown_ratio
 from tinypier.permissions.sql import live_clause, readable_forums_clause
 from tinypier.settings import Settings
+from tinypier.web.extensions import PageExtensions
 from tinypier.web.formatting import day, human_size, ratio, ratio_figure
 from tinypier.web.pages import render
 
@@ -180,6 +181,7 @@ class MembersController(Controller):
         if member is None:
             raise NotFoundException(_("No member with this number."))
         own_profile = viewer.id == member["id"]
+        pages: PageExtensions = request.app.state.page_extensions
         return render(
             request,
             "forum/profile.html",
@@ -188,5 +190,6 @@ class MembersController(Controller):
             recent_posts=await newest_visible(db, viewer, POSTS_SQL, member_id, RECENT_POSTS),
             feeds=feed_links(settings, member["feed_token"]) if own_profile else None,
             ratio_notice=ratio_notice(settings, member) if own_profile else None,
+            parts=await pages.profile_parts(db, viewer, member, settings),
             **TEMPLATE_HELPERS,
         )

@@ -32,7 +32,7 @@ from tinypier.permissions.rules import (
     can_start_topic,
 )
 from tinypier.settings import Settings
-from tinypier.web.extensions import TopicExtensions
+from tinypier.web.extensions import PageExtensions, TopicExtensions
 from tinypier.web.pages import redirect
 
 ViewerRequest = Request[Viewer, Any, Any]
@@ -131,6 +131,7 @@ async def topic_page(
     pagination = paginate(page, size, queries.POSTS_PER_PAGE)
     posts = await queries.topic_posts(db, topic_id, pagination.offset, with_deleted)
     extensions: TopicExtensions = request.app.state.topic_extensions
+    pages: PageExtensions = request.app.state.page_extensions
     if viewer.id is not None and posts:
         last_shown = posts[-1]["id"]
         if last_shown > await queries.read_position(db, viewer, topic_id):
@@ -142,6 +143,7 @@ async def topic_page(
         posts=posts,
         pagination=pagination,
         parts=await extensions.parts_for(db, viewer, topic, settings),
+        authors=await pages.author_parts(db, viewer, [p["author_id"] for p in posts], settings),
         may_reply=can_reply(viewer, topic, bool(topic["locked"])) and not topic["deleted_at"],
         may_edit=lambda author_id: can_edit_post(viewer, author_id, bool(topic["locked"])),
         may_moderate=moderating,

@@ -33,7 +33,7 @@ from tinypier.torrents.metainfo import (
     parse_torrent,
 )
 from tinypier.torrents.releases import topic_path
-from tinypier.torrents.storage import StoredFile, discard, store_bytes
+from tinypier.torrents.storage import StoredFile, attachment_row_id, discard, store_bytes
 
 
 class ReleaseRefused(ValueError):
@@ -119,7 +119,7 @@ async def register_release(
         async with db.transaction() as connection:
             await _refuse_registered(connection, parsed)
             stored = await asyncio.to_thread(store_bytes, attachments_dir, parsed.raw)
-            attachment_id = await _attachment_id(connection, stored, len(parsed.raw))
+            attachment_id = await attachment_row_id(connection, stored, len(parsed.raw))
             topic = await insert_topic(
                 connection, upload.forum_id, upload.uploader_id, upload.title, upload.description
             )
@@ -166,17 +166,6 @@ async def _refuse_registered(connection: aiosqlite.Connection, parsed: ParsedTor
         raise ReleaseRefused(
             _("This torrent is already registered on this site."), existing_topic_id=row[0]
         )
-
-
-async def _attachment_id(connection: aiosqlite.Connection, stored: StoredFile, size: int) -> int:
-    """The attachment row of this content, reused when a deleted release left it behind."""
-    cursor = await connection.execute(
-        "INSERT INTO attachments (sha256, size, created_at) VALUES (?, ?, ?)"
-        " ON CONFLICT (sha256) DO UPDATE SET size = excluded.size RETURNING id",
-        (stored.sha256, size, int(time.time())),
-    )
-    row = await cursor.fetchone()
-    return int(row[0]) if row else 0
 
 
 async def _insert_torrent(

@@ -25,6 +25,7 @@ import json
 import logging
 import os
 import tempfile
+import time
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,6 +63,18 @@ def store_bytes(attachments_dir: Path, data: bytes) -> StoredFile:
         Path(temporary).unlink(missing_ok=True)
         raise
     return StoredFile(sha256, path, created=True)
+
+
+async def attachment_row_id(connection: aiosqlite.Connection, stored: StoredFile, size: int) -> int:
+    """Inside the transaction that stores a file: its attachment row, reused when one of
+    the same content exists (a deleted release or a replaced image left it behind)."""
+    cursor = await connection.execute(
+        "INSERT INTO attachments (sha256, size, created_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (sha256) DO UPDATE SET size = excluded.size RETURNING id",
+        (stored.sha256, size, int(time.time())),
+    )
+    row = await cursor.fetchone()
+    return int(row[0]) if row else 0
 
 
 def discard(stored: StoredFile | None) -> None:

@@ -19,11 +19,12 @@ computed only for a viewer who may see it. A template reads its context as
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
-from litestar.types import ControllerRouterHandler
+from litestar.middleware import DefineMiddleware
+from litestar.types import ControllerRouterHandler, Middleware
 
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
@@ -103,20 +104,153 @@ class TopicExtensions:
         return parts
 
 
+# --- Beyond the topic page -----------------------------------------------------------
+#
+# The same idea for the other pages a feature adds to: the board index (below the
+# forums), a member's profile, and the author of each post on a topic page (beside the
+# name, and under the post's text). Author parts are computed once per page for all the
+# authors on it, so a page of 25 posts costs each extension one query, not 25.
+
+
+@dataclass(frozen=True)
+class IndexExtension:
+    """Something a feature shows on the board index, below the forums."""
+
+    name: str
+    template: str
+    contribute: Callable[[Database, Viewer, Settings], Awaitable[object | None]]
+
+
+@dataclass(frozen=True)
+class ProfileExtension:
+    """Something a feature shows on a member's profile; ``contribute`` gets the member."""
+
+    name: str
+    template: str
+    contribute: Callable[[Database, Viewer, sqlite3.Row, Settings], Awaitable[object | None]]
+
+
+class AuthorSlot(Enum):
+    """Where a post's author part is shown on the topic page."""
+
+    # In the author box, under the author's name: an avatar, a rank.
+    UNDER_NAME = "under_name"
+    # Under the post's text: a signature.
+    UNDER_BODY = "under_body"
+
+
+AuthorContribute = Callable[
+    [Database, Viewer, Sequence[int], Settings], Awaitable[Mapping[int, object]]
+]
+
+
+@dataclass(frozen=True)
+class AuthorExtension:
+    """One thing a feature shows with each post's author. ``contribute`` gets the ids of
+    the page's authors and returns a context per author it has something for; the
+    template reads it as ``part.context`` (and the post as ``post``)."""
+
+    name: str
+    slot: AuthorSlot
+    template: str
+    contribute: AuthorContribute
+
+
+@dataclass(frozen=True)
+class AuthorParts:
+    """The author parts of one page of posts, looked up per author and slot."""
+
+    by_slot: dict[AuthorSlot, list[tuple[AuthorExtension, Mapping[int, object]]]] = field(
+        default_factory=dict
+    )
+
+    def _for(self, slot: AuthorSlot, author_id: int) -> list[TopicPart]:
+        return [
+            TopicPart(extension.name, extension.template, contexts[author_id])
+            for extension, contexts in self.by_slot.get(slot, [])
+            if author_id in contexts
+        ]
+
+    def under_name(self, author_id: int) -> list[TopicPart]:
+        return self._for(AuthorSlot.UNDER_NAME, author_id)
+
+    def under_body(self, author_id: int) -> list[TopicPart]:
+        return self._for(AuthorSlot.UNDER_BODY, author_id)
+
+
+@dataclass(frozen=True)
+class PageExtensions:
+    """Every registered index, profile and author extension, built once with the app."""
+
+    index: tuple[IndexExtension, ...] = ()
+    profile: tuple[ProfileExtension, ...] = ()
+    authors: tuple[AuthorExtension, ...] = ()
+
+    async def index_parts(
+        self, db: Database, viewer: Viewer, settings: Settings
+    ) -> list[TopicPart]:
+        parts = []
+        for extension in self.index:
+            context = await extension.contribute(db, viewer, settings)
+            if context is not None:
+                parts.append(TopicPart(extension.name, extension.template, context))
+        return parts
+
+    async def profile_parts(
+        self, db: Database, viewer: Viewer, member: sqlite3.Row, settings: Settings
+    ) -> list[TopicPart]:
+        parts = []
+        for extension in self.profile:
+            context = await extension.contribute(db, viewer, member, settings)
+            if context is not None:
+                parts.append(TopicPart(extension.name, extension.template, context))
+        return parts
+
+    async def author_parts(
+        self, db: Database, viewer: Viewer, author_ids: Sequence[int], settings: Settings
+    ) -> AuthorParts:
+        parts = AuthorParts()
+        distinct = sorted(set(author_ids))
+        for extension in self.authors:
+            contexts = (
+                await extension.contribute(db, viewer, distinct, settings) if distinct else {}
+            )
+            if contexts:
+                parts.by_slot.setdefault(extension.slot, []).append((extension, contexts))
+        return parts
+
+
 @dataclass(frozen=True)
 class Feature:
-    """A package built on the forum: its routes and what it adds to topic pages."""
+    """A package built on the forum: its routes, what it adds to topic pages and the
+    other pages, and any middleware it needs (run after authentication)."""
 
     name: str
     routes: Sequence[ControllerRouterHandler]
     topic_extensions: Sequence[TopicExtension] = ()
+    index_extensions: Sequence[IndexExtension] = ()
+    profile_extensions: Sequence[ProfileExtension] = ()
+    author_extensions: Sequence[AuthorExtension] = ()
+    middleware: Sequence[Middleware | DefineMiddleware] = ()
 
 
 def feature_routes(features: Sequence[Feature]) -> list[ControllerRouterHandler]:
     return [route for feature in features for route in feature.routes]
 
 
+def feature_middleware(features: Sequence[Feature]) -> list[Middleware | DefineMiddleware]:
+    return [middleware for feature in features for middleware in feature.middleware]
+
+
 def topic_extensions(features: Sequence[Feature]) -> TopicExtensions:
     return TopicExtensions(
         tuple(extension for feature in features for extension in feature.topic_extensions)
+    )
+
+
+def page_extensions(features: Sequence[Feature]) -> PageExtensions:
+    return PageExtensions(
+        index=tuple(e for feature in features for e in feature.index_extensions),
+        profile=tuple(e for feature in features for e in feature.profile_extensions),
+        authors=tuple(e for feature in features for e in feature.author_extensions),
     )
