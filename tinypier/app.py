@@ -28,6 +28,10 @@ from tinypier.forum.routes import ROUTES as FORUM_ROUTES
 from tinypier.i18n import available_languages, install_in_templates, language_name
 from tinypier.messages import ROUTES as MESSAGE_ROUTES
 from tinypier.messages import unread_badge
+from tinypier.notifications.badge import unread_notices
+from tinypier.notifications.mail import STATE_KEY as MAIL_OUTBOX
+from tinypier.notifications.mail import Outbox
+from tinypier.notifications.routes import FEATURE as NOTIFICATIONS
 from tinypier.polls.routes import FEATURE as POLLS
 from tinypier.settings import Settings, configured_sources
 from tinypier.site_settings import LiveSettings, load_saved
@@ -39,7 +43,12 @@ from tinypier.tracker.engine import Tracker
 from tinypier.web.api_schema import api_schema_config
 from tinypier.web.dependencies import DEPENDENCIES
 from tinypier.web.errors import handle_error
-from tinypier.web.extensions import feature_routes, topic_extensions
+from tinypier.web.extensions import (
+    feature_routes,
+    forum_extensions,
+    post_hooks,
+    topic_extensions,
+)
 from tinypier.web.form_decoding import StrictFormMiddleware
 from tinypier.web.formatting import ago, human_size, iso, number, ratio, when
 from tinypier.web.head import HeadAsGet
@@ -58,7 +67,7 @@ TEMPLATES_DIR = PACKAGE_DIR / "templates"
 STATIC_DIR = PACKAGE_DIR / "static"
 # The packages built on the forum: each brings its routes and what it adds to topic pages
 # (``tinypier.web.extensions``), so the forum imports none of them.
-FEATURES = (TORRENTS, POLLS, THANKS)
+FEATURES = (TORRENTS, POLLS, THANKS, NOTIFICATIONS)
 
 # Paths that browsers never post forms to: the tracker speaks to BitTorrent clients,
 # the API authenticates with bearer tokens only (see accounts.sessions).
@@ -130,6 +139,7 @@ def create_app(settings: Settings) -> Litestar:
     changes.on_user_changed(tracker.forget_member)
     changes.on_torrent_changed(tracker.forget_release)
     live_settings = LiveSettings(settings, configured_sources(settings.data_dir, os.environ))
+    outbox = Outbox(settings)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -144,6 +154,8 @@ def create_app(settings: Settings) -> Litestar:
             await load_saved(database, live_settings)
             opened.push_async_callback(tracker.stop)
             await tracker.start()
+            opened.push_async_callback(outbox.stop)
+            await outbox.start()
             yield
 
     app = Litestar(
@@ -164,6 +176,8 @@ def create_app(settings: Settings) -> Litestar:
                 "changes": changes,
                 "tracker": tracker,
                 "topic_extensions": topic_extensions(FEATURES),
+                "forum_extensions": forum_extensions(FEATURES),
+                MAIL_OUTBOX: outbox,
             }
         ),
         lifespan=[lifespan],
@@ -171,6 +185,7 @@ def create_app(settings: Settings) -> Litestar:
             DefineMiddleware(SessionAuthMiddleware, exclude=AUTH_EXEMPT),
             member_language,
             unread_badge,
+            unread_notices,
             StrictFormMiddleware(),
         ],
         csrf_config=CSRFConfig(
@@ -191,6 +206,9 @@ def create_app(settings: Settings) -> Litestar:
         include_in_schema=False,
         debug=False,
     )
+    # Post hooks read the app's state (settings that follow edits, the mail outbox).
+    app.state.post_hooks = post_hooks(FEATURES, app.state)
+    outbox.address_of = app.route_reverse
     follow_site_settings(app, live_settings, tracker)
     app.asgi_handler = SecurityHeaders(
         speak_to_visitors(app.asgi_handler, lambda: live_settings.current)

@@ -98,6 +98,17 @@ class Settings:
     ratio_grace_bytes: int = 10 * 1024**3
     ratio_warning: float = 0.0
     leech_slots_below_ratio: str = ""
+    notifications_kept: int = 500
+    mentions_per_post: int = 10
+    notify_watchers_max: int = 1000
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = ""
+    smtp_starttls: bool = True
+    smtp_timeout_seconds: int = 30
+    mail_queue_max: int = 1000
 
     @property
     def database_path(self) -> Path:
@@ -362,6 +373,17 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "ratio_grace_bytes": _zero_or_more,
     "ratio_warning": _ratio,
     "leech_slots_below_ratio": _leech_slot_bands,
+    "notifications_kept": _positive_int,
+    "mentions_per_post": _positive_int,
+    "notify_watchers_max": _positive_int,
+    "smtp_host": _optional_text,
+    "smtp_port": _positive_int,
+    "smtp_user": _optional_text,
+    "smtp_password": _optional_text,
+    "smtp_from": _optional_text,
+    "smtp_starttls": _boolean,
+    "smtp_timeout_seconds": _positive_int,
+    "mail_queue_max": _positive_int,
 }
 
 
