@@ -9,7 +9,9 @@ from tinypier.accounts.names import name_key
 from tests.notifications.conftest import become, notices, press, reply, start_topic
 
 
-def test_a_starter_watches_their_topic_and_hears_of_each_reply(client: Client, board: Board) -> None:
+def test_a_starter_watches_their_topic_and_hears_of_each_reply(
+    client: Client, board: Board
+) -> None:
     become(client, board.user)
     topic = start_topic(client, board.public_forum, "Alice asks")
     become(client, board.other_user)
