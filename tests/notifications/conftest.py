@@ -8,7 +8,7 @@ import re
 import httpx
 
 from tests.forum.conftest import Board, Client, log_in, submit
-from tests.forum.conftest import board as board  # noqa: PLC0414 (the shared fixture)
+from tests.forum.conftest import board as board
 from tests.helpers import Member
 
 _TOPIC = re.compile(r"^/topics/(\d+)")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from tests.forum.conftest import Board, Client, submit
 from tests.helpers import add_member
-from tinypier.accounts.names import name_key
 from tests.notifications.conftest import become, notices, press, reply, start_topic
+from tinypier.accounts.names import name_key
 
 
 def test_a_starter_watches_their_topic_and_hears_of_each_reply(
