@@ -36,6 +36,7 @@ from tinypier.accounts.sessions import SESSION_COOKIE
 from tinypier.app import create_app
 from tinypier.db.connection import Database, connect_sync
 from tinypier.messages import store as message_store
+from tinypier.notifications.notify import Delivery
 from tinypier.polls.queries import create_poll
 from tinypier.polls.spec import PollSpec
 from tinypier.settings import Settings, load_settings
@@ -92,6 +93,8 @@ class PrivateConversation:
     message_id: int
     report_id: int
     correspondent_id: int
+    # The correspondent's notice of the message: no role may open it.
+    notice_id: int
 
 
 def _conversation(settings: Settings, author: Member) -> PrivateConversation:
@@ -99,11 +102,19 @@ def _conversation(settings: Settings, author: Member) -> PrivateConversation:
 
     async def write(db: Database) -> PrivateConversation:
         new = await message_store.start_conversation(
-            db, author.id, [correspondent.id], "privatepm subject", "privatepm words"
+            db,
+            author.id,
+            [correspondent.id],
+            "privatepm subject",
+            "privatepm words",
+            Delivery(settings),
         )
         await message_store.report(db, new.message_id, correspondent.id, "matrix report")
         report_id = int(await db.fetch_value("SELECT MAX(id) FROM message_reports"))
-        return PrivateConversation(new.conversation_id, new.message_id, report_id, correspondent.id)
+        notice_id = int(await db.fetch_value("SELECT MAX(id) FROM notifications"))
+        return PrivateConversation(
+            new.conversation_id, new.message_id, report_id, correspondent.id, notice_id
+        )
 
     return on_board(settings, write)
 
@@ -369,6 +380,7 @@ def fill_path(endpoint: Endpoint, board: RoleBoard, target: Target) -> str:
         "conversation_id": board.conversation.conversation_id,
         "message_id": board.conversation.message_id,
         "report_id": board.conversation.report_id,
+        "notice_id": board.conversation.notice_id,
     }
     values["path"] = "missing-page"
     path = endpoint.path
