@@ -492,7 +492,7 @@ class Bookmark(SQLModel, table=True):
     """A topic a member keeps to come back to, listed newest first."""
 
     __tablename__ = "bookmarks"
-    __table_args__ = (Index("ix_bookmarks_user_newest", "user_id", "created_at"),)
+    __table_args__ = (Index("ix_bookmarks_user_newest", "user_id", "created_at", "topic_id"),)
 
     user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", primary_key=True)
     topic_id: int = Field(foreign_key="topics.id", ondelete="CASCADE", primary_key=True, index=True)

@@ -40,7 +40,7 @@ CREATE TABLE bookmarks (
 	FOREIGN KEY(user_id) REFERENCES users (id) ON DELETE CASCADE
 );
 
-CREATE INDEX ix_bookmarks_user_newest ON bookmarks (user_id, created_at);
+CREATE INDEX ix_bookmarks_user_newest ON bookmarks (user_id, created_at, topic_id);
 
 CREATE INDEX ix_bookmarks_topic_id ON bookmarks (topic_id);
 
