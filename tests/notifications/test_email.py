@@ -30,7 +30,8 @@ class Mailbox:
         self.letters: list[EmailMessage] = []
 
     async def handle_DATA(self, _server: SMTP, _session: Session, envelope: Envelope) -> str:
-        letter = message_from_bytes(envelope.content or b"", policy=policy.default)
+        content = envelope.original_content or b""
+        letter = message_from_bytes(content, policy=policy.default)
         assert isinstance(letter, EmailMessage)
         self.letters.append(letter)
         return "250 Message accepted"
