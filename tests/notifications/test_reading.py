@@ -196,3 +196,17 @@ def test_the_api_lists_the_callers_notices(client: Client, board: Board) -> None
     assert [(n["kind"], n["text"], n["unread"]) for n in body["notifications"]] == [
         ("reply", "bob replied in Alice asks", True)
     ]
+
+
+def test_reading_the_conversation_reads_its_notice(client: Client, board: Board) -> None:
+    become(client, board.other_user)
+    sent = submit(
+        client, "/messages/new", "/messages/new", {"to": "alice", "subject": "Hi", "body": "Hello"}
+    )
+    become(client, board.user)
+    assert badge(client) == 1
+
+    page = client.get(sent.headers["location"]).text
+
+    assert 'class="badge notifications-badge"' not in page, "the page itself shows it read"
+    assert badge(client) == 0

@@ -17,6 +17,7 @@ import aiosqlite
 from tinypier.db.connection import Database
 from tinypier.forum.bbcode import render_bbcode_off_loop
 from tinypier.notifications.notify import Delivery, on_message
+from tinypier.notifications.store import read_conversation_notices
 
 REPORT_CONTEXT_MESSAGES = 10
 """Messages before a reported one that its moderators read with it: enough to judge it."""
@@ -169,12 +170,18 @@ async def add_message(
         return await _insert_message(connection, conversation_id, author_id, body, now, delivery)
 
 
-async def mark_read(db: Database, conversation_id: int, user_id: int) -> None:
-    await db.execute(
-        "UPDATE conversation_members SET unread = 0"
-        " WHERE conversation_id = ? AND user_id = ? AND unread > 0",
-        (conversation_id, user_id),
-    )
+async def mark_read(db: Database, conversation_id: int, user_id: int) -> int:
+    """The conversation read, and the member's notices of its messages with it; returns
+    how many notices that marked read (the header's badge drops them)."""
+    async with db.transaction() as connection:
+        await connection.execute(
+            "UPDATE conversation_members SET unread = 0"
+            " WHERE conversation_id = ? AND user_id = ? AND unread > 0",
+            (conversation_id, user_id),
+        )
+        return await read_conversation_notices(
+            connection, user_id, conversation_id, int(time.time())
+        )
 
 
 async def unread_conversations(db: Database, user_id: int) -> int:

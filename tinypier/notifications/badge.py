@@ -32,3 +32,11 @@ def unread_notices(app: ASGIApp) -> ASGIApp:
         await app(scope, receive, send)
 
     return handle
+
+
+def count_notices_read(scope: Scope, read: int) -> None:
+    """The page being answered marked notices read (a conversation it shows): the badge
+    counted before the handler ran, so it drops them here."""
+    unread = scope.get(SCOPE_KEY)
+    if isinstance(unread, int) and read > 0:
+        scope[SCOPE_KEY] = max(0, unread - read)  # type: ignore[literal-required]

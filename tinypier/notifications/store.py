@@ -152,6 +152,18 @@ async def mark_all_read(db: Database, user_id: int, now: int) -> int:
     )
 
 
+async def read_conversation_notices(
+    connection: aiosqlite.Connection, user_id: int, conversation_id: int, now: int
+) -> int:
+    """Reading a conversation reads its notices too (inside the caller's transaction)."""
+    cursor = await connection.execute(
+        "UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL"
+        " AND conversation_id = ?",
+        (now, user_id, conversation_id),
+    )
+    return cursor.rowcount
+
+
 # Watches and bookmarks: a (member, topic) or (member, forum) row, on or off.
 _PAIRS = {
     "topic_watch": ("topic_watches", "topic_id"),
