@@ -197,3 +197,19 @@ def test_without_an_smtp_host_the_board_sends_nothing(tmp_path: Path) -> None:
 
         assert "This board sends no e-mail" in page
         assert app.state.mail_outbox.post(Letter("a@example.org", "s", "b")) is False
+
+
+def test_the_admins_settings_page_never_shows_the_smtp_password(tmp_path: Path) -> None:
+    from litestar.testing import TestClient
+
+    from tests.helpers import add_member
+    from tinypier.app import create_app
+
+    secret = "hunter2-smtp-secret"
+    settings = load_settings(tmp_path / "secret", environ={}, smtp_password=secret)
+    with TestClient(create_app(settings), base_url="http://testserver.local") as client:
+        become(client, add_member(settings, "adam", "admin"))
+        page = client.get("/admin/settings").text
+
+    assert "smtp_password" in page and "(set, not shown)" in page
+    assert secret not in page
