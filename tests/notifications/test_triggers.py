@@ -7,6 +7,7 @@ from tests.forum.conftest import Board, Client, submit
 from tests.helpers import add_member
 from tests.notifications.conftest import become, notices, press, reply, start_topic
 from tinypier.accounts.names import name_key
+from tinypier.db.connection import Database
 
 
 def test_a_starter_watches_their_topic_and_hears_of_each_reply(
@@ -143,3 +144,19 @@ def test_a_private_message_tells_each_recipient(client: Client, board: Board) ->
     assert notices(board, board.other_user) == [("message", 1)]
     assert notices(board, board.moderator) == [("message", 3)]
     assert notices(board, board.user) == [("message", 2)]
+
+
+def test_a_member_keeps_only_the_newest_notices(board: Board) -> None:
+    """``notifications_kept`` bounds each member's list: older notices give way."""
+    from tests.forum.board import on_board
+    from tinypier.notifications.store import Notice, record
+
+    async def write(db: Database) -> None:
+        for number in range(5):
+            async with db.transaction() as connection:
+                notice = Notice(board.user.id, "mention", board.other_user.id, detail=str(number))
+                await record(connection, [notice], now=number, kept=3)
+
+    on_board(board.settings, write)
+
+    assert board.rows("SELECT detail FROM notifications ORDER BY id") == [("2",), ("3",), ("4",)]

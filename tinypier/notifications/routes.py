@@ -25,7 +25,7 @@ from tinypier.db.connection import Database
 from tinypier.forum.pagination import paginate
 from tinypier.i18n import N_, _
 from tinypier.notifications import store
-from tinypier.notifications.api import API_ROUTER
+from tinypier.notifications.api import API_ROUTER, NOTICES_PER_PAGE
 from tinypier.notifications.email import EmailSettings, email_problem, email_settings, save_email
 from tinypier.notifications.notify import on_post_published
 from tinypier.notifications.parts import FORUM_WATCH, TOPIC_TOOLS
@@ -36,7 +36,6 @@ from tinypier.web.extensions import Feature
 from tinypier.web.pages import redirect, render
 
 ViewerRequest = Request[Viewer, Any, Any]
-NOTICES_PER_PAGE = 30
 BOOKMARKS_PER_PAGE = 50
 
 
