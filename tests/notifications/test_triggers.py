@@ -160,3 +160,37 @@ def test_a_member_keeps_only_the_newest_notices(board: Board) -> None:
     on_board(board.settings, write)
 
     assert board.rows("SELECT detail FROM notifications ORDER BY id") == [("2",), ("3",), ("4",)]
+
+
+def test_one_post_tells_at_most_notify_watchers_max_watchers(board: Board) -> None:
+    """The first watchers (by when they started) are told; the work of one post is bounded."""
+    from dataclasses import replace
+
+    from litestar.datastructures import State
+
+    from tests.forum.board import on_board
+    from tinypier.forum.posting import create_post, create_topic
+    from tinypier.notifications.notify import on_post_published
+    from tinypier.web.extensions import PostHooks
+
+    watchers = [add_member(board.settings, f"watcher{number}") for number in range(4)]
+    for when, watcher in enumerate(watchers):
+        board.rows(
+            "INSERT INTO forum_watches (user_id, forum_id, created_at) VALUES (?, ?, ?)",
+            (watcher.id, board.public_forum, when),
+        )
+    state = State({"settings": replace(board.settings, notify_watchers_max=2)})
+    hooks = PostHooks((on_post_published,), state)
+
+    async def write(db: Database) -> None:
+        new = await create_topic(db, board.public_forum, board.user.id, "Busy", "Hello", hooks)
+        await create_post(db, new.topic_id, board.public_forum, board.user.id, "Again", hooks)
+
+    on_board(board.settings, write)
+
+    assert [notices(board, watcher) for watcher in watchers] == [
+        [("topic", 1), ("reply", 1)],
+        [("topic", 1), ("reply", 1)],
+        [],
+        [],
+    ]
