@@ -124,9 +124,11 @@ def letter(
     link = settings.base_url.rstrip("/") + page
     with speaking_to(audience):
         text = words.notice_text(notice)
+        subject = _("%(site)s: %(notice)s", site=settings.site_name, notice=text)
         return Letter(
             to=str(member["email"]),
-            subject=_("%(site)s: %(notice)s", site=settings.site_name, notice=text),
+            # One line whatever a title holds: a line break would start a new header.
+            subject=" ".join(subject.split()),
             body=_(
                 "%(notice)s\n\nYour notifications: %(link)s\n\n"
                 "You receive this because you asked for notices by e-mail in your settings"
