@@ -38,6 +38,7 @@ from tinypier.accounts.sessions import SESSION_COOKIE
 from tinypier.app import create_app
 from tinypier.db.connection import Database, connect_sync
 from tinypier.messages import store as message_store
+from tinypier.notifications.notify import Delivery
 from tinypier.polls.queries import create_poll
 from tinypier.polls.spec import PollSpec
 from tinypier.profiles.images import normalized_png
@@ -96,6 +97,8 @@ class PrivateConversation:
     message_id: int
     report_id: int
     correspondent_id: int
+    # The correspondent's notice of the message: no role may open it.
+    notice_id: int
 
 
 def _conversation(settings: Settings, author: Member) -> PrivateConversation:
@@ -103,11 +106,19 @@ def _conversation(settings: Settings, author: Member) -> PrivateConversation:
 
     async def write(db: Database) -> PrivateConversation:
         new = await message_store.start_conversation(
-            db, author.id, [correspondent.id], "privatepm subject", "privatepm words"
+            db,
+            author.id,
+            [correspondent.id],
+            "privatepm subject",
+            "privatepm words",
+            Delivery(settings),
         )
         await message_store.report(db, new.message_id, correspondent.id, "matrix report")
         report_id = int(await db.fetch_value("SELECT MAX(id) FROM message_reports"))
-        return PrivateConversation(new.conversation_id, new.message_id, report_id, correspondent.id)
+        notice_id = int(await db.fetch_value("SELECT MAX(id) FROM notifications"))
+        return PrivateConversation(
+            new.conversation_id, new.message_id, report_id, correspondent.id, notice_id
+        )
 
     return on_board(settings, write)
 
@@ -443,6 +454,7 @@ def fill_path(endpoint: Endpoint, board: RoleBoard, target: Target) -> str:
         "group_id": board.group_id,
         "rank_id": board.rank_id,
         "digest": board.image_digest,
+        "notice_id": board.conversation.notice_id,
     }
     values["path"] = "missing-page"
     path = endpoint.path

@@ -29,6 +29,9 @@ from tinypier.groups.routes import FEATURE as GROUPS
 from tinypier.i18n import available_languages, install_in_templates, language_name
 from tinypier.messages import ROUTES as MESSAGE_ROUTES
 from tinypier.messages import unread_badge
+from tinypier.notifications.mail import STATE_KEY as MAIL_OUTBOX
+from tinypier.notifications.mail import Outbox
+from tinypier.notifications.routes import FEATURE as NOTIFICATIONS
 from tinypier.permissions.rules import moderates_anywhere
 from tinypier.polls.routes import FEATURE as POLLS
 from tinypier.profiles.routes import FEATURE as PROFILES
@@ -45,7 +48,9 @@ from tinypier.web.errors import handle_error
 from tinypier.web.extensions import (
     feature_middleware,
     feature_routes,
+    forum_extensions,
     page_extensions,
+    post_hooks,
     topic_extensions,
 )
 from tinypier.web.form_decoding import StrictFormMiddleware
@@ -67,7 +72,7 @@ STATIC_DIR = PACKAGE_DIR / "static"
 # The packages built on the forum: each brings its routes, what it adds to topic pages, the
 # index, profiles and post authors, and any middleware (``tinypier.web.extensions``), so
 # the forum imports none of them.
-FEATURES = (TORRENTS, POLLS, THANKS, GROUPS, PROFILES)
+FEATURES = (TORRENTS, POLLS, THANKS, GROUPS, PROFILES, NOTIFICATIONS)
 
 # Paths that browsers never post forms to: the tracker speaks to BitTorrent clients,
 # the API authenticates with bearer tokens only (see accounts.sessions).
@@ -140,6 +145,7 @@ def create_app(settings: Settings) -> Litestar:
     changes.on_user_changed(tracker.forget_member)
     changes.on_torrent_changed(tracker.forget_release)
     live_settings = LiveSettings(settings, configured_sources(settings.data_dir, os.environ))
+    outbox = Outbox(settings)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -154,6 +160,8 @@ def create_app(settings: Settings) -> Litestar:
             await load_saved(database, live_settings)
             opened.push_async_callback(tracker.stop)
             await tracker.start()
+            opened.push_async_callback(outbox.stop)
+            await outbox.start()
             yield
 
     app = Litestar(
@@ -175,6 +183,8 @@ def create_app(settings: Settings) -> Litestar:
                 "tracker": tracker,
                 "topic_extensions": topic_extensions(FEATURES),
                 "page_extensions": page_extensions(FEATURES),
+                "forum_extensions": forum_extensions(FEATURES),
+                MAIL_OUTBOX: outbox,
             }
         ),
         lifespan=[lifespan],
@@ -203,6 +213,9 @@ def create_app(settings: Settings) -> Litestar:
         include_in_schema=False,
         debug=False,
     )
+    # Post hooks read the app's state (settings that follow edits, the mail outbox).
+    app.state.post_hooks = post_hooks(FEATURES, app.state)
+    outbox.address_of = app.route_reverse
     follow_site_settings(app, live_settings, tracker)
     app.asgi_handler = SecurityHeaders(
         speak_to_visitors(app.asgi_handler, lambda: live_settings.current)

@@ -104,6 +104,17 @@ class Settings:
     signature_max_chars: int = 300
     online_minutes: int = 15
     online_shown_max: int = 100
+    notifications_kept: int = 500
+    mentions_per_post: int = 10
+    notify_watchers_max: int = 1000
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = ""
+    smtp_starttls: bool = True
+    smtp_timeout_seconds: int = 30
+    mail_queue_max: int = 1000
 
     @property
     def database_path(self) -> Path:
@@ -374,6 +385,17 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "signature_max_chars": _positive_int,
     "online_minutes": _positive_int,
     "online_shown_max": _positive_int,
+    "notifications_kept": _positive_int,
+    "mentions_per_post": _positive_int,
+    "notify_watchers_max": _positive_int,
+    "smtp_host": _optional_text,
+    "smtp_port": _positive_int,
+    "smtp_user": _optional_text,
+    "smtp_password": _optional_text,
+    "smtp_from": _optional_text,
+    "smtp_starttls": _boolean,
+    "smtp_timeout_seconds": _positive_int,
+    "mail_queue_max": _positive_int,
 }
 
 

@@ -170,6 +170,10 @@ EDITABLE: tuple[EditableSetting, ...] = (
 EDITABLE_BY_NAME = {setting.name: setting for setting in EDITABLE}
 
 
+SECRET_SETTINGS = frozenset({"smtp_password"})
+"""File-only settings whose value no page shows (the admin's page says only if it is set)."""
+
+
 def file_only_names() -> list[str]:
     """Settings only the file and environment set: the server is built from them at start."""
     return [name for name in settings_keys() if name not in EDITABLE_BY_NAME and name != "data_dir"]

@@ -97,7 +97,26 @@ def _add_long_things(settings: Settings) -> tuple[int, int, int, int]:
     )
     on_board(settings, lambda db: set_status(db, member.id, release.torrent_id, NEEDS_EDITING))
     _log_cheat(settings, release.torrent_id, member.id)
+    _notify_and_bookmark(settings, member.id, topic.topic_id, topic.post_id)
     return forum_id, topic.topic_id, release.topic_id, member.id
+
+
+def _notify_and_bookmark(settings: Settings, member_id: int, topic_id: int, post_id: int) -> None:
+    """The admin is quoted by the long member in the long topic, and bookmarked it."""
+    connection = connect_sync(settings.database_path)
+    try:
+        admin_id = connection.execute("SELECT id FROM users WHERE name = 'admin'").fetchone()[0]
+        connection.execute(
+            "INSERT INTO notifications (user_id, kind, actor_id, topic_id, post_id, count,"
+            " created_at) VALUES (?, 'quote', ?, ?, ?, 1, 1700000000)",
+            (admin_id, member_id, topic_id, post_id),
+        )
+        connection.execute(
+            "INSERT INTO bookmarks (user_id, topic_id, created_at) VALUES (?, ?, 1700000000)",
+            (admin_id, topic_id),
+        )
+    finally:
+        connection.close()
 
 
 @pytest.fixture
@@ -136,6 +155,9 @@ def _pages(board: LongBoard) -> dict[str, str]:
         "settings": "/settings",
         "new-topic": f"/forums/{board.forum_id}/new",
         "new-release": f"/forums/{board.forum_id}/releases/new",
+        "notifications": "/notifications",
+        "bookmarks": "/bookmarks",
+        "notification-settings": "/notifications/settings",
     }
 
 

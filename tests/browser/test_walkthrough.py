@@ -452,3 +452,41 @@ def test_two_members_hold_a_private_conversation(
 
     log_in_as(walk, "writer", PASSWORD)
     assert browser.find_element(By.CSS_SELECTOR, ".site-nav .badge").text == "1"
+
+
+def test_a_reply_in_a_watched_topic_reaches_the_starter(
+    browser: WebDriver, site: str, screenshots: Path, tmp_path: Path
+) -> None:
+    """A member starts a topic (and so watches it); another replies; the starter sees the
+    notifications badge in the header, reads the notice, and it leads to the reply."""
+    for name in ("starter", "replier"):
+        create_member(tmp_path / "data", name, PASSWORD)
+    walk = Walk(browser, site, screenshots)
+
+    log_in_as(walk, "starter", PASSWORD)
+    walk.open("/", "watch-index")
+    walk.follow("Kitchen", "watch-forum")
+    walk.open(walk.path + "/new", "watch-new-topic")
+    walk.fill("title", "Jam jars wanted")
+    walk.fill("body", "Who has spare jars?")
+    walk.submit("//form[contains(@class, 'post-form')]//button[@name='post']", "watch-topic")
+    topic_path = walk.path.split("?")[0].split("#")[0]
+    assert "Stop watching" in walk.text("main"), "a starter watches their own topic"
+
+    log_in_as(walk, "replier", PASSWORD)
+    walk.open(topic_path + "/reply", "watch-reply-form")
+    walk.fill("body", "I have six, @starter.")
+    walk.submit("//form[contains(@class, 'post-form')]//button[@name='post']", "watch-replied")
+
+    log_in_as(walk, "starter", PASSWORD)
+    assert browser.find_element(By.CSS_SELECTOR, ".site-nav .notifications-badge").text == "1"
+    walk.leave_by(
+        browser.find_element(By.CSS_SELECTOR, ".site-nav a[href='/notifications']"),
+        "notifications",
+    )
+    notice = browser.find_element(By.CSS_SELECTOR, ".notification.unread button")
+    assert notice.text == "replier mentioned you in Jam jars wanted"
+    walk.leave_by(notice, "notification-opened")
+    assert walk.path.startswith(topic_path)
+    assert "I have six" in walk.text("main")
+    assert not browser.find_elements(By.CSS_SELECTOR, ".site-nav .notifications-badge")

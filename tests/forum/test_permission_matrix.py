@@ -291,6 +291,23 @@ POLICY: dict[str, Rule] = {
     "GET /api/messages": Rule(Access.MEMBERS),
     "GET /api/messages/{conversation_id:int}": Rule(Access.NOBODY),
     "POST /api/messages": Rule(Access.MEMBERS, {"to": "author", "subject": "matrix", **BODY}),
+    # Watching, notifications and bookmarks: what one may view, one may watch and bookmark;
+    # each member reads their own notices (the board's one is the correspondent's).
+    "POST /topics/{topic_id:int}/watch": Rule(Access.MEMBERS_WHO_VIEW),
+    "POST /topics/{topic_id:int}/unwatch": Rule(Access.MEMBERS_WHO_VIEW),
+    "POST /topics/{topic_id:int}/bookmark": Rule(Access.MEMBERS_WHO_VIEW),
+    "POST /topics/{topic_id:int}/unbookmark": Rule(Access.MEMBERS_WHO_VIEW),
+    "POST /forums/{forum_id:int}/watch": Rule(Access.MEMBERS_WHO_VIEW),
+    "POST /forums/{forum_id:int}/unwatch": Rule(Access.MEMBERS_WHO_VIEW),
+    "GET /notifications": Rule(Access.MEMBERS),
+    "POST /notifications/read": Rule(Access.MEMBERS),
+    "POST /notifications/{notice_id:int}/open": Rule(Access.NOBODY),
+    "GET /notifications/settings": Rule(Access.MEMBERS),
+    "POST /notifications/settings": Rule(
+        Access.MEMBERS, {"email": "matrix@example.org", "email_notifications": "on"}
+    ),
+    "GET /bookmarks": Rule(Access.MEMBERS),
+    "GET /api/notifications": Rule(Access.MEMBERS),
 }
 
 # Not in the matrix: static files are the same bytes for everyone, and /announce and

@@ -20,6 +20,7 @@ from tinypier.settings import REGISTRATION_MODES, SettingsError
 from tinypier.site_settings import (
     DEFAULTS,
     EDITABLE,
+    SECRET_SETTINGS,
     EditableSetting,
     LiveSettings,
     as_text,
@@ -124,13 +125,19 @@ def settings_page(
         problem=problem,
         rows=setting_rows(live, refused),
         choices=choices,
-        file_only=[(name, shown_value(getattr(live.current, name))) for name in file_only_names()],
+        file_only=[
+            (name, shown_value(getattr(live.current, name), secret=name in SECRET_SETTINGS))
+            for name in file_only_names()
+        ],
     )
 
 
-def shown_value(value: object) -> str:
+def shown_value(value: object, *, secret: bool = False) -> str:
     """A file-only setting's value for reading: yes or no in the reader's language for a
-    switch (the file writes ``true``/``false``), anything else as the file writes it."""
+    switch (the file writes ``true``/``false``), anything else as the file writes it; a
+    secret (a password) only says whether it is set, since the page is no place for it."""
+    if secret:
+        return _("(set, not shown)") if value else _("(not set)")
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     return as_text(value)

@@ -24,7 +24,7 @@ import asyncio
 import inspect
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -38,8 +38,9 @@ BUSY_TIMEOUT_MS = 10_000
 READER_COUNT = 3
 
 Params = Sequence[Any] | dict[str, Any]
-# Something to do once the transaction that registered it has committed.
-Effect = Callable[[], Awaitable[None] | None]
+# Something to do once the transaction that registered it has committed (awaited when it
+# returns an awaitable; any other result is ignored).
+Effect = Callable[[], object]
 
 logger = logging.getLogger(__name__)
 _pending_effects: ContextVar[list[Effect] | None] = ContextVar("pending_effects", default=None)

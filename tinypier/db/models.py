@@ -36,6 +36,9 @@ class User(SQLModel, table=True):
     # Profiles (0021): hide other members' signatures; leave me out of "online now".
     hide_signatures: bool = Field(default=False)
     hide_online: bool = Field(default=False)
+    # Where notices are e-mailed, when the member asks for it and the board sends mail.
+    email: str | None = None
+    email_notifications: bool = Field(default=False, sa_column_kwargs={"server_default": text("0")})
 
 
 class ApiToken(SQLModel, table=True):
@@ -542,3 +545,80 @@ class Presence(SQLModel, table=True):
 
     user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", primary_key=True)
     seen_at: int = Field(index=True)
+
+
+class TopicWatch(SQLModel, table=True):
+    """A member watching a topic (0020): replies in it are notified to them."""
+
+    __tablename__ = "topic_watches"
+
+    topic_id: int = Field(foreign_key="topics.id", ondelete="CASCADE", primary_key=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", primary_key=True, index=True)
+    created_at: int
+
+
+class ForumWatch(SQLModel, table=True):
+    """A member watching a forum: new topics and replies in it are notified to them."""
+
+    __tablename__ = "forum_watches"
+
+    forum_id: int = Field(foreign_key="forums.id", ondelete="CASCADE", primary_key=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", primary_key=True, index=True)
+    created_at: int
+
+
+class Bookmark(SQLModel, table=True):
+    """A topic a member keeps to come back to, listed newest first."""
+
+    __tablename__ = "bookmarks"
+    __table_args__ = (Index("ix_bookmarks_user_newest", "user_id", "created_at", "topic_id"),)
+
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", primary_key=True)
+    topic_id: int = Field(foreign_key="topics.id", ondelete="CASCADE", primary_key=True, index=True)
+    created_at: int
+
+
+class Notification(SQLModel, table=True):
+    """One notice to one member: a reply, quote, mention, message or release verdict.
+
+    An unread notice of replies in a topic (or of messages in a conversation) is one row
+    whose ``count`` grows; the partial unique indexes keep it one.
+    """
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        Index("ix_notifications_user_newest", "user_id", "id"),
+        Index("ix_notifications_unread", "user_id", sqlite_where=text("read_at IS NULL")),
+        Index(
+            "ux_notifications_unread_reply",
+            "user_id",
+            "topic_id",
+            unique=True,
+            sqlite_where=text("read_at IS NULL AND kind = 'reply'"),
+        ),
+        Index(
+            "ux_notifications_unread_message",
+            "user_id",
+            "conversation_id",
+            unique=True,
+            sqlite_where=text("read_at IS NULL AND kind = 'message'"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE")
+    kind: str
+    actor_id: int | None = Field(
+        default=None, foreign_key="users.id", ondelete="SET NULL", index=True
+    )
+    topic_id: int | None = Field(
+        default=None, foreign_key="topics.id", ondelete="CASCADE", index=True
+    )
+    post_id: int | None = None
+    conversation_id: int | None = Field(
+        default=None, foreign_key="conversations.id", ondelete="CASCADE", index=True
+    )
+    detail: str | None = None
+    count: int = Field(default=1)
+    created_at: int
+    read_at: int | None = None

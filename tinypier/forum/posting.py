@@ -16,6 +16,7 @@ from tinypier.db.connection import Database
 from tinypier.forum.bbcode import render_bbcode_off_loop
 from tinypier.i18n import _
 from tinypier.torrents.storage import forget_unreferenced
+from tinypier.web.extensions import NO_POST_HOOKS, PostHooks, PublishedPost
 
 MAX_TITLE_LENGTH = 200
 
@@ -60,12 +61,17 @@ async def insert_post(
     author_id: int,
     body: str,
     now: int,
+    hooks: PostHooks = NO_POST_HOOKS,
+    *,
+    starts_topic: bool = False,
 ) -> int:
-    """Add a post inside an open transaction and update every counter it affects."""
+    """Add a post inside an open transaction and update every counter it affects; the
+    features' ``post_published`` hooks run last, in the same transaction."""
+    body_html = await render_bbcode_off_loop(body)
     cursor = await connection.execute(
         "INSERT INTO posts (topic_id, author_id, body, body_html, created_at)"
         " VALUES (?, ?, ?, ?, ?)",
-        (topic_id, author_id, body, await render_bbcode_off_loop(body), now),
+        (topic_id, author_id, body, body_html, now),
     )
     post_id = cursor.lastrowid or 0
     await connection.execute(
@@ -80,11 +86,20 @@ async def insert_post(
     await connection.execute(
         "UPDATE users SET post_count = post_count + 1 WHERE id = ?", (author_id,)
     )
+    published = PublishedPost(
+        post_id, topic_id, forum_id, author_id, body, body_html, starts_topic=starts_topic
+    )
+    await hooks.published(connection, published)
     return post_id
 
 
 async def insert_topic(
-    connection: aiosqlite.Connection, forum_id: int, author_id: int, title: str, body: str
+    connection: aiosqlite.Connection,
+    forum_id: int,
+    author_id: int,
+    title: str,
+    body: str,
+    hooks: PostHooks = NO_POST_HOOKS,
 ) -> NewTopic:
     """A topic and its first post, inside an open transaction (releases add their torrent)."""
     now = int(time.time())
@@ -98,20 +113,35 @@ async def insert_topic(
     await connection.execute(
         "UPDATE forums SET topic_count = topic_count + 1 WHERE id = ?", (forum_id,)
     )
-    post_id = await insert_post(connection, topic_id, forum_id, author_id, body, now)
+    post_id = await insert_post(
+        connection, topic_id, forum_id, author_id, body, now, hooks, starts_topic=True
+    )
     return NewTopic(topic_id, post_id)
 
 
 async def create_topic(
-    db: Database, forum_id: int, author_id: int, title: str, body: str
+    db: Database,
+    forum_id: int,
+    author_id: int,
+    title: str,
+    body: str,
+    hooks: PostHooks = NO_POST_HOOKS,
 ) -> NewTopic:
     async with db.transaction() as connection:
-        return await insert_topic(connection, forum_id, author_id, title, body)
+        return await insert_topic(connection, forum_id, author_id, title, body, hooks)
 
 
-async def create_post(db: Database, topic_id: int, forum_id: int, author_id: int, body: str) -> int:
+async def create_post(
+    db: Database,
+    topic_id: int,
+    forum_id: int,
+    author_id: int,
+    body: str,
+    hooks: PostHooks = NO_POST_HOOKS,
+) -> int:
     async with db.transaction() as connection:
-        return await insert_post(connection, topic_id, forum_id, author_id, body, int(time.time()))
+        now = int(time.time())
+        return await insert_post(connection, topic_id, forum_id, author_id, body, now, hooks)
 
 
 async def edit_post(

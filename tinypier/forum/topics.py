@@ -32,7 +32,7 @@ from tinypier.permissions.rules import (
     can_start_topic,
 )
 from tinypier.settings import Settings
-from tinypier.web.extensions import PageExtensions, TopicExtensions
+from tinypier.web.extensions import PageExtensions, PostHooks, TopicExtensions
 from tinypier.web.pages import redirect
 
 ViewerRequest = Request[Viewer, Any, Any]
@@ -207,8 +207,9 @@ class NewTopicController(Controller):
         unfinished = await page.unfinished(request, data) or page.flooded(request, data)
         if unfinished is not None:
             return unfinished
+        hooks: PostHooks = request.app.state.post_hooks
         new = await posting.create_topic(
-            db, forum_id, member_id(request.user), data.title, data.body
+            db, forum_id, member_id(request.user), data.title, data.body, hooks
         )
         return redirect(f"/topics/{new.topic_id}", _("Your topic is posted."), "success")
 
@@ -262,8 +263,9 @@ class ReplyController(Controller):
         unfinished = await page.unfinished(request, data) or page.flooded(request, data)
         if unfinished is not None:
             return unfinished
+        hooks: PostHooks = request.app.state.post_hooks
         post_id = await posting.create_post(
-            db, topic_id, topic["forum_id"], member_id(request.user), data.body
+            db, topic_id, topic["forum_id"], member_id(request.user), data.body, hooks
         )
         position = await queries.posts_before(
             db, topic_id, post_id, can_see_deleted_in(request.user, topic)

@@ -32,6 +32,8 @@ class ConversationPage:
     messages: list[sqlite3.Row]
     pagination: Pagination
     marked_read: bool
+    # The reader's notices of this conversation that reading it marked read.
+    notices_read: int = 0
 
 
 async def read_conversation(
@@ -44,6 +46,7 @@ async def read_conversation(
     pagination = paginate(page, total, per_page)
     rows = await store.messages(db, conversation_id, place.up_to, pagination.offset, per_page)
     marked_read = bool(place.membership["unread"])
+    notices_read = 0
     if marked_read:
-        await store.mark_read(db, conversation_id, viewer.id or 0)
-    return ConversationPage(place, rows, pagination, marked_read)
+        notices_read = await store.mark_read(db, conversation_id, viewer.id or 0)
+    return ConversationPage(place, rows, pagination, marked_read, notices_read)

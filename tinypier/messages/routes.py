@@ -47,6 +47,7 @@ from tinypier.messages.sending import (
     send_new,
     send_reply,
 )
+from tinypier.notifications.badge import count_notices_read
 from tinypier.permissions.lookup import NotVisible
 from tinypier.permissions.messages import can_remove_participant, can_report_message
 from tinypier.web.pages import redirect, render
@@ -160,6 +161,7 @@ class MessagesController(Controller):
         shown = await read_conversation(db, viewer, conversation_id, page, MESSAGES_PER_PAGE)
         if shown.marked_read:
             count_as_read(request.scope)
+            count_notices_read(request.scope, shown.notices_read)
         place = shown.place
         starter = place.conversation["starter_id"]
         return render(

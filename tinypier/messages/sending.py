@@ -30,6 +30,7 @@ from tinypier.flood import FloodLimiter, Rule
 from tinypier.forum.posting import body_problem
 from tinypier.i18n import _, ngettext
 from tinypier.messages import store
+from tinypier.notifications.notify import delivery_of
 from tinypier.permissions.messages import can_receive_messages
 from tinypier.settings import Settings
 
@@ -198,7 +199,12 @@ async def send_new(
     check_body(body, settings)
     admit_message(request)
     return await store.start_conversation(
-        db, sender.id or 0, [row["id"] for row in found], subject, body
+        db,
+        sender.id or 0,
+        [row["id"] for row in found],
+        subject,
+        body,
+        delivery_of(request.app.state),
     )
 
 
@@ -215,4 +221,5 @@ async def send_reply(request: Request[Viewer, Any, Any], conversation_id: int, b
     ]
     await refuse_if_blocked(db, sender, others)
     admit_message(request)
-    return await store.add_message(db, conversation_id, sender.id or 0, body)
+    delivery = delivery_of(request.app.state)
+    return await store.add_message(db, conversation_id, sender.id or 0, body, delivery)

@@ -16,6 +16,8 @@ import aiosqlite
 
 from tinypier.db.connection import Database
 from tinypier.forum.bbcode import render_bbcode_off_loop
+from tinypier.notifications.notify import Delivery, on_message
+from tinypier.notifications.store import read_conversation_notices
 
 REPORT_CONTEXT_MESSAGES = 10
 """Messages before a reported one that its moderators read with it: enough to judge it."""
@@ -97,10 +99,16 @@ async def member_list(db: Database, conversation_id: int) -> list[sqlite3.Row]:
 
 
 async def _insert_message(
-    connection: aiosqlite.Connection, conversation_id: int, author_id: int, body: str, now: int
+    connection: aiosqlite.Connection,
+    conversation_id: int,
+    author_id: int,
+    body: str,
+    now: int,
+    delivery: Delivery | None,
 ) -> int:
     """A message and every counter it changes: the conversation's last message, and the
-    inbox entry and unread count of each member still taking part."""
+    inbox entry and unread count of each member still taking part, who are notified
+    (``tinypier.notifications``) when a ``delivery`` is given."""
     cursor = await connection.execute(
         "INSERT INTO messages (conversation_id, author_id, body, body_html, created_at)"
         " VALUES (?, ?, ?, ?, ?)",
@@ -118,11 +126,18 @@ async def _insert_message(
         " WHERE conversation_id = ? AND removed_after_message_id IS NULL",
         (now, author_id, conversation_id),
     )
+    if delivery is not None:
+        await on_message(connection, delivery, conversation_id, message_id, author_id)
     return message_id
 
 
 async def start_conversation(
-    db: Database, starter_id: int, recipient_ids: Sequence[int], subject: str, body: str
+    db: Database,
+    starter_id: int,
+    recipient_ids: Sequence[int],
+    subject: str,
+    body: str,
+    delivery: Delivery | None = None,
 ) -> NewConversation:
     now = int(time.time())
     async with db.transaction() as connection:
@@ -137,21 +152,36 @@ async def start_conversation(
             " VALUES (?, ?, ?, 0)",
             [(conversation_id, member_id, now) for member_id in (starter_id, *recipient_ids)],
         )
-        message_id = await _insert_message(connection, conversation_id, starter_id, body, now)
+        message_id = await _insert_message(
+            connection, conversation_id, starter_id, body, now, delivery
+        )
     return NewConversation(conversation_id, message_id)
 
 
-async def add_message(db: Database, conversation_id: int, author_id: int, body: str) -> int:
+async def add_message(
+    db: Database,
+    conversation_id: int,
+    author_id: int,
+    body: str,
+    delivery: Delivery | None = None,
+) -> int:
     async with db.transaction() as connection:
-        return await _insert_message(connection, conversation_id, author_id, body, int(time.time()))
+        now = int(time.time())
+        return await _insert_message(connection, conversation_id, author_id, body, now, delivery)
 
 
-async def mark_read(db: Database, conversation_id: int, user_id: int) -> None:
-    await db.execute(
-        "UPDATE conversation_members SET unread = 0"
-        " WHERE conversation_id = ? AND user_id = ? AND unread > 0",
-        (conversation_id, user_id),
-    )
+async def mark_read(db: Database, conversation_id: int, user_id: int) -> int:
+    """The conversation read, and the member's notices of its messages with it; returns
+    how many notices that marked read (the header's badge drops them)."""
+    async with db.transaction() as connection:
+        await connection.execute(
+            "UPDATE conversation_members SET unread = 0"
+            " WHERE conversation_id = ? AND user_id = ? AND unread > 0",
+            (conversation_id, user_id),
+        )
+        return await read_conversation_notices(
+            connection, user_id, conversation_id, int(time.time())
+        )
 
 
 async def unread_conversations(db: Database, user_id: int) -> int:

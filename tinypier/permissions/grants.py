@@ -55,6 +55,16 @@ GRANTS_SQL = (
 )
 
 
+# Several members' grants in one forum (to check many members' rights at once, such as
+# those a notice would go to): by group_grants' forum index, then the memberships' key.
+FORUM_GRANTS_SQL = (
+    "SELECT m.user_id, g.forum_id, g.permission FROM group_grants g"
+    " JOIN group_members m ON m.group_id = g.group_id"
+    " WHERE g.forum_id = ? AND m.status IN ('member', 'leader')"
+    " AND m.user_id IN (SELECT value FROM json_each(?))"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Grants:
     """forum id -> the rights held there (implied ones included)."""
@@ -80,6 +90,14 @@ class Grants:
 
 
 NO_GRANTS = Grants()
+
+
+def grants_by_member(rows: Iterable[tuple[int, int, str]]) -> dict[int, Grants]:
+    """Rows of :data:`FORUM_GRANTS_SQL` (member, forum, right) as each member's grants."""
+    by_member: dict[int, list[tuple[int, str]]] = {}
+    for user_id, forum_id, permission in rows:
+        by_member.setdefault(int(user_id), []).append((forum_id, permission))
+    return {user_id: Grants.from_rows(pairs) for user_id, pairs in by_member.items()}
 
 
 async def load_grants(db: Database, user_id: int) -> Grants:

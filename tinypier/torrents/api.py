@@ -194,7 +194,9 @@ async def api_post_release(
     if flood is not None:
         raise TooManyRequestsException(flood)
     try:
-        registered = await publish_release(db, settings, request.app.state.changes, upload)
+        registered = await publish_release(
+            db, settings, request.app.state.changes, upload, request.app.state.post_hooks
+        )
     except ReleaseRefused as refusal:
         give_back_post(request)
         if refusal.existing_topic_id is None:

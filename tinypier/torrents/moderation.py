@@ -16,6 +16,7 @@ from tinypier.db.connection import Database
 from tinypier.forum.log_sentences import register_actions
 from tinypier.forum.moderation_log import log_action
 from tinypier.i18n import N_, _
+from tinypier.notifications.notify import Delivery, on_release_status
 from tinypier.torrents.statuses import FREELEECH_LABELS, STATUS_LABELS
 
 register_actions(
@@ -43,8 +44,11 @@ async def _current(
     return row[0], row[1]
 
 
-async def set_status(db: Database, actor_id: int, torrent_id: int, status: str) -> None:
-    """Record who set the status and when, since the topic shows both."""
+async def set_status(
+    db: Database, actor_id: int, torrent_id: int, status: str, delivery: Delivery | None = None
+) -> None:
+    """Record who set the status and when, since the topic shows both; a new status is
+    notified to the uploader (``tinypier.notifications``) when a ``delivery`` is given."""
     if status not in STATUS_LABELS:
         raise ValidationException(_("Unknown release status %(status)r.", status=status))
     async with db.transaction() as connection:
@@ -57,6 +61,8 @@ async def set_status(db: Database, actor_id: int, torrent_id: int, status: str) 
             connection, actor_id, "release_status", "torrent", torrent_id,
             f"{was} -> {status}", forum_id=forum_id,
         )  # fmt: skip
+        if delivery is not None and was != status:
+            await on_release_status(connection, delivery, torrent_id, actor_id, status)
 
 
 async def set_freeleech(db: Database, actor_id: int, torrent_id: int, level: str) -> None:

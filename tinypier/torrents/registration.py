@@ -34,6 +34,7 @@ from tinypier.torrents.metainfo import (
 )
 from tinypier.torrents.releases import topic_path
 from tinypier.torrents.storage import StoredFile, attachment_row_id, discard, store_bytes
+from tinypier.web.extensions import NO_POST_HOOKS, PostHooks
 
 
 class ReleaseRefused(ValueError):
@@ -109,6 +110,7 @@ async def register_release(
     max_size: int,
     *,
     max_body_chars: int,
+    hooks: PostHooks = NO_POST_HOOKS,
 ) -> RegisteredRelease:
     problem = title_problem(upload.title) or body_problem(upload.description, max_body_chars)
     if problem:
@@ -121,7 +123,12 @@ async def register_release(
             stored = await asyncio.to_thread(store_bytes, attachments_dir, parsed.raw)
             attachment_id = await attachment_row_id(connection, stored, len(parsed.raw))
             topic = await insert_topic(
-                connection, upload.forum_id, upload.uploader_id, upload.title, upload.description
+                connection,
+                upload.forum_id,
+                upload.uploader_id,
+                upload.title,
+                upload.description,
+                hooks,
             )
             torrent_id = await _insert_torrent(
                 connection, upload, parsed, topic.topic_id, attachment_id
@@ -135,7 +142,7 @@ async def register_release(
 
 
 async def register_on_board(
-    db: Database, settings: Settings, upload: ReleaseUpload
+    db: Database, settings: Settings, upload: ReleaseUpload, hooks: PostHooks = NO_POST_HOOKS
 ) -> RegisteredRelease:
     """Register under the board's own limits (its store, .torrent size and post length)."""
     return await register_release(
@@ -144,14 +151,20 @@ async def register_on_board(
         upload,
         settings.upload_size_limit,
         max_body_chars=settings.post_max_chars,
+        hooks=hooks,
     )
 
 
 async def publish_release(
-    db: Database, settings: Settings, changes: ChangeNotifier, upload: ReleaseUpload
+    db: Database,
+    settings: Settings,
+    changes: ChangeNotifier,
+    upload: ReleaseUpload,
+    hooks: PostHooks = NO_POST_HOOKS,
 ) -> RegisteredRelease:
-    """Register, then tell the tracker, which admits a hash only once it knows it."""
-    registered = await register_on_board(db, settings, upload)
+    """Register, then tell the tracker, which admits a hash only once it knows it; the
+    release's opening post runs the features' ``post_published`` hooks like any topic's."""
+    registered = await register_on_board(db, settings, upload, hooks)
     changes.torrent_changed(registered.torrent_id)
     return registered
 

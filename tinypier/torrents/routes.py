@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from litestar import Request, Response, get, post
@@ -22,6 +23,7 @@ from tinypier.forum.flood import admit_post, admit_preview, give_back_post
 from tinypier.forum.posting import body_problem
 from tinypier.forum.topics import member_id, topic_page
 from tinypier.i18n import _
+from tinypier.notifications.notify import delivery_of
 from tinypier.permissions.rules import may_download_release
 from tinypier.settings import Settings
 from tinypier.torrents import moderation
@@ -111,7 +113,9 @@ async def post_release(
     if flood is not None:
         return form_again(status_code=429, error=flood)
     try:
-        registered = await publish_release(db, settings, request.app.state.changes, upload)
+        registered = await publish_release(
+            db, settings, request.app.state.changes, upload, request.app.state.post_hooks
+        )
     except ReleaseRefused as refusal:
         give_back_post(request)
         return form_again(error=str(refusal), existing_path=refusal.existing_path)
@@ -145,7 +149,8 @@ async def change_status(
     torrent_id: FromPath[int],
     data: StatusData,
 ) -> Redirect:
-    release = await moderate(request, db, torrent_id, moderation.set_status, data.status)
+    set_status = partial(moderation.set_status, delivery=delivery_of(request.app.state))
+    release = await moderate(request, db, torrent_id, set_status, data.status)
     message = _("Release marked '%(status)s'.", status=_(STATUS_LABELS[data.status]))
     return redirect(topic_path(release["topic_id"]), message, "success")
 

@@ -14,6 +14,11 @@ topic page asks them for its :class:`TopicParts`.
 Each extension checks its own permissions through ``tinypier.permissions``, so a part is
 computed only for a viewer who may see it. A template reads its context as
 ``part.context`` (and, in the per-post slot, the post as ``post``).
+
+A forum page takes parts the same way (:class:`ForumExtension`: a watch button), and a
+feature may follow what is written: its ``post_published`` hooks run inside the
+transaction that adds a post, with the post's facts (:class:`PublishedPost`), so what they
+write (a notice to those watching) commits or rolls back with the post.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
+import aiosqlite
+from litestar.datastructures import State
 from litestar.middleware import DefineMiddleware
 from litestar.types import ControllerRouterHandler, Middleware
 
@@ -178,6 +185,35 @@ class AuthorParts:
         return self._for(AuthorSlot.UNDER_BODY, author_id)
 
 
+ContributeToForum = Callable[[Database, Viewer, sqlite3.Row, Settings], Awaitable[object | None]]
+
+
+@dataclass(frozen=True)
+class ForumExtension:
+    """One thing a feature adds to forum pages, above the topic list."""
+
+    name: str
+    template: str
+    contribute: ContributeToForum
+
+
+@dataclass(frozen=True)
+class ForumExtensions:
+    """Every registered forum extension, built once when the app is composed."""
+
+    extensions: tuple[ForumExtension, ...] = ()
+
+    async def parts_for(
+        self, db: Database, viewer: Viewer, forum: sqlite3.Row, settings: Settings
+    ) -> list[TopicPart]:
+        parts = []
+        for extension in self.extensions:
+            context = await extension.contribute(db, viewer, forum, settings)
+            if context is not None:
+                parts.append(TopicPart(extension.name, extension.template, context))
+        return parts
+
+
 @dataclass(frozen=True)
 class PageExtensions:
     """Every registered index, profile and author extension, built once with the app."""
@@ -192,6 +228,7 @@ class PageExtensions:
         parts = []
         for extension in self.index:
             context = await extension.contribute(db, viewer, settings)
+
             if context is not None:
                 parts.append(TopicPart(extension.name, extension.template, context))
         return parts
@@ -221,9 +258,47 @@ class PageExtensions:
 
 
 @dataclass(frozen=True)
+class PublishedPost:
+    """The facts of a post just written, for the hooks that follow the forum's writing."""
+
+    post_id: int
+    topic_id: int
+    forum_id: int
+    author_id: int
+    body: str
+    body_html: str
+    starts_topic: bool
+
+
+PostPublished = Callable[[aiosqlite.Connection, PublishedPost, State], Awaitable[None]]
+"""A hook run inside the transaction that adds a post; ``State`` is the app's, whose
+``settings`` and services the hook may read. It must not commit or roll back."""
+
+
+@dataclass(frozen=True)
+class PostHooks:
+    """Every registered ``post_published`` hook, with the app state they read; the forum
+    calls :meth:`published` and knows nothing of what the hooks do."""
+
+    hooks: tuple[PostPublished, ...] = ()
+    state: State | None = None
+
+    async def published(self, connection: aiosqlite.Connection, post: PublishedPost) -> None:
+        if self.state is None:
+            return
+        for hook in self.hooks:
+            await hook(connection, post, self.state)
+
+
+NO_POST_HOOKS = PostHooks()
+"""What writing outside a running app (the demo board, tests of the forum) runs: nothing."""
+
+
+@dataclass(frozen=True)
 class Feature:
-    """A package built on the forum: its routes, what it adds to topic pages and the
-    other pages, and any middleware it needs (run after authentication)."""
+    """A package built on the forum: its routes, what it adds to topic, forum and the
+    other pages, any middleware it needs (run after authentication), and what it does
+    when a post is published."""
 
     name: str
     routes: Sequence[ControllerRouterHandler]
@@ -232,6 +307,8 @@ class Feature:
     profile_extensions: Sequence[ProfileExtension] = ()
     author_extensions: Sequence[AuthorExtension] = ()
     middleware: Sequence[Middleware | DefineMiddleware] = ()
+    forum_extensions: Sequence[ForumExtension] = ()
+    post_published: Sequence[PostPublished] = ()
 
 
 def feature_routes(features: Sequence[Feature]) -> list[ControllerRouterHandler]:
@@ -254,3 +331,14 @@ def page_extensions(features: Sequence[Feature]) -> PageExtensions:
         profile=tuple(e for feature in features for e in feature.profile_extensions),
         authors=tuple(e for feature in features for e in feature.author_extensions),
     )
+
+
+def forum_extensions(features: Sequence[Feature]) -> ForumExtensions:
+    return ForumExtensions(
+        tuple(extension for feature in features for extension in feature.forum_extensions)
+    )
+
+
+def post_hooks(features: Sequence[Feature], state: State) -> PostHooks:
+    """The hooks of every feature, bound to the app's state once it exists."""
+    return PostHooks(tuple(hook for feature in features for hook in feature.post_published), state)
