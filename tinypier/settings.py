@@ -98,6 +98,12 @@ class Settings:
     ratio_grace_bytes: int = 10 * 1024**3
     ratio_warning: float = 0.0
     leech_slots_below_ratio: str = ""
+    hnr_seed_hours: int = 0
+    hnr_window_days: int = 14
+    hnr_min_ratio: float = 0.0
+    hnr_max: int = 3
+    torrent_list_page_size: int = 50
+    torrent_list_pages_max: int = 200
 
     @property
     def database_path(self) -> Path:
@@ -362,6 +368,12 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "ratio_grace_bytes": _zero_or_more,
     "ratio_warning": _ratio,
     "leech_slots_below_ratio": _leech_slot_bands,
+    "hnr_seed_hours": _zero_or_more,
+    "hnr_window_days": _positive_int,
+    "hnr_min_ratio": _ratio,
+    "hnr_max": _positive_int,
+    "torrent_list_page_size": _positive_int,
+    "torrent_list_pages_max": _positive_int,
 }
 
 

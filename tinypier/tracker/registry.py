@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from tinypier.accounts.roles import Role
+from tinypier.permissions.hit_and_run import active_count_sql
 from tinypier.permissions.rules import least_role_to_download
 from tinypier.permissions.sql import live_release_clause
 
@@ -37,17 +38,24 @@ _RELEASE_SQL = (
     f" WHERE {live_release_clause('t')}"
 )
 
+_MEMBER_SQL = (
+    "SELECT id, disabled, role, uploaded, downloaded,"  # noqa: S608 - a subquery of ours
+    f" {active_count_sql('users.id')} FROM users WHERE passkey = ?"
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Member:
-    """A passkey's member. ``uploaded`` and ``downloaded`` are as of the lookup (at most
-    ``ttl`` old): the ratio rules read them without a query per announce."""
+    """A passkey's member. ``uploaded``, ``downloaded`` and the count of active
+    ``hit_and_runs`` are as of the lookup (at most ``ttl`` old): the ratio and hit-and-run
+    rules read them without a query per announce."""
 
     id: int
     disabled: bool
     rank: int
     uploaded: int = 0
     downloaded: int = 0
+    hit_and_runs: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,12 +108,11 @@ class Registry:
         member = self._members.get(passkey)
         if member is None:
             row = self._connection.execute(
-                "SELECT id, disabled, role, uploaded, downloaded FROM users WHERE passkey = ?",
-                (passkey,),
+                _MEMBER_SQL, (passkey,)
             ).fetchone()
             if row is None:
                 return None
-            member = Member(row[0], bool(row[1]), int(Role.parse(row[2])), row[3], row[4])
+            member = Member(row[0], bool(row[1]), int(Role.parse(row[2])), *row[3:])
             self._members.put(passkey, member.id, member)
         return member
 
