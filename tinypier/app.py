@@ -26,6 +26,7 @@ from tinypier.forum.flood import follow_settings
 from tinypier.forum.post_words import with_post_words
 from tinypier.forum.routes import ROUTES as FORUM_ROUTES
 from tinypier.i18n import available_languages, install_in_templates, language_name
+from tinypier.member_torrents.routes import FEATURE as MEMBER_TORRENTS
 from tinypier.messages import ROUTES as MESSAGE_ROUTES
 from tinypier.messages import unread_badge
 from tinypier.polls.routes import FEATURE as POLLS
@@ -58,7 +59,7 @@ TEMPLATES_DIR = PACKAGE_DIR / "templates"
 STATIC_DIR = PACKAGE_DIR / "static"
 # The packages built on the forum: each brings its routes and what it adds to topic pages
 # (``tinypier.web.extensions``), so the forum imports none of them.
-FEATURES = (TORRENTS, POLLS, THANKS)
+FEATURES = (TORRENTS, MEMBER_TORRENTS, POLLS, THANKS)
 
 # Paths that browsers never post forms to: the tracker speaks to BitTorrent clients,
 # the API authenticates with bearer tokens only (see accounts.sessions).

@@ -107,9 +107,7 @@ class Registry:
     def member(self, passkey: str) -> Member | None:
         member = self._members.get(passkey)
         if member is None:
-            row = self._connection.execute(
-                _MEMBER_SQL, (passkey,)
-            ).fetchone()
+            row = self._connection.execute(_MEMBER_SQL, (passkey,)).fetchone()
             if row is None:
                 return None
             member = Member(row[0], bool(row[1]), int(Role.parse(row[2])), *row[3:])

@@ -20,7 +20,7 @@ CREATE TABLE hit_and_runs (
 
 -- The active ones of a member (the download block counts them) and of the board (the
 -- sweep's clearing pass walks them).
-CREATE INDEX ix_hit_and_runs_active ON hit_and_runs (user_id) WHERE cleared_at IS NULL;
+CREATE INDEX ix_hit_and_runs_active ON hit_and_runs (user_id, torrent_id) WHERE cleared_at IS NULL;
 CREATE INDEX ix_hit_and_runs_torrent_id ON hit_and_runs (torrent_id);
 
 -- One row: the last snatch (completion time, then id) the sweep has judged. Snatches up
