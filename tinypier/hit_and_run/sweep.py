@@ -125,10 +125,11 @@ async def _record(db: Database, now: int, rules: Terms, told: MemberChanged | No
                 (*params, through_at, through_at, through_id, window_end, SWEEP_CHUNK),
             )
             unmet = [(row[1], row[2], row[3], now) for row in rows if not row[4]]
-            await connection.executemany(_RECORD, unmet)
+            inserted = await connection.executemany(_RECORD, unmet)
             if rows:
                 await connection.execute(_MOVE_MARK, (rows[-1][3], rows[-1][0]))
-        recorded += len(unmet)
+        # Counted as written: a row already there (which the mark rules out) is not new.
+        recorded += max(0, inserted.rowcount)
         _tell(told, {row[0] for row in unmet})
         if len(rows) < SWEEP_CHUNK:
             return recorded
@@ -142,8 +143,8 @@ async def _clear(db: Database, now: int, rules: Terms, told: MemberChanged | Non
         async with db.transaction() as connection:
             rows = await _fetch(connection, sql, (*params, after[0], *after, SWEEP_CHUNK))
             settled = [(now, row[0], row[1]) for row in rows if row[2]]
-            await connection.executemany(_CLEAR, settled)
-        cleared += len(settled)
+            updated = await connection.executemany(_CLEAR, settled)
+        cleared += max(0, updated.rowcount)
         _tell(told, {row[1] for row in settled})
         if len(rows) < SWEEP_CHUNK:
             return cleared
