@@ -23,7 +23,7 @@ RELEASE_SIZE = 1000
 _labels = itertools.count()
 
 
-def board(data_dir: Path, **settings: str) -> Settings:
+def board(data_dir: Path, **settings: Any) -> Settings:
     """A migrated board with these settings, and no app running."""
     prepared = load_settings(data_dir, environ={}, **settings)
     prepare_data_dir(prepared)
