@@ -33,13 +33,13 @@ from tinypier.tracker.engine import Tracker
 
 INTERVAL = 1800
 REFUSED_ANNOUNCE = (
-    b"you have 1 hit-and-runs and from 1 on you may not start downloading: seed the releases"
+    b"active hit-and-runs: 1, and from 1 on you may not start downloading: seed the releases"
     b" you completed for the hours you owe (seeding is always allowed)"
 )
 REFUSED_DOWNLOAD = (
-    "You have 1 hit-and-runs; from 1 on you may not download. Seed the releases listed on"
-    " your torrents page for the hours you owe (seeding is always allowed): each one seeded"
-    " off lifts the count."
+    "You have 1 active hit-and-run and this board refuses downloads from 1 on. Seed the"
+    " releases listed on your torrents page for the hours you owe (seeding is always"
+    " allowed): each one seeded off lifts the count."
 )
 
 
@@ -185,4 +185,4 @@ def test_the_tracker_refuses_new_leeching_from_the_limit_on_not_below_it(
         assert b"failure reason" not in start("a"), "one active hit-and-run, the limit is two"
         announce(client, bob.passkey, other, peer_id(label="a"), left=1000, event="stopped")
         record_one("second owed")
-        assert reason(start("b")).startswith(b"you have 2 hit-and-runs and from 2 on")
+        assert reason(start("b")).startswith(b"active hit-and-runs: 2, and from 2 on")

@@ -23,7 +23,7 @@ from tinypier.accounts.guards import require_member
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
 from tinypier.hit_and_run.obligations import terms
-from tinypier.i18n import N_, _
+from tinypier.i18n import N_, _, ngettext
 from tinypier.member_torrents import queries
 from tinypier.member_torrents.queries import Page
 from tinypier.member_torrents.swarm_part import SWARM_LISTS, swarm_helpers
@@ -37,7 +37,7 @@ from tinypier.permissions.rules import (
 from tinypier.settings import Settings
 from tinypier.torrents.releases import topic_path, visible_release
 from tinypier.web.extensions import Feature
-from tinypier.web.formatting import human_size, when
+from tinypier.web.formatting import human_size, ratio_figure, when
 from tinypier.web.pages import render
 
 LARGEST_ID = 2**62
@@ -55,6 +55,23 @@ LISTS = {
 """The member's lists, in the order of the page's tabs (the query's ``show``)."""
 
 PageNumber = Annotated[int, Parameter(ge=1, le=LARGEST_PAGE)]
+
+
+def rules_text(settings: Settings) -> str | None:
+    """What each completed release owes, in words; None while the rules are off."""
+    if settings.hnr_seed_hours <= 0:
+        return None
+    text = _(
+        "Each completed release owes %(hours)s of seeding within %(days)s of completing it.",
+        hours=ngettext("%(num)s hour", "%(num)s hours", settings.hnr_seed_hours),
+        days=ngettext("%(num)s day", "%(num)s days", settings.hnr_window_days),
+    )
+    if settings.hnr_min_ratio > 0:
+        text += " " + _(
+            "Uploading %(ratio)s times its size on it settles it too.",
+            ratio=ratio_figure(settings.hnr_min_ratio),
+        )
+    return text
 
 
 def page_of(settings: Settings, number: int) -> Page:
@@ -122,7 +139,7 @@ async def member_torrents(
         page=page,
         has_next=len(rows) > size,
         rules=terms(settings),
-        hnr_on=settings.hnr_seed_hours > 0,
+        rules_text=rules_text(settings),
         blocked=hit_and_run_block(settings, member["hit_and_runs"]),
         # The bonus ledger (another feature) adds its tab here once it is merged.
         extra_tabs=[],

@@ -17,7 +17,7 @@ from litestar.exceptions import PermissionDeniedException
 
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
-from tinypier.i18n import _
+from tinypier.i18n import _, ngettext
 from tinypier.permissions.hit_and_run import active_count_sql, hit_and_run_block
 from tinypier.permissions.ratio import ratio_shortfall, shown_ratio
 from tinypier.permissions.rules import ForumRow, may_download_release
@@ -95,11 +95,14 @@ def refuse_at_hit_and_run_limit(settings: Settings, active: int) -> None:
     block = hit_and_run_block(settings, active)
     if block is not None:
         raise PermissionDeniedException(
-            _(
-                "You have %(active)s hit-and-runs; from %(limit)s on you may not download."
-                " Seed the releases listed on your torrents page for the hours you owe"
-                " (seeding is always allowed): each one seeded off lifts the count.",
-                active=block.active,
+            ngettext(
+                "You have %(num)s active hit-and-run and this board refuses downloads from"
+                " %(limit)s on. Seed the releases listed on your torrents page for the hours"
+                " you owe (seeding is always allowed): each one seeded off lifts the count.",
+                "You have %(num)s active hit-and-runs and this board refuses downloads from"
+                " %(limit)s on. Seed the releases listed on your torrents page for the hours"
+                " you owe (seeding is always allowed): each one seeded off lifts the count.",
+                block.active,
                 limit=block.limit,
             )
         )

@@ -27,7 +27,7 @@ LEECH_SLOTS_FULL = (
     " one first, and seed to raise your ratio for more"
 )
 HIT_AND_RUNS = (
-    "you have {active} hit-and-runs and from {limit} on you may not start downloading:"
+    "active hit-and-runs: {active}, and from {limit} on you may not start downloading:"
     " seed the releases you completed for the hours you owe (seeding is always allowed)"
 )
 TOO_MANY_PEERS = "too many of your clients on this torrent (at most {limit}): stop one first"
