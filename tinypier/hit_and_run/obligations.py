@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tinypier.permissions.sql import live_release_clause, open_releases_clause
 from tinypier.settings import Settings
 
 SECONDS_PER_HOUR = 3600
@@ -38,6 +39,17 @@ class Terms:
 
     def due_at(self, completed_at: int) -> int:
         return completed_at + self.window_seconds
+
+
+def settled_sql(rules: Terms) -> tuple[str, list[object]]:
+    """True for a snatch ``s`` (its release ``t``, transfer ``x``) that owes nothing now:
+    met, or on a release nobody can seed (frozen by a moderator, or its topic deleted)."""
+    met_sql, met_params = rules.met_sql()
+    open_sql, open_params = open_releases_clause("t")
+    return (
+        f"({met_sql} OR NOT ({open_sql}) OR NOT {live_release_clause('t')})",
+        [*met_params, *open_params],
+    )
 
 
 def terms(settings: Settings) -> Terms:

@@ -24,9 +24,8 @@ from collections.abc import Callable, Sequence
 import aiosqlite
 
 from tinypier.db.connection import Database
-from tinypier.hit_and_run.obligations import Terms, terms
+from tinypier.hit_and_run.obligations import Terms, settled_sql, terms
 from tinypier.permissions.hit_and_run import hit_and_runs_on
-from tinypier.permissions.sql import live_release_clause, open_releases_clause
 from tinypier.settings import Settings
 
 SWEEP_CHUNK = 500
@@ -46,22 +45,12 @@ _CLEAR = (
 )
 
 
-def _settled_sql(rules: Terms) -> tuple[str, list[object]]:
-    """True for a snatch ``s`` (its release ``t``, transfer ``x``) that owes nothing now."""
-    met_sql, met_params = rules.met_sql()
-    open_sql, open_params = open_releases_clause("t")
-    return (
-        f"({met_sql} OR NOT ({open_sql}) OR NOT {live_release_clause('t')})",
-        [*met_params, *open_params],
-    )
-
-
 def due_snatches_sql(rules: Terms) -> tuple[str, list[object]]:
     """The next chunk of snatches whose window is over, after the mark: parameters
     ``(mark at, mark at, mark id, window end, chunk)`` follow the returned ones."""
-    settled_sql, params = _settled_sql(rules)
+    settled, params = settled_sql(rules)
     return (
-        f"SELECT s.id, s.user_id, s.torrent_id, s.completed_at, {settled_sql}"  # noqa: S608
+        f"SELECT s.id, s.user_id, s.torrent_id, s.completed_at, {settled}"  # noqa: S608
         " OR t.uploader_id = s.user_id AS settled"
         " FROM snatches s JOIN torrents t ON t.id = s.torrent_id"
         " LEFT JOIN transfers x ON x.torrent_id = s.torrent_id AND x.user_id = s.user_id"
@@ -75,9 +64,9 @@ def active_sql(rules: Terms) -> tuple[str, list[object]]:
     """The next chunk of active hit-and-runs after a (member, release) key, each with
     whether it is settled now: parameters ``(user id, user id, torrent id, chunk)``
     follow the returned ones."""
-    settled_sql, params = _settled_sql(rules)
+    settled, params = settled_sql(rules)
     return (
-        f"SELECT h.user_id, h.torrent_id, {settled_sql} AS settled"  # noqa: S608
+        f"SELECT h.user_id, h.torrent_id, {settled} AS settled"  # noqa: S608
         " FROM hit_and_runs h JOIN torrents t ON t.id = h.torrent_id"
         " LEFT JOIN transfers x ON x.torrent_id = h.torrent_id AND x.user_id = h.user_id"
         " WHERE h.cleared_at IS NULL AND h.user_id >= ?"

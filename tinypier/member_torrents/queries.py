@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
-from tinypier.hit_and_run.obligations import SEEDED, UPLOADED, Terms
+from tinypier.hit_and_run.obligations import SEEDED, UPLOADED, Terms, settled_sql
 from tinypier.permissions.sql import live_release_clause, visible_forums_clause
 
 
@@ -102,9 +102,10 @@ async def member_pending(
     db: Database, viewer: Viewer, member_id: int, rules: Terms, page: Page
 ) -> list[sqlite3.Row]:
     """The member's obligations still running: completed releases the sweep has not judged
-    yet (past its mark) and not settled, the soonest due first."""
+    yet (past its mark) and not settled by its rule (``settled_sql``), the soonest due
+    first."""
     join_sql, params = _visible_release_join(viewer)
-    met_sql, met_params = rules.met_sql()
+    settled, settled_params = settled_sql(rules)
     return await _page(
         db,
         f"SELECT {RELEASE_COLUMNS}, s.completed_at, {SEEDED} AS seeding_seconds,"  # noqa: S608
@@ -114,8 +115,8 @@ async def member_pending(
         f"{join_sql} AND s.user_id = ? AND t.uploader_id != s.user_id"
         " AND (s.completed_at > mark.through_at"
         " OR (s.completed_at = mark.through_at AND s.id > mark.through_id))"
-        f" AND NOT {met_sql} ORDER BY s.completed_at, s.id",
-        [*params, member_id, *met_params],
+        f" AND NOT {settled} ORDER BY s.completed_at, s.id",
+        [*params, member_id, *settled_params],
         page,
     )
 
