@@ -5,6 +5,7 @@ records nothing twice."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -158,3 +159,23 @@ def test_a_sweep_killed_midway_resumes_and_records_nothing_twice(
     assert run_sweep(settings, t0 + 15 * DAY) == 0
     assert sorted(torrent for _, torrent, _ in hit_and_runs(settings)) == sorted(owed)
     assert len(told) == len(owed) - 2, "each newly recorded member is told once"
+
+
+def test_a_sweep_failing_inside_a_chunk_commits_nothing_of_it(
+    settings: Settings, uploader: Member, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The chunk's records and its mark commit together: when moving the mark fails, the
+    chunk's hit-and-runs are rolled back with it, and the rerun records them once."""
+    monkeypatch.setattr(sweep_module, "SWEEP_CHUNK", 2)
+    t0 = start_of_rules()
+    owed = [completed(settings, add_member(settings, f"t{n}").id, uploader.id, t0 + n)
+            for n in range(3)]  # fmt: skip
+    monkeypatch.setattr(sweep_module, "_MOVE_MARK", "UPDATE no_such_table SET x = ?, y = ?")
+
+    with pytest.raises(sqlite3.OperationalError):
+        run_sweep(settings, t0 + 15 * DAY)
+    assert hit_and_runs(settings) == []
+
+    monkeypatch.undo()
+    assert run_sweep(settings, t0 + 15 * DAY) == 3
+    assert sorted(torrent for _, torrent, _ in hit_and_runs(settings)) == owed
