@@ -1,14 +1,14 @@
 """The first hour, in a real headless Chromium against a real ``tinypier serve``.
 
 A newcomer registers, logs in, starts a topic with BBCode (bold, a quote, a link),
-replies quoting it, then searches for a word of it and finds it; two members hold a
-private conversation, the unread badge in the header telling each of the other's
-message. On an empty board, the admin sets it up from the first-run page and renames it
-on the site settings page, and the first member, invited, posts the first release; at a
-phone's width and a laptop's. No page on any walk is wider than the window. Every page
-visited is saved as a screenshot: into ``screenshots/`` at the repository root when that
-directory can be written (it is gitignored), otherwise into pytest's temporary
-directory; the path is printed.
+replies quoting it, adds a poll and votes in it, then searches for a word of it and
+finds it; two members hold a private conversation, the unread badge in the header
+telling each of the other's message. On an empty board, the admin sets it up from the
+first-run page and renames it on the site settings page, and the first member, invited,
+posts the first release, which the admin thanks; at a phone's width and a laptop's. No
+page on any walk is wider than the window. Every page visited is saved as a screenshot:
+into ``screenshots/`` at the repository root when that directory can be written (it is
+gitignored), otherwise into pytest's temporary directory; the path is printed.
 """
 
 from __future__ import annotations
@@ -42,11 +42,14 @@ BROWSER_TEST = [
 pytestmark = BROWSER_TEST
 
 from selenium import webdriver  # noqa: E402
+from selenium.common.exceptions import (  # noqa: E402
+    StaleElementReferenceException,
+    WebDriverException,
+)
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
 from selenium.webdriver.remote.webelement import WebElement  # noqa: E402
-from selenium.webdriver.support.expected_conditions import staleness_of  # noqa: E402
 from selenium.webdriver.support.select import Select  # noqa: E402
 from selenium.webdriver.support.wait import WebDriverWait  # noqa: E402
 
@@ -143,6 +146,22 @@ def browser(tmp_path: Path) -> Iterator[WebDriver]:
         yield driver
 
 
+def gone(element: WebElement) -> bool:
+    """Whether the page holding ``element`` has been replaced. Chromium may answer a
+    question about an element of a page being torn down with "Node with given id does not
+    belong to the document" rather than the stale-element error Selenium's own
+    ``staleness_of`` waits for: both mean the page has gone."""
+    try:
+        element.is_enabled()
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as error:
+        if "does not belong to the document" in (error.msg or ""):
+            return True
+        raise
+    return False
+
+
 class Walk:
     """The browser plus a numbered screenshot of every page it lands on."""
 
@@ -176,7 +195,7 @@ class Walk:
         """Click what leads to another page and wait for that page: a screenshot and a
         width check of the page being left would prove nothing."""
         element.click()
-        WebDriverWait(self.browser, PAGE_SECONDS).until(staleness_of(element))
+        WebDriverWait(self.browser, PAGE_SECONDS).until(lambda _driver: gone(element))
         self.snap(name)
 
     def log_in(self, name: str, password: str) -> None:
@@ -358,6 +377,18 @@ def post_the_first_release(walk: Walk) -> None:
     assert_the_first_release_shown(walk)
 
 
+def thank_the_uploader(walk: Walk, release_path: str) -> None:
+    """The admin comes back, thanks the release once and is named among its thankers."""
+    log_in_as(walk, ADMIN, ADMIN_PASSWORD)
+    walk.open(release_path, "release-to-thank")
+    assert "Nobody has thanked the uploader yet." in walk.text(".thanks")
+    walk.submit("//section[contains(@class, 'thanks')]//form//button", "thanked")
+    assert "Thanked by 1 member" in walk.text(".thanks")
+    assert ADMIN in walk.text(".thanks .thankers")
+    assert "You have thanked this release." in walk.text(".thanks")
+    assert not walk.browser.find_elements(By.CSS_SELECTOR, ".thanks form"), "once only"
+
+
 @pytest.mark.parametrize("width", WIDTHS, ids=[f"{width}px" for width in WIDTHS])
 def test_an_admin_sets_up_an_empty_board_and_a_member_posts_the_first_release(
     empty_site: str, tmp_path: Path, screenshots: Path, width: int
@@ -371,6 +402,8 @@ def test_an_admin_sets_up_an_empty_board_and_a_member_posts_the_first_release(
         rename_the_board(walk)
         join_by_invite(walk, invite_link(walk))
         post_the_first_release(walk)
+        release_path = walk.path
+        thank_the_uploader(walk, release_path)
 
         walk.open("/tracker", "tracker")
         assert f"by {MEMBER}" in walk.text(".tracker-table")

@@ -12,10 +12,11 @@ import aiosqlite
 import pytest
 
 import tinypier
+import tinypier.app
 from tests.forum.board import Post, add_release
 from tests.forum.conftest import Board, Client, log_in, seed_topic, submit
 from tinypier.db.connection import connect_sync
-from tinypier.forum.log_sentences import SENTENCES, sentence_for
+from tinypier.forum.log_sentences import CHANGE_LABELS, SENTENCES, register_actions, sentence_for
 from tinypier.forum.moderation_log import log_action
 from tinypier.i18n import translations_for
 
@@ -167,3 +168,18 @@ def test_an_action_without_a_sentence_is_refused(board: Board) -> None:
     with pytest.raises(ValueError, match="no sentence for 'frobnicate'"):
         asyncio.run(write())
     assert board.rows("SELECT id FROM moderation_log") == []
+
+
+def test_features_tell_their_own_actions_without_the_forum_importing_them() -> None:
+    forum_sources = (PACKAGE / "forum" / "log_sentences.py").read_text(encoding="utf-8")
+
+    assert "tinypier.torrents" not in forum_sources and "tinypier.polls" not in forum_sources
+    assert sentence_for("release_status", "torrent") is not None
+    assert sentence_for("close_poll", "topic") is not None
+    assert "release_status" in CHANGE_LABELS
+
+
+def test_a_second_sentence_for_a_registered_action_is_refused() -> None:
+    with pytest.raises(ValueError, match="'close_poll' already has another sentence"):
+        register_actions({"close_poll": "%(actor)s shut %(target)s"})
+    register_actions({"close_poll": SENTENCES["close_poll"]})  # the same again is harmless

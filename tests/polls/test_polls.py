@@ -313,6 +313,18 @@ def test_a_moderator_closes_and_deletes_the_poll(client: Client, poll: Scene) ->
     assert polls(poll) == []
     assert "Where do we meet?" not in client.get(poll.page).text
     assert sql(poll.settings, "SELECT COUNT(*) FROM poll_options")[0][0] == 0
+    log = client.get("/moderation").text
+    assert "mod</a> closed the poll in topic" in log
+    assert "mod</a> deleted the poll “Where do we meet?” in topic" in log
+
+
+def test_closing_a_closed_poll_again_logs_nothing_more(client: Client, poll: Scene) -> None:
+    act_as(client, poll.moderator)
+    for _attempt in range(2):
+        assert submit(client, poll.page, poll.action("close"), {}).status_code == 303
+
+    logged = sql(poll.settings, "SELECT action FROM moderation_log WHERE target_type = 'topic'")
+    assert [row[0] for row in logged] == ["close_poll"]
 
 
 def test_no_vote_in_a_locked_topic(client: Client, poll: Scene) -> None:

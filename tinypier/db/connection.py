@@ -5,6 +5,14 @@ holds an asyncio lock and opens ``BEGIN IMMEDIATE`` so a write never fails half-
 lock upgrade. Reads go to a small pool of separate connections; in WAL mode they see the
 last commit and never block the writer.
 
+What a write means outside the database (remove a file nothing refers to any more, tell
+the tracker a release changed) must happen only once the write has committed, and not at
+all if it rolled back. Code inside a transaction registers such an effect with
+:func:`after_commit`; :meth:`Database.transaction` collects them and runs them in order
+after the commit, with the write lock released (an effect may write again). A failing
+effect is logged and does not undo the committed write or stop the others: the write
+was acknowledged.
+
 Every connection gets the word-form functions (``tinypier.word_forms``): the search
 indexes' triggers and views call them, so a write to posts, topics or releases on a
 connection without them fails.
@@ -13,9 +21,12 @@ connection without them fails.
 from __future__ import annotations
 
 import asyncio
+import inspect
+import logging
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +38,30 @@ BUSY_TIMEOUT_MS = 10_000
 READER_COUNT = 3
 
 Params = Sequence[Any] | dict[str, Any]
+# Something to do once the transaction that registered it has committed.
+Effect = Callable[[], Awaitable[None] | None]
+
+logger = logging.getLogger(__name__)
+_pending_effects: ContextVar[list[Effect] | None] = ContextVar("pending_effects", default=None)
+
+
+def after_commit(effect: Effect) -> None:
+    """Run ``effect`` once the current transaction commits; never if it rolls back.
+    Outside a transaction this is a bug, refused: there is no commit to wait for."""
+    effects = _pending_effects.get()
+    if effects is None:
+        raise RuntimeError("after_commit outside Database.transaction()")
+    effects.append(effect)
+
+
+async def _run_effects(effects: list[Effect]) -> None:
+    for effect in effects:
+        try:
+            outcome = effect()
+            if inspect.isawaitable(outcome):
+                await outcome
+        except Exception:
+            logger.exception("an after-commit effect failed; the write itself stands")
 
 
 PRAGMAS = (
@@ -109,17 +144,24 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """A write transaction: committed when the block ends, rolled back if it raises."""
+        """A write transaction: committed when the block ends, rolled back if it raises;
+        the effects registered in it (:func:`after_commit`) run after the commit."""
         if self._writer is None:
             raise RuntimeError("the database is not open")
-        async with self._write_lock:
-            await self._writer.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._writer
-            except BaseException:
-                await self._writer.rollback()
-                raise
-            await self._writer.commit()
+        effects: list[Effect] = []
+        token = _pending_effects.set(effects)
+        try:
+            async with self._write_lock:
+                await self._writer.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._writer
+                except BaseException:
+                    await self._writer.rollback()
+                    raise
+                await self._writer.commit()
+        finally:
+            _pending_effects.reset(token)
+        await _run_effects(effects)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """One write statement in its own transaction; returns the new row id."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
+from functools import partial
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -15,7 +16,7 @@ from litestar.response import Redirect, Template
 from tinypier.accounts.guards import require_admin
 from tinypier.accounts.roles import Role
 from tinypier.accounts.viewer import Viewer
-from tinypier.db.connection import Database
+from tinypier.db.connection import Database, after_commit
 from tinypier.forum import posting, queries, structure
 from tinypier.forum.display import render_forum_page
 from tinypier.forum.forms import CategoryData, ConfirmData, ForumData, ForumForm, MoveData
@@ -273,9 +274,14 @@ class ForumAdminController(Controller):
         confirm_page = request.app.route_reverse("admin:forum_delete_confirm", forum_id=forum_id)
         if (ask := unconfirmed(data.confirm, confirm_page)) is not None:
             return ask
-        torrent_ids = await queries.forum_torrent_ids(db, forum_id)
+        changes = request.app.state.changes
         async with db.transaction() as connection:
+            # Read under the write lock: a release uploaded meanwhile is deleted too, and
+            # the tracker must hear of it.
+            for torrent_id in await queries.forum_torrent_ids_in(connection, forum_id):
+                after_commit(partial(changes.torrent_changed, torrent_id))
             freed_files = await posting.delete_forum(connection, forum_id)
+            after_commit(partial(remove_forgotten, db, settings.attachments_dir, freed_files))
             await log_action(
                 connection,
                 member_id(request.user),
@@ -285,9 +291,6 @@ class ForumAdminController(Controller):
                 forum["name"],
                 forum_id=forum_id,
             )
-        await remove_forgotten(db, settings.attachments_dir, freed_files)
-        for torrent_id in torrent_ids:
-            request.app.state.changes.torrent_changed(torrent_id)
         return redirect(
             STRUCTURE_PAGE, _("Forum %(forum)s deleted.", forum=forum["name"]), "success"
         )

@@ -1,7 +1,8 @@
 """The moderation log as sentences: "alice moved topic <a>Title</a> from A to B".
 
 The log stores keys and names, never words (``forum.moderation_log``); each entry is
-told here, in the reader's language, with a link to what it is about. A name the
+told here, in the reader's language (a feature's own actions registered by the feature,
+:func:`register_actions`), with a link to what it is about. A name the
 reader may not view now is a placeholder (``forum.queries`` leaves it NULL); a target
 removed since is named from the stored text, unlinked. An entry with no actor was
 written from the shell (``tinypier`` commands), which has no member.
@@ -16,7 +17,6 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from tinypier.i18n import N_, gettext
-from tinypier.torrents.statuses import FREELEECH_LABELS, STATUS_LABELS
 from tinypier.web.labels import ROLE_LABELS
 
 Reverse = Callable[..., str]
@@ -42,8 +42,6 @@ SENTENCES = {
     "edit_post": N_("%(actor)s edited a post in %(target)s"),
     "split": N_("%(actor)s split topic %(target)s off %(source)s"),
     "merge": N_("%(actor)s merged %(source)s into topic %(target)s"),
-    "release_status": N_("%(actor)s set the status of release %(target)s to %(now)s (was %(was)s)"),
-    "release_freeleech": N_("%(actor)s marked release %(target)s %(now)s (was %(was)s)"),
     "set role": N_("%(actor)s made %(target)s %(now)s (was %(was)s)"),
     "disable user": N_("%(actor)s disabled member %(target)s"),
     "enable user": N_("%(actor)s enabled member %(target)s"),
@@ -86,15 +84,24 @@ TARGET_ROUTES = {
     "torrent": ("forum:topic", "topic_id"),
 }
 # Changes stored as "old -> new" keys, told in the reader's words.
-CHANGE_LABELS: dict[str, Mapping[str, str]] = {
-    "release_status": STATUS_LABELS,
-    "release_freeleech": FREELEECH_LABELS,
-    "set role": ROLE_LABELS,
-}
+CHANGE_LABELS: dict[str, Mapping[str, str]] = {"set role": ROLE_LABELS}
 # The stored text of these is the name of the target itself (see the routes that log).
 NAMED_BY_DETAILS = {"lock", "unlock", "pin_normal", "pin_sticky", "pin_announcement", "delete",
                     "restore", "edit_post", "disable user", "enable user", "create user",
                     "create"}  # fmt: skip
+
+
+def register_actions(
+    sentences: Mapping[str, str], change_labels: Mapping[str, Mapping[str, str]] | None = None
+) -> None:
+    """A feature's own actions, registered by the module that logs them when it is
+    imported: their sentences and, for changes stored as "old -> new" keys, the labels
+    that tell those keys. The forum's log then tells them without importing the feature.
+    An id registered twice with another sentence is a bug: refused."""
+    for action, sentence in sentences.items():
+        if SENTENCES.setdefault(action, sentence) != sentence:
+            raise ValueError(f"the log action {action!r} already has another sentence")
+    CHANGE_LABELS.update(change_labels or {})
 
 
 def sentence_for(action: str, target_type: str) -> str | None:

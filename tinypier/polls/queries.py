@@ -10,8 +10,17 @@ from collections.abc import Sequence
 import aiosqlite
 
 from tinypier.db.connection import Database
+from tinypier.forum.log_sentences import register_actions
+from tinypier.forum.moderation_log import log_action
 from tinypier.i18n import N_, _
 from tinypier.polls.spec import SECONDS_PER_DAY, PollSpec
+
+register_actions(
+    {
+        "close_poll": N_("%(actor)s closed the poll in topic %(target)s"),
+        "delete_poll": N_("%(actor)s deleted the poll “%(details)s” in topic %(target)s"),
+    }
+)
 
 CHANGE_AFTER_VOTES = N_("Members have voted: the poll can no longer be changed.")
 
@@ -126,11 +135,33 @@ async def record_vote(
         )
 
 
-async def close_poll(db: Database, poll_id: int, now: int) -> None:
-    await db.execute(
-        "UPDATE polls SET closed_at = ? WHERE id = ? AND closed_at IS NULL", (now, poll_id)
+async def close_poll(
+    db: Database, poll: sqlite3.Row, topic: sqlite3.Row, actor_id: int, now: int
+) -> None:
+    """Close the poll now; the moderation log says who closed it, in the same commit."""
+    async with db.transaction() as connection:
+        cursor = await connection.execute(
+            "UPDATE polls SET closed_at = ? WHERE id = ? AND closed_at IS NULL",
+            (now, poll["id"]),
+        )
+        if cursor.rowcount:
+            await _log(connection, actor_id, "close_poll", topic)
+
+
+async def delete_poll(db: Database, poll: sqlite3.Row, topic: sqlite3.Row, actor_id: int) -> None:
+    """Delete the poll with its votes; the log keeps the question, since nothing else will."""
+    async with db.transaction() as connection:
+        await connection.execute("DELETE FROM polls WHERE id = ?", (poll["id"],))
+        await _log(connection, actor_id, "delete_poll", topic, poll["question"])
+
+
+async def _log(
+    connection: aiosqlite.Connection,
+    actor_id: int,
+    action: str,
+    topic: sqlite3.Row,
+    question: str = "",
+) -> None:
+    await log_action(
+        connection, actor_id, action, "topic", topic["id"], question, forum_id=topic["forum_id"]
     )
-
-
-async def delete_poll(db: Database, poll_id: int) -> None:
-    await db.execute("DELETE FROM polls WHERE id = ?", (poll_id,))

@@ -185,11 +185,14 @@ async def vote(
     return redirect(topic_page(request, topic_id), _("Your vote is counted."), "success")
 
 
-async def _moderated_poll(db: Database, viewer: Viewer, topic_id: int) -> sqlite3.Row:
+async def _moderated_poll(
+    db: Database, viewer: Viewer, topic_id: int
+) -> tuple[sqlite3.Row, sqlite3.Row, int]:
+    """The topic, its poll and the moderator's id, or a refusal."""
     topic = await viewable_topic(db, viewer, topic_id)
-    if not can_moderate(viewer, topic):
+    if not can_moderate(viewer, topic) or viewer.id is None:
         raise PermissionDeniedException(_("You do not have permission to do that."))
-    return await _poll(db, topic_id)
+    return topic, await _poll(db, topic_id), viewer.id
 
 
 @post("/topics/{topic_id:int}/poll/close", name="polls:close", guards=[require_moderator])
@@ -197,8 +200,8 @@ async def close(
     request: ViewerRequest, db: NamedDependency[Database], topic_id: FromPath[int]
 ) -> Redirect:
     """Close the poll now: no more votes, and everyone sees the results."""
-    poll = await _moderated_poll(db, request.user, topic_id)
-    await close_poll(db, poll["id"], now())
+    topic, poll, moderator_id = await _moderated_poll(db, request.user, topic_id)
+    await close_poll(db, poll, topic, moderator_id, now())
     return redirect(topic_page(request, topic_id), _("The poll is closed."), "success")
 
 
@@ -207,8 +210,8 @@ async def delete(
     request: ViewerRequest, db: NamedDependency[Database], topic_id: FromPath[int]
 ) -> Redirect:
     """Delete the poll with its votes; the topic stays."""
-    poll = await _moderated_poll(db, request.user, topic_id)
-    await delete_poll(db, poll["id"])
+    topic, poll, moderator_id = await _moderated_poll(db, request.user, topic_id)
+    await delete_poll(db, poll, topic, moderator_id)
     return redirect(topic_page(request, topic_id), _("The poll is deleted."), "success")
 
 

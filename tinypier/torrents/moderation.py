@@ -13,9 +13,20 @@ import aiosqlite
 from litestar.exceptions import NotFoundException, ValidationException
 
 from tinypier.db.connection import Database
+from tinypier.forum.log_sentences import register_actions
 from tinypier.forum.moderation_log import log_action
-from tinypier.i18n import _
+from tinypier.i18n import N_, _
 from tinypier.torrents.statuses import FREELEECH_LABELS, STATUS_LABELS
+
+register_actions(
+    {
+        "release_status": N_(
+            "%(actor)s set the status of release %(target)s to %(now)s (was %(was)s)"
+        ),
+        "release_freeleech": N_("%(actor)s marked release %(target)s %(now)s (was %(was)s)"),
+    },
+    {"release_status": STATUS_LABELS, "release_freeleech": FREELEECH_LABELS},
+)
 
 
 async def _current(
