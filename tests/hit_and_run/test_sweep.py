@@ -6,6 +6,8 @@ records nothing twice."""
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -178,4 +180,48 @@ def test_a_sweep_failing_inside_a_chunk_commits_nothing_of_it(
 
     monkeypatch.undo()
     assert run_sweep(settings, t0 + 15 * DAY) == 3
+    assert sorted(torrent for _, torrent, _ in hit_and_runs(settings)) == owed
+
+
+KILLED_MIDWAY = """
+import asyncio, os, sys
+from pathlib import Path
+from tinypier.db.connection import Database
+from tinypier.hit_and_run import sweep as sweep_module
+from tinypier.settings import load_settings
+
+sweep_module.SWEEP_CHUNK = 2
+settings = load_settings(Path(sys.argv[1]), environ={}, hnr_seed_hours="72")
+
+def killed(_user_id):
+    os._exit(137)  # as kill -9: no rollback, no close, nothing flushed
+
+async def main():
+    db = Database(settings.database_path)
+    await db.open()
+    await sweep_module.sweep(db, int(sys.argv[2]), settings, killed)
+
+asyncio.run(main())
+"""
+
+
+def test_a_sweep_process_killed_after_a_chunk_resumes_on_the_next_run(
+    settings: Settings, uploader: Member
+) -> None:
+    """A real process death (``os._exit``, as SIGKILL leaves it) right after the first
+    chunk's commit: the next run, in another process, records the rest and nothing twice."""
+    t0 = start_of_rules()
+    owed = [completed(settings, add_member(settings, f"k{n}").id, uploader.id, t0 + n)
+            for n in range(5)]  # fmt: skip
+    now = t0 + 15 * DAY
+
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_MIDWAY, str(settings.data_dir), str(now)],
+        capture_output=True,
+        check=False,
+    )
+
+    assert killed.returncode == 137, killed.stderr
+    assert len(hit_and_runs(settings)) == 2
+    assert run_sweep(settings, now) == 3
     assert sorted(torrent for _, torrent, _ in hit_and_runs(settings)) == owed
