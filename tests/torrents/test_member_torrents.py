@@ -175,3 +175,17 @@ def test_the_profile_links_the_torrent_pages_for_who_may_see_them(
     assert link in client.get(f"/members/{bob.member.id}").text
     login(client, add_member(settings, "nosy").name)
     assert link not in client.get(f"/members/{bob.member.id}").text
+
+
+def test_the_owed_seeding_reads_in_russian(client: Client, bob: Bob) -> None:
+    login(client, bob.member.name)
+
+    owed = client.get(
+        f"/members/{bob.member.id}/torrents?show=owed",
+        headers={"Accept-Language": "ru-RU,ru;q=0.9"},
+    ).text
+
+    assert "Каждую скачанную раздачу нужно раздавать 2 часа; срок — 1 день после скачивания." in owed
+    row = re.search(r"<tr>\s*<td><a[^>]*>Owed Book</a>.*?</tr>", owed, re.S)
+    assert row is not None
+    assert "90 минут" in row.group(0) and "23 часа" in row.group(0)
