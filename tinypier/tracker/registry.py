@@ -110,7 +110,7 @@ class Registry:
             row = self._connection.execute(_MEMBER_SQL, (passkey,)).fetchone()
             if row is None:
                 return None
-            member = Member(row[0], bool(row[1]), int(Role.parse(row[2])), *row[3:])
+            member = Member(row[0], bool(row[1]), int(Role.parse(row[2])), row[3], row[4], row[5])
             self._members.put(passkey, member.id, member)
         return member
 
