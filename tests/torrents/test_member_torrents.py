@@ -185,7 +185,8 @@ def test_the_owed_seeding_reads_in_russian(client: Client, bob: Bob) -> None:
         headers={"Accept-Language": "ru-RU,ru;q=0.9"},
     ).text
 
-    assert "Каждую скачанную раздачу нужно раздавать 2 часа; срок — 1 день после скачивания." in owed
+    terms = "Каждую скачанную раздачу нужно раздавать 2 часа; срок — 1 день после скачивания."
+    assert terms in owed
     row = re.search(r"<tr>\s*<td><a[^>]*>Owed Book</a>.*?</tr>", owed, re.S)
     assert row is not None
     assert "90 минут" in row.group(0) and "23 часа" in row.group(0)
