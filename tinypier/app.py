@@ -27,6 +27,7 @@ from tinypier.forum.post_words import with_post_words
 from tinypier.forum.routes import ROUTES as FORUM_ROUTES
 from tinypier.groups.routes import FEATURE as GROUPS
 from tinypier.i18n import available_languages, install_in_templates, language_name
+from tinypier.member_torrents.routes import FEATURE as MEMBER_TORRENTS
 from tinypier.messages import ROUTES as MESSAGE_ROUTES
 from tinypier.messages import unread_badge
 from tinypier.notifications.mail import STATE_KEY as MAIL_OUTBOX
@@ -72,7 +73,7 @@ STATIC_DIR = PACKAGE_DIR / "static"
 # The packages built on the forum: each brings its routes, what it adds to topic pages, the
 # index, profiles and post authors, and any middleware (``tinypier.web.extensions``), so
 # the forum imports none of them.
-FEATURES = (TORRENTS, POLLS, THANKS, GROUPS, PROFILES, NOTIFICATIONS)
+FEATURES = (TORRENTS, MEMBER_TORRENTS, POLLS, THANKS, GROUPS, PROFILES, NOTIFICATIONS)
 
 # Paths that browsers never post forms to: the tracker speaks to BitTorrent clients,
 # the API authenticates with bearer tokens only (see accounts.sessions).

@@ -115,6 +115,12 @@ class Settings:
     smtp_starttls: bool = True
     smtp_timeout_seconds: int = 30
     mail_queue_max: int = 1000
+    hnr_seed_hours: int = 0
+    hnr_window_days: int = 14
+    hnr_min_ratio: float = 0.0
+    hnr_max: int = 3
+    torrent_list_page_size: int = 50
+    torrent_list_pages_max: int = 200
 
     @property
     def database_path(self) -> Path:
@@ -396,6 +402,12 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "smtp_starttls": _boolean,
     "smtp_timeout_seconds": _positive_int,
     "mail_queue_max": _positive_int,
+    "hnr_seed_hours": _zero_or_more,
+    "hnr_window_days": _positive_int,
+    "hnr_min_ratio": _ratio,
+    "hnr_max": _positive_int,
+    "torrent_list_page_size": _positive_int,
+    "torrent_list_pages_max": _positive_int,
 }
 
 

@@ -166,6 +166,39 @@ EDITABLE: tuple[EditableSetting, ...] = (
         ),
         "text",
     ),
+    EditableSetting(
+        "hnr_seed_hours",
+        N_("Hit-and-run: hours to seed"),
+        N_(
+            "A member who completes a release owes this many hours of seeding it; 0 turns"
+            " the hit-and-run rules off."
+        ),
+        "number",
+    ),
+    EditableSetting(
+        "hnr_window_days",
+        N_("Hit-and-run: days to seed them in"),
+        N_("Days after completing a release in which the hours must be seeded."),
+        "number",
+    ),
+    EditableSetting(
+        "hnr_min_ratio",
+        N_("Hit-and-run: ratio that settles it"),
+        N_(
+            "Uploading this many times the release's size settles the obligation too;"
+            " 0 for no such way."
+        ),
+        "ratio",
+    ),
+    EditableSetting(
+        "hnr_max",
+        N_("Hit-and-runs before downloads stop"),
+        N_(
+            "With this many active hit-and-runs a member may neither download a .torrent"
+            " nor start leeching until they seed them off."
+        ),
+        "number",
+    ),
 )
 EDITABLE_BY_NAME = {setting.name: setting for setting in EDITABLE}
 

@@ -99,6 +99,8 @@ POLICY: dict[str, Rule] = {
     "GET /torrents/{address:str}": Rule(Access.VIEWERS),
     "GET /members": Rule(Access.MEMBERS),
     "GET /members/{member_id:int}": Rule(Access.MEMBERS),
+    # What the author seeds, downloads and owes: theirs and the moderators' to see.
+    "GET /members/{member_id:int}/torrents": Rule(Access.MODERATORS),
     "GET /feeds/forums/{feed_file:str}": Rule(Access.VIEWERS, feed=True),
     "GET /feeds/releases.atom": Rule(Access.EVERYONE, feed=True),
     "GET /feeds/releases.rss": Rule(Access.EVERYONE, feed=True),
@@ -148,6 +150,8 @@ POLICY: dict[str, Rule] = {
     "GET /forums/{forum_id:int}/releases/new": Rule(Access.MEMBERS_WHO_VIEW),
     "POST /forums/{forum_id:int}/releases/new": Rule(Access.MEMBERS_WHO_VIEW, TOPIC),
     "GET /torrents/{torrent_id:int}/download": Rule(Access.MEMBERS_WHO_VIEW),
+    "GET /torrents/{torrent_id:int}/peers": Rule(Access.MEMBERS_WHO_VIEW),
+    "GET /torrents/{torrent_id:int}/snatches": Rule(Access.MEMBERS_WHO_VIEW),
     # The releases belong to a member who is none of the roles, so every viewer may thank.
     "POST /torrents/{torrent_id:int}/thanks": Rule(Access.MEMBERS_WHO_VIEW),
     # Each topic has a poll nobody voted in yet; its starter is none of the roles.

@@ -226,7 +226,8 @@ class Peer(SQLModel, table=True):
     __tablename__ = "peers"
 
     torrent_id: int = Field(foreign_key="torrents.id", ondelete="CASCADE", primary_key=True)
-    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", primary_key=True)
+    # Indexed (0024) for a member's own seeding and leeching lists.
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", primary_key=True, index=True)
     peer_id: bytes = Field(primary_key=True)
     ipv4: str | None = None
     ipv6: str | None = None
@@ -241,7 +242,12 @@ class Peer(SQLModel, table=True):
 
 class Snatch(SQLModel, table=True):
     __tablename__ = "snatches"
-    __table_args__ = (UniqueConstraint("torrent_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("torrent_id", "user_id"),
+        # 0024: the hit-and-run sweep walks completions by time; a release's list, newest first.
+        Index("ix_snatches_completed", "completed_at"),
+        Index("ix_snatches_torrent_newest", "torrent_id", "completed_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     torrent_id: int = Field(foreign_key="torrents.id", ondelete="CASCADE")
@@ -622,3 +628,35 @@ class Notification(SQLModel, table=True):
     count: int = Field(default=1)
     created_at: int
     read_at: int | None = None
+
+
+class HitAndRun(SQLModel, table=True):
+    """A completed release not seeded as the board asks (0024): active until cleared."""
+
+    __tablename__ = "hit_and_runs"
+    __table_args__ = (
+        Index(
+            "ix_hit_and_runs_active",
+            "user_id",
+            "torrent_id",
+            sqlite_where=text("cleared_at IS NULL"),
+        ),
+    )
+
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", primary_key=True)
+    torrent_id: int = Field(
+        foreign_key="torrents.id", ondelete="CASCADE", primary_key=True, index=True
+    )
+    completed_at: int
+    recorded_at: int
+    cleared_at: int | None = None
+
+
+class HitAndRunSweep(SQLModel, table=True):
+    """The one row saying how far the hit-and-run sweep has judged completions (0024)."""
+
+    __tablename__ = "hit_and_run_sweep"
+
+    id: int = Field(primary_key=True)
+    through_at: int
+    through_id: int

@@ -25,6 +25,7 @@ from tinypier.db.connection import Database
 from tinypier.forum.search import post_path, topic_path
 from tinypier.i18n import _
 from tinypier.permissions.ratio import ratio_warning, shown_ratio
+from tinypier.permissions.rules import can_see_member_torrents
 from tinypier.permissions.sql import live_clause, readable_forums_clause
 from tinypier.settings import Settings
 from tinypier.web.extensions import PageExtensions
@@ -191,5 +192,6 @@ class MembersController(Controller):
             feeds=feed_links(settings, member["feed_token"]) if own_profile else None,
             ratio_notice=ratio_notice(settings, member) if own_profile else None,
             parts=await pages.profile_parts(db, viewer, member, settings),
+            torrents_visible=can_see_member_torrents(viewer, member_id),
             **TEMPLATE_HELPERS,
         )

@@ -18,7 +18,7 @@ import aiosqlite
 
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
-from tinypier.permissions.sql import live_clause, visible_forums_clause
+from tinypier.permissions.sql import live_clause, readable_forums_clause
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ async def record(
 def _visible_to(viewer: Viewer) -> tuple[str, list[object]]:
     """SQL keeping the notices (``n``, joined to ``t``, ``f``, ``p``) whose subject the
     viewer may still view."""
-    forums_sql, forum_params = visible_forums_clause(viewer, "f")
+    forums_sql, forum_params = readable_forums_clause(viewer, "f")
     return (
         f"(n.topic_id IS NULL OR ({forums_sql} AND {live_clause('t')}))"  # noqa: S608 - ours
         f" AND (n.post_id IS NULL OR {live_clause('p')})"
@@ -208,7 +208,7 @@ async def watch_own_topic(
 
 
 async def bookmark_count(db: Database, viewer: Viewer) -> int:
-    forums_sql, params = visible_forums_clause(viewer, "f")
+    forums_sql, params = readable_forums_clause(viewer, "f")
     count: int = await db.fetch_value(
         "SELECT COUNT(*) FROM bookmarks b JOIN topics t ON t.id = b.topic_id"  # noqa: S608
         f" JOIN forums f ON f.id = t.forum_id WHERE b.user_id = ? AND {forums_sql}"
@@ -220,7 +220,7 @@ async def bookmark_count(db: Database, viewer: Viewer) -> int:
 
 async def bookmarks(db: Database, viewer: Viewer, offset: int, limit: int) -> list[sqlite3.Row]:
     """A page of the member's bookmarked topics they may still view, newest bookmark first."""
-    forums_sql, params = visible_forums_clause(viewer, "f")
+    forums_sql, params = readable_forums_clause(viewer, "f")
     return await db.fetch_all(
         "SELECT t.id, t.title, t.post_count, t.last_post_id, t.last_post_at,"  # noqa: S608
         " f.id AS forum_id, f.name AS forum_name, b.created_at AS bookmarked_at"

@@ -165,3 +165,20 @@ def can_add_poll(viewer: Viewer, topic: ForumRow) -> bool:
 def can_vote(viewer: Viewer, topic: ForumRow) -> bool:
     """Members who may view a topic vote in its poll, unless the topic is locked."""
     return viewer.is_member and can_read(viewer, topic) and not topic["locked"]
+
+
+def can_see_swarm(viewer: Viewer, release: ForumRow) -> bool:
+    """A release row with its forum's roles: who may download from its forum sees who is in
+    its swarm and who completed it (a frozen release's lists too: they are its history)."""
+    return can_download(viewer, release)
+
+
+def can_see_peer_addresses(viewer: Viewer) -> bool:
+    """IP addresses and ports locate a member's computer: moderators only."""
+    return viewer.is_moderator
+
+
+def can_see_member_torrents(viewer: Viewer, member_id: int) -> bool:
+    """What a member seeds, leeches, completed and owes is theirs and the moderators' to
+    see, not other members'."""
+    return viewer.is_member and (viewer.id == member_id or viewer.is_moderator)

@@ -17,7 +17,8 @@ from litestar.exceptions import PermissionDeniedException
 
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
-from tinypier.i18n import _
+from tinypier.i18n import _, ngettext
+from tinypier.permissions.hit_and_run import active_count_sql, hit_and_run_block
 from tinypier.permissions.ratio import ratio_shortfall, shown_ratio
 from tinypier.permissions.rules import ForumRow, may_download_release
 from tinypier.settings import Settings
@@ -88,6 +89,25 @@ def refuse_below_minimum_ratio(settings: Settings, uploaded: int, downloaded: in
         )
 
 
+def refuse_at_hit_and_run_limit(settings: Settings, active: int) -> None:
+    """PermissionDeniedException saying how many hit-and-runs the member has, the limit
+    and how to lift the block, when the hit-and-run rule refuses them a .torrent."""
+    block = hit_and_run_block(settings, active)
+    if block is not None:
+        raise PermissionDeniedException(
+            ngettext(
+                "You have %(num)s active hit-and-run and this board refuses downloads from"
+                " %(limit)s on. Seed the releases listed on your torrents page for the hours"
+                " you owe (seeding is always allowed): each one seeded off lifts the count.",
+                "You have %(num)s active hit-and-runs and this board refuses downloads from"
+                " %(limit)s on. Seed the releases listed on your torrents page for the hours"
+                " you owe (seeding is always allowed): each one seeded off lifts the count.",
+                block.active,
+                limit=block.limit,
+            )
+        )
+
+
 async def torrent_download(
     db: Database, settings: Settings, viewer: Viewer, torrent_id: int
 ) -> Response[bytes]:
@@ -101,11 +121,14 @@ async def torrent_download(
     if not may_download_release(viewer, release):
         raise PermissionDeniedException(_("You may not download releases from this forum."))
     member = await db.fetch_one(
-        "SELECT passkey, uploaded, downloaded FROM users WHERE id = ?", (viewer.id,)
+        "SELECT passkey, uploaded, downloaded,"  # noqa: S608 - a subquery of ours
+        f" {active_count_sql('users.id')} AS hit_and_runs FROM users WHERE id = ?",
+        (viewer.id,),
     )
     if member is None:
         raise PermissionDeniedException(_("You may not download releases from this forum."))
     refuse_below_minimum_ratio(settings, member["uploaded"], member["downloaded"])
+    refuse_at_hit_and_run_limit(settings, member["hit_and_runs"])
     content = member_copy(settings, release, member["passkey"])
     return Response(
         content,

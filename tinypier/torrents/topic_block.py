@@ -28,8 +28,6 @@ from tinypier.web.extensions import Slot, TopicExtension
 from tinypier.web.formatting import human_size, iso, when
 
 MAX_FILES_SHOWN = 1_000
-MAX_PEERS_SHOWN = 200
-MAX_SNATCHES_SHOWN = 100
 
 
 @dataclass
@@ -58,9 +56,6 @@ class ReleaseBlock:
     frozen: bool
     tree: FileNode
     files_hidden: int
-    peers: list[sqlite3.Row]
-    snatches: list[sqlite3.Row]
-    show_addresses: bool
     download_path: str | None
     magnet: str | None
     info_hash_v1: str | None
@@ -73,13 +68,6 @@ class ReleaseBlock:
     size_text = staticmethod(human_size)
     time_text = staticmethod(when)
     iso_time = staticmethod(iso)
-
-    @staticmethod
-    def percent_done(total_size: int, left: int) -> str:
-        if total_size <= 0:
-            return "100%"
-        done = max(0, min(total_size, total_size - left))
-        return f"{100 * done / total_size:.1f}%"
 
 
 def file_tree(files_json: str, limit: int = MAX_FILES_SHOWN) -> tuple[FileNode, int]:
@@ -119,32 +107,11 @@ async def _passkey(db: Database, viewer: Viewer) -> str:
     return passkey
 
 
-async def _peers(db: Database, torrent_id: int) -> list[sqlite3.Row]:
-    return await db.fetch_all(
-        "SELECT p.user_id, u.name AS user_name, p.client, p.uploaded, p.downloaded, p.left,"
-        " p.ipv4, p.ipv6, p.port, p.last_announce_at"
-        " FROM peers p JOIN users u ON u.id = p.user_id WHERE p.torrent_id = ?"
-        " ORDER BY p.left = 0 DESC, p.uploaded DESC LIMIT ?",
-        (torrent_id, MAX_PEERS_SHOWN),
-    )
-
-
-async def _snatches(db: Database, torrent_id: int) -> list[sqlite3.Row]:
-    return await db.fetch_all(
-        "SELECT s.user_id, u.name AS user_name, s.completed_at"
-        " FROM snatches s JOIN users u ON u.id = s.user_id WHERE s.torrent_id = ?"
-        " ORDER BY s.completed_at DESC LIMIT ?",
-        (torrent_id, MAX_SNATCHES_SHOWN),
-    )
-
-
 async def release_for_topic(
     db: Database, viewer: Viewer, topic_id: int, settings: Settings
 ) -> ReleaseBlock | None:
-    """The release block of a topic, or None for an ordinary topic.
-
-    Peers and snatchers are members' names, so guests see the counts only.
-    """
+    """The release block of a topic, or None for an ordinary topic. Its peers and
+    snatchers are listed under it by ``member_torrents`` (``swarm_part``)."""
     release = await release_by_topic(db, topic_id)
     if release is None:
         return None
@@ -160,9 +127,6 @@ async def release_for_topic(
         frozen=is_frozen(release["status"]),
         tree=tree,
         files_hidden=hidden,
-        peers=await _peers(db, release["id"]) if viewer.is_member else [],
-        snatches=await _snatches(db, release["id"]) if viewer.is_member else [],
-        show_addresses=viewer.is_moderator,
         download_path=download_path(release["id"]) if downloadable else None,
         magnet=magnet,
         info_hash_v1=_hex(release["info_hash"]) if downloadable else None,

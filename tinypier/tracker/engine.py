@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from tinypier.db.connection import connect_sync
+from tinypier.permissions.hit_and_run import hit_and_run_block
 from tinypier.permissions.ratio import leech_slots, ratio_shortfall, shown_ratio
 from tinypier.settings import Settings
 from tinypier.tracker import rules
@@ -263,10 +264,14 @@ class Tracker:
     def _check_ratio(self, swarm: Swarm, member: Member, request: Announce) -> None:
         """Starting to leech a release (``left`` > 0 and no client of the member leeching
         it yet) is refused below the minimum ratio or with every leech slot taken
-        (``permissions.ratio``, on the figures the registry caches). Seeding, ``stopped``
-        and a download already under way go on."""
+        (``permissions.ratio``, on the figures the registry caches), and with ``hnr_max``
+        active hit-and-runs (``permissions.hit_and_run``). Seeding, ``stopped`` and a
+        download already under way go on."""
         if request.left == 0 or request.event is Event.STOPPED or swarm.is_leeching(member.id):
             return
+        block = hit_and_run_block(self.settings, member.hit_and_runs)
+        if block is not None:
+            raise Refused(rules.HIT_AND_RUNS.format(active=block.active, limit=block.limit))
         shortfall = ratio_shortfall(self.settings, member.uploaded, member.downloaded)
         if shortfall is not None:
             raise Refused(

@@ -27,6 +27,7 @@ from typing import Generic, TypeVar
 
 from tinypier.accounts.roles import Role
 from tinypier.permissions.grants import Right
+from tinypier.permissions.hit_and_run import active_count_sql
 from tinypier.permissions.rules import least_role_to_download, may_announce
 from tinypier.permissions.sql import live_release_clause
 
@@ -42,17 +43,24 @@ _RELEASE_SQL = (
     f" WHERE {live_release_clause('t')}"
 )
 
+_MEMBER_SQL = (
+    "SELECT id, disabled, role, uploaded, downloaded,"  # noqa: S608 - a subquery of ours
+    f" {active_count_sql('users.id')} FROM users WHERE passkey = ?"
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Member:
-    """A passkey's member. ``uploaded`` and ``downloaded`` are as of the lookup (at most
-    ``ttl`` old): the ratio rules read them without a query per announce."""
+    """A passkey's member. ``uploaded``, ``downloaded`` and the count of active
+    ``hit_and_runs`` are as of the lookup (at most ``ttl`` old): the ratio and hit-and-run
+    rules read them without a query per announce."""
 
     id: int
     disabled: bool
     rank: int
     uploaded: int = 0
     downloaded: int = 0
+    hit_and_runs: int = 0
     # The forums where the member's groups grant download beyond their role.
     download_forums: frozenset[int] = frozenset()
 
@@ -116,10 +124,7 @@ class Registry:
     def member(self, passkey: str) -> Member | None:
         member = self._members.get(passkey)
         if member is None:
-            row = self._connection.execute(
-                "SELECT id, disabled, role, uploaded, downloaded FROM users WHERE passkey = ?",
-                (passkey,),
-            ).fetchone()
+            row = self._connection.execute(_MEMBER_SQL, (passkey,)).fetchone()
             if row is None:
                 return None
             forums = self._connection.execute(
@@ -131,6 +136,7 @@ class Registry:
                 int(Role.parse(row[2])),
                 row[3],
                 row[4],
+                row[5],
                 frozenset(forum[0] for forum in forums),
             )
             self._members.put(passkey, member.id, member)

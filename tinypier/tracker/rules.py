@@ -26,6 +26,10 @@ LEECH_SLOTS_FULL = (
     "with your ratio {ratio:.2f} you may download {limit} torrents at once: finish or stop"
     " one first, and seed to raise your ratio for more"
 )
+HIT_AND_RUNS = (
+    "active hit-and-runs: {active}, and from {limit} on you may not start downloading:"
+    " seed the releases you completed for the hours you owe (seeding is always allowed)"
+)
 TOO_MANY_PEERS = "too many of your clients on this torrent (at most {limit}): stop one first"
 
 _AZUREUS_STYLE_CLIENTS = {
