@@ -19,6 +19,7 @@ from litestar.template.config import TemplateConfig
 from tinypier.access_log import AccessLog
 from tinypier.accounts.routes import ROUTES as ACCOUNT_ROUTES
 from tinypier.accounts.sessions import SessionAuthMiddleware
+from tinypier.bonus.routes import FEATURE as BONUS
 from tinypier.datadir import prepare_data_dir
 from tinypier.db.connection import Database
 from tinypier.events import ChangeNotifier
@@ -26,6 +27,8 @@ from tinypier.forum.flood import follow_settings
 from tinypier.forum.post_words import with_post_words
 from tinypier.forum.routes import ROUTES as FORUM_ROUTES
 from tinypier.i18n import available_languages, install_in_templates, language_name
+from tinypier.jobs.routes import FEATURE as JOBS
+from tinypier.jobs.scheduler import Scheduler
 from tinypier.messages import ROUTES as MESSAGE_ROUTES
 from tinypier.messages import unread_badge
 from tinypier.polls.routes import FEATURE as POLLS
@@ -39,7 +42,7 @@ from tinypier.tracker.engine import Tracker
 from tinypier.web.api_schema import api_schema_config
 from tinypier.web.dependencies import DEPENDENCIES
 from tinypier.web.errors import handle_error
-from tinypier.web.extensions import feature_routes, topic_extensions
+from tinypier.web.extensions import feature_jobs, feature_routes, topic_extensions
 from tinypier.web.form_decoding import StrictFormMiddleware
 from tinypier.web.formatting import ago, human_size, iso, number, ratio, when
 from tinypier.web.head import HeadAsGet
@@ -58,7 +61,7 @@ TEMPLATES_DIR = PACKAGE_DIR / "templates"
 STATIC_DIR = PACKAGE_DIR / "static"
 # The packages built on the forum: each brings its routes and what it adds to topic pages
 # (``tinypier.web.extensions``), so the forum imports none of them.
-FEATURES = (TORRENTS, POLLS, THANKS)
+FEATURES = (TORRENTS, POLLS, THANKS, BONUS, JOBS)
 
 # Paths that browsers never post forms to: the tracker speaks to BitTorrent clients,
 # the API authenticates with bearer tokens only (see accounts.sessions).
@@ -130,6 +133,7 @@ def create_app(settings: Settings) -> Litestar:
     changes.on_user_changed(tracker.forget_member)
     changes.on_torrent_changed(tracker.forget_release)
     live_settings = LiveSettings(settings, configured_sources(settings.data_dir, os.environ))
+    jobs = Scheduler(database, feature_jobs(FEATURES), lambda: live_settings.current)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -144,6 +148,8 @@ def create_app(settings: Settings) -> Litestar:
             await load_saved(database, live_settings)
             opened.push_async_callback(tracker.stop)
             await tracker.start()
+            opened.push_async_callback(jobs.stop)
+            await jobs.start()
             yield
 
     app = Litestar(
@@ -163,6 +169,7 @@ def create_app(settings: Settings) -> Litestar:
                 "db": database,
                 "changes": changes,
                 "tracker": tracker,
+                "jobs": jobs,
                 "topic_extensions": topic_extensions(FEATURES),
             }
         ),

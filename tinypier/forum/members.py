@@ -26,6 +26,7 @@ from tinypier.forum.search import post_path, topic_path
 from tinypier.i18n import _
 from tinypier.permissions.ratio import ratio_warning, shown_ratio
 from tinypier.permissions.sql import live_clause, visible_forums_clause
+from tinypier.permissions.rules import can_read_ledger
 from tinypier.settings import Settings
 from tinypier.web.formatting import day, human_size, ratio, ratio_figure
 from tinypier.web.pages import render
@@ -71,7 +72,7 @@ async def members_page(db: Database, order: str, page: int) -> list[sqlite3.Row]
 async def member_by_id(db: Database, member_id: int) -> sqlite3.Row | None:
     return await db.fetch_one(
         "SELECT id, name, role, disabled, created_at, post_count, uploaded, downloaded,"
-        " feed_token FROM users WHERE id = ?",
+        " bonus_points, feed_token FROM users WHERE id = ?",
         (member_id,),
     )
 
@@ -188,5 +189,6 @@ class MembersController(Controller):
             recent_posts=await newest_visible(db, viewer, POSTS_SQL, member_id, RECENT_POSTS),
             feeds=feed_links(settings, member["feed_token"]) if own_profile else None,
             ratio_notice=ratio_notice(settings, member) if own_profile else None,
+            may_read_ledger=can_read_ledger(viewer, member_id),
             **TEMPLATE_HELPERS,
         )

@@ -96,3 +96,9 @@ def can_add_poll(viewer: Viewer, topic: ForumRow) -> bool:
 def can_vote(viewer: Viewer, topic: ForumRow) -> bool:
     """Members who may view a topic vote in its poll, unless the topic is locked."""
     return viewer.is_member and can_view(viewer, topic) and not topic["locked"]
+
+
+def can_read_ledger(viewer: Viewer, member_id: int) -> bool:
+    """A member's points ledger (points, upload credit, exchanges) is theirs to read, and
+    every admin's, who grant and take points; other members see only the balance."""
+    return viewer.is_member and (viewer.id == member_id or viewer.is_admin)

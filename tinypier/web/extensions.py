@@ -27,6 +27,7 @@ from litestar.types import ControllerRouterHandler
 
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
+from tinypier.jobs.base import Job
 from tinypier.settings import Settings
 
 
@@ -105,11 +106,13 @@ class TopicExtensions:
 
 @dataclass(frozen=True)
 class Feature:
-    """A package built on the forum: its routes and what it adds to topic pages."""
+    """A package built on the forum: its routes, what it adds to topic pages and the
+    periodic jobs it runs (``tinypier.jobs``)."""
 
     name: str
     routes: Sequence[ControllerRouterHandler]
     topic_extensions: Sequence[TopicExtension] = ()
+    jobs: Sequence[Job] = ()
 
 
 def feature_routes(features: Sequence[Feature]) -> list[ControllerRouterHandler]:
@@ -120,3 +123,7 @@ def topic_extensions(features: Sequence[Feature]) -> TopicExtensions:
     return TopicExtensions(
         tuple(extension for feature in features for extension in feature.topic_extensions)
     )
+
+
+def feature_jobs(features: Sequence[Feature]) -> list[Job]:
+    return [job for feature in features for job in feature.jobs]
