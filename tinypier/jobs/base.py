@@ -101,6 +101,15 @@ def _counts(text: str) -> dict[str, int]:
     return {str(key): count for key, count in value.items() if isinstance(count, int)}
 
 
+async def schedule_new(db: Database, first_runs: list[tuple[str, int]]) -> None:
+    """Store the first run of each job that has no row yet (the others keep theirs)."""
+    states = await job_states(db)
+    missing = [(name, at) for name, at in first_runs if name not in states]
+    if missing:
+        async with db.transaction() as connection:
+            await connection.executemany(_INSERT_STATE, missing)
+
+
 async def record_start(db: Database, name: str, started_at: int) -> None:
     async with db.transaction() as connection:
         await connection.execute(_INSERT_STATE, (name, started_at))

@@ -8,8 +8,8 @@ keeps the schedule. A job that raises is logged and marked failed, and runs agai
 next time: since every job commits its work and its progress together, the failed run
 left nothing half done.
 
-A board's first start schedules each job one interval on, so a fresh or short-lived
-board (a test's) writes nothing until then.
+A job's first schedule is one interval after the board first starts with it, stored at
+once, so a board restarted more often than a job's interval still runs it.
 """
 
 from __future__ import annotations
@@ -21,7 +21,16 @@ import time
 from collections.abc import Callable, Sequence
 
 from tinypier.db.connection import Database
-from tinypier.jobs.base import FAILED, OK, Job, JobResult, job_states, record_finish, record_start
+from tinypier.jobs.base import (
+    FAILED,
+    OK,
+    Job,
+    JobResult,
+    job_states,
+    record_finish,
+    record_start,
+    schedule_new,
+)
 from tinypier.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -55,11 +64,11 @@ class Scheduler:
 
     async def start(self) -> None:
         """Read the schedule the last process left and start the loop."""
-        states = await job_states(self.db)
         now = int(self._clock())
-        for name, job in self.jobs.items():
-            state = states.get(name)
-            self._due[name] = state.next_run_at if state else now + job.interval
+        await schedule_new(self.db, [(name, now + job.interval) for name, job in self.jobs.items()])
+        states = await job_states(self.db)
+        for name in self.jobs:
+            self._due[name] = states[name].next_run_at
         self._task = asyncio.create_task(self._loop(), name="tinypier-jobs")
 
     async def stop(self) -> None:
