@@ -172,5 +172,12 @@ def test_seeding_recorded_before_the_upgrade_earns_nothing(settings: Settings) -
     ("size_gib", "age_days", "points"),
     [(0, 0, 1), (0.99, 29, 1), (1, 29, 2), (10, 30, 4), (50, 364, 5), (50, 365, 6)],
 )
-def test_hourly_rate_bands(settings: Settings, size_gib: float, age_days: int, points: int) -> None:
-    assert accrual.hourly_rate(settings, int(size_gib * 1024**3), age_days * DAY) == points
+def test_each_release_earns_its_bands_at_their_edges(
+    board: SeedingBoard, size_gib: float, age_days: int, points: int
+) -> None:
+    seeder = board.member("seeder")
+    board.seed(seeder, board.release(size_gib, created_at=START + HOUR - age_days * DAY), HOUR)
+
+    board.pay(START + HOUR)
+
+    assert board.points(seeder) == points

@@ -18,9 +18,7 @@ hour finds the hour paid and does nothing.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 
 from tinypier.bonus.ledger import GIB, SEEDING, BalanceChange, apply_changes
 from tinypier.db.connection import Database
@@ -37,73 +35,65 @@ POINTS_PAID = N_("points paid")
 HOURS_PAID = N_("seeding hours paid")
 POINTS_FORFEITED = N_("points over the hourly cap")
 
-# Every row with an hour or more of seeding not paid for yet. Reading them is one pass
-# over transfers (see README, "Seed bonus"): an index to find them would be updated by
-# every seeder's announce, which is the path the tracker keeps fast.
-DUE = (
-    "SELECT t.torrent_id, t.user_id, t.seeding_seconds - t.bonus_paid_seconds AS unpaid,"
-    " x.total_size, x.created_at, u.disabled FROM transfers t"
-    " JOIN torrents x ON x.id = t.torrent_id JOIN users u ON u.id = t.user_id"
-    f" WHERE t.seeding_seconds - t.bonus_paid_seconds >= {HOUR}"
+_UNPAID_HOURS = "(t.seeding_seconds - t.bonus_paid_seconds) / 3600"
+_DUE = f"{_UNPAID_HOURS} >= 1"
+# Per member, the whole hours due and the points they earn. One pass over transfers (see
+# README, "Seed bonus"): an index to find the rows due would be rewritten by every
+# seeder's announce, the path the tracker keeps fast; once an hour, a scan is cheaper.
+EARNED = (
+    f"SELECT t.user_id, SUM({_UNPAID_HOURS}) AS hours, SUM({_UNPAID_HOURS} * ({{rate}}))"
+    " AS points FROM transfers t JOIN torrents x ON x.id = t.torrent_id"
+    f" JOIN users u ON u.id = t.user_id WHERE {_DUE} AND u.disabled = 0 GROUP BY t.user_id"
 )
-PAY_TRANSFER = (
-    "UPDATE transfers SET bonus_paid_seconds = bonus_paid_seconds + ?"
-    " WHERE torrent_id = ? AND user_id = ?"
+# Every row's whole hours count as paid, disabled members' and forfeited ones too.
+PAY_TRANSFERS = (
+    "UPDATE transfers AS t SET bonus_paid_seconds = bonus_paid_seconds"
+    f" + {_UNPAID_HOURS} * 3600 WHERE {_DUE}"
 )
 
 
-def band_points(bands: Sequence[tuple[float, int]], value: float) -> int:
-    """The points of the highest band ``value`` reaches; 0 below the first."""
-    points = 0
-    for threshold, band in bands:
-        if value < threshold:
-            break
-        points = band
-    return points
+def _band_case(
+    test: str, bands: Sequence[tuple[float, int]], bound: Callable[[float], float]
+) -> tuple[str, list[float]]:
+    """``CASE WHEN <test bound(threshold)> THEN points ... ELSE 0 END``, highest band
+    first, its values as parameters."""
+    if not bands:
+        return "0", []
+    whens, params = [], []
+    for threshold, points in reversed(bands):
+        whens.append(f"WHEN {test} THEN ?")
+        params.extend((bound(threshold), points))
+    return "CASE " + " ".join(whens) + " ELSE 0 END", params
 
 
-def hourly_rate(settings: Settings, size: int, age_seconds: int) -> int:
-    """Points for one hour of seeding a release of ``size`` bytes this old."""
-    by_size = band_points(bonus_bands(settings.bonus_points_by_size), size / GIB)
-    by_age = band_points(bonus_bands(settings.bonus_points_by_age), age_seconds / DAY)
-    return by_size + by_age
+def hourly_rate_sql(settings: Settings, hour: int) -> tuple[str, list[float]]:
+    """The points of an hour of seeding release ``x`` at ``hour``, as SQL and parameters:
+    its size band (the band's GiB in bytes) plus its age band (added at least the band's
+    days before ``hour``)."""
+    size_sql, size_params = _band_case(
+        "x.total_size >= ?", bonus_bands(settings.bonus_points_by_size), lambda gib: gib * GIB
+    )
+    age_sql, age_params = _band_case(
+        "x.created_at <= ?",
+        bonus_bands(settings.bonus_points_by_age),
+        lambda days: hour - days * DAY,
+    )
+    return f"{size_sql} + {age_sql}", [*size_params, *age_params]
 
 
-@dataclass
-class _Earnings:
-    points: int = 0
-    hours: int = 0
-
-
-@dataclass(frozen=True)
-class Payout:
-    """What one run pays: per release and member the seconds now paid, per member a
-    ledger change, and what the cap forfeited."""
-
-    transfers: list[tuple[int, int, int]]
-    changes: list[BalanceChange]
-    forfeited: int
-
-
-def payout(settings: Settings, rows: Sequence[tuple[int, ...]], hour: int, hours: int) -> Payout:
-    """The run that pays up to ``hour`` (a whole hour), ``hours`` after the last paid."""
-    cap = settings.bonus_max_points_per_hour * hours
-    earnings: dict[int, _Earnings] = defaultdict(_Earnings)
-    transfers = []
-    for torrent_id, user_id, unpaid, size, created_at, disabled in rows:
-        paid_hours = unpaid // HOUR
-        transfers.append((paid_hours * HOUR, torrent_id, user_id))
-        if not disabled:
-            earned = earnings[user_id]
-            earned.hours += paid_hours
-            earned.points += paid_hours * hourly_rate(settings, size, max(hour - created_at, 0))
+def member_changes(
+    settings: Settings, earned: Sequence[tuple[int, int, int]], hours_covered: int
+) -> tuple[list[BalanceChange], int]:
+    """Each member's ledger change for (member, hours, points) earned, capped at
+    ``bonus_max_points_per_hour`` for each hour covered; and the points forfeited."""
+    cap = settings.bonus_max_points_per_hour * hours_covered
     changes, forfeited = [], 0
-    for user_id, earned in sorted(earnings.items()):
-        points = min(earned.points, cap) if cap else earned.points
-        forfeited += earned.points - points
-        if points:
-            changes.append(BalanceChange(user_id, SEEDING, points=points, quantity=earned.hours))
-    return Payout(transfers, changes, forfeited)
+    for user_id, hours, points in earned:
+        paid = min(points, cap) if cap else points
+        forfeited += points - paid
+        if paid:
+            changes.append(BalanceChange(user_id, SEEDING, points=paid, quantity=hours))
+    return changes, forfeited
 
 
 async def pay_seeding_bonus(db: Database, settings: Settings, now: int) -> JobResult:
@@ -113,18 +103,18 @@ async def pay_seeding_bonus(db: Database, settings: Settings, now: int) -> JobRe
         last = await watermark(connection, JOB_NAME)
         if last >= hour:
             return {MEMBERS_PAID: 0, POINTS_PAID: 0}
-        hours = (hour - last) // HOUR if last else 1
-        cursor = await connection.execute(DUE)
-        rows = [tuple(row) for row in await cursor.fetchall()]
-        paid = payout(settings, rows, hour, hours)
-        await connection.executemany(PAY_TRANSFER, paid.transfers)
-        await apply_changes(connection, paid.changes, now)
+        rate_sql, params = hourly_rate_sql(settings, hour)
+        cursor = await connection.execute(EARNED.format(rate=rate_sql), params)
+        earned = [(row[0], row[1], row[2]) for row in await cursor.fetchall()]
+        changes, forfeited = member_changes(settings, earned, (hour - last) // HOUR if last else 1)
+        await connection.execute(PAY_TRANSFERS)
+        await apply_changes(connection, changes, now)
         await set_watermark(connection, JOB_NAME, hour)
     return {
-        MEMBERS_PAID: len(paid.changes),
-        POINTS_PAID: sum(change.points for change in paid.changes),
-        HOURS_PAID: sum(change.quantity for change in paid.changes),
-        POINTS_FORFEITED: paid.forfeited,
+        MEMBERS_PAID: len(changes),
+        POINTS_PAID: sum(change.points for change in changes),
+        HOURS_PAID: sum(change.quantity for change in changes),
+        POINTS_FORFEITED: forfeited,
     }
 
 
