@@ -42,7 +42,11 @@ class SeedingBoard:
         topic = add_topic(settings=self.settings, forum_id=self.forum, author=self.uploader,
                           title=f"Release {self._releases}", body="A release.")  # fmt: skip
         torrent_id = add_release(self.settings, topic, self.uploader, int(size_gib * GIB))
-        sql(self.settings, "UPDATE torrents SET created_at = ? WHERE id = ?", (created_at, torrent_id))
+        sql(
+            self.settings,
+            "UPDATE torrents SET created_at = ? WHERE id = ?",
+            (created_at, torrent_id),
+        )
         return torrent_id
 
     def member(self, name: str) -> Member:
@@ -65,7 +69,9 @@ class SeedingBoard:
         return on_board(chosen, lambda db: pay_seeding_bonus(db, chosen, now))
 
     def points(self, member: Member) -> int:
-        return int(sql(self.settings, "SELECT bonus_points FROM users WHERE id = ?", (member.id,))[0][0])
+        return int(
+            sql(self.settings, "SELECT bonus_points FROM users WHERE id = ?", (member.id,))[0][0]
+        )
 
     def ledger(self, member: Member) -> list[tuple[Any, ...]]:
         return [

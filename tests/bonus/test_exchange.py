@@ -30,10 +30,15 @@ def post_form(client: Client, page: str, action: str, data: dict[str, str]) -> A
     return client.post(action, data={"_csrf_token": token, **data}, follow_redirects=True)
 
 
+def adjust(client: Client, member: Member, data: dict[str, str]) -> Any:
+    """An admin's grant or take, posted from the member's ledger page."""
+    return post_form(
+        client, f"/members/{member.id}/ledger", f"/admin/users/{member.id}/points", data
+    )
+
+
 def grant(client: Client, member: Member, points: int, reason: str = "welcome gift") -> Any:
-    page = f"/members/{member.id}/ledger"
-    data = {"direction": "grant", "points": str(points), "reason": reason}
-    return post_form(client, page, f"/admin/users/{member.id}/points", data)
+    return adjust(client, member, {"direction": "grant", "points": str(points), "reason": reason})
 
 
 @pytest.fixture
@@ -103,7 +108,10 @@ def test_an_exchange_without_enough_points_or_with_bad_input_changes_nothing(
     page = post_form(client, "/bonus", "/bonus/exchange", form)
 
     assert message in page.text
-    assert (figures(settings, seeder), sql(settings, "SELECT COUNT(*) FROM member_ledger")) == before
+    assert (
+        figures(settings, seeder),
+        sql(settings, "SELECT COUNT(*) FROM member_ledger"),
+    ) == before
 
 
 def test_an_exchange_the_admins_priced_at_zero_is_not_offered(
@@ -129,14 +137,13 @@ def test_admins_grant_and_take_points_with_a_reason_the_member_reads(
 ) -> None:
     login(client, admin.name)
     grant(client, seeder, 120, "contest winner")
-    taken = post_form(client, f"/members/{seeder.id}/ledger", f"/admin/users/{seeder.id}/points",
-                      {"direction": "take", "points": "20", "reason": "duplicate prize"})  # fmt: skip
+    taken = adjust(
+        client, seeder, {"direction": "take", "points": "20", "reason": "duplicate prize"}
+    )
     assert "Took 20 points from seeder." in taken.text
-    too_much = post_form(client, f"/members/{seeder.id}/ledger", f"/admin/users/{seeder.id}/points",
-                         {"direction": "take", "points": "101", "reason": "all of it"})  # fmt: skip
+    too_much = adjust(client, seeder, {"direction": "take", "points": "101", "reason": "all of it"})
     assert "seeder has only 100 points; nothing was changed." in too_much.text
-    no_reason = post_form(client, f"/members/{seeder.id}/ledger", f"/admin/users/{seeder.id}/points",
-                          {"direction": "grant", "points": "5", "reason": "  "})  # fmt: skip
+    no_reason = adjust(client, seeder, {"direction": "grant", "points": "5", "reason": "  "})
     assert "Give a reason of 1 to 300 characters." in no_reason.text
 
     assert figures(settings, seeder)[0] == 100

@@ -137,7 +137,9 @@ def test_admins_see_the_jobs_and_run_one_now(client: Client, settings: Settings)
         assert label in page.text
     assert "never" in page.text
     assert sorted(row[0] for row in sql(settings, "SELECT name FROM job_runs")) == [
-        "bonus", "counters", "expiry"
+        "bonus",
+        "counters",
+        "expiry",
     ], "the first runs are scheduled when the board starts"
 
     after = client.post(

@@ -35,21 +35,22 @@ POINTS_PAID = N_("points paid")
 HOURS_PAID = N_("seeding hours paid")
 POINTS_FORFEITED = N_("points over the hourly cap")
 
-_UNPAID_HOURS = "(t.seeding_seconds - t.bonus_paid_seconds) / 3600"
-_DUE = f"{_UNPAID_HOURS} >= 1"
-# Per member, the whole hours due and the points they earn. One pass over transfers (see
-# README, "Seed bonus"): an index to find the rows due would be rewritten by every
-# seeder's announce, the path the tracker keeps fast; once an hour, a scan is cheaper.
+# The whole hours of a row's recorded seeding not paid for yet.
+_UNPAID = "(t.seeding_seconds - t.bonus_paid_seconds) / 3600"
+# Per member, the whole hours due and the points they earn ({rate}: hourly_rate_sql).
+# One pass over transfers (see README, "Seed bonus"): an index to find the rows due would
+# be rewritten by every seeder's announce, the path the tracker keeps fast; once an hour,
+# a scan is cheaper.
 EARNED = (
-    f"SELECT t.user_id, SUM({_UNPAID_HOURS}) AS hours, SUM({_UNPAID_HOURS} * ({{rate}}))"
-    " AS points FROM transfers t JOIN torrents x ON x.id = t.torrent_id"
-    f" JOIN users u ON u.id = t.user_id WHERE {_DUE} AND u.disabled = 0 GROUP BY t.user_id"
-)
+    "SELECT t.user_id, SUM(_UNPAID) AS hours, SUM(_UNPAID * ({rate})) AS points"
+    " FROM transfers t JOIN torrents x ON x.id = t.torrent_id JOIN users u ON u.id = t.user_id"
+    " WHERE _UNPAID >= 1 AND u.disabled = 0 GROUP BY t.user_id"
+).replace("_UNPAID", _UNPAID)
 # Every row's whole hours count as paid, disabled members' and forfeited ones too.
 PAY_TRANSFERS = (
-    "UPDATE transfers AS t SET bonus_paid_seconds = bonus_paid_seconds"
-    f" + {_UNPAID_HOURS} * 3600 WHERE {_DUE}"
-)
+    "UPDATE transfers AS t SET bonus_paid_seconds = bonus_paid_seconds + _UNPAID * 3600"
+    " WHERE _UNPAID >= 1"
+).replace("_UNPAID", _UNPAID)
 
 
 def _band_case(
@@ -59,7 +60,8 @@ def _band_case(
     first, its values as parameters."""
     if not bands:
         return "0", []
-    whens, params = [], []
+    whens: list[str] = []
+    params: list[float] = []
     for threshold, points in reversed(bands):
         whens.append(f"WHEN {test} THEN ?")
         params.extend((bound(threshold), points))

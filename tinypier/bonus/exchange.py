@@ -55,7 +55,9 @@ def exchange_change(settings: Settings, user_id: int, offer: Offer, amount: int)
     return BalanceChange(user_id, INVITE_EXCHANGE, points=-cost, invites=amount, quantity=amount)
 
 
-async def exchange(db: Database, settings: Settings, user_id: int, offer: Offer, amount: int) -> int:
+async def exchange(
+    db: Database, settings: Settings, user_id: int, offer: Offer, amount: int
+) -> int:
     """Spend points on ``amount`` GiB or invites; returns the points spent. Raises
     :class:`~tinypier.bonus.ledger.BalanceTooLow` (nothing changed) without them."""
     change = exchange_change(settings, user_id, offer, amount)

@@ -184,8 +184,11 @@ async def adjust_member_points(
     except BalanceTooLow:
         return redirect(
             back,
-            _("%(name)s has only %(num)s points; nothing was changed.",
-              name=member["name"], num=member["bonus_points"]),  # fmt: skip
+            _(
+                "%(name)s has only %(num)s points; nothing was changed.",
+                name=member["name"],
+                num=member["bonus_points"],
+            ),
             "error",
         )
     if signed > 0:

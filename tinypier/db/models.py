@@ -487,7 +487,9 @@ class MemberLedger(SQLModel, table=True):
     quantity: int
     # An admin's reason; empty for the board's own entries.
     note: str
-    actor_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL", index=True)
+    actor_id: int | None = Field(
+        default=None, foreign_key="users.id", ondelete="SET NULL", index=True
+    )
     created_at: int
 
 

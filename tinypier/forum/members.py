@@ -25,8 +25,8 @@ from tinypier.db.connection import Database
 from tinypier.forum.search import post_path, topic_path
 from tinypier.i18n import _
 from tinypier.permissions.ratio import ratio_warning, shown_ratio
-from tinypier.permissions.sql import live_clause, visible_forums_clause
 from tinypier.permissions.rules import can_read_ledger
+from tinypier.permissions.sql import live_clause, visible_forums_clause
 from tinypier.settings import Settings
 from tinypier.web.formatting import day, human_size, ratio, ratio_figure
 from tinypier.web.pages import render

@@ -83,9 +83,15 @@ async def job_states(db: Database) -> dict[str, JobState]:
     )
     return {
         row["name"]: JobState(
-            row["name"], row["watermark"], row["next_run_at"], row["started_at"],
-            row["finished_at"], row["duration_ms"], row["outcome"], _counts(row["result"]),
-        )  # fmt: skip
+            row["name"],
+            row["watermark"],
+            row["next_run_at"],
+            row["started_at"],
+            row["finished_at"],
+            row["duration_ms"],
+            row["outcome"],
+            _counts(row["result"]),
+        )
         for row in rows
     }
 
