@@ -23,8 +23,11 @@ import asyncio
 import shutil
 import tempfile
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+import aiosqlite
 from board_seed import make_swarms, seed_board
 from common import machine
 
@@ -40,13 +43,29 @@ HOURLY_SQL = (
 )
 
 
-async def _timed_run(settings: Settings, now: int) -> tuple[float, JobResult]:
-    db = Database(settings.database_path)
+class TimedDatabase(Database):
+    """The app's Database, adding up how long its write transactions hold the lock (what
+    the tracker's commits wait for)."""
+
+    locked_seconds = 0.0
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        async with super().transaction() as connection:
+            began = time.perf_counter()
+            try:
+                yield connection
+            finally:
+                self.locked_seconds += time.perf_counter() - began
+
+
+async def _timed_run(settings: Settings, now: int) -> tuple[float, float, JobResult]:
+    db = TimedDatabase(settings.database_path)
     await db.open()
     try:
         began = time.perf_counter()
         result = await pay_seeding_bonus(db, settings, now)
-        return time.perf_counter() - began, result
+        return time.perf_counter() - began, db.locked_seconds, result
     finally:
         await db.close()
 
@@ -77,8 +96,11 @@ def main() -> None:
         now = int(time.time()) // HOUR * HOUR + 60
         print(f"bonus job at {args.peers:,} peers, {args.torrents:,} releases,"
               f" {args.members:,} members; {machine()}\n")  # fmt: skip
-        print("| case | transfers rows | rows paid | members paid | points | seconds |")
-        print("| --- | ---: | ---: | ---: | ---: | ---: |")
+        print(
+            "| case | transfers rows | rows paid | members paid | points | seconds |"
+            " write lock held, s |"
+        )
+        print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
         for case, script in (("hourly", HOURLY_SQL), ("backlog", "")):
             settings = _prepare(template, Path(root) / case, script)
             connection = connect_sync(settings.database_path)
@@ -86,9 +108,9 @@ def main() -> None:
                 "SELECT COUNT(*), SUM(seeding_seconds - bonus_paid_seconds >= 3600) FROM transfers"
             ).fetchone()
             connection.close()
-            seconds, result = asyncio.run(_timed_run(settings, now))
+            seconds, locked, result = asyncio.run(_timed_run(settings, now))
             print(f"| {case} | {rows:,} | {due:,} | {result[MEMBERS_PAID]:,} |"
-                  f" {result[POINTS_PAID]:,} | {seconds:.1f} |")  # fmt: skip
+                  f" {result[POINTS_PAID]:,} | {seconds:.1f} | {locked:.1f} |")  # fmt: skip
             shutil.rmtree(settings.data_dir)
 
 

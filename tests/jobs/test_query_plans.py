@@ -14,7 +14,7 @@ import pytest
 
 from bench.board_seed import make_swarms, seed_board
 from tests.plans import PlanningDatabase
-from tinypier.bonus.accrual import EARNED, PAY_TRANSFERS, hourly_rate_sql
+from tinypier.bonus.accrual import DUE, PAY_ROW, hourly_rate_sql
 from tinypier.bonus.ledger import (
     _INSERT_ENTRY,
     _UPDATE_MEMBER,
@@ -58,16 +58,16 @@ def scans(steps: list[str], tables: tuple[str, ...]) -> list[str]:
     return [step for step in steps if step.startswith("SCAN ") and step.split()[1] in tables]
 
 
-def test_the_bonus_job_reads_transfers_once_and_the_rest_by_key(board: sqlite3.Connection) -> None:
+def test_the_bonus_job_reads_transfers_once_and_writes_by_key(board: sqlite3.Connection) -> None:
     rate_sql, params = hourly_rate_sql(Settings(), 1_800_000_000)
-    earned = plan(board, EARNED.format(rate=rate_sql), params)
-    paying = plan(board, PAY_TRANSFERS)
+    due = plan(board, DUE.format(rate=rate_sql), params)
+    paying = plan(board, PAY_ROW, (3600, 1))
 
-    assert sum(step.startswith("SCAN t") for step in earned) == 1, earned
-    assert scans(earned, GROWING) == [], earned
-    assert any("x USING INTEGER PRIMARY KEY" in step for step in earned), earned
-    assert any("u USING INTEGER PRIMARY KEY" in step for step in earned), earned
-    assert [step for step in paying if step.startswith("SCAN")] == ["SCAN t"], paying
+    assert sum(step.startswith("SCAN t") for step in due) == 1, due
+    assert scans(due, GROWING) == [], due
+    assert any("x USING INTEGER PRIMARY KEY" in step for step in due), due
+    assert any("u USING INTEGER PRIMARY KEY" in step for step in due), due
+    assert paying == ["SEARCH transfers USING INTEGER PRIMARY KEY (rowid=?)"], paying
 
 
 def test_crediting_a_member_finds_them_by_key(board: sqlite3.Connection) -> None:

@@ -10,10 +10,11 @@ age band (``bonus_points_by_size``, ``bonus_points_by_age``). A member earns at 
 forfeited, so a backlog never floods a member with points. Disabled members earn
 nothing, and their seeding counts as paid.
 
-Everything a run does commits in ONE transaction: the rows' paid seconds, the members'
-points, their ledger rows and the job's watermark (the last hour paid). A run stopped at
-any point commits nothing, and the next run pays exactly once; a second run in the same
-hour finds the hour paid and does nothing.
+The rows due are read first, outside the write lock; then everything the run changes
+commits in ONE transaction: the rows' paid seconds, the members' points, their ledger
+rows and the job's watermark (the last hour paid). A run stopped at any point commits
+nothing, and the next run pays exactly once; a second run in the same hour finds the
+hour paid and does nothing.
 """
 
 from __future__ import annotations
@@ -37,20 +38,19 @@ POINTS_FORFEITED = N_("points over the hourly cap")
 
 # The whole hours of a row's recorded seeding not paid for yet.
 _UNPAID = "(t.seeding_seconds - t.bonus_paid_seconds) / 3600"
-# Per member, the whole hours due and the points they earn ({rate}: hourly_rate_sql).
-# One pass over transfers (see README, "Seed bonus"): an index to find the rows due would
-# be rewritten by every seeder's announce, the path the tracker keeps fast; once an hour,
-# a scan is cheaper.
-EARNED = (
-    "SELECT t.user_id, SUM(_UNPAID) AS hours, SUM(_UNPAID * ({rate})) AS points"
-    " FROM transfers t JOIN torrents x ON x.id = t.torrent_id JOIN users u ON u.id = t.user_id"
-    " WHERE _UNPAID >= 1 AND u.disabled = 0 GROUP BY t.user_id"
+# Each row with a whole hour or more due: its hours, and the points they earn ({rate}:
+# hourly_rate_sql; none for a disabled member). One pass over transfers (see README,
+# "Seed bonus"): an index to find the rows due would be rewritten by every seeder's
+# announce, the path the tracker keeps fast; once an hour, a scan is cheaper. CROSS JOIN
+# keeps transfers the outer loop: read in table order, each release and member by key
+# (otherwise SQLite may walk every release and fetch its transfers out of order).
+DUE = (
+    "SELECT t.rowid, t.user_id, _UNPAID AS hours,"
+    " CASE WHEN u.disabled THEN 0 ELSE _UNPAID * ({rate}) END AS points"
+    " FROM transfers t CROSS JOIN torrents x ON x.id = t.torrent_id"
+    " CROSS JOIN users u ON u.id = t.user_id WHERE _UNPAID >= 1"
 ).replace("_UNPAID", _UNPAID)
-# Every row's whole hours count as paid, disabled members' and forfeited ones too.
-PAY_TRANSFERS = (
-    "UPDATE transfers AS t SET bonus_paid_seconds = bonus_paid_seconds + _UNPAID * 3600"
-    " WHERE _UNPAID >= 1"
-).replace("_UNPAID", _UNPAID)
+PAY_ROW = "UPDATE transfers SET bonus_paid_seconds = bonus_paid_seconds + ? WHERE rowid = ?"
 
 
 def _band_case(
@@ -84,13 +84,19 @@ def hourly_rate_sql(settings: Settings, hour: int) -> tuple[str, list[float]]:
 
 
 def member_changes(
-    settings: Settings, earned: Sequence[tuple[int, int, int]], hours_covered: int
+    settings: Settings, due: Sequence[Sequence[int]], hours_covered: int
 ) -> tuple[list[BalanceChange], int]:
-    """Each member's ledger change for (member, hours, points) earned, capped at
-    ``bonus_max_points_per_hour`` for each hour covered; and the points forfeited."""
+    """Each member's ledger change for the rows due (rowid, member, hours, points),
+    capped at ``bonus_max_points_per_hour`` for each hour covered; and the points
+    forfeited. Disabled members' rows earn 0 and make no change."""
+    earned: dict[int, list[int]] = {}
+    for _rowid, user_id, hours, points in due:
+        totals = earned.setdefault(user_id, [0, 0])
+        totals[0] += hours
+        totals[1] += points
     cap = settings.bonus_max_points_per_hour * hours_covered
     changes, forfeited = [], 0
-    for user_id, hours, points in earned:
+    for user_id, (hours, points) in sorted(earned.items()):
         paid = min(points, cap) if cap else points
         forfeited += points - paid
         if paid:
@@ -101,15 +107,20 @@ def member_changes(
 async def pay_seeding_bonus(db: Database, settings: Settings, now: int) -> JobResult:
     """Pay for the seeding recorded up to the last whole hour; see the module's notes."""
     hour = now - now % HOUR
+    last = await paid_until(db)
+    if last >= hour:
+        return {MEMBERS_PAID: 0, POINTS_PAID: 0}
+    # Read on a reader connection, outside the write lock (the tracker's commits go on
+    # meanwhile): one snapshot, so the hours advanced are exactly the hours paid for.
+    rate_sql, params = hourly_rate_sql(settings, hour)
+    due = [tuple(row) for row in await db.fetch_all(DUE.format(rate=rate_sql), params)]
+    changes, forfeited = member_changes(settings, due, (hour - last) // HOUR if last else 1)
     async with db.transaction() as connection:
-        last = await watermark(connection, JOB_NAME)
-        if last >= hour:
+        # Seeding only grows and only this job pays, so advancing each row by the hours
+        # read pays them once; a run that got here first has moved the watermark.
+        if await watermark(connection, JOB_NAME) != last:
             return {MEMBERS_PAID: 0, POINTS_PAID: 0}
-        rate_sql, params = hourly_rate_sql(settings, hour)
-        cursor = await connection.execute(EARNED.format(rate=rate_sql), params)
-        earned = [(row[0], row[1], row[2]) for row in await cursor.fetchall()]
-        changes, forfeited = member_changes(settings, earned, (hour - last) // HOUR if last else 1)
-        await connection.execute(PAY_TRANSFERS)
+        await connection.executemany(PAY_ROW, [(hours * HOUR, rowid) for rowid, _, hours, _ in due])
         await apply_changes(connection, changes, now)
         await set_watermark(connection, JOB_NAME, hour)
     return {
@@ -118,6 +129,12 @@ async def pay_seeding_bonus(db: Database, settings: Settings, now: int) -> JobRe
         HOURS_PAID: sum(change.quantity for change in changes),
         POINTS_FORFEITED: forfeited,
     }
+
+
+async def paid_until(db: Database) -> int:
+    """The last hour the bonus was paid for (0 before the first run)."""
+    value = await db.fetch_value("SELECT watermark FROM job_runs WHERE name = ?", (JOB_NAME,))
+    return int(value or 0)
 
 
 BONUS_JOB = Job(JOB_NAME, N_("Seed bonus"), HOUR, pay_seeding_bonus)
