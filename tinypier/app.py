@@ -19,6 +19,7 @@ from litestar.template.config import TemplateConfig
 from tinypier.access_log import AccessLog
 from tinypier.accounts.routes import ROUTES as ACCOUNT_ROUTES
 from tinypier.accounts.sessions import SessionAuthMiddleware
+from tinypier.bonus.routes import FEATURE as BONUS
 from tinypier.datadir import prepare_data_dir
 from tinypier.db.connection import Database
 from tinypier.events import ChangeNotifier
@@ -26,7 +27,10 @@ from tinypier.forum.flood import follow_settings
 from tinypier.forum.post_words import with_post_words
 from tinypier.forum.routes import ROUTES as FORUM_ROUTES
 from tinypier.groups.routes import FEATURE as GROUPS
+from tinypier.hit_and_run.job import FEATURE as HIT_AND_RUN
 from tinypier.i18n import available_languages, install_in_templates, language_name
+from tinypier.jobs.routes import FEATURE as JOBS
+from tinypier.jobs.scheduler import Scheduler
 from tinypier.member_torrents.routes import FEATURE as MEMBER_TORRENTS
 from tinypier.messages import ROUTES as MESSAGE_ROUTES
 from tinypier.messages import unread_badge
@@ -47,6 +51,7 @@ from tinypier.web.api_schema import api_schema_config
 from tinypier.web.dependencies import DEPENDENCIES
 from tinypier.web.errors import handle_error
 from tinypier.web.extensions import (
+    feature_jobs,
     feature_middleware,
     feature_routes,
     forum_extensions,
@@ -71,9 +76,20 @@ PACKAGE_DIR = Path(__file__).parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 STATIC_DIR = PACKAGE_DIR / "static"
 # The packages built on the forum: each brings its routes, what it adds to topic pages, the
-# index, profiles and post authors, and any middleware (``tinypier.web.extensions``), so
-# the forum imports none of them.
-FEATURES = (TORRENTS, MEMBER_TORRENTS, POLLS, THANKS, GROUPS, PROFILES, NOTIFICATIONS)
+# index, profiles and post authors, any middleware and periodic jobs
+# (``tinypier.web.extensions``), so the forum imports none of them.
+FEATURES = (
+    TORRENTS,
+    MEMBER_TORRENTS,
+    POLLS,
+    THANKS,
+    GROUPS,
+    PROFILES,
+    NOTIFICATIONS,
+    BONUS,
+    HIT_AND_RUN,
+    JOBS,
+)
 
 # Paths that browsers never post forms to: the tracker speaks to BitTorrent clients,
 # the API authenticates with bearer tokens only (see accounts.sessions).
@@ -147,6 +163,7 @@ def create_app(settings: Settings) -> Litestar:
     changes.on_torrent_changed(tracker.forget_release)
     live_settings = LiveSettings(settings, configured_sources(settings.data_dir, os.environ))
     outbox = Outbox(settings)
+    jobs = Scheduler(database, feature_jobs(FEATURES), lambda: live_settings.current)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -163,6 +180,8 @@ def create_app(settings: Settings) -> Litestar:
             await tracker.start()
             opened.push_async_callback(outbox.stop)
             await outbox.start()
+            opened.push_async_callback(jobs.stop)
+            await jobs.start()
             yield
 
     app = Litestar(
@@ -182,6 +201,7 @@ def create_app(settings: Settings) -> Litestar:
                 "db": database,
                 "changes": changes,
                 "tracker": tracker,
+                "jobs": jobs,
                 "topic_extensions": topic_extensions(FEATURES),
                 "page_extensions": page_extensions(FEATURES),
                 "forum_extensions": forum_extensions(FEATURES),

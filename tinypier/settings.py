@@ -121,6 +121,12 @@ class Settings:
     hnr_max: int = 3
     torrent_list_page_size: int = 50
     torrent_list_pages_max: int = 200
+    bonus_points_by_size: str = "0:1, 1:2, 10:3, 50:4"
+    bonus_points_by_age: str = "30:1, 365:2"
+    bonus_max_points_per_hour: int = 50
+    bonus_upload_price: int = 100
+    bonus_invite_price: int = 1000
+    ledger_rows_per_page: int = 50
 
     @property
     def database_path(self) -> Path:
@@ -327,6 +333,42 @@ def _leech_slot_bands(key: str, value: Any) -> str:
     return ", ".join(f"{ratio:g}:{slots}" for ratio, slots in bands)
 
 
+@lru_cache(maxsize=16)
+def bonus_bands(text: str) -> tuple[tuple[float, int], ...]:
+    """``"0:1, 1:2, 10:3"`` as ``((0.0, 1), (1.0, 2), (10.0, 3))``: from 0 on one point,
+    from 1 on two, from 10 on three (GiB of a release's size, or days of its age). The
+    thresholds rise, the points are whole numbers, 0 or more; ValueError for anything
+    else. Cached: the bonus job reads it for every release it pays for."""
+    bands: list[tuple[float, int]] = []
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        threshold_text, _colon, points_text = item.partition(":")
+        threshold, points = float(threshold_text), int(points_text)
+        if not math.isfinite(threshold) or threshold < 0 or points < 0:
+            raise ValueError(item)
+        if bands and threshold <= bands[-1][0]:
+            raise ValueError(item)
+        bands.append((threshold, points))
+    return tuple(bands)
+
+
+def _bonus_bands(key: str, value: Any) -> str:
+    """The bands as their canonical text (the form the web page stores and shows)."""
+    try:
+        bands = bonus_bands(value.strip()) if isinstance(value, str) else None
+    except ValueError:
+        bands = None
+    if bands is None:
+        raise SettingsError(
+            _(
+                "%(key)s: expected bands like 0:1, 10:2 (from 0 on one point an hour, from"
+                " 10 on two), thresholds rising, points 0 or more, got %(value)s",
+                key=key,
+                value=repr(value),
+            )
+        )
+    return ", ".join(f"{threshold:g}:{points}" for threshold, points in bands)
+
+
 _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "data_dir": _path,
     "site_name": _text,
@@ -408,6 +450,12 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "hnr_max": _positive_int,
     "torrent_list_page_size": _positive_int,
     "torrent_list_pages_max": _positive_int,
+    "bonus_points_by_size": _bonus_bands,
+    "bonus_points_by_age": _bonus_bands,
+    "bonus_max_points_per_hour": _zero_or_more,
+    "bonus_upload_price": _zero_or_more,
+    "bonus_invite_price": _zero_or_more,
+    "ledger_rows_per_page": _positive_int,
 }
 
 

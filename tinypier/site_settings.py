@@ -199,6 +199,42 @@ EDITABLE: tuple[EditableSetting, ...] = (
         ),
         "number",
     ),
+    EditableSetting(
+        "bonus_points_by_size",
+        N_("Bonus points by release size"),
+        N_(
+            "Points per hour of seeding one release, by its size in GiB, e.g. 0:1, 10:3 means"
+            " one point below 10 GiB and three from 10 GiB on."
+        ),
+        "text",
+    ),
+    EditableSetting(
+        "bonus_points_by_age",
+        N_("Bonus points by release age"),
+        N_(
+            "Points added per hour by the release's age in days, e.g. 30:1, 365:2 adds one"
+            " from 30 days on and two from a year on. Empty for none."
+        ),
+        "text",
+    ),
+    EditableSetting(
+        "bonus_max_points_per_hour",
+        N_("Most bonus points per hour"),
+        N_("Most points one member earns per hour of seeding; 0 for no limit."),
+        "number",
+    ),
+    EditableSetting(
+        "bonus_upload_price",
+        N_("Price of 1 GiB of upload credit"),
+        N_("Bonus points a member pays for 1 GiB of upload credit; 0 turns the exchange off."),
+        "number",
+    ),
+    EditableSetting(
+        "bonus_invite_price",
+        N_("Price of an invite"),
+        N_("Bonus points a member pays for one more invite; 0 turns the exchange off."),
+        "number",
+    ),
 )
 EDITABLE_BY_NAME = {setting.name: setting for setting in EDITABLE}
 

@@ -213,6 +213,16 @@ POLICY: dict[str, Rule] = {
     "POST /admin/settings": Rule(Access.ADMINS, {"name": "site_name", "value": "Matrix board"}),
     "POST /admin/settings/reset": Rule(Access.ADMINS, {"name": "site_name"}),
     "GET /admin/first-run": Rule(Access.ADMINS),
+    "GET /admin/jobs": Rule(Access.ADMINS),
+    "POST /admin/jobs/run": Rule(Access.ADMINS, {"name": "expiry"}),
+    # Seed bonus: a member's own points page and exchanges (with no points the exchange
+    # is refused on the page, not by the policy); the author's ledger is for admins.
+    "GET /bonus": Rule(Access.MEMBERS),
+    "POST /bonus/exchange": Rule(Access.MEMBERS, {"offer": "upload", "amount": "1"}),
+    "GET /members/{member_id:int}/ledger": Rule(Access.ADMINS),
+    "POST /admin/users/{user_id:int}/points": Rule(
+        Access.ADMINS, {"direction": "grant", "points": "5", "reason": "matrix"}
+    ),
     "POST /admin/first-run/forum": Rule(
         Access.ADMINS, {"category": "Matrix category", "forum": "Matrix forum"}
     ),

@@ -39,6 +39,8 @@ class User(SQLModel, table=True):
     # Where notices are e-mailed, when the member asks for it and the board sends mail.
     email: str | None = None
     email_notifications: bool = Field(default=False, sa_column_kwargs={"server_default": text("0")})
+    # Seed bonus points (0023); every change is a member_ledger row.
+    bonus_points: int = Field(default=0)
 
 
 class ApiToken(SQLModel, table=True):
@@ -71,7 +73,7 @@ class Invite(SQLModel, table=True):
     code: str = Field(unique=True)
     created_by: int = Field(foreign_key="users.id", ondelete="CASCADE", index=True)
     created_at: int
-    expires_at: int
+    expires_at: int = Field(index=True)
     used_by: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     used_at: int | None = None
 
@@ -267,6 +269,8 @@ class Transfer(SQLModel, table=True):
     seeding_seconds: int = Field(default=0)
     first_seen_at: int
     last_seen_at: int
+    # How much of seeding_seconds the bonus job has paid for (0023).
+    bonus_paid_seconds: int = Field(default=0)
 
 
 class CheatLog(SQLModel, table=True):
@@ -611,6 +615,14 @@ class Notification(SQLModel, table=True):
         ),
     )
 
+
+class MemberLedger(SQLModel, table=True):
+    """One change to a member's points, upload credit, download figure or invites made
+    outside the tracker's crediting (0023): seeding bonus, an exchange, an admin's grant."""
+
+    __tablename__ = "member_ledger"
+    __table_args__ = (Index("ix_member_ledger_user", "user_id", "id"),)
+
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id", ondelete="CASCADE")
     kind: str
@@ -660,3 +672,30 @@ class HitAndRunSweep(SQLModel, table=True):
     id: int = Field(primary_key=True)
     through_at: int
     through_id: int
+    points: int
+    uploaded: int
+    downloaded: int
+    invites: int
+    # Hours paid, GiB or invites bought: what the kind counts.
+    quantity: int
+    # An admin's reason; empty for the board's own entries.
+    note: str
+    actor_id: int | None = Field(
+        default=None, foreign_key="users.id", ondelete="SET NULL", index=True
+    )
+    created_at: int
+
+
+class JobRun(SQLModel, table=True):
+    """A periodic job's schedule, last run and watermark (0023)."""
+
+    __tablename__ = "job_runs"
+
+    name: str = Field(primary_key=True)
+    watermark: int
+    next_run_at: int
+    started_at: int | None = None
+    finished_at: int | None = None
+    duration_ms: int | None = None
+    outcome: str | None = None
+    result: str

@@ -25,7 +25,7 @@ from tinypier.db.connection import Database
 from tinypier.forum.search import post_path, topic_path
 from tinypier.i18n import _
 from tinypier.permissions.ratio import ratio_warning, shown_ratio
-from tinypier.permissions.rules import can_see_member_torrents
+from tinypier.permissions.rules import can_read_ledger, can_see_member_torrents
 from tinypier.permissions.sql import live_clause, readable_forums_clause
 from tinypier.settings import Settings
 from tinypier.web.extensions import PageExtensions
@@ -73,7 +73,7 @@ async def members_page(db: Database, order: str, page: int) -> list[sqlite3.Row]
 async def member_by_id(db: Database, member_id: int) -> sqlite3.Row | None:
     return await db.fetch_one(
         "SELECT id, name, role, disabled, created_at, post_count, uploaded, downloaded,"
-        " feed_token FROM users WHERE id = ?",
+        " bonus_points, feed_token FROM users WHERE id = ?",
         (member_id,),
     )
 
@@ -193,5 +193,6 @@ class MembersController(Controller):
             ratio_notice=ratio_notice(settings, member) if own_profile else None,
             parts=await pages.profile_parts(db, viewer, member, settings),
             torrents_visible=can_see_member_torrents(viewer, member_id),
+            may_read_ledger=can_read_ledger(viewer, member_id),
             **TEMPLATE_HELPERS,
         )

@@ -182,3 +182,9 @@ def can_see_member_torrents(viewer: Viewer, member_id: int) -> bool:
     """What a member seeds, leeches, completed and owes is theirs and the moderators' to
     see, not other members'."""
     return viewer.is_member and (viewer.id == member_id or viewer.is_moderator)
+
+
+def can_read_ledger(viewer: Viewer, member_id: int) -> bool:
+    """A member's points ledger (points, upload credit, exchanges) is theirs to read, and
+    every admin's, who grant and take points; other members see only the balance."""
+    return viewer.is_member and (viewer.id == member_id or viewer.is_admin)

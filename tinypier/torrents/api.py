@@ -128,6 +128,8 @@ class ApiMe:
     announce_url: str
     # The member's RSS feed of every release they may download, for a client's RSS downloader.
     feed_url: str
+    # Seed bonus points to spend on /bonus (tinypier.bonus).
+    bonus_points: int
 
 
 def api_download_url(settings: Settings, torrent_id: int) -> str:
@@ -351,9 +353,10 @@ async def api_download(
 async def api_me(
     request: ViewerRequest, db: NamedDependency[Database], settings: NamedDependency[Settings]
 ) -> ApiMe:
-    """The token's member: their transfer figures, passkey and announce URL."""
+    """The token's member: their transfer figures, bonus points, passkey and announce URL."""
     row = await db.fetch_one(
-        "SELECT id, name, role, uploaded, downloaded, passkey, feed_token FROM users WHERE id = ?",
+        "SELECT id, name, role, uploaded, downloaded, passkey, feed_token, bonus_points"
+        " FROM users WHERE id = ?",
         (member_id(request.user),),
     )
     if row is None:
@@ -369,6 +372,7 @@ async def api_me(
         passkey=row["passkey"],
         announce_url=announce_url(settings, row["passkey"]),
         feed_url=release_feed_links(request, row["feed_token"], ReleaseFilters())["rss"],
+        bonus_points=row["bonus_points"],
     )
 
 

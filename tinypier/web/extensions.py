@@ -35,6 +35,7 @@ from litestar.types import ControllerRouterHandler, Middleware
 
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
+from tinypier.jobs.base import Job
 from tinypier.settings import Settings
 
 
@@ -298,7 +299,7 @@ NO_POST_HOOKS = PostHooks()
 class Feature:
     """A package built on the forum: its routes, what it adds to topic, forum and the
     other pages, any middleware it needs (run after authentication), and what it does
-    when a post is published."""
+    when a post is published, and the periodic jobs it runs (``tinypier.jobs``)."""
 
     name: str
     routes: Sequence[ControllerRouterHandler]
@@ -309,6 +310,7 @@ class Feature:
     middleware: Sequence[Middleware | DefineMiddleware] = ()
     forum_extensions: Sequence[ForumExtension] = ()
     post_published: Sequence[PostPublished] = ()
+    jobs: Sequence[Job] = ()
 
 
 def feature_routes(features: Sequence[Feature]) -> list[ControllerRouterHandler]:
@@ -342,3 +344,7 @@ def forum_extensions(features: Sequence[Feature]) -> ForumExtensions:
 def post_hooks(features: Sequence[Feature], state: State) -> PostHooks:
     """The hooks of every feature, bound to the app's state once it exists."""
     return PostHooks(tuple(hook for feature in features for hook in feature.post_published), state)
+
+
+def feature_jobs(features: Sequence[Feature]) -> list[Job]:
+    return [job for feature in features for job in feature.jobs]
