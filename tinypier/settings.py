@@ -12,6 +12,7 @@ import dataclasses
 import ipaddress
 import math
 import os
+import re
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -98,6 +99,7 @@ class Settings:
     ratio_grace_bytes: int = 10 * 1024**3
     ratio_warning: float = 0.0
     leech_slots_below_ratio: str = ""
+    legacy_passkey_param: str = "uk"
 
     @property
     def database_path(self) -> Path:
@@ -163,6 +165,30 @@ def _optional_text(key: str, value: Any) -> str:
             _("%(key)s: expected a string, got %(value)s", key=key, value=repr(value))
         )
     return value.strip()
+
+
+_QUERY_PARAMETER_NAME = re.compile(r"[A-Za-z0-9_]{1,32}")
+# What the tracker reads from an announce itself: the passkey cannot be called one of these.
+_ANNOUNCE_FIELDS = frozenset(
+    {"info_hash", "peer_id", "port", "uploaded", "downloaded", "left", "event", "numwant"}
+    | {"compact", "no_peer_id"}
+)
+
+
+def _query_parameter_name(key: str, value: Any) -> str:
+    """A query parameter's name (``legacy_passkey_param``): letters, digits, underscores,
+    and none the announce protocol already uses."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not _QUERY_PARAMETER_NAME.fullmatch(text) or text in _ANNOUNCE_FIELDS:
+        raise SettingsError(
+            _(
+                "%(key)s: expected up to 32 letters, digits or underscores, not a name the"
+                " announce protocol uses, got %(value)s",
+                key=key,
+                value=repr(value),
+            )
+        )
+    return text
 
 
 def _string_list(key: str, value: Any) -> tuple[str, ...]:
@@ -362,6 +388,7 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "ratio_grace_bytes": _zero_or_more,
     "ratio_warning": _ratio,
     "leech_slots_below_ratio": _leech_slot_bands,
+    "legacy_passkey_param": _query_parameter_name,
 }
 
 

@@ -166,6 +166,15 @@ EDITABLE: tuple[EditableSetting, ...] = (
         ),
         "text",
     ),
+    EditableSetting(
+        "legacy_passkey_param",
+        N_("Passkey parameter of old announce URLs"),
+        N_(
+            "The query parameter holding the passkey in TorrentPier's announce URLs"
+            " (/bt/announce.php?uk=...), which clients seeding imported torrents still use."
+        ),
+        "text",
+    ),
 )
 EDITABLE_BY_NAME = {setting.name: setting for setting in EDITABLE}
 
