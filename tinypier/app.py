@@ -26,6 +26,7 @@ from tinypier.forum.flood import follow_settings
 from tinypier.forum.post_words import with_post_words
 from tinypier.forum.routes import ROUTES as FORUM_ROUTES
 from tinypier.i18n import available_languages, install_in_templates, language_name
+from tinypier.legacy.routes import FEATURE as LEGACY
 from tinypier.messages import ROUTES as MESSAGE_ROUTES
 from tinypier.messages import unread_badge
 from tinypier.polls.routes import FEATURE as POLLS
@@ -39,7 +40,7 @@ from tinypier.tracker.engine import Tracker
 from tinypier.web.api_schema import api_schema_config
 from tinypier.web.dependencies import DEPENDENCIES
 from tinypier.web.errors import handle_error
-from tinypier.web.extensions import feature_routes, topic_extensions
+from tinypier.web.extensions import feature_routes, moved_addresses, topic_extensions
 from tinypier.web.form_decoding import StrictFormMiddleware
 from tinypier.web.formatting import ago, human_size, iso, number, ratio, when
 from tinypier.web.head import HeadAsGet
@@ -58,7 +59,7 @@ TEMPLATES_DIR = PACKAGE_DIR / "templates"
 STATIC_DIR = PACKAGE_DIR / "static"
 # The packages built on the forum: each brings its routes and what it adds to topic pages
 # (``tinypier.web.extensions``), so the forum imports none of them.
-FEATURES = (TORRENTS, POLLS, THANKS)
+FEATURES = (TORRENTS, POLLS, THANKS, LEGACY)
 
 # Paths that browsers never post forms to: the tracker speaks to BitTorrent clients,
 # the API authenticates with bearer tokens only (see accounts.sessions).
@@ -164,6 +165,7 @@ def create_app(settings: Settings) -> Litestar:
                 "changes": changes,
                 "tracker": tracker,
                 "topic_extensions": topic_extensions(FEATURES),
+                "moved_addresses": moved_addresses(FEATURES),
             }
         ),
         lifespan=[lifespan],

@@ -463,3 +463,13 @@ class PollVote(SQLModel, table=True):
     user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", primary_key=True, index=True)
     poll_id: int = Field(foreign_key="polls.id", ondelete="CASCADE")
     created_at: int
+
+
+class LegacyAttachment(SQLModel, table=True):
+    """A TorrentPier attachment id and the topic it belonged to (0026), filled by the
+    importer, so ``dl.php?id=<attach_id>`` still finds its release."""
+
+    __tablename__ = "legacy_attachments"
+
+    attach_id: int = Field(primary_key=True)
+    topic_id: int

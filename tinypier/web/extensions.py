@@ -22,7 +22,9 @@ import sqlite3
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
+from litestar import Request
 from litestar.types import ControllerRouterHandler
 
 from tinypier.accounts.viewer import Viewer
@@ -103,13 +105,24 @@ class TopicExtensions:
         return parts
 
 
+MovedAddress = Callable[[Request[Any, Any, Any]], str | None]
+"""Where a GET that matched no route has moved (another board's address form, the same
+first path segment as a route of ours), or None: the board answers with a 301 there."""
+
+
 @dataclass(frozen=True)
 class Feature:
-    """A package built on the forum: its routes and what it adds to topic pages."""
+    """A package built on the forum: its routes, what it adds to topic pages, and the
+    addresses it recognises among those no route matched."""
 
     name: str
     routes: Sequence[ControllerRouterHandler]
     topic_extensions: Sequence[TopicExtension] = ()
+    moved_addresses: Sequence[MovedAddress] = ()
+
+
+def moved_addresses(features: Sequence[Feature]) -> tuple[MovedAddress, ...]:
+    return tuple(moved for feature in features for moved in feature.moved_addresses)
 
 
 def feature_routes(features: Sequence[Feature]) -> list[ControllerRouterHandler]:
