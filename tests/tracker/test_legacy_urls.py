@@ -37,7 +37,7 @@ def imported(settings: Settings, name: str) -> Member:
     return with_passkey(settings, add_member(settings, name), TORRENTPIER_PASSKEY)
 
 
-@pytest.mark.parametrize("path", ["/bt/announce.php", "/bt/announce"])
+@pytest.mark.parametrize("path", ["/bt/announce.php", "/bt/announce", "/bt/index.php", "/bt"])
 def test_an_old_announce_url_credits_the_member_as_the_new_one_does(
     settings: Settings, tracker_client: TestClient[Any], alice: Member, path: str
 ) -> None:
@@ -125,7 +125,9 @@ def test_the_fast_front_reads_the_old_urls_and_leaves_the_rest_alone() -> None:
     assert scrape is not None
     assert (scrape.scrape, scrape.passkey) == (True, "AbC")
     assert parse_head(b"GET /bt/announce.php?pk=Xy7k HTTP/1.1", b"pk").passkey == "Xy7k"  # type: ignore[union-attr]
-    for other in (b"/bt/index.php?uk=1", b"/bt/announce.phpx?uk=1", b"/bt?uk=1", b"/bt/"):
+    for also in (b"/bt/index.php?uk=1", b"/bt?uk=1", b"/bt/?uk=1"):  # 3.0 routes these too
+        assert parse_head(b"GET " + also + b" HTTP/1.1\r\nHost: t", b"uk").passkey == "1"  # type: ignore[union-attr]
+    for other in (b"/bt/announce.phpx?uk=1", b"/bt/scrape.php/x?uk=1", b"/btx?uk=1"):
         assert parse_head(b"GET " + other + b" HTTP/1.1\r\nHost: t", b"uk") is None
 
 

@@ -58,7 +58,8 @@ def tracker_passkey(path: str, prefix: str) -> str | None:
     return None
 
 
-LEGACY_ANNOUNCE = frozenset({"/bt/announce.php", "/bt/announce"})
+# TorrentPier 3.0's tracker routes (routes/tracker.php); 2.x had only the .php files.
+LEGACY_ANNOUNCE = frozenset({"/bt/announce.php", "/bt/announce", "/bt/index.php", "/bt/", "/bt"})
 LEGACY_SCRAPE = frozenset({"/bt/scrape.php", "/bt/scrape"})
 
 
