@@ -188,3 +188,26 @@ def test_hostile_dialect_bodies_render_60_kb_within_the_bound(body: str) -> None
 )
 def test_dialect_posts_render_as_the_library_does(body: str) -> None:
     assert sanitize_html(LINEAR.format(body)) == sanitize_html(LIBRARY.format(body))
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "http://tracker.example/bt/announce.php?uk=Ab3dE6gH9k",
+        "[url=http://t.example/bt/announce.php?uk=Zq8xW7vU6tS5rP4oN3mL]mine[/url]",
+        "[code]http://t.example/bt/announce.php?x=1&uk=Zq8xW7vU6tS5rP4oN3mL[/code]",
+        "my key: ?passkey=0123456789abcdef",
+    ],
+)
+def test_a_passkey_in_a_pasted_announce_url_is_hidden_as_torrentpier_did(source: str) -> None:
+    html = render_bbcode(source)
+
+    assert "Ab3dE6gH9k" not in html and "Zq8xW7vU6tS5rP4oN3mL" not in html
+    assert "0123456789abcdef" not in html
+    assert "=**********" in html
+
+
+def test_hiding_passkeys_leaves_other_parameters_and_stays_linear() -> None:
+    assert "?uk=short" in render_bbcode("http://a.example/x?uk=short")
+    assert "?guk=Ab3dE6gH9kXX" in render_bbcode("http://a.example/x?guk=Ab3dE6gH9kXX")
+    assert render_seconds(filled("?uk=" + "a" * 30 + "&uk="), 0.5) < 0.5

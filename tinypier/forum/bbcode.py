@@ -687,10 +687,21 @@ def sanitize_html(html: str) -> str:
     )
 
 
+# A passkey in a pasted TorrentPier announce URL (``?uk=<auth_key>``, 10 or 20 letters
+# and digits): TorrentPier hid it when showing a post (hide_passkey), and imported posts
+# still hold them, so the page hides it too. The source keeps what the member wrote.
+_PASSKEY_IN_URL = re.compile(r"([?&](?:uk|passkey)=)[A-Za-z0-9]{10,}+")
+HIDDEN_PASSKEY = "*" * 10
+
+
+def hide_passkeys(text: str) -> str:
+    return _PASSKEY_IN_URL.sub(lambda match: match[1] + HIDDEN_PASSKEY, text)
+
+
 def render_bbcode(text: str) -> str:
     """Safe HTML for a member's BBCode, stored beside the source and shown through
     ``tinypier.forum.post_words.with_post_words``, which adds the interface words."""
-    return sanitize_html(_parser().format(text))
+    return sanitize_html(_parser().format(hide_passkeys(text)))
 
 
 async def render_bbcode_off_loop(text: str) -> str:
