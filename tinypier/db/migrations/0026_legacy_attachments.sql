@@ -8,3 +8,9 @@ CREATE TABLE legacy_attachments (
 	topic_id INTEGER NOT NULL,
 	PRIMARY KEY (attach_id)
 );
+
+-- The renderer learnt TorrentPier's BBCode dialect (box, pre, nfo, sizes in pixels,
+-- smilies ...) and hides passkeys in pasted announce URLs: re-render the stored posts,
+-- so one source renders the same whenever it was posted.
+INSERT OR IGNORE INTO pending_repairs (name, requested_at)
+SELECT 'rerender', CAST(strftime('%s', 'now') AS INTEGER) WHERE EXISTS (SELECT 1 FROM posts);
