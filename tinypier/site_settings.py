@@ -170,8 +170,8 @@ EDITABLE: tuple[EditableSetting, ...] = (
         "legacy_passkey_param",
         N_("Passkey parameter of old announce URLs"),
         N_(
-            "The query parameter holding the passkey in TorrentPier's announce URLs"
-            " (/bt/announce.php?uk=...), which clients seeding imported torrents still use."
+            "The query parameter holding the passkey in TorrentPier's announce URLs (uk by"
+            " default there), which clients seeding imported torrents still use."
         ),
         "text",
     ),
