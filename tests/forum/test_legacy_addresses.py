@@ -193,3 +193,13 @@ def test_old_addresses_answer_in_the_readers_language(client: Client, board: Boa
 
     assert response.status_code == 404
     assert "Не найдено" in response.text
+
+
+def test_a_pages_own_404_is_never_taken_for_an_old_address(client: Client, board: Board) -> None:
+    """``/members/N`` of a member who does not exist is the profile page's 404, not a
+    redirect to itself; only addresses no route matches are looked at."""
+    log_in(client, board.user)
+
+    assert status(client, "/members/999999") == 404
+    assert status(client, "/forums/999999") == 404
+    assert moved_to(client, "/members/nobody.999999") == "/members/999999"

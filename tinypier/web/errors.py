@@ -75,8 +75,11 @@ def _status_and_message(error: Exception) -> tuple[int, str]:
 
 def _moved_to(request: Request[Any, Any, Any], error: Exception) -> str | None:
     """Where a GET that matched no route has moved, if a feature recognises its address
-    (``Feature.moved_addresses``): asked only after routing found nothing."""
+    (``Feature.moved_addresses``): asked only when routing found nothing (Litestar sets
+    the scope's route handler once it has one), never for a page's own 404."""
     if not isinstance(error, NotFoundException) or request.method not in ("GET", "HEAD"):
+        return None
+    if "route_handler" in request.scope:
         return None
     for moved in request.app.state.get("moved_addresses", ()):
         target: str | None = moved(request)
