@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from dataclasses import dataclass
@@ -43,6 +44,18 @@ def add_member(
         return Member(cursor.lastrowid or 0, name, role, passkey, password)
     finally:
         connection.close()
+
+
+def with_passkey(settings: Settings, member: Member, passkey: str) -> Member:
+    """The member with ``passkey`` instead: one an importer kept (TorrentPier's
+    ``auth_key``, 10 or 20 letters and digits), set before the tracker has seen them."""
+    connection = connect_sync(settings.database_path)
+    try:
+        connection.execute("UPDATE users SET passkey = ? WHERE id = ?", (passkey, member.id))
+        connection.commit()
+    finally:
+        connection.close()
+    return dataclasses.replace(member, passkey=passkey)
 
 
 _CSRF_INPUT = re.compile(r'<input[^>]*name="_csrf_token"[^>]*value="([^"]+)"')

@@ -436,6 +436,7 @@ CONTENT_PARAMS = {
     "category_id": "category_id",
     "feed_file": "feed_file",
     "address": "release_address",
+    "thread": "topic_id",  # TorrentPier 3.0's threads/<slug>.<id>, here a bare id
 }
 
 

@@ -106,7 +106,9 @@ LATIN_ALLOWED = re.compile(
     r"\b(?:TinyPier|English|BBCode|API|UTC|Atom|Authorization|Bearer|torrent|private"
     r"|url-list|httpseeds|http|https|url|img|quote|code|spoiler|list|color|red|size|center"
     r"|sub|sup|max_upload_rate|max_download_rate|tinypier\.toml|IANA|BitTorrent|RSS|qBittorrent"
-    r"|JPEG|PNG|GIF|WebP)\b"
+    r"|JPEG|PNG|GIF|WebP"
+    # TorrentPier's BBCode tags and a font name, in the help line under every post form.
+    r"|box|pre|nfo|font|Verdana|align|right|acronym|email|TorrentPier)\b"
 )
 LATIN_WORD = re.compile(r"\b[A-Za-z]{3,}\b")
 

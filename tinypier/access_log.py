@@ -20,13 +20,13 @@ from litestar.enums import ScopeType
 from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
 from tinypier.settings import Settings
-from tinypier.tracker.asgi import ANNOUNCE, SCRAPE, tracker_passkey
+from tinypier.tracker.asgi import ANNOUNCE, SCRAPE, is_tracker_path, tracker_passkey
 from tinypier.web.net import client_address
 
 log = logging.getLogger("tinypier.access")
 
 HIDDEN = "[hidden]"
-SECRET_QUERY_KEYS = frozenset({"token", "code", "passkey", "key"})
+SECRET_QUERY_KEYS = frozenset({"token", "code", "passkey", "key", "uk"})
 # Whatever could forge or break a line: controls, spaces, quotes, backslashes, non-ASCII.
 _UNPRINTABLE = re.compile(r'[^\x21-\x7e]|["\\]')
 
@@ -51,6 +51,9 @@ def loggable_target(path: str, query: bytes) -> str:
         passkey = tracker_passkey(path, prefix)
         if passkey is not None:
             return f"{prefix}/{HIDDEN}" if passkey else prefix
+    if is_tracker_path(path):
+        # TorrentPier's form: the passkey is in the query, under a name the board chose.
+        return path
     if not query:
         return _escaped(path)
     parameters = query.decode("latin-1").split("&")
@@ -61,10 +64,6 @@ def log_request(
     method: str, target: str, status: int, size: int, seconds: float, client: str | None
 ) -> None:
     log.info('%s "%s %s" %d %d %.1fms', client or "-", method, target, status, size, seconds * 1000)
-
-
-def is_tracker_path(path: str) -> bool:
-    return tracker_passkey(path, ANNOUNCE) is not None or tracker_passkey(path, SCRAPE) is not None
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

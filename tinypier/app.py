@@ -31,6 +31,7 @@ from tinypier.hit_and_run.job import FEATURE as HIT_AND_RUN
 from tinypier.i18n import available_languages, install_in_templates, language_name
 from tinypier.jobs.routes import FEATURE as JOBS
 from tinypier.jobs.scheduler import Scheduler
+from tinypier.legacy.routes import FEATURE as LEGACY
 from tinypier.member_torrents.routes import FEATURE as MEMBER_TORRENTS
 from tinypier.messages import ROUTES as MESSAGE_ROUTES
 from tinypier.messages import unread_badge
@@ -55,6 +56,7 @@ from tinypier.web.extensions import (
     feature_middleware,
     feature_routes,
     forum_extensions,
+    moved_addresses,
     page_extensions,
     post_hooks,
     topic_extensions,
@@ -89,6 +91,7 @@ FEATURES = (
     BONUS,
     HIT_AND_RUN,
     JOBS,
+    LEGACY,
 )
 
 # Paths that browsers never post forms to: the tracker speaks to BitTorrent clients,
@@ -206,6 +209,7 @@ def create_app(settings: Settings) -> Litestar:
                 "page_extensions": page_extensions(FEATURES),
                 "forum_extensions": forum_extensions(FEATURES),
                 MAIL_OUTBOX: outbox,
+                "moved_addresses": moved_addresses(FEATURES),
             }
         ),
         lifespan=[lifespan],

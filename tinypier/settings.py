@@ -12,6 +12,7 @@ import dataclasses
 import ipaddress
 import math
 import os
+import re
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -127,6 +128,7 @@ class Settings:
     bonus_upload_price: int = 100
     bonus_invite_price: int = 1000
     ledger_rows_per_page: int = 50
+    legacy_passkey_param: str = "uk"
 
     @property
     def database_path(self) -> Path:
@@ -192,6 +194,30 @@ def _optional_text(key: str, value: Any) -> str:
             _("%(key)s: expected a string, got %(value)s", key=key, value=repr(value))
         )
     return value.strip()
+
+
+_QUERY_PARAMETER_NAME = re.compile(r"[A-Za-z0-9_]{1,32}")
+# What the tracker reads from an announce itself: the passkey cannot be called one of these.
+_ANNOUNCE_FIELDS = frozenset(
+    {"info_hash", "peer_id", "port", "uploaded", "downloaded", "left", "event", "numwant"}
+    | {"compact", "no_peer_id"}
+)
+
+
+def _query_parameter_name(key: str, value: Any) -> str:
+    """A query parameter's name (``legacy_passkey_param``): letters, digits, underscores,
+    and none the announce protocol already uses."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not _QUERY_PARAMETER_NAME.fullmatch(text) or text in _ANNOUNCE_FIELDS:
+        raise SettingsError(
+            _(
+                "%(key)s: expected up to 32 letters, digits or underscores, not a name the"
+                " announce protocol uses, got %(value)s",
+                key=key,
+                value=repr(value),
+            )
+        )
+    return text
 
 
 def _string_list(key: str, value: Any) -> tuple[str, ...]:
@@ -456,6 +482,7 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "bonus_upload_price": _zero_or_more,
     "bonus_invite_price": _zero_or_more,
     "ledger_rows_per_page": _positive_int,
+    "legacy_passkey_param": _query_parameter_name,
 }
 
 

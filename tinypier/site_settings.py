@@ -235,6 +235,15 @@ EDITABLE: tuple[EditableSetting, ...] = (
         N_("Bonus points a member pays for one more invite; 0 turns the exchange off."),
         "number",
     ),
+    EditableSetting(
+        "legacy_passkey_param",
+        N_("Passkey parameter of old announce URLs"),
+        N_(
+            "The query parameter holding the passkey in TorrentPier's announce URLs (uk by"
+            " default there), which clients seeding imported torrents still use."
+        ),
+        "text",
+    ),
 )
 EDITABLE_BY_NAME = {setting.name: setting for setting in EDITABLE}
 

@@ -303,6 +303,22 @@ POLICY: dict[str, Rule] = {
     "GET /admin/ranks/{rank_id:int}/delete": Rule(Access.ADMINS),
     "POST /admin/ranks/{rank_id:int}/delete": Rule(Access.ADMINS, {"confirm": "yes"}),
     "GET /api/messages": Rule(Access.MEMBERS),
+    # TorrentPier's addresses (tinypier.legacy): a 301 to the page they name for whoever
+    # may see it, that page's 404 for anyone else; the ids come from the query.
+    "GET /viewtopic.php": Rule(Access.VIEWERS, query={"t": "{topic_id}"}),
+    "GET /viewtopic": Rule(Access.VIEWERS, query={"p": "{post_id}"}),
+    "GET /viewforum.php": Rule(Access.VIEWERS, query={"f": "{forum_id}"}),
+    "GET /viewforum": Rule(Access.VIEWERS, query={"f": "{forum_id}", "start": "50"}),
+    "GET /threads/{thread:str}": Rule(Access.VIEWERS),
+    "GET /dl/{topic_id:str}": Rule(Access.VIEWERS),
+    # No attachment id is mapped on this board (the importer fills legacy_attachments).
+    "GET /dl.php": Rule(Access.NOBODY, query={"id": "{topic_id}"}),
+    # The profile page itself asks guests to log in; the redirect looks nothing up.
+    "GET /profile.php": Rule(Access.EVERYONE, query={"mode": "viewprofile", "u": "1"}),
+    "GET /index.php": Rule(Access.EVERYONE),
+    "GET /memberlist.php": Rule(Access.EVERYONE),
+    "GET /tracker.php": Rule(Access.EVERYONE),
+    "GET /search.php": Rule(Access.EVERYONE),
     "GET /api/messages/{conversation_id:int}": Rule(Access.NOBODY),
     "POST /api/messages": Rule(Access.MEMBERS, {"to": "author", "subject": "matrix", **BODY}),
     # Watching, notifications and bookmarks: what one may view, one may watch and bookmark;
@@ -339,8 +355,12 @@ def endpoints_under_test() -> list[Endpoint]:
 
 
 def targets_for(endpoint: Endpoint) -> tuple[str, ...]:
-    """Routes without an id into a forum behave the same for both; run them once."""
-    return TARGETS if any(param in CONTENT_PARAMS for param in endpoint.params) else ("public",)
+    """Routes without an id into a forum (in the path, or the query the policy fills in)
+    behave the same for both; run them once."""
+    rule = POLICY.get(endpoint.key)
+    from_query = rule is not None and any("{" in value for value in rule.query.values())
+    into_forum = from_query or any(param in CONTENT_PARAMS for param in endpoint.params)
+    return TARGETS if into_forum else ("public",)
 
 
 CASES = [
@@ -428,14 +448,19 @@ def assert_post_outcome(allowed: bool, role: str, response: Response, label: str
         )
 
 
+def fill_query(rule: Rule, target: Target) -> dict[str, str]:
+    ids = {"forum_id": target.forum_id, "topic_id": target.topic_id, "post_id": target.post_id}
+    return {name: value.format(**ids) for name, value in rule.query.items()}
+
+
 def credentials(
-    board: RoleBoard, role: str, rule: Rule, path: str
+    board: RoleBoard, role: str, rule: Rule, path: str, target: Target
 ) -> tuple[dict[str, str], dict[str, str]]:
     """Headers and query a role's request carries beside its cookie: API and feed tokens."""
     token = board.api_tokens.get(role) if path.startswith("/api/") else None
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     feed_token = board.feed_tokens.get(role) if rule.feed else None
-    return headers, {**rule.query, **({"token": feed_token} if feed_token else {})}
+    return headers, {**fill_query(rule, target), **({"token": feed_token} if feed_token else {})}
 
 
 def check_request(
@@ -447,7 +472,7 @@ def check_request(
     label = f"{endpoint.method} {path} ({target_name})"
     # A disabled member's feed token is refused outright, not read as a guest's view.
     allowed = is_allowed(rule.access, role, target_name) and not (rule.feed and role == "disabled")
-    headers, query = credentials(board, role, rule, path)
+    headers, query = credentials(board, role, rule, path, target)
     if endpoint.method == "GET":
         response = client.get(path, headers=headers, params=query)
         assert response.status_code < 500, (
@@ -503,7 +528,7 @@ def test_listings_searched_by_an_admin_do_show_the_private_words(
     board, client = reader
     become(client, board, "admin")
     path = key.split(" ", 1)[1]
-    headers, query = credentials(board, "admin", POLICY[key], path)
+    headers, query = credentials(board, "admin", POLICY[key], path, board.public)
     text = client.get(path, headers=headers, params=query).text
     assert "privateonly" in text and "publiconly" in text
 
@@ -532,7 +557,7 @@ def test_an_id_that_names_nothing_is_not_found(
     become(client, board, "admin")
     path = re.sub(r"\{[a-z_]+:int\}", str(missing_id), endpoint.path)
     rule = POLICY.get(endpoint.key, Rule(Access.NOBODY))
-    headers, query = credentials(board, "admin", rule, path)
+    headers, query = credentials(board, "admin", rule, path, board.public)
     form = {"_csrf_token": csrf_token(client), **fill_form(rule, board, board.public)}
     data = None if endpoint.method == "GET" else form
     response = client.request(endpoint.method, path, data=data, headers=headers, params=query)

@@ -42,7 +42,7 @@ HEAD_TIMEOUT_SECONDS = Settings.head_timeout_seconds
 
 def test_a_plain_announce_is_the_fronts_own_request() -> None:
     head = ANNOUNCE_LINE + b"\r\nHost: tracker\r\nUser-Agent: qBittorrent/4.6.2"
-    request = parse_head(head)
+    request = parse_head(head, b"uk")
     assert request is not None
     assert (request.scrape, request.passkey) == (False, PASSKEY)
     assert request.query == b"info_hash=%01%02&port=1"
@@ -51,13 +51,13 @@ def test_a_plain_announce_is_the_fronts_own_request() -> None:
 
 
 def test_a_scrape_is_the_fronts_own_request() -> None:
-    request = parse_head(f"GET /scrape/{PASSKEY}?info_hash=%01 HTTP/1.1".encode())
+    request = parse_head(f"GET /scrape/{PASSKEY}?info_hash=%01 HTTP/1.1".encode(), b"uk")
     assert request is not None
     assert (request.scrape, request.passkey, request.query) == (True, PASSKEY, b"info_hash=%01")
 
 
 def test_an_announce_without_a_passkey_is_answered_as_one_with_an_empty_passkey() -> None:
-    request = parse_head(b"GET /announce?port=1 HTTP/1.1\r\nHost: t")
+    request = parse_head(b"GET /announce?port=1 HTTP/1.1\r\nHost: t", b"uk")
     assert request is not None
     assert request.passkey == ""
 
@@ -75,7 +75,7 @@ def test_an_announce_without_a_passkey_is_answered_as_one_with_an_empty_passkey(
 def test_connection_persistence_follows_the_http_version_and_header(
     version: bytes, connection: bytes, keep_alive: bool
 ) -> None:
-    request = parse_head(b"GET /announce/k?x=1 " + version + b"\r\nHost: t" + connection)
+    request = parse_head(b"GET /announce/k?x=1 " + version + b"\r\nHost: t" + connection, b"uk")
     assert request is not None
     assert request.keep_alive is keep_alive
 
@@ -103,12 +103,12 @@ def test_connection_persistence_follows_the_http_version_and_header(
     ],
 )
 def test_anything_but_a_plain_tracker_get_goes_to_the_general_server(head: bytes) -> None:
-    assert parse_head(head) is None
+    assert parse_head(head, b"uk") is None
 
 
 @given(st.binary(max_size=300))
 def test_no_head_makes_the_reader_fail(head: bytes) -> None:
-    request = parse_head(head)
+    request = parse_head(head, b"uk")
     assert request is None or request.passkey.isascii()
 
 

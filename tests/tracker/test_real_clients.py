@@ -36,7 +36,7 @@ import bencodepy
 import pytest
 
 from tests.boards import Release, register_torrent
-from tests.helpers import Member, add_member
+from tests.helpers import Member, add_member, with_passkey
 from tests.servers import free_port, serving
 from tinypier.datadir import prepare_data_dir
 from tinypier.db.connection import connect_sync
@@ -271,3 +271,42 @@ def test_a_download_between_two_members_goes_through_the_tracker_and_credits_bot
     hashes = [release.info_hash, release.info_hash_v2[:20] if release.info_hash_v2 else None]
     for info_hash in filter(None, hashes):
         assert tracker.scrape(alice, info_hash) == scraped
+
+
+def test_members_seeding_an_imported_boards_torrents_keep_announcing_at_the_old_url(
+    tracker: Tracker, seeders: Callable[[Path, Path, Path], Seeder], tmp_path: Path
+) -> None:
+    """Two libtorrent clients whose torrents carry TorrentPier's announce URLs (2.x's
+    ``/bt/announce.php``, 3.0's ``/bt/announce``) with the members' old passkeys meet
+    through the tracker and are credited as at ``/announce/<passkey>``."""
+    alice = with_passkey(tracker.settings, add_member(tracker.settings, "alice"), "Ab3dE6gH9k")
+    bob = with_passkey(
+        tracker.settings, add_member(tracker.settings, "bob"), "Zq8xW7vU6tS5rP4oN3mL"
+    )
+    payload = tmp_path / "seed" / "payload.bin"
+    payload.parent.mkdir()
+    payload.write_bytes(os.urandom(PAYLOAD_SIZE))
+    alice_url = f"{tracker.url}/bt/announce.php?uk={alice.passkey}"
+    torrent = make_torrent(payload, tmp_path / "alice.torrent", alice_url, hybrid=False)
+    release = register_torrent(tracker.settings, alice.id, torrent)
+    bobs_copy = tmp_path / "bob.torrent"
+    bob_url = f"{tracker.url}/bt/announce?uk={bob.passkey}"
+    bobs_copy.write_bytes(personalise(torrent, bob_url, "bob's copy"))
+
+    seeder = seeders(tmp_path / "alice.torrent", payload.parent, tmp_path / "libtorrent.log")
+    wait_until(lambda: tracker.swarm(release) == (1, 0, 0), "Alice to be seeding")
+    libtorrent_download(bobs_copy, tmp_path / "bob", tmp_path / "bob.log")
+    assert (tmp_path / "bob" / "payload.bin").read_bytes() == payload.read_bytes()
+    wait_until(lambda: tracker.swarm(release) == (1, 0, 1), "Bob to leave as a snatcher")
+    seeder.stop()
+    wait_until(lambda: tracker.swarm(release) == (0, 0, 1), "Alice's stopped announce")
+
+    bob_uploaded, bob_downloaded = tracker.credited(bob)
+    assert (bob_uploaded, PAYLOAD_SIZE <= bob_downloaded < 2 * PAYLOAD_SIZE) == (0, True)
+    assert tracker.credited(alice) == (seeder.last_uploaded(), 0)
+    assert seeder.last_uploaded() >= PAYLOAD_SIZE
+    assert release.info_hash is not None
+    query = "info_hash=" + quote_from_bytes(release.info_hash, safe="")
+    with urllib.request.urlopen(f"{tracker.url}/bt/scrape.php?uk={bob.passkey}&{query}") as reply:
+        scraped = bencodepy.decode(reply.read())[b"files"][release.info_hash]
+    assert scraped == {b"complete": 0, b"incomplete": 0, b"downloaded": 1}

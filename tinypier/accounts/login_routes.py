@@ -15,7 +15,7 @@ from litestar.response import Redirect, Template
 
 from tinypier.accounts.forms import Form, LoginForm, form_page, safe_next
 from tinypier.accounts.passwords import verify_password
-from tinypier.accounts.queries import find_user_by_name
+from tinypier.accounts.queries import find_user_by_name, upgrade_password_hash
 from tinypier.accounts.rate_limit import check_attempt
 from tinypier.accounts.sessions import SESSION_COOKIE, end_session, log_in, session_cookie
 from tinypier.db.connection import Database
@@ -63,6 +63,7 @@ class LoginController(Controller):
         if user is None or user["disabled"] or not password_ok:
             form = LoginForm(name=data.name, next=safe_next(data.next))
             return form_page(request, LOGIN_TEMPLATE, form, _(LOGIN_FAILED))
+        await upgrade_password_hash(db, user, data.password)
         message = _("Welcome back, %(name)s.", name=user["name"])
         return await enter(request, db, settings, user["id"], safe_next(data.next), message)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from tinypier.accounts.names import name_key, normalized_name
-from tinypier.accounts.passwords import hash_password
+from tinypier.accounts.passwords import hash_password, needs_rehash
 from tinypier.accounts.roles import Role
 from tinypier.accounts.secrets import digest, new_passkey, new_token
 from tinypier.db.connection import Database
@@ -122,6 +122,19 @@ async def find_user_by_name(db: Database, name: str) -> sqlite3.Row | None:
 
 async def find_user_by_id(db: Database, user_id: int) -> sqlite3.Row | None:
     return await db.fetch_one("SELECT * FROM users WHERE id = ?", (user_id,))
+
+
+async def upgrade_password_hash(db: Database, user: sqlite3.Row, password: str) -> None:
+    """After a login that verified ``password``, replace an imported legacy hash (or argon2
+    with other parameters) by the board's own; sessions stay, the password is unchanged.
+    The update only lands while the stored hash is still the one that was verified."""
+    if not needs_rehash(user["password_hash"]):
+        return
+    password_hash = await hash_password(password)
+    await db.execute(
+        "UPDATE users SET password_hash = ? WHERE id = ? AND password_hash = ?",
+        (password_hash, user["id"], user["password_hash"]),
+    )
 
 
 async def set_password(

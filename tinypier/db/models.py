@@ -699,3 +699,13 @@ class JobRun(SQLModel, table=True):
     duration_ms: int | None = None
     outcome: str | None = None
     result: str
+
+
+class LegacyAttachment(SQLModel, table=True):
+    """A TorrentPier attachment id and the topic it belonged to (0026), filled by the
+    importer, so ``dl.php?id=<attach_id>`` still finds its release."""
+
+    __tablename__ = "legacy_attachments"
+
+    attach_id: int = Field(primary_key=True)
+    topic_id: int

@@ -29,6 +29,7 @@ import nh3
 
 ALLOWED_TAGS = {
     "a",
+    "abbr",
     "blockquote",
     "br",
     "cite",
@@ -53,24 +54,80 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href"},
+    "abbr": {"title"},
     "img": {"src", "alt", "loading"},
     "span": {"class", "style"},
-    "div": {"class"},
+    "div": {"class", "style"},
+    "pre": {"class"},
     "blockquote": {"class"},
     "ol": {"type"},
 }
 QUOTE_AUTHOR_CLASS = "bb-quote-author"
 UNTITLED_SPOILER_CLASS = "bb-spoiler-untitled"
 # The display-time markers: only these classes survive on these tags (see the docstring).
-ALLOWED_CLASSES = {"cite": {QUOTE_AUTHOR_CLASS}, "summary": {UNTITLED_SPOILER_CLASS}}
-ALLOWED_STYLE_PROPERTIES = {"color"}
-URL_SCHEMES = {"http", "https"}
+ALLOWED_CLASSES = {
+    "cite": {QUOTE_AUTHOR_CLASS},
+    "summary": {UNTITLED_SPOILER_CLASS},
+    "img": {"bb-smiley", "bb-img-left", "bb-img-right", "bb-img-center"},
+}
+# Every value is checked by a formatter first (colours by _COLOR, sizes as numbers).
+ALLOWED_STYLE_PROPERTIES = {"color", "font-size", "border-color", "background-color"}
+URL_SCHEMES = {"http", "https", "mailto"}
 
 _COLOR = re.compile(r"^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|[a-zA-Z]{3,20})$")
 _SAFE_URL = re.compile(r"^https?://[^\s\"'<>]+$", re.IGNORECASE)
 MAX_NESTING = 20
 # Exactly the size names, not str.isdigit(): that accepts "²", which int() refuses.
 _SIZES = frozenset("1234567")
+# TorrentPier's [size=N] is N pixels, up to 29 ([size=1..7] keep this board's own scale).
+_PIXEL_SIZES = frozenset(str(pixels) for pixels in range(8, 30))
+_EMAIL = re.compile(r"^[a-zA-Z0-9&\-_.+]{1,64}@[a-zA-Z0-9\-]{1,63}(\.[a-zA-Z0-9\-]{1,63}){1,8}$")
+_POST_NUMBER = re.compile(r"^[0-9]{1,18}$")
+# TorrentPier's [qpost=N] names post N; here it links the post's lasting address, the
+# path of the forum:post route (tests/forum/test_bbcode_dialect.py holds them together).
+POST_PATH = "/posts/{post_id}"
+# [font=...]: the families of TorrentPier's editor, each a class of the board's CSS.
+FONTS = {
+    name.lower(): "bb-font-" + name.lower().replace(" ", "-")
+    for name in (
+        "Arial",
+        "Comic Sans MS",
+        "Courier New",
+        "Georgia",
+        "Impact",
+        "Lucida Console",
+        "Tahoma",
+        "Times New Roman",
+        "Trebuchet MS",
+        "Verdana",
+        "monospace",
+        "serif",
+        "sans-serif",
+    )
+}
+ALIGNMENTS = frozenset({"left", "right", "center", "justify"})
+SMILIES_PATH = "/static/smilies/"
+# TorrentPier's default smilies (bb_smilies: ":aa:" .. ":cd:", its images in
+# static/smilies) and the common text faces as emoji: pictures, never words.
+TORRENTPIER_SMILIES = tuple(
+    f"{first}{second}"
+    for first, last in (("a", "z"), ("b", "z"), ("c", "d"))
+    for second in map(chr, range(ord("a"), ord(last) + 1))
+    if f"{first}{second}" != "ad"
+)
+TEXT_SMILIES = (
+    (":)", "\N{SLIGHTLY SMILING FACE}"),
+    (":(", "\N{SLIGHTLY FROWNING FACE}"),
+    (";)", "\N{WINKING FACE}"),
+    (":D", "\N{GRINNING FACE}"),
+)
+SMILIES = (
+    *(
+        (f":{code}:", f'<img src="{SMILIES_PATH}{code}.gif" alt=":{code}:" class="bb-smiley">')
+        for code in TORRENTPIER_SMILIES
+    ),
+    *TEXT_SMILIES,
+)
 
 
 # --- Linear-time parsing -------------------------------------------------------------
@@ -100,7 +157,7 @@ _DOMAIN_RUN = re.compile(r"(?a:[a-z0-9.\-]++)", re.IGNORECASE)
 _URL_CHARS = re.compile(r"[^\s()<>\[]++")
 _URL_GROUP = re.compile(r"\([^\s()<>\[]++\)")
 # Text without these needs no escaping, prettying, linking or newline handling.
-_TEXT_TO_TRANSFORM = re.compile(r"[&<>\"'.(:\-\n]")
+_TEXT_TO_TRANSFORM = re.compile(r"[&<>\"'.(:;\-\n]")
 _NOT_LAST_IN_URL = frozenset("`!()[]{};:'\".,<>?")
 
 Token = tuple[int, str | None, Any, str]
@@ -457,13 +514,70 @@ def _render_size(_name: str, value: str, options: dict[str, str], *_: Any) -> st
     return f'<span class="bb-size-{size}">{value}</span>'
 
 
-def _render_image(_name: str, value: str, *_: Any) -> str:
+def _render_size_pixels(name: str, value: str, options: dict[str, str], *_: Any) -> str:
+    """This board's [size=1..7], or TorrentPier's [size=8..29] in pixels."""
+    size = (options.get("size") or "").strip()
+    if size in _PIXEL_SIZES:
+        return f'<span style="font-size: {size}px">{value}</span>'
+    return _render_size(name, value, options)
+
+
+def _render_image(_name: str, value: str, options: dict[str, str], *_: Any) -> str:
     # The library hands formatters their content already HTML-escaped: undo it once,
     # check the real URL, and escape it exactly once for the attribute.
     url = unescape(value).strip()
     if not _SAFE_URL.match(url):
         return value
-    return f'<img src="{escape(url)}" alt="" loading="lazy">'
+    align = (options.get("img") or "").strip().lower()
+    placed = f' class="bb-img-{align}"' if align in ("left", "right", "center") else ""
+    return f'<img src="{escape(url)}" alt="" loading="lazy"{placed}>'
+
+
+def _colors(options: dict[str, str], name: str) -> list[str]:
+    """The colours of ``[box=border,background]`` in any of its spellings (quoted,
+    spaced), which the option parser splits into odd keys; only valid colours."""
+    text = ",".join([options.get(name) or "", *(key for key in options if key != name)])
+    parts = (part.strip().strip("\"'").strip() for part in text.split(","))
+    return [part for part in parts if _COLOR.match(part)][:2]
+
+
+BOX_STYLES = ("border-color", "background-color")
+
+
+def _render_box(_name: str, value: str, options: dict[str, str], *_: Any) -> str:
+    colors = _colors(options, "box")
+    properties = [f"{prop}: {color}" for prop, color in zip(BOX_STYLES, colors, strict=False)]
+    style = f' style="{"; ".join(properties)}"' if properties else ""
+    return f'<div class="bb-box"{style}>{value}</div>'
+
+
+def _render_font(_name: str, value: str, options: dict[str, str], *_: Any) -> str:
+    font = FONTS.get((options.get("font") or "").strip().strip("\"'").strip().lower())
+    return f'<span class="{font}">{value}</span>' if font else value
+
+
+def _render_align(_name: str, value: str, options: dict[str, str], *_: Any) -> str:
+    align = (options.get("align") or "").strip().lower()
+    return f'<div class="bb-align-{align}">{value}</div>' if align in ALIGNMENTS else value
+
+
+def _render_acronym(_name: str, value: str, options: dict[str, str], *_: Any) -> str:
+    title = (options.get("acronym") or "").strip().strip("\"'")
+    return f'<abbr title="{escape(title)}">{value}</abbr>' if title else value
+
+
+def _render_email(_name: str, value: str, *_: Any) -> str:
+    address = unescape(value).strip()
+    if not _EMAIL.match(address):
+        return value
+    return f'<a href="mailto:{escape(address)}">{escape(address)}</a>'
+
+
+def _render_qpost(_name: str, _value: Any, options: dict[str, str], *_: Any) -> str:
+    number = (options.get("qpost") or "").strip()
+    if not _POST_NUMBER.match(number):
+        return ""
+    return f'<a href="{POST_PATH.format(post_id=int(number))}">#{int(number)}</a>'
 
 
 def _render_quote(_name: str, value: str, options: dict[str, str], *_: Any) -> str:
@@ -514,7 +628,7 @@ def add_board_tags(parser: ParserT) -> ParserT:
     parser.add_formatter(
         "list", _render_list, transform_newlines=False, strip=True, swallow_trailing_newline=True
     )
-    parser.add_formatter("size", _render_size)
+    parser.add_formatter("size", _render_size_pixels)
     parser.add_formatter("img", _render_image, replace_links=False, replace_cosmetic=False)
     parser.add_formatter("quote", _render_quote, strip=True, swallow_trailing_newline=True)
     parser.add_formatter("spoiler", _render_spoiler, strip=True, swallow_trailing_newline=True)
@@ -529,6 +643,7 @@ def add_board_tags(parser: ParserT) -> ParserT:
         replace_links=False,
     )
     parser.add_simple_formatter("center", '<div class="bb-center">%(value)s</div>')
+    add_torrentpier_tags(parser)
     return parser
 
 
@@ -558,6 +673,33 @@ def render_signature(text: str) -> str:
     return sanitize_html(_signature_parser().format(text))
 
 
+def add_torrentpier_tags(parser: ParserT) -> None:
+    """TorrentPier's dialect (src/Legacy/BBCode.php), so imported posts render as their
+    authors wrote them: boxes, preformatted and NFO blocks, sizes in pixels, fonts,
+    alignment, post references, acronyms, e-mail links, line tools and smilies."""
+    parser.REPLACE_COSMETIC = (*parser.REPLACE_COSMETIC, *SMILIES)
+    parser.add_formatter("box", _render_box)
+    parser.add_formatter("font", _render_font)
+    parser.add_formatter("align", _render_align)
+    parser.add_formatter("acronym", _render_acronym)
+    parser.add_formatter("email", _render_email, replace_links=False, replace_cosmetic=False)
+    parser.add_formatter("qpost", _render_qpost, standalone=True)
+    parser.add_simple_formatter("del", "<del>%(value)s</del>")
+    parser.add_simple_formatter("indent", '<div class="bb-indent">%(value)s</div>')
+    parser.add_simple_formatter("br", "<br>", standalone=True)
+    parser.add_simple_formatter("tab", "&nbsp;" * 4, standalone=True)
+    parser.add_simple_formatter("clear", '<div class="bb-clear"></div>', standalone=True)
+    for block in ("pre", "nfo"):
+        # Spacing and art kept as written: no cosmetic dashes or smilies, no <br>.
+        parser.add_simple_formatter(
+            block,
+            f'<pre class="bb-{block}">%(value)s</pre>',
+            transform_newlines=False,
+            replace_cosmetic=False,
+            swallow_trailing_newline=True,
+        )
+
+
 def sanitize_html(html: str) -> str:
     return nh3.clean(
         html,
@@ -571,10 +713,21 @@ def sanitize_html(html: str) -> str:
     )
 
 
+# A passkey in a pasted TorrentPier announce URL (``?uk=<auth_key>``, 10 or 20 letters
+# and digits): TorrentPier hid it when showing a post (hide_passkey), and imported posts
+# still hold them, so the page hides it too. The source keeps what the member wrote.
+_PASSKEY_IN_URL = re.compile(r"([?&](?:uk|passkey)=)[A-Za-z0-9]{10,}+")
+HIDDEN_PASSKEY = "*" * 10
+
+
+def hide_passkeys(text: str) -> str:
+    return _PASSKEY_IN_URL.sub(lambda match: match[1] + HIDDEN_PASSKEY, text)
+
+
 def render_bbcode(text: str) -> str:
     """Safe HTML for a member's BBCode, stored beside the source and shown through
     ``tinypier.forum.post_words.with_post_words``, which adds the interface words."""
-    return sanitize_html(_parser().format(text))
+    return sanitize_html(_parser().format(hide_passkeys(text)))
 
 
 async def render_bbcode_off_loop(text: str) -> str:

@@ -1,4 +1,6 @@
-"""The raw ASGI endpoint for ``/announce/<passkey>`` and ``/scrape/<passkey>``.
+"""The raw ASGI endpoint for ``/announce/<passkey>`` and ``/scrape/<passkey>``, and for
+TorrentPier's announce and scrape URLs (``/bt/announce.php?uk=<passkey>``), which clients
+seeding an imported board's torrents keep announcing to.
 
 It sits in front of the Litestar application (see :func:`serve_tracker_first`), so the
 hot path skips Litestar's routing, middleware and response machinery entirely: it reads
@@ -18,7 +20,7 @@ from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from tinypier.tracker.engine import ClientAddress, Tracker
-from tinypier.tracker.protocol import failure
+from tinypier.tracker.protocol import failure, percent_decode
 from tinypier.web.net import client_address
 
 log = logging.getLogger(__name__)
@@ -56,6 +58,40 @@ def tracker_passkey(path: str, prefix: str) -> str | None:
     return None
 
 
+# TorrentPier 3.0's tracker routes (routes/tracker.php); 2.x had only the .php files.
+LEGACY_ANNOUNCE = frozenset({"/bt/announce.php", "/bt/announce", "/bt/index.php", "/bt/", "/bt"})
+LEGACY_SCRAPE = frozenset({"/bt/scrape.php", "/bt/scrape"})
+
+
+def legacy_tracker_passkey(path: str, query: bytes, field: bytes) -> tuple[bool, str] | None:
+    """(is a scrape, passkey) for TorrentPier's announce and scrape paths, the passkey
+    read from the query parameter ``field`` (``legacy_passkey_param``; empty when absent,
+    which the tracker refuses as it does ``/announce`` without one); None for any other
+    path. Only asked once the usual paths did not match, so they cost nothing more."""
+    if path in LEGACY_ANNOUNCE:
+        scrape = False
+    elif path in LEGACY_SCRAPE:
+        scrape = True
+    else:
+        return None
+    passkey = b""
+    for pair in query.split(b"&"):
+        name, _, value = pair.partition(b"=")
+        if name == field:
+            passkey = value
+    return scrape, percent_decode(passkey).decode("latin-1")
+
+
+def is_tracker_path(path: str) -> bool:
+    """Whether the tracker answers ``path`` (the usual or TorrentPier's form)."""
+    return (
+        tracker_passkey(path, ANNOUNCE) is not None
+        or tracker_passkey(path, SCRAPE) is not None
+        or path in LEGACY_ANNOUNCE
+        or path in LEGACY_SCRAPE
+    )
+
+
 def _header(scope: Scope, name: bytes) -> bytes:
     for key, value in scope["headers"]:
         if key == name:
@@ -81,6 +117,14 @@ class TrackerFront:
             passkey = tracker_passkey(path, SCRAPE)
             if passkey is not None:
                 await self._answer(send, self._scrape(scope, passkey))
+                return
+            legacy = legacy_tracker_passkey(
+                path, scope["query_string"], self._tracker.legacy_passkey_field
+            )
+            if legacy is not None:
+                scrape, passkey = legacy
+                reply = self._scrape(scope, passkey) if scrape else self._announce(scope, passkey)
+                await self._answer(send, reply)
                 return
         await self._app(scope, receive, send)
 

@@ -75,6 +75,7 @@ class Tracker:
 
     def __init__(self, settings: Settings, clock: Callable[[], float] = time.time) -> None:
         self.settings = settings
+        self.legacy_passkey_field = settings.legacy_passkey_param.encode()
         self.clock = clock
         self._allow = tuple(prefix.encode() for prefix in settings.client_allow_prefixes)
         self._deny = tuple(prefix.encode() for prefix in settings.client_deny_prefixes)
@@ -97,6 +98,7 @@ class Tracker:
         """Follow settings an admin changed while the board runs (``site_settings``): the
         intervals, freeleech and limits are read from here on each announce."""
         self.settings = settings
+        self.legacy_passkey_field = settings.legacy_passkey_param.encode()
 
     @property
     def _expiry(self) -> int:

@@ -49,6 +49,7 @@ from tinypier.tracker.asgi import (
     INTERNAL_ERROR_REPLY,
     SCRAPE,
     announcing_address,
+    legacy_tracker_passkey,
     tracker_passkey,
 )
 from tinypier.tracker.engine import BUSY_REPLY, Tracker
@@ -66,6 +67,7 @@ UNREADABLE = re.compile(
 
 
 class TrackerRequest(NamedTuple):
+    path: str
     scrape: bool
     passkey: str
     query: bytes
@@ -97,9 +99,11 @@ def _keep_alive(connection: bytes, http_1_0: bool) -> bool:
     return b"close" not in tokens
 
 
-def parse_head(head: bytes) -> TrackerRequest | None:
+def parse_head(head: bytes, legacy_passkey_field: bytes) -> TrackerRequest | None:
     """The tracker request in a request head (without its final blank line), or None
-    when it is anything else, which the general server then reads instead.
+    when it is anything else, which the general server then reads instead. TorrentPier's
+    paths (``/bt/announce.php?<legacy_passkey_field>=<passkey>``) are tried last, so the
+    usual ``/announce/<passkey>`` pays nothing for them.
 
     Headers are found by searching the lower-cased head, which is several times faster
     than splitting it; any head this cannot read unambiguously (a body, folded lines,
@@ -122,9 +126,13 @@ def parse_head(head: bytes) -> TrackerRequest | None:
     if passkey is None:
         scrape, passkey = True, tracker_passkey(text, SCRAPE)
         if passkey is None:
-            return None
+            legacy = legacy_tracker_passkey(text, query, legacy_passkey_field)
+            if legacy is None:
+                return None
+            scrape, passkey = legacy
     http_1_0 = parts[2] == b"HTTP/1.0"
     return TrackerRequest(
+        text,
         scrape,
         passkey,
         query,
@@ -294,7 +302,7 @@ class TrackerFirstProtocol(asyncio.Protocol):
             if end > self._limits.head_size_max:
                 self._refuse(HEAD_TOO_LARGE)
                 return
-            request = parse_head(bytes(self._buffer[:end]))
+            request = parse_head(bytes(self._buffer[:end]), self._tracker.legacy_passkey_field)
             if request is None:
                 self._hand_over()
                 return
@@ -353,10 +361,9 @@ class TrackerFirstProtocol(asyncio.Protocol):
 
     def _log(self, request: TrackerRequest, size: int, seconds: float) -> None:
         """The access log's line for a request answered here (``access_log_tracker``)."""
-        prefix = SCRAPE if request.scrape else ANNOUNCE
         forwarded = request.forwarded_for.decode("latin-1") or None
         address = client_address(self._host, forwarded, self._trusted)
-        target = loggable_target(f"{prefix}/{request.passkey}", request.query)
+        target = loggable_target(request.path, request.query)
         log_request("GET", target, 200, size, seconds, None if address is None else str(address))
 
     # -- everything else: relayed to the general server ---------------------------------

@@ -8,9 +8,10 @@ from typing import Any
 from urllib.parse import quote
 
 from litestar import MediaType, Request, Response
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.response import Redirect, Template
 from litestar.status_codes import (
+    HTTP_301_MOVED_PERMANENTLY,
     HTTP_401_UNAUTHORIZED,
     HTTP_404_NOT_FOUND,
     HTTP_500_INTERNAL_SERVER_ERROR,
@@ -72,7 +73,25 @@ def _status_and_message(error: Exception) -> tuple[int, str]:
     return HTTP_500_INTERNAL_SERVER_ERROR, _("The server could not complete this request.")
 
 
+def _moved_to(request: Request[Any, Any, Any], error: Exception) -> str | None:
+    """Where a GET that matched no route has moved, if a feature recognises its address
+    (``Feature.moved_addresses``): asked only when routing found nothing (Litestar sets
+    the scope's route handler once it has one), never for a page's own 404."""
+    if not isinstance(error, NotFoundException) or request.method not in ("GET", "HEAD"):
+        return None
+    if "route_handler" in request.scope:
+        return None
+    for moved in request.app.state.get("moved_addresses", ()):
+        target: str | None = moved(request)
+        if target is not None:
+            return target
+    return None
+
+
 def handle_error(request: Request[Any, Any, Any], error: Exception) -> Response[Any]:
+    moved = _moved_to(request, error)
+    if moved is not None:
+        return Redirect(path=moved, status_code=HTTP_301_MOVED_PERMANENTLY)
     status_code, message = _status_and_message(error)
     if request.url.path.startswith(API_PREFIX):
         return Response(

@@ -27,8 +27,10 @@ import sqlite3
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 import aiosqlite
+from litestar import Request
 from litestar.datastructures import State
 from litestar.middleware import DefineMiddleware
 from litestar.types import ControllerRouterHandler, Middleware
@@ -293,13 +295,17 @@ class PostHooks:
 
 NO_POST_HOOKS = PostHooks()
 """What writing outside a running app (the demo board, tests of the forum) runs: nothing."""
+MovedAddress = Callable[[Request[Any, Any, Any]], str | None]
+"""Where a GET that matched no route has moved (another board's address form, the same
+first path segment as a route of ours), or None: the board answers with a 301 there."""
 
 
 @dataclass(frozen=True)
 class Feature:
     """A package built on the forum: its routes, what it adds to topic, forum and the
     other pages, any middleware it needs (run after authentication), and what it does
-    when a post is published, and the periodic jobs it runs (``tinypier.jobs``)."""
+    when a post is published, the periodic jobs it runs (``tinypier.jobs``), and the
+    addresses it recognises among those no route matched."""
 
     name: str
     routes: Sequence[ControllerRouterHandler]
@@ -311,6 +317,11 @@ class Feature:
     forum_extensions: Sequence[ForumExtension] = ()
     post_published: Sequence[PostPublished] = ()
     jobs: Sequence[Job] = ()
+    moved_addresses: Sequence[MovedAddress] = ()
+
+
+def moved_addresses(features: Sequence[Feature]) -> tuple[MovedAddress, ...]:
+    return tuple(moved for feature in features for moved in feature.moved_addresses)
 
 
 def feature_routes(features: Sequence[Feature]) -> list[ControllerRouterHandler]:

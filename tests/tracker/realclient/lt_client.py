@@ -59,6 +59,9 @@ def session_settings() -> dict[str, Any]:
         "enable_outgoing_utp": False,
         "allow_multiple_connections_per_ip": True,
         "stop_tracker_timeout": 5,
+        # libtorrent refuses a tracker on localhost whose path is not ".../announce" (SSRF
+        # mitigation); TorrentPier's /bt/announce.php on this loopback server is one.
+        "ssrf_mitigation": False,
         "alert_mask": lt.alert.category_t.status_notification
         | lt.alert.category_t.error_notification
         | lt.alert.category_t.tracker_notification,
