@@ -111,7 +111,11 @@ def import_board(
     board = connect_sync(settings.database_path)
     stage_connection = open_staging(staged)
     try:
-        version = detect_version(stage_connection)
+        try:
+            version = detect_version(stage_connection)
+        except ImportRefused:
+            _remove_staging(staged)
+            raise
         context = Context(settings, board, stage_connection, files, version, progress)
         _start(context, source.describe)
         _import_all(context)
@@ -120,9 +124,13 @@ def import_board(
     finally:
         stage_connection.close()
         board.close()
+    _remove_staging(staged)
+    return report
+
+
+def _remove_staging(staged: Path) -> None:
     for leftover in staged.parent.glob(staged.name + "*"):
         leftover.unlink(missing_ok=True)
-    return report
 
 
 def _stage(path: Path, source: Source, progress: Progress) -> None:
@@ -154,7 +162,16 @@ def detect_version(stage_connection: sqlite3.Connection) -> str:
 
 
 def _start(context: Context, describe: str) -> None:
+    """Record the source, or check a resumed import reads the same one."""
     board = context.board
+    started = board.execute(
+        "SELECT value FROM torrentpier_config WHERE name = 'import_source'"
+    ).fetchone()
+    if started is not None and started[0] != describe:
+        raise ImportRefused(
+            f"an import of {started[0]} is under way in {context.settings.data_dir}:"
+            " run it again with the same source to finish it"
+        )
     board.execute("BEGIN IMMEDIATE")
     board.execute("INSERT OR IGNORE INTO import_progress (kind) VALUES ('started')")
     board.execute(
