@@ -24,8 +24,6 @@ from tinypier.db.backup import BackupError, backup_board
 from tinypier.db.check import check_board, format_report
 from tinypier.db.connection import Database, connect_sync
 from tinypier.db.migrations import DatabaseTooNew, code_version
-from tinypier.i18n import _
-from tinypier.importers.torrentpier.batches import Progress
 from tinypier.demo.shape import (
     MAX_MEMBERS,
     MAX_TOPICS,
@@ -35,6 +33,8 @@ from tinypier.demo.shape import (
     DemoSize,
 )
 from tinypier.forum.moderation_log import SHELL
+from tinypier.i18n import _
+from tinypier.importers.torrentpier.batches import Progress
 from tinypier.provisioning import ProvisionedForum, provision_forum, provision_member
 from tinypier.repair import REPAIRS, Repair
 from tinypier.repair.pending import run_repair
@@ -432,7 +432,9 @@ class _TerminalProgress(Progress):
 
 
 @main.command("import-torrentpier")
-@click.argument("dump", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "dump", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @click.option("--mysql", "mysql_url", help="Read a live database: mysql://user:pass@host/db.")
 @click.option(
     "--files",
@@ -465,7 +467,9 @@ def import_torrentpier(
     settings = _settings(context)
     progress = _TerminalProgress()
     if dump is not None:
-        source = Source(str(dump), dump_items(dump, progress.advance), dump.stat().st_size)
+        source = Source(
+            str(dump.resolve()), dump_items(dump, progress.advance), dump.stat().st_size
+        )
     else:
         source = Source("mysql", server_items(mysql_url or ""))
     try:

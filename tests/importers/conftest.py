@@ -32,7 +32,12 @@ class Imported:
 
 def import_board(board: Board, data_dir: Path, dump: Path | None = None) -> Imported:
     result = run_cli(
-        data_dir, "import-torrentpier", str(dump or board.dump), "--files", str(board.root), "--json"
+        data_dir,
+        "import-torrentpier",
+        str(dump or board.dump),
+        "--files",
+        str(board.root),
+        "--json",
     )
     assert result.exit_code == 0, result.output
     return Imported(board, data_dir, json.loads(result.stdout))
@@ -46,7 +51,9 @@ def gzipped(board: Board) -> Path:
 
 
 @pytest.fixture(scope="module", params=["2.4", "3.0"])
-def imported(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Imported]:
+def imported(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Imported]:
     directory = tmp_path_factory.mktemp(f"tp{request.param}")
     board = write_board(directory, request.param)
     yield import_board(board, directory / "data")

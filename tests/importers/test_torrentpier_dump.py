@@ -41,8 +41,13 @@ def test_columns_are_typed_from_the_create_table(tmp_path: Path) -> None:
     (table,) = _read(CREATE, tmp_path)
     assert isinstance(table, Table)
     kinds = [(column.name, column.kind) for column in table.columns]
-    assert kinds == [("id", "integer"), ("name", "text"), ("hash", "binary"),
-                     ("points", "real"), ("note", "text")]  # fmt: skip
+    assert kinds == [
+        ("id", "integer"),
+        ("name", "text"),
+        ("hash", "binary"),
+        ("points", "real"),
+        ("note", "text"),
+    ]
 
 
 def test_every_literal_form_of_mysql(tmp_path: Path) -> None:
@@ -54,7 +59,7 @@ def test_every_literal_form_of_mysql(tmp_path: Path) -> None:
     rows = _rows(_read(CREATE + insert, tmp_path))
     assert rows == [
         (1, "O'Brien", b"ab\0\\ ", 1.5, None),
-        (2, "it's \"q\" \n\t\x1a;", b"x'y", -2.0, "Вася"),
+        (2, 'it\'s "q" \n\t\x1a;', b"x'y", -2.0, "Вася"),
         (3, "3", b"\x00\xff\x20", 2.25, "hi"),
     ]
 
@@ -73,9 +78,11 @@ def test_raw_binary_bytes_inside_quotes_stay_bytes(tmp_path: Path) -> None:
 
 def test_statements_split_across_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(dump, "CHUNK_BYTES", 7)
-    insert = b"INSERT INTO `t` VALUES " + b",".join(
-        b"(%d,'a;b -- not a comment \\' # nor this',0x41,0,'')" % n for n in range(50)
-    ) + b";\n-- trailing comment\n"
+    insert = (
+        b"INSERT INTO `t` VALUES "
+        + b",".join(b"(%d,'a;b -- not a comment \\' # nor this',0x41,0,'')" % n for n in range(50))
+        + b";\n-- trailing comment\n"
+    )
     rows = _rows(_read(CREATE + insert, tmp_path))
     assert len(rows) == 50
     assert rows[49] == (49, "a;b -- not a comment ' # nor this", b"A", 0, "")
@@ -92,7 +99,7 @@ def test_the_reader_streams(tmp_path: Path) -> None:
     """Statements come out as the file is read, not after: the first rows of a dump are
     there while most of it is unread."""
     stream = io.BytesIO(CREATE + b"INSERT INTO `t` VALUES (1,'a',0x01,0,'');\n" * 5000)
-    read = []
+    read: list[int] = []
     for _statement in dump.statements(stream, read.append):
         break
     assert sum(read) <= dump.CHUNK_BYTES

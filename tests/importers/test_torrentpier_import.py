@@ -11,7 +11,13 @@ from pathlib import Path
 
 from tests.cli.runner import run_cli
 from tests.importers.conftest import Imported, gzipped, import_board
-from tests.importers.torrentpier_fixture import BCRYPT, HYBRID, MD5MD5, POST_BODY, space_ending_torrent
+from tests.importers.torrentpier_fixture import (
+    BCRYPT,
+    HYBRID,
+    MD5MD5,
+    POST_BODY,
+    space_ending_torrent,
+)
 from tests.samples import sample
 from tinypier.forum.bbcode import render_bbcode
 from tinypier.torrents.metainfo import parse_torrent
@@ -23,10 +29,21 @@ def test_the_version_is_told_from_the_tables(imported: Imported) -> None:
 
 def test_counts_per_kind(imported: Imported) -> None:
     assert imported.report["imported"] == {
-        "members": 5, "groups": 1, "group members": 1, "categories": 2, "forums": 4,
-        "forum access": 2, "topics": 5, "posts": 7, "releases": 2, "snatches": 1,
-        "transfers": 2, "thanks": 2, "polls": 1, "messages": 2,
-    }  # fmt: skip
+        "members": 5,
+        "groups": 1,
+        "group members": 1,
+        "categories": 2,
+        "forums": 4,
+        "forum access": 2,
+        "topics": 5,
+        "posts": 7,
+        "releases": 2,
+        "snatches": 1,
+        "transfers": 2,
+        "thanks": 2,
+        "polls": 1,
+        "messages": 2,
+    }
     assert imported.report["skipped"] == {
         "members": {"new_passkey": 1, "no_password": 1, "not_a_member": 2, "renamed": 1},
         "messages": {"duplicate_message": 1},
@@ -42,9 +59,30 @@ def test_members_keep_ids_names_hashes_and_passkeys(imported: Imported) -> None:
         " downloaded, language FROM users WHERE id <= 6 ORDER BY id"
     )
     t = 1_700_000_000
-    assert members[0] == (2, "admin", BCRYPT, "admin", 0, "AdminKey0123456789ab", t,
-                          1000 + 200 + 30, 500, "ru")  # fmt: skip
-    assert members[1] == (3, "Вася", "md5md5$" + MD5MD5, "user", 0, "vasyaKey10", t + 10, 7, 11, None)
+    assert members[0] == (
+        2,
+        "admin",
+        BCRYPT,
+        "admin",
+        0,
+        "AdminKey0123456789ab",
+        t,
+        1000 + 200 + 30,
+        500,
+        "ru",
+    )
+    assert members[1] == (
+        3,
+        "Вася",
+        "md5md5$" + MD5MD5,
+        "user",
+        0,
+        "vasyaKey10",
+        t + 10,
+        7,
+        11,
+        None,
+    )
     assert members[2][:5] == (4, "O'Brien & Sons", "md5md5$" + MD5MD5, "moderator", 0)
     assert len(members[2][5]) == 32  # an empty auth_key: a new passkey
     assert members[3][:5] == (5, "sleepy", "!torrentpier-no-password", "user", 1)
@@ -64,8 +102,15 @@ def test_what_tinypier_has_no_place_for_is_kept(imported: Imported) -> None:
     assert imported.query(
         "SELECT email, signature, rank_title, bonus_points, two_factor FROM torrentpier_members"
         " WHERE user_id = 2"
-    ) == [("admin@tp.example", "[b]The admin[/b] & co", "Ветеран", 12.5,
-           int(imported.board.version == "3.0"))]  # fmt: skip
+    ) == [
+        (
+            "admin@tp.example",
+            "[b]The admin[/b] & co",
+            "Ветеран",
+            12.5,
+            int(imported.board.version == "3.0"),
+        )
+    ]
     assert imported.query("SELECT * FROM torrentpier_groups") == [(1, "Uploaders", "Who upload", 2)]
     assert imported.query("SELECT * FROM torrentpier_group_members") == [(1, 3, 0)]
     assert imported.query("SELECT * FROM torrentpier_forum_access ORDER BY group_id") == [
@@ -110,7 +155,7 @@ def test_posts_keep_their_source_authors_and_times(imported: Imported) -> None:
     )
     assert posts[3][1] == POST_BODY
     assert posts[3][2] == render_bbcode(POST_BODY)
-    assert posts[4][:2] == (3, "<b>not bold</b> \"O'Brien\" said C:\\temp\\new; done")
+    assert posts[4][:2] == (3, '<b>not bold</b> "O\'Brien" said C:\\temp\\new; done')
     assert posts[7][1] == "Thanks!\nLine two"
     assert posts[1][3] == 1_700_000_100
 
@@ -135,17 +180,19 @@ def test_releases_from_the_files_checked_against_the_stored_hashes(imported: Imp
         (2, hybrid.info_hash_v1, hybrid.info_hash_v2, "duplicate", "silver", 0, None, 3),
     ]
     assert space_hash.endswith(b" ")
-    stored = imported.query("SELECT sha256 FROM attachments a JOIN torrents t"
-                            " ON t.attachment_id = a.id WHERE t.topic_id = 1")  # fmt: skip
+    stored = imported.query(
+        "SELECT sha256 FROM attachments a JOIN torrents t"
+        " ON t.attachment_id = a.id WHERE t.topic_id = 1"
+    )
     assert stored == [(hashlib.sha256(space_file).hexdigest(),)]
 
 
 def test_a_release_without_its_file_stays_a_topic(imported: Imported) -> None:
     assert imported.query("SELECT id FROM topics WHERE id = 5") == [(5,)]
     assert imported.query("SELECT COUNT(*) FROM torrents WHERE topic_id = 5") == [(0,)]
-    assert imported.query(
-        "SELECT source_id FROM import_skips WHERE reason = 'file_missing'"
-    ) == [("5",)]
+    assert imported.query("SELECT source_id FROM import_skips WHERE reason = 'file_missing'") == [
+        ("5",)
+    ]
 
 
 def test_snatches_transfers_and_thanks(imported: Imported) -> None:
@@ -203,9 +250,12 @@ def test_the_imported_board_passes_check(imported: Imported) -> None:
 
 def test_a_finished_import_is_not_run_twice(imported: Imported) -> None:
     result = run_cli(
-        imported.data_dir, "import-torrentpier", str(imported.board.dump),
-        "--files", str(imported.board.root),
-    )  # fmt: skip
+        imported.data_dir,
+        "import-torrentpier",
+        str(imported.board.dump),
+        "--files",
+        str(imported.board.root),
+    )
     assert result.exit_code == 1
     assert "already holds an imported board" in result.output
 

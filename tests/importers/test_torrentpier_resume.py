@@ -37,14 +37,31 @@ def uninterrupted(board: Board, tmp_path_factory: pytest.TempPathFactory) -> Imp
 def _killed_import(board: Board, data_dir: Path, stop_at: str) -> subprocess.CompletedProcess[str]:
     env = {name: value for name, value in os.environ.items() if not name.startswith("TINYPIER_")}
     env |= {STOP_AT_VARIABLE: stop_at, "TEST_TINYPIER_IMPORT_BATCH_ROWS": "2"}
-    command = [sys.executable, "-m", "tinypier", "--data-dir", str(data_dir),
-               "import-torrentpier", str(board.dump), "--files", str(board.root)]  # fmt: skip
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)  # noqa: S603
+    command = [
+        sys.executable,
+        "-m",
+        "tinypier",
+        "--data-dir",
+        str(data_dir),
+        "import-torrentpier",
+        str(board.dump),
+        "--files",
+        str(board.root),
+    ]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
 
 
 @pytest.mark.parametrize(
     "stop_at",
-    ["staging", "members:2", "posts:2", "releases:1", "snatches:1", "messages:1", "repair rerender"],
+    [
+        "staging",
+        "members:2",
+        "posts:2",
+        "releases:1",
+        "snatches:1",
+        "messages:1",
+        "repair rerender",
+    ],
 )
 def test_a_killed_import_finishes_on_rerun_without_duplicates(
     board: Board, uninterrupted: Imported, tmp_path: Path, stop_at: str
@@ -65,7 +82,9 @@ def _rows_of(report: dict[str, object]) -> dict[str, object]:
 
 def test_a_board_with_members_is_refused_and_left_unchanged(board: Board, tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
-    created = run_cli(data_dir, "user", "create", "someone", "--password-stdin", stdin="password 1\n")
+    created = run_cli(
+        data_dir, "user", "create", "someone", "--password-stdin", stdin="password 1\n"
+    )
     assert created.exit_code == 0, created.output
     before = (data_dir / "tinypier.sqlite3").read_bytes()
     result = run_cli(data_dir, "import-torrentpier", str(board.dump), "--files", str(board.root))
@@ -78,15 +97,24 @@ def test_a_board_with_members_is_refused_and_left_unchanged(board: Board, tmp_pa
 
 def test_a_dump_that_is_no_torrentpier_board_is_refused(tmp_path: Path) -> None:
     dump = tmp_path / "other.sql"
-    dump.write_text("CREATE TABLE `wp_posts` (`ID` int NOT NULL);\nINSERT INTO `wp_posts` VALUES (1);\n")
+    dump.write_text(
+        "CREATE TABLE `wp_posts` (`ID` int NOT NULL);\nINSERT INTO `wp_posts` VALUES (1);\n"
+    )
     result = run_cli(tmp_path / "data", "import-torrentpier", str(dump), "--files", str(tmp_path))
     assert result.exit_code == 1
     assert "no TorrentPier tables" in result.output
 
 
 def test_a_dump_or_a_server_but_not_both(board: Board, tmp_path: Path) -> None:
-    both = run_cli(tmp_path / "data", "import-torrentpier", str(board.dump), "--mysql",
-                   "mysql://u@h/db", "--files", str(board.root))  # fmt: skip
+    both = run_cli(
+        tmp_path / "data",
+        "import-torrentpier",
+        str(board.dump),
+        "--mysql",
+        "mysql://u@h/db",
+        "--files",
+        str(board.root),
+    )
     neither = run_cli(tmp_path / "data", "import-torrentpier", "--files", str(board.root))
     assert both.exit_code == neither.exit_code == 1
     assert "either a DUMP file or --mysql URL" in neither.output

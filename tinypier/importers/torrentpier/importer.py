@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import aiosqlite
+
 from tinypier import site_settings
 from tinypier.db.connection import Database, connect_sync
 from tinypier.importers.torrentpier import kinds, mapping
@@ -197,7 +199,8 @@ def _import_all(context: Context) -> None:
     _batched(context, "forum access", "bb_auth_access", kinds.access_batch)
     _batched(context, "topics", "bb_topics", kinds.topic_batch)
     context.topics = {
-        row[0]: (row[1], row[2]) for row in context.board.execute("SELECT id, forum_id, title FROM topics")
+        row[0]: (row[1], row[2])
+        for row in context.board.execute("SELECT id, forum_id, title FROM topics")
     }
     _batched(context, "posts", "bb_posts", kinds.post_batch)
     _batched(context, "releases", "bb_bt_torrents", kinds.release_batch)
@@ -210,9 +213,7 @@ def _import_all(context: Context) -> None:
     asyncio.run(_through_stores(context))
 
 
-def _batched(
-    context: Context, kind: str, table: str, handler: Handler, where: str = "1"
-) -> None:
+def _batched(context: Context, kind: str, table: str, handler: Handler, where: str = "1") -> None:
     if not context.has(table):
         context.board.execute("BEGIN IMMEDIATE")
         mark_done(context.board, kind)
@@ -267,19 +268,25 @@ async def _stepped(context: Context, kind: str, query: str) -> list[sqlite3.Row]
     return context.stage.execute(query, (position, BATCH_ROWS)).fetchall()
 
 
-async def _record(db: Database, kind: str, position: int, imported: int, skips: list[tuple[str, str]]) -> None:
+async def _record(
+    db: Database, kind: str, position: int, imported: int, skips: list[tuple[str, str]]
+) -> None:
     async with db.transaction() as connection:
         await _record_in(connection, kind, position, imported, skips)
 
 
 async def _record_in(
-    connection: object, kind: str, position: int, imported: int, skips: list[tuple[str, str]]
+    connection: aiosqlite.Connection,
+    kind: str,
+    position: int,
+    imported: int,
+    skips: list[tuple[str, str]],
 ) -> None:
-    await connection.executemany(  # type: ignore[attr-defined]
+    await connection.executemany(
         "INSERT OR IGNORE INTO import_skips (kind, source_id, reason) VALUES (?, ?, ?)",
         [(kind, source_id, reason) for source_id, reason in skips],
     )
-    await connection.execute(  # type: ignore[attr-defined]
+    await connection.execute(
         "INSERT INTO import_progress (kind, position, imported) VALUES (?, ?, ?)"
         " ON CONFLICT (kind) DO UPDATE SET position = excluded.position,"
         " imported = imported + excluded.imported",
@@ -305,7 +312,7 @@ async def _thanks(context: Context, db: Database) -> None:
     query, total = staged_rows("bb_thx")
     context.progress.start(kind, int(context.stage.execute(total).fetchone()[0]))
     while rows := await _stepped(context, kind, query):
-        imported, skips = 0, []
+        imported, skips = 0, list[tuple[str, str]]()
         for row in rows:
             release = context.releases.get(mapping.as_int(row["topic_id"]))
             user_id = mapping.as_int(row["user_id"])
@@ -335,7 +342,7 @@ async def _polls(context: Context, db: Database) -> None:
     total = "SELECT COUNT(DISTINCT topic_id) FROM t_bb_poll_votes"
     context.progress.start(kind, int(context.stage.execute(total).fetchone()[0]))
     while rows := await _stepped(context, kind, query):
-        imported, skips = 0, []
+        imported, skips = 0, list[tuple[str, str]]()
         for row in rows:
             topic_id = int(row["_pos"])
             imported += await _poll(context, db, topic_id, skips)
@@ -345,9 +352,7 @@ async def _polls(context: Context, db: Database) -> None:
     context.progress.finish()
 
 
-async def _poll(
-    context: Context, db: Database, topic_id: int, skips: list[tuple[str, str]]
-) -> int:
+async def _poll(context: Context, db: Database, topic_id: int, skips: list[tuple[str, str]]) -> int:
     if topic_id not in context.topics:
         skips.append((str(topic_id), kinds.NO_TOPIC))
         return 0
@@ -398,7 +403,7 @@ async def _messages(context: Context, db: Database) -> None:
     context.progress.start(kind, int(context.stage.execute(total).fetchone()[0]))
     while rows := await _stepped(context, kind, query):
         async with db.transaction() as connection:
-            imported, skips = 0, []
+            imported, skips = 0, list[tuple[str, str]]()
             for row in rows:
                 imported += await _message(context, connection, row, skips)
             await _record_in(connection, kind, int(rows[-1]["_pos"]), imported, skips)
@@ -409,7 +414,10 @@ async def _messages(context: Context, db: Database) -> None:
 
 
 async def _message(
-    context: Context, connection: object, row: sqlite3.Row, skips: list[tuple[str, str]]
+    context: Context,
+    connection: aiosqlite.Connection,
+    row: sqlite3.Row,
+    skips: list[tuple[str, str]],
 ) -> int:
     sender, recipient = mapping.as_int(row["sender"]), mapping.as_int(row["recipient"])
     if row["copies"] > 1:
@@ -417,13 +425,17 @@ async def _message(
     if sender not in context.members or recipient not in context.members:
         skips.append((str(row["id"]), kinds.NO_MEMBER))
         return 0
-    text = context.stage.execute(
-        "SELECT privmsgs_text FROM t_bb_privmsgs_text WHERE privmsgs_text_id = ?", (row["id"],)
-    ).fetchone() if context.has("bb_privmsgs_text") else None  # fmt: skip
+    text = (
+        context.stage.execute(
+            "SELECT privmsgs_text FROM t_bb_privmsgs_text WHERE privmsgs_text_id = ?", (row["id"],)
+        ).fetchone()
+        if context.has("bb_privmsgs_text")
+        else None
+    )
     body = mapping.text(text[0]) if text else ""
     recipients = [] if recipient == sender else [recipient]
     made = await insert_conversation(
-        connection,  # type: ignore[arg-type]
+        connection,
         sender,
         recipients,
         mapping.text(row["subject"]),
@@ -431,7 +443,7 @@ async def _message(
         mapping.as_int(row["sent_at"]),
     )
     if not row["unread"]:
-        await connection.execute(  # type: ignore[attr-defined]
+        await connection.execute(
             "UPDATE conversation_members SET unread = 0 WHERE conversation_id = ?",
             (made.conversation_id,),
         )

@@ -27,7 +27,7 @@ GHOST_NAME = "Guest"
 # Skip reasons: stable codes (the JSON report's), described in ``report.REASONS``.
 NOT_A_MEMBER = "not_a_member"
 NAME_TAKEN = "renamed"
-NO_PASSWORD = "no_password"
+NO_PASSWORD = "no_password"  # noqa: S105 (a reason code)
 NEW_PASSKEY = "new_passkey"
 MOVED_SHADOW = "moved_shadow"
 NO_FORUM = "no_forum"
@@ -43,7 +43,7 @@ DUPLICATE_MESSAGE = "duplicate_message"
 
 
 def _get(row: sqlite3.Row, column: str, default: Any = None) -> Any:
-    return row[column] if column in row.keys() else default
+    return row[column] if column in row.keys() else default  # noqa: SIM118 (a Row)
 
 
 # -- members ------------------------------------------------------------------------------
@@ -95,8 +95,10 @@ def _member(
     if hashed is None:
         batch.skip(user_id, NO_PASSWORD)
     passkey = _passkey(context, batch, user_id, tracker)
-    figures = {key: mapping.as_int(_get(tracker, key, 0)) if tracker else 0 for key in (
-        "u_up_total", "u_up_release", "u_up_bonus", "u_down_total")}  # fmt: skip
+    figures = {
+        key: mapping.as_int(_get(tracker, key, 0)) if tracker else 0
+        for key in ("u_up_total", "u_up_release", "u_up_bonus", "u_down_total")
+    }
     language = str(_get(row, "user_lang", "") or "")
     return (
         user_id,
@@ -130,9 +132,7 @@ def _free_name(context: Context, batch: Batch, user_id: int, name: str) -> str:
     return f"{name}_{user_id}"
 
 
-def _passkey(
-    context: Context, batch: Batch, user_id: int, tracker: sqlite3.Row | None
-) -> str:
+def _passkey(context: Context, batch: Batch, user_id: int, tracker: sqlite3.Row | None) -> str:
     """TorrentPier's auth_key unchanged (the clients' announce URLs hold it)."""
     key = str(_get(tracker, "auth_key", "") or "").strip() if tracker else ""
     if key and context.board.execute("SELECT 1 FROM users WHERE passkey = ?", (key,)).fetchone():
@@ -195,13 +195,19 @@ def add_ghost(context: Context) -> int:
     if existing is not None:
         return int(existing[0])
     top = max(
-        mapping.as_int(context.stage.execute(f'SELECT MAX("{column}") FROM "t_{table}"').fetchone()[0])  # noqa: S608
+        mapping.as_int(
+            context.stage.execute(
+                f'SELECT MAX("{column}") FROM "t_{table}"'  # noqa: S608
+            ).fetchone()[0]
+        )
         for table, column in _AUTHORED
         if context.has(table)
     )
     ghost_id = max(top, 0) + 1
     name = GHOST_NAME
-    if context.board.execute("SELECT 1 FROM users WHERE name_key = ?", (name_key(name),)).fetchone():
+    if context.board.execute(
+        "SELECT 1 FROM users WHERE name_key = ?", (name_key(name),)
+    ).fetchone():
         name = f"{GHOST_NAME}_{ghost_id}"
     board = context.board
     board.execute("BEGIN IMMEDIATE")
@@ -209,9 +215,15 @@ def add_ghost(context: Context) -> int:
         "INSERT INTO users (id, name, name_key, password_hash, role, disabled, passkey,"
         " feed_token, created_at, uploaded, downloaded, post_count, invite_quota)"
         " VALUES (?, ?, ?, ?, 'user', 1, ?, ?, 0, 0, 0, 0, 0)",
-        (ghost_id, name, name_key(name), mapping.UNUSABLE_PASSWORD, new_passkey(),
-         new_feed_token()),
-    )  # fmt: skip
+        (
+            ghost_id,
+            name,
+            name_key(name),
+            mapping.UNUSABLE_PASSWORD,
+            new_passkey(),
+            new_feed_token(),
+        ),
+    )
     board.execute(
         "INSERT INTO torrentpier_config (name, value) VALUES ('ghost_id', ?)", (str(ghost_id),)
     )
@@ -229,12 +241,14 @@ def group_batch(context: Context, rows: list[sqlite3.Row]) -> Batch:
         if mapping.as_int(_get(row, "group_single_user", 0)):
             continue
         moderator = mapping.as_int(_get(row, "group_moderator", 0))
-        groups.append((
-            mapping.as_int(row["group_id"]),
-            mapping.text(row["group_name"]),
-            mapping.text(_get(row, "group_description", "")),
-            moderator if moderator in context.members else None,
-        ))  # fmt: skip
+        groups.append(
+            (
+                mapping.as_int(row["group_id"]),
+                mapping.text(row["group_name"]),
+                mapping.text(_get(row, "group_description", "")),
+                moderator if moderator in context.members else None,
+            )
+        )
     batch.write(
         "INSERT OR IGNORE INTO torrentpier_groups (group_id, name, description, moderator_id)"
         " VALUES (?, ?, ?, ?)",
@@ -249,12 +263,15 @@ def group_member_batch(context: Context, rows: list[sqlite3.Row]) -> Batch:
     batch = Batch()
     groups = {row[0] for row in context.board.execute("SELECT group_id FROM torrentpier_groups")}
     members = [
-        (mapping.as_int(row["group_id"]), mapping.as_int(row["user_id"]),
-         bool(mapping.as_int(_get(row, "user_pending", 0))))
+        (
+            mapping.as_int(row["group_id"]),
+            mapping.as_int(row["user_id"]),
+            bool(mapping.as_int(_get(row, "user_pending", 0))),
+        )
         for row in rows
         if mapping.as_int(row["user_id"]) in context.members
         and mapping.as_int(row["group_id"]) in groups
-    ]  # fmt: skip
+    ]
     batch.write(
         "INSERT OR IGNORE INTO torrentpier_group_members (group_id, user_id, pending)"
         " VALUES (?, ?, ?)",
@@ -316,21 +333,34 @@ def forum_batch(context: Context, rows: list[sqlite3.Row]) -> Batch:
     for row in rows:
         forum_id = mapping.as_int(row["forum_id"])
         category = mapping.as_int(row["cat_id"])
-        if not context.board.execute("SELECT 1 FROM categories WHERE id = ?", (category,)).fetchone():
+        if not context.board.execute(
+            "SELECT 1 FROM categories WHERE id = ?", (category,)
+        ).fetchone():
             batch.skip(forum_id, NO_FORUM)
             continue
-        rights = {key: _get(row, key, 0) for key in (
-            "auth_view", "auth_read", "auth_post", "auth_reply", "auth_download")}  # fmt: skip
-        view = max(mapping.right_role(rights["auth_view"]), mapping.right_role(rights["auth_read"]),
-                   key=("guest", "user", "moderator", "admin").index)  # fmt: skip
-        forums.append((
-            forum_id, category, mapping.text(row["forum_name"]),
-            str(_get(row, "forum_desc", "") or ""), mapping.as_int(_get(row, "forum_order", 0)),
-            bool(mapping.as_int(_get(row, "allow_reg_tracker", 0))), view,
-            mapping.right_role(rights["auth_post"], max(view, "user", key=_rank)),
-            mapping.right_role(rights["auth_reply"], max(view, "user", key=_rank)),
-            mapping.right_role(rights["auth_download"], max(view, "user", key=_rank)),
-        ))  # fmt: skip
+        rights = {
+            key: _get(row, key, 0)
+            for key in ("auth_view", "auth_read", "auth_post", "auth_reply", "auth_download")
+        }
+        view = max(
+            mapping.right_role(rights["auth_view"]),
+            mapping.right_role(rights["auth_read"]),
+            key=("guest", "user", "moderator", "admin").index,
+        )
+        forums.append(
+            (
+                forum_id,
+                category,
+                mapping.text(row["forum_name"]),
+                str(_get(row, "forum_desc", "") or ""),
+                mapping.as_int(_get(row, "forum_order", 0)),
+                bool(mapping.as_int(_get(row, "allow_reg_tracker", 0))),
+                view,
+                mapping.right_role(rights["auth_post"], max(view, "user", key=_rank)),
+                mapping.right_role(rights["auth_reply"], max(view, "user", key=_rank)),
+                mapping.right_role(rights["auth_download"], max(view, "user", key=_rank)),
+            )
+        )
         parent = mapping.as_int(_get(row, "forum_parent", 0)) or None
         originals.append((forum_id, parent, *(mapping.as_int(value) for value in rights.values())))
     batch.write(
@@ -361,7 +391,9 @@ def topic_batch(context: Context, rows: list[sqlite3.Row]) -> Batch:
     topics = []
     for row in rows:
         topic_id = mapping.as_int(row["topic_id"])
-        if mapping.as_int(row["topic_status"]) == 2 or mapping.as_int(_get(row, "topic_moved_id", 0)):
+        if mapping.as_int(row["topic_status"]) == 2 or mapping.as_int(
+            _get(row, "topic_moved_id", 0)
+        ):
             batch.skip(topic_id, MOVED_SHADOW)
             continue
         forum_id = mapping.as_int(row["forum_id"])
@@ -370,12 +402,18 @@ def topic_batch(context: Context, rows: list[sqlite3.Row]) -> Batch:
             continue
         created = mapping.as_int(row["topic_time"])
         topic_type = mapping.as_int(row["topic_type"])
-        topics.append((
-            topic_id, forum_id, context.author(row["topic_poster"]),
-            mapping.text(row["topic_title"]), created,
-            mapping.as_int(_get(row, "topic_last_post_time", created)) or created,
-            2 if topic_type >= 2 else topic_type, mapping.as_int(row["topic_status"]) == 1,
-        ))  # fmt: skip
+        topics.append(
+            (
+                topic_id,
+                forum_id,
+                context.author(row["topic_poster"]),
+                mapping.text(row["topic_title"]),
+                created,
+                mapping.as_int(_get(row, "topic_last_post_time", created)) or created,
+                2 if topic_type >= 2 else topic_type,
+                mapping.as_int(row["topic_status"]) == 1,
+            )
+        )
     batch.write(
         "INSERT INTO topics (id, forum_id, author_id, title, created_at, last_post_at,"
         " post_count, pin, locked) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)",
@@ -402,8 +440,18 @@ def post_batch(context: Context, rows: list[sqlite3.Row]) -> Batch:
             body = ""
         author = context.author(row["poster_id"])
         edited = mapping.as_int(_get(row, "post_edit_time", 0)) or None
-        posts.append((post_id, mapping.as_int(row["topic_id"]), author, body, "",
-                      mapping.as_int(row["post_time"]), edited, author if edited else None))  # fmt: skip
+        posts.append(
+            (
+                post_id,
+                mapping.as_int(row["topic_id"]),
+                author,
+                body,
+                "",
+                mapping.as_int(row["post_time"]),
+                edited,
+                author if edited else None,
+            )
+        )
     batch.write(
         "INSERT INTO posts (id, topic_id, author_id, body, body_html, created_at, edited_at,"
         " edited_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -476,15 +524,26 @@ def _release(
     checker = mapping.as_int(_get(row, "checked_user_id", 0))
     files = json.dumps([[file.path, file.size] for file in parsed.files], ensure_ascii=False)
     return (
-        topic_id, sha256, context.author(row["poster_id"]), parsed.info_hash_v1,
-        parsed.info_hash_v2, parsed.name, parsed.total_size, len(parsed.files), files,
-        parsed.piece_length, mapping.release_status(row["tor_status"]),
+        topic_id,
+        sha256,
+        context.author(row["poster_id"]),
+        parsed.info_hash_v1,
+        parsed.info_hash_v2,
+        parsed.name,
+        parsed.total_size,
+        len(parsed.files),
+        files,
+        parsed.piece_length,
+        mapping.release_status(row["tor_status"]),
         checker if checker in context.members else None,
         mapping.as_int(_get(row, "checked_time", 0)) or None,
-        mapping.freeleech(_get(row, "tor_type", 0)), mapping.as_int(row["reg_time"]),
+        mapping.freeleech(_get(row, "tor_type", 0)),
+        mapping.as_int(row["reg_time"]),
         mapping.as_int(_get(row, "complete_count", 0)),
-        mapping.as_int(_get(row, "seeder_last_seen", 0)) or None, topic[0], topic[1],
-    )  # fmt: skip
+        mapping.as_int(_get(row, "seeder_last_seen", 0)) or None,
+        topic[0],
+        topic[1],
+    )
 
 
 def _checked_file(context: Context, batch: Batch, row: sqlite3.Row) -> ParsedTorrent | None:
@@ -529,8 +588,16 @@ def torrent_path(context: Context, row: sqlite3.Row) -> Path | None:
     by the attachment's physical name in ``upload_dir`` (absolute, or from the root)."""
     topic_id = mapping.as_int(row["topic_id"])
     if context.version == "3.0":
-        return (context.files / "storage" / "app" / "private" / "uploads"
-                / str(topic_id // 10000) / str(topic_id % 100) / f"{topic_id}.torrent")  # fmt: skip
+        return (
+            context.files
+            / "storage"
+            / "app"
+            / "private"
+            / "uploads"
+            / str(topic_id // 10000)
+            / str(topic_id % 100)
+            / f"{topic_id}.torrent"
+        )
     attach_id = mapping.as_int(_get(row, "attach_id", 0))
     if not attach_id or not context.has("bb_attachments_desc"):
         return None
@@ -577,8 +644,16 @@ def transfer_batch(context: Context, rows: list[sqlite3.Row]) -> Batch:
         if release is None or user_id not in context.members:
             batch.skip(f"{row['topic_id']}/{user_id}", NO_RELEASE if release is None else NO_MEMBER)
             continue
-        transfers.append((release[0], user_id, mapping.as_int(row["t_up_total"]),
-                          mapping.as_int(row["t_down_total"]), release[1], release[1]))  # fmt: skip
+        transfers.append(
+            (
+                release[0],
+                user_id,
+                mapping.as_int(row["t_up_total"]),
+                mapping.as_int(row["t_down_total"]),
+                release[1],
+                release[1],
+            )
+        )
     batch.write(
         "INSERT OR IGNORE INTO transfers (torrent_id, user_id, uploaded, downloaded,"
         " seeding_seconds, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, 0, ?, ?)",

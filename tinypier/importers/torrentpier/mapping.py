@@ -20,7 +20,7 @@ from tinypier.torrents.statuses import (
 
 _MD5_HEX = re.compile(r"^[0-9a-fA-F]{32}$")
 _VERBATIM_HASH = ("$2y$", "$2a$", "$2b$", "$argon2i$", "$argon2id$")
-UNUSABLE_PASSWORD = "!torrentpier-no-password"
+UNUSABLE_PASSWORD = "!torrentpier-no-password"  # noqa: S105 (no hash: matches nothing)
 """Stored for a member whose TorrentPier hash is empty or of no known form: no password
 verifies against it (it is no valid hash), so the member resets it by e-mail or an admin."""
 

@@ -103,7 +103,8 @@ def build_report(board: sqlite3.Connection, version: str, repairs: list[str]) ->
     ordered = {kind: counts.get(kind, 0) for kind in KIND_LABELS}
     skipped: dict[str, dict[str, int]] = {}
     for kind, reason, count in board.execute(
-        "SELECT kind, reason, COUNT(*) FROM import_skips GROUP BY kind, reason ORDER BY kind, reason"
+        "SELECT kind, reason, COUNT(*) FROM import_skips"
+        " GROUP BY kind, reason ORDER BY kind, reason"
     ):
         skipped.setdefault(kind, {})[reason] = int(count)
     kept = {

@@ -21,9 +21,7 @@ from tinypier.importers.torrentpier.staging import WANTED_TABLES
 SERVER_BATCH_ROWS = 5_000
 
 
-def dump_items(
-    path: Path, on_read: Callable[[int], None] | None = None
-) -> Iterator[Table | Rows]:
+def dump_items(path: Path, on_read: Callable[[int], None] | None = None) -> Iterator[Table | Rows]:
     return read_dump(path, lambda name: name in WANTED_TABLES, on_read)
 
 

@@ -126,9 +126,7 @@ def _create(connection: sqlite3.Connection, table: Table) -> None:
     )
     if table.name not in WANTED_TABLES:
         return
-    definition = ", ".join(
-        f'"{column.name}" {_AFFINITY[column.kind]}' for column in table.columns
-    )
+    definition = ", ".join(f'"{column.name}" {_AFFINITY[column.kind]}' for column in table.columns)
     connection.execute(f'DROP TABLE IF EXISTS "t_{table.name}"')
     connection.execute(f'CREATE TABLE "t_{table.name}" ({definition})')
 
@@ -141,7 +139,9 @@ def _index(connection: sqlite3.Connection) -> None:
 
 def staged_columns(connection: sqlite3.Connection, table: str) -> set[str]:
     """The columns the source's ``table`` has; empty when the source has no such table."""
-    row = connection.execute("SELECT columns FROM staged_tables WHERE name = ?", (table,)).fetchone()
+    row = connection.execute(
+        "SELECT columns FROM staged_tables WHERE name = ?", (table,)
+    ).fetchone()
     return set() if row is None else {name for name, _kind in json.loads(row[0])}
 
 
