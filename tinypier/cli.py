@@ -33,7 +33,7 @@ from tinypier.demo.shape import (
     DemoSize,
 )
 from tinypier.forum.moderation_log import SHELL
-from tinypier.i18n import _
+from tinypier.i18n import Audience, _, speaking_to
 from tinypier.importers.torrentpier.batches import Progress
 from tinypier.provisioning import ProvisionedForum, provision_forum, provision_member
 from tinypier.repair import REPAIRS, Repair
@@ -481,5 +481,6 @@ def import_torrentpier(
     progress.finish()
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False))
-    else:
+        return
+    with speaking_to(Audience(settings.default_language, "UTC")):
         click.echo("\n".join(report.lines()))

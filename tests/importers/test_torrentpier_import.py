@@ -7,6 +7,7 @@ Each test reads the board the fixture imported (once per version) from the dumps
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from pathlib import Path
 
 from tests.cli.runner import run_cli
@@ -20,6 +21,8 @@ from tests.importers.torrentpier_fixture import (
 )
 from tests.samples import sample
 from tinypier.forum.bbcode import render_bbcode
+from tinypier.i18n import Audience, speaking_to
+from tinypier.importers.torrentpier.report import build_report
 from tinypier.torrents.metainfo import parse_torrent
 
 
@@ -290,3 +293,19 @@ SAME_BOARD = (
     "SELECT * FROM torrentpier_poll_results ORDER BY topic_id, vote_id",
     "SELECT kind, source_id, reason FROM import_skips ORDER BY kind, source_id, reason",
 )
+
+
+def test_the_report_in_english_and_russian(imported: Imported) -> None:
+    connection = sqlite3.connect(imported.data_dir / "tinypier.sqlite3")
+    try:
+        report = build_report(connection, imported.report["version"], [])
+    finally:
+        connection.close()
+    english = report.lines()
+    assert "  Posts: 7" in english
+    assert "  Releases, .torrent file missing from the upload folder (topic kept): 1" in english
+    with speaking_to(Audience("ru", "UTC")):
+        russian = report.lines()
+    assert "  Сообщения: 7" in russian
+    assert "Пропущено или изменено:" in russian
+    assert "  Темы, след, оставленный перенесённой темой: 1" in russian

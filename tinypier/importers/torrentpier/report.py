@@ -13,20 +13,20 @@ from typing import Any
 from tinypier.i18n import N_, _
 
 KIND_LABELS: dict[str, str] = {
-    "members": N_("members"),
-    "groups": N_("groups"),
-    "group members": N_("group memberships"),
-    "categories": N_("categories"),
-    "forums": N_("forums"),
-    "forum access": N_("forum access entries"),
-    "topics": N_("topics"),
-    "posts": N_("posts"),
-    "releases": N_("releases"),
-    "snatches": N_("snatches"),
-    "transfers": N_("per-release transfer figures"),
-    "thanks": N_("thanks"),
-    "polls": N_("polls"),
-    "messages": N_("private messages"),
+    "members": N_("Members"),
+    "groups": N_("Groups"),
+    "group members": N_("Group memberships"),
+    "categories": N_("Categories"),
+    "forums": N_("Forums"),
+    "forum access": N_("Forum access entries"),
+    "topics": N_("Topics"),
+    "posts": N_("Posts"),
+    "releases": N_("Releases"),
+    "snatches": N_("Snatches"),
+    "transfers": N_("Transfer figures per release"),
+    "thanks": N_("Thanks"),
+    "polls": N_("Polls"),
+    "messages": N_("Private messages"),
 }
 
 REASONS: dict[str, str] = {
@@ -48,11 +48,11 @@ REASONS: dict[str, str] = {
 }
 
 KEPT: tuple[tuple[str, str], ...] = (
-    ("torrentpier_members", N_("profiles (e-mail, signature, rank, bonus points)")),
-    ("torrentpier_groups", N_("groups")),
-    ("torrentpier_group_members", N_("group memberships")),
-    ("torrentpier_forum_access", N_("forum access entries")),
-    ("torrentpier_poll_results", N_("poll results (TorrentPier never recorded who chose what)")),
+    ("torrentpier_members", N_("Profiles (e-mail, signature, rank, bonus points)")),
+    ("torrentpier_groups", N_("Groups")),
+    ("torrentpier_group_members", N_("Group memberships")),
+    ("torrentpier_forum_access", N_("Forum access entries")),
+    ("torrentpier_poll_results", N_("Poll results (TorrentPier never recorded who chose what)")),
 )
 
 
