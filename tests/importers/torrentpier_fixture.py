@@ -153,7 +153,10 @@ def write_board(directory: Path, version: str) -> Board:
     root = directory / "root"
     tables = schema(version)
     rows = _rows(version, root)
-    head = f"-- TorrentPier {version} fixture, mysqldump style\n/*!40101 SET NAMES utf8mb4 */;\n"
+    head = (
+        f"-- TorrentPier {version} fixture, mysqldump style\n/*!40101 SET NAMES utf8mb4 */;\n"
+        "/*!40101 SET @OLD_SQL_MODE=@@SQL_MODE, SQL_MODE='NO_AUTO_VALUE_ON_ZERO' */;\n"
+    )
     out = [head.encode()]
     for name in sorted(tables):
         out.append(f"\n--\n-- Table structure for table `{name}`\n--\n\n".encode())
@@ -171,18 +174,22 @@ def write_board(directory: Path, version: str) -> Board:
 
 
 def _default(create: str, column: str) -> Any:
+    """What MySQL would store for a column a row leaves out: its DEFAULT, typed."""
     line = re.search(rf"^  `{column}`([^\n]*)", create, re.M)
     definition = line.group(1) if line else ""
-    if "DEFAULT NULL" in definition or "NOT NULL" not in definition:
+    if "NOT NULL" not in definition:
         return None
     kind = definition.split()[0].lower()
+    default = re.search(r"DEFAULT '([^']*)'", definition)
     if kind.startswith(("varbinary", "binary", "blob")):
-        return b""
-    if kind.startswith(("tinyint", "smallint", "mediumint", "int", "bigint", "float", "decimal")):
-        return 0
+        return default.group(1).encode() if default else b""
+    if kind.startswith(("tinyint", "smallint", "mediumint", "int", "bigint")):
+        return int(default.group(1)) if default else 0
+    if kind.startswith(("float", "decimal", "double")):
+        return float(default.group(1)) if default else 0.0
     if kind.startswith("timestamp"):
         return "2024-05-01 10:00:00"
-    return ""
+    return default.group(1) if default else ""
 
 
 def _rows(version: str, root: Path) -> dict[str, list[dict[str, Any]]]:

@@ -99,7 +99,7 @@ def _member(
         key: mapping.as_int(_get(tracker, key, 0)) if tracker else 0
         for key in ("u_up_total", "u_up_release", "u_up_bonus", "u_down_total")
     }
-    language = str(_get(row, "user_lang", "") or "")
+    language = _chosen_language(context, row)
     return (
         user_id,
         name,
@@ -114,8 +114,16 @@ def _member(
         figures["u_down_total"],
         mapping.as_int(_get(row, "user_posts", 0)),
         context.settings.invite_quota,
-        language if language in LANGUAGES else None,
+        language,
     )
+
+
+def _chosen_language(context: Context, row: sqlite3.Row) -> str | None:
+    """The member's own language; TorrentPier stored its board default for those who
+    never chose, and they keep getting the language TinyPier picks for them."""
+    language = str(_get(row, "user_lang", "") or "")
+    board_default = context.config.get("default_lang", "en")
+    return language if language in LANGUAGES and language != board_default else None
 
 
 def _free_name(context: Context, batch: Batch, user_id: int, name: str) -> str:
