@@ -272,17 +272,16 @@ def parse_insert(statement: bytes, tables: dict[str, Table]) -> Rows | None:
 
 
 def _value_groups(statement: bytes, position: int, name: str) -> Iterator[list[Value]]:
-    """Each ``(...)`` group of an INSERT's VALUES as raw values (bytes for strings)."""
+    """Each ``(...)`` group of an INSERT's VALUES as raw values (bytes for strings).
+
+    One ``finditer`` walks the tokens; each must start where the previous one ended, so
+    anything the grammar does not know (a function call, a stray word) is refused."""
     group: list[Value] | None = None
-    length = len(statement)
-    while position < length:
-        token = _TOKEN.match(statement, position)
-        if token is None:
-            if not statement[position:].strip():
-                break
-            snippet = statement[position : position + 40].decode(errors="replace")
-            raise DumpError(f"unexpected value in INSERT INTO {name}: {snippet!r}")
-        position = token.end()
+    expected = position
+    for token in _TOKEN.finditer(statement, position):
+        if token.start() != expected:
+            break
+        expected = token.end()
         kind = token.lastgroup
         if kind == "punct":
             punct = token.group("punct")
@@ -293,10 +292,18 @@ def _value_groups(statement: bytes, position: int, name: str) -> Iterator[list[V
                     raise DumpError(f"unbalanced parentheses in INSERT INTO {name}")
                 yield group
                 group = None
+            elif punct == b";":
+                expected = len(statement)
+                break
             continue
         if group is None:
             raise DumpError(f"a value outside parentheses in INSERT INTO {name}")
         group.append(_raw_value(token, kind))
+    if statement[expected:].strip():
+        snippet = statement[expected : expected + 40].decode(errors="replace")
+        raise DumpError(f"unexpected value in INSERT INTO {name}: {snippet!r}")
+    if group is not None:
+        raise DumpError(f"unbalanced parentheses in INSERT INTO {name}")
 
 
 def _raw_value(token: re.Match[bytes], kind: str | None) -> Value:

@@ -55,6 +55,12 @@ LEGACY_PASSKEY_SETTING = "legacy_passkey_parameter"
 """The site setting of the legacy announce URL's passkey parameter (``uk`` by default);
 set from the imported board's config when TinyPier has that setting."""
 REPAIRS = ("rerender", "recount", "search")
+SUSPENDED_TRIGGERS = ("post_search_post_insert", "post_search_post_update")
+"""The search index's triggers on posts: each insert and each re-render would index the
+post (four word-form passes per write), and the search repair re-indexes every post at
+the end anyway. They are dropped while posts are written and re-rendered, their exact
+SQL kept in ``torrentpier_config`` (so an import killed meanwhile restores them when it
+finishes), and re-created before the search index is rebuilt."""
 
 
 class ImportRefused(Exception):
@@ -187,6 +193,7 @@ def _start(context: Context, describe: str) -> None:
 def _import_all(context: Context) -> None:
     context.config = kinds.read_config(context)
     _keep_config(context)
+    _suspend_search_triggers(context.board)
     _batched(context, "members", "bb_users", kinds.member_batch)
     context.members = {row[0] for row in context.board.execute("SELECT id FROM users")}
     if kinds.missing_authors(context):
@@ -459,6 +466,8 @@ def _repair(context: Context) -> list[str]:
     reports = []
     for name in REPAIRS:
         kind = f"repair {name}"
+        if name == "search":
+            _restore_search_triggers(context.board)
         if progress_of(context.board, kind)[1]:
             continue
         context.progress.start(name, 0)
@@ -472,3 +481,31 @@ def _repair(context: Context) -> list[str]:
     mark_done(context.board, FINISHED)
     context.board.execute("COMMIT")
     return reports
+
+
+def _suspend_search_triggers(board: sqlite3.Connection) -> None:
+    board.execute("BEGIN IMMEDIATE")
+    for name in SUSPENDED_TRIGGERS:
+        row = board.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (name,)
+        ).fetchone()
+        if row is not None:
+            board.execute(
+                "INSERT OR REPLACE INTO torrentpier_config (name, value) VALUES (?, ?)",
+                (f"suspended trigger {name}", row[0]),
+            )
+            board.execute(f'DROP TRIGGER "{name}"')
+    board.execute("COMMIT")
+
+
+def _restore_search_triggers(board: sqlite3.Connection) -> None:
+    board.execute("BEGIN IMMEDIATE")
+    for name in SUSPENDED_TRIGGERS:
+        key = f"suspended trigger {name}"
+        row = board.execute(
+            "SELECT value FROM torrentpier_config WHERE name = ?", (key,)
+        ).fetchone()
+        if row is not None:
+            board.execute(row[0])
+            board.execute("DELETE FROM torrentpier_config WHERE name = ?", (key,))
+    board.execute("COMMIT")

@@ -8,6 +8,7 @@ batch of staged rows; ``tinypier.importers.torrentpier.importer`` runs them in o
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 from pathlib import Path, PurePosixPath
@@ -499,8 +500,10 @@ def release_batch(context: Context, rows: list[sqlite3.Row]) -> Batch:
         parsed = _checked_file(context, batch, row)
         if parsed is None:
             continue
-        stored = store_bytes(context.settings.attachments_dir, parsed.raw)
+        stored = store_bytes(context.settings.attachments_dir, parsed.raw, durable=False)
         releases.append((topic_id, stored.sha256, len(parsed.raw), parsed, row, topic))
+    if releases:
+        os.sync()  # every file of the batch on disk before its rows commit
     for topic_id, sha256, size, parsed, row, topic in releases:
         batch.write(
             "INSERT INTO attachments (sha256, size, created_at) VALUES (?, ?, ?)"
