@@ -7,8 +7,11 @@ Each test reads the board the fixture imported (once per version) from the dumps
 from __future__ import annotations
 
 import hashlib
+import shutil
 import sqlite3
 from pathlib import Path
+
+from litestar.testing import TestClient
 
 from tests.cli.runner import run_cli
 from tests.importers.conftest import Imported, gzipped, import_board
@@ -20,9 +23,11 @@ from tests.importers.torrentpier_fixture import (
     space_ending_torrent,
 )
 from tests.samples import sample
+from tinypier.app import create_app
 from tinypier.forum.bbcode import render_bbcode
 from tinypier.i18n import Audience, speaking_to
 from tinypier.importers.torrentpier.report import build_report
+from tinypier.settings import load_settings
 from tinypier.torrents.metainfo import parse_torrent
 
 
@@ -309,3 +314,36 @@ def test_the_report_in_english_and_russian(imported: Imported) -> None:
     assert "  Сообщения: 7" in russian
     assert "Пропущено или изменено:" in russian
     assert "  Темы, след, оставленный перенесённой темой: 1" in russian
+
+
+def test_the_search_triggers_are_back_as_the_migrations_made_them(
+    imported: Imported, tmp_path: Path
+) -> None:
+    """The import drops the posts' search triggers while it writes posts; a post written
+    on the imported board must be indexed as on any board."""
+    fresh = tmp_path / "fresh"
+    assert run_cli(fresh, "migrate").exit_code == 0
+    triggers = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+    fresh_board = Imported(imported.board, fresh, {})
+    assert imported.query(triggers) == fresh_board.query(triggers)
+    assert not imported.query(
+        "SELECT name FROM torrentpier_config WHERE name LIKE 'suspended trigger %'"
+    )
+
+
+def test_imported_pages_render_with_the_forums_rights(imported: Imported, tmp_path: Path) -> None:
+    """A guest reads the release forum's topic, rendered from its BBCode, and not the
+    topic of the forum TorrentPier opened to registered members only."""
+    data_dir = tmp_path / "data"
+    shutil.copytree(imported.data_dir, data_dir)
+    app = create_app(load_settings(data_dir, environ={}))
+    with TestClient(app, base_url="http://testserver.local") as client:
+        release = client.get(app.route_reverse("forum:topic", topic_id=1))
+        members_only = client.get(
+            app.route_reverse("forum:topic", topic_id=3), follow_redirects=False
+        )
+    assert release.status_code == 200
+    assert "Space &amp; time" in release.text
+    assert "Release <strong>one</strong>" in release.text
+    assert members_only.status_code != 200
+    assert "<strong>bold</strong>" not in members_only.text

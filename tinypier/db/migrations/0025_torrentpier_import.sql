@@ -29,7 +29,7 @@ CREATE TABLE torrentpier_members (
 	email VARCHAR NOT NULL,
 	signature VARCHAR NOT NULL,
 	rank_title VARCHAR,
-	bonus_points REAL NOT NULL,
+	bonus_points FLOAT NOT NULL,
 	last_visit_at INTEGER,
 	website VARCHAR NOT NULL,
 	location VARCHAR NOT NULL,
