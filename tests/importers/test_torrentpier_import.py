@@ -21,6 +21,7 @@ from tests.importers.torrentpier_fixture import (
     MD5MD5,
     POST_BODY,
     space_ending_torrent,
+    write_board,
 )
 from tests.samples import sample
 from tinypier.app import create_app
@@ -347,3 +348,17 @@ def test_imported_pages_render_with_the_forums_rights(imported: Imported, tmp_pa
     assert "Release <strong>one</strong>" in release.text
     assert members_only.status_code != 200
     assert "<strong>bold</strong>" not in members_only.text
+
+
+def test_a_2_0_board_with_its_own_poll_tables(tmp_path: Path) -> None:
+    """2.0-2.3: no thanks, no v2 hashes (a hybrid's v1 hash alone identifies its file),
+    and polls in bb_vote_desc/bb_vote_results."""
+    old = import_board(write_board(tmp_path, "2.0"), tmp_path / "data")
+    assert old.report["version"] == "2.0-2.3"
+    assert old.report["imported"]["thanks"] == 0
+    assert old.report["imported"]["releases"] == 2
+    assert old.query("SELECT question FROM polls WHERE topic_id = 3") == [("Best & worst?",)]
+    assert old.query("SELECT text FROM poll_options ORDER BY position") == [("Да",), ("Нет",)]
+    assert old.query(
+        "SELECT vote_id, vote_result FROM torrentpier_poll_results ORDER BY vote_id"
+    ) == [(0, 0), (1, 5), (2, 2)]

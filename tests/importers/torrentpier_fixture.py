@@ -117,6 +117,13 @@ def schema(version: str) -> dict[str, str]:
         match.group(1): match.group(0)
         for match in re.finditer(r"CREATE TABLE IF NOT EXISTS `(\w+)`\n\(.*?\n\)[^;]*;", text, re.S)
     }
+    if version == "2.0":
+        for name in ("bb_thx", "bb_poll_votes", "bb_poll_users"):
+            del tables[name]
+        tables["bb_bt_torrents"] = re.sub(r"\n  `info_hash_v2`[^\n]*", "", tables["bb_bt_torrents"])
+        polls = (DATA / "torrentpier-2.0-polls.sql").read_text()
+        for match in re.finditer(r"CREATE TABLE `(\w+)` \(.*?\n\)[^;]*;", polls, re.S):
+            tables[match.group(1)] = match.group(0)
     if version == "3.0":
         tables = {name: body.replace("MyISAM", "InnoDB") for name, body in tables.items()}
         tables["bb_post_texts"] = tables.pop("bb_posts_text").replace(
@@ -180,7 +187,7 @@ def _default(create: str, column: str) -> Any:
     if "NOT NULL" not in definition:
         return None
     kind = definition.split()[0].lower()
-    default = re.search(r"DEFAULT '([^']*)'", definition)
+    default = re.search(r"DEFAULT '([^']*)'", definition, re.I)
     if kind.startswith(("varbinary", "binary", "blob")):
         return default.group(1).encode() if default else b""
     if kind.startswith(("tinyint", "smallint", "mediumint", "int", "bigint")):
@@ -553,6 +560,8 @@ def _rows(version: str, root: Path) -> dict[str, list[dict[str, Any]]]:
             },
         ],
     }
+    if version == "2.0":
+        _as_2_0(rows)
     if version != "3.0":
         rows["bb_attachments_config"] = [
             {"config_name": "upload_dir", "config_value": "data/uploads"}
@@ -562,5 +571,26 @@ def _rows(version: str, root: Path) -> dict[str, list[dict[str, Any]]]:
             {"attach_id": 2, "physical_filename": "9f0e_hybrid.torrent", "extension": "torrent"},
             {"attach_id": 3, "physical_filename": "0000_missing.torrent", "extension": "torrent"},
         ]
-        rows["bb_thx"] = rows["bb_thx"]
     return rows
+
+
+def _as_2_0(rows: dict[str, list[dict[str, Any]]]) -> None:
+    """2.0 had no thanks and no v2 hashes, and kept polls in bb_vote_desc/_results."""
+    del rows["bb_thx"], rows["bb_poll_users"]
+    votes = rows.pop("bb_poll_votes")
+    question = next(vote for vote in votes if vote["vote_id"] == 0)
+    rows["bb_vote_desc"] = [
+        {"vote_id": 1, "topic_id": question["topic_id"], "vote_text": question["vote_text"]}
+    ]
+    rows["bb_vote_results"] = [
+        {
+            "vote_id": 1,
+            "vote_option_id": vote["vote_id"],
+            "vote_option_text": vote["vote_text"],
+            "vote_result": vote["vote_result"],
+        }
+        for vote in votes
+        if vote["vote_id"] != 0
+    ]
+    for release in rows["bb_bt_torrents"]:
+        release.pop("info_hash_v2", None)

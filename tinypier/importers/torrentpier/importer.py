@@ -339,14 +339,14 @@ async def _polls(context: Context, db: Database) -> None:
     """bb_poll_votes (vote_id 0 is the question) through the polls store; the counts
     TorrentPier kept per option go to ``torrentpier_poll_results``."""
     kind = "polls"
-    if not context.has("bb_poll_votes"):
+    if not _poll_votes_view(context):
         await _finish(db, kind)
         return
     query = (
-        "SELECT topic_id AS _pos FROM t_bb_poll_votes WHERE topic_id > ?"
+        "SELECT topic_id AS _pos FROM poll_votes WHERE topic_id > ?"
         " GROUP BY topic_id ORDER BY topic_id LIMIT ?"
     )
-    total = "SELECT COUNT(DISTINCT topic_id) FROM t_bb_poll_votes"
+    total = "SELECT COUNT(DISTINCT topic_id) FROM poll_votes"
     context.progress.start(kind, int(context.stage.execute(total).fetchone()[0]))
     while rows := await _stepped(context, kind, query):
         imported, skips = 0, list[tuple[str, str]]()
@@ -359,12 +359,30 @@ async def _polls(context: Context, db: Database) -> None:
     context.progress.finish()
 
 
+def _poll_votes_view(context: Context) -> bool:
+    """``poll_votes`` in the staging copy: 2.1+'s ``bb_poll_votes`` (vote_id 0 is the
+    question) as it is, or 2.0's question (``bb_vote_desc``) and options
+    (``bb_vote_results``) in that shape. False when the board has no polls."""
+    if context.has("bb_poll_votes"):
+        source = "SELECT topic_id, vote_id, vote_text, vote_result FROM t_bb_poll_votes"
+    elif context.has("bb_vote_desc") and context.has("bb_vote_results"):
+        source = (
+            "SELECT topic_id, 0 AS vote_id, vote_text, 0 AS vote_result FROM t_bb_vote_desc"
+            " UNION ALL SELECT d.topic_id, r.vote_option_id, r.vote_option_text, r.vote_result"
+            " FROM t_bb_vote_results r JOIN t_bb_vote_desc d ON d.vote_id = r.vote_id"
+        )
+    else:
+        return False
+    context.stage.execute(f"CREATE TEMP VIEW IF NOT EXISTS poll_votes AS {source}")
+    return True
+
+
 async def _poll(context: Context, db: Database, topic_id: int, skips: list[tuple[str, str]]) -> int:
     if topic_id not in context.topics:
         skips.append((str(topic_id), kinds.NO_TOPIC))
         return 0
     votes = context.stage.execute(
-        "SELECT vote_id, vote_text, vote_result FROM t_bb_poll_votes WHERE topic_id = ?"
+        "SELECT vote_id, vote_text, vote_result FROM poll_votes WHERE topic_id = ?"
         " ORDER BY vote_id",
         (topic_id,),
     ).fetchall()

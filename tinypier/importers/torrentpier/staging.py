@@ -40,6 +40,8 @@ WANTED_TABLES = frozenset(
         "bb_privmsgs",
         "bb_privmsgs_text",
         "bb_poll_votes",
+        "bb_vote_desc",
+        "bb_vote_results",
         "bb_thx",
         "bb_groups",
         "bb_user_group",
