@@ -54,7 +54,13 @@ def test_counts_per_kind(imported: Imported) -> None:
         "messages": 2,
     }
     assert imported.report["skipped"] == {
-        "members": {"new_passkey": 1, "no_password": 1, "not_a_member": 2, "renamed": 1},
+        "members": {
+            "banned": 1,
+            "new_passkey": 1,
+            "no_password": 1,
+            "not_a_member": 2,
+            "renamed": 1,
+        },
         "messages": {"duplicate_message": 1},
         "releases": {"file_missing": 1},
         "topics": {"moved_shadow": 1},
@@ -96,6 +102,7 @@ def test_members_keep_ids_names_hashes_and_passkeys(imported: Imported) -> None:
     assert len(members[2][5]) == 32  # an empty auth_key: a new passkey
     assert members[3][:5] == (5, "sleepy", "!torrentpier-no-password", "user", 1)
     assert members[4][1] == "ВАСЯ_6"  # "Вася" by Unicode case folding
+    assert members[4][4] == 1  # in bb_banlist
 
 
 def test_guests_and_bots_are_not_members(imported: Imported) -> None:

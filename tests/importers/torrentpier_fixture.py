@@ -413,6 +413,7 @@ def _rows(version: str, root: Path) -> dict[str, list[dict[str, Any]]]:
         "bb_users": users,
         "bb_bt_users": bt_users,
         "bb_ranks": [{"rank_id": 1, "rank_title": "Ветеран"}],
+        "bb_banlist": [{"ban_id": 1, "ban_userid": 6, "ban_reason": "spam"}],
         "bb_categories": [
             {"cat_id": 1, "cat_title": "Фильмы &amp; сериалы", "cat_order": 20},
             {"cat_id": 2, "cat_title": "Общение", "cat_order": 10},

@@ -30,6 +30,7 @@ NOT_A_MEMBER = "not_a_member"
 NAME_TAKEN = "renamed"
 NO_PASSWORD = "no_password"  # noqa: S105 (a reason code)
 NEW_PASSKEY = "new_passkey"
+BANNED = "banned"
 MOVED_SHADOW = "moved_shadow"
 NO_FORUM = "no_forum"
 NO_TOPIC = "no_topic"
@@ -53,13 +54,16 @@ def _get(row: sqlite3.Row, column: str, default: Any = None) -> Any:
 def member_batch(context: Context, rows: list[sqlite3.Row]) -> Batch:
     batch = Batch()
     extras = _tracker_figures(context, [row["user_id"] for row in rows])
+    banned = _banned(context, [row["user_id"] for row in rows])
     users, profiles = [], []
     for row in rows:
         user_id = mapping.as_int(row["user_id"])
         if user_id <= 0:
             batch.skip(user_id, NOT_A_MEMBER)
             continue
-        users.append(_member(context, batch, row, extras.get(user_id)))
+        if user_id in banned:
+            batch.skip(user_id, BANNED)
+        users.append(_member(context, batch, row, extras.get(user_id), user_id in banned))
         profiles.append(_profile(context, row))
     batch.write(
         "INSERT INTO users (id, name, name_key, password_hash, role, disabled, passkey,"
@@ -87,8 +91,24 @@ def _tracker_figures(context: Context, user_ids: list[Any]) -> dict[int, sqlite3
     return {mapping.as_int(row["user_id"]): row for row in rows}
 
 
+def _banned(context: Context, user_ids: list[Any]) -> set[int]:
+    """Members bb_banlist names: they are imported disabled."""
+    if not context.has("bb_banlist") or not user_ids:
+        return set()
+    marks = ", ".join("?" for _ in user_ids)
+    rows = context.stage.execute(
+        f"SELECT ban_userid FROM t_bb_banlist WHERE ban_userid IN ({marks})",  # noqa: S608
+        user_ids,
+    )
+    return {mapping.as_int(row[0]) for row in rows}
+
+
 def _member(
-    context: Context, batch: Batch, row: sqlite3.Row, tracker: sqlite3.Row | None
+    context: Context,
+    batch: Batch,
+    row: sqlite3.Row,
+    tracker: sqlite3.Row | None,
+    banned: bool,
 ) -> tuple[Any, ...]:
     user_id = mapping.as_int(row["user_id"])
     name = _free_name(context, batch, user_id, mapping.text(row["username"]))
@@ -107,7 +127,7 @@ def _member(
         name_key(name),
         hashed or mapping.UNUSABLE_PASSWORD,
         mapping.role(row["user_level"]),
-        not mapping.as_int(_get(row, "user_active", 1)),
+        banned or not mapping.as_int(_get(row, "user_active", 1)),
         passkey,
         new_feed_token(),
         mapping.as_int(row["user_regdate"]),

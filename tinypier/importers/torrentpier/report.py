@@ -34,6 +34,7 @@ REASONS: dict[str, str] = {
     "renamed": N_("imported under a new name: another member's name differs only in case"),
     "no_password": N_("imported without a usable password (must reset it)"),
     "new_passkey": N_("imported with a new passkey (the old one was empty or taken)"),
+    "banned": N_("banned on TorrentPier: imported disabled"),
     "moved_shadow": N_("the shadow a moved topic left behind"),
     "no_forum": N_("its forum or category was not imported"),
     "no_topic": N_("its topic was not imported"),

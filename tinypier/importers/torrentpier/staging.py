@@ -24,6 +24,7 @@ COMMIT_ROWS = 20_000
 WANTED_TABLES = frozenset(
     {
         "bb_users",
+        "bb_banlist",
         "bb_bt_users",
         "bb_ranks",
         "bb_categories",
@@ -53,6 +54,7 @@ _AFFINITY = {"integer": "INTEGER", "real": "REAL", "binary": "BLOB", "text": "TE
 # Lookups the import makes by a key other than the staged row's order.
 _INDEXES = {
     "bb_bt_users": "user_id",
+    "bb_banlist": "ban_userid",
     "bb_ranks": "rank_id",
     "bb_posts_text": "post_id",
     "bb_post_texts": "post_id",
