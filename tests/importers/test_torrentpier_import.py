@@ -25,9 +25,14 @@ from tests.importers.torrentpier_fixture import (
 )
 from tests.samples import sample
 from tinypier.app import create_app
+from tinypier.datadir import prepare_data_dir
 from tinypier.forum.bbcode import render_bbcode
 from tinypier.i18n import Audience, speaking_to
+from tinypier.importers.torrentpier.batches import Progress
+from tinypier.importers.torrentpier.importer import Source
+from tinypier.importers.torrentpier.importer import import_board as run_import
 from tinypier.importers.torrentpier.report import build_report
+from tinypier.importers.torrentpier.source import dump_items
 from tinypier.settings import load_settings
 from tinypier.torrents.metainfo import parse_torrent
 
@@ -369,3 +374,32 @@ def test_a_2_0_board_with_its_own_poll_tables(tmp_path: Path) -> None:
     assert old.query(
         "SELECT vote_id, vote_result FROM torrentpier_poll_results ORDER BY vote_id"
     ) == [(0, 0), (1, 5), (2, 2)]
+
+
+class _Recorder(Progress):
+    """Each step's announced total and the steps it then advanced by."""
+
+    def __init__(self) -> None:
+        self.steps: dict[str, list[int]] = {}
+        self._current = ""
+
+    def start(self, label: str, total: int) -> None:
+        self._current = label
+        self.steps[label] = [total, 0]
+
+    def advance(self, steps: int) -> None:
+        self.steps[self._current][1] += steps
+
+
+def test_progress_is_told_per_step_in_bytes_of_the_file_and_rows(tmp_path: Path) -> None:
+    board = write_board(tmp_path, "2.4")
+    dump = gzipped(board)
+    settings = load_settings(tmp_path / "data", environ={})
+    prepare_data_dir(settings)
+    recorder = _Recorder()
+    source = Source(str(dump), dump_items(dump, recorder.advance), dump.stat().st_size)
+    run_import(settings, source, board.root, recorder)
+    assert recorder.steps["staging"] == [dump.stat().st_size, dump.stat().st_size]
+    assert recorder.steps["members"] == [7, 7]
+    assert recorder.steps["posts"] == [7, 7]
+    assert recorder.steps["messages"] == [2, 2]

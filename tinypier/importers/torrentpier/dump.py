@@ -103,13 +103,12 @@ def column_kind(sql_type: str, rest: str = "") -> str:
     return "text"
 
 
-def open_dump(path: Path) -> BinaryIO:
+def decompressed(raw: BinaryIO) -> BinaryIO:
     """The dump's bytes, gunzipped when the file is gzip (by its magic, not its name)."""
-    raw = path.open("rb")
-    if raw.read(2) == b"\x1f\x8b":
-        raw.seek(0)
-        return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
+    magic = raw.read(2)
     raw.seek(0)
+    if magic == b"\x1f\x8b":
+        return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
     return raw
 
 
@@ -358,8 +357,18 @@ def read_dump(
 ) -> Iterator[Table | Rows]:
     """The tables the dump creates (all of them) and the rows of the ``wanted`` ones."""
     tables: dict[str, Table] = {}
-    with open_dump(path) as stream:
-        for statement in statements(stream, on_read):
+    with path.open("rb") as raw, decompressed(raw) as stream:
+        done = 0
+
+        def read(_chunk: int) -> None:
+            """Progress in bytes of the FILE (compressed or not), which the bar's total is."""
+            nonlocal done
+            if on_read is not None:
+                position = raw.tell()
+                on_read(position - done)
+                done = position
+
+        for statement in statements(stream, read):
             head = statement[:16].lstrip().upper()
             if head.startswith(b"CREATE"):
                 table = parse_create(statement)
