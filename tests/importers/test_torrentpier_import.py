@@ -11,6 +11,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pytest
 from litestar.testing import TestClient
 
 from tests.cli.runner import run_cli
@@ -24,12 +25,13 @@ from tests.importers.torrentpier_fixture import (
     write_board,
 )
 from tests.samples import sample
+from tinypier import site_settings
 from tinypier.app import create_app
 from tinypier.datadir import prepare_data_dir
 from tinypier.forum.bbcode import render_bbcode
 from tinypier.i18n import Audience, speaking_to
 from tinypier.importers.torrentpier.batches import Progress
-from tinypier.importers.torrentpier.importer import Source
+from tinypier.importers.torrentpier.importer import LEGACY_PASSKEY_SETTING, Source
 from tinypier.importers.torrentpier.importer import import_board as run_import
 from tinypier.importers.torrentpier.report import build_report
 from tinypier.importers.torrentpier.source import dump_items
@@ -403,3 +405,17 @@ def test_progress_is_told_per_step_in_bytes_of_the_file_and_rows(tmp_path: Path)
     assert recorder.steps["members"] == [7, 7]
     assert recorder.steps["posts"] == [7, 7]
     assert recorder.steps["messages"] == [2, 2]
+
+
+def test_the_passkey_parameter_becomes_the_site_setting_once_there_is_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The legacy announce URL's parameter is a site setting of its own feature; when
+    TinyPier has it, the import saves the old board's value (3.0's config says ``pk``)."""
+    monkeypatch.setitem(
+        site_settings.EDITABLE_BY_NAME, LEGACY_PASSKEY_SETTING, site_settings.EDITABLE[0]
+    )
+    board = import_board(write_board(tmp_path, "3.0"), tmp_path / "data")
+    assert board.query(
+        "SELECT value FROM site_settings WHERE name = ?", (LEGACY_PASSKEY_SETTING,)
+    ) == [("pk",)]
