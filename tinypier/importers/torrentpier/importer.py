@@ -11,6 +11,7 @@ committed batch left off; a finished import is never run twice.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 import time
 from collections.abc import Iterable
@@ -267,7 +268,7 @@ async def _through_stores(context: Context) -> None:
         await db.close()
 
 
-async def _stepped(context: Context, kind: str, query: str) -> list[sqlite3.Row] | None:
+def _stepped(context: Context, kind: str, query: str) -> list[sqlite3.Row] | None:
     """The next batch of a store-written kind, or None once it is done."""
     position, done = progress_of(context.board, kind)
     if done:
@@ -318,7 +319,7 @@ async def _thanks(context: Context, db: Database) -> None:
         return
     query, total = staged_rows("bb_thx")
     context.progress.start(kind, int(context.stage.execute(total).fetchone()[0]))
-    while rows := await _stepped(context, kind, query):
+    while rows := _stepped(context, kind, query):
         imported, skips = 0, list[tuple[str, str]]()
         for row in rows:
             release = context.releases.get(mapping.as_int(row["topic_id"]))
@@ -327,7 +328,9 @@ async def _thanks(context: Context, db: Database) -> None:
                 reason = kinds.NO_RELEASE if release is None else kinds.NO_MEMBER
                 skips.append((f"{row['topic_id']}/{user_id}", reason))
                 continue
-            imported += await thank(db, release[0], user_id, at=mapping.as_int(row["time"]))
+            # False only for a thanks the batch a crash cut short wrote: it counts once
+            await thank(db, release[0], user_id, at=mapping.as_int(row["time"]))
+            imported += 1
         await _record(db, kind, int(rows[-1]["_pos"]), imported, skips)
         context.progress.advance(len(rows))
         stop_point(kind)
@@ -348,7 +351,7 @@ async def _polls(context: Context, db: Database) -> None:
     )
     total = "SELECT COUNT(DISTINCT topic_id) FROM poll_votes"
     context.progress.start(kind, int(context.stage.execute(total).fetchone()[0]))
-    while rows := await _stepped(context, kind, query):
+    while rows := _stepped(context, kind, query):
         imported, skips = 0, list[tuple[str, str]]()
         for row in rows:
             topic_id = int(row["_pos"])
@@ -392,10 +395,9 @@ async def _poll(context: Context, db: Database, topic_id: int, skips: list[tuple
         "SELECT created_at FROM topics WHERE id = ?", (topic_id,)
     ).fetchone()[0]
     spec = PollSpec(question, options, max_choices=1, days=None, allow_change=False)
-    try:
+    # a poll there already was made by the batch a crash cut short: its results may not be
+    with contextlib.suppress(PollChangeRefused):
         await create_poll(db, topic_id, spec, created)
-    except PollChangeRefused:
-        return 0  # made by the batch a crash cut short
     await db.execute_many(
         "INSERT OR IGNORE INTO torrentpier_poll_results (topic_id, vote_id, vote_text,"
         " vote_result) VALUES (?, ?, ?, ?)",
@@ -426,7 +428,7 @@ async def _messages(context: Context, db: Database) -> None:
     query = "SELECT id AS _pos, * FROM unique_messages WHERE id > ? ORDER BY id LIMIT ?"
     total = "SELECT COUNT(*) FROM unique_messages"
     context.progress.start(kind, int(context.stage.execute(total).fetchone()[0]))
-    while rows := await _stepped(context, kind, query):
+    while rows := _stepped(context, kind, query):
         async with db.transaction() as connection:
             imported, skips = 0, list[tuple[str, str]]()
             for row in rows:
