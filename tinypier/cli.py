@@ -33,6 +33,8 @@ from tinypier.demo.shape import (
     DemoSize,
 )
 from tinypier.forum.moderation_log import SHELL
+from tinypier.i18n import Audience, _, speaking_to
+from tinypier.importers.torrentpier.batches import Progress
 from tinypier.provisioning import ProvisionedForum, provision_forum, provision_member
 from tinypier.repair import REPAIRS, Repair
 from tinypier.repair.pending import run_repair
@@ -401,3 +403,84 @@ def _add_repair_command(chosen: Repair) -> None:
 
 for _repair in REPAIRS.values():
     _add_repair_command(_repair)
+
+
+class _TerminalProgress(Progress):
+    """A progress bar per step on stderr (so ``--json`` output stays clean); click draws
+    it only on a terminal."""
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+
+    def start(self, label: str, total: int) -> None:
+        self.finish()
+        if not sys.stderr.isatty():
+            return
+        self._bar = click.progressbar(
+            length=max(total, 1), label=label.ljust(14), file=sys.stderr, show_pos=True
+        )
+        self._bar.__enter__()
+
+    def advance(self, steps: int) -> None:
+        if self._bar is not None:
+            self._bar.update(steps)
+
+    def finish(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
+
+
+@main.command("import-torrentpier")
+@click.argument(
+    "dump", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option("--mysql", "mysql_url", help="Read a live database: mysql://user:pass@host/db.")
+@click.option(
+    "--files",
+    "board_root",
+    required=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="The TorrentPier board's root folder (its .torrent files are read from it).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+def import_torrentpier(
+    context: click.Context,
+    dump: Path | None,
+    mysql_url: str | None,
+    board_root: Path,
+    as_json: bool,
+) -> None:
+    """Import a TorrentPier board (2.0 to 3.0) into an EMPTY data directory.
+
+    DUMP is a mysqldump or phpMyAdmin file (.sql or .sql.gz); or give --mysql. Member,
+    forum, topic and post ids, passkeys and password hashes are kept. An import cut short
+    (a crash, kill -9) finishes when the same command is run again.
+    """
+    from tinypier.importers.torrentpier.dump import DumpError
+    from tinypier.importers.torrentpier.importer import ImportRefused, Source, import_board
+    from tinypier.importers.torrentpier.source import dump_items, server_items
+
+    if (dump is None) == (mysql_url is None):
+        raise click.ClickException(_("give either a DUMP file or --mysql URL"))
+    settings = _settings(context)
+    progress = _TerminalProgress()
+    if dump is not None:
+        source = Source(
+            str(dump.resolve()), dump_items(dump, progress.advance), dump.stat().st_size
+        )
+    else:
+        source = Source("mysql", server_items(mysql_url or ""))
+    try:
+        prepare_data_dir(settings)
+        report = import_board(settings, source, board_root, progress)
+    except (ImportRefused, DumpError, DatabaseTooNew) as error:
+        progress.finish()
+        raise click.ClickException(str(error)) from None
+    progress.finish()
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False))
+        return
+    with speaking_to(Audience(settings.default_language, "UTC")):
+        click.echo("\n".join(report.lines()))

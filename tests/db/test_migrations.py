@@ -228,7 +228,10 @@ def test_a_first_version_database_upgrades_keeping_its_data(tmp_path: Path) -> N
 
     applied = migrate(path, tmp_path / "backups")
 
-    assert [m.version for m in applied] == list(range(2, code_version() + 1))
+    # every migration after the first, in order (numbers are handed out per change, so a
+    # branch may have a gap until the changes before it are merged)
+    later = [m.version for m in migrations.available_migrations() if m.version > 1]
+    assert [m.version for m in applied] == later
     assert _version(path) == code_version()
     assert _first_version_data(path) == INSERTED
 

@@ -709,3 +709,103 @@ class LegacyAttachment(SQLModel, table=True):
 
     attach_id: int = Field(primary_key=True)
     topic_id: int
+
+
+class ImportProgress(SQLModel, table=True):
+    """How far an import got per kind of row (0025): written with each batch, so a rerun
+    after a crash resumes after the last batch that committed."""
+
+    __tablename__ = "import_progress"
+
+    kind: str = Field(primary_key=True)
+    position: int = 0
+    imported: int = 0
+    done: bool = False
+
+
+class ImportSkip(SQLModel, table=True):
+    """A source row an import left out or changed, and why (0025): the import's report."""
+
+    __tablename__ = "import_skips"
+    __table_args__ = (UniqueConstraint("kind", "source_id", "reason"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str
+    source_id: str
+    reason: str
+
+
+class TorrentPierMember(SQLModel, table=True):
+    """What a TorrentPier member had that TinyPier has no place for yet (0025)."""
+
+    __tablename__ = "torrentpier_members"
+
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", primary_key=True)
+    email: str
+    signature: str
+    rank_title: str | None = None
+    bonus_points: float
+    last_visit_at: int | None = None
+    website: str
+    location: str
+    two_factor: bool
+
+
+class TorrentPierGroup(SQLModel, table=True):
+    __tablename__ = "torrentpier_groups"
+
+    group_id: int = Field(primary_key=True)
+    name: str
+    description: str
+    moderator_id: int | None = None
+
+
+class TorrentPierGroupMember(SQLModel, table=True):
+    __tablename__ = "torrentpier_group_members"
+
+    group_id: int = Field(primary_key=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", primary_key=True)
+    pending: bool
+
+
+class TorrentPierForumAccess(SQLModel, table=True):
+    """bb_auth_access as it was: ``forum_perm`` is TorrentPier's bitfield."""
+
+    __tablename__ = "torrentpier_forum_access"
+
+    group_id: int = Field(primary_key=True)
+    forum_id: int = Field(primary_key=True)
+    user_id: int | None = None
+    forum_perm: int
+
+
+class TorrentPierForum(SQLModel, table=True):
+    """A forum's TorrentPier parent and rights, as they were before the mapping to roles."""
+
+    __tablename__ = "torrentpier_forums"
+
+    forum_id: int = Field(primary_key=True)
+    parent_id: int | None = None
+    auth_view: int
+    auth_read: int
+    auth_post: int
+    auth_reply: int
+    auth_download: int
+
+
+class TorrentPierPollResult(SQLModel, table=True):
+    __tablename__ = "torrentpier_poll_results"
+
+    topic_id: int = Field(primary_key=True)
+    vote_id: int = Field(primary_key=True)
+    vote_text: str
+    vote_result: int
+
+
+class TorrentPierConfig(SQLModel, table=True):
+    """The imported board's settings old URLs depend on, and the import's own notes."""
+
+    __tablename__ = "torrentpier_config"
+
+    name: str = Field(primary_key=True)
+    value: str

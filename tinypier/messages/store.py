@@ -139,22 +139,36 @@ async def start_conversation(
     body: str,
     delivery: Delivery | None = None,
 ) -> NewConversation:
-    now = int(time.time())
     async with db.transaction() as connection:
-        cursor = await connection.execute(
-            "INSERT INTO conversations (subject, starter_id, created_at, last_message_at,"
-            " message_count) VALUES (?, ?, ?, ?, 0)",
-            (subject.strip(), starter_id, now, now),
+        return await insert_conversation(
+            connection, starter_id, recipient_ids, subject, body, int(time.time()), delivery
         )
-        conversation_id = cursor.lastrowid or 0
-        await connection.executemany(
-            "INSERT INTO conversation_members (conversation_id, user_id, last_message_at, unread)"
-            " VALUES (?, ?, ?, 0)",
-            [(conversation_id, member_id, now) for member_id in (starter_id, *recipient_ids)],
-        )
-        message_id = await _insert_message(
-            connection, conversation_id, starter_id, body, now, delivery
-        )
+
+
+async def insert_conversation(
+    connection: aiosqlite.Connection,
+    starter_id: int,
+    recipient_ids: Sequence[int],
+    subject: str,
+    body: str,
+    now: int,
+    delivery: Delivery | None = None,
+) -> NewConversation:
+    """:func:`start_conversation` inside the caller's transaction, dated ``now`` (an
+    importer keeps the original date and records its progress in the same transaction,
+    and notifies nobody: it gives no ``delivery``)."""
+    cursor = await connection.execute(
+        "INSERT INTO conversations (subject, starter_id, created_at, last_message_at,"
+        " message_count) VALUES (?, ?, ?, ?, 0)",
+        (subject.strip(), starter_id, now, now),
+    )
+    conversation_id = cursor.lastrowid or 0
+    await connection.executemany(
+        "INSERT INTO conversation_members (conversation_id, user_id, last_message_at, unread)"
+        " VALUES (?, ?, ?, 0)",
+        [(conversation_id, member_id, now) for member_id in (starter_id, *recipient_ids)],
+    )
+    message_id = await _insert_message(connection, conversation_id, starter_id, body, now, delivery)
     return NewConversation(conversation_id, message_id)
 
 

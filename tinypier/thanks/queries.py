@@ -13,12 +13,13 @@ from tinypier.db.connection import Database
 THANKS_COUNT_COLUMN = "(SELECT COUNT(*) FROM thanks h WHERE h.torrent_id = t.id) AS thanks"
 
 
-async def thank(db: Database, torrent_id: int, user_id: int) -> bool:
-    """Record the member's thanks; False when they had already thanked this release."""
+async def thank(db: Database, torrent_id: int, user_id: int, at: int | None = None) -> bool:
+    """Record the member's thanks (``at``: when, for an import; now otherwise); False
+    when they had already thanked this release."""
     async with db.transaction() as connection:
         cursor = await connection.execute(
             "INSERT OR IGNORE INTO thanks (torrent_id, user_id, created_at) VALUES (?, ?, ?)",
-            (torrent_id, user_id, int(time.time())),
+            (torrent_id, user_id, int(time.time()) if at is None else at),
         )
         return cursor.rowcount == 1
 

@@ -45,8 +45,11 @@ class StoredFile:
     created: bool
 
 
-def store_bytes(attachments_dir: Path, data: bytes) -> StoredFile:
-    """Put ``data`` in the store; ``created`` says whether this call made the file."""
+def store_bytes(attachments_dir: Path, data: bytes, *, durable: bool = True) -> StoredFile:
+    """Put ``data`` in the store; ``created`` says whether this call made the file.
+
+    ``durable=False`` skips the per-file fsync for a caller that stores many files and
+    then syncs them all at once (an import: ``os.sync()`` before its batch commits)."""
     sha256 = hashlib.sha256(data).hexdigest()
     path = attachment_path(attachments_dir, sha256)
     if path.is_file():
@@ -57,7 +60,8 @@ def store_bytes(attachments_dir: Path, data: bytes) -> StoredFile:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
-            os.fsync(stream.fileno())
+            if durable:
+                os.fsync(stream.fileno())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -1,0 +1,1 @@
+"""Importers: boards of other forum and tracker engines moved into TinyPier."""

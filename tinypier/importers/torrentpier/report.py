@@ -1,0 +1,115 @@
+"""What an import did: rows per kind, what was left out and why, what was kept aside.
+
+Read back from the board (``import_progress``, ``import_skips``, the ``torrentpier_*``
+tables), so the report of an import resumed after a crash covers the whole import.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Any
+
+from tinypier.i18n import N_, _
+
+KIND_LABELS: dict[str, str] = {
+    "members": N_("Members"),
+    "groups": N_("Groups"),
+    "group members": N_("Group memberships"),
+    "categories": N_("Categories"),
+    "forums": N_("Forums"),
+    "forum access": N_("Forum access entries"),
+    "topics": N_("Topics"),
+    "posts": N_("Posts"),
+    "releases": N_("Releases"),
+    "snatches": N_("Snatches"),
+    "transfers": N_("Transfer figures per release"),
+    "thanks": N_("Thanks"),
+    "polls": N_("Polls"),
+    "messages": N_("Private messages"),
+}
+
+REASONS: dict[str, str] = {
+    "not_a_member": N_("not a member (TorrentPier's guest or bot account)"),
+    "renamed": N_("imported under a new name: another member's name differs only in case"),
+    "no_password": N_("imported without a usable password (must reset it)"),
+    "new_passkey": N_("imported with a new passkey (the old one was empty or taken)"),
+    "banned": N_("banned on TorrentPier: imported disabled"),
+    "moved_shadow": N_("the shadow a moved topic left behind"),
+    "no_forum": N_("its forum or category was not imported"),
+    "no_topic": N_("its topic was not imported"),
+    "no_text": N_("imported with an empty text (no text row)"),
+    "file_missing": N_(".torrent file missing from the upload folder (topic kept)"),
+    "file_unreadable": N_(".torrent file unreadable (topic kept)"),
+    "file_mismatch": N_(".torrent file does not match the stored info hash (topic kept)"),
+    "duplicate_hash": N_("another release has the same info hash (topic kept)"),
+    "no_release": N_("its release was not imported"),
+    "no_member": N_("its member was not imported"),
+    "duplicate_message": N_("copies of one message merged into one"),
+}
+
+KEPT: tuple[tuple[str, str], ...] = (
+    ("torrentpier_members", N_("Profiles (e-mail, signature, rank, bonus points)")),
+    ("torrentpier_groups", N_("Groups")),
+    ("torrentpier_group_members", N_("Group memberships")),
+    ("torrentpier_forum_access", N_("Forum access entries")),
+    ("torrentpier_poll_results", N_("Poll results (TorrentPier never recorded who chose what)")),
+)
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    version: str
+    counts: dict[str, int]
+    skipped: dict[str, dict[str, int]]
+    kept: dict[str, int]
+    repairs: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "imported": self.counts,
+            "skipped": self.skipped,
+            "kept_for_later": self.kept,
+            "repairs": self.repairs,
+        }
+
+    def lines(self) -> list[str]:
+        """The report in the reader's language."""
+        lines = [_("Imported a TorrentPier %(version)s board:", version=self.version)]
+        for kind, count in self.counts.items():
+            lines.append(f"  {_(KIND_LABELS.get(kind, kind))}: {count}")
+        if self.skipped:
+            lines.append(_("Left out or changed:"))
+        for kind, reasons in self.skipped.items():
+            for reason, count in reasons.items():
+                what = _(KIND_LABELS.get(kind, kind))
+                lines.append(f"  {what}, {_(REASONS.get(reason, reason))}: {count}")
+        if any(self.kept.values()):
+            lines.append(_("Kept in import tables until TinyPier has a place for them:"))
+        labels = dict(KEPT)
+        for table, count in self.kept.items():
+            if count:
+                lines.append(f"  {_(labels[table])} ({table}): {count}")
+        lines.extend(self.repairs)
+        return lines
+
+
+def build_report(board: sqlite3.Connection, version: str, repairs: list[str]) -> ImportReport:
+    counts = {
+        kind: int(imported)
+        for kind, imported in board.execute("SELECT kind, imported FROM import_progress")
+        if kind in KIND_LABELS
+    }
+    ordered = {kind: counts.get(kind, 0) for kind in KIND_LABELS}
+    skipped: dict[str, dict[str, int]] = {}
+    for kind, reason, count in board.execute(
+        "SELECT kind, reason, COUNT(*) FROM import_skips"
+        " GROUP BY kind, reason ORDER BY kind, reason"
+    ):
+        skipped.setdefault(kind, {})[reason] = int(count)
+    kept = {
+        table: int(board.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])  # noqa: S608
+        for table, _label in KEPT
+    }
+    return ImportReport(version, ordered, skipped, kept, repairs)
