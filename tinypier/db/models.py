@@ -615,14 +615,6 @@ class Notification(SQLModel, table=True):
         ),
     )
 
-
-class MemberLedger(SQLModel, table=True):
-    """One change to a member's points, upload credit, download figure or invites made
-    outside the tracker's crediting (0023): seeding bonus, an exchange, an admin's grant."""
-
-    __tablename__ = "member_ledger"
-    __table_args__ = (Index("ix_member_ledger_user", "user_id", "id"),)
-
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id", ondelete="CASCADE")
     kind: str
@@ -640,6 +632,30 @@ class MemberLedger(SQLModel, table=True):
     count: int = Field(default=1)
     created_at: int
     read_at: int | None = None
+
+
+class MemberLedger(SQLModel, table=True):
+    """One change to a member's points, upload credit, download figure or invites made
+    outside the tracker's crediting (0023): seeding bonus, an exchange, an admin's grant."""
+
+    __tablename__ = "member_ledger"
+    __table_args__ = (Index("ix_member_ledger_user", "user_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE")
+    kind: str
+    points: int
+    uploaded: int
+    downloaded: int
+    invites: int
+    # Hours paid, GiB or invites bought: what the kind counts.
+    quantity: int
+    # An admin's reason; empty for the board's own entries.
+    note: str
+    actor_id: int | None = Field(
+        default=None, foreign_key="users.id", ondelete="SET NULL", index=True
+    )
+    created_at: int
 
 
 class HitAndRun(SQLModel, table=True):
@@ -672,18 +688,6 @@ class HitAndRunSweep(SQLModel, table=True):
     id: int = Field(primary_key=True)
     through_at: int
     through_id: int
-    points: int
-    uploaded: int
-    downloaded: int
-    invites: int
-    # Hours paid, GiB or invites bought: what the kind counts.
-    quantity: int
-    # An admin's reason; empty for the board's own entries.
-    note: str
-    actor_id: int | None = Field(
-        default=None, foreign_key="users.id", ondelete="SET NULL", index=True
-    )
-    created_at: int
 
 
 class JobRun(SQLModel, table=True):
