@@ -98,6 +98,7 @@ class Settings:
     ratio_grace_bytes: int = 10 * 1024**3
     ratio_warning: float = 0.0
     leech_slots_below_ratio: str = ""
+    credit_fold_chunk_rows: int = 250
 
     @property
     def database_path(self) -> Path:
@@ -346,6 +347,7 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "site_description": _optional_text,
     "credit_fold_rows": _positive_int,
     "credit_fold_interval_ms": _positive_int,
+    "credit_fold_chunk_rows": _positive_int,
     "access_log": _boolean,
     "access_log_tracker": _boolean,
     "message_max_chars": _positive_int,
