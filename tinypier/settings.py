@@ -129,6 +129,7 @@ class Settings:
     bonus_invite_price: int = 1000
     ledger_rows_per_page: int = 50
     legacy_passkey_param: str = "uk"
+    credit_fold_chunk_rows: int = 250
 
     @property
     def database_path(self) -> Path:
@@ -437,6 +438,7 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "site_description": _optional_text,
     "credit_fold_rows": _positive_int,
     "credit_fold_interval_ms": _positive_int,
+    "credit_fold_chunk_rows": _positive_int,
     "access_log": _boolean,
     "access_log_tracker": _boolean,
     "message_max_chars": _positive_int,

@@ -27,7 +27,7 @@ from tinypier.app import create_app
 from tinypier.db.connection import connect_sync
 from tinypier.db.migrations import migrate
 from tinypier.settings import Settings, load_settings
-from tinypier.tracker.creditlog import APPEND, REMOVALS, fold_credit_log
+from tinypier.tracker.creditlog import APPEND, REMOVALS, fold_credit_log, fold_whole_log
 from tinypier.tracker.rules import client_name
 from tinypier.tracker.swarm import address_text, compact, packed_address
 
@@ -104,6 +104,22 @@ def test_the_log_is_folded_once_it_holds_credit_fold_rows(
     assert downloaded(board.settings, alice.id) == 3 * MB
 
 
+def test_a_fold_in_one_row_chunks_credits_every_row_once(
+    make_board: Callable[..., Board],
+) -> None:
+    """The writer folds chunk after chunk, between commits, until the log is empty."""
+    board = make_board(
+        credit_fold_interval_ms=HOUR_MS, credit_fold_rows=4, credit_fold_chunk_rows=1
+    )
+    alice = add_member(board.settings, "alice")
+    release = register_torrent(board.settings, alice.id, "chunks")
+    me = peer_id()
+    for total in (1, 2, 3, 4, 5):
+        announce(board.client, alice.passkey, release.key, me, downloaded=total * MB, left=1)
+    assert wait_for(lambda: log_rows(board.settings) == 0)
+    assert downloaded(board.settings, alice.id) == 5 * MB
+
+
 @pytest.fixture
 def quiet_settings(tmp_path: Path) -> Settings:
     """A board that folds only when it stops (or starts)."""
@@ -152,6 +168,26 @@ def test_start_up_folds_what_a_crash_left_before_answering(
         assert reply[b"incomplete"] == 2
 
 
+def test_a_fold_takes_at_most_a_chunk_of_the_oldest_rows(quiet_settings: Settings) -> None:
+    """A fold holds the write lock for one chunk: it applies and trims only the oldest
+    ``chunk`` rows, and leaves the rest for the next fold."""
+    with serve(quiet_settings) as client:
+        alice = add_member(quiet_settings, "alice")
+        release = register_torrent(quiet_settings, alice.id, "chunk")
+        me = peer_id()
+        for total in (1, 2, 3):
+            announce(client, alice.passkey, release.key, me, downloaded=total * MB, left=1)
+        connection = connect_sync(quiet_settings.database_path)
+        try:
+            assert fold_credit_log(connection, chunk=2) == 2
+        finally:
+            connection.close()
+        assert log_rows(quiet_settings) == 1
+        assert downloaded(quiet_settings, alice.id) == 2 * MB
+    assert downloaded(quiet_settings, alice.id) == 3 * MB
+    assert log_rows(quiet_settings) == 0
+
+
 def test_a_row_of_a_release_deleted_meanwhile_is_dropped_and_the_rest_folded(
     quiet_settings: Settings,
 ) -> None:
@@ -164,7 +200,7 @@ def test_a_row_of_a_release_deleted_meanwhile_is_dropped_and_the_rest_folded(
         connection = connect_sync(quiet_settings.database_path)
         try:
             connection.execute("DELETE FROM torrents WHERE id = ?", (gone.id,))
-            assert fold_credit_log(connection) == 1
+            assert fold_credit_log(connection) == 2  # both rows leave the log
         finally:
             connection.close()
         assert downloaded(quiet_settings, alice.id) == MB
@@ -281,19 +317,24 @@ log_row = st.tuples(
 @hypothesis_settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(rows=st.lists(log_row, max_size=40), cuts=st.lists(st.integers(0, 40), max_size=4))
+@given(
+    rows=st.lists(log_row, max_size=40),
+    cuts=st.lists(st.integers(0, 40), max_size=4),
+    chunk=st.integers(1, 50),
+)
 def test_folding_in_bulk_leaves_what_each_row_applied_alone_would(
-    prepared: sqlite3.Connection, rows: list[tuple[Any, ...]], cuts: list[int]
+    prepared: sqlite3.Connection, rows: list[tuple[Any, ...]], cuts: list[int], chunk: int
 ) -> None:
-    """Any announces, folded in any number of folds, give every member, peer, transfer,
-    snatch and release the figures they would have had with one commit per announce."""
+    """Any announces, folded in any number of folds of any chunk size, give every
+    member, peer, transfer, snatch and release the figures they would have had with one
+    commit per announce."""
     bulk, one_by_one = copy(prepared), copy(prepared)
     for row in rows:
         apply_one(one_by_one, row)
     bounds = sorted({0, len(rows), *(cut for cut in cuts if cut < len(rows))})
     for start, end in itertools.pairwise(bounds):
         bulk.executemany(APPEND, rows[start:end])
-        assert fold_credit_log(bulk) == end - start
+        assert fold_whole_log(bulk, chunk=chunk) == end - start
     for query in FIGURES:
         assert bulk.execute(query).fetchall() == one_by_one.execute(query).fetchall(), query
     assert bulk.execute("SELECT COUNT(*) FROM credit_log").fetchone() == (0,)

@@ -75,27 +75,42 @@ def baseline(settings: Settings, peer: PeerLog) -> Counters:
     )
 
 
+SMALL_CHUNK = 2
+"""A fold chunk small enough that a fold stopped at its n-th chunk has committed and
+trimmed the chunks before it."""
+
+
 @pytest.mark.parametrize(
-    ("point", "in_flight_kept"),
+    ("point", "in_flight_kept", "chunk_rows"),
     [
-        (BEFORE_APPEND_COMMIT, False),
-        (AFTER_APPEND_COMMIT, True),
-        (MID_FOLD, None),
-        (AFTER_FOLD_BEFORE_TRIM, None),
+        (BEFORE_APPEND_COMMIT, False, None),
+        (AFTER_APPEND_COMMIT, True, None),
+        (MID_FOLD, None, None),
+        (AFTER_FOLD_BEFORE_TRIM, None, None),
+        (MID_FOLD, None, SMALL_CHUNK),
+        (AFTER_FOLD_BEFORE_TRIM, None, SMALL_CHUNK),
     ],
 )
 def test_credit_after_a_crash_is_every_answered_announce_once(
-    server: Server, point: str, in_flight_kept: bool | None
+    server: Server, point: str, in_flight_kept: bool | None, chunk_rows: int | None
 ) -> None:
     """``in_flight_kept``: whether the unanswered announce must be credited (its row was
     committed), must not be, or may be (a fold stopped: the last commit before it may
-    or may not have held it)."""
+    or may not have held it). With ``chunk_rows``, the fold stops in a later chunk,
+    after earlier chunks of the same log were folded and trimmed."""
     settings = load_settings(server.data_dir, environ={})
     peers = seed(settings)
+    stop_at = point
+    if "append" in point:
+        stop_at = f"{point}:{len(peers) + 20}"
+    elif chunk_rows is not None:
+        stop_at = f"{point}:{(len(peers) + 20) // chunk_rows}"
     server.environment = {
-        STOP_AT_VARIABLE: f"{point}:{len(peers) + 20}" if "append" in point else point,
+        STOP_AT_VARIABLE: stop_at,
         "TINYPIER_CREDIT_FOLD_INTERVAL_MS": "1000",
     }
+    if chunk_rows is not None:
+        server.environment["TINYPIER_CREDIT_FOLD_CHUNK_ROWS"] = str(chunk_rows)
     server.start()
     in_flight, sent = announce_until_stopped(server, peers)
     assert any(peer.answered != (0, 0) for peer in peers), "stopped before any credit"

@@ -7,20 +7,25 @@ it. The writer's group commit appends these rows and commits before any announce
 is answered, so an answered announce is on disk (one B-tree, a page or two per commit,
 instead of an update of ``peers``, ``users``, ``transfers`` and ``torrents`` each).
 
-:func:`fold_credit_log` applies every row to ``peers``, ``users``, ``transfers``,
-``snatches`` and ``torrents`` and deletes them, in ONE transaction. So whatever point a
-crash stops it at (mid-fold, or after the tables are updated but before the log is
-trimmed) nothing of it is committed: the rows are still there and the next fold applies
-them exactly once. The log is never folded twice because the trim commits with the
-fold, atomically; no high-water mark is needed, and any connection may fold (the
-write lock makes two folds take turns, and the second finds an empty log).
+:func:`fold_credit_log` applies the oldest rows (at most a chunk of them) to ``peers``,
+``users``, ``transfers``, ``snatches`` and ``torrents`` and deletes exactly those rows, in
+ONE transaction. So whatever point a crash stops it at (mid-fold, or after the tables are
+updated but before the rows are trimmed) nothing of that chunk is committed: its rows are
+still there and the next fold applies them exactly once. A row is never folded twice
+because its trim commits with its fold, atomically; no high-water mark is needed, and
+any connection may fold (the write lock makes two folds take turns, and the second finds
+only rows the first did not take).
 
-When it runs (see :class:`tinypier.tracker.store.Writer`): on the writer's thread once
-``credit_fold_rows`` rows are waiting or ``credit_fold_interval_ms`` after the oldest
-row was committed, whichever is first, at shutdown, and at start-up before the first
-announce is read (the replay of a crash). The tables the pages and the API read are
-thus at most ``credit_fold_interval_ms`` (half a second by default) plus one fold behind
-the tracker; they do not add unfolded rows themselves.
+When it runs (see :class:`tinypier.tracker.store.Writer`): once ``credit_fold_rows`` rows
+are waiting or ``credit_fold_interval_ms`` after the oldest row was committed, whichever
+is first, the writer folds the log a chunk of ``credit_fold_chunk_rows`` at a time on the
+event loop, one chunk after each group commit, until it is empty; while nothing is
+waiting to commit it also folds whole chunks early. A fold never holds SQLite's write
+lock (and so the commits announces wait for) for more than one chunk. At shutdown the
+writer folds what is left, and at start-up, before the first announce is read, it folds
+what a crash left (the replay). The tables the pages and the API read are thus at most
+``credit_fold_interval_ms`` (half a second by default) plus one fold behind the tracker;
+they do not add unfolded rows themselves.
 
 A row whose release or member was deleted meanwhile is dropped by the fold (their
 tables' rows went with them).
@@ -59,15 +64,20 @@ APPEND = (
     " seeding_seconds, snatched, seeders, leechers, at)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+TAKEN = "SELECT MAX(id), COUNT(*) FROM (SELECT id FROM credit_log ORDER BY id LIMIT ?)"
+"""The last id and the number of the rows one fold takes: the oldest, at most a chunk."""
 FOLDABLE_ROWS = (
     'SELECT torrent_id, user_id, peer_id, event, uploaded, downloaded, l."left", address4,'
     " address6, port, credited_uploaded, credited_downloaded, seeding_seconds, snatched,"
-    " seeders, leechers, at FROM credit_log l"
-    " WHERE EXISTS (SELECT 1 FROM torrents WHERE id = l.torrent_id)"
+    " seeders, leechers, at FROM credit_log l WHERE l.id <= ?"
+    " AND EXISTS (SELECT 1 FROM torrents WHERE id = l.torrent_id)"
     " AND EXISTS (SELECT 1 FROM users WHERE id = l.user_id) ORDER BY l.id"
 )
-TRIM = "DELETE FROM credit_log"
-"""The whole log: the fold holds the write lock, so no row was appended since it read."""
+TRIM = "DELETE FROM credit_log WHERE id <= ?"
+"""The rows the fold took: the fold holds the write lock, so none was appended since it
+read, and a row appended later has a greater id."""
+WHOLE_LOG = 1 << 62
+"""A chunk without limit: the whole log in one fold."""
 
 DELETE_PEER = "DELETE FROM peers WHERE torrent_id = ? AND user_id = ? AND peer_id = ?"
 UPSERT_PEER = (
@@ -160,26 +170,44 @@ def begin_immediate(connection: sqlite3.Connection) -> None:
 def fold_credit_log(
     connection: sqlite3.Connection,
     begin: Callable[[sqlite3.Connection], None] = begin_immediate,
+    chunk: int = WHOLE_LOG,
 ) -> int:
-    """Apply the whole log to the tables and empty it, in one transaction opened by
-    ``begin``; returns how many rows it read."""
+    """Apply the oldest ``chunk`` rows of the log to the tables and delete them, in one
+    transaction opened by ``begin``; returns how many rows it took off the log (fewer
+    than ``chunk`` when it emptied the log)."""
     begin(connection)
     try:
-        cursor = connection.cursor()
-        cursor.row_factory = None
-        rows = cursor.execute(FOLDABLE_ROWS).fetchall()
-        if rows:
+        last, taken = connection.execute(TAKEN, (chunk,)).fetchone()
+        if taken:
+            cursor = connection.cursor()
+            cursor.row_factory = None
+            rows = cursor.execute(FOLDABLE_ROWS, (last,)).fetchall()
             for number, (sql, parameters) in enumerate(_fold_statements(rows)):
                 connection.executemany(sql, parameters)
                 if number == 0:
                     stop_point(MID_FOLD)
             stop_point(AFTER_FOLD_BEFORE_TRIM)
-        connection.execute(TRIM)
+            connection.execute(TRIM, (last,))
     except BaseException:
         connection.execute("ROLLBACK")
         raise
     connection.execute("COMMIT")
-    return len(rows)
+    return int(taken)
+
+
+def fold_whole_log(
+    connection: sqlite3.Connection,
+    begin: Callable[[sqlite3.Connection], None] = begin_immediate,
+    chunk: int = WHOLE_LOG,
+) -> int:
+    """Fold the log a chunk at a time until it is empty (at start-up and at shutdown,
+    when no reply waits); returns how many rows it folded."""
+    folded = 0
+    while (taken := fold_credit_log(connection, begin, chunk)) > 0:
+        folded += taken
+        if taken < chunk:
+            break
+    return folded
 
 
 class _Fold:

@@ -118,7 +118,11 @@ class Tracker:
             self.settings.database_path,
             self.settings.commit_interval_ms,
             self.settings.cheat_log_max_rows,
-            FoldPolicy(self.settings.credit_fold_rows, self.settings.credit_fold_interval_ms),
+            FoldPolicy(
+                self.settings.credit_fold_rows,
+                self.settings.credit_fold_interval_ms,
+                self.settings.credit_fold_chunk_rows,
+            ),
         )
         await self._writer.start()
         self._swarms = load_swarms(self._reader)

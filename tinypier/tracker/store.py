@@ -6,8 +6,8 @@ batch's rows in a single ``BEGIN IMMEDIATE`` transaction on a dedicated SQLite
 connection, as soon as the batch stops growing, the batch is large, or
 ``commit_interval_ms`` has passed since its first write; every announce waits for the
 commit of the batch that holds its row before it is answered. So an answered announce's
-credit is on disk. The same task folds the log into the board's tables in bulk, off the
-reply path (:meth:`Writer._fold`).
+credit is on disk. The same task folds the log into the board's tables in bulk, a chunk
+between two commits, after the replies of the first are sent (:meth:`Writer._fold_step`).
 
 A batch that cannot commit because of one of its rows is bisected down to the announces at
 fault, which alone are answered with a failure (:func:`commit_batch`); only a failure of
@@ -42,6 +42,7 @@ from tinypier.tracker.creditlog import (
     BEFORE_APPEND_COMMIT,
     LogRow,
     fold_credit_log,
+    fold_whole_log,
     stop_point,
 )
 from tinypier.tracker.swarm import Peer, Swarm, compact, packed_address
@@ -302,19 +303,23 @@ def _writer_connection(path: Path) -> sqlite3.Connection:
 @dataclass(frozen=True)
 class FoldPolicy:
     """When the writer folds the credit log into the tables: once ``rows`` rows wait,
-    or ``interval_ms`` after the oldest waiting row was committed, whichever is first
-    (settings ``credit_fold_rows`` and ``credit_fold_interval_ms``)."""
+    or ``interval_ms`` after the oldest waiting row was committed, whichever is first,
+    ``chunk_rows`` rows per transaction (settings ``credit_fold_rows``,
+    ``credit_fold_interval_ms`` and ``credit_fold_chunk_rows``)."""
 
     rows: int = 5000
     interval_ms: int = 500
+    chunk_rows: int = 250
 
 
 class Writer:
-    """The single writer task. Commits run on the event loop's thread: a batch of a few
-    dozen announces commits in about a millisecond, and measured under load that beat
-    handing each batch to a thread (the hand-off and the two threads contending for the
-    GIL cost more than the commit). A commit that would have to wait for the write lock,
-    folds of the credit log and WAL checkpoints (which fsync) run on the writer's own
+    """The single writer task. Commits and folds of the credit log run on the event
+    loop's thread: a batch of a few dozen announces commits in about a millisecond, a
+    fold chunk in a few, and measured under load that beat handing either to a thread
+    (the hand-off and the two threads contending for the GIL cost more than the work,
+    and a fold on a thread held the write lock, and so every commit, for as long as the
+    GIL let it take). A commit that would have to wait for the write lock, the folds at
+    start and at shutdown, and WAL checkpoints (which fsync) run on the writer's own
     thread instead."""
 
     def __init__(
@@ -329,6 +334,7 @@ class Writer:
         self._cheat_log_max_rows = cheat_log_max_rows
         self._fold_policy = fold
         self._unfolded = 0
+        self._folding = False
         self._fold_deadline: asyncio.TimerHandle | None = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracker-writer")
         self._connection: sqlite3.Connection | None = None
@@ -355,7 +361,9 @@ class Writer:
         the caller loads swarms from the tables and answers anything), start the task."""
         loop = asyncio.get_running_loop()
         self._connection = _writer_connection(self._path)
-        replayed = await self.run_sync(fold_credit_log, begin_patiently)
+        replayed = await self.run_sync(
+            fold_whole_log, begin_patiently, self._fold_policy.chunk_rows
+        )
         if replayed:
             log.info("folded %d credit-log rows left by the last run", replayed)
         self._checkpointer = await loop.run_in_executor(self._executor, connect_sync, self._path)
@@ -438,11 +446,12 @@ class Writer:
                 stop_point(AFTER_APPEND_COMMIT)
                 self._count_appended(loop, len(batch.entries) + len(batch.saved))
             _answer(batch, unsaved_failed=False)
-            if self._fold_due(loop):
-                await self._fold()
-            await self._checkpoint(loop)
             if self._closing and not self._pending:
+                await self._fold_rest()
                 return
+            if self._fold_due(loop, idle=not self._pending):
+                self._fold_step(loop)
+            await self._checkpoint(loop)
 
     def _count_appended(self, loop: asyncio.AbstractEventLoop, rows: int) -> None:
         """Count rows now in the log; the first of them starts the fold interval, whose
@@ -457,30 +466,64 @@ class Writer:
         delay = self._fold_policy.interval_ms / 1000
         self._fold_deadline = loop.call_later(delay, self._wake.set)
 
-    def _fold_due(self, loop: asyncio.AbstractEventLoop) -> bool:
+    def _fold_due(self, loop: asyncio.AbstractEventLoop, idle: bool) -> bool:
+        """A fold under way goes on; a new one starts once ``rows`` rows wait, the fold
+        interval has passed, or (while no announce waits for a commit, so a chunk delays
+        nobody) a whole chunk waits."""
+        if self._folding:
+            return True
         deadline = self._fold_deadline
         return self._unfolded > 0 and (
-            self._closing
-            or self._unfolded >= self._fold_policy.rows
+            self._unfolded >= self._fold_policy.rows
             or (deadline is not None and loop.time() >= deadline.when())
+            or (idle and self._unfolded >= self._fold_policy.chunk_rows)
         )
 
-    async def _fold(self) -> None:
-        """Fold the whole log on the writer's thread while commits wait (announces keep
-        joining the next batch meanwhile): replies wait at most one fold, whose length
-        ``credit_fold_rows`` bounds (a few microseconds a row; a bigger fold writes
-        fewer WAL pages per row). A fold that fails is retried one fold interval later;
-        its rows stay in the log, so nothing is lost or applied twice."""
+    def _fold_step(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Fold one chunk of the log, on the loop, between two commits: announces wait
+        for at most one chunk (``credit_fold_chunk_rows`` rows, a few microseconds each)
+        instead of the whole fold, and the writer comes back for the next chunk after the
+        next commit, or at once if none is pending. If a web request's transaction holds
+        the write lock, the chunk is tried again shortly; a chunk that fails otherwise is
+        retried one fold interval later. Its rows stay in the log either way, so nothing
+        is lost or applied twice."""
+        chunk = self._fold_policy.chunk_rows
         try:
-            await self.run_sync(fold_credit_log, begin_patiently)
+            taken = fold_credit_log(self._open(), begin_now, chunk)
+        except WriteLockBusy:
+            loop.call_later(RETRY_DELAY_SECONDS, self._wake.set)
+            return
         except Exception:
             log.exception("folding the credit log failed; retrying after the fold interval")
-            self._start_fold_interval(asyncio.get_running_loop())
+            self._folding = False
+            self._start_fold_interval(loop)
             return
+        if taken < chunk:
+            self._folded_all()
+        else:
+            self._unfolded = max(self._unfolded - taken, 0)
+            self._folding = True
+            self._wake.set()
+
+    def _folded_all(self) -> None:
         self._unfolded = 0
+        self._folding = False
         if self._fold_deadline is not None:
             self._fold_deadline.cancel()
             self._fold_deadline = None
+
+    async def _fold_rest(self) -> None:
+        """At shutdown, once every reply is sent: fold what is left on the writer's
+        thread, waiting for the write lock if need be. If that fails, the rows stay in
+        the log, and the next start folds them before answering anything."""
+        if not (self._unfolded or self._folding):
+            return
+        try:
+            await self.run_sync(fold_whole_log, begin_patiently, self._fold_policy.chunk_rows)
+        except Exception:
+            log.exception("folding the credit log at shutdown failed; the next start will")
+            return
+        self._folded_all()
 
     async def _checkpoint(self, loop: asyncio.AbstractEventLoop) -> None:
         """About once a second, copy the WAL back into the database file, off the loop

@@ -36,13 +36,21 @@ def is_trusted_proxy(peer_host: str | None, trusted_proxies: tuple[str, ...]) ->
 
 
 IPV6_SITE_PREFIX = 64
+SOURCE_CACHE_SIZE = 4096
+"""Connection sources remembered (:func:`connection_source`): a few hundred kilobytes at
+most, whoever connects."""
 
 
+@lru_cache(maxsize=SOURCE_CACHE_SIZE)
 def connection_source(host: str, trusted_proxies: tuple[str, ...]) -> str | None:
     """Whom a connection from ``host`` (a peer address as the socket gives it) counts
     against: the IPv4 address, or the IPv6 /64 (one subscriber's usual share, so an
     attacker cannot take a fresh address per connection); None for a trusted proxy,
-    whose clients share its address, or an address that cannot be read."""
+    whose clients share its address, or an address that cannot be read.
+
+    Cached: every connection asks twice (when it opens and when it closes), and parsing
+    the address with :mod:`ipaddress` each time cost more under ``Connection: close``
+    than reading the announce."""
     address = _parse(host)
     if address is None or (trusted_proxies and _trusted(address, parse_networks(trusted_proxies))):
         return None
