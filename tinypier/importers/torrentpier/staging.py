@@ -61,6 +61,7 @@ _INDEXES = {
     "bb_attachments_desc": "attach_id",
     "bb_privmsgs_text": "privmsgs_text_id",
     "bb_user_group": "group_id",
+    "bb_auth_access": "group_id",
     "bb_topics": "topic_id",
 }
 
