@@ -65,9 +65,10 @@ def test_bonus_points_are_balances_the_ledger_sums_to(imported: Imported) -> Non
     assert imported.query(
         "SELECT id, bonus_points FROM users WHERE bonus_points != 0 ORDER BY id"
     ) == [(2, 12), (4, 1000)]  # 12.5 counts 12; Вася's 0.75 is no whole point
-    assert imported.query(
-        "SELECT user_id, kind, points FROM member_ledger ORDER BY user_id"
-    ) == [(2, "imported", 12), (4, "imported", 1000)]
+    assert imported.query("SELECT user_id, kind, points FROM member_ledger ORDER BY user_id") == [
+        (2, "imported", 12),
+        (4, "imported", 1000),
+    ]
     assert imported.query(
         "SELECT COUNT(*) FROM users u WHERE bonus_points !="
         " (SELECT COALESCE(SUM(points), 0) FROM member_ledger WHERE user_id = u.id)"

@@ -134,7 +134,7 @@ def test_what_tinypier_has_no_place_for_is_kept(imported: Imported) -> None:
         " FROM torrentpier_members"
     ) == [(2, "", "", None, 0, "https://admin.example", int(imported.board.version == "3.0"))]
     for table in ("torrentpier_groups", "torrentpier_group_members", "torrentpier_forum_access"):
-        assert imported.query(f"SELECT COUNT(*) FROM {table}") == [(0,)]  # noqa: S608
+        assert imported.query(f"SELECT COUNT(*) FROM {table}") == [(0,)]
 
 
 def test_categories_and_forums_with_rights_as_roles(imported: Imported) -> None:

@@ -220,18 +220,21 @@ def _kept_aside(row: sqlite3.Row) -> tuple[Any, ...] | None:
 
 
 def rank_batch(context: Context, rows: list[sqlite3.Row]) -> Batch:
-    """bb_ranks as ranks an admin assigns (TorrentPier 2.x+ has no ranks earned by posts),
-    keeping their ids so members' ``user_rank`` points at them."""
+    """bb_ranks as ranks, keeping their ids so members' ``user_rank`` points at them.
+    2.x ranks are all assigned by an admin; a board still holding phpBB's ``rank_min`` and
+    ``rank_special`` columns keeps its ranks earned by posts as such."""
     batch = Batch()
     now = int(time.time())
-    ranks = [
-        (mapping.as_int(row["rank_id"]), mapping.text(row["rank_title"]).strip(), now)
-        for row in rows
-    ]
+    ranks = []
+    for row in rows:
+        rank_id = mapping.as_int(row["rank_id"])
+        earned = _get(row, "rank_special") is not None and not mapping.as_int(row["rank_special"])
+        min_posts = mapping.as_int(_get(row, "rank_min", 0)) if earned else None
+        title = mapping.text(row["rank_title"]).strip() or f"#{rank_id}"
+        ranks.append((rank_id, title, min_posts, now))
     batch.write(
-        "INSERT INTO ranks (id, title, min_posts, image_id, created_at)"
-        " VALUES (?, ?, NULL, NULL, ?)",
-        [(rank_id, title or f"#{rank_id}", at) for rank_id, title, at in ranks],
+        "INSERT INTO ranks (id, title, min_posts, image_id, created_at) VALUES (?, ?, ?, NULL, ?)",
+        ranks,
     )
     batch.imported = len(ranks)
     return batch
