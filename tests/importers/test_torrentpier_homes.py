@@ -20,7 +20,9 @@ from tests.importers.conftest import Imported
 from tests.importers.torrentpier_fixture import AVATAR_SIZE, PASSWORD
 from tinypier.app import create_app
 from tinypier.i18n import Audience, speaking_to
+from tinypier.importers.torrentpier.kinds import avatar_path, forum_perm_rights
 from tinypier.importers.torrentpier.report import build_report
+from tinypier.permissions.grants import Right
 from tinypier.settings import load_settings
 from tinypier.torrents.storage import read_stored
 
@@ -168,3 +170,22 @@ def test_the_report_counts_each_home_in_english_and_russian(imported: Imported) 
     assert "  Аватары: 1" in russian
     assert "  Подписи: 2" in russian
     assert "  Аватары, файл аватара не найден в папке аватаров (участник сохранён): 1" in russian
+
+
+def test_forum_perm_bits_are_torrentpiers_auth_constants() -> None:
+    """Bit n of forum_perm is AUTH_* constant n (view 1, read 2, mod 3, post 4, reply 5,
+    attach 12, download 13); edit, delete, sticky and the rest have no grant of their own."""
+    assert forum_perm_rights(1 << 1 | 1 << 3 | 1 << 6 | 1 << 12 | 1 << 13) == [
+        Right.VIEW,
+        Right.MODERATE,
+        Right.UPLOAD,
+        Right.DOWNLOAD,
+    ]
+    assert forum_perm_rights(1 << 0 | 1 << 6 | 1 << 8) == []
+
+
+def test_avatars_are_found_where_torrentpier_put_them() -> None:
+    root = Path("/board")
+    assert avatar_path(root, 123_456, 4) == root / "data/avatars/12/56/123456.png"
+    assert avatar_path(root, 7, 12) == root / "data/avatars/0/7/7.webp"
+    assert avatar_path(root, 7, 2) is None  # 2 is .gz: no image

@@ -461,17 +461,9 @@ def access_batch(context: Context, rows: list[sqlite3.Row]) -> Batch:
 
 # -- avatars ------------------------------------------------------------------------------
 
-# TorrentPier's file_id_ext (config ``file_id_ext``): the avatar file's extension by id.
-AVATAR_EXTENSIONS = {
-    1: "gif",
-    2: "gif",
-    3: "jpg",
-    4: "png",
-    5: "bmp",
-    11: "bmp",
-    12: "webp",
-    13: "avif",
-}
+# TorrentPier's config ``file_id_ext``: an avatar file's extension by ``avatar_ext_id``
+# (the image ones; the pipeline refuses all but GIF, JPEG, PNG and WebP).
+AVATAR_EXTENSIONS = {1: "gif", 3: "jpg", 4: "png", 7: "tiff", 11: "bmp", 12: "webp", 13: "avif"}
 AVATARS_DIR = PurePosixPath("data/avatars")
 """TorrentPier's ``avatars.upload_path`` (``BB_PATH . '/data/avatars/'``), under the board root."""
 
