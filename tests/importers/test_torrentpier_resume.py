@@ -56,6 +56,10 @@ def _killed_import(board: Board, data_dir: Path, stop_at: str) -> subprocess.Com
     [
         "staging",
         "members:2",
+        "group members:1",
+        "forum access:1",
+        "bonus points:1",
+        "avatars:1",
         "posts:2",
         "releases:1",
         "snatches:1",

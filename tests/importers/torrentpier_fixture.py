@@ -12,7 +12,9 @@ without ``post_id``/``attach_id`` and nullable hashes, ``bb_topics.attach_ext_id
 Rows cover every mapping: md5 and bcrypt members, Cyrillic and HTML-escaped names, a
 quote and a backslash in text, a moved topic, a v1 release whose info hash ends with a
 0x20 byte (stored trimmed, as 2.x did), a hybrid v1+v2 release, a release whose file is
-missing, a poll, thanks, snatches, a message in two copies, groups and an ACL forum.
+missing, a poll, thanks, snatches, a message in two copies, groups (open, hidden, a
+per-member ACL, a pending request) and an ACL forum, signatures, a rank, bonus points,
+avatars (one to re-encode, one that is no image, one missing).
 """
 
 from __future__ import annotations
@@ -234,6 +236,7 @@ def _rows(version: str, root: Path) -> dict[str, list[dict[str, Any]]]:
         (uploads / "9f0e_hybrid.torrent").write_bytes(hybrid)
         (root / "library").mkdir(parents=True)
         (root / "library" / "config.php").write_text("<?php\n$bb_cfg['passkey_key'] = 'uk';\n")
+    _place_avatars(root)
     t = 1_700_000_000
     users: list[dict[str, Any]] = [
         {"user_id": -1, "username": "Guest", "user_password": "", "user_active": 0},
@@ -251,6 +254,9 @@ def _rows(version: str, root: Path) -> dict[str, list[dict[str, Any]]]:
             "user_points": 12.5,
             "user_lang": "ru",
             "user_posts": 4,
+            "user_lastvisit": t + 5000,
+            "user_website": "https://admin.example",
+            "avatar_ext_id": 4,
         },
         {
             "user_id": 3,
@@ -262,6 +268,9 @@ def _rows(version: str, root: Path) -> dict[str, list[dict[str, Any]]]:
             "user_email": "vasya@tp.example",
             "user_newpasswd": "plaintext-temp",
             "user_posts": 2,
+            "user_sig": "[i]Вася[/i] &lt;3",
+            "user_points": 0.75,
+            "avatar_ext_id": 3,
         },
         {
             "user_id": 4,
@@ -270,6 +279,8 @@ def _rows(version: str, root: Path) -> dict[str, list[dict[str, Any]]]:
             "user_level": 2,
             "user_active": 1,
             "user_regdate": t + 20,
+            "user_points": 1000,
+            "avatar_ext_id": 1,
         },
         {
             "user_id": 5,
@@ -542,16 +553,30 @@ def _rows(version: str, root: Path) -> dict[str, list[dict[str, Any]]]:
                 "group_description": "Who upload",
                 "group_moderator": 2,
                 "group_single_user": 0,
+                "group_type": 0,
+                "group_time": t + 1,
             },
             {"group_id": 2, "group_name": "", "group_single_user": 1},
+            {"group_id": 3, "group_name": "", "group_single_user": 1},
+            {
+                "group_id": 4,
+                "group_name": "Hidden &amp; closed",
+                "group_moderator": 4,
+                "group_single_user": 0,
+                "group_type": 2,
+            },
         ],
         "bb_user_group": [
-            {"group_id": 1, "user_id": 3, "user_pending": 0},
+            {"group_id": 1, "user_id": 3, "user_pending": 0, "user_time": t + 2},
+            {"group_id": 1, "user_id": 6, "user_pending": 1, "user_time": t + 3},
             {"group_id": 2, "user_id": 4, "user_pending": 0},
+            {"group_id": 3, "user_id": 3, "user_pending": 0},
+            {"group_id": 4, "user_id": 4, "user_pending": 0},
         ],
         "bb_auth_access": [
             {"group_id": 1, "forum_id": 4, "forum_perm": 0b110110},
-            {"group_id": 2, "forum_id": 4, "forum_perm": 0b10},
+            {"group_id": 2, "forum_id": 4, "forum_perm": 0b10 | 1 << 3},
+            {"group_id": 1, "forum_id": 1, "forum_perm": 1 << 12 | 1 << 13},
         ],
         "bb_config": [
             {"config_name": "sitename", "config_value": "Old tracker"},
@@ -573,6 +598,24 @@ def _rows(version: str, root: Path) -> dict[str, list[dict[str, Any]]]:
             {"attach_id": 3, "physical_filename": "0000_missing.torrent", "extension": "torrent"},
         ]
     return rows
+
+
+AVATAR_SIZE = (300, 200)
+
+
+def _place_avatars(root: Path) -> None:
+    """Avatars where TorrentPier keeps them (``data/avatars/{id // 10000}/{id % 100}/
+    {id}.{ext}``): the admin's a PNG larger than TinyPier's avatar size and carrying a
+    text chunk, Вася's a "JPEG" that is no image; O'Brien's GIF is missing."""
+    from PIL import Image, PngImagePlugin
+
+    folder = root / "data" / "avatars" / "0"
+    (folder / "2").mkdir(parents=True)
+    (folder / "3").mkdir(parents=True)
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", "hidden words")
+    Image.new("RGB", AVATAR_SIZE, (200, 30, 30)).save(folder / "2" / "2.png", pnginfo=info)
+    (folder / "3" / "3.jpg").write_bytes(b"<?php echo 'not an image'; ?>")
 
 
 def _as_2_0(rows: dict[str, list[dict[str, Any]]]) -> None:

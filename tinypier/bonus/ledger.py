@@ -27,6 +27,7 @@ UPLOAD_EXCHANGE = "upload exchange"
 INVITE_EXCHANGE = "invite exchange"
 GRANT = "grant"
 TAKE = "take"
+IMPORTED = "imported"
 
 KIND_LABELS = {
     SEEDING: N_("Seeding bonus"),
@@ -34,6 +35,7 @@ KIND_LABELS = {
     INVITE_EXCHANGE: N_("Points exchanged for invites"),
     GRANT: N_("Granted by an admin"),
     TAKE: N_("Taken by an admin"),
+    IMPORTED: N_("Imported from TorrentPier"),
 }
 """What each kind of entry is called on the ledger page; code that adds a kind adds its
 label here."""

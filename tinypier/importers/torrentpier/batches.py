@@ -78,6 +78,7 @@ class Context:
     version: str
     progress: Progress
     members: set[int] = field(default_factory=set)
+    ranks: set[int] = field(default_factory=set)
     ghost_id: int | None = None
     topics: dict[int, tuple[int, str]] = field(default_factory=dict)
     releases: dict[int, tuple[int, int]] = field(default_factory=dict)

@@ -3,9 +3,9 @@
 The source (a dump or a server) is first copied into the staging file (see
 :mod:`.staging`), then each kind is imported in dependency order by the resumable batch
 loop (:mod:`.batches`), then the repairs rebuild what the board derives (post HTML,
-counters, the search index). Private messages, polls and thanks are written through
-their features' stores. A rerun after a crash or ``kill -9`` continues where the last
-committed batch left off; a finished import is never run twice.
+counters, the search index). Bonus points, avatars, private messages, polls and thanks
+are written through their features' stores. A rerun after a crash or ``kill -9``
+continues where the last committed batch left off; a finished import is never run twice.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from pathlib import Path
 import aiosqlite
 
 from tinypier import site_settings
+from tinypier.bonus.ledger import IMPORTED, BalanceChange, apply_changes
 from tinypier.db.connection import Database, connect_sync
 from tinypier.importers.torrentpier import kinds, mapping
 from tinypier.importers.torrentpier.batches import (
@@ -47,6 +48,7 @@ from tinypier.importers.torrentpier.staging import (
 from tinypier.messages.store import insert_conversation
 from tinypier.polls.queries import PollChangeRefused, create_poll
 from tinypier.polls.spec import PollSpec
+from tinypier.profiles.store import set_avatar
 from tinypier.repair.pending import run_repair
 from tinypier.settings import Settings
 from tinypier.thanks.queries import thank
@@ -195,6 +197,8 @@ def _import_all(context: Context) -> None:
     context.config = kinds.read_config(context)
     _keep_config(context)
     _suspend_search_triggers(context.board)
+    _batched(context, "ranks", "bb_ranks", kinds.rank_batch)
+    context.ranks = {row[0] for row in context.board.execute("SELECT id FROM ranks")}
     _batched(context, "members", "bb_users", kinds.member_batch)
     context.members = {row[0] for row in context.board.execute("SELECT id FROM users")}
     if kinds.missing_authors(context):
@@ -261,6 +265,8 @@ async def _through_stores(context: Context) -> None:
     db = Database(context.settings.database_path)
     await db.open()
     try:
+        await _bonus_points(context, db)
+        await _avatars(context, db)
         await _thanks(context, db)
         await _polls(context, db)
         await _messages(context, db)
@@ -308,6 +314,65 @@ async def _finish(db: Database, kind: str) -> None:
         " ON CONFLICT (kind) DO UPDATE SET done = 1",
         (kind,),
     )
+
+
+async def _bonus_points(context: Context, db: Database) -> None:
+    """bb_users.user_points as each member's balance, through the bonus ledger: one entry
+    "imported from TorrentPier" per member with points, so the ledger sums to the balance.
+    A batch's entries and its progress commit together, so a rerun credits nobody twice.
+    TorrentPier kept hundredths of a point; TinyPier counts whole points (rounded down)."""
+    kind = "bonus points"
+    if "user_points" not in staged_columns(context.stage, "bb_users"):
+        await _finish(db, kind)
+        return
+    query, total = staged_rows("bb_users", "user_points >= 1 AND user_id > 0")
+    context.progress.start(kind, int(context.stage.execute(total).fetchone()[0]))
+    while rows := _stepped(context, kind, query):
+        changes = [
+            BalanceChange(user_id, IMPORTED, points=int(float(row["user_points"])))
+            for row in rows
+            if (user_id := mapping.as_int(row["user_id"])) in context.members
+        ]
+        async with db.transaction() as connection:
+            await apply_changes(connection, changes, int(time.time()))
+            await _record_in(connection, kind, int(rows[-1]["_pos"]), len(changes), [])
+        context.progress.advance(len(rows))
+        stop_point(kind)
+    await _finish(db, kind)
+    context.progress.finish()
+
+
+async def _avatars(context: Context, db: Database) -> None:
+    """Uploaded avatars (``avatar_ext_id`` set) from the board's avatar folder, through
+    the profiles feature's pipeline: validated, re-encoded as a PNG of its pixels, stored
+    by content hash. A missing file or one the pipeline refuses is reported, the member
+    kept without an avatar. Setting the same avatar twice (a batch repeated after a
+    crash) stores nothing new."""
+    kind = "avatars"
+    if "avatar_ext_id" not in staged_columns(context.stage, "bb_users"):
+        await _finish(db, kind)
+        return
+    query, total = staged_rows("bb_users", "avatar_ext_id != 0 AND user_id > 0")
+    context.progress.start(kind, int(context.stage.execute(total).fetchone()[0]))
+    while rows := _stepped(context, kind, query):
+        imported, skips = 0, list[tuple[str, str]]()
+        for row in rows:
+            user_id = mapping.as_int(row["user_id"])
+            if user_id not in context.members:
+                continue
+            png, reason = await asyncio.to_thread(
+                kinds.avatar_png, context, user_id, mapping.as_int(row["avatar_ext_id"])
+            )
+            if png is None:
+                skips.append((str(user_id), reason))
+                continue
+            await set_avatar(db, context.settings, user_id, png)
+            imported += 1
+        await _record(db, kind, int(rows[-1]["_pos"]), imported, skips)
+        context.progress.advance(len(rows))
+        stop_point(kind)
+    await _finish(db, kind)
+    context.progress.finish()
 
 
 async def _thanks(context: Context, db: Database) -> None:

@@ -11,14 +11,18 @@ import json
 import os
 import re
 import sqlite3
+import time
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from tinypier.accounts.names import name_key, normalized_name
 from tinypier.accounts.queries import new_feed_token
 from tinypier.accounts.secrets import new_passkey
+from tinypier.forum.bbcode import render_signature
 from tinypier.importers.torrentpier import mapping
 from tinypier.importers.torrentpier.batches import Batch, Context
+from tinypier.permissions.grants import Right
+from tinypier.profiles.images import ImageRefused, normalized_png
 from tinypier.torrents.metainfo import InvalidTorrent, ParsedTorrent, parse_torrent
 from tinypier.torrents.storage import store_bytes
 
@@ -42,6 +46,9 @@ DUPLICATE_HASH = "duplicate_hash"
 NO_RELEASE = "no_release"
 NO_MEMBER = "no_member"
 DUPLICATE_MESSAGE = "duplicate_message"
+NO_GROUP = "no_group"
+AVATAR_MISSING = "avatar_missing"
+AVATAR_REFUSED = "avatar_refused"
 
 
 def _get(row: sqlite3.Row, column: str, default: Any = None) -> Any:
@@ -55,7 +62,7 @@ def member_batch(context: Context, rows: list[sqlite3.Row]) -> Batch:
     batch = Batch()
     extras = _tracker_figures(context, [row["user_id"] for row in rows])
     banned = _banned(context, [row["user_id"] for row in rows])
-    users, profiles = [], []
+    users, profiles, kept, seen = [], [], [], []
     for row in rows:
         user_id = mapping.as_int(row["user_id"])
         if user_id <= 0:
@@ -64,17 +71,30 @@ def member_batch(context: Context, rows: list[sqlite3.Row]) -> Batch:
         if user_id in banned:
             batch.skip(user_id, BANNED)
         users.append(_member(context, batch, row, extras.get(user_id), user_id in banned))
-        profiles.append(_profile(context, row))
+        profile = _profile(context, row)
+        if profile is not None:
+            profiles.append(profile)
+        last_visit = mapping.timestamp(_get(row, "user_lastvisit"))
+        if last_visit:
+            seen.append((user_id, last_visit))
+        aside = _kept_aside(row)
+        if aside is not None:
+            kept.append(aside)
     batch.write(
         "INSERT INTO users (id, name, name_key, password_hash, role, disabled, passkey,"
-        " feed_token, created_at, uploaded, downloaded, post_count, invite_quota, language)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " feed_token, created_at, uploaded, downloaded, post_count, invite_quota, language,"
+        " email) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         users,
     )
     batch.write(
-        "INSERT INTO torrentpier_members (user_id, email, signature, rank_title, bonus_points,"
-        " last_visit_at, website, location, two_factor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO profiles (user_id, signature, signature_html, rank_id) VALUES (?, ?, ?, ?)",
         profiles,
+    )
+    batch.write("INSERT INTO presence (user_id, seen_at) VALUES (?, ?)", seen)
+    batch.write(
+        "INSERT INTO torrentpier_members (user_id, email, signature, rank_title, bonus_points,"
+        " last_visit_at, website, location, two_factor) VALUES (?, '', '', NULL, 0, NULL, ?, ?, ?)",
+        kept,
     )
     batch.imported = len(users)
     return batch
@@ -136,6 +156,7 @@ def _member(
         mapping.as_int(_get(row, "user_posts", 0)),
         context.settings.invite_quota,
         language,
+        str(_get(row, "user_email", "") or "").strip() or None,
     )
 
 
@@ -173,25 +194,50 @@ def _passkey(context: Context, batch: Batch, user_id: int, tracker: sqlite3.Row 
     return key
 
 
-def _profile(context: Context, row: sqlite3.Row) -> tuple[Any, ...]:
-    rank = None
-    rank_id = mapping.as_int(_get(row, "user_rank", 0))
-    if rank_id and context.has("bb_ranks"):
-        found = context.stage.execute(
-            "SELECT rank_title FROM t_bb_ranks WHERE rank_id = ?", (rank_id,)
-        ).fetchone()
-        rank = mapping.text(found[0]) if found else None
-    return (
-        mapping.as_int(row["user_id"]),
-        str(_get(row, "user_email", "") or ""),
-        mapping.text(_get(row, "user_sig", "")),
-        rank,
-        float(_get(row, "user_points", 0) or 0),
-        mapping.timestamp(_get(row, "user_lastvisit")),
-        mapping.text(_get(row, "user_website", "")),
-        mapping.text(_get(row, "user_from", "")),
-        bool(mapping.as_int(_get(row, "totp_enabled", 0))),
+def _profile(context: Context, row: sqlite3.Row) -> tuple[Any, ...] | None:
+    """The member's signature (rendered as the profiles feature renders one) and assigned
+    rank (TorrentPier's ranks were all assigned by an admin), or None without either."""
+    signature = mapping.text(_get(row, "user_sig", "")).strip()
+    rank_id = mapping.as_int(_get(row, "user_rank", 0)) or None
+    if rank_id is not None and rank_id not in context.ranks:
+        rank_id = None
+    if not signature and rank_id is None:
+        return None
+    html = render_signature(signature) if signature else ""
+    return (mapping.as_int(row["user_id"]), signature, html, rank_id)
+
+
+def _kept_aside(row: sqlite3.Row) -> tuple[Any, ...] | None:
+    """What TinyPier still has no place for (website, location, two-factor), kept in
+    ``torrentpier_members`` for members who had any of it; the columns whose values now
+    have a home (e-mail, signature, rank, bonus points, last visit) are left blank."""
+    website = mapping.text(_get(row, "user_website", ""))
+    location = mapping.text(_get(row, "user_from", ""))
+    two_factor = bool(mapping.as_int(_get(row, "totp_enabled", 0)))
+    if not (website or location or two_factor):
+        return None
+    return (mapping.as_int(row["user_id"]), website, location, two_factor)
+
+
+def rank_batch(context: Context, rows: list[sqlite3.Row]) -> Batch:
+    """bb_ranks as ranks, keeping their ids so members' ``user_rank`` points at them.
+    2.x ranks are all assigned by an admin; a board still holding phpBB's ``rank_min`` and
+    ``rank_special`` columns keeps its ranks earned by posts as such."""
+    batch = Batch()
+    now = int(time.time())
+    ranks = []
+    for row in rows:
+        rank_id = mapping.as_int(row["rank_id"])
+        earned = _get(row, "rank_special") is not None and not mapping.as_int(row["rank_special"])
+        min_posts = mapping.as_int(_get(row, "rank_min", 0)) if earned else None
+        title = mapping.text(row["rank_title"]).strip() or f"#{rank_id}"
+        ranks.append((rank_id, title, min_posts, now))
+    batch.write(
+        "INSERT INTO ranks (id, title, min_posts, image_id, created_at) VALUES (?, ?, ?, NULL, ?)",
+        ranks,
     )
+    batch.imported = len(ranks)
+    return batch
 
 
 _AUTHORED = (
@@ -262,78 +308,186 @@ def add_ghost(context: Context) -> int:
 
 # -- groups and rights --------------------------------------------------------------------
 
+# bb_groups.group_type -> join mode. An open TorrentPier group took requests its
+# moderator approved (the member stayed pending meanwhile): TinyPier's "request". A closed
+# one took none, a hidden one was also unlisted: both "closed".
+_JOIN_MODES = {0: "request", 1: "closed", 2: "closed"}
+# bb_auth_access.forum_perm: bit n (value 1 << n) is TorrentPier's AUTH_* constant n.
+_FORUM_PERM_BITS = {
+    1: Right.VIEW,
+    2: Right.READ,
+    3: Right.MODERATE,
+    4: Right.POST,
+    5: Right.REPLY,
+    12: Right.UPLOAD,
+    13: Right.DOWNLOAD,
+}
+PERSONAL_GROUP_PREFIX = "ACL "
+"""A single-user group (TorrentPier's per-member ACL) becomes a closed group of its one
+member, named ``ACL <member>``: TinyPier grants forum rights to groups only."""
+
 
 def group_batch(context: Context, rows: list[sqlite3.Row]) -> Batch:
+    """Groups with their join modes and moderators (as leaders); a single-user group
+    whose ACL grants anything becomes its member's personal group, one without is
+    dropped (TorrentPier made one for every member)."""
     batch = Batch()
-    groups = []
+    owners = _personal_acl_owners(context, [row["group_id"] for row in rows])
+    names: set[str] = set()
+    groups, leaders = [], []
     for row in rows:
+        group_id = mapping.as_int(row["group_id"])
+        created = mapping.as_int(_get(row, "group_time", 0)) or int(time.time())
         if mapping.as_int(_get(row, "group_single_user", 0)):
+            owner = owners.get(group_id)
+            if owner is None:
+                continue
+            name = _free_group_name(context, names, f"{PERSONAL_GROUP_PREFIX}{owner[1]}", group_id)
+            groups.append((group_id, name, "", "closed", created))
+            leaders.append((owner[0], group_id, "member", created))
             continue
+        name = mapping.text(row["group_name"]).strip() or f"#{group_id}"
+        join_mode = _JOIN_MODES.get(mapping.as_int(_get(row, "group_type", 1)), "closed")
+        description = mapping.text(_get(row, "group_description", ""))
+        name = _free_group_name(context, names, name, group_id)
+        groups.append((group_id, name, description, join_mode, created))
         moderator = mapping.as_int(_get(row, "group_moderator", 0))
-        groups.append(
-            (
-                mapping.as_int(row["group_id"]),
-                mapping.text(row["group_name"]),
-                mapping.text(_get(row, "group_description", "")),
-                moderator if moderator in context.members else None,
-            )
-        )
+        if moderator in context.members:
+            leaders.append((moderator, group_id, "leader", created))
     batch.write(
-        "INSERT OR IGNORE INTO torrentpier_groups (group_id, name, description, moderator_id)"
-        " VALUES (?, ?, ?, ?)",
+        "INSERT INTO groups (id, name, description, join_mode, created_at) VALUES (?, ?, ?, ?, ?)",
         groups,
+    )
+    batch.write(
+        "INSERT INTO group_members (user_id, group_id, status, created_at) VALUES (?, ?, ?, ?)",
+        leaders,
     )
     batch.imported = len(groups)
     return batch
 
 
+def _personal_acl_owners(context: Context, group_ids: list[Any]) -> dict[int, tuple[int, str]]:
+    """Single-user groups among ``group_ids`` that grant something in bb_auth_access:
+    group id -> (member id, member name)."""
+    if not (context.has("bb_auth_access") and context.has("bb_user_group")) or not group_ids:
+        return {}
+    found = context.stage.execute(
+        "SELECT DISTINCT ug.group_id, ug.user_id FROM t_bb_user_group ug"
+        " JOIN t_bb_auth_access a ON a.group_id = ug.group_id AND a.forum_perm != 0"
+        " WHERE ug.group_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(group_ids),),
+    ).fetchall()
+    owners = {}
+    for group_id, user_id in found:
+        if user_id in context.members:
+            name = context.board.execute("SELECT name FROM users WHERE id = ?", (user_id,))
+            owners[mapping.as_int(group_id)] = (mapping.as_int(user_id), name.fetchone()[0])
+    return owners
+
+
+def _free_group_name(context: Context, taken: set[str], name: str, group_id: int) -> str:
+    """Group names are unique regardless of case; a second one gets its old id appended."""
+    name = name[:100]
+    key = name.casefold()
+    exists = context.board.execute("SELECT 1 FROM groups WHERE name = ?", (name,)).fetchone()
+    if exists is not None or key in taken:
+        name = f"{name} ({group_id})"
+    taken.add(name.casefold())
+    return name
+
+
 def group_member_batch(context: Context, rows: list[sqlite3.Row]) -> Batch:
-    """Members of real groups; a single-user group's member is its ACL's owner instead."""
+    """Memberships of the imported groups: pending requests stay pending, the group's
+    moderator (already a leader) stays one."""
     batch = Batch()
-    groups = {row[0] for row in context.board.execute("SELECT group_id FROM torrentpier_groups")}
-    members = [
-        (
-            mapping.as_int(row["group_id"]),
-            mapping.as_int(row["user_id"]),
-            bool(mapping.as_int(_get(row, "user_pending", 0))),
+    groups = {row[0] for row in context.board.execute("SELECT id FROM groups")}
+    # leaders and personal groups' members were written with their groups: kept as they are
+    written = {
+        (row[0], row[1])
+        for row in context.board.execute(
+            "SELECT user_id, group_id FROM group_members"
+            " WHERE group_id IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted({mapping.as_int(row["group_id"]) for row in rows})),),
         )
-        for row in rows
-        if mapping.as_int(row["user_id"]) in context.members
-        and mapping.as_int(row["group_id"]) in groups
-    ]
+    }
+    members = []
+    for row in rows:
+        group_id, user_id = mapping.as_int(row["group_id"]), mapping.as_int(row["user_id"])
+        if group_id not in groups or (user_id, group_id) in written:
+            continue
+        if user_id not in context.members:
+            batch.skip(f"{group_id}/{user_id}", NO_MEMBER)
+            continue
+        pending = bool(mapping.as_int(_get(row, "user_pending", 0)))
+        at = mapping.as_int(_get(row, "user_time", 0)) or int(time.time())
+        members.append((user_id, group_id, "pending" if pending else "member", at))
     batch.write(
-        "INSERT OR IGNORE INTO torrentpier_group_members (group_id, user_id, pending)"
-        " VALUES (?, ?, ?)",
+        "INSERT INTO group_members (user_id, group_id, status, created_at) VALUES (?, ?, ?, ?)",
         members,
     )
     batch.imported = len(members)
     return batch
 
 
+def forum_perm_rights(forum_perm: int) -> list[Right]:
+    """The rights a bb_auth_access bitfield grants, as TinyPier names them."""
+    return [right for bit, right in _FORUM_PERM_BITS.items() if forum_perm & (1 << bit)]
+
+
 def access_batch(context: Context, rows: list[sqlite3.Row]) -> Batch:
-    """bb_auth_access as it is; a per-member ACL (a single-user group) names its member."""
+    """bb_auth_access as group grants per forum (a per-member ACL through its member's
+    personal group, see :func:`group_batch`)."""
     batch = Batch()
-    entries = []
+    groups = {row[0] for row in context.board.execute("SELECT id FROM groups")}
+    forums = {row[0] for row in context.board.execute("SELECT id FROM forums")}
+    grants: list[tuple[int, int, str]] = []
+    entries = 0
     for row in rows:
-        group_id = mapping.as_int(row["group_id"])
-        owner = None
-        if context.has("bb_user_group"):
-            single = context.stage.execute(
-                "SELECT ug.user_id FROM t_bb_user_group ug JOIN t_bb_groups g"
-                " ON g.group_id = ug.group_id WHERE ug.group_id = ? AND g.group_single_user = 1",
-                (group_id,),
-            ).fetchone()
-            owner = single[0] if single and single[0] in context.members else None
-        entries.append(
-            (group_id, mapping.as_int(row["forum_id"]), owner, mapping.as_int(row["forum_perm"]))
-        )
+        group_id, forum_id = mapping.as_int(row["group_id"]), mapping.as_int(row["forum_id"])
+        rights = forum_perm_rights(mapping.as_int(row["forum_perm"]))
+        if not rights:
+            continue
+        if group_id not in groups or forum_id not in forums:
+            batch.skip(f"{group_id}/{forum_id}", NO_GROUP if group_id not in groups else NO_FORUM)
+            continue
+        grants.extend((group_id, forum_id, right.value) for right in rights)
+        entries += 1
     batch.write(
-        "INSERT OR IGNORE INTO torrentpier_forum_access (group_id, forum_id, user_id, forum_perm)"
-        " VALUES (?, ?, ?, ?)",
-        entries,
+        "INSERT INTO group_grants (group_id, forum_id, permission) VALUES (?, ?, ?)", grants
     )
-    batch.imported = len(entries)
+    batch.imported = entries
     return batch
+
+
+# -- avatars ------------------------------------------------------------------------------
+
+# TorrentPier's config ``file_id_ext``: an avatar file's extension by ``avatar_ext_id``
+# (the image ones; the pipeline refuses all but GIF, JPEG, PNG and WebP).
+AVATAR_EXTENSIONS = {1: "gif", 3: "jpg", 4: "png", 7: "tiff", 11: "bmp", 12: "webp", 13: "avif"}
+AVATARS_DIR = PurePosixPath("data/avatars")
+"""TorrentPier's ``avatars.upload_path`` (``BB_PATH . '/data/avatars/'``), under the board root."""
+
+
+def avatar_path(root: Path, user_id: int, ext_id: int) -> Path | None:
+    """``{id // 10000}/{id % 100}/{id}.{ext}`` under the avatar folder (get_avatar_path)."""
+    extension = AVATAR_EXTENSIONS.get(ext_id)
+    if extension is None:
+        return None
+    return (
+        root / AVATARS_DIR / str(user_id // 10000) / str(user_id % 100) / f"{user_id}.{extension}"
+    )
+
+
+def avatar_png(context: Context, user_id: int, ext_id: int) -> tuple[bytes | None, str]:
+    """The member's avatar as the profiles feature stores one, or None and why not."""
+    path = avatar_path(context.files, user_id, ext_id)
+    if path is None or not path.is_file():
+        return None, AVATAR_MISSING
+    try:
+        data = path.read_bytes()
+        return normalized_png(data, context.settings), ""
+    except (OSError, ImageRefused):
+        return None, AVATAR_REFUSED
 
 
 # -- categories and forums ----------------------------------------------------------------
@@ -356,7 +510,8 @@ def category_batch(context: Context, rows: list[sqlite3.Row]) -> Batch:
 def forum_batch(context: Context, rows: list[sqlite3.Row]) -> Batch:
     """Forums with their rights as roles; a subforum sits in its parent's category (the
     parent is kept in ``torrentpier_forums``), and an ACL forum (rights given to groups)
-    is opened to moderators only until groups are mapped (``torrentpier_forum_access``)."""
+    is opened to moderators only: the groups bb_auth_access names get their rights as
+    grants (:func:`access_batch`)."""
     batch = Batch()
     forums, originals = [], []
     for row in rows:

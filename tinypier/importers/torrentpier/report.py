@@ -13,12 +13,13 @@ from typing import Any
 from tinypier.i18n import N_, _
 
 KIND_LABELS: dict[str, str] = {
+    "ranks": N_("Ranks"),
     "members": N_("Members"),
     "groups": N_("Groups"),
     "group members": N_("Group memberships"),
     "categories": N_("Categories"),
     "forums": N_("Forums"),
-    "forum access": N_("Forum access entries"),
+    "forum access": N_("Forum access entries (as group grants)"),
     "topics": N_("Topics"),
     "posts": N_("Posts"),
     "releases": N_("Releases"),
@@ -27,7 +28,22 @@ KIND_LABELS: dict[str, str] = {
     "thanks": N_("Thanks"),
     "polls": N_("Polls"),
     "messages": N_("Private messages"),
+    "bonus points": N_("Members with bonus points"),
+    "avatars": N_("Avatars"),
 }
+
+MEMBER_DETAILS: dict[str, tuple[str, str]] = {
+    "e-mail addresses": (
+        N_("E-mail addresses"),
+        "SELECT COUNT(*) FROM users WHERE email IS NOT NULL",
+    ),
+    "signatures": (N_("Signatures"), "SELECT COUNT(*) FROM profiles WHERE signature != ''"),
+    "assigned ranks": (
+        N_("Members with a rank"),
+        "SELECT COUNT(*) FROM profiles WHERE rank_id IS NOT NULL",
+    ),
+}
+"""What the members batch brings along, counted on the board (it is no kind of its own)."""
 
 REASONS: dict[str, str] = {
     "not_a_member": N_("not a member (TorrentPier's guest or bot account)"),
@@ -46,13 +62,15 @@ REASONS: dict[str, str] = {
     "no_release": N_("its release was not imported"),
     "no_member": N_("its member was not imported"),
     "duplicate_message": N_("copies of one message merged into one"),
+    "no_group": N_("its group was not imported"),
+    "avatar_missing": N_("avatar file missing from the avatar folder (member kept)"),
+    "avatar_refused": N_(
+        "avatar file is no JPEG, PNG, GIF or WebP image within the limits (member kept)"
+    ),
 }
 
 KEPT: tuple[tuple[str, str], ...] = (
-    ("torrentpier_members", N_("Profiles (e-mail, signature, rank, bonus points)")),
-    ("torrentpier_groups", N_("Groups")),
-    ("torrentpier_group_members", N_("Group memberships")),
-    ("torrentpier_forum_access", N_("Forum access entries")),
+    ("torrentpier_members", N_("Profile fields (website, location, two-factor sign-in)")),
     ("torrentpier_poll_results", N_("Poll results (TorrentPier never recorded who chose what)")),
 )
 
@@ -78,12 +96,12 @@ class ImportReport:
         """The report in the reader's language."""
         lines = [_("Imported a TorrentPier %(version)s board:", version=self.version)]
         for kind, count in self.counts.items():
-            lines.append(f"  {_(KIND_LABELS.get(kind, kind))}: {count}")
+            lines.append(f"  {_(_label_of(kind))}: {count}")
         if self.skipped:
             lines.append(_("Left out or changed:"))
         for kind, reasons in self.skipped.items():
             for reason, count in reasons.items():
-                what = _(KIND_LABELS.get(kind, kind))
+                what = _(_label_of(kind))
                 lines.append(f"  {what}, {_(REASONS.get(reason, reason))}: {count}")
         if any(self.kept.values()):
             lines.append(_("Kept in import tables until TinyPier has a place for them:"))
@@ -95,6 +113,11 @@ class ImportReport:
         return lines
 
 
+def _label_of(kind: str) -> str:
+    detail = MEMBER_DETAILS.get(kind)
+    return detail[0] if detail else KIND_LABELS.get(kind, kind)
+
+
 def build_report(board: sqlite3.Connection, version: str, repairs: list[str]) -> ImportReport:
     counts = {
         kind: int(imported)
@@ -102,6 +125,8 @@ def build_report(board: sqlite3.Connection, version: str, repairs: list[str]) ->
         if kind in KIND_LABELS
     }
     ordered = {kind: counts.get(kind, 0) for kind in KIND_LABELS}
+    for kind, (_label, query) in MEMBER_DETAILS.items():
+        ordered[kind] = int(board.execute(query).fetchone()[0])
     skipped: dict[str, dict[str, int]] = {}
     for kind, reason, count in board.execute(
         "SELECT kind, reason, COUNT(*) FROM import_skips"

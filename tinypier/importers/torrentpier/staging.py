@@ -55,12 +55,12 @@ _AFFINITY = {"integer": "INTEGER", "real": "REAL", "binary": "BLOB", "text": "TE
 _INDEXES = {
     "bb_bt_users": "user_id",
     "bb_banlist": "ban_userid",
-    "bb_ranks": "rank_id",
     "bb_posts_text": "post_id",
     "bb_post_texts": "post_id",
     "bb_attachments_desc": "attach_id",
     "bb_privmsgs_text": "privmsgs_text_id",
     "bb_user_group": "group_id",
+    "bb_auth_access": "group_id",
     "bb_topics": "topic_id",
 }
 
