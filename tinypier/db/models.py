@@ -740,47 +740,14 @@ class ImportSkip(SQLModel, table=True):
 
 
 class TorrentPierMember(SQLModel, table=True):
-    """What a TorrentPier member had that TinyPier has no place for yet (0025)."""
+    """What a TorrentPier member had that TinyPier has no place for (0025)."""
 
     __tablename__ = "torrentpier_members"
 
     user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", primary_key=True)
-    email: str
-    signature: str
-    rank_title: str | None = None
-    bonus_points: float
-    last_visit_at: int | None = None
     website: str
     location: str
     two_factor: bool
-
-
-class TorrentPierGroup(SQLModel, table=True):
-    __tablename__ = "torrentpier_groups"
-
-    group_id: int = Field(primary_key=True)
-    name: str
-    description: str
-    moderator_id: int | None = None
-
-
-class TorrentPierGroupMember(SQLModel, table=True):
-    __tablename__ = "torrentpier_group_members"
-
-    group_id: int = Field(primary_key=True)
-    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", primary_key=True)
-    pending: bool
-
-
-class TorrentPierForumAccess(SQLModel, table=True):
-    """bb_auth_access as it was: ``forum_perm`` is TorrentPier's bitfield."""
-
-    __tablename__ = "torrentpier_forum_access"
-
-    group_id: int = Field(primary_key=True)
-    forum_id: int = Field(primary_key=True)
-    user_id: int | None = None
-    forum_perm: int
 
 
 class TorrentPierForum(SQLModel, table=True):

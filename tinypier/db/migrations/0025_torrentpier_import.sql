@@ -22,46 +22,15 @@ CREATE TABLE import_skips (
 	UNIQUE (kind, source_id, reason)
 );
 
--- What TorrentPier had and TinyPier has no place for yet, kept as it was so a later step
--- (groups, bonus points, profiles) can take it over: nothing reads these tables.
+-- What a TorrentPier member had and TinyPier has no place for (website, location,
+-- whether two-factor sign-in was on), kept as it was: nothing reads it yet.
 CREATE TABLE torrentpier_members (
 	user_id INTEGER NOT NULL,
-	email VARCHAR NOT NULL,
-	signature VARCHAR NOT NULL,
-	rank_title VARCHAR,
-	bonus_points FLOAT NOT NULL,
-	last_visit_at INTEGER,
 	website VARCHAR NOT NULL,
 	location VARCHAR NOT NULL,
 	two_factor BOOLEAN NOT NULL,
 	PRIMARY KEY (user_id),
 	FOREIGN KEY(user_id) REFERENCES users (id) ON DELETE CASCADE
-);
-
-CREATE TABLE torrentpier_groups (
-	group_id INTEGER NOT NULL,
-	name VARCHAR NOT NULL,
-	description VARCHAR NOT NULL,
-	moderator_id INTEGER,
-	PRIMARY KEY (group_id)
-);
-
-CREATE TABLE torrentpier_group_members (
-	group_id INTEGER NOT NULL,
-	user_id INTEGER NOT NULL,
-	pending BOOLEAN NOT NULL,
-	PRIMARY KEY (group_id, user_id),
-	FOREIGN KEY(user_id) REFERENCES users (id) ON DELETE CASCADE
-);
-
--- bb_auth_access: forum_perm is TorrentPier's bitfield (view 1, read 2, mod 3, post 4,
--- reply 5, ... download 13, as bit numbers); user_id is set for a member's own ACL.
-CREATE TABLE torrentpier_forum_access (
-	group_id INTEGER NOT NULL,
-	forum_id INTEGER NOT NULL,
-	user_id INTEGER,
-	forum_perm INTEGER NOT NULL,
-	PRIMARY KEY (group_id, forum_id)
 );
 
 CREATE TABLE torrentpier_forums (

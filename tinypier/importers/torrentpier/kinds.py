@@ -92,8 +92,8 @@ def member_batch(context: Context, rows: list[sqlite3.Row]) -> Batch:
     )
     batch.write("INSERT INTO presence (user_id, seen_at) VALUES (?, ?)", seen)
     batch.write(
-        "INSERT INTO torrentpier_members (user_id, email, signature, rank_title, bonus_points,"
-        " last_visit_at, website, location, two_factor) VALUES (?, '', '', NULL, 0, NULL, ?, ?, ?)",
+        "INSERT INTO torrentpier_members (user_id, website, location, two_factor)"
+        " VALUES (?, ?, ?, ?)",
         kept,
     )
     batch.imported = len(users)
@@ -209,8 +209,7 @@ def _profile(context: Context, row: sqlite3.Row) -> tuple[Any, ...] | None:
 
 def _kept_aside(row: sqlite3.Row) -> tuple[Any, ...] | None:
     """What TinyPier still has no place for (website, location, two-factor), kept in
-    ``torrentpier_members`` for members who had any of it; the columns whose values now
-    have a home (e-mail, signature, rank, bonus points, last visit) are left blank."""
+    ``torrentpier_members`` for members who had any of it."""
     website = mapping.text(_get(row, "user_website", ""))
     location = mapping.text(_get(row, "user_from", ""))
     two_factor = bool(mapping.as_int(_get(row, "totp_enabled", 0)))
