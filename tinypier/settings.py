@@ -129,6 +129,7 @@ class Settings:
     bonus_invite_price: int = 1000
     ledger_rows_per_page: int = 50
     legacy_passkey_param: str = "uk"
+    bonus_job_chunk_rows: int = 1000
 
     @property
     def database_path(self) -> Path:
@@ -483,6 +484,7 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "bonus_invite_price": _zero_or_more,
     "ledger_rows_per_page": _positive_int,
     "legacy_passkey_param": _query_parameter_name,
+    "bonus_job_chunk_rows": _positive_int,
 }
 
 

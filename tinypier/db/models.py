@@ -813,3 +813,30 @@ class TorrentPierConfig(SQLModel, table=True):
 
     name: str = Field(primary_key=True)
     value: str
+
+
+class BonusRun(SQLModel, table=True):
+    """The bonus job's run under way (0029), at most one row: the hour it pays up to, the
+    hours its cap covers, the last ``transfers`` rowid paid and the points forfeited so far;
+    each chunk moves it on in its own transaction, and the run's last chunk deletes it."""
+
+    __tablename__ = "bonus_run"
+
+    id: int = Field(primary_key=True)
+    hour: int
+    hours_covered: int
+    after_rowid: int
+    forfeited: int
+
+
+class BonusRunMember(SQLModel, table=True):
+    """A member's marker for the bonus run that last paid them (0029): its hour, the points
+    it paid them so far (what the hourly cap still allows in its later chunks) and their
+    ledger line for it, which later chunks add to."""
+
+    __tablename__ = "bonus_run_members"
+
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", primary_key=True)
+    hour: int
+    points: int
+    ledger_id: int = Field(foreign_key="member_ledger.id", ondelete="CASCADE")
