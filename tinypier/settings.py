@@ -129,7 +129,7 @@ class Settings:
     bonus_invite_price: int = 1000
     ledger_rows_per_page: int = 50
     legacy_passkey_param: str = "uk"
-    bonus_job_chunk_rows: int = 1000
+    bonus_job_chunk_rows: int = 500
 
     @property
     def database_path(self) -> Path:
