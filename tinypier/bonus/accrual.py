@@ -67,11 +67,18 @@ DUE = (
     " FROM transfers t CROSS JOIN torrents x ON x.id = t.torrent_id"
     " CROSS JOIN users u ON u.id = t.user_id WHERE _UNPAID >= 1"
 ).replace("_UNPAID", _UNPAID)
+# The next chunk: the rows due after the last one paid, read on from there in rowid order
+# (a range of the table's own key, so the run as a whole still reads transfers once).
+DUE_CHUNK = DUE + " AND t.rowid > ? ORDER BY t.rowid LIMIT ?"
 PAY_ROW = "UPDATE transfers SET bonus_paid_seconds = bonus_paid_seconds + ? WHERE rowid = ?"
 MARK_MEMBER = (
     "INSERT INTO bonus_run_members (user_id, hour, points, ledger_id) VALUES (?, ?, ?, ?)"
     " ON CONFLICT (user_id) DO UPDATE SET hour = excluded.hour, points = excluded.points,"
     " ledger_id = excluded.ledger_id"
+)
+MARKERS = (
+    "SELECT user_id, points, ledger_id FROM bonus_run_members WHERE hour = ?"
+    " AND user_id IN (SELECT value FROM json_each(?))"
 )
 ENDED = -1
 """``bonus_run.after_rowid`` of a run whose last chunk committed."""
@@ -151,7 +158,7 @@ async def pay_seeding_bonus(db: Database, settings: Settings, now: int) -> JobRe
     if run is None:
         return {MEMBERS_PAID: 0, POINTS_PAID: 0}
     rate_sql, rate_params = hourly_rate_sql(settings, run.hour)
-    due_sql = DUE.format(rate=rate_sql) + " AND t.rowid > ? ORDER BY t.rowid LIMIT ?"
+    due_sql = DUE_CHUNK.format(rate=rate_sql)
     while run.after_rowid != ENDED:
         # Read on a reader connection, outside the write lock (the tracker's commits go
         # on meanwhile, and take the lock between chunks).
@@ -246,11 +253,7 @@ async def _markers(
 ) -> dict[int, tuple[int, int]]:
     """The points the run of ``hour`` paid each of these members so far, and their ledger
     line for it (only members it paid already)."""
-    cursor = await connection.execute(
-        "SELECT user_id, points, ledger_id FROM bonus_run_members WHERE hour = ?"
-        " AND user_id IN (SELECT value FROM json_each(?))",
-        (hour, json.dumps(list(members))),
-    )
+    cursor = await connection.execute(MARKERS, (hour, json.dumps(list(members))))
     return {int(user): (int(points), int(line)) for user, points, line in await cursor.fetchall()}
 
 
