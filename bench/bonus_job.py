@@ -14,8 +14,9 @@ on 20 more: about 2 million rows). Two cases, each timed on its own copy of the 
 Each run pays in chunks of ``bonus_job_chunk_rows`` (``--chunk-rows``); the table gives the
 write transactions, the lock held in all, and the longest single hold (what a tracker
 commit waits at worst). Run with the project's virtualenv:
-``.venv/bin/python bench/bonus_job.py`` (``--peers`` for a smaller board). The job runs exactly as the scheduler runs it, through
-``tinypier.bonus.accrual.pay_seeding_bonus`` on the app's ``Database``.
+``.venv/bin/python bench/bonus_job.py`` (``--peers`` for a smaller board). The job runs
+exactly as the scheduler runs it, through ``tinypier.bonus.accrual.pay_seeding_bonus`` on
+the app's ``Database``.
 """
 
 from __future__ import annotations

@@ -1,15 +1,14 @@
 """The chunked bonus job's statements, planned on the jobs' plan board (a fiftieth of the
 large bench board, ANALYZE run): a chunk reads on from the last rowid paid by the table's
-own key, and finds members' markers and ledger lines by key, so a chunk's cost is its
-rows, not the table's."""
+own key, so a chunk's cost is its rows, not the table's; the members' phase reads the
+parked earnings in one pass."""
 
 from __future__ import annotations
 
 import sqlite3
 
 from tests.jobs.test_query_plans import GROWING, board, plan, scans
-from tinypier.bonus.accrual import DUE_CHUNK, MARK_MEMBER, MARKERS, hourly_rate_sql
-from tinypier.bonus.ledger import _ADD_TO_ENTRY
+from tinypier.bonus.accrual import DUE_CHUNK, EARNED, hourly_rate_sql
 from tinypier.settings import Settings
 
 __all__ = ["board"]
@@ -27,11 +26,12 @@ def test_a_chunk_reads_transfers_on_from_the_last_row_paid(board: sqlite3.Connec
     assert scans(steps, GROWING) == [], steps
 
 
-def test_markers_and_ledger_lines_are_found_by_key(board: sqlite3.Connection) -> None:
-    markers = plan(board, MARKERS, (1_800_000_000, "[1, 2, 3]"))
-    adding = plan(board, _ADD_TO_ENTRY, (1, 0, 0, 0, 1, 1))
-    marking = plan(board, MARK_MEMBER, (1, 1_800_000_000, 1, 1))
+def test_phase_two_reads_the_parked_earnings_once(board: sqlite3.Connection) -> None:
+    board.executescript(
+        "INSERT INTO bonus_run_earnings (user_id, hours, points) SELECT user_id, 1, 1"
+        " FROM transfers LIMIT 5000; ANALYZE bonus_run_earnings"
+    )
+    steps = plan(board, EARNED, (0,))
 
-    assert scans(markers, ("bonus_run_members",)) == [], markers
-    assert adding == ["SEARCH member_ledger USING INTEGER PRIMARY KEY (rowid=?)"], adding
-    assert scans(marking, GROWING) == [], marking
+    assert steps[0].startswith("SCAN bonus_run_earnings"), steps
+    assert scans(steps, GROWING) == [], steps

@@ -1,15 +1,18 @@
 """The bonus job pays in chunks of ``bonus_job_chunk_rows`` rows, each its own short
 transaction: other writers (the tracker's commits) take the write lock between chunks, a
 run stopped after any chunk resumes and pays every hour exactly once, and the hourly cap
-and the one ledger line per member and run hold however a member's rows are split."""
+and the one ledger line per member and run hold however a member's rows are split (the
+rows are marked paid chunk by chunk with their earnings parked, then the members
+credited chunk by chunk)."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 import pytest
@@ -17,7 +20,7 @@ import pytest
 from tests.bonus.seeding import HOUR, START, SeedingBoard, ledger_matches_balances, prepared
 from tests.forum.board import sql
 from tests.helpers import Member
-from tinypier.bonus import accrual, ledger
+from tinypier.bonus import accrual
 from tinypier.db.connection import Database
 from tinypier.settings import Settings
 
@@ -50,24 +53,33 @@ def _seeders(board: SeedingBoard, count: int = 4) -> list[Member]:
 
 @pytest.fixture
 def killed_after(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
-    """Set ``[k]`` to stop the next run as a crash would, after its k-th chunk committed."""
-    chunks = accrual.pay_chunk
+    """Set ``[k]`` to stop the next run as a crash would, after its k-th chunk committed
+    (counting phase 1's chunks, then phase 2's)."""
     limit: list[int] = []
     calls = 0
 
-    async def pay_chunk(*args: object, **kwargs: object) -> accrual.BonusRun | None:
-        nonlocal calls
-        if limit and calls >= limit[0]:
-            raise RuntimeError("killed")
-        calls += 1
-        return await chunks(*args, **kwargs)  # type: ignore[arg-type]
+    def stoppable(chunk: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+        async def run(*args: object) -> Any:
+            nonlocal calls
+            if limit and calls >= limit[0]:
+                raise RuntimeError("killed")
+            calls += 1
+            return await chunk(*args)
 
-    monkeypatch.setattr(accrual, "pay_chunk", pay_chunk)
+        return run
+
+    monkeypatch.setattr(accrual, "park_chunk", stoppable(accrual.park_chunk))
+    monkeypatch.setattr(accrual, "credit_chunk", stoppable(accrual.credit_chunk))
     yield limit
     limit.clear()
 
 
-@pytest.mark.parametrize("chunks_done", [0, 1, 3])
+# Four members' eight rows in chunks of two: phase 1 parks them in four chunks and finds
+# the end in a fifth; phase 2 credits the members in two chunks of two.
+ROW_CHUNKS = 5
+
+
+@pytest.mark.parametrize("chunks_done", [0, 1, 3, 5, 6])
 def test_a_run_killed_after_a_chunk_is_resumed_and_pays_once(
     board: SeedingBoard, killed_after: list[int], chunks_done: int
 ) -> None:
@@ -77,16 +89,18 @@ def test_a_run_killed_after_a_chunk_is_resumed_and_pays_once(
     with pytest.raises(RuntimeError, match="killed"):
         board.pay(START + HOUR)
 
-    assert _paid_rows(board.settings) == chunks_done * CHUNK
-    assert sum(board.points(seeder) for seeder in seeders) == chunks_done * CHUNK * 2
+    assert _paid_rows(board.settings) == min(chunks_done, 4) * CHUNK
+    credited = max(chunks_done - ROW_CHUNKS, 0) * CHUNK
+    assert [board.points(seeder) for seeder in seeders] == [4] * credited + [0] * (4 - credited)
     assert ledger_matches_balances(board.settings)
 
     killed_after.clear()
-    board.pay(START + HOUR)
+    result = board.pay(START + HOUR)
     board.pay(START + HOUR)
 
     assert [board.points(seeder) for seeder in seeders] == [4] * 4
     assert [board.ledger(seeder) for seeder in seeders] == [[("seeding", 4, 0, 0, 2, "")]] * 4
+    assert result[accrual.POINTS_PAID] == 16, "the resumed run counts its chunks before the stop"
     assert ledger_matches_balances(board.settings)
 
 
@@ -94,22 +108,17 @@ def test_a_chunk_stopped_midway_commits_nothing_of_itself(
     board: SeedingBoard, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seeders = _seeders(board)
-    credit = ledger.credit_lines
-    calls = 0
 
-    async def credit_lines(*args: object) -> dict[int, int]:
-        # The second chunk has marked its rows paid when it gets here; then it dies.
-        nonlocal calls
-        calls += 1
-        if calls == 2:
-            raise RuntimeError("killed")
-        return await credit(*args)  # type: ignore[arg-type]
+    async def apply_changes(*_args: object) -> None:
+        # Phase 2's first chunk has credited nothing yet; it dies here.
+        raise RuntimeError("killed")
 
     with monkeypatch.context() as patched:
-        patched.setattr(accrual, "credit_lines", credit_lines)
+        patched.setattr(accrual, "apply_changes", apply_changes)
         with pytest.raises(RuntimeError, match="killed"):
             board.pay(START + HOUR)
-    assert _paid_rows(board.settings) == CHUNK
+    assert _paid_rows(board.settings) == 8
+    assert sum(board.points(seeder) for seeder in seeders) == 0
 
     board.pay(START + HOUR)
 
@@ -163,10 +172,10 @@ def test_the_cap_holds_across_a_kill_between_chunks(
     heavy = board.member("heavy")
     for _ in range(5):
         board.seed(heavy, board.release(60), HOUR)
-    killed_after.append(2)
+    killed_after.append(3)  # three of its five rows parked, nothing credited yet
     with pytest.raises(RuntimeError, match="killed"):
         board.pay(START + HOUR)
-    assert board.points(heavy) == 8
+    assert (_paid_rows(board.settings), board.points(heavy)) == (3, 0)
     killed_after.clear()
 
     board.pay(START + HOUR)
@@ -190,33 +199,38 @@ def test_the_next_hour_gets_a_fresh_cap(settings: Settings) -> None:
 
 
 class TracingDatabase(Database):
-    """The app's Database, noting who committed each write transaction and how many
-    ``transfers`` rows it marked paid."""
+    """The app's Database, noting who committed each write transaction, how many
+    ``transfers`` rows it marked paid and how many members it credited."""
 
     def __init__(self, path: Path) -> None:
         super().__init__(path)
-        self.commits: list[tuple[str, int]] = []
+        self.commits: list[tuple[str, int, int]] = []
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         async with super().transaction() as connection:
-            before = await _paid_rows_on(connection)
+            rows, members = await _progress(connection)
             yield connection
-            self.commits.append((_who.get(), await _paid_rows_on(connection) - before))
+            rows_after, members_after = await _progress(connection)
+            self.commits.append((_who.get(), rows_after - rows, members_after - members))
 
 
-async def _paid_rows_on(connection: aiosqlite.Connection) -> int:
-    cursor = await connection.execute("SELECT COUNT(*) FROM transfers WHERE bonus_paid_seconds > 0")
+async def _progress(connection: aiosqlite.Connection) -> tuple[int, int]:
+    cursor = await connection.execute(
+        "SELECT (SELECT COUNT(*) FROM transfers WHERE bonus_paid_seconds > 0),"
+        " (SELECT COUNT(*) FROM users WHERE bonus_points > 0)"
+    )
     row = await cursor.fetchone()
-    return int(row[0]) if row else 0
+    assert row is not None
+    return int(row[0]), int(row[1])
 
 
-def test_no_transaction_pays_more_than_a_chunk_and_other_writes_get_in_between(
+def test_no_transaction_writes_more_than_a_chunk_and_other_writes_get_in_between(
     board: SeedingBoard,
 ) -> None:
-    seeders = _seeders(board, count=5)  # 10 rows: 5 chunks
+    seeders = _seeders(board, count=5)  # 10 rows, 5 members: 6 chunks, then 3
 
-    async def run() -> list[tuple[str, int]]:
+    async def run() -> list[tuple[str, int, int]]:
         db = TracingDatabase(board.settings.database_path)
         await db.open()
         try:
@@ -234,11 +248,14 @@ def test_no_transaction_pays_more_than_a_chunk_and_other_writes_get_in_between(
 
     commits = asyncio.run(run())
 
-    job_commits = [(n, paid) for n, (who, paid) in enumerate(commits) if who != WRITER]
-    assert max(paid for _, paid in job_commits) == CHUNK
-    assert sum(paid for _, paid in job_commits) == 10
+    job_commits = [(n, rows, members) for n, (who, rows, members) in enumerate(commits)
+                   if who != WRITER]  # fmt: skip
+    assert len(job_commits) == 1 + 6 + 3, "the start, phase 1's chunks, phase 2's"
+    assert max(rows for _, rows, _ in job_commits) == CHUNK
+    assert max(members for _, _, members in job_commits) == CHUNK
+    assert sum(rows for _, rows, _ in job_commits) == 10
     first, last = job_commits[0][0], job_commits[-1][0]
-    interleaved = [who for who, _ in commits[first:last]].count(WRITER)
+    interleaved = [who for who, _, _ in commits[first:last]].count(WRITER)
     assert interleaved >= len(job_commits) - 2, "the writer commits between the job's chunks"
     assert [board.points(seeder) for seeder in seeders] == [4] * 5
     assert ledger_matches_balances(board.settings)

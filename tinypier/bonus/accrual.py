@@ -12,33 +12,36 @@ nothing, and their seeding counts as paid.
 
 **Chunks.** The tracker commits every announce's credit before it answers, and waits for
 SQLite's one write lock to do it; a run that paid a million rows in one transaction held
-that lock for seconds. So a run pays ``transfers`` in rowid order, at most
-``bonus_job_chunk_rows`` due rows per transaction, and gives the lock (and the event loop)
-back between chunks. A chunk's rows are read on a reader connection first, outside the
-lock; its transaction then commits together the rows' paid seconds, the members' points,
-their ledger lines and the run's progress (``bonus_run``: the run's hour and the last
-rowid paid). The run's last chunk also sets the job's watermark (the last hour paid) and
-ends the run. A run stopped anywhere loses at most the chunk under way; the next run
-resumes the stopped one after its last committed chunk, so nothing is paid twice.
+that lock for seconds. So a run writes in chunks of at most ``bonus_job_chunk_rows``
+rows, each its own transaction committing its work with the run's progress (table
+``bonus_run``), and gives the lock and the event loop back between chunks. Each chunk's
+rows are read first on a reader connection, outside the lock. Two phases, so that every
+chunk writes neighbouring pages (members' rows scattered over many chunks would rewrite
+pages of ``users`` and the ledger all over the file in every chunk):
 
-**The cap across chunks.** A member's rows are spread over the table, so over several
-chunks. ``bonus_run_members`` keeps each member's marker for the run: its hour and the
-points paid so far, so a later chunk pays only what the cap still allows, and the
-member's ledger line for the run, which later chunks add to (one line per member and run,
-as before chunks).
+1. **Rows**, in ``transfers`` rowid order (the table's own key): a chunk advances its
+   rows' paid seconds and parks what each member earned in them in
+   ``bonus_run_earnings`` (appended: new pages only), moving the run's last rowid on.
+2. **Members**, in id order: a chunk credits the next members their parked earnings,
+   capped at ``bonus_max_points_per_hour`` per hour covered over ALL their rows (a
+   member's rows fall in many chunks of phase 1, but each member is credited once), with
+   one ledger line each, moving the run's last member on. The last chunk empties the
+   parked earnings and sets the job's watermark (the last hour paid).
+
+A run stopped anywhere loses at most the chunk under way; the next run resumes the
+stopped one after its last committed chunk and pays nothing twice.
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
-import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import aiosqlite
 
-from tinypier.bonus.ledger import GIB, SEEDING, BalanceChange, credit_lines
+from tinypier.bonus.ledger import GIB, SEEDING, BalanceChange, apply_changes
 from tinypier.db.connection import Database
 from tinypier.i18n import N_
 from tinypier.jobs.base import Job, JobResult, set_watermark, watermark
@@ -71,14 +74,12 @@ DUE = (
 # (a range of the table's own key, so the run as a whole still reads transfers once).
 DUE_CHUNK = DUE + " AND t.rowid > ? ORDER BY t.rowid LIMIT ?"
 PAY_ROW = "UPDATE transfers SET bonus_paid_seconds = bonus_paid_seconds + ? WHERE rowid = ?"
-MARK_MEMBER = (
-    "INSERT INTO bonus_run_members (user_id, hour, points, ledger_id) VALUES (?, ?, ?, ?)"
-    " ON CONFLICT (user_id) DO UPDATE SET hour = excluded.hour, points = excluded.points,"
-    " ledger_id = excluded.ledger_id"
-)
-MARKERS = (
-    "SELECT user_id, points, ledger_id FROM bonus_run_members WHERE hour = ?"
-    " AND user_id IN (SELECT value FROM json_each(?))"
+PARK = "INSERT INTO bonus_run_earnings (user_id, hours, points) VALUES (?, ?, ?)"
+# What each member not credited yet earned in the run, in id order: read once for phase 2
+# (a row per member; the parked rows are read whole, on a reader, and need no index).
+EARNED = (
+    "SELECT user_id, SUM(hours), SUM(points) FROM bonus_run_earnings WHERE user_id > ?"
+    " GROUP BY user_id ORDER BY user_id"
 )
 ENDED = -1
 """``bonus_run.after_rowid`` of a run whose last chunk committed."""
@@ -115,40 +116,31 @@ def hourly_rate_sql(settings: Settings, hour: int) -> tuple[str, list[float]]:
 
 
 def member_changes(
-    settings: Settings,
-    due: Sequence[Sequence[int]],
-    hours_covered: int,
-    paid_before: Mapping[int, int] | None = None,
+    settings: Settings, earned: Sequence[Sequence[int]], hours_covered: int
 ) -> tuple[list[BalanceChange], int]:
-    """Each member's ledger change for the rows due (rowid, member, hours, points),
-    capped at ``bonus_max_points_per_hour`` for each hour covered less what earlier chunks
-    of the run paid them (``paid_before``); and the points forfeited. Disabled members'
-    rows earn 0; a member paid nothing gets no change, unless earlier chunks paid them:
-    their line then counts these hours too."""
-    earlier = paid_before or {}
-    earned: dict[int, list[int]] = {}
-    for _rowid, user_id, hours, points in due:
-        totals = earned.setdefault(user_id, [0, 0])
-        totals[0] += hours
-        totals[1] += points
+    """Each member's ledger change for what they earned in the run (member, hours, points),
+    capped at ``bonus_max_points_per_hour`` for each hour covered; and the points
+    forfeited. Disabled members earned 0 and get no change."""
     cap = settings.bonus_max_points_per_hour * hours_covered
     changes, forfeited = [], 0
-    for user_id, (hours, points) in sorted(earned.items()):
-        paid = min(points, max(cap - earlier.get(user_id, 0), 0)) if cap else points
+    for user_id, hours, points in earned:
+        paid = min(points, cap) if cap else points
         forfeited += points - paid
-        if paid or user_id in earlier:
+        if paid:
             changes.append(BalanceChange(user_id, SEEDING, points=paid, quantity=hours))
     return changes, forfeited
 
 
 @dataclass(frozen=True)
 class BonusRun:
-    """A run under way: the hour it pays up to, the hours its cap covers, and the last
-    ``transfers`` rowid its committed chunks paid."""
+    """A run under way: the hour it pays up to, the hours its cap covers, the last
+    ``transfers`` rowid phase 1 parked (ENDED once done) and the last member phase 2
+    credited."""
 
     hour: int
     hours_covered: int
     after_rowid: int
+    after_user: int
 
 
 async def pay_seeding_bonus(db: Database, settings: Settings, now: int) -> JobResult:
@@ -159,75 +151,97 @@ async def pay_seeding_bonus(db: Database, settings: Settings, now: int) -> JobRe
         return {MEMBERS_PAID: 0, POINTS_PAID: 0}
     rate_sql, rate_params = hourly_rate_sql(settings, run.hour)
     due_sql = DUE_CHUNK.format(rate=rate_sql)
-    while run.after_rowid != ENDED:
-        # Read on a reader connection, outside the write lock (the tracker's commits go
-        # on meanwhile, and take the lock between chunks).
-        rows = await db.fetch_all(
-            due_sql, [*rate_params, run.after_rowid, settings.bonus_job_chunk_rows]
-        )
-        due = [tuple(row) for row in rows]
-        finished = len(due) < settings.bonus_job_chunk_rows
-        moved = await pay_chunk(db, settings, run, due, finished, now)
-        if moved is None:
-            return {MEMBERS_PAID: 0, POINTS_PAID: 0}  # another run got there first
-        run = moved
-        await asyncio.sleep(0)
-    return await _run_result(db, run.hour)
+    limit = settings.bonus_job_chunk_rows
+    moved: BonusRun | None = run
+    while moved is not None and moved.after_rowid != ENDED:
+        # Read on a reader connection, outside the write lock.
+        due = await db.fetch_all(due_sql, [*rate_params, moved.after_rowid, limit])
+        moved = await park_chunk(db, moved, [tuple(row) for row in due], limit)
+        await asyncio.sleep(0)  # the tracker's and the pages' commits go in between
+    if moved is not None:
+        earned = [tuple(row) for row in await db.fetch_all(EARNED, (moved.after_user,))]
+        for start in range(0, max(len(earned), 1), limit):
+            chunk = earned[start : start + limit]
+            moved = await credit_chunk(
+                db, settings, moved, chunk, start + limit >= len(earned), now
+            )
+            if moved is None:
+                break
+            await asyncio.sleep(0)
+    if moved is None:
+        return {MEMBERS_PAID: 0, POINTS_PAID: 0}  # another run got there first
+    return await _run_result(db)
 
 
-async def pay_chunk(
-    db: Database,
-    settings: Settings,
-    run: BonusRun,
-    due: Sequence[Sequence[int]],
-    finished: bool,
-    now: int,
+async def park_chunk(
+    db: Database, run: BonusRun, due: Sequence[Sequence[int]], limit: int
 ) -> BonusRun | None:
-    """Pay the rows due (rowid, member, hours, points; read after ``run.after_rowid``) in
-    one transaction with the run's progress; the last chunk ends the run. Answers the run
-    moved on (``after_rowid`` -1 once ended), or None when the stored run is not ``run``
-    any more (another run paid this chunk)."""
+    """Phase 1: mark the rows due (rowid, member, hours, points; read after
+    ``run.after_rowid``) paid and park their earnings, with the run's progress. Answers
+    the run moved on, or None when the stored run is not ``run`` any more (another run
+    did this chunk)."""
     async with db.transaction() as connection:
         # Seeding only grows and only this job pays, so advancing each row by the hours
         # read pays them once, provided no other run paid them since they were read.
         if await _stored_run(connection) != run:
             return None
-        members = sorted({row[1] for row in due})
-        markers = await _markers(connection, run.hour, members)
-        changes, forfeited = member_changes(
-            settings, due, run.hours_covered, {m: paid for m, (paid, _) in markers.items()}
-        )
         await connection.executemany(PAY_ROW, [(hours * HOUR, rowid) for rowid, _, hours, _ in due])
-        lines = {member: line for member, (_, line) in markers.items()}
-        lines |= await credit_lines(connection, changes, lines, now)
-        paid = {member: paid for member, (paid, _) in markers.items()}
-        for change in changes:
-            paid[change.user_id] = paid.get(change.user_id, 0) + change.points
+        earned: dict[int, list[int]] = {}
+        for _rowid, user_id, hours, points in due:
+            totals = earned.setdefault(user_id, [0, 0])
+            totals[0] += hours
+            totals[1] += points
         await connection.executemany(
-            MARK_MEMBER, [(m, run.hour, paid[m], lines[m]) for m in members if m in lines]
+            PARK, [(user, hours, points) for user, (hours, points) in earned.items()]
         )
-        after = ENDED if finished else due[-1][0]
+        moved = dataclasses.replace(run, after_rowid=due[-1][0] if len(due) == limit else ENDED)
+        await connection.execute("UPDATE bonus_run SET after_rowid = ?", (moved.after_rowid,))
+        return moved
+
+
+async def credit_chunk(
+    db: Database,
+    settings: Settings,
+    run: BonusRun,
+    earned: Sequence[Sequence[int]],
+    finished: bool,
+    now: int,
+) -> BonusRun | None:
+    """Phase 2: credit the members (member, hours, points; read after ``run.after_user``)
+    what they earned in the whole run, capped, with their ledger lines and the run's
+    progress; the last chunk (``finished``) ends the run."""
+    async with db.transaction() as connection:
+        if await _stored_run(connection) != run:
+            return None
+        changes, forfeited = member_changes(settings, earned, run.hours_covered)
+        await apply_changes(connection, changes, now)
+        moved = dataclasses.replace(run, after_user=ENDED if finished else earned[-1][0])
         await connection.execute(
-            "UPDATE bonus_run SET after_rowid = ?, forfeited = forfeited + ?", (after, forfeited)
-        )
+            "UPDATE bonus_run SET after_user = ?, forfeited = forfeited + ?,"
+            " members_paid = members_paid + ?, points_paid = points_paid + ?,"
+            " hours_paid = hours_paid + ?",
+            (moved.after_user, forfeited, len(changes), sum(c.points for c in changes),
+             sum(c.quantity for c in changes)),
+        )  # fmt: skip
         if finished:
+            # No WHERE: SQLite drops the table's pages at once rather than row by row.
+            await connection.execute("DELETE FROM bonus_run_earnings")
             await set_watermark(connection, JOB_NAME, run.hour)
-        return dataclasses.replace(run, after_rowid=after)
+        return moved
+
+
+_RUN = "SELECT hour, hours_covered, after_rowid, after_user FROM bonus_run WHERE id = 1"
 
 
 async def _stored_run(connection: aiosqlite.Connection) -> BonusRun | None:
-    cursor = await connection.execute(
-        "SELECT hour, hours_covered, after_rowid FROM bonus_run WHERE id = 1"
-    )
+    cursor = await connection.execute(_RUN)
     row = await cursor.fetchone()
     return BonusRun(*row) if row else None
 
 
 async def _run_under_way(db: Database) -> BonusRun | None:
     """The run a stop interrupted between chunks, to be finished first."""
-    row = await db.fetch_one(
-        "SELECT hour, hours_covered, after_rowid FROM bonus_run WHERE id = 1 AND after_rowid >= 0"
-    )
+    row = await db.fetch_one(_RUN + " AND after_user != ?", (ENDED,))
     return BonusRun(*row) if row else None
 
 
@@ -237,37 +251,24 @@ async def _start_run(db: Database, hour: int) -> BonusRun | None:
     async with db.transaction() as connection:
         last = await watermark(connection, JOB_NAME)
         under_way = await _stored_run(connection)
-        if last >= hour or (under_way is not None and under_way.after_rowid != ENDED):
+        if last >= hour or (under_way is not None and under_way.after_user != ENDED):
             return None
-        run = BonusRun(hour, (hour - last) // HOUR if last else 1, 0)
+        run = BonusRun(hour, (hour - last) // HOUR if last else 1, 0, 0)
         await connection.execute(
-            "INSERT OR REPLACE INTO bonus_run (id, hour, hours_covered, after_rowid, forfeited)"
-            " VALUES (1, ?, ?, ?, 0)",
-            (run.hour, run.hours_covered, run.after_rowid),
+            "INSERT OR REPLACE INTO bonus_run (id, hour, hours_covered, after_rowid,"
+            " after_user, forfeited, members_paid, points_paid, hours_paid)"
+            " VALUES (1, ?, ?, 0, 0, 0, 0, 0, 0)",
+            (run.hour, run.hours_covered),
         )
         return run
 
 
-async def _markers(
-    connection: aiosqlite.Connection, hour: int, members: Sequence[int]
-) -> dict[int, tuple[int, int]]:
-    """The points the run of ``hour`` paid each of these members so far, and their ledger
-    line for it (only members it paid already)."""
-    cursor = await connection.execute(MARKERS, (hour, json.dumps(list(members))))
-    return {int(user): (int(points), int(line)) for user, points, line in await cursor.fetchall()}
-
-
-async def _run_result(db: Database, hour: int) -> JobResult:
-    """What the run of ``hour`` did in all its chunks (a resumed run counts what it paid
-    before the stop too)."""
+async def _run_result(db: Database) -> JobResult:
+    """What the run did in all its chunks (a resumed run counts those before the stop)."""
     row = await db.fetch_one(
-        "SELECT COUNT(*), COALESCE(SUM(l.points), 0), COALESCE(SUM(l.quantity), 0),"
-        " (SELECT forfeited FROM bonus_run WHERE id = 1) FROM bonus_run_members m"
-        " JOIN member_ledger l ON l.id = m.ledger_id WHERE m.hour = ?",
-        (hour,),
+        "SELECT members_paid, points_paid, hours_paid, forfeited FROM bonus_run WHERE id = 1"
     )
-    assert row is not None
-    members, points, hours, forfeited = (int(value or 0) for value in row)
+    members, points, hours, forfeited = (int(value) for value in row) if row else (0, 0, 0, 0)
     return {MEMBERS_PAID: members, POINTS_PAID: points, HOURS_PAID: hours,
             POINTS_FORFEITED: forfeited}  # fmt: skip
 

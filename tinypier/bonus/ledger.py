@@ -10,9 +10,8 @@ here by building a :class:`BalanceChange`.
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import aiosqlite
@@ -100,47 +99,6 @@ async def apply_changes(
         raise ValueError("apply_changes only credits; take away with apply_change")
     await connection.executemany(_UPDATE_MEMBER, [_member_row(c) for c in changes])
     await connection.executemany(_INSERT_ENTRY, [_entry_row(c, now) for c in changes])
-
-
-_ADD_TO_ENTRY = (
-    "UPDATE member_ledger SET points = points + ?, uploaded = uploaded + ?,"
-    " downloaded = downloaded + ?, invites = invites + ?, quantity = quantity + ? WHERE id = ?"
-)
-# Many new lines in one statement, answering each line's id: the rows as one JSON array.
-_INSERT_ENTRIES = (
-    "INSERT INTO member_ledger (user_id, kind, points, uploaded, downloaded, invites,"
-    " quantity, note, actor_id, created_at) SELECT json_extract(value, '$[0]'),"
-    " json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'),"
-    " json_extract(value, '$[4]'), json_extract(value, '$[5]'), json_extract(value, '$[6]'),"
-    " json_extract(value, '$[7]'), json_extract(value, '$[8]'), json_extract(value, '$[9]')"
-    " FROM json_each(?) RETURNING id, user_id"
-)
-
-
-async def credit_lines(
-    connection: aiosqlite.Connection,
-    changes: Sequence[BalanceChange],
-    lines: Mapping[int, int],
-    now: int,
-) -> dict[int, int]:
-    """Apply credits like :func:`apply_changes`, but add each to the member's ledger line
-    ``lines[user_id]`` when they have one (the bonus job pays a run in chunks and keeps
-    one line per member and run) and write a new line for the others. Answers the new
-    lines' ids by member."""
-    if any(min(c.points, c.uploaded, c.downloaded, c.invites) < 0 for c in changes):
-        raise ValueError("credit_lines only credits; take away with apply_change")
-    await connection.executemany(_UPDATE_MEMBER, [_member_row(c) for c in changes])
-    added = [c for c in changes if c.user_id in lines]
-    await connection.executemany(
-        _ADD_TO_ENTRY,
-        [(c.points, c.uploaded, c.downloaded, c.invites, c.quantity, lines[c.user_id])
-         for c in added],
-    )  # fmt: skip
-    new = [_entry_row(c, now) for c in changes if c.user_id not in lines]
-    if not new:
-        return {}
-    cursor = await connection.execute(_INSERT_ENTRIES, (json.dumps(new),))
-    return {int(user_id): int(line) for line, user_id in await cursor.fetchall()}
 
 
 async def count_entries(db: Database, user_id: int) -> int:

@@ -816,9 +816,9 @@ class TorrentPierConfig(SQLModel, table=True):
 
 
 class BonusRun(SQLModel, table=True):
-    """The bonus job's run under way (0029), at most one row: the hour it pays up to, the
-    hours its cap covers, the last ``transfers`` rowid paid and the points forfeited so far;
-    each chunk moves it on in its own transaction, and the run's last chunk deletes it."""
+    """The bonus job's last run (0029), one row: the hour it pays up to, the hours its cap
+    covers, how far its two phases got (the last ``transfers`` rowid parked, then the last
+    member credited; -1 once done) and what it paid; each chunk moves it on."""
 
     __tablename__ = "bonus_run"
 
@@ -826,17 +826,20 @@ class BonusRun(SQLModel, table=True):
     hour: int
     hours_covered: int
     after_rowid: int
+    after_user: int
     forfeited: int
+    members_paid: int
+    points_paid: int
+    hours_paid: int
 
 
-class BonusRunMember(SQLModel, table=True):
-    """A member's marker for the bonus run that last paid them (0029): its hour, the points
-    it paid them so far (what the hourly cap still allows in its later chunks) and their
-    ledger line for it, which later chunks add to."""
+class BonusRunEarning(SQLModel, table=True):
+    """What a member earned in rows the bonus run marked paid, parked until the run
+    credits them (0029). Appended to and read whole: no index, no foreign key."""
 
-    __tablename__ = "bonus_run_members"
+    __tablename__ = "bonus_run_earnings"
 
-    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", primary_key=True)
-    hour: int
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int
+    hours: int
     points: int
-    ledger_id: int = Field(foreign_key="member_ledger.id", ondelete="CASCADE")
