@@ -130,6 +130,7 @@ class Settings:
     ledger_rows_per_page: int = 50
     legacy_passkey_param: str = "uk"
     credit_fold_chunk_rows: int = 250
+    bonus_job_chunk_rows: int = 500
 
     @property
     def database_path(self) -> Path:
@@ -485,6 +486,7 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "bonus_invite_price": _zero_or_more,
     "ledger_rows_per_page": _positive_int,
     "legacy_passkey_param": _query_parameter_name,
+    "bonus_job_chunk_rows": _positive_int,
 }
 
 

@@ -780,3 +780,33 @@ class TorrentPierConfig(SQLModel, table=True):
 
     name: str = Field(primary_key=True)
     value: str
+
+
+class BonusRun(SQLModel, table=True):
+    """The bonus job's last run (0029), one row: the hour it pays up to, the hours its cap
+    covers, how far its two phases got (the last ``transfers`` rowid parked, then the last
+    member credited; -1 once done) and what it paid; each chunk moves it on."""
+
+    __tablename__ = "bonus_run"
+
+    id: int = Field(primary_key=True)
+    hour: int
+    hours_covered: int
+    after_rowid: int
+    after_user: int
+    forfeited: int
+    members_paid: int
+    points_paid: int
+    hours_paid: int
+
+
+class BonusRunEarning(SQLModel, table=True):
+    """What a member earned in rows the bonus run marked paid, parked until the run
+    credits them (0029). Appended to and read whole: no index, no foreign key."""
+
+    __tablename__ = "bonus_run_earnings"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int
+    hours: int
+    points: int
