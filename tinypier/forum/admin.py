@@ -24,7 +24,7 @@ from tinypier.forum.topics import member_id
 from tinypier.i18n import _, ngettext
 from tinypier.permissions.lookup import forum_by_id
 from tinypier.web.confirm import Confirmation, render_confirmation, unconfirmed
-from tinypier.web.extensions import TopicLifecycles
+from tinypier.web.extensions import lifecycles_in
 from tinypier.web.pages import redirect
 
 ViewerRequest = Request[Viewer, Any, Any]
@@ -59,12 +59,6 @@ async def existing_forum(db: Database, forum_id: int) -> sqlite3.Row:
     if forum is None:
         raise NotFoundException(_("There is no such forum."))
     return forum
-
-
-def lifecycles(request: ViewerRequest) -> TopicLifecycles:
-    """The features' hooks for forums changing under them (``tinypier.web.extensions``)."""
-    hooks: TopicLifecycles = request.app.state.topic_lifecycles
-    return hooks
 
 
 async def existing_category(db: Database, category_id: int) -> None:
@@ -224,7 +218,7 @@ class ForumAdminController(Controller):
             await structure.update_forum(connection, forum_id, forum_settings(data))
             roles = (forum["view_role"], forum["download_role"])
             if roles != (data.view_role, data.download_role):
-                await lifecycles(request).forum_changing_access(connection, forum_id)
+                await lifecycles_in(request.app.state).forum_changing_access(connection, forum_id)
         return redirect(STRUCTURE_PAGE, _("Forum saved."), "success")
 
     @post("/{forum_id:int}/move", name="admin:forum_move")
@@ -256,7 +250,7 @@ class ForumAdminController(Controller):
                         " this cannot be restored.",
                         forum["topic_count"],
                     ),
-                    *await lifecycles(request).forum_delete_consequences(db, forum_id),
+                    *await lifecycles_in(request.app.state).forum_delete_consequences(db, forum_id),
                 ],
             ),
         )
@@ -276,7 +270,7 @@ class ForumAdminController(Controller):
         if (ask := unconfirmed(data.confirm, confirm_page)) is not None:
             return ask
         async with db.transaction() as connection:
-            await lifecycles(request).forum_deleting(connection, forum_id)
+            await lifecycles_in(request.app.state).forum_deleting(connection, forum_id)
             await posting.delete_forum(connection, forum_id)
             await log_action(
                 connection,

@@ -45,7 +45,7 @@ from tinypier.i18n import _, ngettext
 from tinypier.permissions.lookup import viewable_forum, viewable_post, viewable_topic
 from tinypier.permissions.rules import ForumRow, can_moderate, moderates_anywhere
 from tinypier.web.confirm import Confirmation, render_confirmation, unconfirmed
-from tinypier.web.extensions import TopicLifecycles
+from tinypier.web.extensions import lifecycles_in
 from tinypier.web.pages import redirect
 
 ViewerRequest = Request[Viewer, Any, Any]
@@ -119,12 +119,6 @@ async def logged_topic_change(
             connection, member_id(request.user), action, "topic", topic["id"], topic["title"],
             forum_id=topic["forum_id"],
         )  # fmt: skip
-
-
-def lifecycles(request: ViewerRequest) -> TopicLifecycles:
-    """The features' hooks for topics changing under them (``tinypier.web.extensions``)."""
-    hooks: TopicLifecycles = request.app.state.topic_lifecycles
-    return hooks
 
 
 async def splittable_post(db: Database, viewer: Viewer, post_id: int) -> tuple[sqlite3.Row, int]:
@@ -244,7 +238,7 @@ class ModerationController(Controller):
             raise ValidationException(_("The topic is already in that forum."))
         async with db.transaction() as connection:
             await posting.move_topic(connection, topic_id, target["id"])
-            await lifecycles(request).topics_changed(connection, [topic_id])
+            await lifecycles_in(request.app.state).topics_changed(connection, [topic_id])
             await log_action(
                 connection,
                 member_id(request.user),
@@ -274,7 +268,7 @@ class ModerationController(Controller):
                 " and member pages.",
                 topic["post_count"],
             ),
-            *await lifecycles(request).topic_delete_consequences(db, topic_id),
+            *await lifecycles_in(request.app.state).topic_delete_consequences(db, topic_id),
             _("Moderators can restore it from the forum page."),
         ]
         return render_confirmation(
@@ -306,7 +300,7 @@ class ModerationController(Controller):
             return ask
         async with logged_topic_change(db, request, topic, "delete") as connection:
             await posting.delete_topic(connection, topic_id)
-            await lifecycles(request).topics_changed(connection, [topic_id])
+            await lifecycles_in(request.app.state).topics_changed(connection, [topic_id])
         return redirect(
             route(request, "forum:forum", forum_id=topic["forum_id"]),
             _("Topic deleted. Moderators can restore it from this forum's page."),
@@ -323,7 +317,7 @@ class ModerationController(Controller):
             raise ValidationException(_("The topic is not deleted."))
         async with logged_topic_change(db, request, topic, "restore") as connection:
             await posting.restore_topic(connection, topic_id)
-            await lifecycles(request).topics_changed(connection, [topic_id])
+            await lifecycles_in(request.app.state).topics_changed(connection, [topic_id])
         return redirect(
             route(request, "forum:topic", topic_id=topic_id), _("Topic restored."), "success"
         )
@@ -377,7 +371,7 @@ class ModerationController(Controller):
         async with db.transaction() as connection:
             deleted = await posting.delete_post(connection, post_id)
             if deleted.topic_gone:
-                await lifecycles(request).topics_changed(connection, [topic_id])
+                await lifecycles_in(request.app.state).topics_changed(connection, [topic_id])
             # Names only: the log's words are the reader's (forum.log_sentences), never stored.
             await log_action(
                 connection,
@@ -492,7 +486,7 @@ class ModerationController(Controller):
         if data.into_topic_id == topic_id:
             raise ValidationException(_("A topic cannot be merged into itself."))
         target = await live_topic(db, request.user, data.into_topic_id)
-        hooks = lifecycles(request)
+        hooks = lifecycles_in(request.app.state)
         if (problem := await hooks.merge_problem(db, topic_id, target["id"])) is not None:
             raise ValidationException(problem)
         async with db.transaction() as connection:

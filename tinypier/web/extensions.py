@@ -502,5 +502,11 @@ def topic_lifecycles(features: Sequence[Feature], state: State) -> TopicLifecycl
     )
 
 
+def lifecycles_in(state: State) -> TopicLifecycles:
+    """The app's bound lifecycle hooks, which ``create_app`` keeps in its state."""
+    lifecycles: TopicLifecycles = state.topic_lifecycles
+    return lifecycles
+
+
 def feature_jobs(features: Sequence[Feature]) -> list[Job]:
     return [job for feature in features for job in feature.jobs]
