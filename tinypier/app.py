@@ -60,6 +60,7 @@ from tinypier.web.extensions import (
     page_extensions,
     post_hooks,
     topic_extensions,
+    topic_lifecycles,
 )
 from tinypier.web.form_decoding import StrictFormMiddleware
 from tinypier.web.formatting import ago, human_size, iso, number, ratio, when
@@ -240,6 +241,8 @@ def create_app(settings: Settings) -> Litestar:
     )
     # Post hooks read the app's state (settings that follow edits, the mail outbox).
     app.state.post_hooks = post_hooks(FEATURES, app.state)
+    # So do the hooks that follow topics and forums changing (the tracker's notifier).
+    app.state.topic_lifecycles = topic_lifecycles(FEATURES, app.state)
     outbox.address_of = app.route_reverse
     follow_site_settings(app, live_settings, tracker)
     app.asgi_handler = SecurityHeaders(

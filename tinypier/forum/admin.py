@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections import defaultdict
-from functools import partial
 from typing import Any
 
 from litestar import Controller, Request, get, post
@@ -16,7 +15,7 @@ from litestar.response import Redirect, Template
 from tinypier.accounts.guards import require_admin
 from tinypier.accounts.roles import Role
 from tinypier.accounts.viewer import Viewer
-from tinypier.db.connection import Database, after_commit
+from tinypier.db.connection import Database
 from tinypier.forum import posting, queries, structure
 from tinypier.forum.display import render_forum_page
 from tinypier.forum.forms import CategoryData, ConfirmData, ForumData, ForumForm, MoveData
@@ -24,9 +23,8 @@ from tinypier.forum.moderation_log import log_action
 from tinypier.forum.topics import member_id
 from tinypier.i18n import _, ngettext
 from tinypier.permissions.lookup import forum_by_id
-from tinypier.settings import Settings
-from tinypier.torrents.storage import remove_forgotten
 from tinypier.web.confirm import Confirmation, render_confirmation, unconfirmed
+from tinypier.web.extensions import lifecycles_in
 from tinypier.web.pages import redirect
 
 ViewerRequest = Request[Viewer, Any, Any]
@@ -208,17 +206,19 @@ class ForumAdminController(Controller):
         forum_id: FromPath[int],
         data: ForumData,
     ) -> Template | Redirect:
-        """Save a forum; when who may view or download changes, the tracker looks its
-        releases up again, so announces follow the new roles at once."""
+        """Save a forum; when who may view or download changes, the features hear of it
+        (the tracker looks its releases up again, so announces follow the new roles at
+        once)."""
         forum = await existing_forum(db, forum_id)
         problem = await self._problem(db, data)
         if problem:
             action = f"/admin/forums/{forum_id}/edit"
             return await self._form(request, db, data, action, status_code=400, problem=problem)
-        await structure.update_forum(db, forum_id, forum_settings(data))
-        if (forum["view_role"], forum["download_role"]) != (data.view_role, data.download_role):
-            for torrent_id in await queries.forum_torrent_ids(db, forum_id):
-                request.app.state.changes.torrent_changed(torrent_id)
+        async with db.transaction() as connection:
+            await structure.update_forum(connection, forum_id, forum_settings(data))
+            roles = (forum["view_role"], forum["download_role"])
+            if roles != (data.view_role, data.download_role):
+                await lifecycles_in(request.app.state).forum_changing_access(connection, forum_id)
         return redirect(STRUCTURE_PAGE, _("Forum saved."), "success")
 
     @post("/{forum_id:int}/move", name="admin:forum_move")
@@ -235,7 +235,6 @@ class ForumAdminController(Controller):
     ) -> Template:
         """What deleting the forum takes with it; this page changes nothing."""
         forum = await existing_forum(db, forum_id)
-        releases = len(await queries.forum_torrent_ids(db, forum_id))
         return render_confirmation(
             request,
             Confirmation(
@@ -251,11 +250,7 @@ class ForumAdminController(Controller):
                         " this cannot be restored.",
                         forum["topic_count"],
                     ),
-                    ngettext(
-                        "%(num)s release leaves the tracker and its .torrent file is removed.",
-                        "%(num)s releases leave the tracker and their .torrent files are removed.",
-                        releases,
-                    ),
+                    *await lifecycles_in(request.app.state).forum_delete_consequences(db, forum_id),
                 ],
             ),
         )
@@ -265,23 +260,18 @@ class ForumAdminController(Controller):
         self,
         request: ViewerRequest,
         db: NamedDependency[Database],
-        settings: NamedDependency[Settings],
         forum_id: FromPath[int],
         data: ConfirmData,
     ) -> Redirect:
-        """Delete a forum and every topic in it for good, once the admin confirmed."""
+        """Delete a forum and every topic in it for good, once the admin confirmed; the
+        features delete what they keep in it first (releases and their files)."""
         forum = await existing_forum(db, forum_id)
         confirm_page = request.app.route_reverse("admin:forum_delete_confirm", forum_id=forum_id)
         if (ask := unconfirmed(data.confirm, confirm_page)) is not None:
             return ask
-        changes = request.app.state.changes
         async with db.transaction() as connection:
-            # Read under the write lock: a release uploaded meanwhile is deleted too, and
-            # the tracker must hear of it.
-            for torrent_id in await queries.forum_torrent_ids_in(connection, forum_id):
-                after_commit(partial(changes.torrent_changed, torrent_id))
-            freed_files = await posting.delete_forum(connection, forum_id)
-            after_commit(partial(remove_forgotten, db, settings.attachments_dir, freed_files))
+            await lifecycles_in(request.app.state).forum_deleting(connection, forum_id)
+            await posting.delete_forum(connection, forum_id)
             await log_action(
                 connection,
                 member_id(request.user),

@@ -4,6 +4,12 @@ Moderators are global: they act in every forum they can view. A group's ``modera
 grant (``tinypier.groups``) makes its members moderators of the forums it names: they
 act there alone (``permissions.rules.can_moderate`` on every topic, post and target
 forum). Each action and its log entry are written in one transaction.
+
+Features keep their own rows beside topics (a release) and their own caches (the
+tracker's): each action that deletes, restores, moves or merges topics runs the
+features' :class:`~tinypier.web.extensions.TopicLifecycle` hooks in its transaction, and
+asks them what else a deletion does and whether a merge may happen. The forum imports
+none of them.
 """
 
 from __future__ import annotations
@@ -38,8 +44,8 @@ from tinypier.forum.topics import member_id
 from tinypier.i18n import _, ngettext
 from tinypier.permissions.lookup import viewable_forum, viewable_post, viewable_topic
 from tinypier.permissions.rules import ForumRow, can_moderate, moderates_anywhere
-from tinypier.torrents.releases import release_by_topic
 from tinypier.web.confirm import Confirmation, render_confirmation, unconfirmed
+from tinypier.web.extensions import lifecycles_in
 from tinypier.web.pages import redirect
 
 ViewerRequest = Request[Viewer, Any, Any]
@@ -113,14 +119,6 @@ async def logged_topic_change(
             connection, member_id(request.user), action, "topic", topic["id"], topic["title"],
             forum_id=topic["forum_id"],
         )  # fmt: skip
-
-
-async def forget_release_of(request: ViewerRequest, db: Database, topic_id: int) -> None:
-    """Tell the tracker a topic's release changed (deleted, restored, moved, merged), so
-    it looks the release up again instead of serving what it cached."""
-    release = await release_by_topic(db, topic_id)
-    if release is not None:
-        request.app.state.changes.torrent_changed(release["id"])
 
 
 async def splittable_post(db: Database, viewer: Viewer, post_id: int) -> tuple[sqlite3.Row, int]:
@@ -238,9 +236,9 @@ class ModerationController(Controller):
         target = await moderated_forum(db, request.user, data.forum_id)
         if target["id"] == topic["forum_id"]:
             raise ValidationException(_("The topic is already in that forum."))
-        release = await release_by_topic(db, topic_id)
         async with db.transaction() as connection:
             await posting.move_topic(connection, topic_id, target["id"])
+            await lifecycles_in(request.app.state).topics_changed(connection, [topic_id])
             await log_action(
                 connection,
                 member_id(request.user),
@@ -251,8 +249,6 @@ class ModerationController(Controller):
                 forum_id=topic["forum_id"],
                 moved=(topic["forum_id"], target["id"]),
             )
-        if release is not None:
-            request.app.state.changes.torrent_changed(release["id"])
         return redirect(
             f"/topics/{topic_id}", _("Topic moved to %(forum)s.", forum=target["name"]), "success"
         )
@@ -264,7 +260,6 @@ class ModerationController(Controller):
         """What deleting the topic does, and the button that does it (this page changes
         nothing)."""
         topic = await live_topic(db, request.user, topic_id)
-        release = await release_by_topic(db, topic_id)
         consequences = [
             ngettext(
                 "The topic and its %(num)s post disappear from the forum, search, feeds"
@@ -272,16 +267,10 @@ class ModerationController(Controller):
                 "The topic and its %(num)s posts disappear from the forum, search, feeds"
                 " and member pages.",
                 topic["post_count"],
-            )
+            ),
+            *await lifecycles_in(request.app.state).topic_delete_consequences(db, topic_id),
+            _("Moderators can restore it from the forum page."),
         ]
-        if release is not None:
-            consequences.append(
-                _(
-                    "Its release leaves the tracker page and the tracker stops serving it;"
-                    " the .torrent file is kept."
-                )
-            )
-        consequences.append(_("Moderators can restore it from the forum page."))
         return render_confirmation(
             request,
             Confirmation(
@@ -301,7 +290,8 @@ class ModerationController(Controller):
         topic_id: FromPath[int],
         data: ConfirmData,
     ) -> Redirect:
-        """Delete softly (see ``posting.delete_topic``); the tracker forgets its release."""
+        """Delete softly (see ``posting.delete_topic``); the features hear of it (the
+        tracker forgets the topic's release)."""
         topic = await live_topic(db, request.user, topic_id)
         ask = unconfirmed(
             data.confirm, route(request, "forum:delete_topic_confirm", topic_id=topic_id)
@@ -310,7 +300,7 @@ class ModerationController(Controller):
             return ask
         async with logged_topic_change(db, request, topic, "delete") as connection:
             await posting.delete_topic(connection, topic_id)
-        await forget_release_of(request, db, topic_id)
+            await lifecycles_in(request.app.state).topics_changed(connection, [topic_id])
         return redirect(
             route(request, "forum:forum", forum_id=topic["forum_id"]),
             _("Topic deleted. Moderators can restore it from this forum's page."),
@@ -327,7 +317,7 @@ class ModerationController(Controller):
             raise ValidationException(_("The topic is not deleted."))
         async with logged_topic_change(db, request, topic, "restore") as connection:
             await posting.restore_topic(connection, topic_id)
-        await forget_release_of(request, db, topic_id)
+            await lifecycles_in(request.app.state).topics_changed(connection, [topic_id])
         return redirect(
             route(request, "forum:topic", topic_id=topic_id), _("Topic restored."), "success"
         )
@@ -380,6 +370,8 @@ class ModerationController(Controller):
         topic_id = post_row["topic_id"]
         async with db.transaction() as connection:
             deleted = await posting.delete_post(connection, post_id)
+            if deleted.topic_gone:
+                await lifecycles_in(request.app.state).topics_changed(connection, [topic_id])
             # Names only: the log's words are the reader's (forum.log_sentences), never stored.
             await log_action(
                 connection,
@@ -394,7 +386,6 @@ class ModerationController(Controller):
             return redirect(
                 route(request, "forum:post", post_id=post_id), _("Post deleted."), "success"
             )
-        await forget_release_of(request, db, topic_id)
         return redirect(
             route(request, "forum:forum", forum_id=post_row["forum_id"]),
             _("First post deleted with its topic."),
@@ -484,8 +475,8 @@ class ModerationController(Controller):
         topic_id: FromPath[int],
         data: MergeData,
     ) -> Redirect:
-        """Move this topic's posts into another and remove this one; refused when both
-        topics carry a release (a topic has one release)."""
+        """Move this topic's posts into another and remove this one; refused when a
+        feature objects (both topics carry a release, and a topic has one)."""
         source = await live_topic(db, request.user, topic_id)
         ask = unconfirmed(data.confirm, route(request, "forum:merge_topic_form", topic_id=topic_id))
         if ask is not None:
@@ -495,23 +486,18 @@ class ModerationController(Controller):
         if data.into_topic_id == topic_id:
             raise ValidationException(_("A topic cannot be merged into itself."))
         target = await live_topic(db, request.user, data.into_topic_id)
-        source_release = await release_by_topic(db, topic_id)
-        if source_release is not None and await release_by_topic(db, target["id"]) is not None:
-            raise ValidationException(
-                _(
-                    "Both topics have a release, and a topic holds one release:"
-                    " merge a topic without a release instead."
-                )
-            )
+        hooks = lifecycles_in(request.app.state)
+        if (problem := await hooks.merge_problem(db, topic_id, target["id"])) is not None:
+            raise ValidationException(problem)
         async with db.transaction() as connection:
+            await hooks.topics_merging(connection, topic_id, target["id"])
             await posting.merge_topics(connection, topic_id, target["id"])
+            await hooks.topics_changed(connection, [target["id"]])
             await log_action(
                 connection, member_id(request.user), "merge", "topic", target["id"],
                 source["title"], forum_id=target["forum_id"],
                 moved=(source["forum_id"], target["forum_id"]),
             )  # fmt: skip
-        if source_release is not None:
-            request.app.state.changes.torrent_changed(source_release["id"])
         return redirect(
             route(request, "forum:topic", topic_id=target["id"]),
             _("The topics are merged."),

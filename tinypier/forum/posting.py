@@ -15,7 +15,6 @@ import aiosqlite
 from tinypier.db.connection import Database
 from tinypier.forum.bbcode import render_bbcode_off_loop
 from tinypier.i18n import _
-from tinypier.torrents.storage import forget_unreferenced
 from tinypier.web.extensions import NO_POST_HOOKS, PostHooks, PublishedPost
 
 MAX_TITLE_LENGTH = 200
@@ -193,14 +192,6 @@ async def _topic_counters(connection: aiosqlite.Connection, topic_id: int) -> tu
     return int(row[0]), int(row[1])
 
 
-async def _release_attachments(
-    connection: aiosqlite.Connection, per_release_sql: str, params: tuple[int, ...]
-) -> list[int]:
-    """The attachments of releases about to disappear with their topics."""
-    cursor = await connection.execute(per_release_sql, params)
-    return [int(row[0]) for row in await cursor.fetchall()]
-
-
 async def _count_topic(connection: aiosqlite.Connection, topic_id: int, sign: int) -> None:
     """Add (``sign`` 1) or take off (-1) a topic's live posts from its forum's and its
     authors' counters: what deleting and restoring a topic do, the same way round."""
@@ -356,17 +347,13 @@ async def split_topic(
 
 async def merge_topics(connection: aiosqlite.Connection, source_id: int, target_id: int) -> None:
     """Move every post of ``source_id`` into ``target_id`` (posts read in the order they
-    were written) and remove the emptied source topic. A release of the source follows
-    its posts; the caller refuses a merge of two releases."""
+    were written) and remove the emptied source topic, with what still refers to it.
+    Features move what should follow the posts (a release) before this, in the same
+    transaction (``TopicLifecycle.topics_merging``)."""
     source_forum_id, moved = await _topic_counters(connection, source_id)
     target_forum_id, _posts = await _topic_counters(connection, target_id)
     await connection.execute(
         "UPDATE posts SET topic_id = ? WHERE topic_id = ?", (target_id, source_id)
-    )
-    await connection.execute(
-        "UPDATE torrents SET topic_id = ?1, (forum_id, title) ="
-        " (SELECT forum_id, title FROM topics WHERE id = ?1) WHERE topic_id = ?2",
-        (target_id, source_id),
     )
     await connection.execute("DELETE FROM topics WHERE id = ?", (source_id,))
     await connection.execute(
@@ -391,16 +378,12 @@ async def _uncount_authors(
     )
 
 
-async def delete_forum(connection: aiosqlite.Connection, forum_id: int) -> list[str]:
+async def delete_forum(connection: aiosqlite.Connection, forum_id: int) -> None:
     """Remove a forum with all its topics and posts, taking them off members' post counts.
 
-    The one hard delete: returns the digests of the stored files nothing refers to any
-    more, to remove with :func:`tinypier.torrents.storage.remove_forgotten` once the
-    transaction has committed.
+    The one hard delete: what features keep in the forum (releases and their files) they
+    delete themselves first, in the same transaction (``TopicLifecycle.forum_deleting``).
     """
-    attachment_ids = await _release_attachments(
-        connection, "SELECT attachment_id FROM torrents WHERE forum_id = ?", (forum_id,)
-    )
     await _uncount_authors(
         connection,
         "SELECT p.author_id, COUNT(*) FROM topics t JOIN posts p ON p.topic_id = t.id"
@@ -409,4 +392,3 @@ async def delete_forum(connection: aiosqlite.Connection, forum_id: int) -> list[
         (forum_id,),
     )
     await connection.execute("DELETE FROM forums WHERE id = ?", (forum_id,))
-    return await forget_unreferenced(connection, attachment_ids)

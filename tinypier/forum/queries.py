@@ -364,20 +364,3 @@ async def all_forums(db: Database) -> list[sqlite3.Row]:
 
 async def category_by_id(db: Database, category_id: int) -> sqlite3.Row | None:
     return await db.fetch_one("SELECT id, name FROM categories WHERE id = ?", (category_id,))
-
-
-_FORUM_TORRENT_IDS = (
-    "SELECT tr.id FROM topics t JOIN torrents tr ON tr.topic_id = t.id WHERE t.forum_id = ?"
-)
-
-
-async def forum_torrent_ids(db: Database, forum_id: int) -> list[int]:
-    """Releases in a forum whose roles changed, so the tracker can forget them afterwards."""
-    rows = await db.fetch_all(_FORUM_TORRENT_IDS, (forum_id,))
-    return [int(row["id"]) for row in rows]
-
-
-async def forum_torrent_ids_in(connection: aiosqlite.Connection, forum_id: int) -> list[int]:
-    """The same, read inside the transaction that is about to delete the forum."""
-    cursor = await connection.execute(_FORUM_TORRENT_IDS, (forum_id,))
-    return [int(row[0]) for row in await cursor.fetchall()]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+import aiosqlite
+
 from tinypier.db.connection import Database
 
 
@@ -79,9 +81,10 @@ async def delete_empty_category(db: Database, category_id: int) -> bool:
         return cursor.rowcount > 0
 
 
-async def update_forum(db: Database, forum_id: int, new: ForumSettings) -> None:
-    """Save a forum's settings; a forum changing category goes to the end of the new one."""
-    await db.execute(
+async def update_forum(connection: aiosqlite.Connection, forum_id: int, new: ForumSettings) -> None:
+    """Save a forum's settings; a forum changing category goes to the end of the new one.
+    Inside the caller's transaction, where features hear of a change of roles."""
+    await connection.execute(
         "UPDATE forums SET name = :name, description = :description, view_role = :view_role,"
         " topic_role = :topic_role, reply_role = :reply_role, download_role = :download_role,"
         " allows_releases = :allows_releases,"

@@ -32,6 +32,7 @@ from tinypier.torrents.api import API_ROUTER
 from tinypier.torrents.download import torrent_download
 from tinypier.torrents.feeds import FEED_ROUTES, member_feed_links
 from tinypier.torrents.forms import FreeleechData, ReleaseData, StatusData, read_upload
+from tinypier.torrents.lifecycle import RELEASE_LIFECYCLE
 from tinypier.torrents.listing import SORT_LABELS, ReleaseFilters, list_releases, release_forums
 from tinypier.torrents.registration import (
     RegisteredRelease,
@@ -247,4 +248,9 @@ ROUTES: list[ControllerRouterHandler] = [
     *FEED_ROUTES,
 ]
 
-FEATURE = Feature("torrents", ROUTES, topic_extensions=(RELEASE_BLOCK,))
+FEATURE = Feature(
+    "torrents",
+    ROUTES,
+    topic_extensions=(RELEASE_BLOCK,),
+    topic_lifecycle=RELEASE_LIFECYCLE,
+)

@@ -18,16 +18,18 @@ computed only for a viewer who may see it. A template reads its context as
 A forum page takes parts the same way (:class:`ForumExtension`: a watch button), and a
 feature may follow what is written: its ``post_published`` hooks run inside the
 transaction that adds a post, with the post's facts (:class:`PublishedPost`), so what they
-write (a notice to those watching) commits or rolls back with the post.
+write (a notice to those watching) commits or rolls back with the post. Its
+:class:`TopicLifecycle` hears, in the same way, of topics deleted, restored, moved and
+merged and of forums deleted or closed, and adds to those actions' confirm pages.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import aiosqlite
 from litestar import Request
@@ -37,8 +39,12 @@ from litestar.types import ControllerRouterHandler, Middleware
 
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
-from tinypier.jobs.base import Job
 from tinypier.settings import Settings
+
+if TYPE_CHECKING:
+    # For annotations only: the forum imports this module, and must load no feature
+    # package (tests/forum/test_layering.py), the periodic jobs' among them.
+    from tinypier.jobs.base import Job
 
 
 class Slot(Enum):
@@ -96,6 +102,37 @@ class TopicParts:
         return self._in(Slot.POST_ACTIONS)
 
 
+class _Shown(Protocol):
+    """What every kind of extension has: a name and the template that shows it."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def template(self) -> str: ...
+
+
+Shown = TypeVar("Shown", bound=_Shown)
+
+
+async def _contributed(
+    extensions: Iterable[Shown], context_of: Callable[[Shown], Awaitable[object | None]]
+) -> AsyncIterator[tuple[Shown, TopicPart]]:
+    """Each extension with the part it contributes, in registration order; those with
+    nothing to show for this page (``context_of`` gives None) are left out. One loop for
+    every kind of page, each passing what its extensions' ``contribute`` takes."""
+    for extension in extensions:
+        context = await context_of(extension)
+        if context is not None:
+            yield extension, TopicPart(extension.name, extension.template, context)
+
+
+async def _parts(
+    extensions: Iterable[Shown], context_of: Callable[[Shown], Awaitable[object | None]]
+) -> list[TopicPart]:
+    return [part async for _extension, part in _contributed(extensions, context_of)]
+
+
 @dataclass(frozen=True)
 class TopicExtensions:
     """Every registered topic extension, built once when the app is composed."""
@@ -106,11 +143,10 @@ class TopicExtensions:
         self, db: Database, viewer: Viewer, topic: sqlite3.Row, settings: Settings
     ) -> TopicParts:
         parts = TopicParts()
-        for extension in self.extensions:
-            context = await extension.contribute(db, viewer, topic, settings)
-            if context is not None:
-                part = TopicPart(extension.name, extension.template, context)
-                parts.by_slot.setdefault(extension.slot, []).append(part)
+        async for extension, part in _contributed(
+            self.extensions, lambda extension: extension.contribute(db, viewer, topic, settings)
+        ):
+            parts.by_slot.setdefault(extension.slot, []).append(part)
         return parts
 
 
@@ -209,12 +245,9 @@ class ForumExtensions:
     async def parts_for(
         self, db: Database, viewer: Viewer, forum: sqlite3.Row, settings: Settings
     ) -> list[TopicPart]:
-        parts = []
-        for extension in self.extensions:
-            context = await extension.contribute(db, viewer, forum, settings)
-            if context is not None:
-                parts.append(TopicPart(extension.name, extension.template, context))
-        return parts
+        return await _parts(
+            self.extensions, lambda extension: extension.contribute(db, viewer, forum, settings)
+        )
 
 
 @dataclass(frozen=True)
@@ -228,23 +261,16 @@ class PageExtensions:
     async def index_parts(
         self, db: Database, viewer: Viewer, settings: Settings
     ) -> list[TopicPart]:
-        parts = []
-        for extension in self.index:
-            context = await extension.contribute(db, viewer, settings)
-
-            if context is not None:
-                parts.append(TopicPart(extension.name, extension.template, context))
-        return parts
+        return await _parts(
+            self.index, lambda extension: extension.contribute(db, viewer, settings)
+        )
 
     async def profile_parts(
         self, db: Database, viewer: Viewer, member: sqlite3.Row, settings: Settings
     ) -> list[TopicPart]:
-        parts = []
-        for extension in self.profile:
-            context = await extension.contribute(db, viewer, member, settings)
-            if context is not None:
-                parts.append(TopicPart(extension.name, extension.template, context))
-        return parts
+        return await _parts(
+            self.profile, lambda extension: extension.contribute(db, viewer, member, settings)
+        )
 
     async def author_parts(
         self, db: Database, viewer: Viewer, author_ids: Sequence[int], settings: Settings
@@ -295,6 +321,116 @@ class PostHooks:
 
 NO_POST_HOOKS = PostHooks()
 """What writing outside a running app (the demo board, tests of the forum) runs: nothing."""
+
+
+# --- Topics and forums changing under a feature ------------------------------------
+#
+# A feature keeps rows beside the forum's (a release on its topic) and facts outside the
+# database (the tracker's cache, stored files). When a moderator deletes, restores,
+# moves or merges topics, or an admin deletes a forum or changes who may see it, the
+# forum tells each feature through its :class:`TopicLifecycle`, knowing nothing of
+# releases. The writing hooks run inside the forum's transaction and must not commit;
+# what must happen outside the database once it commits (tell the tracker, remove a
+# file) they register with ``tinypier.db.connection.after_commit``, so it happens once
+# the change is committed and never after a rollback.
+
+
+class TopicLifecycle:
+    """What a feature does when topics and forums change under it. Every hook does
+    nothing here: a feature subclasses this and overrides the ones it needs."""
+
+    async def topics_changed(
+        self, connection: aiosqlite.Connection, topic_ids: Sequence[int], state: State
+    ) -> None:
+        """The topics were deleted, restored, moved to another forum, or took another
+        topic's posts: whoever caches what they hold (and who may see it) looks again."""
+
+    async def topics_merging(
+        self, connection: aiosqlite.Connection, source_id: int, target_id: int, state: State
+    ) -> None:
+        """The source topic's posts are about to move into the target, and the source
+        to be removed (its rows cascade): move what should follow the posts."""
+
+    async def forum_changing_access(
+        self, connection: aiosqlite.Connection, forum_id: int, state: State
+    ) -> None:
+        """Who may view or download in the forum changed: every topic in it changed."""
+
+    async def forum_deleting(
+        self, connection: aiosqlite.Connection, forum_id: int, state: State
+    ) -> None:
+        """The forum and every topic in it are about to be deleted for good."""
+
+    async def topic_delete_consequences(self, db: Database, topic_id: int) -> list[str]:
+        """What deleting the topic also does, one sentence each, for its confirm page."""
+        return []
+
+    async def forum_delete_consequences(self, db: Database, forum_id: int) -> list[str]:
+        """What deleting the forum also does, one sentence each, for its confirm page."""
+        return []
+
+    async def merge_problem(self, db: Database, source_id: int, target_id: int) -> str | None:
+        """Why the source topic cannot be merged into the target, or None."""
+        return None
+
+
+@dataclass(frozen=True)
+class TopicLifecycles:
+    """Every registered :class:`TopicLifecycle`, with the app state the writing hooks
+    read (the tracker's notifier, settings); the forum calls these and knows nothing of
+    what the features keep."""
+
+    lifecycles: tuple[TopicLifecycle, ...] = ()
+    state: State | None = None
+
+    async def topics_changed(
+        self, connection: aiosqlite.Connection, topic_ids: Sequence[int]
+    ) -> None:
+        for lifecycle, state in self._bound():
+            await lifecycle.topics_changed(connection, topic_ids, state)
+
+    async def topics_merging(
+        self, connection: aiosqlite.Connection, source_id: int, target_id: int
+    ) -> None:
+        for lifecycle, state in self._bound():
+            await lifecycle.topics_merging(connection, source_id, target_id, state)
+
+    async def forum_changing_access(self, connection: aiosqlite.Connection, forum_id: int) -> None:
+        for lifecycle, state in self._bound():
+            await lifecycle.forum_changing_access(connection, forum_id, state)
+
+    async def forum_deleting(self, connection: aiosqlite.Connection, forum_id: int) -> None:
+        for lifecycle, state in self._bound():
+            await lifecycle.forum_deleting(connection, forum_id, state)
+
+    async def topic_delete_consequences(self, db: Database, topic_id: int) -> list[str]:
+        return [
+            sentence
+            for lifecycle in self.lifecycles
+            for sentence in await lifecycle.topic_delete_consequences(db, topic_id)
+        ]
+
+    async def forum_delete_consequences(self, db: Database, forum_id: int) -> list[str]:
+        return [
+            sentence
+            for lifecycle in self.lifecycles
+            for sentence in await lifecycle.forum_delete_consequences(db, forum_id)
+        ]
+
+    async def merge_problem(self, db: Database, source_id: int, target_id: int) -> str | None:
+        """The first feature's objection to the merge, or None when none objects."""
+        for lifecycle in self.lifecycles:
+            if (problem := await lifecycle.merge_problem(db, source_id, target_id)) is not None:
+                return problem
+        return None
+
+    def _bound(self) -> list[tuple[TopicLifecycle, State]]:
+        """The writing hooks run with the app's state; outside a running app, none run."""
+        if self.state is None:
+            return []
+        return [(lifecycle, self.state) for lifecycle in self.lifecycles]
+
+
 MovedAddress = Callable[[Request[Any, Any, Any]], str | None]
 """Where a GET that matched no route has moved (another board's address form, the same
 first path segment as a route of ours), or None: the board answers with a 301 there."""
@@ -303,9 +439,10 @@ first path segment as a route of ours), or None: the board answers with a 301 th
 @dataclass(frozen=True)
 class Feature:
     """A package built on the forum: its routes, what it adds to topic, forum and the
-    other pages, any middleware it needs (run after authentication), and what it does
-    when a post is published, the periodic jobs it runs (``tinypier.jobs``), and the
-    addresses it recognises among those no route matched."""
+    other pages, any middleware it needs (run after authentication), what it does when a
+    post is published, the periodic jobs it runs (``tinypier.jobs``), the addresses it
+    recognises among those no route matched, and what it does when topics and forums
+    change under it (:class:`TopicLifecycle`)."""
 
     name: str
     routes: Sequence[ControllerRouterHandler]
@@ -318,6 +455,7 @@ class Feature:
     post_published: Sequence[PostPublished] = ()
     jobs: Sequence[Job] = ()
     moved_addresses: Sequence[MovedAddress] = ()
+    topic_lifecycle: TopicLifecycle | None = None
 
 
 def moved_addresses(features: Sequence[Feature]) -> tuple[MovedAddress, ...]:
@@ -355,6 +493,19 @@ def forum_extensions(features: Sequence[Feature]) -> ForumExtensions:
 def post_hooks(features: Sequence[Feature], state: State) -> PostHooks:
     """The hooks of every feature, bound to the app's state once it exists."""
     return PostHooks(tuple(hook for feature in features for hook in feature.post_published), state)
+
+
+def topic_lifecycles(features: Sequence[Feature], state: State) -> TopicLifecycles:
+    """The lifecycle hooks of every feature that has them, bound to the app's state."""
+    return TopicLifecycles(
+        tuple(feature.topic_lifecycle for feature in features if feature.topic_lifecycle), state
+    )
+
+
+def lifecycles_in(state: State) -> TopicLifecycles:
+    """The app's bound lifecycle hooks, which ``create_app`` keeps in its state."""
+    lifecycles: TopicLifecycles = state.topic_lifecycles
+    return lifecycles
 
 
 def feature_jobs(features: Sequence[Feature]) -> list[Job]:
