@@ -44,7 +44,7 @@ from tinypier.permissions.groups import (
 from tinypier.permissions.rules import can_view
 from tinypier.web.confirm import Confirmation, render_confirmation, unconfirmed
 from tinypier.web.extensions import Feature
-from tinypier.web.pages import redirect, render
+from tinypier.web.pages import redirect, render, route
 
 ViewerRequest = Request[Viewer, Any, Any]
 
@@ -63,10 +63,6 @@ RIGHT_LABELS = {
     Right.MODERATE: N_("moderate"),
 }
 HOLDING = ("member", "leader")
-
-
-def route(request: ViewerRequest, name: str, **params: int) -> str:
-    return request.app.route_reverse(name, **params)
 
 
 def viewer_id(viewer: Viewer) -> int:
