@@ -41,7 +41,9 @@ class InviteController(Controller):
             "accounts/invites.html",
             invites=await list_invites(db, viewer.id or 0),
             allowance=await invite_allowance(db, viewer, await _quota_of(db, viewer)),
-            register_url=settings.base_url.rstrip("/") + "/register?code=",
+            register_url=settings.base_url.rstrip("/")
+            + request.app.route_reverse("accounts:register_form")
+            + "?code=",
             when=when,
         )
 

@@ -25,7 +25,7 @@ NAME_TAKEN = N_("That name is taken; pick another.")
 
 
 class RegisterController(Controller):
-    @get("/register")
+    @get("/register", name="accounts:register_form")
     async def show_register(
         self, request: Request[Any, Any, Any], code: FromQuery[str] = ""
     ) -> Template:

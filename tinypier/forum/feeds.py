@@ -21,9 +21,9 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from litestar import Controller, Response, get
+from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, Parameter
@@ -201,6 +201,7 @@ class FeedsController(Controller):
     @get("/forums/{feed_file:str}", name="feeds:forum")
     async def forum(
         self,
+        request: Request[Any, Any, Any],
         db: NamedDependency[Database],
         settings: NamedDependency[Settings],
         feed_file: FromPath[str],
@@ -219,8 +220,8 @@ class FeedsController(Controller):
         rows = await forum_topics(db, forum_id, settings.feed_entries)
         feed = Feed(
             forum["name"],
-            f"/feeds/forums/{forum_id}.atom",
-            f"/forums/{forum_id}",
+            request.app.route_reverse("feeds:forum", feed_file=f"{forum_id}.atom"),
+            request.app.route_reverse("forum:forum", forum_id=forum_id),
             _topic_entries(rows),
         )
         return atom_response(settings, feed)

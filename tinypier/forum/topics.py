@@ -107,10 +107,11 @@ def quoted(author_name: str, body: str) -> str:
     return f"[quote={author_name}]{body.strip()}[/quote]\n"
 
 
-def topic_url(topic_id: int, post_id: int, position: int) -> str:
+def topic_url(request: ViewerRequest, topic_id: int, post_id: int, position: int) -> str:
     """Where a post is read: its topic's page, scrolled to the post."""
     page = page_of(position, queries.POSTS_PER_PAGE)
-    return f"/topics/{topic_id}?page={page}#post-{post_id}"
+    topic = request.app.route_reverse("forum:topic", topic_id=topic_id)
+    return f"{topic}?page={page}#post-{post_id}"
 
 
 async def topic_page(
@@ -173,26 +174,30 @@ class TopicController(Controller):
         position = await queries.posts_before(
             db, post_row["topic_id"], post_id, can_see_deleted_in(request.user, post_row)
         )
-        return Redirect(topic_url(post_row["topic_id"], post_id, position), status_code=303)
+        return Redirect(
+            topic_url(request, post_row["topic_id"], post_id, position), status_code=303
+        )
 
 
 class NewTopicController(Controller):
     path = "/forums/{forum_id:int}/new"
     guards = [require_member]
 
-    async def _startable_forum(self, db: Database, viewer: Viewer, forum_id: int) -> FormPage:
+    async def _startable_forum(
+        self, request: ViewerRequest, db: Database, forum_id: int
+    ) -> FormPage:
+        viewer = request.user
         forum = await viewable_forum(db, viewer, forum_id)
         if not can_start_topic(viewer, forum):
             raise PermissionDeniedException(_("You may not start topics in this forum."))
-        return FormPage(
-            _("New topic in %(forum)s", forum=forum["name"]), f"/forums/{forum_id}/new", True
-        )
+        action = request.app.route_reverse("forum:new_topic", forum_id=forum_id)
+        return FormPage(_("New topic in %(forum)s", forum=forum["name"]), action, True)
 
     @get(name="forum:new_topic_form")
     async def form(
         self, request: ViewerRequest, db: NamedDependency[Database], forum_id: FromPath[int]
     ) -> Template:
-        page = await self._startable_forum(db, request.user, forum_id)
+        page = await self._startable_forum(request, db, forum_id)
         return page.render(request, PostForm())
 
     @post(name="forum:new_topic")
@@ -203,7 +208,7 @@ class NewTopicController(Controller):
         forum_id: FromPath[int],
         data: PostData,
     ) -> Template | Redirect:
-        page = await self._startable_forum(db, request.user, forum_id)
+        page = await self._startable_forum(request, db, forum_id)
         unfinished = await page.unfinished(request, data) or page.flooded(request, data)
         if unfinished is not None:
             return unfinished
@@ -211,7 +216,8 @@ class NewTopicController(Controller):
         new = await posting.create_topic(
             db, forum_id, member_id(request.user), data.title, data.body, hooks
         )
-        return redirect(f"/topics/{new.topic_id}", _("Your topic is posted."), "success")
+        topic = request.app.route_reverse("forum:topic", topic_id=new.topic_id)
+        return redirect(topic, _("Your topic is posted."), "success")
 
 
 class ReplyController(Controller):
@@ -226,10 +232,9 @@ class ReplyController(Controller):
             raise PermissionDeniedException(_("You may not reply to this topic."))
         return topic
 
-    def _page(self, topic: sqlite3.Row) -> FormPage:
-        return FormPage(
-            _("Reply to %(title)s", title=topic["title"]), f"/topics/{topic['id']}/reply", False
-        )
+    def _page(self, request: ViewerRequest, topic: sqlite3.Row) -> FormPage:
+        action = request.app.route_reverse("forum:reply", topic_id=topic["id"])
+        return FormPage(_("Reply to %(title)s", title=topic["title"]), action, False)
 
     async def _quote(self, db: Database, viewer: Viewer, topic_id: int, post_id: int) -> str:
         quoted_post = await viewable_post(db, viewer, post_id)
@@ -248,7 +253,7 @@ class ReplyController(Controller):
         """The reply form, prefilled with ``[quote=author]...[/quote]`` when quoting a post."""
         topic = await self._repliable_topic(db, request.user, topic_id)
         body = "" if quote is None else await self._quote(db, request.user, topic_id, quote)
-        return self._page(topic).render(request, PostForm(body=body))
+        return self._page(request, topic).render(request, PostForm(body=body))
 
     @post(name="forum:reply")
     async def create(
@@ -259,7 +264,7 @@ class ReplyController(Controller):
         data: PostData,
     ) -> Template | Redirect:
         topic = await self._repliable_topic(db, request.user, topic_id)
-        page = self._page(topic)
+        page = self._page(request, topic)
         unfinished = await page.unfinished(request, data) or page.flooded(request, data)
         if unfinished is not None:
             return unfinished
@@ -271,7 +276,7 @@ class ReplyController(Controller):
             db, topic_id, post_id, can_see_deleted_in(request.user, topic)
         )
         return redirect(
-            topic_url(topic_id, post_id, position), _("Your reply is posted."), "success"
+            topic_url(request, topic_id, post_id, position), _("Your reply is posted."), "success"
         )
 
 
@@ -280,21 +285,24 @@ class EditPostController(Controller):
     guards = [require_member]
 
     async def _editable_post(
-        self, db: Database, viewer: Viewer, post_id: int
+        self, request: ViewerRequest, db: Database, post_id: int
     ) -> tuple[sqlite3.Row, FormPage]:
         """The post, and its form: with the topic's title when the post opens the topic."""
+        viewer = request.user
         post_row = await viewable_post(db, viewer, post_id)
         if not can_edit_post(viewer, post_row["author_id"], bool(post_row["locked"])):
             raise PermissionDeniedException(_("You may not edit this post."))
         is_first = post_id == await queries.first_post_id(db, post_row["topic_id"])
         heading = _("Edit post in %(title)s", title=post_row["topic_title"])
-        return post_row, FormPage(heading, f"/posts/{post_id}/edit", is_first)
+        return post_row, FormPage(
+            heading, request.app.route_reverse("forum:edit", post_id=post_id), is_first
+        )
 
     @get(name="forum:edit_form")
     async def form(
         self, request: ViewerRequest, db: NamedDependency[Database], post_id: FromPath[int]
     ) -> Template:
-        post_row, page = await self._editable_post(db, request.user, post_id)
+        post_row, page = await self._editable_post(request, db, post_id)
         title = post_row["topic_title"] if page.with_title else ""
         return page.render(request, PostForm(body=post_row["body"], title=title))
 
@@ -307,7 +315,7 @@ class EditPostController(Controller):
         data: PostData,
     ) -> Template | Redirect:
         """Save the new text with an edit mark; a moderator's edit of another's post is logged."""
-        post_row, page = await self._editable_post(db, request.user, post_id)
+        post_row, page = await self._editable_post(request, db, post_id)
         unfinished = await page.unfinished(request, data)
         if unfinished is not None:
             return unfinished
@@ -326,4 +334,5 @@ class EditPostController(Controller):
                     post_row["topic_title"],
                     forum_id=post_row["forum_id"],
                 )
-        return redirect(f"/posts/{post_id}", _("The post is saved."), "success")
+        post_page = request.app.route_reverse("forum:post", post_id=post_id)
+        return redirect(post_page, _("The post is saved."), "success")

@@ -9,9 +9,10 @@ at their next announce. Pages read grants fresh with each request (``accounts.se
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
+import aiosqlite
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import (
@@ -43,7 +44,7 @@ from tinypier.permissions.groups import (
 from tinypier.permissions.rules import can_view
 from tinypier.web.confirm import Confirmation, render_confirmation, unconfirmed
 from tinypier.web.extensions import Feature
-from tinypier.web.pages import redirect, render
+from tinypier.web.pages import redirect, render, route
 
 ViewerRequest = Request[Viewer, Any, Any]
 
@@ -62,10 +63,6 @@ RIGHT_LABELS = {
     Right.MODERATE: N_("moderate"),
 }
 HOLDING = ("member", "leader")
-
-
-def route(request: ViewerRequest, name: str, **params: int) -> str:
-    return request.app.route_reverse(name, **params)
 
 
 def viewer_id(viewer: Viewer) -> int:
@@ -361,6 +358,32 @@ class GroupAdminController(Controller):
             editing=action != route(request, "groups:create"),
         )
 
+    async def _save(
+        self,
+        request: ViewerRequest,
+        db: Database,
+        data: GroupData,
+        action: str,
+        write: Callable[[aiosqlite.Connection, queries.GroupSpec], Awaitable[int]],
+        verb: str,
+        saved: str,
+    ) -> Template | Redirect:
+        """Creating and editing alike: ``write`` stores the group and says its id, logged
+        as ``verb``; a refused form or a taken name shows the form again, nothing saved."""
+        problem = group_problem(data)
+        if problem is None:
+            try:
+                async with db.transaction() as connection:
+                    group_id = await write(connection, group_spec(data))
+                    await log_action(
+                        connection, request.user.id, verb, "group", group_id, data.name.strip()
+                    )
+            except sqlite3.IntegrityError:
+                problem = _("Another group has that name.")
+        if problem is not None:
+            return self._form(request, data, action, status_code=400, problem=problem)
+        return redirect(route(request, "groups:group", group_id=group_id), saved, "success")
+
     @get("/new", name="groups:new_form")
     async def new_form(self, request: ViewerRequest) -> Template:
         return self._form(request, GroupForm(), route(request, "groups:create"))
@@ -369,22 +392,10 @@ class GroupAdminController(Controller):
     async def create(
         self, request: ViewerRequest, db: NamedDependency[Database], data: GroupData
     ) -> Template | Redirect:
-        action = route(request, "groups:create")
-        problem = group_problem(data)
-        if problem is None:
-            try:
-                async with db.transaction() as connection:
-                    group_id = await queries.create_group(connection, group_spec(data))
-                    await log_action(
-                        connection, request.user.id, "create", "group", group_id, data.name.strip()
-                    )
-            except sqlite3.IntegrityError:
-                problem = _("Another group has that name.")
-        if problem is not None:
-            return self._form(request, data, action, status_code=400, problem=problem)
-        return redirect(
-            route(request, "groups:group", group_id=group_id), _("Group created."), "success"
-        )
+        return await self._save(
+            request, db, data, route(request, "groups:create"),
+            queries.create_group, "create", _("Group created."),
+        )  # fmt: skip
 
     @get("/{group_id:int}/edit", name="groups:edit_form")
     async def edit_form(
@@ -403,23 +414,15 @@ class GroupAdminController(Controller):
         data: GroupData,
     ) -> Template | Redirect:
         await existing_group(db, group_id)
-        action = route(request, "groups:update", group_id=group_id)
-        problem = group_problem(data)
-        if problem is None:
-            try:
-                async with db.transaction() as connection:
-                    await queries.update_group(connection, group_id, group_spec(data))
-                    await log_action(
-                        connection, request.user.id, "update group", "group", group_id,
-                        data.name.strip(),
-                    )  # fmt: skip
-            except sqlite3.IntegrityError:
-                problem = _("Another group has that name.")
-        if problem is not None:
-            return self._form(request, data, action, status_code=400, problem=problem)
-        return redirect(
-            route(request, "groups:group", group_id=group_id), _("Group saved."), "success"
-        )
+
+        async def write(connection: aiosqlite.Connection, spec: queries.GroupSpec) -> int:
+            await queries.update_group(connection, group_id, spec)
+            return group_id
+
+        return await self._save(
+            request, db, data, route(request, "groups:update", group_id=group_id),
+            write, "update group", _("Group saved."),
+        )  # fmt: skip
 
     @get("/{group_id:int}/delete", name="groups:delete_confirm")
     async def confirm_delete(

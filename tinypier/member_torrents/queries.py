@@ -35,6 +35,14 @@ RELEASE_COLUMNS = (
     "t.id AS torrent_id, t.topic_id, t.title, t.total_size, t.seeders, t.leechers, t.completed"
 )
 
+# A completed release with what the tracker recorded of the member in it: the snatched
+# list and the obligations still running read the same figures from the same join.
+SNATCH_FIGURES = f"s.completed_at, {SEEDED} AS seeding_seconds, {UPLOADED} AS uploaded"
+SNATCH_TRANSFERS = (
+    " FROM snatches s JOIN torrents t ON t.id = s.torrent_id"
+    " LEFT JOIN transfers x ON x.torrent_id = s.torrent_id AND x.user_id = s.user_id"
+)
+
 
 def _visible_release_join(viewer: Viewer) -> tuple[str, list[str | int]]:
     visible_sql, params = visible_forums_clause(viewer, "f")
@@ -74,10 +82,8 @@ async def member_snatches(
     join_sql, params = _visible_release_join(viewer)
     return await _page(
         db,
-        f"SELECT {RELEASE_COLUMNS}, s.completed_at, {SEEDED} AS seeding_seconds,"  # noqa: S608
-        f" {UPLOADED} AS uploaded, COALESCE(x.downloaded, 0) AS downloaded"
-        " FROM snatches s JOIN torrents t ON t.id = s.torrent_id"
-        " LEFT JOIN transfers x ON x.torrent_id = s.torrent_id AND x.user_id = s.user_id"
+        f"SELECT {RELEASE_COLUMNS}, {SNATCH_FIGURES},"
+        f" COALESCE(x.downloaded, 0) AS downloaded{SNATCH_TRANSFERS}"
         f"{join_sql} AND s.user_id = ? ORDER BY s.id DESC",
         [*params, member_id],
         page,
@@ -108,9 +114,7 @@ async def member_pending(
     settled, settled_params = settled_sql(rules)
     return await _page(
         db,
-        f"SELECT {RELEASE_COLUMNS}, s.completed_at, {SEEDED} AS seeding_seconds,"  # noqa: S608
-        f" {UPLOADED} AS uploaded FROM snatches s JOIN torrents t ON t.id = s.torrent_id"
-        " LEFT JOIN transfers x ON x.torrent_id = s.torrent_id AND x.user_id = s.user_id"
+        f"SELECT {RELEASE_COLUMNS}, {SNATCH_FIGURES}{SNATCH_TRANSFERS}"
         " JOIN hit_and_run_sweep mark ON mark.id = 1"
         f"{join_sql} AND s.user_id = ? AND t.uploader_id != s.user_id"
         " AND (s.completed_at > mark.through_at"

@@ -50,7 +50,7 @@ from tinypier.messages.sending import (
 from tinypier.notifications.badge import count_notices_read
 from tinypier.permissions.lookup import NotVisible
 from tinypier.permissions.messages import can_remove_participant, can_report_message
-from tinypier.web.pages import redirect, render
+from tinypier.web.pages import redirect, render, route
 
 ViewerRequest = Request[Viewer, Any, Any]
 CONVERSATIONS_PER_PAGE = 50
@@ -62,15 +62,11 @@ def quote_markup(author_name: str, body: str) -> str:
     return f"[quote={author_name}]{body.strip()}[/quote]\n"
 
 
-def url(request: ViewerRequest, name: str, **path: int) -> str:
-    return request.app.route_reverse(name, **path)
-
-
 def message_url(
     request: ViewerRequest, conversation_id: int, message_id: int, page: int | str = "last"
 ) -> str:
     """Where a message is read: its conversation's page (the last, for a new message)."""
-    path = url(request, "messages:conversation", conversation_id=conversation_id)
+    path = route(request, "messages:conversation", conversation_id=conversation_id)
     return f"{path}?page={page}#message-{message_id}"
 
 
@@ -102,12 +98,12 @@ class MessageForm:
 
 
 def new_message_form(request: ViewerRequest) -> MessageForm:
-    return MessageForm(_("New message"), url(request, "messages:send"), True)
+    return MessageForm(_("New message"), route(request, "messages:send"), True)
 
 
 def reply_form(request: ViewerRequest, place: Place) -> MessageForm:
     conversation = place.conversation
-    action = url(request, "messages:reply", conversation_id=conversation["id"])
+    action = route(request, "messages:reply", conversation_id=conversation["id"])
     return MessageForm(_("Reply to %(subject)s", subject=conversation["subject"]), action, False)
 
 
@@ -221,7 +217,7 @@ class MessagesController(Controller):
         await readable_conversation(db, request.user, conversation_id)
         await store.leave(db, conversation_id, request.user.id or 0)
         return redirect(
-            url(request, "messages:inbox"), _("The conversation is deleted for you."), "success"
+            route(request, "messages:inbox"), _("The conversation is deleted for you."), "success"
         )
 
     @post("/{conversation_id:int}/remove", name="messages:remove")
@@ -243,9 +239,9 @@ class MessagesController(Controller):
                 _("Only the member who started the conversation can remove others.")
             )
         back = (
-            url(request, "messages:conversation", conversation_id=conversation_id)
+            route(request, "messages:conversation", conversation_id=conversation_id)
             if membership is not None
-            else url(request, "messages:reports")
+            else route(request, "messages:reports")
         )
         if data.member_id == viewer.id:
             return redirect(
@@ -315,7 +311,7 @@ class MessagesController(Controller):
             return self._blocked_page(request, listed, str(refusal), refusal.status_code)
         await store.block(db, viewer.id or 0, blocked["id"])
         return redirect(
-            url(request, "messages:blocked"),
+            route(request, "messages:blocked"),
             _("%(name)s can no longer send you messages.", name=blocked["name"]),
             "success",
         )
@@ -326,7 +322,7 @@ class MessagesController(Controller):
     ) -> Redirect:
         if not await store.unblock(db, request.user.id or 0, member_id):
             raise NotFoundException(_("You do not block this member."))
-        return redirect(url(request, "messages:blocked"), _("The block is lifted."), "success")
+        return redirect(route(request, "messages:blocked"), _("The block is lifted."), "success")
 
 
 ROUTES: list[ControllerRouterHandler] = [MessagesController, ReportsController]

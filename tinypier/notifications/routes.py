@@ -34,7 +34,7 @@ from tinypier.notifications.words import notice_text
 from tinypier.permissions.lookup import viewable_forum, viewable_topic
 from tinypier.settings import Settings
 from tinypier.web.extensions import Feature
-from tinypier.web.pages import redirect, render
+from tinypier.web.pages import redirect, render, route
 
 ViewerRequest = Request[Viewer, Any, Any]
 BOOKMARKS_PER_PAGE = 50
@@ -45,19 +45,15 @@ def _member(viewer: Viewer) -> int:
     return viewer.id or 0
 
 
-def _url(request: ViewerRequest, name: str, **path: int) -> str:
-    return request.app.route_reverse(name, **path)
-
-
 def notice_target(request: ViewerRequest, notice: Any) -> str:
     """Where a notice leads: the post it tells of, the topic, or the conversation."""
     if notice["post_id"] is not None:
-        return _url(request, "forum:post", post_id=notice["post_id"])
+        return route(request, "forum:post", post_id=notice["post_id"])
     if notice["topic_id"] is not None:
-        return _url(request, "forum:topic", topic_id=notice["topic_id"])
+        return route(request, "forum:topic", topic_id=notice["topic_id"])
     if notice["conversation_id"] is not None:
-        return _url(request, "messages:conversation", conversation_id=notice["conversation_id"])
-    return _url(request, "notifications:page")
+        return route(request, "messages:conversation", conversation_id=notice["conversation_id"])
+    return route(request, "notifications:page")
 
 
 class NotificationsController(Controller):
@@ -96,7 +92,7 @@ class NotificationsController(Controller):
     @post("/read", name="notifications:read_all")
     async def read_all(self, request: ViewerRequest, db: NamedDependency[Database]) -> Redirect:
         await store.mark_all_read(db, _member(request.user), int(time.time()))
-        page = _url(request, "notifications:page")
+        page = route(request, "notifications:page")
         return redirect(page, _("All notifications are marked read."), "success")
 
     @get("/settings", name="notifications:settings")
@@ -117,7 +113,7 @@ class NotificationsController(Controller):
         if problem is not None:
             return self._render_settings(request, data, problem, status_code=400)
         await save_email(db, _member(request.user), data)
-        page = _url(request, "notifications:settings")
+        page = route(request, "notifications:settings")
         return redirect(page, _("Your notification settings are saved."), "success")
 
     def _render_settings(
@@ -176,7 +172,7 @@ class TopicSwitchController(Controller):
         self, request: ViewerRequest, db: Database, topic_id: int, action: str
     ) -> Redirect:
         await viewable_topic(db, request.user, topic_id)
-        back = _url(request, "forum:topic", topic_id=topic_id)
+        back = route(request, "forum:topic", topic_id=topic_id)
         return await _switch(request, db, TOPIC_SWITCHES[action], topic_id, back)
 
     @post("/watch", name="notifications:watch_topic")
@@ -212,7 +208,7 @@ class ForumSwitchController(Controller):
         self, request: ViewerRequest, db: Database, forum_id: int, action: str
     ) -> Redirect:
         await viewable_forum(db, request.user, forum_id)
-        back = _url(request, "forum:forum", forum_id=forum_id)
+        back = route(request, "forum:forum", forum_id=forum_id)
         return await _switch(request, db, FORUM_SWITCHES[action], forum_id, back)
 
     @post("/watch", name="notifications:watch_forum")

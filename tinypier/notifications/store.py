@@ -90,26 +90,25 @@ _JOINS = (
 )
 
 
-async def unread_count(db: Database, viewer: Viewer) -> int:
-    """The header's badge: the member's unread notices they may still view."""
+async def _count(db: Database, viewer: Viewer, condition: str) -> int:
+    """The member's notices they may still view that meet ``condition`` (our SQL)."""
     visible, params = _visible_to(viewer)
     count: int = await db.fetch_value(
         f"SELECT COUNT(*) FROM notifications n {_JOINS}"  # noqa: S608 - our clauses
-        f" WHERE n.user_id = ? AND n.read_at IS NULL AND {visible}",
+        f" WHERE n.user_id = ? AND {condition} AND {visible}",
         (viewer.id, *params),
     )
     return count
+
+
+async def unread_count(db: Database, viewer: Viewer) -> int:
+    """The header's badge: the member's unread notices they may still view."""
+    return await _count(db, viewer, "n.read_at IS NULL")
 
 
 async def notice_count(db: Database, viewer: Viewer) -> int:
     """How many notices the member's list holds (at most ``notifications_kept``)."""
-    visible, params = _visible_to(viewer)
-    count: int = await db.fetch_value(
-        f"SELECT COUNT(*) FROM notifications n {_JOINS}"  # noqa: S608 - our clauses
-        f" WHERE n.user_id = ? AND {visible}",
-        (viewer.id, *params),
-    )
-    return count
+    return await _count(db, viewer, "TRUE")
 
 
 _SHOWN = (

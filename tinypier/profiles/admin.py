@@ -89,6 +89,39 @@ class RanksController(Controller):
             **extra,
         )
 
+    async def _save(
+        self,
+        request: ViewerRequest,
+        db: Database,
+        settings: Settings,
+        rank: sqlite3.Row | None,
+        data: RankData,
+    ) -> Template | Redirect:
+        """Create (no ``rank``) or edit one: a refused form is shown again on the page it
+        was filled in on, nothing saved."""
+        try:
+            change = await rank_change(data, settings)
+        except RankRefused as refused:
+            if rank is None:
+                return await self._list(request, db, status_code=400, error=str(refused), form=data)
+            return render(
+                request,
+                "profiles/rank_form.html",
+                status_code=400,
+                rank=rank,
+                title_max=RANK_TITLE_MAX_CHARS,
+                error=str(refused),
+                form=data,
+            )
+        rank_id = None if rank is None else int(rank["id"])
+        await store.save_rank(db, settings, rank_id, change, request.user.id or 0)
+        saved = (
+            _("The rank %(title)s is created.", title=change.title)
+            if rank is None
+            else _("The rank %(title)s is saved.", title=change.title)
+        )
+        return redirect(request.app.route_reverse("profiles:ranks"), saved, "success")
+
     @get(name="profiles:ranks")
     async def ranks(self, request: ViewerRequest, db: NamedDependency[Database]) -> Template:
         return await self._list(request, db)
@@ -101,16 +134,7 @@ class RanksController(Controller):
         settings: NamedDependency[Settings],
         data: RankData,
     ) -> Template | Redirect:
-        try:
-            change = await rank_change(data, settings)
-        except RankRefused as refused:
-            return await self._list(request, db, status_code=400, error=str(refused), form=data)
-        await store.save_rank(db, settings, None, change, request.user.id or 0)
-        return redirect(
-            request.app.route_reverse("profiles:ranks"),
-            _("The rank %(title)s is created.", title=change.title),
-            "success",
-        )
+        return await self._save(request, db, settings, None, data)
 
     @get("/{rank_id:int}/edit", name="profiles:edit_rank_form")
     async def edit_form(
@@ -128,25 +152,7 @@ class RanksController(Controller):
         rank_id: FromPath[int],
         data: RankData,
     ) -> Template | Redirect:
-        rank = await _rank_or_404(db, rank_id)
-        try:
-            change = await rank_change(data, settings)
-        except RankRefused as refused:
-            return render(
-                request,
-                "profiles/rank_form.html",
-                status_code=400,
-                rank=rank,
-                title_max=RANK_TITLE_MAX_CHARS,
-                error=str(refused),
-                form=data,
-            )
-        await store.save_rank(db, settings, rank_id, change, request.user.id or 0)
-        return redirect(
-            request.app.route_reverse("profiles:ranks"),
-            _("The rank %(title)s is saved.", title=change.title),
-            "success",
-        )
+        return await self._save(request, db, settings, await _rank_or_404(db, rank_id), data)
 
     @get("/{rank_id:int}/delete", name="profiles:delete_rank_confirm")
     async def confirm_delete(

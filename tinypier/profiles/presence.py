@@ -19,16 +19,14 @@ from dataclasses import dataclass
 from litestar.datastructures import State
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from tinypier.accounts.sessions import API_PREFIX
-from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
 from tinypier.settings import Settings
+from tinypier.web.member_pages import page_viewer
 
 WRITE_INTERVAL_SECONDS = 60
 # The throttle prunes when it holds this many entries, then at twice what remains.
 PRUNE_FLOOR = 1024
 THROTTLE_STATE_KEY = "presence_throttle"
-NOT_PAGES = (API_PREFIX, "/static/", "/images/")
 
 
 class PresenceThrottle:
@@ -81,13 +79,8 @@ def track_presence(app: ASGIApp) -> ASGIApp:
     """The middleware (after authentication, which puts the viewer in the scope)."""
 
     async def handle(scope: Scope, receive: Receive, send: Send) -> None:
-        viewer: Viewer | None = scope.get("user")
-        if (
-            viewer is not None
-            and viewer.id is not None
-            and scope.get("method") == "GET"
-            and not scope["path"].startswith(NOT_PAGES)
-        ):
+        viewer = page_viewer(scope)
+        if viewer is not None and viewer.id is not None:
             now = time.time()
             if _throttle(scope["app"].state).due(viewer.id, now):
                 await record_visit(scope["app"].state.db, viewer.id, int(now))

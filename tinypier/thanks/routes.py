@@ -23,10 +23,10 @@ from tinypier.i18n import _
 from tinypier.permissions.rules import can_thank
 from tinypier.thanks.queries import thank, thanks_count
 from tinypier.thanks.topic_part import THANKS_BOX
-from tinypier.torrents.releases import topic_path, visible_release
+from tinypier.torrents.releases import visible_release
 from tinypier.web.api_schema import MEMBER_TOKEN, error_responses
 from tinypier.web.extensions import Feature
-from tinypier.web.pages import redirect
+from tinypier.web.pages import redirect, route
 
 ViewerRequest = Request[Viewer, Any, Any]
 
@@ -51,9 +51,10 @@ async def thank_release(
     request: ViewerRequest, db: NamedDependency[Database], torrent_id: FromPath[int]
 ) -> Redirect:
     topic_id, new = await _thank_release(db, request.user, torrent_id)
+    topic = route(request, "forum:topic", topic_id=topic_id)
     if new:
-        return redirect(topic_path(topic_id), _("Thank you: the uploader will see it."), "success")
-    return redirect(topic_path(topic_id), _("You have already thanked this release."))
+        return redirect(topic, _("Thank you: the uploader will see it."), "success")
+    return redirect(topic, _("You have already thanked this release."))
 
 
 @post(

@@ -21,6 +21,11 @@ FLASH_COOKIE = "tinypier_flash"
 FLASH_KINDS = ("info", "success", "error")
 
 
+def route(request: Request[Any, Any, Any], name: str, **params: int) -> str:
+    """A page's path by its route name: the one way handlers build their links."""
+    return request.app.route_reverse(name, **params)
+
+
 def _encode_flashes(flashes: list[tuple[str, str]]) -> str:
     return base64.urlsafe_b64encode(json.dumps(flashes).encode()).decode()
 
