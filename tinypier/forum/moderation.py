@@ -46,14 +46,9 @@ from tinypier.permissions.lookup import viewable_forum, viewable_post, viewable_
 from tinypier.permissions.rules import ForumRow, can_moderate, moderates_anywhere
 from tinypier.web.confirm import Confirmation, render_confirmation, unconfirmed
 from tinypier.web.extensions import lifecycles_in
-from tinypier.web.pages import redirect
+from tinypier.web.pages import redirect, route
 
 ViewerRequest = Request[Viewer, Any, Any]
-
-
-def route(request: ViewerRequest, name: str, **params: int) -> str:
-    """A page's path by its route name."""
-    return request.app.route_reverse(name, **params)
 
 
 def require_moderation(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:  # type: ignore[type-arg]
