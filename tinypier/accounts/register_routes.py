@@ -25,13 +25,13 @@ NAME_TAKEN = N_("That name is taken; pick another.")
 
 
 class RegisterController(Controller):
-    @get("/register")
+    @get("/register", name="accounts:register_form")
     async def show_register(
         self, request: Request[Any, Any, Any], code: FromQuery[str] = ""
     ) -> Template:
         return form_page(request, REGISTER_TEMPLATE, RegisterForm(invite_code=code))
 
-    @post("/register")
+    @post("/register", name="accounts:register")
     async def register(
         self,
         request: Request[Any, Any, Any],
