@@ -49,7 +49,7 @@ class AdminController(Controller):
     path = "/admin"
     guards = [require_admin]
 
-    @get("/")
+    @get("/", name="admin:index")
     async def dashboard(
         self, request: Request[Any, Any, Any], db: NamedDependency[Database]
     ) -> Template:
@@ -59,7 +59,7 @@ class AdminController(Controller):
             counts=await administration.board_counts(db),
         )
 
-    @get("/users")
+    @get("/users", name="admin:users")
     async def users(
         self,
         request: Request[Any, Any, Any],
@@ -77,7 +77,7 @@ class AdminController(Controller):
             when=when,
         )
 
-    @get("/cheats")
+    @get("/cheats", name="admin:cheats")
     async def cheats(
         self,
         request: Request[Any, Any, Any],
@@ -95,7 +95,7 @@ class AdminController(Controller):
             when=when,
         )
 
-    @post("/users/{user_id:int}/role")
+    @post("/users/{user_id:int}/role", name="admin:member_role")
     async def set_role(
         self,
         request: Request[Any, Any, Any],
@@ -152,7 +152,7 @@ class AdminController(Controller):
             return redirect(USERS_PATH, str(refused), "error")
         return _done(request, user_id, f"{target['name']} is disabled and logged out everywhere.")
 
-    @post("/users/{user_id:int}/enable")
+    @post("/users/{user_id:int}/enable", name="admin:enable_member")
     async def enable(
         self, request: Request[Any, Any, Any], db: NamedDependency[Database], user_id: FromPath[int]
     ) -> Redirect:
@@ -160,7 +160,7 @@ class AdminController(Controller):
         await administration.change_disabled(db, request.user.id, target, False)
         return _done(request, user_id, f"{target['name']} is enabled again.")
 
-    @post("/users/{user_id:int}/invite-quota")
+    @post("/users/{user_id:int}/invite-quota", name="admin:invite_quota")
     async def set_invite_quota(
         self,
         request: Request[Any, Any, Any],

@@ -28,7 +28,7 @@ class InviteController(Controller):
     path = "/invites"
     guards = [require_member]
 
-    @get("/")
+    @get("/", name="accounts:invites")
     async def show_invites(
         self,
         request: Request[Any, Any, Any],
@@ -47,7 +47,7 @@ class InviteController(Controller):
             when=when,
         )
 
-    @post("/")
+    @post("/", name="accounts:create_invite")
     async def new_invite(
         self, request: Request[Any, Any, Any], db: NamedDependency[Database]
     ) -> Redirect:

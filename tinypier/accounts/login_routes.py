@@ -43,13 +43,13 @@ async def enter(
 
 
 class LoginController(Controller):
-    @get("/login")
+    @get("/login", name="accounts:login_form")
     async def show_login(
         self, request: Request[Any, Any, Any], next: FromQuery[str] = "/"
     ) -> Template:
         return form_page(request, LOGIN_TEMPLATE, LoginForm(next=safe_next(next)))
 
-    @post("/login")
+    @post("/login", name="accounts:login")
     async def log_in(
         self,
         request: Request[Any, Any, Any],
@@ -67,7 +67,7 @@ class LoginController(Controller):
         message = _("Welcome back, %(name)s.", name=user["name"])
         return await enter(request, db, settings, user["id"], safe_next(data.next), message)
 
-    @post("/logout")
+    @post("/logout", name="accounts:logout")
     async def log_out(
         self, request: Request[Any, Any, Any], db: NamedDependency[Database]
     ) -> Redirect:

@@ -31,7 +31,7 @@ class RegisterController(Controller):
     ) -> Template:
         return form_page(request, REGISTER_TEMPLATE, RegisterForm(invite_code=code))
 
-    @post("/register")
+    @post("/register", name="accounts:register")
     async def register(
         self,
         request: Request[Any, Any, Any],

@@ -74,7 +74,7 @@ class SettingsController(Controller):
     path = "/settings"
     guards = [require_member]
 
-    @get("/")
+    @get("/", name="settings:page")
     async def show_settings(
         self,
         request: Request[Any, Any, Any],
@@ -83,7 +83,7 @@ class SettingsController(Controller):
     ) -> Template:
         return await settings_page(request, db, settings)
 
-    @post("/password")
+    @post("/password", name="settings:password")
     async def change_password(
         self,
         request: Request[Any, Any, Any],
@@ -106,7 +106,7 @@ class SettingsController(Controller):
             "/settings", _("Password changed; your other sessions are logged out."), "success"
         )
 
-    @post("/locale")
+    @post("/locale", name="settings:locale")
     async def change_locale(
         self,
         request: Request[Any, Any, Any],
@@ -150,7 +150,7 @@ class SettingsController(Controller):
         )
         return redirect("/settings", _("Your preferences are saved."), "success")
 
-    @post("/passkey")
+    @post("/passkey", name="settings:passkey")
     async def new_passkey(
         self, request: Request[Any, Any, Any], db: NamedDependency[Database]
     ) -> Redirect:
@@ -166,7 +166,7 @@ class SettingsController(Controller):
             "success",
         )
 
-    @post("/feed-token")
+    @post("/feed-token", name="settings:feed_token")
     async def new_feed_token(
         self, request: Request[Any, Any, Any], db: NamedDependency[Database]
     ) -> Redirect:
@@ -177,7 +177,7 @@ class SettingsController(Controller):
             "success",
         )
 
-    @post("/tokens")
+    @post("/tokens", name="settings:create_token")
     async def create_token(
         self,
         request: Request[Any, Any, Any],
@@ -194,7 +194,7 @@ class SettingsController(Controller):
         token = await queries.create_api_token(db, request.user.id, label)
         return await settings_page(request, db, settings, new_token=token, new_token_name=label)
 
-    @post("/tokens/{token_id:int}/revoke")
+    @post("/tokens/{token_id:int}/revoke", name="settings:revoke_token")
     async def revoke_token(
         self,
         request: Request[Any, Any, Any],

@@ -62,7 +62,9 @@ def registered_message(registered: RegisteredRelease) -> str:
     return _("Release posted. Download the site's .torrent to seed it with your passkey.")
 
 
-@get("/forums/{forum_id:int}/releases/new", guards=[require_member])
+@get(
+    "/forums/{forum_id:int}/releases/new", name="torrents:new_release_form", guards=[require_member]
+)
 async def new_release_form(
     request: ViewerRequest, db: NamedDependency[Database], forum_id: FromPath[int]
 ) -> Template:
@@ -70,7 +72,7 @@ async def new_release_form(
     return render(request, FORM_TEMPLATE, forum=forum, title="", description="", web_seeds=False)
 
 
-@post("/forums/{forum_id:int}/releases/new", guards=[require_member])
+@post("/forums/{forum_id:int}/releases/new", name="torrents:new_release", guards=[require_member])
 async def post_release(
     request: ViewerRequest,
     db: NamedDependency[Database],
@@ -143,7 +145,7 @@ async def moderate(
     return release
 
 
-@post("/torrents/{torrent_id:int}/status", guards=[require_moderator])
+@post("/torrents/{torrent_id:int}/status", name="torrents:status", guards=[require_moderator])
 async def change_status(
     request: ViewerRequest,
     db: NamedDependency[Database],
@@ -156,7 +158,7 @@ async def change_status(
     return redirect(topic_path(release["topic_id"]), message, "success")
 
 
-@post("/torrents/{torrent_id:int}/freeleech", guards=[require_moderator])
+@post("/torrents/{torrent_id:int}/freeleech", name="torrents:freeleech", guards=[require_moderator])
 async def change_freeleech(
     request: ViewerRequest,
     db: NamedDependency[Database],

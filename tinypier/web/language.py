@@ -137,7 +137,7 @@ def language_cookie(language: str, settings: Settings) -> Cookie:
     )
 
 
-@post("/language")
+@post("/language", name="language:switch")
 async def switch_language(
     request: Request[Any, Any, Any],
     db: NamedDependency[Database],
