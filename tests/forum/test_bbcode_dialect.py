@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -211,3 +212,17 @@ def test_hiding_passkeys_leaves_other_parameters_and_stays_linear() -> None:
     assert "?uk=short" in render_bbcode("http://a.example/x?uk=short")
     assert "?guk=Ab3dE6gH9kXX" in render_bbcode("http://a.example/x?guk=Ab3dE6gH9kXX")
     assert render_seconds(filled("?uk=" + "a" * 30 + "&uk="), 0.5) < 0.5
+
+
+@pytest.mark.parametrize("text", ["('quoted')", '("quoted")', "(a &) b", "(x <y>) z"])
+def test_a_face_is_never_read_into_an_escaped_character(text: str) -> None:
+    """Escaping and smilies are one pass: the ``;)`` ending ``&#39;)`` or ``&quot;)`` is
+    the escape's own, not a wink (a search snippet showed one in the middle of a quote)."""
+    html = render_bbcode(text)
+
+    assert "\N{WINKING FACE}" not in html
+    assert unescape(re.sub(r"<[^>]+>", "", html)) == text
+
+
+def test_a_typed_wink_is_still_a_wink() -> None:
+    assert render_bbcode("see you ;)") == "see you \N{WINKING FACE}"

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import asyncio
 import re
-from functools import lru_cache
+from collections.abc import Callable
+from functools import lru_cache, partial
 from html import escape, unescape
 from typing import Any, TypeVar
 
@@ -128,6 +129,15 @@ SMILIES = (
     ),
     *TEXT_SMILIES,
 )
+
+
+@lru_cache(maxsize=16)
+def _replacer(pairs: tuple[tuple[str, str], ...]) -> Callable[[str], str]:
+    """One regular expression for all of ``pairs``, the longest key first where keys
+    overlap (``---`` before ``--``); each match is replaced by its value, left to right."""
+    table = dict(pairs)
+    pattern = re.compile("|".join(map(re.escape, sorted(table, key=len, reverse=True))))
+    return partial(pattern.sub, lambda match: table[match.group()])
 
 
 # --- Linear-time parsing -------------------------------------------------------------
@@ -415,11 +425,13 @@ class LinearParser(bbcode.Parser):  # type: ignore[misc]
         return html.replace("\n", "\r") if transform_newlines else html
 
     def _plain_text(self, text: str, escape_html: bool, replace_cosmetic: bool) -> str:
-        if escape_html:
-            text = self._replace(text, self.REPLACE_ESCAPE)
-        if replace_cosmetic:
-            text = self._replace(text, self.REPLACE_COSMETIC)
-        return text
+        """Escaped and prettied in one pass over the text, so no replacement reads another's
+        output: replaced in turn, the quote of ``')`` became ``&#39;)`` and its ``;)`` a
+        wink."""
+        pairs = (self.REPLACE_ESCAPE if escape_html else ()) + (
+            self.REPLACE_COSMETIC if replace_cosmetic else ()
+        )
+        return _replacer(tuple(pairs))(text) if pairs else text
 
     def format(self, data: str, **context: Any) -> str:
         tokens = self.tokenize(data)
