@@ -19,7 +19,7 @@ from types import FrameType
 
 import bbcode
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tinypier.forum import bbcode as bbcode_module
@@ -173,7 +173,21 @@ def library_parser() -> bbcode.Parser:
     )
 
 
+def library_without_winks() -> bbcode.Parser:
+    """The stock library replaces pair by pair, so its ``;)`` also matches the end of its
+    own escapes and entities (``&quot;)``, ``&copy;)``), which the board's marks prevent.
+    The atoms below never type a ``;``: without that one face, the library's output is
+    what the board's should be."""
+    parser = library_parser()
+    parser.REPLACE_COSMETIC = tuple(
+        (face, html) for face, html in parser.REPLACE_COSMETIC if not face.startswith(";")
+    )
+    assert all(";" not in atom for atom in ORDINARY_ATOMS)
+    return parser
+
+
 LIBRARY = library_parser()
+LIBRARY_WITHOUT_WINKS = library_without_winks()
 LINEAR = add_board_tags(
     LinearParser(replace_links=True, drop_unrecognized=False, max_tag_depth=MAX_NESTING)
 )
@@ -181,10 +195,12 @@ LINEAR = add_board_tags(
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(ORDINARY_ATOMS), max_size=14))
+@example(['"', ")"])  # an escaped quote before a parenthesis is no wink
+@example(["(c)", ")"])  # nor a copyright sign before one
 def test_output_matches_the_library_on_ordinary_posts(atoms: list[str]) -> None:
     body = "".join(atoms)
 
-    assert sanitize_html(LINEAR.format(body)) == sanitize_html(LIBRARY.format(body))
+    assert sanitize_html(LINEAR.format(body)) == sanitize_html(LIBRARY_WITHOUT_WINKS.format(body))
 
 
 @pytest.mark.parametrize(

@@ -20,8 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable
-from functools import lru_cache, partial
+from functools import lru_cache
 from html import escape, unescape
 from typing import Any, TypeVar
 
@@ -131,13 +130,18 @@ SMILIES = (
 )
 
 
+Pairs = tuple[tuple[str, str], ...]
+
+
 @lru_cache(maxsize=16)
-def _replacer(pairs: tuple[tuple[str, str], ...]) -> Callable[[str], str]:
-    """One regular expression for all of ``pairs``, the longest key first where keys
-    overlap (``---`` before ``--``); each match is replaced by its value, left to right."""
-    table = dict(pairs)
-    pattern = re.compile("|".join(map(re.escape, sorted(table, key=len, reverse=True))))
-    return partial(pattern.sub, lambda match: table[match.group()])
+def _marks_for(pairs: Pairs) -> tuple[Pairs, Pairs]:
+    """Each replacement's mark: a lone high surrogate, which no decoded text holds (strict
+    UTF-8 never yields a surrogate, surrogateescape only low ones) and no key contains,
+    so keys replaced later cannot match across an earlier replacement."""
+    marks = [chr(0xD800 + index) for index in range(len(pairs))]
+    marked = tuple((key, mark) for (key, _value), mark in zip(pairs, marks, strict=True))
+    spelled = tuple((mark, value) for (_key, value), mark in zip(pairs, marks, strict=True))
+    return marked, spelled
 
 
 # --- Linear-time parsing -------------------------------------------------------------
@@ -425,13 +429,21 @@ class LinearParser(bbcode.Parser):  # type: ignore[misc]
         return html.replace("\n", "\r") if transform_newlines else html
 
     def _plain_text(self, text: str, escape_html: bool, replace_cosmetic: bool) -> str:
-        """Escaped and prettied in one pass over the text, so no replacement reads another's
-        output: replaced in turn, the quote of ``')`` became ``&#39;)`` and its ``;)`` a
-        wink."""
+        """Escaped and prettied as the library does it, pair by pair in its order, except
+        that every replacement is written as a mark first and spelled out last, so no
+        later pair reads into an earlier one's output: in turn, the quote of ``")``
+        became ``&quot;)`` and ``(c))`` became ``&copy;)``, and their ``;)`` a wink."""
         pairs = (self.REPLACE_ESCAPE if escape_html else ()) + (
             self.REPLACE_COSMETIC if replace_cosmetic else ()
         )
-        return _replacer(tuple(pairs))(text) if pairs else text
+        if not pairs:
+            return text
+        marked, spelled = _marks_for(tuple(pairs))
+        for key, mark in marked:
+            text = text.replace(key, mark)
+        for mark, value in spelled:
+            text = text.replace(mark, value)
+        return text
 
     def format(self, data: str, **context: Any) -> str:
         tokens = self.tokenize(data)
