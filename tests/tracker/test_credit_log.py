@@ -225,7 +225,8 @@ PER_ROW = {
     ),
     "member": "UPDATE users SET uploaded = uploaded + ?, downloaded = downloaded + ? WHERE id = ?",
     "transfer": (
-        "INSERT INTO transfers VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET"
+        "INSERT INTO transfers (torrent_id, user_id, uploaded, downloaded, seeding_seconds,"
+        " first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET"
         " uploaded = uploaded + excluded.uploaded, downloaded = downloaded + excluded.downloaded,"
         " seeding_seconds = seeding_seconds + excluded.seeding_seconds,"
         " last_seen_at = excluded.last_seen_at"
