@@ -325,40 +325,32 @@ def _ratio(key: str, value: Any) -> float:
     return number
 
 
+def _band_pairs(text: str) -> list[tuple[float, int]]:
+    """``"x:n, y:m"`` as ``[(x, n), (y, m)]``, a finite number and a whole number each;
+    ValueError for anything else. Each band setting adds its own rules."""
+    pairs = []
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        number_text, _colon, count_text = item.partition(":")
+        number, count = float(number_text), int(count_text)
+        if not math.isfinite(number):
+            raise ValueError(item)
+        pairs.append((number, count))
+    return pairs
+
+
 @lru_cache(maxsize=16)
 def leech_slot_bands(text: str) -> tuple[tuple[float, int], ...]:
     """``"0.5:1, 1.0:3"`` as ``((0.5, 1), (1.0, 3))``: below ratio 0.5 one torrent may be
     leeched at a time, below 1.0 three, from 1.0 on any number. Ascending ratios, each
     band allowing more than the one before; ValueError for anything else. Cached: the
     tracker reads the setting on every announce."""
-    bands: list[tuple[float, int]] = []
-    for item in filter(None, (part.strip() for part in text.split(","))):
-        ratio_text, _colon, slots_text = item.partition(":")
-        ratio, slots = float(ratio_text), int(slots_text)
-        if not math.isfinite(ratio) or ratio <= 0 or slots <= 0:
-            raise ValueError(item)
-        if bands and (ratio <= bands[-1][0] or slots <= bands[-1][1]):
-            raise ValueError(item)
-        bands.append((ratio, slots))
+    bands = _band_pairs(text)
+    for index, (ratio, slots) in enumerate(bands):
+        if ratio <= 0 or slots <= 0:
+            raise ValueError(text)
+        if index and (ratio <= bands[index - 1][0] or slots <= bands[index - 1][1]):
+            raise ValueError(text)
     return tuple(bands)
-
-
-def _leech_slot_bands(key: str, value: Any) -> str:
-    """The bands as their canonical text (the form the web page stores and shows)."""
-    try:
-        bands = leech_slot_bands(value.strip()) if isinstance(value, str) else None
-    except ValueError:
-        bands = None
-    if bands is None:
-        raise SettingsError(
-            _(
-                "%(key)s: expected bands like 0.5:1, 1.0:3 (below ratio 0.5 one torrent"
-                " at a time, below 1.0 three), ratios and counts rising, got %(value)s",
-                key=key,
-                value=repr(value),
-            )
-        )
-    return ", ".join(f"{ratio:g}:{slots}" for ratio, slots in bands)
 
 
 @lru_cache(maxsize=16)
@@ -367,34 +359,59 @@ def bonus_bands(text: str) -> tuple[tuple[float, int], ...]:
     from 1 on two, from 10 on three (GiB of a release's size, or days of its age). The
     thresholds rise, the points are whole numbers, 0 or more; ValueError for anything
     else. Cached: the bonus job reads it for every release it pays for."""
-    bands: list[tuple[float, int]] = []
-    for item in filter(None, (part.strip() for part in text.split(","))):
-        threshold_text, _colon, points_text = item.partition(":")
-        threshold, points = float(threshold_text), int(points_text)
-        if not math.isfinite(threshold) or threshold < 0 or points < 0:
-            raise ValueError(item)
-        if bands and threshold <= bands[-1][0]:
-            raise ValueError(item)
-        bands.append((threshold, points))
+    bands = _band_pairs(text)
+    for index, (threshold, points) in enumerate(bands):
+        if threshold < 0 or points < 0:
+            raise ValueError(text)
+        if index and threshold <= bands[index - 1][0]:
+            raise ValueError(text)
     return tuple(bands)
 
 
-def _bonus_bands(key: str, value: Any) -> str:
-    """The bands as their canonical text (the form the web page stores and shows)."""
+def _band_setting(
+    value: Any,
+    parse: Callable[[str], tuple[tuple[float, int], ...]],
+    refusal: Callable[[], SettingsError],
+) -> str:
+    """Bands checked by ``parse``, as their canonical text (the form the web page stores
+    and shows); ``refusal`` says what was wanted."""
     try:
-        bands = bonus_bands(value.strip()) if isinstance(value, str) else None
+        bands = parse(value.strip()) if isinstance(value, str) else None
     except ValueError:
         bands = None
     if bands is None:
-        raise SettingsError(
+        raise refusal()
+    return ", ".join(f"{number:g}:{count}" for number, count in bands)
+
+
+def _leech_slot_bands(key: str, value: Any) -> str:
+    return _band_setting(
+        value,
+        leech_slot_bands,
+        lambda: SettingsError(
+            _(
+                "%(key)s: expected bands like 0.5:1, 1.0:3 (below ratio 0.5 one torrent"
+                " at a time, below 1.0 three), ratios and counts rising, got %(value)s",
+                key=key,
+                value=repr(value),
+            )
+        ),
+    )
+
+
+def _bonus_bands(key: str, value: Any) -> str:
+    return _band_setting(
+        value,
+        bonus_bands,
+        lambda: SettingsError(
             _(
                 "%(key)s: expected bands like 0:1, 10:2 (from 0 on one point an hour, from"
                 " 10 on two), thresholds rising, points 0 or more, got %(value)s",
                 key=key,
                 value=repr(value),
             )
-        )
-    return ", ".join(f"{threshold:g}:{points}" for threshold, points in bands)
+        ),
+    )
 
 
 _PARSERS: dict[str, Callable[[str, Any], Any]] = {
