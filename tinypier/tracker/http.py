@@ -41,7 +41,6 @@ from tinypier.connections import (
     RelayedTransport,
     bad_framing,
     body_length,
-    bound_kernel_send_buffer,
     crlf_only,
 )
 from tinypier.tracker.asgi import (
@@ -214,7 +213,6 @@ class TrackerFirstProtocol(asyncio.Protocol):
             return
         self._counted = True
         self._transport.set_write_buffer_limits(high=self._limits.write_buffer_high_water)
-        bound_kernel_send_buffer(transport, self._limits.write_buffer_high_water)
         self._connections.add(self)
         self._start_idle_timer()
 
