@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import uvicorn
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -29,7 +30,11 @@ from tinypier.connections import (
     OpenConnections,
     body_length,
 )
-from tinypier.server import FILES_BESIDE_CONNECTIONS, make_room_for_connections
+from tinypier.server import (
+    FILES_BESIDE_CONNECTIONS,
+    listening_socket,
+    make_room_for_connections,
+)
 from tinypier.settings import Settings, load_settings
 
 MIB = 1024 * 1024
@@ -505,3 +510,35 @@ def test_serve_raises_the_open_file_limit_to_fit_the_connection_cap(
     make_room_for_connections(10000)
 
     assert raised == [(1000 + FILES_BESIDE_CONNECTIONS, 4096), (4096, 4096)]
+
+
+def test_every_accepted_connection_has_the_bounded_kernel_send_buffer() -> None:
+    """The bound is set once, on the listening socket, not per connection: Linux copies a
+    listener's send buffer size (and the lock against growing it) into each socket it
+    accepts, as this checks on sockets accepted from the listener ``tinypier serve`` uses."""
+    high_water = 65536
+    limits = ConnectionLimits(
+        head_size_max=8192,
+        head_timeout_seconds=10,
+        body_timeout_seconds=10,
+        pipeline_max=16,
+        write_buffer_high_water=high_water,
+        connections_max=100,
+        send_timeout_seconds=10,
+        keep_alive_seconds=5,
+        connections_per_address_max=100,
+        trusted_proxies=(),
+    )
+    config = uvicorn.Config(app=None, host="127.0.0.1", port=0)
+    with listening_socket(config, limits) as listener:
+        listener.listen()
+        for _ in range(3):
+            with socket.create_connection(listener.getsockname()):
+                accepted, _ = listener.accept()
+                with accepted:
+                    accepted.setblocking(False)
+                    with contextlib.suppress(BlockingIOError):
+                        for _ in range(64):  # a client that does not read: fill the buffer
+                            accepted.send(b"x" * MIB)
+                    size = accepted.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF)
+                    assert size == 2 * high_water  # Linux doubles what is asked for

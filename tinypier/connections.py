@@ -66,17 +66,17 @@ class ConnectionLimits:
         return max(READ_AHEAD_MIN, self.head_size_max + 4)
 
 
-def bound_kernel_send_buffer(transport: asyncio.BaseTransport, size: int) -> None:
-    """Size the socket's kernel send buffer like the transport's own high-water mark.
+def bound_kernel_send_buffer(sock: socket.socket, size: int) -> None:
+    """Size a socket's kernel send buffer like the transport's own high-water mark.
 
     The write buffer only fills once the kernel's has: on loopback the kernel grows that
     to megabytes, so a client that never reads had tens of thousands of pipelined scrapes
     answered (and the CPU spent) before reading stopped. Linux doubles the size asked for.
+    ``tinypier serve`` sets it on the listening socket, whose accepted connections
+    inherit it (:func:`tinypier.server.listening_socket`).
     """
-    sock = transport.get_extra_info("socket")
-    if sock is not None:
-        with contextlib.suppress(OSError):
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, size)
+    with contextlib.suppress(OSError):
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, size)
 
 
 class OpenConnections:

@@ -11,15 +11,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import resource
+import socket
 from collections.abc import Callable
 from typing import Any
 
 import uvicorn
 from litestar import Litestar
+from uvicorn.config import STARTUP_FAILURE
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.server import ServerState
 
-from tinypier.connections import ConnectionLimits, OpenConnections
+from tinypier.connections import ConnectionLimits, OpenConnections, bound_kernel_send_buffer
 from tinypier.tracker.engine import Tracker
 from tinypier.tracker.http import TrackerFirstProtocol
 
@@ -88,11 +90,23 @@ def make_room_for_connections(connections_max: int) -> None:
         )
 
 
+def listening_socket(config: uvicorn.Config, limits: ConnectionLimits) -> socket.socket:
+    """The listening socket, bound as uvicorn binds it, with the kernel send buffer of
+    every connection it accepts already bounded (:func:`bound_kernel_send_buffer`).
+
+    Linux copies a listener's ``SO_SNDBUF`` (and the lock that stops the kernel growing
+    it) into each socket it accepts, so one call here replaces a socket object and a
+    ``setsockopt`` per connection, which under ``Connection: close`` is per announce."""
+    sock = config.bind_socket()
+    bound_kernel_send_buffer(sock, limits.write_buffer_high_water)
+    return sock
+
+
 def run(app: Litestar, host: str, port: int) -> None:
     tracker: Tracker = app.state.tracker
     make_room_for_connections(tracker.settings.connections_max)
     limits = ConnectionLimits.from_settings(tracker.settings, KEEP_ALIVE_SECONDS)
-    uvicorn.run(
+    config = uvicorn.Config(
         app,
         host=host,
         port=port,
@@ -103,3 +117,7 @@ def run(app: Litestar, host: str, port: int) -> None:
         timeout_keep_alive=KEEP_ALIVE_SECONDS,
         http=tracker_first(tracker, limits),
     )
+    server = uvicorn.Server(config)
+    server.run(sockets=[listening_socket(config, limits)])
+    if not server.started:
+        raise SystemExit(STARTUP_FAILURE)

@@ -41,7 +41,6 @@ from tinypier.connections import (
     RelayedTransport,
     bad_framing,
     body_length,
-    bound_kernel_send_buffer,
     crlf_only,
 )
 from tinypier.tracker.asgi import (
@@ -53,6 +52,7 @@ from tinypier.tracker.asgi import (
     tracker_passkey,
 )
 from tinypier.tracker.engine import BUSY_REPLY, Tracker
+from tinypier.tracker.protocol import has_escape
 from tinypier.web.net import client_address
 
 log = logging.getLogger(__name__)
@@ -114,7 +114,7 @@ def parse_head(head: bytes, legacy_passkey_field: bytes) -> TrackerRequest | Non
     if len(parts) != 3 or parts[0] != b"GET" or parts[2] not in (b"HTTP/1.1", b"HTTP/1.0"):
         return None
     path, _, query = parts[1].partition(b"?")
-    if not path.isascii() or b"%" in path or b"#" in parts[1]:
+    if not path.isascii() or has_escape(path) or parts[1].find(b"#") >= 0:
         return None
     headers = head[line_end:] if line_end >= 0 else b""
     lowered = headers.lower()
@@ -214,7 +214,6 @@ class TrackerFirstProtocol(asyncio.Protocol):
             return
         self._counted = True
         self._transport.set_write_buffer_limits(high=self._limits.write_buffer_high_water)
-        bound_kernel_send_buffer(transport, self._limits.write_buffer_high_water)
         self._connections.add(self)
         self._start_idle_timer()
 

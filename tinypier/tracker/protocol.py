@@ -64,11 +64,18 @@ def _fields(query: bytes) -> Fields:
     return fields
 
 
+def has_escape(value: bytes) -> bool:
+    """Whether ``value`` holds a ``%``. Written with ``find``: on CPython 3.11 ``b"%" in
+    value`` first tries the needle as an integer and builds and clears a TypeError
+    (about 1,800 instructions each time, a dozen times per announce, by callgrind)."""
+    return value.find(b"%") >= 0
+
+
 def percent_decode(value: bytes) -> bytes:
     """Percent-decoding. ``%XX`` is rewritten as ``\\xXX`` (backslashes doubled first) for
     the C-level ``codecs.escape_decode``, an order of magnitude faster on a 20-byte hash
     than ``unquote_to_bytes``, which still decodes anything malformed (a stray ``%``)."""
-    if b"%" not in value:
+    if value.find(b"%") < 0:  # not ``b"%" in value``: see has_escape
         return value
     try:
         decoded: bytes = codecs.escape_decode(value.replace(b"\\", b"\\\\").replace(b"%", b"\\x"))[
@@ -83,7 +90,7 @@ def _present(value: bytes | None, name: str) -> bytes:
     """A required parameter's raw value, percent-decoded."""
     if value is None:
         raise ProtocolError(f"missing {name}")
-    return percent_decode(value) if b"%" in value else value
+    return percent_decode(value)
 
 
 def _hash(value: bytes | None, name: str) -> bytes:
