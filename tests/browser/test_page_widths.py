@@ -34,10 +34,10 @@ from tinypier.db.connection import Database, connect_sync
 from tinypier.demo.metainfo import DemoContent, DemoFile, build_torrent
 from tinypier.forum.posting import create_topic
 from tinypier.forum.queries import create_forum, ensure_category
+from tinypier.release_statuses import NEEDS_EDITING
 from tinypier.settings import Settings, load_settings
 from tinypier.torrents.moderation import set_status
 from tinypier.torrents.registration import ReleaseUpload
-from tinypier.torrents.statuses import NEEDS_EDITING
 from tinypier.tracker.accounting import NO_LEECHER, WithheldCredit
 from tinypier.tracker.store import Batch, begin_patiently, commit_batch
 

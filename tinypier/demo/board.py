@@ -18,10 +18,10 @@ from tinypier.demo.metainfo import build_torrent
 from tinypier.demo.shape import DemoReport, DemoSize
 from tinypier.forum.posting import create_post, create_topic
 from tinypier.forum.queries import create_forum, ensure_category
+from tinypier.release_statuses import CHECKED, GOLD, NEEDS_EDITING, NOT_CHECKED, SILVER
 from tinypier.settings import Settings
 from tinypier.torrents.moderation import set_freeleech, set_status
 from tinypier.torrents.registration import ReleaseUpload, register_on_board
-from tinypier.torrents.statuses import CHECKED, GOLD, NEEDS_EDITING, NOT_CHECKED, SILVER
 from tinypier.tracker.accounting import NO_LEECHER, WithheldCredit
 from tinypier.tracker.creditlog import STOPPED, fold_credit_log, removed_row, saved_row
 from tinypier.tracker.protocol import Event

@@ -17,7 +17,7 @@ from tinypier.forum.log_sentences import register_actions
 from tinypier.forum.moderation_log import log_action
 from tinypier.i18n import N_, _
 from tinypier.notifications.notify import Delivery, on_release_status
-from tinypier.torrents.statuses import FREELEECH_LABELS, STATUS_LABELS
+from tinypier.release_statuses import FREELEECH_LABELS, STATUS_LABELS
 
 register_actions(
     {

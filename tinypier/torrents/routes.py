@@ -25,6 +25,7 @@ from tinypier.forum.topics import member_id, topic_page
 from tinypier.i18n import _
 from tinypier.notifications.notify import delivery_of
 from tinypier.permissions.rules import may_download_release
+from tinypier.release_statuses import FREELEECH_LABELS, STATUS_LABELS
 from tinypier.settings import Settings
 from tinypier.torrents import moderation
 from tinypier.torrents.addresses import address_id, release_address
@@ -42,7 +43,6 @@ from tinypier.torrents.registration import (
     release_forum,
 )
 from tinypier.torrents.releases import topic_path, visible_release
-from tinypier.torrents.statuses import FREELEECH_LABELS, STATUS_LABELS
 from tinypier.torrents.topic_block import RELEASE_BLOCK
 from tinypier.web.extensions import Feature
 from tinypier.web.formatting import human_size, iso, when
