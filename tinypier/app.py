@@ -55,11 +55,9 @@ from tinypier.web.extensions import (
     feature_jobs,
     feature_middleware,
     feature_routes,
-    forum_extensions,
     moved_addresses,
     page_extensions,
     post_hooks,
-    topic_extensions,
     topic_lifecycles,
 )
 from tinypier.web.form_decoding import StrictFormMiddleware
@@ -206,9 +204,7 @@ def create_app(settings: Settings) -> Litestar:
                 "changes": changes,
                 "tracker": tracker,
                 "jobs": jobs,
-                "topic_extensions": topic_extensions(FEATURES),
                 "page_extensions": page_extensions(FEATURES),
-                "forum_extensions": forum_extensions(FEATURES),
                 MAIL_OUTBOX: outbox,
                 "moved_addresses": moved_addresses(FEATURES),
             }

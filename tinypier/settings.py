@@ -131,6 +131,7 @@ class Settings:
     legacy_passkey_param: str = "uk"
     credit_fold_chunk_rows: int = 250
     bonus_job_chunk_rows: int = 500
+    avatar_uploads_per_hour: int = 10
 
     @property
     def database_path(self) -> Path:
@@ -504,6 +505,7 @@ _PARSERS: dict[str, Callable[[str, Any], Any]] = {
     "ledger_rows_per_page": _positive_int,
     "legacy_passkey_param": _query_parameter_name,
     "bonus_job_chunk_rows": _positive_int,
+    "avatar_uploads_per_hour": _positive_int,
 }
 
 

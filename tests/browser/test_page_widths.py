@@ -32,12 +32,13 @@ from tests.helpers import add_member
 from tests.servers import serving
 from tinypier.db.connection import Database, connect_sync
 from tinypier.demo.metainfo import DemoContent, DemoFile, build_torrent
+from tinypier.events import ChangeNotifier
 from tinypier.forum.posting import create_topic
 from tinypier.forum.queries import create_forum, ensure_category
+from tinypier.release_statuses import NEEDS_EDITING
 from tinypier.settings import Settings, load_settings
 from tinypier.torrents.moderation import set_status
 from tinypier.torrents.registration import ReleaseUpload
-from tinypier.torrents.statuses import NEEDS_EDITING
 from tinypier.tracker.accounting import NO_LEECHER, WithheldCredit
 from tinypier.tracker.store import Batch, begin_patiently, commit_batch
 
@@ -95,7 +96,12 @@ def _add_long_things(settings: Settings) -> tuple[int, int, int, int]:
         settings,
         ReleaseUpload(forum_id, member.id, f"Release{LONG_WORD}"[:200], WIDE_POST, torrent),
     )
-    on_board(settings, lambda db: set_status(db, member.id, release.torrent_id, NEEDS_EDITING))
+    on_board(
+        settings,
+        lambda db: set_status(
+            db, member.id, release.torrent_id, NEEDS_EDITING, changes=ChangeNotifier()
+        ),
+    )
     _log_cheat(settings, release.torrent_id, member.id)
     _notify_and_bookmark(settings, member.id, topic.topic_id, topic.post_id)
     return forum_id, topic.topic_id, release.topic_id, member.id

@@ -20,9 +20,9 @@ from tinypier.db.connection import Database, connect_sync
 from tinypier.db.migrations import migrate
 from tinypier.forum.posting import create_post, create_topic
 from tinypier.forum.queries import create_forum, ensure_category
+from tinypier.release_statuses import CHECKED
 from tinypier.settings import Settings
 from tinypier.torrents.registration import RegisteredRelease, ReleaseUpload, register_release
-from tinypier.torrents.statuses import CHECKED
 
 T = TypeVar("T")
 

@@ -10,8 +10,8 @@ from litestar.testing import TestClient
 
 from tests.forum.board import Board, add_release, add_topic, build_board, sql
 from tests.helpers import Member, login
+from tinypier.release_statuses import DUPLICATE
 from tinypier.settings import Settings
-from tinypier.torrents.statuses import DUPLICATE
 
 Client = TestClient[Litestar]
 ATOM = "{http://www.w3.org/2005/Atom}"

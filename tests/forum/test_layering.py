@@ -32,10 +32,6 @@ FEATURE_PACKAGES = (
     "importers",
 )
 FORBIDDEN = tuple(f"tinypier.{package}" for package in FEATURE_PACKAGES)
-# Loaded with the permission policy, not by the forum: whether a release is frozen is a
-# question of the policy the tracker shares (``tinypier.permissions.rules``), and these
-# statuses are its vocabulary, a leaf module importing nothing of the feature.
-POLICY_VOCABULARY = ("tinypier.torrents", "tinypier.torrents.statuses")
 FORUM_DIR = Path(tinypier.forum.__file__).parent
 
 CHECK = f"""
@@ -43,11 +39,10 @@ import importlib, pkgutil, sys
 import tinypier.forum
 for module in pkgutil.walk_packages(tinypier.forum.__path__, "tinypier.forum."):
     importlib.import_module(module.name)
-forbidden, allowed = {FORBIDDEN!r}, {POLICY_VOCABULARY!r}
+forbidden = {FORBIDDEN!r}
 loaded = [
     name for name in sys.modules
     if any(name == package or name.startswith(package + ".") for package in forbidden)
-    and name not in allowed
 ]
 print(" ".join(sorted(loaded)))
 """
@@ -80,8 +75,7 @@ def test_no_forum_module_imports_a_feature_package() -> None:
 
 
 def test_loading_the_forum_loads_no_feature_package() -> None:
-    """Nothing the forum imports brings a feature along either (the policy's status
-    vocabulary aside)."""
+    """Nothing the forum imports brings a feature along either."""
     result = subprocess.run(
         [sys.executable, "-c", CHECK], capture_output=True, text=True, check=True, timeout=120
     )

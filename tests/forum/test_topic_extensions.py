@@ -13,7 +13,7 @@ from tinypier.accounts.viewer import GUEST, Viewer
 from tinypier.app import FEATURES
 from tinypier.db.connection import Database
 from tinypier.settings import Settings, load_settings
-from tinypier.web.extensions import Slot, TopicExtension, TopicExtensions
+from tinypier.web.extensions import PageExtensions, Slot, TopicExtension
 
 FEATURE_PACKAGES = ("tinypier.torrents", "tinypier.thanks", "tinypier.polls")
 
@@ -54,8 +54,8 @@ def fixed(name: str, slot: Slot, context: object | None) -> TopicExtension:
 def test_parts_keep_registration_order_per_slot_and_leave_out_what_has_nothing(
     tmp_path: Path,
 ) -> None:
-    extensions = TopicExtensions(
-        (
+    extensions = PageExtensions(
+        topic=(
             fixed("release", Slot.ABOVE_POSTS, {"release": 1}),
             fixed("nothing here", Slot.ABOVE_POSTS, None),
             fixed("poll", Slot.ABOVE_POSTS, {"poll": 2}),
@@ -65,7 +65,9 @@ def test_parts_keep_registration_order_per_slot_and_leave_out_what_has_nothing(
     topic = cast(sqlite3.Row, {"id": 1})
     db = cast(Database, None)
 
-    parts = asyncio.run(extensions.parts_for(db, GUEST, topic, load_settings(tmp_path, environ={})))
+    parts = asyncio.run(
+        extensions.topic_parts(db, GUEST, topic, load_settings(tmp_path, environ={}))
+    )
 
     assert [part.name for part in parts.above_posts] == ["release", "poll"]
     assert [part.context for part in parts.after_first_post] == [{"thanks": 3}]

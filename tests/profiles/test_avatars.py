@@ -8,12 +8,20 @@ import io
 from pathlib import Path
 
 import pytest
+from litestar import Litestar
+from litestar.datastructures import State
 from PIL import Image
 
 from tests.forum.board import sql
 from tests.forum.conftest import Board, Client, log_in, seed_topic, submit
+from tests.helpers import FakeClock
 from tests.profiles.conftest import image_bytes, upload
 from tinypier.attachments import attachment_path
+from tinypier.flood import FloodLimiter
+from tinypier.profiles.flood import HOUR_SECONDS
+from tinypier.profiles.flood import STATE_KEY as AVATAR_LIMITER
+from tinypier.profiles.flood import limiter_of as avatar_limiter_of
+from tinypier.settings import load_settings
 
 EDIT = "/profile"
 AVATAR = "/profile/avatar"
@@ -202,3 +210,44 @@ def test_a_phones_multi_picture_jpeg_is_accepted_as_its_first_picture(
     assert digest is not None
     red, _green, blue = served(client, digest).convert("RGB").getpixel((0, 0))  # type: ignore[misc]
     assert red > 200 and blue < 50
+
+
+def test_uploads_past_the_hourly_limit_are_refused_and_change_nothing(
+    app: Litestar, client: Client, board: Board
+) -> None:
+    """A refused image counts (decoding it is the work limited); the one past the limit
+    is refused before it is read, with the wait, and the avatar and store stay as they were."""
+    clock = FakeClock()
+    app.state[AVATAR_LIMITER] = FloodLimiter(0, 2, HOUR_SECONDS, clock=clock)
+    log_in(client, board.user)
+    first = image_bytes("PNG", (64, 64), "navy")
+    assert upload(client, EDIT, AVATAR, "avatar", b"not a picture", "x.png").status_code == 400
+    assert upload(client, EDIT, AVATAR, "avatar", first, "a.png").status_code == 303
+    kept = avatar_digest(board, board.user.id)
+    files = stored_files(board)
+
+    refused = upload(client, EDIT, AVATAR, "avatar", image_bytes("PNG", (64, 64), "red"), "b.png")
+
+    assert refused.status_code == 429
+    assert (
+        "You have uploaded 2 avatars in the last hour, the most allowed."
+        " Wait 3600 seconds before uploading another."
+    ) in refused.text
+    assert avatar_digest(board, board.user.id) == kept
+    assert stored_files(board) == files
+    # Removing is not an upload; an hour later the first uploads no longer count.
+    assert submit(client, EDIT, "/profile/avatar/remove", {}).status_code == 303
+    assert avatar_digest(board, board.user.id) is None
+    clock.now += HOUR_SECONDS
+    assert upload(client, EDIT, AVATAR, "avatar", first, "a.png").status_code == 303
+
+
+def test_the_limit_is_the_setting(tmp_path: Path) -> None:
+    settings = load_settings(tmp_path, environ={"TINYPIER_AVATAR_UPLOADS_PER_HOUR": "3"})
+    state = State()
+
+    limiter = avatar_limiter_of(state, settings)
+
+    assert (limiter.cap, limiter.window) == (3, HOUR_SECONDS)
+    assert avatar_limiter_of(state, settings) is limiter
+    assert load_settings(tmp_path, environ={}).avatar_uploads_per_hour == 10

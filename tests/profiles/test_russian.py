@@ -5,9 +5,15 @@ from __future__ import annotations
 
 import time
 
+from litestar import Litestar
+
 from tests.forum.conftest import Board, Client, log_in, submit
+from tests.helpers import FakeClock
 from tests.profiles.conftest import upload
 from tinypier.db.connection import connect_sync
+from tinypier.flood import FloodLimiter
+from tinypier.profiles.flood import HOUR_SECONDS
+from tinypier.profiles.flood import STATE_KEY as AVATAR_LIMITER
 
 RUSSIAN = {"Accept-Language": "ru"}
 
@@ -46,3 +52,17 @@ def test_rank_changes_read_in_russian_in_the_log(client: Client, board: Board) -
     log_page = client.get("/moderation", headers=RUSSIAN).text
 
     assert "создал(а) звание «Старожил»" in log_page
+
+
+def test_too_many_avatar_uploads_are_refused_in_russian(
+    app: Litestar, client: Client, board: Board
+) -> None:
+    app.state[AVATAR_LIMITER] = FloodLimiter(0, 1, HOUR_SECONDS, clock=FakeClock())
+    log_in(client, board.user)
+    submit(client, "/settings", "/settings/locale", {"language": "ru", "time_zone": ""})
+    upload(client, "/profile", "/profile/avatar", "avatar", b"<svg/>", "x.svg")
+
+    response = upload(client, "/profile", "/profile/avatar", "avatar", b"<svg/>", "x.svg")
+
+    assert response.status_code == 429
+    assert "последний час вы загрузили 1 аватар — это предел." in response.text

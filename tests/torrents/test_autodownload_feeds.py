@@ -24,9 +24,9 @@ from tests.torrents.releases import api_token, bearer, release_forum
 from tests.torrents.test_metainfo import build, content, encode
 from tinypier.accounts.queries import regenerate_feed_token
 from tinypier.app import create_app
+from tinypier.release_statuses import DUPLICATE
 from tinypier.settings import Settings, load_settings
 from tinypier.torrents.registration import ReleaseUpload
-from tinypier.torrents.statuses import DUPLICATE
 
 Client = TestClient[Litestar]
 ATOM = "{http://www.w3.org/2005/Atom}"

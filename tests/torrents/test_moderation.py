@@ -3,11 +3,14 @@ and the tracker is told at once."""
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Awaitable, Callable
+
 import httpx
 import pytest
 from litestar import Litestar
 
-from tests.forum.board import sql
+from tests.forum.board import on_board, sql
 from tests.helpers import add_member, csrf_token, login
 from tests.torrents.releases import (
     Client,
@@ -16,7 +19,10 @@ from tests.torrents.releases import (
     release_forum,
     shared_torrent,
 )
+from tinypier.db.connection import Database
+from tinypier.events import ChangeNotifier
 from tinypier.settings import Settings
+from tinypier.torrents.moderation import set_freeleech, set_status
 
 
 @pytest.fixture
@@ -152,3 +158,70 @@ def test_a_missing_release_is_not_found(
     response = submit(client, topic_id, "/torrents/999/status", {"status": "closed"})
 
     assert response.status_code == 404
+
+
+Change = Callable[[Database, ChangeNotifier], Awaitable[None]]
+
+
+def closing(torrent_id: int, actor_id: int) -> Change:
+    return lambda db, changes: set_status(db, actor_id, torrent_id, "closed", changes=changes)
+
+
+def making_gold(torrent_id: int, actor_id: int) -> Change:
+    return lambda db, changes: set_freeleech(db, actor_id, torrent_id, "gold", changes=changes)
+
+
+def listening(settings: Settings) -> tuple[ChangeNotifier, list[tuple[int, str, str]]]:
+    """A tracker stand-in, and what it reads of each release it is told about, when it is
+    told (from another connection, as the tracker does)."""
+    readings: list[tuple[int, str, str]] = []
+
+    def read(torrent_id: int) -> None:
+        row = sql(settings, "SELECT status, freeleech FROM torrents WHERE id = ?", (torrent_id,))
+        readings.append((torrent_id, row[0][0], row[0][1]))
+
+    changes = ChangeNotifier()
+    changes.on_torrent_changed(read)
+    return changes, readings
+
+
+@pytest.mark.parametrize(
+    ("make", "seen"), [(closing, ("closed", "none")), (making_gold, ("not_checked", "gold"))]
+)
+def test_the_tracker_is_told_once_the_change_has_committed(
+    settings: Settings,
+    release: tuple[int, int],
+    make: Callable[[int, int], Change],
+    seen: tuple[str, str],
+) -> None:
+    """Whoever changes a release, not only the moderation page, tells the tracker, and it
+    then reads the new value: the notice follows the commit."""
+    torrent_id, _ = release
+    change = make(torrent_id, add_member(settings, "mod", "moderator").id)
+    changes, readings = listening(settings)
+
+    on_board(settings, lambda db: change(db, changes))
+
+    assert readings == [(torrent_id, *seen)]
+
+
+@pytest.mark.parametrize("make", [closing, making_gold])
+def test_a_change_that_rolls_back_tells_the_tracker_nothing(
+    settings: Settings, release: tuple[int, int], make: Callable[[int, int], Change]
+) -> None:
+    """The log entry is written after the release row; when it fails, the whole change
+    rolls back and the tracker hears nothing of a change that never happened."""
+    torrent_id, _ = release
+    change = make(torrent_id, add_member(settings, "mod", "moderator").id)
+    changes, readings = listening(settings)
+    sql(
+        settings,
+        "CREATE TRIGGER refuse_log BEFORE INSERT ON moderation_log"
+        " BEGIN SELECT RAISE(ABORT, 'log refused'); END",
+    )
+
+    with pytest.raises(sqlite3.IntegrityError, match="log refused"):
+        on_board(settings, lambda db: change(db, changes))
+
+    assert sql(settings, "SELECT status, freeleech FROM torrents")[0][:] == ("not_checked", "none")
+    assert readings == []

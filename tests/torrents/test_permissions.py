@@ -16,8 +16,8 @@ from tests.forum.board import sql
 from tests.helpers import Member, add_member, csrf_token, login
 from tests.torrents.releases import Client, api_token, bearer, post_release_api, release_forum
 from tests.torrents.test_metainfo import build, content, encode
+from tinypier.release_statuses import FROZEN_STATUSES, NEEDS_EDITING
 from tinypier.settings import Settings
-from tinypier.torrents.statuses import FROZEN_STATUSES, NEEDS_EDITING
 
 SECRET_WORD = "Zanzibarquartz"
 

@@ -263,12 +263,34 @@ def test_the_stored_torrent_is_never_named_by_the_upload(
     assert path.name == hashlib.sha256(data).hexdigest()
 
 
-def test_the_tracker_is_told_about_a_new_release(
+def test_the_tracker_is_told_about_a_new_release_once_it_has_committed(
+    app: Litestar, client: Client, settings: Settings, forum_id: int
+) -> None:
+    """The tracker looks the hash up when told; from its own connection it must find it."""
+    told: list[tuple[int, int]] = []
+    app.state.changes.on_torrent_changed(
+        lambda torrent_id: told.append((torrent_id, len(sql(settings, "SELECT 1 FROM torrents"))))
+    )
+
+    post_release_page(client, forum_id, shared_torrent(PRIVATE_V1))
+
+    assert told == [(sql(settings, "SELECT id FROM torrents")[0][0], 1)]
+
+
+def test_a_registration_that_rolls_back_tells_the_tracker_nothing(
     app: Litestar, client: Client, settings: Settings, forum_id: int
 ) -> None:
     told: list[int] = []
     app.state.changes.on_torrent_changed(told.append)
+    sql(
+        settings,
+        "CREATE TRIGGER refuse_release AFTER INSERT ON torrents"
+        " BEGIN SELECT RAISE(ABORT, 'release refused'); END",
+    )
+    before = row_counts(settings)
 
-    post_release_page(client, forum_id, shared_torrent(PRIVATE_V1))
+    response = post_release_page(client, forum_id, shared_torrent(PRIVATE_V1))
 
-    assert told == [sql(settings, "SELECT id FROM torrents")[0][0]]
+    assert response.status_code == 500
+    assert row_counts(settings) == before
+    assert told == []

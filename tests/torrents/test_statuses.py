@@ -3,7 +3,7 @@ site refuses to hand out."""
 
 from __future__ import annotations
 
-from tinypier.torrents import statuses
+from tinypier import release_statuses as statuses
 from tinypier.tracker import accounting, rules
 
 

@@ -16,12 +16,13 @@ from tinypier.db.connection import Database, connect_sync
 from tinypier.demo import texts
 from tinypier.demo.metainfo import build_torrent
 from tinypier.demo.shape import DemoReport, DemoSize
+from tinypier.events import ChangeNotifier
 from tinypier.forum.posting import create_post, create_topic
 from tinypier.forum.queries import create_forum, ensure_category
+from tinypier.release_statuses import CHECKED, GOLD, NEEDS_EDITING, NOT_CHECKED, SILVER
 from tinypier.settings import Settings
 from tinypier.torrents.moderation import set_freeleech, set_status
 from tinypier.torrents.registration import ReleaseUpload, register_on_board
-from tinypier.torrents.statuses import CHECKED, GOLD, NEEDS_EDITING, NOT_CHECKED, SILVER
 from tinypier.tracker.accounting import NO_LEECHER, WithheldCredit
 from tinypier.tracker.creditlog import STOPPED, fold_credit_log, removed_row, saved_row
 from tinypier.tracker.protocol import Event
@@ -40,6 +41,9 @@ SECONDS_BETWEEN_POSTS = 41 * 60
 # size of a real community's.
 SEEDING, LEECHING, SNATCHED_AND_GONE = 0.25, 0.12, 0.2
 SWARM_POOL = 120
+# The demo board is seeded before the site serves: no tracker has cached a release yet,
+# so the moderators' verdicts have nobody to tell.
+_NO_TRACKER = ChangeNotifier()
 
 
 class BoardNotEmpty(Exception):
@@ -222,9 +226,10 @@ async def _add_release(
     moderator = rng.choice(people.staff_ids)
     verdict = rng.choices((CHECKED, NEEDS_EDITING, NOT_CHECKED), weights=(8, 1, 1))[0]
     if verdict != NOT_CHECKED:
-        await set_status(db, moderator, registered.torrent_id, verdict)
+        await set_status(db, moderator, registered.torrent_id, verdict, changes=_NO_TRACKER)
     if rng.random() < 0.2:
-        await set_freeleech(db, moderator, registered.torrent_id, rng.choice((GOLD, SILVER)))
+        level = rng.choice((GOLD, SILVER))
+        await set_freeleech(db, moderator, registered.torrent_id, level, changes=_NO_TRACKER)
     replies = await _add_replies(db, rng, people, registered.topic_id, upload.forum_id)
     size = sum(file.size for file in content.files)
     return _Release(registered.torrent_id, upload.uploader_id, size), replies

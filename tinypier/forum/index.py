@@ -18,7 +18,7 @@ from tinypier.forum.pagination import paginate
 from tinypier.permissions.lookup import viewable_forum
 from tinypier.permissions.rules import can_see_deleted_in, can_start_topic
 from tinypier.settings import Settings
-from tinypier.web.extensions import ForumExtensions, PageExtensions
+from tinypier.web.extensions import PageExtensions
 
 ViewerRequest = Request[Viewer, Any, Any]
 
@@ -65,7 +65,7 @@ class ForumIndexController(Controller):
         forum = await viewable_forum(db, viewer, forum_id)
         pagination = paginate(page, forum["topic_count"], queries.TOPICS_PER_PAGE)
         topics = await queries.forum_topics(db, viewer, forum_id, pagination.offset)
-        extensions: ForumExtensions = request.app.state.forum_extensions
+        pages: PageExtensions = request.app.state.page_extensions
         return render_forum_page(
             request,
             "forum/forum.html",
@@ -73,7 +73,7 @@ class ForumIndexController(Controller):
             topics=topics,
             pagination=pagination,
             may_start_topic=can_start_topic(viewer, forum),
-            forum_parts=await extensions.parts_for(db, viewer, forum, request.app.state.settings),
+            forum_parts=await pages.forum_parts(db, viewer, forum, request.app.state.settings),
             deleted_topics=await queries.deleted_topics(db, forum_id)
             if can_see_deleted_in(viewer, forum)
             else [],

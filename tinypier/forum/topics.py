@@ -32,7 +32,7 @@ from tinypier.permissions.rules import (
     can_start_topic,
 )
 from tinypier.settings import Settings
-from tinypier.web.extensions import PageExtensions, PostHooks, TopicExtensions
+from tinypier.web.extensions import PageExtensions, PostHooks
 from tinypier.web.pages import redirect
 
 ViewerRequest = Request[Viewer, Any, Any]
@@ -131,7 +131,6 @@ async def topic_page(
     size = await queries.topic_size(db, topic, with_deleted)
     pagination = paginate(page, size, queries.POSTS_PER_PAGE)
     posts = await queries.topic_posts(db, topic_id, pagination.offset, with_deleted)
-    extensions: TopicExtensions = request.app.state.topic_extensions
     pages: PageExtensions = request.app.state.page_extensions
     if viewer.id is not None and posts:
         last_shown = posts[-1]["id"]
@@ -143,7 +142,7 @@ async def topic_page(
         topic=topic,
         posts=posts,
         pagination=pagination,
-        parts=await extensions.parts_for(db, viewer, topic, settings),
+        parts=await pages.topic_parts(db, viewer, topic, settings),
         authors=await pages.author_parts(db, viewer, [p["author_id"] for p in posts], settings),
         may_reply=can_reply(viewer, topic, bool(topic["locked"])) and not topic["deleted_at"],
         may_edit=lambda author_id: can_edit_post(viewer, author_id, bool(topic["locked"])),

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from tinypier.i18n import _, ngettext
-from tinypier.torrents.statuses import STATUS_LABELS
+from tinypier.release_statuses import STATUS_LABELS
 
 REPLY = "reply"
 NEW_TOPIC = "topic"

@@ -18,7 +18,7 @@ from typing import Any
 from tinypier.accounts.roles import Role
 from tinypier.accounts.viewer import Viewer
 from tinypier.permissions.grants import Right
-from tinypier.torrents.statuses import is_frozen
+from tinypier.release_statuses import is_frozen
 
 # sqlite3.Row reads like a mapping but typeshed does not declare it one.
 ForumRow = Mapping[str, Any] | sqlite3.Row

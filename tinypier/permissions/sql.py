@@ -10,7 +10,7 @@ from __future__ import annotations
 from tinypier.accounts.roles import Role
 from tinypier.accounts.viewer import Viewer
 from tinypier.permissions.grants import Right
-from tinypier.torrents.statuses import FROZEN_STATUSES
+from tinypier.release_statuses import FROZEN_STATUSES
 
 
 def roles_up_to(viewer: Viewer) -> list[str]:

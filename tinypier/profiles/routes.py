@@ -22,6 +22,7 @@ from tinypier.forum.bbcode import SIGNATURE_TAGS, render_signature
 from tinypier.i18n import _
 from tinypier.profiles import store
 from tinypier.profiles.admin import ROUTES as ADMIN_ROUTES
+from tinypier.profiles.flood import admit_avatar_upload
 from tinypier.profiles.forms import AssignRankData, AvatarData, SignatureData
 from tinypier.profiles.images import STORED_CONTENT_TYPE, ImageRefused, normalized_png_off_loop
 from tinypier.profiles.parts import AUTHOR_CARD, ONLINE_NOW, PROFILE_CARD, SIGNATURE
@@ -84,7 +85,11 @@ async def upload_avatar(
     settings: NamedDependency[Settings],
     data: AvatarData,
 ) -> Template | Redirect:
-    """Refused with the reason and nothing changed, or stored re-encoded (``images``)."""
+    """Refused with the reason and nothing changed, or stored re-encoded (``images``);
+    at most ``avatar_uploads_per_hour`` uploads an hour (``profiles.flood``)."""
+    flood = admit_avatar_upload(request.app.state, settings, _member_id(request))
+    if flood is not None:
+        return await edit_page(request, db, status_code=429, avatar_error=flood)
     upload = await read_upload(data.avatar, settings.avatar_upload_max_bytes)
     try:
         png = await normalized_png_off_loop(upload, settings)

@@ -30,6 +30,7 @@ from tinypier.forum.flood import admit_post, give_back_post
 from tinypier.forum.topics import member_id
 from tinypier.i18n import _
 from tinypier.permissions.rules import may_download_release
+from tinypier.release_statuses import FREELEECH_LABELS, STATUS_LABELS
 from tinypier.settings import Settings
 from tinypier.torrents.download import announce_url, torrent_download
 from tinypier.torrents.feeds import release_feed_links
@@ -49,7 +50,6 @@ from tinypier.torrents.registration import (
     release_forum,
 )
 from tinypier.torrents.releases import topic_url, visible_release
-from tinypier.torrents.statuses import FREELEECH_LABELS, STATUS_LABELS
 from tinypier.web.api_schema import (
     BITTORRENT_MEDIA_TYPE,
     GUEST_OR_MEMBER,

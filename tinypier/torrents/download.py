@@ -21,10 +21,10 @@ from tinypier.i18n import _, ngettext
 from tinypier.permissions.hit_and_run import active_count_sql, hit_and_run_block
 from tinypier.permissions.ratio import ratio_shortfall, shown_ratio
 from tinypier.permissions.rules import ForumRow, may_download_release
+from tinypier.release_statuses import STATUS_LABELS, is_frozen
 from tinypier.settings import Settings
 from tinypier.torrents.metainfo import personalise
 from tinypier.torrents.releases import topic_url, visible_release
-from tinypier.torrents.statuses import STATUS_LABELS, is_frozen
 from tinypier.torrents.storage import read_stored
 from tinypier.web.formatting import human_size, ratio_figure
 

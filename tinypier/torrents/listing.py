@@ -19,8 +19,8 @@ from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
 from tinypier.i18n import N_
 from tinypier.permissions.sql import live_release_clause, visible_forums_clause
+from tinypier.release_statuses import FREELEECH_LABELS, GOLD, SILVER, STATUS_LABELS
 from tinypier.thanks.queries import THANKS_COUNT_COLUMN
-from tinypier.torrents.statuses import FREELEECH_LABELS, GOLD, SILVER, STATUS_LABELS
 from tinypier.web.numbers import whole_number
 from tinypier.word_forms import stem
 from tinypier.word_forms import words as words_of

@@ -1,8 +1,10 @@
 """Moderators' verdicts on releases: status and freeleech, each change logged.
 
-The row and its log entry are written in one transaction; the caller then tells the
-tracker (``changes.torrent_changed``) so a frozen release stops announcing at once. Each
-entry carries the release's forum, so the log shows it only to those who may view it.
+The row and its log entry are written in one transaction, and the tracker, which caches
+the release, is told with ``after_commit`` (``changes.torrent_changed``): a committed
+change always reaches it, so a frozen release stops announcing at once, and a rolled-back
+one never does. Each entry carries the release's forum, so the log shows it only to
+those who may view it.
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ import aiosqlite
 from litestar.exceptions import NotFoundException, ValidationException
 
 from tinypier.db.connection import Database
+from tinypier.events import ChangeNotifier
 from tinypier.forum.log_sentences import register_actions
 from tinypier.forum.moderation_log import log_action
 from tinypier.i18n import N_, _
 from tinypier.notifications.notify import Delivery, on_release_status
-from tinypier.torrents.statuses import FREELEECH_LABELS, STATUS_LABELS
+from tinypier.release_statuses import FREELEECH_LABELS, STATUS_LABELS
+from tinypier.torrents.lifecycle import tell_tracker_after_commit
 
 register_actions(
     {
@@ -45,7 +49,13 @@ async def _current(
 
 
 async def set_status(
-    db: Database, actor_id: int, torrent_id: int, status: str, delivery: Delivery | None = None
+    db: Database,
+    actor_id: int,
+    torrent_id: int,
+    status: str,
+    delivery: Delivery | None = None,
+    *,
+    changes: ChangeNotifier,
 ) -> None:
     """Record who set the status and when, since the topic shows both; a new status is
     notified to the uploader (``tinypier.notifications``) when a ``delivery`` is given."""
@@ -57,6 +67,7 @@ async def set_status(
             "UPDATE torrents SET status = ?, status_by = ?, status_at = ? WHERE id = ?",
             (status, actor_id, int(time.time()), torrent_id),
         )
+        tell_tracker_after_commit(changes, [torrent_id])
         await log_action(
             connection, actor_id, "release_status", "torrent", torrent_id,
             f"{was} -> {status}", forum_id=forum_id,
@@ -65,7 +76,9 @@ async def set_status(
             await on_release_status(connection, delivery, torrent_id, actor_id, status)
 
 
-async def set_freeleech(db: Database, actor_id: int, torrent_id: int, level: str) -> None:
+async def set_freeleech(
+    db: Database, actor_id: int, torrent_id: int, level: str, *, changes: ChangeNotifier
+) -> None:
     if level not in FREELEECH_LABELS:
         raise ValidationException(_("Unknown freeleech level %(level)r.", level=level))
     async with db.transaction() as connection:
@@ -73,6 +86,7 @@ async def set_freeleech(db: Database, actor_id: int, torrent_id: int, level: str
         await connection.execute(
             "UPDATE torrents SET freeleech = ? WHERE id = ?", (level, torrent_id)
         )
+        tell_tracker_after_commit(changes, [torrent_id])
         await log_action(
             connection, actor_id, "release_freeleech", "torrent", torrent_id,
             f"{was} -> {level}", forum_id=forum_id,

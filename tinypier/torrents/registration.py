@@ -3,7 +3,9 @@
 Everything happens in one write transaction, with the .torrent written to the store
 before it commits; a refusal at any step leaves no topic, post, torrent, attachment row
 or file behind. The page and the API both come through here, so they refuse the same
-things with the same words.
+things with the same words. The tracker, which admits a hash only once it knows it, is
+told of the new release with ``after_commit``: once the release is committed, never for
+one that rolled back.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from tinypier.forum.posting import body_problem, insert_topic, title_problem
 from tinypier.i18n import _
 from tinypier.permissions.rules import can_upload_release, can_view
 from tinypier.settings import Settings
+from tinypier.torrents.lifecycle import tell_tracker_after_commit
 from tinypier.torrents.metainfo import (
     InvalidTorrent,
     ParsedTorrent,
@@ -111,7 +114,10 @@ async def register_release(
     *,
     max_body_chars: int,
     hooks: PostHooks = NO_POST_HOOKS,
+    changes: ChangeNotifier | None = None,
 ) -> RegisteredRelease:
+    """Register one release; ``changes`` is the tracker to tell once it has committed
+    (None where no tracker runs yet: a board seeded before it serves)."""
     problem = title_problem(upload.title) or body_problem(upload.description, max_body_chars)
     if problem:
         raise ReleaseRefused(problem)
@@ -133,6 +139,8 @@ async def register_release(
             torrent_id = await _insert_torrent(
                 connection, upload, parsed, topic.topic_id, attachment_id
             )
+            if changes is not None:
+                tell_tracker_after_commit(changes, [torrent_id])
     except BaseException:
         discard(stored)
         raise
@@ -142,7 +150,11 @@ async def register_release(
 
 
 async def register_on_board(
-    db: Database, settings: Settings, upload: ReleaseUpload, hooks: PostHooks = NO_POST_HOOKS
+    db: Database,
+    settings: Settings,
+    upload: ReleaseUpload,
+    hooks: PostHooks = NO_POST_HOOKS,
+    changes: ChangeNotifier | None = None,
 ) -> RegisteredRelease:
     """Register under the board's own limits (its store, .torrent size and post length)."""
     return await register_release(
@@ -152,6 +164,7 @@ async def register_on_board(
         settings.upload_size_limit,
         max_body_chars=settings.post_max_chars,
         hooks=hooks,
+        changes=changes,
     )
 
 
@@ -162,11 +175,9 @@ async def publish_release(
     upload: ReleaseUpload,
     hooks: PostHooks = NO_POST_HOOKS,
 ) -> RegisteredRelease:
-    """Register, then tell the tracker, which admits a hash only once it knows it; the
-    release's opening post runs the features' ``post_published`` hooks like any topic's."""
-    registered = await register_on_board(db, settings, upload, hooks)
-    changes.torrent_changed(registered.torrent_id)
-    return registered
+    """Register and tell the tracker once the release has committed; the release's
+    opening post runs the features' ``post_published`` hooks like any topic's."""
+    return await register_on_board(db, settings, upload, hooks, changes)
 
 
 async def _refuse_registered(connection: aiosqlite.Connection, parsed: ParsedTorrent) -> None:

@@ -25,6 +25,7 @@ from tinypier.forum.topics import member_id, topic_page
 from tinypier.i18n import _
 from tinypier.notifications.notify import delivery_of
 from tinypier.permissions.rules import may_download_release
+from tinypier.release_statuses import FREELEECH_LABELS, STATUS_LABELS
 from tinypier.settings import Settings
 from tinypier.torrents import moderation
 from tinypier.torrents.addresses import address_id, release_address
@@ -42,7 +43,6 @@ from tinypier.torrents.registration import (
     release_forum,
 )
 from tinypier.torrents.releases import topic_path, visible_release
-from tinypier.torrents.statuses import FREELEECH_LABELS, STATUS_LABELS
 from tinypier.torrents.topic_block import RELEASE_BLOCK
 from tinypier.web.extensions import Feature
 from tinypier.web.formatting import human_size, iso, when
@@ -138,10 +138,9 @@ async def download_torrent(
 async def moderate(
     request: ViewerRequest, db: Database, torrent_id: int, change: ReleaseChange, value: str
 ) -> sqlite3.Row:
-    """Apply a moderator's change, then tell the tracker, which caches the release."""
+    """Apply a moderator's change (which tells the tracker once it commits)."""
     release = await visible_release(db, request.user, torrent_id)
     await change(db, member_id(request.user), torrent_id, value)
-    request.app.state.changes.torrent_changed(torrent_id)
     return release
 
 
@@ -152,7 +151,11 @@ async def change_status(
     torrent_id: FromPath[int],
     data: StatusData,
 ) -> Redirect:
-    set_status = partial(moderation.set_status, delivery=delivery_of(request.app.state))
+    set_status = partial(
+        moderation.set_status,
+        delivery=delivery_of(request.app.state),
+        changes=request.app.state.changes,
+    )
     release = await moderate(request, db, torrent_id, set_status, data.status)
     message = _("Release marked '%(status)s'.", status=_(STATUS_LABELS[data.status]))
     return redirect(topic_path(release["topic_id"]), message, "success")
@@ -165,7 +168,8 @@ async def change_freeleech(
     torrent_id: FromPath[int],
     data: FreeleechData,
 ) -> Redirect:
-    release = await moderate(request, db, torrent_id, moderation.set_freeleech, data.freeleech)
+    set_freeleech = partial(moderation.set_freeleech, changes=request.app.state.changes)
+    release = await moderate(request, db, torrent_id, set_freeleech, data.freeleech)
     message = _("Freeleech set: %(level)s.", level=_(FREELEECH_LABELS[data.freeleech]))
     return redirect(topic_path(release["topic_id"]), message, "success")
 

@@ -19,11 +19,11 @@ from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
 from tinypier.i18n import _
 from tinypier.permissions.rules import may_download_release
+from tinypier.release_statuses import FREELEECH_LABELS, STATUS_LABELS, is_frozen
 from tinypier.settings import Settings
 from tinypier.torrents.download import announce_url
 from tinypier.torrents.metainfo import ParsedTorrent, magnet_link
 from tinypier.torrents.releases import download_path, release_by_topic
-from tinypier.torrents.statuses import FREELEECH_LABELS, STATUS_LABELS, is_frozen
 from tinypier.web.extensions import Slot, TopicExtension
 from tinypier.web.formatting import human_size, iso, when
 

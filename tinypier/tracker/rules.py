@@ -1,14 +1,14 @@
 """Who may announce: release statuses, client rules, and the words a refusal uses.
 
-``FROZEN_STATUSES`` ("a moderator stopped this release") is the releases area's own
-list, so downloads and announces stop under the same rule.
+``FROZEN_STATUSES`` ("a moderator stopped this release") is the shared list in
+``tinypier.release_statuses``, so downloads and announces stop under the same rule.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-from tinypier.torrents.statuses import FROZEN_STATUSES as FROZEN_STATUSES
+from tinypier.release_statuses import FROZEN_STATUSES as FROZEN_STATUSES
 
 PASSKEY_NOT_VALID = "passkey not valid: re-download the .torrent from the site"
 ACCOUNT_DISABLED = "your account is disabled"

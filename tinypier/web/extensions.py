@@ -8,8 +8,8 @@ the forum. Instead a feature declares :class:`TopicExtension` values: a slot on 
 a template, and an async ``contribute`` that looks at the topic for the viewer and returns
 the template's context, or None when it has nothing to show there (an ordinary topic has
 no release block). App composition (``tinypier.app``) lists the :class:`Feature` packages
-once; their extensions travel in the app's state as :class:`TopicExtensions`, and the
-topic page asks them for its :class:`TopicParts`.
+once; their extensions of every page travel in the app's state as one
+:class:`PageExtensions`, and the topic page asks it for its :class:`TopicParts`.
 
 Each extension checks its own permissions through ``tinypier.permissions``, so a part is
 computed only for a viewer who may see it. A template reads its context as
@@ -133,23 +133,6 @@ async def _parts(
     return [part async for _extension, part in _contributed(extensions, context_of)]
 
 
-@dataclass(frozen=True)
-class TopicExtensions:
-    """Every registered topic extension, built once when the app is composed."""
-
-    extensions: tuple[TopicExtension, ...] = ()
-
-    async def parts_for(
-        self, db: Database, viewer: Viewer, topic: sqlite3.Row, settings: Settings
-    ) -> TopicParts:
-        parts = TopicParts()
-        async for extension, part in _contributed(
-            self.extensions, lambda extension: extension.contribute(db, viewer, topic, settings)
-        ):
-            parts.by_slot.setdefault(extension.slot, []).append(part)
-        return parts
-
-
 # --- Beyond the topic page -----------------------------------------------------------
 #
 # The same idea for the other pages a feature adds to: the board index (below the
@@ -237,26 +220,34 @@ class ForumExtension:
 
 
 @dataclass(frozen=True)
-class ForumExtensions:
-    """Every registered forum extension, built once when the app is composed."""
-
-    extensions: tuple[ForumExtension, ...] = ()
-
-    async def parts_for(
-        self, db: Database, viewer: Viewer, forum: sqlite3.Row, settings: Settings
-    ) -> list[TopicPart]:
-        return await _parts(
-            self.extensions, lambda extension: extension.contribute(db, viewer, forum, settings)
-        )
-
-
-@dataclass(frozen=True)
 class PageExtensions:
-    """Every registered index, profile and author extension, built once with the app."""
+    """Every registered part of every page, built once with the app from the features
+    (:func:`page_extensions`): the topic page's slots, the forum page, the board index, a
+    member's profile and each post's author. The forum asks this one registry for the
+    parts of the page it renders and knows nothing of the features behind them."""
 
+    topic: tuple[TopicExtension, ...] = ()
+    forum: tuple[ForumExtension, ...] = ()
     index: tuple[IndexExtension, ...] = ()
     profile: tuple[ProfileExtension, ...] = ()
     authors: tuple[AuthorExtension, ...] = ()
+
+    async def topic_parts(
+        self, db: Database, viewer: Viewer, topic: sqlite3.Row, settings: Settings
+    ) -> TopicParts:
+        parts = TopicParts()
+        async for extension, part in _contributed(
+            self.topic, lambda extension: extension.contribute(db, viewer, topic, settings)
+        ):
+            parts.by_slot.setdefault(extension.slot, []).append(part)
+        return parts
+
+    async def forum_parts(
+        self, db: Database, viewer: Viewer, forum: sqlite3.Row, settings: Settings
+    ) -> list[TopicPart]:
+        return await _parts(
+            self.forum, lambda extension: extension.contribute(db, viewer, forum, settings)
+        )
 
     async def index_parts(
         self, db: Database, viewer: Viewer, settings: Settings
@@ -333,6 +324,11 @@ NO_POST_HOOKS = PostHooks()
 # what must happen outside the database once it commits (tell the tracker, remove a
 # file) they register with ``tinypier.db.connection.after_commit``, so it happens once
 # the change is committed and never after a rollback.
+#
+# These hooks, like the ``post_published`` ones, are not page parts: they write inside
+# the forum's transactions and are bound to the app's state once it exists, so they keep
+# their own registries (:class:`TopicLifecycles`, :class:`PostHooks`) beside the one
+# :class:`PageExtensions` that only reads.
 
 
 class TopicLifecycle:
@@ -470,23 +466,14 @@ def feature_middleware(features: Sequence[Feature]) -> list[Middleware | DefineM
     return [middleware for feature in features for middleware in feature.middleware]
 
 
-def topic_extensions(features: Sequence[Feature]) -> TopicExtensions:
-    return TopicExtensions(
-        tuple(extension for feature in features for extension in feature.topic_extensions)
-    )
-
-
 def page_extensions(features: Sequence[Feature]) -> PageExtensions:
+    """The one registry of page parts, each kind in the features' order."""
     return PageExtensions(
+        topic=tuple(e for feature in features for e in feature.topic_extensions),
+        forum=tuple(e for feature in features for e in feature.forum_extensions),
         index=tuple(e for feature in features for e in feature.index_extensions),
         profile=tuple(e for feature in features for e in feature.profile_extensions),
         authors=tuple(e for feature in features for e in feature.author_extensions),
-    )
-
-
-def forum_extensions(features: Sequence[Feature]) -> ForumExtensions:
-    return ForumExtensions(
-        tuple(extension for feature in features for extension in feature.forum_extensions)
     )
 
 

@@ -6,7 +6,7 @@ import html
 import re
 from datetime import UTC, datetime
 
-from tinypier.torrents.statuses import (
+from tinypier.release_statuses import (
     CHECKED,
     CLOSED,
     CONSUMED,

@@ -1,4 +1,10 @@
-"""Release statuses and freeleech levels: the one list both the site and the tracker use.
+"""Release statuses and freeleech levels: the one list the site, the tracker and the
+permission policy use.
+
+This is shared vocabulary, not part of the releases feature: the policy
+(``tinypier.permissions``) asks whether a release is frozen and the tracker refuses its
+announces, and neither may depend on a feature package (``tests/permissions/test_layering.py``),
+so the words live here, a leaf importing nothing but ``tinypier.i18n``.
 
 A moderator's verdict on a release is one word. The frozen ones stop the release for
 everybody at once: no download of the .torrent and no announce, so a duplicate or a
