@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import time
 from dataclasses import dataclass
@@ -17,6 +18,14 @@ from tinypier.db.connection import connect_sync
 from tinypier.settings import Settings
 
 DEFAULT_PASSWORD = "correct horse battery"
+
+
+@functools.cache
+def password_hash(password: str) -> str:
+    """argon2 is slow on purpose (tens of milliseconds on a quiet machine, seconds on a
+    loaded one): members a test inserts with the same password share one hash, made once
+    per process. Logging in still verifies it for real; registration hashes its own."""
+    return hash_password_sync(password)
 
 
 @dataclass(frozen=True)
@@ -39,7 +48,7 @@ def add_member(
             "INSERT INTO users (name, password_hash, role, disabled, passkey, feed_token,"
             " created_at, uploaded, downloaded, post_count, invite_quota)"
             " VALUES (?, ?, ?, 0, ?, ?, ?, 0, 0, 0, 2)",
-            (name, hash_password_sync(password), role, passkey, new_token(16), int(time.time())),
+            (name, password_hash(password), role, passkey, new_token(16), int(time.time())),
         )
         return Member(cursor.lastrowid or 0, name, role, passkey, password)
     finally:

@@ -7,7 +7,6 @@ Topics and replies for setting the scene are written with the forum's own postin
 from __future__ import annotations
 
 import asyncio
-import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,9 +15,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
-from tests import helpers
 from tests.helpers import Member, add_member, csrf_token, login
-from tinypier.accounts.passwords import hash_password_sync
 from tinypier.db.connection import Database, connect_sync
 from tinypier.forum.posting import NewTopic, create_post, create_topic
 from tinypier.settings import Settings
@@ -116,13 +113,9 @@ class Board:
         return count
 
 
-_hash_once = functools.cache(hash_password_sync)
-
-
 @pytest.fixture
-def board(client: Client, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Board:
-    """Four members share one password hash: argon2 is slow on purpose, once is enough."""
-    monkeypatch.setattr(helpers, "hash_password_sync", _hash_once)
+def board(client: Client, settings: Settings) -> Board:
+    """Four members (who share one password hash: ``tests.helpers.password_hash``)."""
     category = add_category(settings, "General")
     return Board(
         settings=settings,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -10,16 +9,13 @@ from typing import Any
 import httpx
 import pytest
 
-from tests import helpers
 from tests.forum.board import on_board
 from tests.forum.conftest import Client, log_in, submit
 from tests.helpers import Member, add_member
-from tinypier.accounts.passwords import hash_password_sync
 from tinypier.accounts.queries import create_api_token
 from tinypier.db.connection import connect_sync
 from tinypier.settings import Settings
 
-_hash_once = functools.cache(hash_password_sync)
 _CONVERSATION = re.compile(r"^/messages/(\d+)\?page=last#message-(\d+)$")
 
 
@@ -41,9 +37,8 @@ class People:
 
 
 @pytest.fixture
-def people(client: Client, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> People:
+def people(client: Client, settings: Settings) -> People:
     """alice, bob and carol are members; mona moderates; adam is an admin."""
-    monkeypatch.setattr(helpers, "hash_password_sync", _hash_once)
     return People(
         settings,
         alice=add_member(settings, "alice"),

@@ -9,9 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests import helpers
 from tests.forum.board import Post, add_forum, add_topic, sql
-from tests.forum.conftest import _hash_once, log_in, submit
+from tests.forum.conftest import log_in, submit
 from tests.helpers import FakeClock, Member, add_member
 from tests.torrents.releases import Client
 from tinypier.polls import clock as poll_clock
@@ -51,8 +50,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
 
 
 @pytest.fixture
-def scene(client: Client, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Scene:
-    monkeypatch.setattr(helpers, "hash_password_sync", _hash_once)
+def scene(client: Client, settings: Settings) -> Scene:
     starter = add_member(settings, "starter")
     topic = add_topic(
         settings, add_forum(settings, "Lobby"), starter, "The meeting", "Let us decide."
