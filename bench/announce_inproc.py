@@ -125,6 +125,13 @@ def child(args: argparse.Namespace) -> None:
     """One measurement, in a process that imports ``tinypier`` from ``--source``."""
     import uvloop
 
+    from tinypier.db.migrations import migrate
+    from tinypier.settings import load_settings
+
+    # The board was seeded by the checkout running this script; each source brings its
+    # copy to its own schema (a newer source's migrations, e.g. a table rebuilt).
+    settings = load_settings(Path(args.board), environ={})
+    migrate(settings.database_path, settings.backups_dir)
     lines = Path(args.lines).read_text().splitlines()
     requests = [
         f"GET /announce/{passkey}?{query} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"

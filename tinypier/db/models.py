@@ -226,6 +226,8 @@ class Torrent(SQLModel, table=True):
 
 class Peer(SQLModel, table=True):
     __tablename__ = "peers"
+    # Stored in its key's B-tree (0030): the fold writes one B-tree per peer, not two.
+    __table_args__ = {"sqlite_with_rowid": False}
 
     torrent_id: int = Field(foreign_key="torrents.id", ondelete="CASCADE", primary_key=True)
     # Indexed (0024) for a member's own seeding and leeching lists.
