@@ -529,7 +529,7 @@ def test_every_accepted_connection_has_the_bounded_kernel_send_buffer() -> None:
         connections_per_address_max=100,
         trusted_proxies=(),
     )
-    config = uvicorn.Config(app=None, host="127.0.0.1", port=0)
+    config = uvicorn.Config(app="tinypier.app:create_app", host="127.0.0.1", port=0)
     with listening_socket(config, limits) as listener:
         listener.listen()
         for _ in range(3):
