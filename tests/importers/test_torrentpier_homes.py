@@ -185,7 +185,7 @@ def test_forum_perm_bits_are_torrentpiers_auth_constants() -> None:
 
 
 def test_avatars_are_found_where_torrentpier_put_them() -> None:
-    root = Path("/board")
-    assert avatar_path(root, 123_456, 4) == root / "data/avatars/12/56/123456.png"
-    assert avatar_path(root, 7, 12) == root / "data/avatars/0/7/7.webp"
-    assert avatar_path(root, 7, 2) is None  # 2 is .gz: no image
+    folder = Path("/board/data/avatars")
+    assert avatar_path(folder, 123_456, 4) == folder / "12/56/123456.png"
+    assert avatar_path(folder, 7, 12) == folder / "0/7/7.webp"
+    assert avatar_path(folder, 7, 2) is None  # 2 is .gz: no image

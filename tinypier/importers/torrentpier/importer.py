@@ -23,7 +23,7 @@ import aiosqlite
 from tinypier import site_settings
 from tinypier.bonus.ledger import IMPORTED, BalanceChange, apply_changes
 from tinypier.db.connection import Database, connect_sync
-from tinypier.importers.torrentpier import kinds, mapping
+from tinypier.importers.torrentpier import kinds, mapping, php_config
 from tinypier.importers.torrentpier.batches import (
     BATCH_ROWS,
     Context,
@@ -36,7 +36,14 @@ from tinypier.importers.torrentpier.batches import (
     stop_point,
 )
 from tinypier.importers.torrentpier.dump import Rows, Table
-from tinypier.importers.torrentpier.report import ImportReport, build_report
+from tinypier.importers.torrentpier.report import (
+    AVATARS_DEFAULT,
+    AVATARS_FOLDER,
+    AVATARS_FOLDER_SOURCE,
+    AVATARS_OPTION,
+    ImportReport,
+    build_report,
+)
 from tinypier.importers.torrentpier.staging import (
     is_complete,
     open_staging,
@@ -111,9 +118,15 @@ def _import_state(connection: sqlite3.Connection) -> str | None:
 
 
 def import_board(
-    settings: Settings, source: Source, files: Path, progress: Progress | None = None
+    settings: Settings,
+    source: Source,
+    files: Path,
+    progress: Progress | None = None,
+    avatars: Path | None = None,
 ) -> ImportReport:
-    """Import (or finish importing) ``source`` into the prepared, empty board."""
+    """Import (or finish importing) ``source`` into the prepared, empty board; member
+    avatars are read from ``avatars`` if given, else from where the board's config put
+    them."""
     progress = progress or Progress()
     refuse_non_empty(settings)
     staged = staging_path(settings.data_dir)
@@ -128,6 +141,7 @@ def import_board(
             _remove_staging(staged)
             raise
         context = Context(settings, board, stage_connection, files, version, progress)
+        context.avatars_override = avatars
         _start(context, source.describe)
         _import_all(context)
         repairs = _repair(context)
@@ -196,6 +210,7 @@ def _start(context: Context, describe: str) -> None:
 def _import_all(context: Context) -> None:
     context.config = kinds.read_config(context)
     _keep_config(context)
+    _find_avatars(context)
     _suspend_search_triggers(context.board)
     _batched(context, "ranks", "bb_ranks", kinds.rank_batch)
     context.ranks = {row[0] for row in context.board.execute("SELECT id FROM ranks")}
@@ -255,6 +270,25 @@ def _keep_config(context: Context) -> None:
             " VALUES (?, ?, NULL, ?)",
             (LEGACY_PASSKEY_SETTING, parameter, int(time.time())),
         )
+    board.execute("COMMIT")
+
+
+def _find_avatars(context: Context) -> None:
+    """The avatar folder: ``--avatars``, else the board's config files' ``upload_path``,
+    else TorrentPier's default; recorded with where it came from for the report (a
+    resumed import looks again: the folder may have been given only then)."""
+    if context.avatars_override is not None:
+        folder, source = context.avatars_override, AVATARS_OPTION
+    else:
+        found = php_config.avatars_folder(context.files, context.version)
+        folder, source = found.folder, found.source or AVATARS_DEFAULT
+    context.avatars_folder = folder
+    board = context.board
+    board.execute("BEGIN IMMEDIATE")
+    board.executemany(
+        "INSERT OR REPLACE INTO torrentpier_config (name, value) VALUES (?, ?)",
+        [(AVATARS_FOLDER, str(folder)), (AVATARS_FOLDER_SOURCE, source)],
+    )
     board.execute("COMMIT")
 
 
