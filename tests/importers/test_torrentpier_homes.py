@@ -153,10 +153,7 @@ def test_the_report_counts_each_home_in_english_and_russian(imported: Imported) 
         kind: counts[kind]
         for kind in ("ranks", "bonus points", "avatars", "e-mail addresses", "signatures")
     } == {"ranks": 1, "bonus points": 2, "avatars": 1, "e-mail addresses": 2, "signatures": 2}
-    assert imported.report["kept_for_later"] == {
-        "torrentpier_members": 1,
-        "torrentpier_poll_results": 3,
-    }
+    assert imported.report["kept_for_later"] == {"torrentpier_members": 1}
     connection = sqlite3.connect(imported.data_dir / "tinypier.sqlite3")
     try:
         report = build_report(connection, imported.report["version"], [])

@@ -53,7 +53,7 @@ from tinypier.importers.torrentpier.staging import (
     staging_path,
 )
 from tinypier.messages.store import insert_conversation
-from tinypier.polls.queries import PollChangeRefused, create_poll
+from tinypier.polls.queries import PollChangeRefused, create_poll, record_earlier_votes
 from tinypier.polls.spec import PollSpec
 from tinypier.profiles.store import set_avatar
 from tinypier.repair.pending import run_repair
@@ -438,12 +438,15 @@ async def _thanks(context: Context, db: Database) -> None:
 
 
 async def _polls(context: Context, db: Database) -> None:
-    """bb_poll_votes (vote_id 0 is the question) through the polls store; the counts
-    TorrentPier kept per option go to ``torrentpier_poll_results``."""
+    """bb_poll_votes (vote_id 0 is the question) through the polls store, with
+    TorrentPier's counts as the poll's earlier votes and the members bb_poll_users lists
+    as votes without a choice: the totals stay TorrentPier's, and who voted there cannot
+    vote again (TorrentPier never recorded who chose what)."""
     kind = "polls"
     if not _poll_votes_view(context):
         await _finish(db, kind)
         return
+    voters = _poll_voters_view(context)
     query = (
         "SELECT topic_id AS _pos FROM poll_votes WHERE topic_id > ?"
         " GROUP BY topic_id ORDER BY topic_id LIMIT ?"
@@ -454,7 +457,7 @@ async def _polls(context: Context, db: Database) -> None:
         imported, skips = 0, list[tuple[str, str]]()
         for row in rows:
             topic_id = int(row["_pos"])
-            imported += await _poll(context, db, topic_id, skips)
+            imported += await _poll(context, db, topic_id, voters, skips)
         await _record(db, kind, int(rows[-1]["_pos"]), imported, skips)
         context.progress.advance(len(rows))
     await _finish(db, kind)
@@ -479,7 +482,25 @@ def _poll_votes_view(context: Context) -> bool:
     return True
 
 
-async def _poll(context: Context, db: Database, topic_id: int, skips: list[tuple[str, str]]) -> int:
+def _poll_voters_view(context: Context) -> bool:
+    """``poll_voters`` (topic_id, user_id, voted_at) in the staging copy: 2.1+'s
+    ``bb_poll_users``, or 2.0's ``bb_vote_voters`` (no date). False if neither is there."""
+    if context.has("bb_poll_users"):
+        source = "SELECT topic_id, user_id, vote_dt AS voted_at FROM t_bb_poll_users"
+    elif context.has("bb_vote_voters") and context.has("bb_vote_desc"):
+        source = (
+            "SELECT d.topic_id, v.vote_user_id AS user_id, 0 AS voted_at"
+            " FROM t_bb_vote_voters v JOIN t_bb_vote_desc d ON d.vote_id = v.vote_id"
+        )
+    else:
+        return False
+    context.stage.execute(f"CREATE TEMP VIEW IF NOT EXISTS poll_voters AS {source}")
+    return True
+
+
+async def _poll(
+    context: Context, db: Database, topic_id: int, voters: bool, skips: list[tuple[str, str]]
+) -> int:
     if topic_id not in context.topics:
         skips.append((str(topic_id), kinds.NO_TOPIC))
         return 0
@@ -489,19 +510,32 @@ async def _poll(context: Context, db: Database, topic_id: int, skips: list[tuple
         (topic_id,),
     ).fetchall()
     question = next((mapping.text(v[1]) for v in votes if v[0] == 0), "")
-    options = tuple(mapping.text(v[1]) for v in votes if v[0] != 0)
+    options = [v for v in votes if v[0] != 0]
     created = context.board.execute(
         "SELECT created_at FROM topics WHERE id = ?", (topic_id,)
     ).fetchone()[0]
-    spec = PollSpec(question, options, max_choices=1, days=None, allow_change=False)
+    spec = PollSpec(
+        question, tuple(mapping.text(v[1]) for v in options), 1, days=None, allow_change=False
+    )
     # a poll there already was made by the batch a crash cut short: its results may not be
     with contextlib.suppress(PollChangeRefused):
         await create_poll(db, topic_id, spec, created)
-    await db.execute_many(
-        "INSERT OR IGNORE INTO torrentpier_poll_results (topic_id, vote_id, vote_text,"
-        " vote_result) VALUES (?, ?, ?, ?)",
-        [(topic_id, v[0], mapping.text(v[1]), mapping.as_int(v[2])) for v in votes],
+    who = (
+        context.stage.execute(
+            "SELECT user_id, voted_at FROM poll_voters WHERE topic_id = ?", (topic_id,)
+        ).fetchall()
+        if voters
+        else []
     )
+    totals = {position: mapping.as_int(v[2]) for position, v in enumerate(options, start=1)}
+    members = [
+        (user_id, mapping.as_int(row[1]) or created)
+        for row in who
+        if (user_id := mapping.as_int(row[0])) in context.members
+    ]
+    # a single-choice poll: a vote per voter, also by those no longer members
+    voter_total = max(sum(totals.values()), len(who))
+    await record_earlier_votes(db, topic_id, totals, voter_total, members)
     return 1
 
 

@@ -105,7 +105,6 @@ class AvatarSearch:
 
 KEPT: tuple[tuple[str, str], ...] = (
     ("torrentpier_members", N_("Profile fields (website, location, two-factor sign-in)")),
-    ("torrentpier_poll_results", N_("Poll results (TorrentPier never recorded who chose what)")),
 )
 
 
