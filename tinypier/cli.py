@@ -443,6 +443,12 @@ class _TerminalProgress(Progress):
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="The TorrentPier board's root folder (its .torrent files are read from it).",
 )
+@click.option(
+    "--avatars",
+    "avatars",
+    type=click.Path(exists=True, file_okay=False, resolve_path=True, path_type=Path),
+    help="The member avatar folder, if not where the board's config files put it.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_context
 def import_torrentpier(
@@ -450,6 +456,7 @@ def import_torrentpier(
     dump: Path | None,
     mysql_url: str | None,
     board_root: Path,
+    avatars: Path | None,
     as_json: bool,
 ) -> None:
     """Import a TorrentPier board (2.0 to 3.0) into an EMPTY data directory.
@@ -474,7 +481,7 @@ def import_torrentpier(
         source = Source("mysql", server_items(mysql_url or ""))
     try:
         prepare_data_dir(settings)
-        report = import_board(settings, source, board_root, progress)
+        report = import_board(settings, source, board_root, progress, avatars)
     except (ImportRefused, DumpError, DatabaseTooNew) as error:
         progress.finish()
         raise click.ClickException(str(error)) from None

@@ -82,9 +82,33 @@ def words(text: str) -> list[Word]:
     return list(iter_words(text))
 
 
+FOLD_CACHE_WORDS = 100_000
+_folded: dict[str, str] = {}
+_last_forms = threading.local()
+
+
 def _forms(text: str) -> list[str]:
-    """The folded forms of ``words(text)``, without their places (the indexes' fast path)."""
-    return [form for form in map(fold, _WORD.findall(text)) if form]
+    """The folded forms of ``words(text)``, without their places (the indexes' fast path).
+
+    Both indexes ask for the same text in turn (``tinypier_words`` then ``tinypier_stems``
+    of one row), so each thread keeps its last answer; and a board's vocabulary repeats,
+    so folded words are remembered (a plain dict, emptied when full: cheaper than an LRU
+    here). Together they halve the search index's rebuild after an import."""
+    last: tuple[str, list[str]] | None = getattr(_last_forms, "value", None)
+    if last is not None and last[0] == text:
+        return last[1]
+    folded = _folded
+    forms = []
+    for word in _WORD.findall(text):
+        form = folded.get(word)
+        if form is None:
+            if len(folded) >= FOLD_CACHE_WORDS:
+                folded.clear()
+            form = folded[word] = fold(word)
+        if form:
+            forms.append(form)
+    _last_forms.value = (text, forms)
+    return forms
 
 
 def _stemmer(language: str) -> Stemmer.Stemmer:

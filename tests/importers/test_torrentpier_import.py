@@ -14,11 +14,13 @@ from pathlib import Path
 from litestar.testing import TestClient
 
 from tests.cli.runner import run_cli
+from tests.helpers import csrf_token, login
 from tests.importers.conftest import Imported, gzipped, import_board
 from tests.importers.torrentpier_fixture import (
     BCRYPT,
     HYBRID,
     MD5MD5,
+    PASSWORD,
     POST_BODY,
     space_ending_torrent,
     write_board,
@@ -235,12 +237,52 @@ def test_private_messages_are_deduplicated_with_their_read_state(imported: Impor
     ) == [("Привет", 2, 0), ("Привет", 3, 0), ("Re: Привет", 2, 1), ("Re: Привет", 3, 0)]
 
 
-def test_polls_with_the_results_tinypier_cannot_attribute(imported: Imported) -> None:
-    assert imported.query("SELECT topic_id, question FROM polls") == [(3, "Best & worst?")]
-    assert imported.query("SELECT text FROM poll_options ORDER BY position") == [("Да",), ("Нет",)]
-    assert imported.query(
-        "SELECT vote_id, vote_result FROM torrentpier_poll_results ORDER BY vote_id"
-    ) == [(0, 0), (1, 5), (2, 2)]
+def test_polls_keep_torrentpiers_totals_and_who_voted(imported: Imported) -> None:
+    assert imported.query("SELECT topic_id, question, earlier_voters FROM polls") == [
+        (3, "Best & worst?", 7)
+    ]
+    assert imported.query("SELECT text, earlier_votes FROM poll_options ORDER BY position") == [
+        ("Да", 5),
+        ("Нет", 2),
+    ]
+    assert imported.query("SELECT user_id, created_at FROM poll_votes_without_choice") == [
+        (3, 1_700_000_000)
+    ]
+    assert imported.query("SELECT COUNT(*) FROM poll_votes") == [(0,)]
+
+
+def test_who_voted_in_torrentpier_sees_the_totals_and_cannot_vote_again(
+    imported: Imported, tmp_path: Path
+) -> None:
+    """Вася voted in TorrentPier (bb_poll_users): the results are shown to him and his
+    second vote is refused. O'Brien did not: his vote adds to TorrentPier's totals."""
+    data_dir = tmp_path / "data"
+    shutil.copytree(imported.data_dir, data_dir)
+    connection = sqlite3.connect(data_dir / "tinypier.sqlite3")
+    with connection:  # the fixture's poll topic is locked, and nobody votes in a locked one
+        connection.execute("UPDATE topics SET locked = 0 WHERE id = 3")
+    connection.close()
+    app = create_app(load_settings(data_dir, environ={}))
+    topic = app.route_reverse("forum:topic", topic_id=3)
+    vote = app.route_reverse("polls:vote", topic_id=3)
+    with TestClient(app, base_url="http://testserver.local") as client:
+        assert login(client, "Вася", PASSWORD).status_code == 303
+        page = client.get(topic)
+        assert "7 members voted" in page.text
+        assert "5 votes, 71%" in page.text and "2 votes, 29%" in page.text
+        assert vote not in page.text
+        again = client.post(vote, data={"_csrf_token": csrf_token(page.text), "choice": "2"})
+        assert again.status_code == 409
+        assert "You have already voted in this poll." in again.text
+    app = create_app(load_settings(data_dir, environ={}))  # an app serves one client's life
+    with TestClient(app, base_url="http://testserver.local") as client:
+        assert login(client, "O'Brien & Sons", PASSWORD).status_code == 303
+        page = client.get(topic)
+        assert vote in page.text and "5 votes" not in page.text
+        counted = client.post(vote, data={"_csrf_token": csrf_token(page.text), "choice": "2"})
+        assert "Your vote is counted." in counted.text
+        assert "8 members voted" in (after := counted.text)
+        assert "5 votes, 62%" in after and "3 votes, 38%" in after
 
 
 def test_the_passkey_parameter_and_announce_url_are_kept(imported: Imported) -> None:
@@ -308,7 +350,7 @@ SAME_BOARD = (
     "SELECT id, name, description, join_mode FROM groups ORDER BY id",
     "SELECT user_id, group_id, status FROM group_members ORDER BY user_id, group_id",
     "SELECT * FROM group_grants ORDER BY group_id, forum_id, permission",
-    "SELECT * FROM torrentpier_poll_results ORDER BY topic_id, vote_id",
+    "SELECT * FROM poll_votes_without_choice ORDER BY poll_id, user_id",
     "SELECT kind, source_id, reason FROM import_skips ORDER BY kind, source_id, reason",
 )
 
@@ -370,10 +412,11 @@ def test_a_2_0_board_with_its_own_poll_tables(tmp_path: Path) -> None:
     assert old.report["imported"]["thanks"] == 0
     assert old.report["imported"]["releases"] == 2
     assert old.query("SELECT question FROM polls WHERE topic_id = 3") == [("Best & worst?",)]
-    assert old.query("SELECT text FROM poll_options ORDER BY position") == [("Да",), ("Нет",)]
-    assert old.query(
-        "SELECT vote_id, vote_result FROM torrentpier_poll_results ORDER BY vote_id"
-    ) == [(0, 0), (1, 5), (2, 2)]
+    assert old.query("SELECT text, earlier_votes FROM poll_options ORDER BY position") == [
+        ("Да", 5),
+        ("Нет", 2),
+    ]
+    assert old.query("SELECT earlier_voters FROM polls") == [(7,)]
 
 
 class _Recorder(Progress):

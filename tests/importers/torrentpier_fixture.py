@@ -230,13 +230,16 @@ def _rows(version: str, root: Path) -> dict[str, list[dict[str, Any]]]:
         (root / "config" / "tracker.php").write_text(
             "<?php\nreturn [\n    'passkey_key' => 'pk',\n];\n"
         )
+        (root / "config" / "avatars.php").write_text(AVATARS_3_0)
     else:
         uploads.mkdir(parents=True)
         (uploads / "7a1c_space.torrent").write_bytes(space_file)
         (uploads / "9f0e_hybrid.torrent").write_bytes(hybrid)
         (root / "library").mkdir(parents=True)
-        (root / "library" / "config.php").write_text("<?php\n$bb_cfg['passkey_key'] = 'uk';\n")
-    _place_avatars(root)
+        (root / "library" / "config.php").write_text(
+            "<?php\n$bb_cfg['passkey_key'] = 'uk';\n" + AVATARS_2_4
+        )
+    _place_avatars(root / (AVATARS_FOLDER_3_0 if version == "3.0" else AVATARS_FOLDER_2_4))
     t = 1_700_000_000
     users: list[dict[str, Any]] = [
         {"user_id": -1, "username": "Guest", "user_password": "", "user_active": 0},
@@ -601,15 +604,44 @@ def _rows(version: str, root: Path) -> dict[str, list[dict[str, Any]]]:
 
 
 AVATAR_SIZE = (300, 200)
+AVATARS_FOLDER_2_4 = "data/avatars"
+AVATARS_FOLDER_3_0 = "storage/app/public/avatars"
+AVATARS_2_4 = """
+// Avatars (v2.4.13 library/config.php, abridged)
+$bb_cfg['avatars'] = [
+    'allowed_ext' => ['gif', 'jpg', 'png', 'bmp', 'webp', 'avif'], // Allowed file extensions
+    'display_path' => '/data/avatars', // Location for avatar files for displaying
+    'upload_path' => BB_PATH . '/data/avatars/', // Storage path for avatar files
+    'up_allowed' => true, // Allow changing avatars
+];
+
+// Group avatars
+$bb_cfg['group_avatars'] = [
+    'upload_path' => BB_PATH . '/data/group_avatars/', // Storage path for avatar files
+];
+"""
+AVATARS_3_0 = """<?php
+// v3.0.5 config/avatars.php, abridged
+return [
+    'user' => [
+        'allowed_ext' => ['gif', 'jpg', 'png', 'bmp', 'webp', 'avif'],
+        'display_path' => '/storage/avatars',
+        'upload_path' => AVATARS_DIR . '/',
+    ],
+    'group' => [
+        'upload_path' => BB_PATH . '/storage/group_avatars/',
+    ],
+];
+"""
 
 
-def _place_avatars(root: Path) -> None:
-    """Avatars where TorrentPier keeps them (``data/avatars/{id // 10000}/{id % 100}/
-    {id}.{ext}``): the admin's a PNG larger than TinyPier's avatar size and carrying a
-    text chunk, Вася's a "JPEG" that is no image; O'Brien's GIF is missing."""
+def _place_avatars(folder: Path) -> None:
+    """Avatars where TorrentPier keeps them (``{id // 10000}/{id % 100}/{id}.{ext}`` under
+    the avatar folder): the admin's a PNG larger than TinyPier's avatar size and carrying
+    a text chunk, Вася's a "JPEG" that is no image; O'Brien's GIF is missing."""
     from PIL import Image, PngImagePlugin
 
-    folder = root / "data" / "avatars" / "0"
+    folder = folder / "0"
     (folder / "2").mkdir(parents=True)
     (folder / "3").mkdir(parents=True)
     info = PngImagePlugin.PngInfo()

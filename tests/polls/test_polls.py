@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -13,7 +14,9 @@ from tests.forum.board import Post, add_forum, add_topic, sql
 from tests.forum.conftest import log_in, submit
 from tests.helpers import FakeClock, Member, add_member
 from tests.torrents.releases import Client
+from tinypier.db.connection import Database
 from tinypier.polls import clock as poll_clock
+from tinypier.polls.queries import record_earlier_votes
 from tinypier.settings import Settings
 
 DAY = 86_400
@@ -344,3 +347,56 @@ def test_the_poll_counts_members_and_votes_in_russian(
 
     assert "Проголосовали 2 участника" in page
     assert "2 голоса, 100%" in page
+
+
+def record_earlier(
+    scene: Scene, totals: dict[int, int], voters: int, members: list[Member]
+) -> None:
+    """Votes cast before who chose what was kept, as an import records them."""
+
+    async def run() -> None:
+        db = Database(scene.settings.database_path)
+        await db.open()
+        try:
+            await record_earlier_votes(
+                db, scene.topic.topic_id, totals, voters, [(m.id, 1_000) for m in members]
+            )
+        finally:
+            await db.close()
+
+    asyncio.run(run())
+
+
+def test_votes_without_a_choice_count_and_their_voters_cannot_vote_again(
+    client: Client, scene: Scene
+) -> None:
+    act_as(client, scene.starter)
+    assert save_poll(client, scene, allow_change="on").status_code == 303
+    record_earlier(scene, {1: 4, 3: 1}, 5, [scene.voter])
+    record_earlier(scene, {1: 4, 3: 1}, 5, [scene.voter])  # a rerun sets the same
+
+    act_as(client, scene.voter)
+    page = client.get(scene.page).text
+    assert "5 members voted" in page
+    assert "4 votes, 80%" in page and "0 votes, 0%" in page and "1 vote, 20%" in page
+    assert scene.action("vote") not in page, "a vote without a choice cannot be changed"
+    refused = vote(client, scene, "2")
+    assert refused.status_code == 409
+    assert "You have already voted in this poll." in refused.text
+
+    act_as(client, scene.moderator)
+    assert vote(client, scene, "2").status_code == 303
+    page = client.get(scene.page).text
+    assert "6 members voted" in page and "(1, 17%)" in page  # may change his own vote
+    assert votes(scene) == [("mod", "In the park")]
+
+
+def test_a_poll_with_earlier_votes_can_no_longer_be_changed(client: Client, scene: Scene) -> None:
+    act_as(client, scene.starter)
+    assert save_poll(client, scene).status_code == 303
+    record_earlier(scene, {2: 1}, 1, [])
+
+    assert client.get(scene.action()).status_code == 409
+    refused = save_poll(client, scene, question="Changed after the vote?")
+    assert refused.status_code == 409
+    assert polls(scene) == [("Where do we meet?", 1, 0)]

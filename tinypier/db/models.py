@@ -445,6 +445,9 @@ class Thanks(SQLModel, table=True):
     created_at: int
 
 
+_ZERO = text("0")  # PollOption has a column named text
+
+
 class Poll(SQLModel, table=True):
     """A topic's poll (0019): at most one per topic; closed by a moderator or its end date."""
 
@@ -459,6 +462,8 @@ class Poll(SQLModel, table=True):
     ends_at: int | None = None
     closed_at: int | None = None
     created_at: int
+    # Voters counted before who chose what was kept (0031: an imported TorrentPier poll).
+    earlier_voters: int = Field(default=0, sa_column_kwargs={"server_default": text("0")})
 
 
 class PollOption(SQLModel, table=True):
@@ -469,6 +474,8 @@ class PollOption(SQLModel, table=True):
     poll_id: int = Field(foreign_key="polls.id", ondelete="CASCADE")
     position: int
     text: str
+    # Votes counted before who chose what was kept (0031), added to poll_votes' count.
+    earlier_votes: int = Field(default=0, sa_column_kwargs={"server_default": _ZERO})
 
 
 class PollVote(SQLModel, table=True):
@@ -480,6 +487,17 @@ class PollVote(SQLModel, table=True):
     option_id: int = Field(foreign_key="poll_options.id", ondelete="CASCADE", primary_key=True)
     user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", primary_key=True, index=True)
     poll_id: int = Field(foreign_key="polls.id", ondelete="CASCADE")
+    created_at: int
+
+
+class PollVoteWithoutChoice(SQLModel, table=True):
+    """A member who voted before who chose what was kept (0031): counted in the earlier
+    totals, shown the results, refused a second vote."""
+
+    __tablename__ = "poll_votes_without_choice"
+
+    poll_id: int = Field(foreign_key="polls.id", ondelete="CASCADE", primary_key=True)
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE", primary_key=True, index=True)
     created_at: int
 
 

@@ -724,17 +724,24 @@ def add_torrentpier_tags(parser: ParserT) -> None:
         )
 
 
+_SANITIZER: dict[str, Any] = {
+    "tags": ALLOWED_TAGS,
+    "attributes": ALLOWED_ATTRIBUTES,
+    "allowed_classes": ALLOWED_CLASSES,
+    "url_schemes": URL_SCHEMES,
+    "link_rel": "nofollow noopener noreferrer ugc",
+    "filter_style_properties": ALLOWED_STYLE_PROPERTIES,
+    "strip_comments": True,
+}
+# nh3.clean() builds its sanitizer from these sets on every call, which took two thirds
+# of each post's sanitizing; a Cleaner (nh3 0.2.18+) builds it once.
+_cleaner = nh3.Cleaner(**_SANITIZER) if hasattr(nh3, "Cleaner") else None
+
+
 def sanitize_html(html: str) -> str:
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        allowed_classes=ALLOWED_CLASSES,
-        url_schemes=URL_SCHEMES,
-        link_rel="nofollow noopener noreferrer ugc",
-        filter_style_properties=ALLOWED_STYLE_PROPERTIES,
-        strip_comments=True,
-    )
+    if _cleaner is not None:
+        return _cleaner.clean(html)
+    return nh3.clean(html, **_SANITIZER)
 
 
 # A passkey in a pasted TorrentPier announce URL (``?uk=<auth_key>``, 10 or 20 letters

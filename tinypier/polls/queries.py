@@ -34,20 +34,33 @@ async def poll_of_topic(db: Database, topic_id: int) -> sqlite3.Row | None:
 
 
 async def option_results(db: Database, poll_id: int) -> list[sqlite3.Row]:
-    """The options in order, each with its number of votes (read from the primary key)."""
+    """The options in order, each with its number of votes (read from the primary key,
+    plus the votes counted before who chose what was kept: ``earlier_votes``)."""
     return await db.fetch_all(
-        "SELECT o.id, o.position, o.text,"
-        " (SELECT COUNT(*) FROM poll_votes v WHERE v.option_id = o.id) AS votes"
+        "SELECT o.id, o.position, o.text, o.earlier_votes"
+        " + (SELECT COUNT(*) FROM poll_votes v WHERE v.option_id = o.id) AS votes"
         " FROM poll_options o WHERE o.poll_id = ? ORDER BY o.position",
         (poll_id,),
     )
 
 
 async def voter_count(db: Database, poll_id: int) -> int:
+    """Members who voted: those whose choice is kept, and the poll's earlier voters."""
     count: int = await db.fetch_value(
-        "SELECT COUNT(DISTINCT user_id) FROM poll_votes WHERE poll_id = ?", (poll_id,)
+        "SELECT (SELECT earlier_voters FROM polls WHERE id = ?)"
+        " + (SELECT COUNT(DISTINCT user_id) FROM poll_votes WHERE poll_id = ?)",
+        (poll_id, poll_id),
     )
     return count
+
+
+async def voted_without_choice(db: Database, poll_id: int, user_id: int) -> bool:
+    """The member voted before who chose what was kept (an imported poll's voter)."""
+    row = await db.fetch_one(
+        "SELECT 1 FROM poll_votes_without_choice WHERE poll_id = ? AND user_id = ?",
+        (poll_id, user_id),
+    )
+    return row is not None
 
 
 async def chosen_options(db: Database, poll_id: int, user_id: int) -> set[int]:
@@ -59,7 +72,9 @@ async def chosen_options(db: Database, poll_id: int, user_id: int) -> set[int]:
 
 async def _has_votes(connection: aiosqlite.Connection, poll_id: int) -> bool:
     cursor = await connection.execute(
-        "SELECT 1 FROM poll_votes WHERE poll_id = ? LIMIT 1", (poll_id,)
+        "SELECT 1 FROM poll_votes WHERE poll_id = ?"
+        " UNION ALL SELECT 1 FROM polls WHERE id = ? AND earlier_voters > 0 LIMIT 1",
+        (poll_id, poll_id),
     )
     return await cursor.fetchone() is not None
 
@@ -96,6 +111,36 @@ async def create_poll(db: Database, topic_id: int, spec: PollSpec, now: int) -> 
         await _write_options(connection, cursor.lastrowid or 0, spec.options)
 
 
+async def record_earlier_votes(
+    db: Database,
+    topic_id: int,
+    votes_by_position: dict[int, int],
+    voters: int,
+    members: Sequence[tuple[int, int]],
+) -> None:
+    """Votes counted before who chose what was kept (an imported poll): the count per
+    option position, the number of voters, and ``(member, voted at)`` for each member
+    known to have voted. Setting them again sets the same (an import rerun after a crash)."""
+    async with db.transaction() as connection:
+        cursor = await connection.execute(
+            "UPDATE polls SET earlier_voters = ? WHERE topic_id = ? RETURNING id",
+            (voters, topic_id),
+        )
+        row = await cursor.fetchone()
+        if row is None:
+            raise PollChangeRefused(_("This topic has no poll."))
+        poll_id = int(row[0])
+        await connection.executemany(
+            "UPDATE poll_options SET earlier_votes = ? WHERE poll_id = ? AND position = ?",
+            [(votes, poll_id, position) for position, votes in votes_by_position.items()],
+        )
+        await connection.executemany(
+            "INSERT OR IGNORE INTO poll_votes_without_choice (poll_id, user_id, created_at)"
+            " VALUES (?, ?, ?)",
+            [(poll_id, user_id, at) for user_id, at in members],
+        )
+
+
 async def update_poll(db: Database, poll_id: int, spec: PollSpec, now: int) -> None:
     """Replace the question and options: only while nobody has voted."""
     async with db.transaction() as connection:
@@ -117,8 +162,15 @@ async def record_vote(
     option_ids: Sequence[int],
     now: int,
 ) -> None:
-    """The member's choice; a second vote replaces the first only where the poll allows it."""
+    """The member's choice; a second vote replaces the first only where the poll allows
+    it, and never a vote without a choice (its option is unknown, so is what to undo)."""
     async with db.transaction() as connection:
+        cursor = await connection.execute(
+            "SELECT 1 FROM poll_votes_without_choice WHERE poll_id = ? AND user_id = ?",
+            (poll["id"], user_id),
+        )
+        if await cursor.fetchone() is not None:
+            raise PollChangeRefused(_("You have already voted in this poll."))
         cursor = await connection.execute(
             "SELECT 1 FROM poll_votes WHERE poll_id = ? AND user_id = ? LIMIT 1",
             (poll["id"], user_id),

@@ -15,7 +15,13 @@ from tinypier.db.connection import Database
 from tinypier.forum.queries import first_post_id
 from tinypier.permissions.rules import can_add_poll, can_moderate, can_vote
 from tinypier.polls.clock import now
-from tinypier.polls.queries import chosen_options, option_results, poll_of_topic, voter_count
+from tinypier.polls.queries import (
+    chosen_options,
+    option_results,
+    poll_of_topic,
+    voted_without_choice,
+    voter_count,
+)
 from tinypier.settings import Settings
 from tinypier.web.extensions import Slot, TopicExtension
 
@@ -63,10 +69,15 @@ async def poll_box(
         return None
     closed = is_closed(poll, now())
     chosen = set() if viewer.id is None else await chosen_options(db, poll["id"], viewer.id)
-    voted = bool(chosen)
+    without_choice = viewer.id is not None and await voted_without_choice(db, poll["id"], viewer.id)
+    voted = bool(chosen) or without_choice
     voters = await voter_count(db, poll["id"])
     show_results = voted or closed
-    may_vote = can_vote(viewer, topic) and not closed and (not voted or poll["allow_change"])
+    may_vote = (
+        can_vote(viewer, topic)
+        and not closed
+        and (not voted or (poll["allow_change"] and not without_choice))
+    )
     options = [
         OptionLine(
             row["position"],

@@ -84,6 +84,10 @@ class Context:
     releases: dict[int, tuple[int, int]] = field(default_factory=dict)
     config: dict[str, str] = field(default_factory=dict)
     taken_names: set[str] = field(default_factory=set)
+    avatars_override: Path | None = None
+    """``--avatars``: the member avatar folder, whatever the board's config says."""
+    avatars_folder: Path | None = None
+    """Where avatars are looked for (see ``importer._find_avatars``)."""
 
     def has(self, table: str) -> bool:
         row = self.stage.execute(

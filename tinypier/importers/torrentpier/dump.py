@@ -257,33 +257,48 @@ def parse_insert(statement: bytes, tables: dict[str, Table]) -> Rows | None:
         if any(column not in position for column in listed):
             raise DumpError(f"INSERT INTO {name} names a column its CREATE TABLE lacks")
         order = [position[column] for column in listed]
+    listed_kinds = kinds if order is None else [kinds[target] for target in order]
     rows = []
-    for values in _value_groups(statement, match.end(), name):
+    for values in _value_groups(statement, match.end(), name, listed_kinds):
         if order is not None:
+            if len(values) != len(order):
+                raise DumpError(
+                    f"a row of {name} has {len(values)} values for {len(order)} columns"
+                )
             full: list[Value] = [None] * len(kinds)
             for target, value in zip(order, values, strict=True):
                 full[target] = value
             values = full
         if len(values) != len(kinds):
             raise DumpError(f"a row of {name} has {len(values)} values for {len(kinds)} columns")
-        rows.append(tuple(_typed(value, kind) for value, kind in zip(values, kinds, strict=True)))
+        rows.append(tuple(values))
     return Rows(table, rows)
 
 
-def _value_groups(statement: bytes, position: int, name: str) -> Iterator[list[Value]]:
-    """Each ``(...)`` group of an INSERT's VALUES as raw values (bytes for strings).
+# _TOKEN's groups by number (``lastindex``: its alternatives are its only groups).
+_STR, _BIN, _HEX, _XHEX, _NUM, _NULL, _PUNCT = range(1, 8)
+
+
+def _value_groups(
+    statement: bytes, position: int, name: str, kinds: list[str]
+) -> Iterator[list[Value]]:
+    """Each ``(...)`` group of an INSERT's VALUES, each value typed by its column's kind
+    in ``kinds`` (see :func:`_typed`).
 
     One ``finditer`` walks the tokens; each must start where the previous one ended, so
-    anything the grammar does not know (a function call, a stray word) is refused."""
+    anything the grammar does not know (a function call, a stray word) is refused. Tokens are
+    told apart by group number and typed as they are read (one pass, no call per value
+    for the common kinds): this loop is most of the time spent staging a dump."""
     group: list[Value] | None = None
+    count = len(kinds)
     expected = position
     for token in _TOKEN.finditer(statement, position):
         if token.start() != expected:
             break
         expected = token.end()
-        kind = token.lastgroup
-        if kind == "punct":
-            punct = token.group("punct")
+        index = token.lastindex or 0  # always set: every alternative is a group
+        if index == _PUNCT:
+            punct = token.group(_PUNCT)
             if punct == b"(":
                 group = []
             elif punct == b")":
@@ -297,7 +312,28 @@ def _value_groups(statement: bytes, position: int, name: str) -> Iterator[list[V
             continue
         if group is None:
             raise DumpError(f"a value outside parentheses in INSERT INTO {name}")
-        group.append(_raw_value(token, kind))
+        kind = kinds[len(group)] if len(group) < count else "text"
+        value: Value
+        if index == _NULL:
+            value = None
+        elif index == _NUM:
+            text = token.group(_NUM)
+            try:
+                value = int(text)
+            except ValueError:
+                value = float(text)
+            if kind == "text":
+                value = str(value)
+            elif kind == "binary":
+                value = str(value).encode()
+        else:
+            raw = (
+                unescape(token.group(index))
+                if index <= _BIN
+                else bytes.fromhex(token.group(index).decode())
+            )
+            value = raw if kind == "binary" else _typed(raw, kind)
+        group.append(value)
     if statement[expected:].strip():
         snippet = statement[expected : expected + 40].decode(errors="replace")
         raise DumpError(f"unexpected value in INSERT INTO {name}: {snippet!r}")
@@ -305,41 +341,15 @@ def _value_groups(statement: bytes, position: int, name: str) -> Iterator[list[V
         raise DumpError(f"unbalanced parentheses in INSERT INTO {name}")
 
 
-def _raw_value(token: re.Match[bytes], kind: str | None) -> Value:
-    if kind == "str":
-        return unescape(token.group("str"))
-    if kind == "bin":
-        return unescape(token.group("bin"))
-    if kind == "hex":
-        return bytes.fromhex(token.group("hex").decode())
-    if kind == "xhex":
-        return bytes.fromhex(token.group("xhex").decode())
-    if kind == "num":
-        text = token.group("num")
-        try:
-            return int(text)
-        except ValueError:
-            return float(text)
-    return None
-
-
-def _typed(value: Value, kind: str) -> Value:
-    """A raw value as its column holds it: text decoded, numbers as numbers, binary as bytes.
-    A textual number in an integer column (phpMyAdmin quotes them) becomes a number."""
-    if value is None:
-        return None
-    if kind == "binary":
-        return value if isinstance(value, bytes) else str(value).encode()
-    if isinstance(value, bytes):
-        text = value.decode("utf-8", errors="replace")
-        if kind == "integer":
-            return _number(text, int)
-        if kind == "real":
-            return _number(text, float)
-        return text
-    if kind == "text":
-        return str(value)
-    return value
+def _typed(value: bytes, kind: str) -> Value:
+    """A string or hex literal's bytes as its (non-binary) column holds them: text decoded,
+    and a textual number in a numeric column (phpMyAdmin quotes them) a number."""
+    text = value.decode("utf-8", errors="replace")
+    if kind == "integer":
+        return _number(text, int)
+    if kind == "real":
+        return _number(text, float)
+    return text
 
 
 def _number(text: str, kind: type[int] | type[float]) -> Value:

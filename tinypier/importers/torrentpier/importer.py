@@ -23,7 +23,7 @@ import aiosqlite
 from tinypier import site_settings
 from tinypier.bonus.ledger import IMPORTED, BalanceChange, apply_changes
 from tinypier.db.connection import Database, connect_sync
-from tinypier.importers.torrentpier import kinds, mapping
+from tinypier.importers.torrentpier import kinds, mapping, php_config
 from tinypier.importers.torrentpier.batches import (
     BATCH_ROWS,
     Context,
@@ -36,7 +36,14 @@ from tinypier.importers.torrentpier.batches import (
     stop_point,
 )
 from tinypier.importers.torrentpier.dump import Rows, Table
-from tinypier.importers.torrentpier.report import ImportReport, build_report
+from tinypier.importers.torrentpier.report import (
+    AVATARS_DEFAULT,
+    AVATARS_FOLDER,
+    AVATARS_FOLDER_SOURCE,
+    AVATARS_OPTION,
+    ImportReport,
+    build_report,
+)
 from tinypier.importers.torrentpier.staging import (
     is_complete,
     open_staging,
@@ -46,7 +53,7 @@ from tinypier.importers.torrentpier.staging import (
     staging_path,
 )
 from tinypier.messages.store import insert_conversation
-from tinypier.polls.queries import PollChangeRefused, create_poll
+from tinypier.polls.queries import PollChangeRefused, create_poll, record_earlier_votes
 from tinypier.polls.spec import PollSpec
 from tinypier.profiles.store import set_avatar
 from tinypier.repair.pending import run_repair
@@ -111,9 +118,15 @@ def _import_state(connection: sqlite3.Connection) -> str | None:
 
 
 def import_board(
-    settings: Settings, source: Source, files: Path, progress: Progress | None = None
+    settings: Settings,
+    source: Source,
+    files: Path,
+    progress: Progress | None = None,
+    avatars: Path | None = None,
 ) -> ImportReport:
-    """Import (or finish importing) ``source`` into the prepared, empty board."""
+    """Import (or finish importing) ``source`` into the prepared, empty board; member
+    avatars are read from ``avatars`` if given, else from where the board's config put
+    them."""
     progress = progress or Progress()
     refuse_non_empty(settings)
     staged = staging_path(settings.data_dir)
@@ -128,6 +141,7 @@ def import_board(
             _remove_staging(staged)
             raise
         context = Context(settings, board, stage_connection, files, version, progress)
+        context.avatars_override = avatars
         _start(context, source.describe)
         _import_all(context)
         repairs = _repair(context)
@@ -196,6 +210,7 @@ def _start(context: Context, describe: str) -> None:
 def _import_all(context: Context) -> None:
     context.config = kinds.read_config(context)
     _keep_config(context)
+    _find_avatars(context)
     _suspend_search_triggers(context.board)
     _batched(context, "ranks", "bb_ranks", kinds.rank_batch)
     context.ranks = {row[0] for row in context.board.execute("SELECT id FROM ranks")}
@@ -255,6 +270,25 @@ def _keep_config(context: Context) -> None:
             " VALUES (?, ?, NULL, ?)",
             (LEGACY_PASSKEY_SETTING, parameter, int(time.time())),
         )
+    board.execute("COMMIT")
+
+
+def _find_avatars(context: Context) -> None:
+    """The avatar folder: ``--avatars``, else the board's config files' ``upload_path``,
+    else TorrentPier's default; recorded with where it came from for the report (a
+    resumed import looks again: the folder may have been given only then)."""
+    if context.avatars_override is not None:
+        folder, source = context.avatars_override, AVATARS_OPTION
+    else:
+        found = php_config.avatars_folder(context.files, context.version)
+        folder, source = found.folder, found.source or AVATARS_DEFAULT
+    context.avatars_folder = folder
+    board = context.board
+    board.execute("BEGIN IMMEDIATE")
+    board.executemany(
+        "INSERT OR REPLACE INTO torrentpier_config (name, value) VALUES (?, ?)",
+        [(AVATARS_FOLDER, str(folder)), (AVATARS_FOLDER_SOURCE, source)],
+    )
     board.execute("COMMIT")
 
 
@@ -404,12 +438,15 @@ async def _thanks(context: Context, db: Database) -> None:
 
 
 async def _polls(context: Context, db: Database) -> None:
-    """bb_poll_votes (vote_id 0 is the question) through the polls store; the counts
-    TorrentPier kept per option go to ``torrentpier_poll_results``."""
+    """bb_poll_votes (vote_id 0 is the question) through the polls store, with
+    TorrentPier's counts as the poll's earlier votes and the members bb_poll_users lists
+    as votes without a choice: the totals stay TorrentPier's, and who voted there cannot
+    vote again (TorrentPier never recorded who chose what)."""
     kind = "polls"
     if not _poll_votes_view(context):
         await _finish(db, kind)
         return
+    voters = _poll_voters_view(context)
     query = (
         "SELECT topic_id AS _pos FROM poll_votes WHERE topic_id > ?"
         " GROUP BY topic_id ORDER BY topic_id LIMIT ?"
@@ -420,7 +457,7 @@ async def _polls(context: Context, db: Database) -> None:
         imported, skips = 0, list[tuple[str, str]]()
         for row in rows:
             topic_id = int(row["_pos"])
-            imported += await _poll(context, db, topic_id, skips)
+            imported += await _poll(context, db, topic_id, voters, skips)
         await _record(db, kind, int(rows[-1]["_pos"]), imported, skips)
         context.progress.advance(len(rows))
     await _finish(db, kind)
@@ -445,7 +482,25 @@ def _poll_votes_view(context: Context) -> bool:
     return True
 
 
-async def _poll(context: Context, db: Database, topic_id: int, skips: list[tuple[str, str]]) -> int:
+def _poll_voters_view(context: Context) -> bool:
+    """``poll_voters`` (topic_id, user_id, voted_at) in the staging copy: 2.1+'s
+    ``bb_poll_users``, or 2.0's ``bb_vote_voters`` (no date). False if neither is there."""
+    if context.has("bb_poll_users"):
+        source = "SELECT topic_id, user_id, vote_dt AS voted_at FROM t_bb_poll_users"
+    elif context.has("bb_vote_voters") and context.has("bb_vote_desc"):
+        source = (
+            "SELECT d.topic_id, v.vote_user_id AS user_id, 0 AS voted_at"
+            " FROM t_bb_vote_voters v JOIN t_bb_vote_desc d ON d.vote_id = v.vote_id"
+        )
+    else:
+        return False
+    context.stage.execute(f"CREATE TEMP VIEW IF NOT EXISTS poll_voters AS {source}")
+    return True
+
+
+async def _poll(
+    context: Context, db: Database, topic_id: int, voters: bool, skips: list[tuple[str, str]]
+) -> int:
     if topic_id not in context.topics:
         skips.append((str(topic_id), kinds.NO_TOPIC))
         return 0
@@ -455,19 +510,32 @@ async def _poll(context: Context, db: Database, topic_id: int, skips: list[tuple
         (topic_id,),
     ).fetchall()
     question = next((mapping.text(v[1]) for v in votes if v[0] == 0), "")
-    options = tuple(mapping.text(v[1]) for v in votes if v[0] != 0)
+    options = [v for v in votes if v[0] != 0]
     created = context.board.execute(
         "SELECT created_at FROM topics WHERE id = ?", (topic_id,)
     ).fetchone()[0]
-    spec = PollSpec(question, options, max_choices=1, days=None, allow_change=False)
+    spec = PollSpec(
+        question, tuple(mapping.text(v[1]) for v in options), 1, days=None, allow_change=False
+    )
     # a poll there already was made by the batch a crash cut short: its results may not be
     with contextlib.suppress(PollChangeRefused):
         await create_poll(db, topic_id, spec, created)
-    await db.execute_many(
-        "INSERT OR IGNORE INTO torrentpier_poll_results (topic_id, vote_id, vote_text,"
-        " vote_result) VALUES (?, ?, ?, ?)",
-        [(topic_id, v[0], mapping.text(v[1]), mapping.as_int(v[2])) for v in votes],
+    who = (
+        context.stage.execute(
+            "SELECT user_id, voted_at FROM poll_voters WHERE topic_id = ?", (topic_id,)
+        ).fetchall()
+        if voters
+        else []
     )
+    totals = {position: mapping.as_int(v[2]) for position, v in enumerate(options, start=1)}
+    members = [
+        (user_id, mapping.as_int(row[1]) or created)
+        for row in who
+        if (user_id := mapping.as_int(row[0])) in context.members
+    ]
+    # a single-choice poll: a vote per voter, also by those no longer members
+    voter_total = max(sum(totals.values()), len(who))
+    await record_earlier_votes(db, topic_id, totals, voter_total, members)
     return 1
 
 

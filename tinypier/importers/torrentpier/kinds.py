@@ -463,23 +463,21 @@ def access_batch(context: Context, rows: list[sqlite3.Row]) -> Batch:
 # TorrentPier's config ``file_id_ext``: an avatar file's extension by ``avatar_ext_id``
 # (the image ones; the pipeline refuses all but GIF, JPEG, PNG and WebP).
 AVATAR_EXTENSIONS = {1: "gif", 3: "jpg", 4: "png", 7: "tiff", 11: "bmp", 12: "webp", 13: "avif"}
-AVATARS_DIR = PurePosixPath("data/avatars")
-"""TorrentPier's ``avatars.upload_path`` (``BB_PATH . '/data/avatars/'``), under the board root."""
 
 
-def avatar_path(root: Path, user_id: int, ext_id: int) -> Path | None:
-    """``{id // 10000}/{id % 100}/{id}.{ext}`` under the avatar folder (get_avatar_path)."""
+def avatar_path(folder: Path, user_id: int, ext_id: int) -> Path | None:
+    """``{id // 10000}/{id % 100}/{id}.{ext}`` under the avatar folder (get_avatar_path);
+    the folder is the board's ``avatars.upload_path`` (see ``php_config``)."""
     extension = AVATAR_EXTENSIONS.get(ext_id)
     if extension is None:
         return None
-    return (
-        root / AVATARS_DIR / str(user_id // 10000) / str(user_id % 100) / f"{user_id}.{extension}"
-    )
+    return folder / str(user_id // 10000) / str(user_id % 100) / f"{user_id}.{extension}"
 
 
 def avatar_png(context: Context, user_id: int, ext_id: int) -> tuple[bytes | None, str]:
     """The member's avatar as the profiles feature stores one, or None and why not."""
-    path = avatar_path(context.files, user_id, ext_id)
+    folder = context.avatars_folder
+    path = None if folder is None else avatar_path(folder, user_id, ext_id)
     if path is None or not path.is_file():
         return None, AVATAR_MISSING
     try:

@@ -69,9 +69,42 @@ REASONS: dict[str, str] = {
     ),
 }
 
+AVATARS_FOLDER = "avatars_folder"
+AVATARS_FOLDER_SOURCE = "avatars_folder_source"
+"""``torrentpier_config`` names: the folder avatars were looked for in, and what set it:
+a config file (relative to the board root), or one of these."""
+AVATARS_OPTION = "--avatars"
+AVATARS_DEFAULT = "default"
+
+
+@dataclass(frozen=True)
+class AvatarSearch:
+    """Where the import looked for avatar files, and how many it did not find there."""
+
+    folder: str
+    source: str
+    missing: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"folder": self.folder, "from": self.source, "missing": self.missing}
+
+    def line(self) -> str:
+        if self.source == AVATARS_OPTION:
+            source = _("given by --avatars")
+        elif self.source == AVATARS_DEFAULT:
+            source = _("TorrentPier's default, not set in the board's config files")
+        else:
+            source = _("set in %(file)s", file=self.source)
+        return _(
+            "Avatars were looked for in %(folder)s (%(source)s): %(missing)s missing.",
+            folder=self.folder,
+            source=source,
+            missing=self.missing,
+        )
+
+
 KEPT: tuple[tuple[str, str], ...] = (
     ("torrentpier_members", N_("Profile fields (website, location, two-factor sign-in)")),
-    ("torrentpier_poll_results", N_("Poll results (TorrentPier never recorded who chose what)")),
 )
 
 
@@ -82,6 +115,7 @@ class ImportReport:
     skipped: dict[str, dict[str, int]]
     kept: dict[str, int]
     repairs: list[str] = field(default_factory=list)
+    avatars: AvatarSearch | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -90,6 +124,7 @@ class ImportReport:
             "skipped": self.skipped,
             "kept_for_later": self.kept,
             "repairs": self.repairs,
+            "avatars": None if self.avatars is None else self.avatars.as_dict(),
         }
 
     def lines(self) -> list[str]:
@@ -103,6 +138,8 @@ class ImportReport:
             for reason, count in reasons.items():
                 what = _(_label_of(kind))
                 lines.append(f"  {what}, {_(REASONS.get(reason, reason))}: {count}")
+        if self.avatars is not None:
+            lines.append(self.avatars.line())
         if any(self.kept.values()):
             lines.append(_("Kept in import tables until TinyPier has a place for them:"))
         labels = dict(KEPT)
@@ -137,4 +174,19 @@ def build_report(board: sqlite3.Connection, version: str, repairs: list[str]) ->
         table: int(board.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])  # noqa: S608
         for table, _label in KEPT
     }
-    return ImportReport(version, ordered, skipped, kept, repairs)
+    return ImportReport(version, ordered, skipped, kept, repairs, _avatar_search(board, skipped))
+
+
+def _avatar_search(
+    board: sqlite3.Connection, skipped: dict[str, dict[str, int]]
+) -> AvatarSearch | None:
+    config = dict(
+        board.execute(
+            "SELECT name, value FROM torrentpier_config WHERE name IN (?, ?)",
+            (AVATARS_FOLDER, AVATARS_FOLDER_SOURCE),
+        ).fetchall()
+    )
+    if AVATARS_FOLDER not in config:
+        return None
+    missing = skipped.get("avatars", {}).get("avatar_missing", 0)
+    return AvatarSearch(config[AVATARS_FOLDER], config.get(AVATARS_FOLDER_SOURCE, ""), missing)

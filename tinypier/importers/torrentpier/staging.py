@@ -41,8 +41,10 @@ WANTED_TABLES = frozenset(
         "bb_privmsgs",
         "bb_privmsgs_text",
         "bb_poll_votes",
+        "bb_poll_users",
         "bb_vote_desc",
         "bb_vote_results",
+        "bb_vote_voters",
         "bb_thx",
         "bb_groups",
         "bb_user_group",
@@ -62,6 +64,7 @@ _INDEXES = {
     "bb_user_group": "group_id",
     "bb_auth_access": "group_id",
     "bb_topics": "topic_id",
+    "bb_poll_users": "topic_id",
 }
 
 
