@@ -15,6 +15,7 @@ from litestar.middleware.base import DefineMiddleware
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
+from litestar.types import ControllerRouterHandler
 
 from tinypier.access_log import AccessLog
 from tinypier.accounts.routes import ROUTES as ACCOUNT_ROUTES
@@ -74,6 +75,7 @@ from tinypier.web.labels import (
 from tinypier.web.language import member_language, speak_to_visitors, switch_language
 from tinypier.web.reached import base_url_warning
 from tinypier.web.security_headers import SecurityHeaders
+from tinypier.web import urls
 
 PACKAGE_DIR = Path(__file__).parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
@@ -158,6 +160,18 @@ def follow_site_settings(app: Litestar, live_settings: LiveSettings, tracker: Tr
     live_settings.on_change(adopt)
 
 
+def route_table() -> list[ControllerRouterHandler]:
+    """Every route of the board: the app's, and what ``tinypier.web.urls`` reverses."""
+    return [
+        *ACCOUNT_ROUTES,
+        *FORUM_ROUTES,
+        *feature_routes(FEATURES),
+        *MESSAGE_ROUTES,
+        switch_language,
+        create_static_files_router(path="/static", directories=[STATIC_DIR]),
+    ]
+
+
 def create_app(settings: Settings) -> Litestar:
     secret_key = prepare_data_dir(settings)
     database = Database(settings.database_path)
@@ -189,14 +203,7 @@ def create_app(settings: Settings) -> Litestar:
             yield
 
     app = Litestar(
-        route_handlers=[
-            *ACCOUNT_ROUTES,
-            *FORUM_ROUTES,
-            *feature_routes(FEATURES),
-            *MESSAGE_ROUTES,
-            switch_language,
-            create_static_files_router(path="/static", directories=[STATIC_DIR]),
-        ],
+        route_handlers=route_table(),
         dependencies=DEPENDENCIES,
         state=State(
             {
@@ -244,6 +251,8 @@ def create_app(settings: Settings) -> Litestar:
     # So do the hooks that follow topics and forums changing (the tracker's notifier).
     app.state.topic_lifecycles = topic_lifecycles(FEATURES, app.state)
     outbox.address_of = app.route_reverse
+    # Code that builds links without a request (search, feeds, BBCode) reverses with it.
+    urls.use(app.route_reverse)
     follow_site_settings(app, live_settings, tracker)
     app.asgi_handler = SecurityHeaders(
         speak_to_visitors(app.asgi_handler, lambda: live_settings.current)
