@@ -20,8 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from litestar import Litestar
+from litestar.exceptions import NoRouteMatchFoundException
 
 import tinypier
+from tinypier.web import urls
 
 PACKAGE = Path(tinypier.__file__).parent
 
@@ -91,7 +94,9 @@ def _declares_a_route(node: ast.expr, parents: dict[ast.AST, ast.AST]) -> bool:
         call = parents.get(parent)
         return isinstance(call, ast.Call) and _name(call.func) in ROUTE_DECLARERS
     if isinstance(parent, ast.Assign) and isinstance(parents.get(parent), ast.ClassDef):
-        return any(isinstance(target, ast.Name) and target.id == "path" for target in parent.targets)
+        return any(
+            isinstance(target, ast.Name) and target.id == "path" for target in parent.targets
+        )
     return False
 
 
@@ -154,7 +159,10 @@ def test_every_exception_is_still_needed() -> None:
         ('def feed(base):\n    return f"{base}/feeds/releases.atom"\n', "/feeds/releases.atom"),
         ("POST_PATH = '/posts/{post_id}'\n", "/posts/{post_id}"),
         ('def go(forum_id):\n    return f"/admin/forums/{forum_id}"\n', "/admin/forums/"),
-        ("def link(request):\n    return request.app.route_reverse('forum:index')\n", "route_reverse"),
+        (
+            "def link(request):\n    return request.app.route_reverse('forum:index')\n",
+            "route_reverse",
+        ),
     ],
 )
 def test_the_scan_catches_hand_built_paths(snippet: str, offender: str, tmp_path: Path) -> None:
@@ -179,3 +187,36 @@ def test_the_scan_catches_hand_built_paths(snippet: str, offender: str, tmp_path
 def test_the_scan_passes_paths_built_by_name(snippet: str, tmp_path: Path) -> None:
     (tmp_path / "module.py").write_text(snippet, encoding="utf-8")
     assert hand_built_paths(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("forum:topic", {"topic_id": 7}),
+        ("forum:post", {"post_id": 12}),
+        ("torrents:download", {"torrent_id": 3}),
+        ("api:download", {"torrent_id": 3}),
+        ("feeds:forum", {"feed_file": "4.atom"}),
+        ("static", {"file_path": "smilies/aa.gif"}),
+    ],
+)
+def test_a_path_without_an_app_is_the_apps_path(
+    name: str, params: dict[str, int | str], app: Litestar, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Code run before or without any app (the importer, a renderer's test) reverses
+    from the route table, and gets what the app's own reverser gives."""
+    monkeypatch.setattr(urls, "_registered", None)
+    assert urls.path(name, **params) == app.route_reverse(name, **params)
+
+
+def test_a_query_string_is_encoded_after_the_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(urls, "_registered", None)
+    built = urls.path("forum:members", query={"sort": "name & co", "page": 2})
+    assert built == "/members?sort=name+%26+co&page=2"
+    assert urls.path("accounts:login_form", query={"next": "/topics/1"}) == "/login?next=/topics/1"
+    assert urls.path("forum:index", query={}) == urls.path("forum:index")
+
+
+def test_an_unknown_route_name_fails_loudly() -> None:
+    with pytest.raises(NoRouteMatchFoundException):
+        urls.path("forum:no_such_page")

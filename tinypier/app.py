@@ -49,6 +49,7 @@ from tinypier.torrents.routes import FEATURE as TORRENTS
 from tinypier.torrents.storage import remove_interrupted_uploads
 from tinypier.tracker.asgi import serve_tracker_first
 from tinypier.tracker.engine import Tracker
+from tinypier.web import urls
 from tinypier.web.api_schema import api_schema_config
 from tinypier.web.dependencies import DEPENDENCIES
 from tinypier.web.errors import handle_error
@@ -75,7 +76,6 @@ from tinypier.web.labels import (
 from tinypier.web.language import member_language, speak_to_visitors, switch_language
 from tinypier.web.reached import base_url_warning
 from tinypier.web.security_headers import SecurityHeaders
-from tinypier.web import urls
 
 PACKAGE_DIR = Path(__file__).parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
@@ -250,7 +250,6 @@ def create_app(settings: Settings) -> Litestar:
     app.state.post_hooks = post_hooks(FEATURES, app.state)
     # So do the hooks that follow topics and forums changing (the tracker's notifier).
     app.state.topic_lifecycles = topic_lifecycles(FEATURES, app.state)
-    outbox.address_of = app.route_reverse
     # Code that builds links without a request (search, feeds, BBCode) reverses with it.
     urls.use(app.route_reverse)
     follow_site_settings(app, live_settings, tracker)

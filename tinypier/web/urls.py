@@ -51,7 +51,8 @@ def _table_reverser() -> Reverse:
 def address(reverse: Reverse, name: str, query: Query | None, params: Mapping[str, object]) -> str:
     """The path of route ``name`` with ``params`` filled in, then ``query`` if any."""
     built = reverse(name, **params)
-    return f"{built}?{urlencode(query)}" if query else built
+    # A slash may stand in a query as it is (RFC 3986), so ``?next=/settings`` stays readable.
+    return f"{built}?{urlencode(query, safe='/')}" if query else built
 
 
 def path(name: str, *, query: Query | None = None, **params: int | str) -> str:
