@@ -44,6 +44,8 @@ ROUTE_DECLARERS = {
     "Router",
     "create_static_files_router",
 }
+# A lone "/" is flagged only where a redirect goes to it.
+REDIRECTS = {"redirect", "Redirect"}
 # What BitTorrent clients ask the tracker for: a protocol, not a page with a route name.
 TRACKER_PROTOCOL = ("/announce", "/scrape", "/bt")
 
@@ -100,6 +102,16 @@ def _declares_a_route(node: ast.expr, parents: dict[ast.AST, ast.AST]) -> bool:
     return False
 
 
+def _redirects_to(node: ast.expr, parent: ast.AST | None, parents: dict[ast.AST, ast.AST]) -> bool:
+    """Whether ``node`` is where a redirect goes: the home page is a route too."""
+    if isinstance(parent, ast.Call) and _name(parent.func) in REDIRECTS:
+        return bool(parent.args) and parent.args[0] is node
+    if isinstance(parent, ast.keyword) and parent.arg == "path":
+        call = parents.get(parent)
+        return isinstance(call, ast.Call) and _name(call.func) in REDIRECTS
+    return False
+
+
 def python_findings(name: str, source: str) -> Iterator[Finding]:
     tree = ast.parse(source)
     parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
@@ -111,9 +123,12 @@ def python_findings(name: str, source: str) -> Iterator[Finding]:
         if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
             continue
         text = node.value
+        parent = parents.get(node)
+        if text == "/" and _redirects_to(node, parent, parents):
+            yield Finding(name, node.lineno, text)
+            continue
         if not PATH_LIKE.match(text) or text.startswith(TRACKER_PROTOCOL):
             continue
-        parent = parents.get(node)
         if isinstance(parent, ast.Expr):  # a docstring
             continue
         # A path that starts an f-string is declared by the f-string as a whole.
@@ -163,6 +178,8 @@ def test_every_exception_is_still_needed() -> None:
             "def link(request):\n    return request.app.route_reverse('forum:index')\n",
             "route_reverse",
         ),
+        ('def out():\n    return redirect("/", "Logged out.")\n', "/"),
+        ('def out():\n    return Redirect(path="/", status_code=303)\n', "/"),
     ],
 )
 def test_the_scan_catches_hand_built_paths(snippet: str, offender: str, tmp_path: Path) -> None:
