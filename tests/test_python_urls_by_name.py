@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from litestar import Litestar
@@ -218,7 +219,7 @@ def test_the_scan_passes_paths_built_by_name(snippet: str, tmp_path: Path) -> No
     ],
 )
 def test_a_path_without_an_app_is_the_apps_path(
-    name: str, params: dict[str, int | str], app: Litestar, monkeypatch: pytest.MonkeyPatch
+    name: str, params: dict[str, Any], app: Litestar, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Code run before or without any app (the importer, a renderer's test) reverses
     from the route table, and gets what the app's own reverser gives."""
