@@ -15,6 +15,7 @@ from litestar.middleware.base import DefineMiddleware
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
+from litestar.types import ControllerRouterHandler
 
 from tinypier.access_log import AccessLog
 from tinypier.accounts.routes import ROUTES as ACCOUNT_ROUTES
@@ -48,6 +49,7 @@ from tinypier.torrents.routes import FEATURE as TORRENTS
 from tinypier.torrents.storage import remove_interrupted_uploads
 from tinypier.tracker.asgi import serve_tracker_first
 from tinypier.tracker.engine import Tracker
+from tinypier.web import urls
 from tinypier.web.api_schema import api_schema_config
 from tinypier.web.dependencies import DEPENDENCIES
 from tinypier.web.errors import handle_error
@@ -156,6 +158,18 @@ def follow_site_settings(app: Litestar, live_settings: LiveSettings, tracker: Tr
     live_settings.on_change(adopt)
 
 
+def route_table() -> list[ControllerRouterHandler]:
+    """Every route of the board: the app's, and what ``tinypier.web.urls`` reverses."""
+    return [
+        *ACCOUNT_ROUTES,
+        *FORUM_ROUTES,
+        *feature_routes(FEATURES),
+        *MESSAGE_ROUTES,
+        switch_language,
+        create_static_files_router(path="/static", directories=[STATIC_DIR]),
+    ]
+
+
 def create_app(settings: Settings) -> Litestar:
     secret_key = prepare_data_dir(settings)
     database = Database(settings.database_path)
@@ -187,14 +201,7 @@ def create_app(settings: Settings) -> Litestar:
             yield
 
     app = Litestar(
-        route_handlers=[
-            *ACCOUNT_ROUTES,
-            *FORUM_ROUTES,
-            *feature_routes(FEATURES),
-            *MESSAGE_ROUTES,
-            switch_language,
-            create_static_files_router(path="/static", directories=[STATIC_DIR]),
-        ],
+        route_handlers=route_table(),
         dependencies=DEPENDENCIES,
         state=State(
             {
@@ -239,7 +246,8 @@ def create_app(settings: Settings) -> Litestar:
     app.state.post_hooks = post_hooks(FEATURES, app.state)
     # So do the hooks that follow topics and forums changing (the tracker's notifier).
     app.state.topic_lifecycles = topic_lifecycles(FEATURES, app.state)
-    outbox.address_of = app.route_reverse
+    # Code that builds links without a request (search, feeds, BBCode) reverses with it.
+    urls.use(app.route_reverse)
     follow_site_settings(app, live_settings, tracker)
     app.asgi_handler = SecurityHeaders(
         speak_to_visitors(app.asgi_handler, lambda: live_settings.current)

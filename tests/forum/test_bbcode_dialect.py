@@ -20,8 +20,7 @@ from tests.forum.test_bbcode_bounds import LIBRARY, LINEAR, filled, render_secon
 from tests.forum.test_xss import FORBIDDEN_TAGS, VECTORS, inspect
 from tinypier.app import STATIC_DIR, create_app
 from tinypier.forum.bbcode import (
-    POST_PATH,
-    SMILIES_PATH,
+    SMILIES_DIR,
     TORRENTPIER_SMILIES,
     render_bbcode,
     sanitize_html,
@@ -93,14 +92,19 @@ def test_each_tag_of_the_dialect_renders_its_markup(source: str, html: str) -> N
 def test_every_smiley_has_its_picture_in_the_static_files() -> None:
     assert len(TORRENTPIER_SMILIES) == 55
     for code in TORRENTPIER_SMILIES:
-        picture = STATIC_DIR / SMILIES_PATH.removeprefix("/static/") / f"{code}.gif"
+        picture = STATIC_DIR / SMILIES_DIR / f"{code}.gif"
         assert picture.read_bytes()[:6] == b"GIF89a", code
 
 
-def test_a_post_reference_links_the_posts_lasting_address() -> None:
+def test_a_post_reference_and_a_smiley_link_the_apps_addresses() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         app = create_app(load_settings(Path(scratch) / "data", environ={}))
-    assert app.route_reverse("forum:post", post_id=77) == POST_PATH.format(post_id=77)
+    post = app.route_reverse("forum:post", post_id=77)
+    picture = app.route_reverse("static", file_path=f"{SMILIES_DIR}/aa.gif")
+    assert render_bbcode("[qpost=77]") == (
+        f'<a href="{post}" rel="nofollow noopener noreferrer ugc">#77</a>'
+    )
+    assert f'src="{picture}"' in render_bbcode(":aa:")
 
 
 DIALECT_WRAPPERS = [

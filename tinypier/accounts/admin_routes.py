@@ -18,13 +18,18 @@ from tinypier.db.connection import Database
 from tinypier.forum.forms import ConfirmForm
 from tinypier.forum.pagination import paginate
 from tinypier.i18n import _
+from tinypier.web import urls
 from tinypier.web.confirm import Confirmation, render_confirmation, unconfirmed
 from tinypier.web.formatting import when
 from tinypier.web.numbers import whole_number
-from tinypier.web.pages import redirect, render
+from tinypier.web.pages import redirect, render, route
 
 MAX_INVITE_QUOTA = 1000
-USERS_PATH = "/admin/users"
+
+
+def _users_page() -> str:
+    """Where the member administration's forms go back to: the members list."""
+    return urls.path("admin:users")
 
 
 def _parse_role(text: str) -> Role | None:
@@ -42,7 +47,7 @@ def _parse_quota(text: str) -> int | None:
 def _done(request: Request[Any, Any, Any], user_id: int, message: str) -> Redirect:
     """After a committed change: the tracker drops what it cached about the member."""
     request.app.state.changes.user_changed(user_id)
-    return redirect(USERS_PATH, message, "success")
+    return redirect(_users_page(), message, "success")
 
 
 class AdminController(Controller):
@@ -106,11 +111,11 @@ class AdminController(Controller):
         target = await member_or_404(db, user_id)
         role = _parse_role(data.role)
         if role is None:
-            return redirect(USERS_PATH, _("Choose user, moderator or admin."), "error")
+            return redirect(_users_page(), _("Choose user, moderator or admin."), "error")
         try:
             await administration.change_role(db, request.user.id, target, role)
         except administration.SelfLockout as refused:
-            return redirect(USERS_PATH, str(refused), "error")
+            return redirect(_users_page(), str(refused), "error")
         return _done(request, user_id, f"{target['name']} is now {role.label}.")
 
     @get("/users/{user_id:int}/disable", name="admin:disable_member_confirm")
@@ -123,9 +128,9 @@ class AdminController(Controller):
             request,
             Confirmation(
                 heading=_("Disable %(name)s?", name=target["name"]),
-                action=request.app.route_reverse("admin:disable_member", user_id=user_id),
+                action=route(request, "admin:disable_member", user_id=user_id),
                 button=_("Disable"),
-                cancel=USERS_PATH,
+                cancel=_users_page(),
                 consequences=[
                     _("They are logged out everywhere and cannot log in."),
                     _("The tracker refuses their passkey; their posts and releases stay."),
@@ -143,13 +148,13 @@ class AdminController(Controller):
         data: Form[ConfirmForm],
     ) -> Redirect:
         target = await member_or_404(db, user_id)
-        confirm_page = request.app.route_reverse("admin:disable_member_confirm", user_id=user_id)
+        confirm_page = route(request, "admin:disable_member_confirm", user_id=user_id)
         if (ask := unconfirmed(data.confirm, confirm_page)) is not None:
             return ask
         try:
             await administration.change_disabled(db, request.user.id, target, True)
         except administration.SelfLockout as refused:
-            return redirect(USERS_PATH, str(refused), "error")
+            return redirect(_users_page(), str(refused), "error")
         return _done(request, user_id, f"{target['name']} is disabled and logged out everywhere.")
 
     @post("/users/{user_id:int}/enable", name="admin:enable_member")
@@ -172,7 +177,7 @@ class AdminController(Controller):
         quota = _parse_quota(data.invite_quota)
         if quota is None:
             return redirect(
-                USERS_PATH, _("An invite quota is 0 to %(num)s.", num=MAX_INVITE_QUOTA), "error"
+                _users_page(), _("An invite quota is 0 to %(num)s.", num=MAX_INVITE_QUOTA), "error"
             )
         await administration.change_invite_quota(db, request.user.id, target, quota)
         return _done(request, user_id, f"{target['name']} may now have {quota} invites.")

@@ -12,6 +12,7 @@ from litestar.response import Template
 
 from tinypier.accounts.passwords import password_problem
 from tinypier.i18n import _
+from tinypier.web import urls
 from tinypier.web.pages import render
 
 FormT = TypeVar("FormT")
@@ -95,7 +96,7 @@ def safe_next(path: str | None) -> str:
         or "\\" in path
         or any(ord(char) < 0x21 or ord(char) == 0x7F for char in path)
     ):
-        return "/"
+        return urls.path("forum:index")
     return path
 
 

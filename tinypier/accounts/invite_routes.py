@@ -15,13 +15,19 @@ from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
 from tinypier.i18n import _
 from tinypier.settings import Settings
+from tinypier.web import urls
 from tinypier.web.formatting import when
-from tinypier.web.pages import redirect, render
+from tinypier.web.pages import redirect, render, route
 
 
 async def _quota_of(db: Database, viewer: Viewer) -> int:
     quota: int = (await member_or_404(db, viewer.id))["invite_quota"]
     return quota
+
+
+def _invites_page() -> str:
+    """Where asking for an invite goes back to."""
+    return urls.path("accounts:invites")
 
 
 class InviteController(Controller):
@@ -42,7 +48,7 @@ class InviteController(Controller):
             invites=await list_invites(db, viewer.id or 0),
             allowance=await invite_allowance(db, viewer, await _quota_of(db, viewer)),
             register_url=settings.base_url.rstrip("/")
-            + request.app.route_reverse("accounts:register_form")
+            + route(request, "accounts:register_form")
             + "?code=",
             when=when,
         )
@@ -54,5 +60,5 @@ class InviteController(Controller):
         viewer: Viewer = request.user
         code = await create_invite(db, viewer, await _quota_of(db, viewer))
         if code is None:
-            return redirect("/invites", _("You have no invites left."), "error")
-        return redirect("/invites", _("New invite code: %(code)s", code=code), "success")
+            return redirect(_invites_page(), _("You have no invites left."), "error")
+        return redirect(_invites_page(), _("New invite code: %(code)s", code=code), "success")

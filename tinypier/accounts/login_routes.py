@@ -21,7 +21,7 @@ from tinypier.accounts.sessions import SESSION_COOKIE, end_session, log_in, sess
 from tinypier.db.connection import Database
 from tinypier.i18n import N_, _
 from tinypier.settings import Settings
-from tinypier.web.pages import redirect
+from tinypier.web.pages import redirect, route
 
 LOGIN_FAILED = N_("Wrong name or password.")
 LOGIN_TEMPLATE = "accounts/login.html"
@@ -74,6 +74,6 @@ class LoginController(Controller):
         token = request.cookies.get(SESSION_COOKIE)
         if token:
             await end_session(db, token)
-        response = redirect("/", _("You are logged out."))
+        response = redirect(route(request, "forum:index"), _("You are logged out."))
         response.delete_cookie(SESSION_COOKIE, path="/")
         return response

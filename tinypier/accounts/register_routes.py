@@ -18,6 +18,7 @@ from tinypier.accounts.registration import InviteUnusable, register_member, regi
 from tinypier.db.connection import Database
 from tinypier.i18n import N_, _
 from tinypier.settings import Settings
+from tinypier.web.pages import route
 
 REGISTRATION_CLOSED = N_("Registration is closed.")
 REGISTER_TEMPLATE = "accounts/register.html"
@@ -53,4 +54,5 @@ class RegisterController(Controller):
         except InviteUnusable as unusable:
             return form_page(request, REGISTER_TEMPLATE, form, str(unusable))
         greeting = _("Welcome to %(site)s, %(name)s!", site=settings.site_name, name=member.name)
-        return await enter(request, db, settings, member.id, "/", greeting)
+        home = route(request, "forum:index")
+        return await enter(request, db, settings, member.id, home, greeting)

@@ -40,6 +40,7 @@ from tinypier.i18n import (
 from tinypier.settings import Settings
 from tinypier.torrents.feeds import release_feed_links
 from tinypier.torrents.listing import ReleaseFilters
+from tinypier.web import urls
 from tinypier.web.formatting import when
 from tinypier.web.language import language_cookie
 from tinypier.web.pages import flash_cookie, redirect, render
@@ -68,6 +69,11 @@ async def settings_page(
         when=when,
         **extra,
     )
+
+
+def _settings_page() -> str:
+    """Where the member's settings forms go back to."""
+    return urls.path("settings:page")
 
 
 class SettingsController(Controller):
@@ -103,7 +109,7 @@ class SettingsController(Controller):
             db, user["id"], data.new_password, keep_session=request.cookies.get(SESSION_COOKIE)
         )
         return redirect(
-            "/settings", _("Password changed; your other sessions are logged out."), "success"
+            _settings_page(), _("Password changed; your other sessions are logged out."), "success"
         )
 
     @post("/locale", name="settings:locale")
@@ -133,7 +139,9 @@ class SettingsController(Controller):
             message = _("Language and time zone saved.")
         cookies = [language_cookie(language, settings)] if language else []
         return Redirect(
-            path="/settings", status_code=303, cookies=[flash_cookie(message, "success"), *cookies]
+            path=_settings_page(),
+            status_code=303,
+            cookies=[flash_cookie(message, "success"), *cookies],
         )
 
     @post("/preferences", name="settings:preferences")
@@ -148,7 +156,7 @@ class SettingsController(Controller):
             "UPDATE users SET hide_signatures = ?, hide_online = ? WHERE id = ?",
             (data.hide_signatures is not None, data.hide_online is not None, request.user.id),
         )
-        return redirect("/settings", _("Your preferences are saved."), "success")
+        return redirect(_settings_page(), _("Your preferences are saved."), "success")
 
     @post("/passkey", name="settings:passkey")
     async def new_passkey(
@@ -158,7 +166,7 @@ class SettingsController(Controller):
         await queries.regenerate_passkey(db, viewer.id or 0)
         request.app.state.changes.user_changed(viewer.id)
         return redirect(
-            "/settings",
+            _settings_page(),
             _(
                 "New passkey and feed token made: download your .torrent files and copy your feed "
                 "links again, the old ones stopped working."
@@ -172,7 +180,7 @@ class SettingsController(Controller):
     ) -> Redirect:
         await queries.regenerate_feed_token(db, request.user.id)
         return redirect(
-            "/settings",
+            _settings_page(),
             _("New feed token made: copy your feed links again, the old ones stopped working."),
             "success",
         )
@@ -203,4 +211,4 @@ class SettingsController(Controller):
     ) -> Redirect:
         if not await queries.revoke_api_token(db, request.user.id, token_id):
             raise NotFoundException(_("No such API token."))
-        return redirect("/settings", _("API token revoked."), "success")
+        return redirect(_settings_page(), _("API token revoked."), "success")

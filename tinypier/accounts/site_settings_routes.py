@@ -30,7 +30,7 @@ from tinypier.site_settings import (
     save_setting,
 )
 from tinypier.web.labels import registration_mode_label
-from tinypier.web.pages import redirect, render
+from tinypier.web.pages import redirect, render, route
 
 ViewerRequest = Request[Viewer, Any, Any]
 PAGE_ROUTE = "admin:site_settings"
@@ -187,5 +187,5 @@ class SiteSettingsController(Controller):
         return self._back(request, data.next, message)
 
     def _back(self, request: ViewerRequest, next_path: str, message: str) -> Redirect:
-        back = safe_next(next_path) if next_path else request.app.route_reverse(PAGE_ROUTE)
+        back = safe_next(next_path) if next_path else route(request, PAGE_ROUTE)
         return redirect(back, message, "success")

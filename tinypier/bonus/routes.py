@@ -37,7 +37,7 @@ from tinypier.permissions.rules import can_read_ledger
 from tinypier.settings import Settings, bonus_bands
 from tinypier.web.extensions import Feature
 from tinypier.web.numbers import LARGEST_SQL_INTEGER, whole_number
-from tinypier.web.pages import redirect, render
+from tinypier.web.pages import redirect, render, route
 
 ViewerRequest = Request[Viewer, Any, Any]
 
@@ -67,8 +67,8 @@ async def _member(db: Database, member_id: int) -> Any:
 
 def _ledger_path(request: ViewerRequest, member_id: int) -> str:
     if request.user.id == member_id:
-        return request.app.route_reverse("bonus:mine")
-    return request.app.route_reverse("bonus:ledger", member_id=member_id)
+        return route(request, "bonus:mine")
+    return route(request, "bonus:ledger", member_id=member_id)
 
 
 async def _ledger_page(
@@ -134,7 +134,7 @@ async def exchange_points(
     settings: NamedDependency[Settings],
     data: Form[ExchangeForm],
 ) -> Redirect:
-    back = request.app.route_reverse("bonus:mine")
+    back = route(request, "bonus:mine")
     offer = _offer(data.offer)
     if offer is None or offer not in offers(settings):
         return redirect(back, _("This board does not offer that exchange."), "error")

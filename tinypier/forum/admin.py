@@ -23,14 +23,14 @@ from tinypier.forum.moderation_log import log_action
 from tinypier.forum.topics import member_id
 from tinypier.i18n import _, ngettext
 from tinypier.permissions.lookup import forum_by_id
+from tinypier.web import urls
 from tinypier.web.confirm import Confirmation, render_confirmation, unconfirmed
 from tinypier.web.extensions import lifecycles_in
-from tinypier.web.pages import redirect
+from tinypier.web.pages import redirect, route
 
 ViewerRequest = Request[Viewer, Any, Any]
 MAX_NAME_LENGTH = 100
 ROLE_NAMES = [role.label for role in Role]
-STRUCTURE_PAGE = "/admin/forums"
 
 
 def name_problem(name: str) -> str | None:
@@ -61,6 +61,11 @@ async def existing_forum(db: Database, forum_id: int) -> sqlite3.Row:
     return forum
 
 
+def _structure_page() -> str:
+    """Where the forum structure's forms go back to: the categories and forums page."""
+    return urls.path("admin:forums")
+
+
 async def existing_category(db: Database, category_id: int) -> None:
     if await db.fetch_one("SELECT 1 FROM categories WHERE id = ?", (category_id,)) is None:
         raise NotFoundException(_("There is no such category."))
@@ -74,9 +79,9 @@ class CategoryAdminController(Controller):
     async def create(self, db: NamedDependency[Database], data: CategoryData) -> Redirect:
         problem = name_problem(data.name)
         if problem:
-            return redirect(STRUCTURE_PAGE, problem, "error")
+            return redirect(_structure_page(), problem, "error")
         await queries.ensure_category(db, data.name.strip())
-        return redirect(STRUCTURE_PAGE, _("Category saved."), "success")
+        return redirect(_structure_page(), _("Category saved."), "success")
 
     @post("/{category_id:int}/rename", name="admin:category_rename")
     async def rename(
@@ -85,12 +90,12 @@ class CategoryAdminController(Controller):
         await existing_category(db, category_id)
         problem = name_problem(data.name)
         if problem:
-            return redirect(STRUCTURE_PAGE, problem, "error")
+            return redirect(_structure_page(), problem, "error")
         try:
             await structure.rename_category(db, category_id, data.name)
         except sqlite3.IntegrityError:
-            return redirect(STRUCTURE_PAGE, _("Another category has that name."), "error")
-        return redirect(STRUCTURE_PAGE, _("Category renamed."), "success")
+            return redirect(_structure_page(), _("Another category has that name."), "error")
+        return redirect(_structure_page(), _("Category renamed."), "success")
 
     @post("/{category_id:int}/move", name="admin:category_move")
     async def move(
@@ -98,19 +103,19 @@ class CategoryAdminController(Controller):
     ) -> Redirect:
         await existing_category(db, category_id)
         await structure.move(db, structure.CATEGORY_ORDER, category_id, data.direction)
-        return redirect(STRUCTURE_PAGE)
+        return redirect(_structure_page())
 
     @post("/{category_id:int}/delete", name="admin:category_delete")
     async def delete(self, db: NamedDependency[Database], category_id: FromPath[int]) -> Redirect:
         """Only an empty category goes: forums are never deleted as a side effect."""
         await existing_category(db, category_id)
         if await structure.delete_empty_category(db, category_id):
-            return redirect(STRUCTURE_PAGE, _("Category deleted."), "success")
-        return redirect(STRUCTURE_PAGE, _("Only an empty category can be deleted."), "error")
+            return redirect(_structure_page(), _("Category deleted."), "success")
+        return redirect(_structure_page(), _("Only an empty category can be deleted."), "error")
 
 
 class ForumAdminController(Controller):
-    path = STRUCTURE_PAGE
+    path = "/admin/forums"
     guards = [require_admin]
 
     async def _form(
@@ -150,7 +155,7 @@ class ForumAdminController(Controller):
         self, request: ViewerRequest, db: NamedDependency[Database], category_id: FromQuery[int] = 0
     ) -> Template:
         return await self._form(
-            request, db, ForumForm(category_id=category_id), "/admin/forums/new"
+            request, db, ForumForm(category_id=category_id), route(request, "admin:forum_create")
         )
 
     @post("/new", name="admin:forum_create")
@@ -160,7 +165,12 @@ class ForumAdminController(Controller):
         problem = await self._problem(db, data)
         if problem:
             return await self._form(
-                request, db, data, "/admin/forums/new", status_code=400, problem=problem
+                request,
+                db,
+                data,
+                route(request, "admin:forum_create"),
+                status_code=400,
+                problem=problem,
             )
         settings = forum_settings(data)
         await queries.create_forum(
@@ -174,7 +184,7 @@ class ForumAdminController(Controller):
             reply_role=settings.reply_role,
             download_role=settings.download_role,
         )
-        return redirect(STRUCTURE_PAGE, _("Forum created."), "success")
+        return redirect(_structure_page(), _("Forum created."), "success")
 
     async def _problem(self, db: Database, form: ForumForm) -> str | None:
         if await queries.category_by_id(db, form.category_id) is None:
@@ -196,7 +206,9 @@ class ForumAdminController(Controller):
             download_role=forum["download_role"],
             allows_releases="on" if forum["allows_releases"] else None,
         )
-        return await self._form(request, db, form, f"/admin/forums/{forum_id}/edit")
+        return await self._form(
+            request, db, form, route(request, "admin:forum_edit", forum_id=forum_id)
+        )
 
     @post("/{forum_id:int}/edit", name="admin:forum_edit")
     async def edit(
@@ -212,14 +224,14 @@ class ForumAdminController(Controller):
         forum = await existing_forum(db, forum_id)
         problem = await self._problem(db, data)
         if problem:
-            action = f"/admin/forums/{forum_id}/edit"
+            action = route(request, "admin:forum_edit", forum_id=forum_id)
             return await self._form(request, db, data, action, status_code=400, problem=problem)
         async with db.transaction() as connection:
             await structure.update_forum(connection, forum_id, forum_settings(data))
             roles = (forum["view_role"], forum["download_role"])
             if roles != (data.view_role, data.download_role):
                 await lifecycles_in(request.app.state).forum_changing_access(connection, forum_id)
-        return redirect(STRUCTURE_PAGE, _("Forum saved."), "success")
+        return redirect(_structure_page(), _("Forum saved."), "success")
 
     @post("/{forum_id:int}/move", name="admin:forum_move")
     async def move(
@@ -227,7 +239,7 @@ class ForumAdminController(Controller):
     ) -> Redirect:
         await existing_forum(db, forum_id)
         await structure.move(db, structure.FORUM_ORDER, forum_id, data.direction)
-        return redirect(STRUCTURE_PAGE)
+        return redirect(_structure_page())
 
     @get("/{forum_id:int}/delete", name="admin:forum_delete_confirm")
     async def confirm_delete(
@@ -239,9 +251,9 @@ class ForumAdminController(Controller):
             request,
             Confirmation(
                 heading=_("Delete the forum “%(forum)s”?", forum=forum["name"]),
-                action=request.app.route_reverse("admin:forum_delete", forum_id=forum_id),
+                action=route(request, "admin:forum_delete", forum_id=forum_id),
                 button=_("Delete forum"),
-                cancel=STRUCTURE_PAGE,
+                cancel=_structure_page(),
                 consequences=[
                     ngettext(
                         "Its %(num)s topic and every post in it are deleted for good:"
@@ -266,7 +278,7 @@ class ForumAdminController(Controller):
         """Delete a forum and every topic in it for good, once the admin confirmed; the
         features delete what they keep in it first (releases and their files)."""
         forum = await existing_forum(db, forum_id)
-        confirm_page = request.app.route_reverse("admin:forum_delete_confirm", forum_id=forum_id)
+        confirm_page = route(request, "admin:forum_delete_confirm", forum_id=forum_id)
         if (ask := unconfirmed(data.confirm, confirm_page)) is not None:
             return ask
         async with db.transaction() as connection:
@@ -282,5 +294,5 @@ class ForumAdminController(Controller):
                 forum_id=forum_id,
             )
         return redirect(
-            STRUCTURE_PAGE, _("Forum %(forum)s deleted.", forum=forum["name"]), "success"
+            _structure_page(), _("Forum %(forum)s deleted.", forum=forum["name"]), "success"
         )

@@ -27,6 +27,8 @@ from typing import Any, TypeVar
 import bbcode
 import nh3
 
+from tinypier.web import urls
+
 ALLOWED_TAGS = {
     "a",
     "abbr",
@@ -83,9 +85,8 @@ _SIZES = frozenset("1234567")
 _PIXEL_SIZES = frozenset(str(pixels) for pixels in range(8, 30))
 _EMAIL = re.compile(r"^[a-zA-Z0-9&\-_.+]{1,64}@[a-zA-Z0-9\-]{1,63}(\.[a-zA-Z0-9\-]{1,63}){1,8}$")
 _POST_NUMBER = re.compile(r"^[0-9]{1,18}$")
-# TorrentPier's [qpost=N] names post N; here it links the post's lasting address, the
-# path of the forum:post route (tests/forum/test_bbcode_dialect.py holds them together).
-POST_PATH = "/posts/{post_id}"
+# TorrentPier's [qpost=N] names post N; here it links the post's lasting address.
+POST_ROUTE = "forum:post"
 # [font=...]: the families of TorrentPier's editor, each a class of the board's CSS.
 FONTS = {
     name.lower(): "bb-font-" + name.lower().replace(" ", "-")
@@ -106,7 +107,8 @@ FONTS = {
     )
 }
 ALIGNMENTS = frozenset({"left", "right", "center", "justify"})
-SMILIES_PATH = "/static/smilies/"
+# The smilies' pictures, under the static files.
+SMILIES_DIR = "smilies"
 # TorrentPier's default smilies (bb_smilies: ":aa:" .. ":cd:", its images in
 # static/smilies) and the common text faces as emoji: pictures, never words.
 TORRENTPIER_SMILIES = tuple(
@@ -121,13 +123,21 @@ TEXT_SMILIES = (
     (";)", "\N{WINKING FACE}"),
     (":D", "\N{GRINNING FACE}"),
 )
-SMILIES = (
-    *(
-        (f":{code}:", f'<img src="{SMILIES_PATH}{code}.gif" alt=":{code}:" class="bb-smiley">')
-        for code in TORRENTPIER_SMILIES
-    ),
-    *TEXT_SMILIES,
-)
+
+
+def smilies() -> tuple[tuple[str, str], ...]:
+    """Each smiley's code and what it becomes: a picture, or an emoji for a text face."""
+    return (
+        *(
+            (f":{code}:", f'<img src="{_smiley_path(code)}" alt=":{code}:" class="bb-smiley">')
+            for code in TORRENTPIER_SMILIES
+        ),
+        *TEXT_SMILIES,
+    )
+
+
+def _smiley_path(code: str) -> str:
+    return urls.path("static", file_path=f"{SMILIES_DIR}/{code}.gif")
 
 
 Pairs = tuple[tuple[str, str], ...]
@@ -601,7 +611,7 @@ def _render_qpost(_name: str, _value: Any, options: dict[str, str], *_: Any) -> 
     number = (options.get("qpost") or "").strip()
     if not _POST_NUMBER.match(number):
         return ""
-    return f'<a href="{POST_PATH.format(post_id=int(number))}">#{int(number)}</a>'
+    return f'<a href="{urls.path(POST_ROUTE, post_id=int(number))}">#{int(number)}</a>'
 
 
 def _render_quote(_name: str, value: str, options: dict[str, str], *_: Any) -> str:
@@ -701,7 +711,7 @@ def add_torrentpier_tags(parser: ParserT) -> None:
     """TorrentPier's dialect (src/Legacy/BBCode.php), so imported posts render as their
     authors wrote them: boxes, preformatted and NFO blocks, sizes in pixels, fonts,
     alignment, post references, acronyms, e-mail links, line tools and smilies."""
-    parser.REPLACE_COSMETIC = (*parser.REPLACE_COSMETIC, *SMILIES)
+    parser.REPLACE_COSMETIC = (*parser.REPLACE_COSMETIC, *smilies())
     parser.add_formatter("box", _render_box)
     parser.add_formatter("font", _render_font)
     parser.add_formatter("align", _render_align)

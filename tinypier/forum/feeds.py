@@ -38,6 +38,7 @@ from tinypier.permissions.grants import load_grants
 from tinypier.permissions.rules import can_read
 from tinypier.permissions.sql import live_clause
 from tinypier.settings import Settings
+from tinypier.web.pages import route
 
 ATOM_NAMESPACE = "http://www.w3.org/2005/Atom"
 ATOM_MEDIA_TYPE = "application/atom+xml; charset=utf-8"
@@ -220,8 +221,8 @@ class FeedsController(Controller):
         rows = await forum_topics(db, forum_id, settings.feed_entries)
         feed = Feed(
             forum["name"],
-            request.app.route_reverse("feeds:forum", feed_file=f"{forum_id}.atom"),
-            request.app.route_reverse("forum:forum", forum_id=forum_id),
+            route(request, "feeds:forum", feed_file=f"{forum_id}.atom"),
+            route(request, "forum:forum", forum_id=forum_id),
             _topic_entries(rows),
         )
         return atom_response(settings, feed)

@@ -23,7 +23,7 @@ from tinypier.forum.display import render_forum_page
 from tinypier.forum.forms import FORM
 from tinypier.i18n import _
 from tinypier.settings import REGISTRATION_MODES
-from tinypier.web.pages import redirect
+from tinypier.web.pages import redirect, route
 
 ViewerRequest = Request[Viewer, Any, Any]
 PAGE_ROUTE = "admin:first_run"
@@ -94,4 +94,4 @@ class FirstRunController(Controller):
             allows_releases=data.allows_releases is not None,
         )
         message = _("Forum %(forum)s created.", forum=data.forum.strip())
-        return redirect(request.app.route_reverse(PAGE_ROUTE), message, "success")
+        return redirect(route(request, PAGE_ROUTE), message, "success")

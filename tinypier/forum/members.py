@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import sqlite3
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency
@@ -28,6 +27,7 @@ from tinypier.permissions.ratio import ratio_warning, shown_ratio
 from tinypier.permissions.rules import can_read_ledger, can_see_member_torrents
 from tinypier.permissions.sql import live_clause, readable_forums_clause
 from tinypier.settings import Settings
+from tinypier.web import urls
 from tinypier.web.extensions import PageExtensions
 from tinypier.web.formatting import day, human_size, ratio, ratio_figure
 from tinypier.web.pages import render
@@ -132,15 +132,15 @@ def ratio_notice(settings: Settings, member: sqlite3.Row) -> str | None:
 def feed_links(settings: Settings, feed_token: str) -> dict[str, str]:
     """The member's personal feed URLs: they show what this member may view."""
     base = settings.base_url.rstrip("/")
-    query = urlencode({"token": feed_token})
+    query = {"token": feed_token}
     return {
-        "releases": f"{base}/feeds/releases.atom?{query}",
-        "forum_pattern": f"{base}/feeds/forums/<forum id>.atom?{query}",
+        "releases": base + urls.path("feeds:releases", query=query),
+        "forum_pattern": base + urls.path("feeds:forum", feed_file="<forum id>.atom", query=query),
     }
 
 
 def list_link(order: str, page: int) -> str:
-    return "/members?" + urlencode({"sort": order, "page": page})
+    return urls.path("forum:members", query={"sort": order, "page": page})
 
 
 class MembersController(Controller):

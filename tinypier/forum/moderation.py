@@ -17,6 +17,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any
 
 import aiosqlite
@@ -182,7 +183,7 @@ class ModerationController(Controller):
                 "UPDATE topics SET locked = ? WHERE id = ?", (locked, topic_id)
             )
         return redirect(
-            f"/topics/{topic_id}",
+            route(request, "forum:topic", topic_id=topic_id),
             _("Topic locked.") if action == "lock" else _("Topic unlocked."),
             "success",
         )
@@ -214,7 +215,9 @@ class ModerationController(Controller):
                 "UPDATE topics SET pin = ? WHERE id = ?", (PIN_VALUES[data.pin], topic_id)
             )
         return redirect(
-            f"/topics/{topic_id}", _("Topic is now %(pin)s.", pin=_(data.pin)), "success"
+            route(request, "forum:topic", topic_id=topic_id),
+            _("Topic is now %(pin)s.", pin=_(data.pin)),
+            "success",
         )
 
     @post("/topics/{topic_id:int}/move", name="forum:move")
@@ -245,7 +248,9 @@ class ModerationController(Controller):
                 moved=(topic["forum_id"], target["id"]),
             )
         return redirect(
-            f"/topics/{topic_id}", _("Topic moved to %(forum)s.", forum=target["name"]), "success"
+            route(request, "forum:topic", topic_id=topic_id),
+            _("Topic moved to %(forum)s.", forum=target["name"]),
+            "success",
         )
 
     @get("/topics/{topic_id:int}/delete", name="forum:delete_topic_confirm")
@@ -510,7 +515,7 @@ class ModerationController(Controller):
             page, await queries.moderation_log_size(db, request.user), queries.LOG_ENTRIES_PER_PAGE
         )
         entries = await queries.moderation_log_page(db, request.user, pagination.offset)
-        reverse = request.app.route_reverse
+        reverse = partial(route, request)
         return render_forum_page(
             request,
             "forum/moderation.html",

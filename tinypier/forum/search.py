@@ -28,7 +28,6 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from litestar import Controller, Request, get
 from litestar.di import NamedDependency
@@ -44,6 +43,7 @@ from tinypier.forum.search_terms import Term, first_match, matched_words, parse_
 from tinypier.i18n import N_, _
 from tinypier.permissions.sql import live_clause, readable_forums_clause
 from tinypier.post_text import post_text
+from tinypier.web import urls
 from tinypier.web.numbers import whole_number
 from tinypier.web.pages import render
 from tinypier.word_forms import Word, iter_words, words
@@ -71,12 +71,12 @@ LARGEST_ID = 2**62
 
 
 def topic_path(topic_id: int) -> str:
-    return f"/topics/{topic_id}"
+    return urls.path("forum:topic", topic_id=topic_id)
 
 
 def post_path(post_id: int) -> str:
     """A post's permalink: the forum pages send it to the right page of its topic."""
-    return f"/posts/{post_id}"
+    return urls.path("forum:post", post_id=post_id)
 
 
 def search_terms(text: str) -> list[Term]:
@@ -357,7 +357,7 @@ class SearchForm:
             params["author"] = self.author
         params["sort"] = self.order
         params["page"] = page
-        return "/search?" + urlencode(params)
+        return urls.path("forum:search", query=params)
 
 
 class SearchController(Controller):

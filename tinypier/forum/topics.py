@@ -33,7 +33,7 @@ from tinypier.permissions.rules import (
 )
 from tinypier.settings import Settings
 from tinypier.web.extensions import PageExtensions, PostHooks
-from tinypier.web.pages import redirect
+from tinypier.web.pages import redirect, route
 
 ViewerRequest = Request[Viewer, Any, Any]
 FORM_TEMPLATE = "forum/post_form.html"
@@ -110,7 +110,7 @@ def quoted(author_name: str, body: str) -> str:
 def topic_url(request: ViewerRequest, topic_id: int, post_id: int, position: int) -> str:
     """Where a post is read: its topic's page, scrolled to the post."""
     page = page_of(position, queries.POSTS_PER_PAGE)
-    topic = request.app.route_reverse("forum:topic", topic_id=topic_id)
+    topic = route(request, "forum:topic", topic_id=topic_id)
     return f"{topic}?page={page}#post-{post_id}"
 
 
@@ -189,7 +189,7 @@ class NewTopicController(Controller):
         forum = await viewable_forum(db, viewer, forum_id)
         if not can_start_topic(viewer, forum):
             raise PermissionDeniedException(_("You may not start topics in this forum."))
-        action = request.app.route_reverse("forum:new_topic", forum_id=forum_id)
+        action = route(request, "forum:new_topic", forum_id=forum_id)
         return FormPage(_("New topic in %(forum)s", forum=forum["name"]), action, True)
 
     @get(name="forum:new_topic_form")
@@ -215,7 +215,7 @@ class NewTopicController(Controller):
         new = await posting.create_topic(
             db, forum_id, member_id(request.user), data.title, data.body, hooks
         )
-        topic = request.app.route_reverse("forum:topic", topic_id=new.topic_id)
+        topic = route(request, "forum:topic", topic_id=new.topic_id)
         return redirect(topic, _("Your topic is posted."), "success")
 
 
@@ -232,7 +232,7 @@ class ReplyController(Controller):
         return topic
 
     def _page(self, request: ViewerRequest, topic: sqlite3.Row) -> FormPage:
-        action = request.app.route_reverse("forum:reply", topic_id=topic["id"])
+        action = route(request, "forum:reply", topic_id=topic["id"])
         return FormPage(_("Reply to %(title)s", title=topic["title"]), action, False)
 
     async def _quote(self, db: Database, viewer: Viewer, topic_id: int, post_id: int) -> str:
@@ -293,9 +293,7 @@ class EditPostController(Controller):
             raise PermissionDeniedException(_("You may not edit this post."))
         is_first = post_id == await queries.first_post_id(db, post_row["topic_id"])
         heading = _("Edit post in %(title)s", title=post_row["topic_title"])
-        return post_row, FormPage(
-            heading, request.app.route_reverse("forum:edit", post_id=post_id), is_first
-        )
+        return post_row, FormPage(heading, route(request, "forum:edit", post_id=post_id), is_first)
 
     @get(name="forum:edit_form")
     async def form(
@@ -333,5 +331,5 @@ class EditPostController(Controller):
                     post_row["topic_title"],
                     forum_id=post_row["forum_id"],
                 )
-        post_page = request.app.route_reverse("forum:post", post_id=post_id)
+        post_page = route(request, "forum:post", post_id=post_id)
         return redirect(post_page, _("The post is saved."), "success")

@@ -19,7 +19,7 @@ from tinypier.jobs.counters import COUNTERS_JOB
 from tinypier.jobs.expiry import EXPIRY_JOB
 from tinypier.jobs.scheduler import Scheduler
 from tinypier.web.extensions import Feature
-from tinypier.web.pages import redirect, render
+from tinypier.web.pages import redirect, render, route
 
 
 @dataclass
@@ -51,7 +51,7 @@ async def jobs_page(request: Request[Any, Any, Any], db: NamedDependency[Databas
 async def run_job(request: Request[Any, Any, Any], data: Form[RunForm]) -> Redirect:
     """Run a job at once and come back to the page with its outcome."""
     scheduler = _scheduler(request)
-    back = request.app.route_reverse("jobs:admin")
+    back = route(request, "jobs:admin")
     job = scheduler.jobs.get(data.name)
     if job is None:
         return redirect(back, _("There is no such job."), "error")

@@ -25,6 +25,7 @@ from tinypier.i18n import _
 from tinypier.permissions.lookup import viewable_forum, viewable_post, viewable_topic
 from tinypier.torrents.releases import release_by_topic
 from tinypier.web.extensions import Feature
+from tinypier.web.pages import route
 
 ViewerRequest = Request[Viewer, Any, Any]
 
@@ -53,13 +54,12 @@ def _page(start: str | None, per_page: int) -> dict[str, int]:
 
 
 def _moved(
-    request: ViewerRequest, route: str, query: dict[str, int] | None = None, **params: int
+    request: ViewerRequest, name: str, query: dict[str, int] | None = None, **params: int
 ) -> Redirect:
-    """A permanent redirect to the page of route ``route``."""
-    path = request.app.route_reverse(route, **params)
-    if query:
-        path += "?" + "&".join(f"{key}={value}" for key, value in query.items())
-    return Redirect(path, status_code=HTTP_301_MOVED_PERMANENTLY)
+    """A permanent redirect to the page of route ``name``."""
+    return Redirect(
+        route(request, name, query=query, **params), status_code=HTTP_301_MOVED_PERMANENTLY
+    )
 
 
 async def _to_topic(
@@ -178,10 +178,10 @@ def moved_semantic_address(request: Request[Any, Any, Any]) -> str | None:
         return None
     kind, number = match[1], int(match[2])
     if kind == "forums":
-        return request.app.route_reverse("forum:forum", forum_id=number)
+        return route(request, "forum:forum", forum_id=number)
     if kind == "members":
-        return request.app.route_reverse("forum:member", member_id=number)
-    return request.app.route_reverse("forum:index")
+        return route(request, "forum:member", member_id=number)
+    return route(request, "forum:index")
 
 
 # One name per path (a name with two paths reverses to either): 2.x's and 3.0's forms.

@@ -24,7 +24,7 @@ from tinypier.i18n import _
 from tinypier.messages import store
 from tinypier.permissions.lookup import NotVisible
 from tinypier.permissions.messages import can_read_reported_messages
-from tinypier.web.pages import redirect, render
+from tinypier.web.pages import redirect, render, route
 
 ViewerRequest = Request[Viewer, Any, Any]
 
@@ -68,6 +68,4 @@ class ReportsController(Controller):
         """Close a report: its message is private again."""
         if not await store.close_report(db, report_id, request.user.id or 0):
             raise NotVisible(_("There is no such open report."))
-        return redirect(
-            request.app.route_reverse("messages:reports"), _("The report is closed."), "success"
-        )
+        return redirect(route(request, "messages:reports"), _("The report is closed."), "success")

@@ -59,7 +59,6 @@ class Outbox:
         self._send = send
         self._queue: asyncio.Queue[Letter] = asyncio.Queue(maxsize=settings.mail_queue_max)
         self._worker: asyncio.Task[None] | None = None
-        self.address_of: Callable[..., str] | None = None
 
     @property
     def enabled(self) -> bool:

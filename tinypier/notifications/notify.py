@@ -35,6 +35,7 @@ from tinypier.permissions.lookup import FORUM_COLUMNS
 from tinypier.permissions.messages import can_read_conversation
 from tinypier.permissions.rules import can_view_topic
 from tinypier.settings import Settings
+from tinypier.web import urls
 from tinypier.web.extensions import PublishedPost
 
 RECIPIENT_COLUMNS = (
@@ -138,8 +139,7 @@ def letter(
         member["language"] or settings.default_language,
         member["time_zone"] or settings.default_timezone,
     )
-    page = outbox.address_of("notifications:page") if outbox.address_of else "/"
-    link = settings.base_url.rstrip("/") + page
+    link = settings.base_url.rstrip("/") + urls.path("notifications:page")
     with speaking_to(audience):
         text = words.notice_text(notice)
         subject = _("%(site)s: %(notice)s", site=settings.site_name, notice=text)

@@ -43,7 +43,7 @@ from tinypier.polls.topic_part import ADD_POLL, POLL_BOX, is_closed
 from tinypier.settings import Settings
 from tinypier.web.extensions import Feature
 from tinypier.web.numbers import whole_number
-from tinypier.web.pages import redirect, render
+from tinypier.web.pages import redirect, render, route
 
 ViewerRequest = Request[Viewer, Any, Any]
 PollData = Annotated[PollForm, FORM]
@@ -51,7 +51,7 @@ FORM_TEMPLATE = "polls/poll_form.html"
 
 
 def topic_page(request: ViewerRequest, topic_id: int) -> str:
-    return request.app.route_reverse("forum:topic", topic_id=topic_id)
+    return route(request, "forum:topic", topic_id=topic_id)
 
 
 async def _poll(db: Database, topic_id: int) -> sqlite3.Row:

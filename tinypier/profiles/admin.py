@@ -27,7 +27,7 @@ from tinypier.settings import Settings
 from tinypier.torrents.forms import read_upload
 from tinypier.web.confirm import Confirmation, render_confirmation, unconfirmed
 from tinypier.web.numbers import whole_number
-from tinypier.web.pages import redirect, render
+from tinypier.web.pages import redirect, render, route
 
 ViewerRequest = Request[Viewer, Any, Any]
 
@@ -120,7 +120,7 @@ class RanksController(Controller):
             if rank is None
             else _("The rank %(title)s is saved.", title=change.title)
         )
-        return redirect(request.app.route_reverse("profiles:ranks"), saved, "success")
+        return redirect(route(request, "profiles:ranks"), saved, "success")
 
     @get(name="profiles:ranks")
     async def ranks(self, request: ViewerRequest, db: NamedDependency[Database]) -> Template:
@@ -164,9 +164,9 @@ class RanksController(Controller):
             request,
             Confirmation(
                 heading=_("Delete the rank %(title)s?", title=rank["title"]),
-                action=request.app.route_reverse("profiles:delete_rank", rank_id=rank_id),
+                action=route(request, "profiles:delete_rank", rank_id=rank_id),
                 button=_("Delete"),
-                cancel=request.app.route_reverse("profiles:ranks"),
+                cancel=route(request, "profiles:ranks"),
                 consequences=[
                     _("Members it was given to get the rank their posts earn instead."),
                     _("The deletion is logged in the moderation log."),
@@ -184,12 +184,12 @@ class RanksController(Controller):
         data: ConfirmData,
     ) -> Redirect:
         rank = await _rank_or_404(db, rank_id)
-        confirm_page = request.app.route_reverse("profiles:delete_rank_confirm", rank_id=rank_id)
+        confirm_page = route(request, "profiles:delete_rank_confirm", rank_id=rank_id)
         if (ask := unconfirmed(data.confirm, confirm_page)) is not None:
             return ask
         await store.delete_rank(db, settings, rank, request.user.id or 0)
         return redirect(
-            request.app.route_reverse("profiles:ranks"),
+            route(request, "profiles:ranks"),
             _("The rank %(title)s is deleted.", title=rank["title"]),
             "success",
         )

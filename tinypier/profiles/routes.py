@@ -31,7 +31,7 @@ from tinypier.settings import Settings
 from tinypier.torrents.forms import read_upload
 from tinypier.web.extensions import Feature
 from tinypier.web.numbers import whole_number
-from tinypier.web.pages import redirect, render
+from tinypier.web.pages import redirect, render, route
 
 ViewerRequest = Request[Viewer, Any, Any]
 _DIGEST = re.compile(r"^[0-9a-f]{64}$")
@@ -44,7 +44,7 @@ IMAGE_HEADERS = {
 
 
 def _back_to_edit(request: ViewerRequest, message: str) -> Redirect:
-    return redirect(request.app.route_reverse("profiles:edit"), message, "success")
+    return redirect(route(request, "profiles:edit"), message, "success")
 
 
 def _member_id(request: ViewerRequest) -> int:
@@ -160,7 +160,7 @@ async def assign_rank(
 ) -> Redirect:
     """An admin gives the member a rank, or (an empty choice) takes it back."""
     member = await member_or_404(db, member_id)
-    profile = request.app.route_reverse("forum:member", member_id=member_id)
+    profile = route(request, "forum:member", member_id=member_id)
     rank = None
     if data.rank_id.strip():
         rank_id = whole_number(data.rank_id)

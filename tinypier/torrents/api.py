@@ -50,6 +50,7 @@ from tinypier.torrents.registration import (
     release_forum,
 )
 from tinypier.torrents.releases import topic_url, visible_release
+from tinypier.web import urls
 from tinypier.web.api_schema import (
     BITTORRENT_MEDIA_TYPE,
     GUEST_OR_MEMBER,
@@ -133,7 +134,7 @@ class ApiMe:
 
 
 def api_download_url(settings: Settings, torrent_id: int) -> str:
-    return f"{settings.base_url.rstrip('/')}/api/torrents/{torrent_id}/download"
+    return settings.base_url.rstrip("/") + urls.path("api:download", torrent_id=torrent_id)
 
 
 def _hex(value: bytes | None) -> str | None:
@@ -331,6 +332,7 @@ async def api_release(
     media_type=BITTORRENT_MEDIA_TYPE,
     content_media_type=BITTORRENT_MEDIA_TYPE,
     response_description="The .torrent file, its announce URL holding the caller's passkey.",
+    name="api:download",
     responses=error_responses(400, 401, 403, 404),
 )
 async def api_download(

@@ -49,6 +49,7 @@ from tinypier.torrents.download import member_copy, torrent_download
 from tinypier.torrents.listing import ReleaseFilters, list_releases
 from tinypier.torrents.releases import topic_url
 from tinypier.web.formatting import human_size
+from tinypier.web.pages import route
 
 ViewerRequest = Request[Viewer, Any, Any]
 AnyRequest = Request[Any, Any, Any]
@@ -66,11 +67,11 @@ def feed_filters(query: dict[str, str]) -> ReleaseFilters:
     return replace(ReleaseFilters.from_query(query), sort="added", descending=True, page=1)
 
 
-def feed_url(request: AnyRequest, route: str, token: str, filters: ReleaseFilters) -> str:
+def feed_url(request: AnyRequest, name: str, token: str, filters: ReleaseFilters) -> str:
     """A member's feed URL for these filters; pages show it for the member to copy."""
     settings: Settings = request.app.state.settings
-    query = urlencode({**filters.query(sort="added", descending=True, page=1), "token": token})
-    return f"{settings.base_url.rstrip('/')}{request.app.route_reverse(route)}?{query}"
+    query = {**filters.query(sort="added", descending=True, page=1), "token": token}
+    return settings.base_url.rstrip("/") + route(request, name, query=query)
 
 
 def release_feed_links(request: AnyRequest, token: str, filters: ReleaseFilters) -> dict[str, str]:
@@ -122,8 +123,8 @@ async def feed_releases(
 
 def _download_url(request: ViewerRequest, torrent_id: int, token: str) -> str:
     settings: Settings = request.app.state.settings
-    path = request.app.route_reverse(DOWNLOAD_ROUTE, torrent_id=torrent_id)
-    return f"{settings.base_url.rstrip('/')}{path}?{urlencode({'token': token})}"
+    path = route(request, DOWNLOAD_ROUTE, query={"token": token}, torrent_id=torrent_id)
+    return settings.base_url.rstrip("/") + path
 
 
 async def feed_entries(
@@ -242,7 +243,8 @@ def _feed(request: ViewerRequest, entries: list[FeedEntry]) -> Feed:
     token must not make a client see a different feed."""
     filters = feed_filters(dict(request.query_params)).query()
     suffix = f"?{urlencode(filters)}" if filters else ""
-    return Feed(_("New releases"), request.url.path + suffix, "/tracker" + suffix, entries)
+    listing = route(request, "torrents:listing", query=filters)
+    return Feed(_("New releases"), request.url.path + suffix, listing, entries)
 
 
 @get("/feeds/releases.atom", name=ATOM_ROUTE)

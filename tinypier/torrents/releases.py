@@ -18,6 +18,7 @@ from tinypier.i18n import _
 from tinypier.permissions.rules import can_view_topic
 from tinypier.settings import Settings
 from tinypier.thanks.queries import THANKS_COUNT_COLUMN
+from tinypier.web import urls
 
 _RELEASE_SQL = (
     f"SELECT {THANKS_COUNT_COLUMN},"  # noqa: S608 - a constant column
@@ -35,7 +36,7 @@ _RELEASE_SQL = (
 
 
 def topic_path(topic_id: int) -> str:
-    return f"/topics/{topic_id}"
+    return urls.path("forum:topic", topic_id=topic_id)
 
 
 def topic_url(settings: Settings, topic_id: int) -> str:
@@ -43,7 +44,7 @@ def topic_url(settings: Settings, topic_id: int) -> str:
 
 
 def download_path(torrent_id: int) -> str:
-    return f"/torrents/{torrent_id}/download"
+    return urls.path("torrents:download", torrent_id=torrent_id)
 
 
 async def release_by_topic(db: Database, topic_id: int) -> sqlite3.Row | None:

@@ -46,7 +46,7 @@ from tinypier.torrents.releases import topic_path, visible_release
 from tinypier.torrents.topic_block import RELEASE_BLOCK
 from tinypier.web.extensions import Feature
 from tinypier.web.formatting import human_size, iso, when
-from tinypier.web.pages import redirect, render
+from tinypier.web.pages import redirect, render, route
 
 ViewerRequest = Request[Viewer, Any, Any]
 ReleaseChange = Callable[[Database, int, int, str], Awaitable[None]]
@@ -233,7 +233,7 @@ async def release_page(
     release = await visible_release(db, request.user, torrent_id)
     current = release_address(torrent_id, release["title"])
     if address != current:
-        path = request.app.route_reverse("torrents:release", address=current)
+        path = route(request, "torrents:release", address=current)
         query = request.url.query
         return Redirect(
             f"{path}?{query}" if query else path, status_code=HTTP_301_MOVED_PERMANENTLY

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import quote
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
@@ -20,7 +19,7 @@ from litestar.status_codes import (
 from tinypier.accounts.sessions import API_PREFIX
 from tinypier.i18n import N_, _
 from tinypier.permissions.lookup import NotVisible
-from tinypier.web.pages import render
+from tinypier.web.pages import render, route
 
 logger = logging.getLogger("tinypier")
 
@@ -100,7 +99,10 @@ def handle_error(request: Request[Any, Any, Any], error: Exception) -> Response[
             media_type=MediaType.JSON,
         )
     if status_code == HTTP_401_UNAUTHORIZED and request.method == "GET":
-        return Redirect(path=f"/login?next={quote(request.url.path)}", status_code=303)
+        return Redirect(
+            path=route(request, "accounts:login_form", query={"next": request.url.path}),
+            status_code=303,
+        )
     page: Template = render(
         request,
         "errors/error.html",

@@ -35,6 +35,7 @@ from tinypier.i18n import (
     supported,
 )
 from tinypier.settings import Settings
+from tinypier.web.pages import route
 
 LANGUAGE_COOKIE_DAYS = 365
 VARY_HEADER = (b"vary", b"Accept-Language, Cookie")
@@ -121,7 +122,7 @@ def page_switched_from(request: Request[Any, Any, Any]) -> str:
     (the form carries no path itself, so no page repeats its own address in a field)."""
     referer = urlsplit(request.headers.get("referer", ""))
     if referer.netloc != request.headers.get("host", ""):
-        return "/"
+        return route(request, "forum:index")
     return safe_next(referer.path + (f"?{referer.query}" if referer.query else ""))
 
 

@@ -16,14 +16,22 @@ from litestar.datastructures import Cookie
 from litestar.response import Redirect, Template
 
 from tinypier.accounts.viewer import GUEST, Viewer
+from tinypier.web import urls
 
 FLASH_COOKIE = "tinypier_flash"
 FLASH_KINDS = ("info", "success", "error")
 
 
-def route(request: Request[Any, Any, Any], name: str, **params: int) -> str:
-    """A page's path by its route name: the one way handlers build their links."""
-    return request.app.route_reverse(name, **params)
+def route(
+    request: Request[Any, Any, Any],
+    name: str,
+    *,
+    query: urls.Query | None = None,
+    **params: int | str,
+) -> str:
+    """A page's path by its route name, with a query string if given: the one way
+    handlers build their links (``tinypier.web.urls`` for code without a request)."""
+    return urls.address(request.app.route_reverse, name, query, params)
 
 
 def _encode_flashes(flashes: list[tuple[str, str]]) -> str:
