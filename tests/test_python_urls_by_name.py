@@ -61,6 +61,18 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
     ("web/api_schema.py", "/openapi.json"): "declares a schema document's route",
     ("web/api_schema.py", "/openapi.yaml"): "declares a schema document's route",
     ("web/api_schema.py", "/openapi.yml"): "declares a schema document's route",
+    (
+        "importers/torrentpier/php_config.py",
+        "/storage",
+    ): "a TorrentPier folder under the board root, not a URL",
+    (
+        "importers/torrentpier/php_config.py",
+        "/storage/app/public",
+    ): "a TorrentPier folder under the board root, not a URL",
+    (
+        "importers/torrentpier/php_config.py",
+        "/storage/app/public/avatars",
+    ): "a TorrentPier folder under the board root, not a URL",
     ("legacy/routes.py", "/index.php"): "an old TorrentPier address the legacy routes answer",
     ("legacy/routes.py", "/memberlist.php"): "an old TorrentPier address the legacy routes answer",
     ("legacy/routes.py", "/tracker.php"): "an old TorrentPier address the legacy routes answer",
