@@ -34,12 +34,12 @@ FEATURE_PACKAGES = (
 FORBIDDEN = tuple(f"tinypier.{package}" for package in FEATURE_PACKAGES)
 FORUM_DIR = Path(tinypier.forum.__file__).parent
 
-CHECK = f"""
+LOAD_CHECK = """
 import importlib, pkgutil, sys
-import tinypier.forum
-for module in pkgutil.walk_packages(tinypier.forum.__path__, "tinypier.forum."):
+package = importlib.import_module(sys.argv[1])
+for module in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
     importlib.import_module(module.name)
-forbidden = {FORBIDDEN!r}
+forbidden = tuple(sys.argv[2:])
 loaded = [
     name for name in sys.modules
     if any(name == package or name.startswith(package + ".") for package in forbidden)
@@ -63,23 +63,36 @@ def is_feature(module: str) -> bool:
     return any(module == package or module.startswith(package + ".") for package in FORBIDDEN)
 
 
-def test_no_forum_module_imports_a_feature_package() -> None:
-    """Even an import that runs late (inside a function, under TYPE_CHECKING) counts."""
-    offending = {
-        f"{path.relative_to(FORUM_DIR)}: {name}"
-        for path in sorted(FORUM_DIR.rglob("*.py"))
+def feature_imports(package_dir: Path) -> set[str]:
+    """Each module of the package under ``package_dir`` that names a feature package in an
+    import, wherever the import stands (inside a function, under TYPE_CHECKING)."""
+    return {
+        f"{path.relative_to(package_dir)}: {name}"
+        for path in sorted(package_dir.rglob("*.py"))
         for name in imported_names(path)
         if is_feature(name)
     }
-    assert offending == set()
+
+
+def features_loaded_by(package: str) -> list[str]:
+    """The feature modules a fresh interpreter has loaded once every module of ``package``
+    is imported: what the package brings along, directly or through what it imports."""
+    result = subprocess.run(
+        [sys.executable, "-c", LOAD_CHECK, package, *FORBIDDEN],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    return result.stdout.split()
+
+
+def test_no_forum_module_imports_a_feature_package() -> None:
+    assert feature_imports(FORUM_DIR) == set()
 
 
 def test_loading_the_forum_loads_no_feature_package() -> None:
-    """Nothing the forum imports brings a feature along either."""
-    result = subprocess.run(
-        [sys.executable, "-c", CHECK], capture_output=True, text=True, check=True, timeout=120
-    )
-    assert result.stdout.split() == []
+    assert features_loaded_by("tinypier.forum") == []
 
 
 def test_the_check_recognises_a_feature_import(tmp_path: Path) -> None:
