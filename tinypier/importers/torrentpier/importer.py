@@ -464,38 +464,40 @@ async def _polls(context: Context, db: Database) -> None:
     context.progress.finish()
 
 
+def _staging_view(context: Context, name: str, sources: dict[tuple[str, ...], str]) -> bool:
+    """Create the temporary view ``name`` in the staging copy from the first of ``sources``
+    (tables it needs -> its SELECT) whose tables the board has; False if none fits."""
+    for tables, source in sources.items():
+        if all(context.has(table) for table in tables):
+            context.stage.execute(f"CREATE TEMP VIEW IF NOT EXISTS {name} AS {source}")
+            return True
+    return False
+
+
 def _poll_votes_view(context: Context) -> bool:
     """``poll_votes`` in the staging copy: 2.1+'s ``bb_poll_votes`` (vote_id 0 is the
     question) as it is, or 2.0's question (``bb_vote_desc``) and options
     (``bb_vote_results``) in that shape. False when the board has no polls."""
-    if context.has("bb_poll_votes"):
-        source = "SELECT topic_id, vote_id, vote_text, vote_result FROM t_bb_poll_votes"
-    elif context.has("bb_vote_desc") and context.has("bb_vote_results"):
-        source = (
+    return _staging_view(context, "poll_votes", {
+        ("bb_poll_votes",): "SELECT topic_id, vote_id, vote_text, vote_result FROM t_bb_poll_votes",
+        ("bb_vote_desc", "bb_vote_results"): (
             "SELECT topic_id, 0 AS vote_id, vote_text, 0 AS vote_result FROM t_bb_vote_desc"
             " UNION ALL SELECT d.topic_id, r.vote_option_id, r.vote_option_text, r.vote_result"
             " FROM t_bb_vote_results r JOIN t_bb_vote_desc d ON d.vote_id = r.vote_id"
-        )
-    else:
-        return False
-    context.stage.execute(f"CREATE TEMP VIEW IF NOT EXISTS poll_votes AS {source}")
-    return True
+        ),
+    })  # fmt: skip
 
 
 def _poll_voters_view(context: Context) -> bool:
     """``poll_voters`` (topic_id, user_id, voted_at) in the staging copy: 2.1+'s
     ``bb_poll_users``, or 2.0's ``bb_vote_voters`` (no date). False if neither is there."""
-    if context.has("bb_poll_users"):
-        source = "SELECT topic_id, user_id, vote_dt AS voted_at FROM t_bb_poll_users"
-    elif context.has("bb_vote_voters") and context.has("bb_vote_desc"):
-        source = (
+    return _staging_view(context, "poll_voters", {
+        ("bb_poll_users",): "SELECT topic_id, user_id, vote_dt AS voted_at FROM t_bb_poll_users",
+        ("bb_vote_voters", "bb_vote_desc"): (
             "SELECT d.topic_id, v.vote_user_id AS user_id, 0 AS voted_at"
             " FROM t_bb_vote_voters v JOIN t_bb_vote_desc d ON d.vote_id = v.vote_id"
-        )
-    else:
-        return False
-    context.stage.execute(f"CREATE TEMP VIEW IF NOT EXISTS poll_voters AS {source}")
-    return True
+        ),
+    })  # fmt: skip
 
 
 async def _poll(
