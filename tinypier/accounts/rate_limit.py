@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from litestar import Request
 from litestar.datastructures import State
@@ -24,6 +24,7 @@ WINDOW_SECONDS = 60.0
 STATE_KEY = "attempt_limiter"
 
 Clock = Callable[[], float]
+Limiter = TypeVar("Limiter")
 
 
 class AttemptLimiter:
@@ -62,14 +63,19 @@ def _drop_older(attempts: deque[float], cutoff: float) -> None:
         attempts.popleft()
 
 
-def limiter_in_state(state: State, key: str, limit: int) -> AttemptLimiter:
-    """The application's limiter under ``key``, made on first use (tests may put their
-    own in state)."""
-    limiter: AttemptLimiter | None = state.get(key)
+def made_once(state: State, key: str, make: Callable[[], Limiter]) -> Limiter:
+    """The application's limiter under ``key``, made by ``make`` on first use (tests may
+    put their own in state). Every limiter of the board is kept this way."""
+    limiter: Limiter | None = state.get(key)
     if limiter is None:
-        limiter = AttemptLimiter(limit)
+        limiter = make()
         state[key] = limiter
     return limiter
+
+
+def limiter_in_state(state: State, key: str, limit: int) -> AttemptLimiter:
+    """The application's attempt limiter under ``key``, made on first use."""
+    return made_once(state, key, lambda: AttemptLimiter(limit))
 
 
 def limiter_of(state: State, settings: Settings) -> AttemptLimiter:

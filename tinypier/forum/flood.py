@@ -28,7 +28,7 @@ from typing import Any
 from litestar import Request
 from litestar.datastructures import State
 
-from tinypier.accounts.rate_limit import AttemptLimiter, Clock, limiter_in_state
+from tinypier.accounts.rate_limit import AttemptLimiter, Clock, limiter_in_state, made_once
 from tinypier.accounts.viewer import Viewer
 from tinypier.flood import FloodLimiter, Rule
 from tinypier.i18n import _, ngettext
@@ -77,11 +77,11 @@ class PostLimiter:
 
 def limiter_of(state: State, settings: Settings) -> PostLimiter:
     """The application's limiter, made on first use (tests may put their own in state)."""
-    limiter: PostLimiter | None = state.get(STATE_KEY)
-    if limiter is None:
-        limiter = PostLimiter(settings.post_interval_seconds, settings.posts_per_hour)
-        state[STATE_KEY] = limiter
-    return limiter
+    return made_once(
+        state,
+        STATE_KEY,
+        lambda: PostLimiter(settings.post_interval_seconds, settings.posts_per_hour),
+    )
 
 
 def follow_settings(state: State, settings: Settings) -> None:

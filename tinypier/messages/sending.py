@@ -24,6 +24,7 @@ from litestar.status_codes import (
     HTTP_429_TOO_MANY_REQUESTS,
 )
 
+from tinypier.accounts.rate_limit import made_once
 from tinypier.accounts.viewer import Viewer
 from tinypier.db.connection import Database
 from tinypier.flood import FloodLimiter, Rule
@@ -151,13 +152,13 @@ def check_reason(reason: str) -> None:
 
 def limiter_of(state: State, settings: Settings) -> FloodLimiter:
     """The application's message limiter, made on first use (tests may put their own)."""
-    limiter: FloodLimiter | None = state.get(STATE_KEY)
-    if limiter is None:
-        limiter = FloodLimiter(
+    return made_once(
+        state,
+        STATE_KEY,
+        lambda: FloodLimiter(
             settings.message_interval_seconds, settings.messages_per_day, DAY_SECONDS
-        )
-        state[STATE_KEY] = limiter
-    return limiter
+        ),
+    )
 
 
 def admit_message(request: Request[Viewer, Any, Any]) -> None:

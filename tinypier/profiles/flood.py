@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from litestar.datastructures import State
 
+from tinypier.accounts.rate_limit import made_once
 from tinypier.flood import FloodLimiter
 from tinypier.i18n import ngettext
 from tinypier.settings import Settings
@@ -28,11 +29,9 @@ STATE_KEY = "avatar_limiter"
 
 def limiter_of(state: State, settings: Settings) -> FloodLimiter:
     """The application's avatar limiter, made on first use (tests may put their own)."""
-    limiter: FloodLimiter | None = state.get(STATE_KEY)
-    if limiter is None:
-        limiter = FloodLimiter(0, settings.avatar_uploads_per_hour, HOUR_SECONDS)
-        state[STATE_KEY] = limiter
-    return limiter
+    return made_once(
+        state, STATE_KEY, lambda: FloodLimiter(0, settings.avatar_uploads_per_hour, HOUR_SECONDS)
+    )
 
 
 def admit_avatar_upload(state: State, settings: Settings, member_id: int) -> str | None:
