@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 
 from tests.browser.test_walkthrough import (
     BROWSER_TEST,
+    Walk,
     chromium,
     screenshots,
     tinypier,
@@ -167,18 +167,10 @@ def _pages(board: LongBoard) -> dict[str, str]:
     }
 
 
-def _log_in(browser: WebDriver, board: LongBoard) -> None:
-    browser.get(board.url + "/login")
-    browser.find_element(By.ID, "login-name").send_keys("admin")
-    browser.find_element(By.ID, "login-password").send_keys(board.admin_password)
-    browser.find_element(By.XPATH, "//main//form[@action='/login']//button").click()
-    assert "admin" in browser.find_element(By.CSS_SELECTOR, ".site-nav").text
-
-
 def test_no_page_is_wider_than_a_phone_or_a_laptop_screen(
     browser: WebDriver, long_board: LongBoard, screenshots: Path
 ) -> None:
-    _log_in(browser, long_board)
+    Walk(browser, long_board.url, screenshots).log_in("admin", long_board.admin_password)
     failures = []
     for width in WIDTHS:
         browser.set_window_size(width, 900)

@@ -59,8 +59,7 @@ def test_a_russian_newcomer_on_a_phone_sees_every_page_fit(
     walk.submit("//main//form[@action='/register']//button[@type='submit']", "registered")
     assert NAME in walk.text(".site-nav")
 
-    russian_phone.find_element(By.LINK_TEXT, "Kitchen").click()
-    walk.snap("forum")
+    walk.follow("Kitchen", "forum")
     walk.open(walk.path + "/new", "new-topic")
     walk.fill("title", TITLE)
     walk.fill("body", BODY)

@@ -253,8 +253,7 @@ def test_a_newcomer_registers_posts_replies_and_finds_the_topic(
     assert REPLY in walk.text("main")
     assert len(browser.find_elements(By.CSS_SELECTOR, "main blockquote")) >= 2
 
-    browser.find_element(By.LINK_TEXT, "Add a poll").click()
-    walk.snap("poll-form")
+    walk.follow("Add a poll", "poll-form")
     walk.fill("question", "Which oranges?")
     walk.fill("options", "Seville\nBlood oranges\nWhatever the shop has")
     walk.submit("//form[contains(@class, 'poll-form')]//button", "poll")
