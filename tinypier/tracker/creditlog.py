@@ -46,7 +46,13 @@ from tinypier.tracker.swarm import Peer, Swarm, address_text
 LogRow = tuple[Any, ...]
 """torrent id, user id, peer id, event, uploaded, downloaded, left, compact IPv4 and IPv6
 addresses (empty when none), port, credited uploaded and downloaded, seeding seconds,
-snatched (0 or 1), the swarm's seeders and leechers, time of the announce"""
+snatched (0 or 1), the swarm's seeders and leechers, time of the announce.
+
+The blobs are written as ``bytearray``, and no parameter of the writer's statements is
+None: CPython 3.11's sqlite3 binds int, float, str and bytearray directly but looks up an
+adapter for every ``bytes`` and ``None`` parameter (a key tuple, a dict miss, two
+attribute lookups), 0.6-0.7 us each, against 0.1 us for the copy into a bytearray: about
+2 us per announce at the append and as much again at the fold."""
 Credit = tuple[int, int, int]
 """uploaded, downloaded and seeding seconds credited"""
 
@@ -82,7 +88,8 @@ WHOLE_LOG = 1 << 62
 DELETE_PEER = "DELETE FROM peers WHERE torrent_id = ? AND user_id = ? AND peer_id = ?"
 UPSERT_PEER = (
     "INSERT INTO peers (torrent_id, user_id, peer_id, ipv4, ipv6, port, uploaded, downloaded,"
-    ' "left", client, started_at, last_announce_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
+    ' "left", client, started_at, last_announce_at)'
+    " VALUES (?, ?, ?, NULLIF(?, ''), NULLIF(?, ''), ?, ?, ?, ?, ?, ?, ?)"
     " ON CONFLICT (torrent_id, user_id, peer_id) DO UPDATE SET ipv4 = excluded.ipv4,"
     " ipv6 = excluded.ipv6, port = excluded.port, uploaded = excluded.uploaded,"
     ' downloaded = excluded.downloaded, "left" = excluded."left", client = excluded.client,'
@@ -150,9 +157,10 @@ def saved_row(
     torrent_id: int, peer: Peer, event: Event, credit: Credit, snatched: bool, swarm: Swarm, at: int
 ) -> LogRow:
     """The row of an announce that leaves ``peer`` in the swarm."""
-    return (torrent_id, peer.user_id, peer.peer_id, EVENT_CODES[event], peer.uploaded,
-            peer.downloaded, peer.left, peer.compact4, peer.compact6, peer.port, *credit,
-            snatched, len(swarm.seeders), len(swarm.leechers), at)  # fmt: skip
+    return (torrent_id, peer.user_id, bytearray(peer.peer_id), EVENT_CODES[event],
+            peer.uploaded, peer.downloaded, peer.left, bytearray(peer.compact4),
+            bytearray(peer.compact6), peer.port, *credit, snatched, len(swarm.seeders),
+            len(swarm.leechers), at)  # fmt: skip
 
 
 def removed_row(
@@ -167,8 +175,9 @@ def removed_row(
     """The row of a ``stopped`` announce (:data:`STOPPED`) or of an expiry (:data:`EXPIRED`):
     the peer leaves the swarm; its counters are not kept."""
     user_id, peer_id = key
-    return (torrent_id, user_id, peer_id, event, 0, 0, 0, b"", b"", 0, *credit, snatched,
-            len(swarm.seeders), len(swarm.leechers), at)  # fmt: skip
+    return (torrent_id, user_id, bytearray(peer_id), event, 0, 0, 0, bytearray(),
+            bytearray(), 0, *credit, snatched, len(swarm.seeders), len(swarm.leechers),
+            at)  # fmt: skip
 
 
 def begin_immediate(connection: sqlite3.Connection) -> None:
@@ -266,13 +275,15 @@ class _Fold:
 
     def peer_rows(self) -> list[tuple[Any, ...]]:
         """The peers' rows as the last row of each left them, with the time its session
-        started (kept for a peer already in the table)."""
+        started (kept for a peer already in the table); a missing address is given as ''
+        and stored as NULL (see :data:`LogRow` for why no parameter is None)."""
         rows = []
         for key, row in self.peers.items():
             torrent_id, user_id, peer_id, _, up, down, left, address4, address6, port = row[:10]
-            rows.append((torrent_id, user_id, peer_id, address_text(address4[:-2]),
-                         address_text(address6[:-2]), port, up, down, left,
-                         client_name(peer_id), self.started[key], row[16]))  # fmt: skip
+            rows.append((torrent_id, user_id, bytearray(peer_id),
+                         address_text(address4[:-2]) or "", address_text(address6[:-2]) or "",
+                         port, up, down, left, client_name(peer_id), self.started[key],
+                         row[16]))  # fmt: skip
         return rows
 
     def torrent_rows(self) -> list[tuple[Any, ...]]:
