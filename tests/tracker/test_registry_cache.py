@@ -36,10 +36,6 @@ def test_cached_members_add_no_object_for_the_collector_to_walk(settings: Settin
         registry = Registry(connection)
         looked_up = [registry.member(member.passkey) for member in members]
         tracked_before = tracked_objects()
-        again = [registry.member(member.passkey) for member in members]
-        del again
-        for member in members:
-            registry.member(member.passkey)
         fresh = Registry(connection)
         for member in members:
             fresh.member(member.passkey)

@@ -85,14 +85,15 @@ CachedTuple = TypeVar("CachedTuple", bound=tuple[Any, ...])
 class _Cache(Generic[CachedTuple]):
     """A dict whose entries expire, with an index from owner id to keys for invalidation.
 
-    It holds nothing the garbage collector walks: each value is kept as a plain tuple of
-    numbers and strings, which CPython stops tracking once a collection has seen it, and
-    rebuilt as its named tuple on the way out; expiry times and the keys of each owner
-    sit in dicts of floats and tuples of strings. With dataclasses, a tuple per entry and
-    a set per owner, a board's worth of cached members and releases (150,000 entries at a
-    million peers) was some 600,000 objects that every full collection walked, and those
-    collections came every few seconds while entries expired and were refreshed: 40-120 ms
-    pauses of the event loop, the large board's p99."""
+    It holds nothing the garbage collector walks: each entry is one flat tuple, the
+    value's fields (numbers, strings, a tuple of numbers) then its expiry time, which
+    CPython stops tracking once a collection has seen it (a tuple holding another tuple
+    may need a second collection), and the value is rebuilt as its named tuple on the way
+    out; the keys of each owner are tuples of strings. With dataclasses, a
+    tuple per entry and a set per owner, a board's worth of cached members and releases
+    (150,000 entries at a million peers) was some 600,000 objects that every full
+    collection walked, and those collections came every few seconds while entries
+    expired and were refreshed: 40-120 ms pauses of the event loop, the large board's p99."""
 
     def __init__(
         self,
@@ -103,30 +104,27 @@ class _Cache(Generic[CachedTuple]):
         self._make = make
         self._ttl = ttl
         self._clock = clock
-        self._values: dict[object, tuple[Any, ...]] = {}
-        self._expiry: dict[object, float] = {}
+        self._entries: dict[object, tuple[Any, ...]] = {}
         self._keys_by_id: dict[int, tuple[object, ...]] = {}
 
     def get(self, key: object) -> CachedTuple | None:
-        expiry = self._expiry.get(key)
-        if expiry is None:
+        entry = self._entries.get(key)
+        if entry is None:
             return None
-        if expiry < self._clock():
-            del self._expiry[key], self._values[key]
+        if entry[-1] < self._clock():
+            self._entries.pop(key, None)
             return None
-        return self._make(self._values[key])
+        return self._make(entry[:-1])
 
     def put(self, key: object, owner_id: int, value: CachedTuple) -> None:
-        self._values[key] = tuple(value)
-        self._expiry[key] = self._clock() + self._ttl
+        self._entries[key] = (*value, self._clock() + self._ttl)
         keys: tuple[object, ...] = self._keys_by_id.get(owner_id, ())
         if key not in keys:
             self._keys_by_id[owner_id] = (*keys, key)
 
     def forget(self, owner_id: int) -> None:
         for key in self._keys_by_id.pop(owner_id, ()):
-            self._expiry.pop(key, None)
-            self._values.pop(key, None)
+            self._entries.pop(key, None)
 
 
 class Registry:
