@@ -8,12 +8,12 @@
         .venv/bin/python bench/fold_cost.py run /tmp/fold-board --rows 5000 [--no-fold]
 
 ``seed`` makes a board with ``bench/board_seed.py`` (the board the announce benches use,
-with its ``transfers`` history). ``run`` copies it, appends ``--rows`` log rows as the
-tracker writes them (re-announces of peers picked at random, each with a new upload
-counter and credit: on a board this size nearly every row is a different peer and
+with its ``transfers`` history). ``run`` copies it, appends ``--rows`` rows to a credit-log
+file as the tracker writes them (re-announces of peers picked at random, each with a new
+upload counter and credit: on a board this size nearly every row is a different peer and
 transfer, so the fold cannot merge them), then folds them ``--chunk`` rows per
-transaction on the tracker writer's own connection, as the writer does, and prints the
-CPU per folded row and the WAL frames and bytes the fold added.
+transaction on a connection like the tracker's folding one, and prints the CPU per folded
+row and the WAL frames and bytes the fold added to the board's database.
 
 Under a loaded machine the CPU time moves; callgrind's instruction count does not. Run
 ``run`` twice under callgrind, with and without ``--no-fold`` (everything but the fold),
@@ -28,7 +28,6 @@ import argparse
 import json
 import random
 import shutil
-import socket
 import sqlite3
 import sys
 import tempfile
@@ -51,6 +50,8 @@ def seed(args: argparse.Namespace) -> None:
 
 def log_rows(connection: sqlite3.Connection, count: int, at: int) -> list[tuple[object, ...]]:
     """``count`` re-announces of random stored peers, as ``saved_row`` builds them."""
+    from tinypier.tracker.rules import client_name
+
     rng = random.Random(3)
     peers = connection.execute('SELECT torrent_id, user_id, peer_id, port, "left" FROM peers')
     counts = {
@@ -59,19 +60,25 @@ def log_rows(connection: sqlite3.Connection, count: int, at: int) -> list[tuple[
             "SELECT id, seeders, leechers FROM torrents"
         )
     }
-    address = socket.inet_aton("127.0.0.1")
     rows = []
     for torrent_id, user_id, peer_id, port, left in rng.choices(sorted(map(tuple, peers)), k=count):
         uploaded = rng.randrange(1, 1 << 40)
         credit = rng.randrange(1, 1 << 24)
-        rows.append((torrent_id, user_id, peer_id, 0, uploaded, 0, left,
-                     address + port.to_bytes(2, "big"), b"", port, credit, 0,
-                     1800 if left == 0 else 0, 0, *counts[torrent_id], at))  # fmt: skip
+        rows.append((torrent_id, user_id, peer_id, 0, uploaded, 0, left, "127.0.0.1", "",
+                     port, credit, 0, 1800 if left == 0 else 0, 0, *counts[torrent_id], at,
+                     client_name(peer_id)))  # fmt: skip
     return rows
 
 
 def run(args: argparse.Namespace) -> None:
-    from tinypier.tracker.creditlog import APPEND, begin_immediate, fold_whole_log
+    from tinypier.tracker.creditlog import (
+        APPEND,
+        attach_log_file,
+        begin_immediate,
+        fold_whole_log_file,
+        log_file_connection,
+        prepare_log,
+    )
     from tinypier.tracker.store import _writer_connection
 
     with tempfile.TemporaryDirectory(prefix="tinypier-fold-") as directory:
@@ -89,18 +96,28 @@ def run(args: argparse.Namespace) -> None:
             " GROUP BY torrent_id) AS c WHERE c.torrent_id = torrents.id"
         )
         rows = log_rows(connection, args.rows, int(time.time()))
-        begin_immediate(connection)
-        connection.executemany(APPEND, rows)
-        connection.execute("COMMIT")
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        log_path = path.with_name("credit-log.sqlite3")
+        log_file = log_file_connection(log_path)
+        prepare_log(connection, log_file)
+        attach_log_file(connection, log_path)
+        begin_immediate(log_file)
+        log_file.executemany(APPEND, rows)
+        log_file.execute("COMMIT")
+        log_file.close()
+        connection.execute("PRAGMA main.wal_checkpoint(TRUNCATE)")
         wal = path.with_name(path.name + "-wal")
         page_size = connection.execute("PRAGMA page_size").fetchone()[0]
         started = time.process_time()
-        folded = 0 if args.no_fold else fold_whole_log(connection, begin_immediate, args.chunk)
+        folded = 0
+        if not args.no_fold:
+            folded = fold_whole_log_file(connection, begin_immediate, args.chunk, 100_000)[0]
         seconds = time.process_time() - started
         wal_bytes = wal.stat().st_size if wal.exists() else 0
         frames = wal_bytes // (page_size + WAL_FRAME_HEADER)
-        left = connection.execute("SELECT COUNT(*) FROM credit_log").fetchone()[0]
+        left = connection.execute(
+            "SELECT COUNT(*) FROM credit_log_file.credit_log WHERE id >"
+            " (SELECT credit_log_through FROM credit_fold_marks)"
+        ).fetchone()[0]
         connection.close()
     per_row = max(folded, 1)
     print(json.dumps({
@@ -122,7 +139,7 @@ def main() -> None:
     running = commands.add_parser("run", help="append and fold log rows on a copy")
     running.add_argument("board")
     running.add_argument("--rows", type=int, default=5000)
-    running.add_argument("--chunk", type=int, default=250, help="the writer's default")
+    running.add_argument("--chunk", type=int, default=20_000, help="the writer's default")
     running.add_argument("--no-fold", action="store_true", help="everything but the fold")
     args = parser.parse_args()
     seed(args) if args.command == "seed" else run(args)

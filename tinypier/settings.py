@@ -129,13 +129,18 @@ class Settings:
     bonus_invite_price: int = 1000
     ledger_rows_per_page: int = 50
     legacy_passkey_param: str = "uk"
-    credit_fold_chunk_rows: int = 250
+    credit_fold_chunk_rows: int = 20_000
     bonus_job_chunk_rows: int = 500
     avatar_uploads_per_hour: int = 10
 
     @property
     def database_path(self) -> Path:
         return self.data_dir / "tinypier.sqlite3"
+
+    @property
+    def credit_log_path(self) -> Path:
+        """The tracker's credit log, a database of its own (``tinypier.tracker.creditlog``)."""
+        return self.data_dir / "credit-log.sqlite3"
 
     @property
     def attachments_dir(self) -> Path:

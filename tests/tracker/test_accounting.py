@@ -10,7 +10,7 @@ from litestar.testing import TestClient
 
 from tests.helpers import Member, add_member
 from tests.tracker.conftest import ChosenAddress
-from tests.tracker.wire import announce, execute, fetch, peer_id, register_torrent
+from tests.tracker.wire import announce, execute_in_log, fetch, peer_id, register_torrent
 from tinypier.app import create_app
 from tinypier.settings import Settings
 from tinypier.tracker.engine import Tracker
@@ -339,14 +339,14 @@ def test_a_failed_commit_is_answered_as_a_failure_and_its_credit_kept_for_the_re
     from its cached schema after the trigger is dropped: no retry could succeed.)"""
     torrent = register_torrent(settings, alice.id, "retry").key
     downloader(torrent)
-    execute(
+    execute_in_log(
         settings,
         "CREATE TRIGGER crediting_fails BEFORE INSERT ON credit_log"
         " BEGIN SELECT abs(-9223372036854775807 - 1); END",
     )
     refused = announce(tracker_client, alice.passkey, torrent, peer_id(), uploaded=MB, left=1)
     assert refused == {b"failure reason": b"the tracker could not save your announce: try again"}
-    execute(settings, "DROP TRIGGER crediting_fails")
+    execute_in_log(settings, "DROP TRIGGER crediting_fails")
     announce(
         tracker_client, alice.passkey, torrent, peer_id(label="other"), uploaded=2 * MB, left=1
     )

@@ -7,7 +7,10 @@ never folding first as :func:`tests.tracker.wire.fetch` does.
 from __future__ import annotations
 
 import itertools
+import logging
+import socket
 import sqlite3
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -22,14 +25,30 @@ from litestar.testing import TestClient
 from tests.helpers import add_member
 from tests.torrents.releases import api_token, bearer
 from tests.tracker.conftest import UNCAPPED_RATES, Board, ChosenAddress
-from tests.tracker.wire import announce, fetch_unfolded, peer_id, register_torrent
+from tests.tracker.wire import (
+    announce,
+    fetch_log,
+    fetch_unfolded,
+    peer_id,
+    register_torrent,
+    unfolded_rows,
+)
 from tinypier.app import create_app
+from tinypier.db.backup import backup_board
 from tinypier.db.connection import connect_sync
 from tinypier.db.migrations import migrate
 from tinypier.settings import Settings, load_settings
-from tinypier.tracker.creditlog import APPEND, REMOVALS, fold_credit_log, fold_whole_log
+from tinypier.tracker.creditlog import (
+    APPEND,
+    EXPIRED,
+    STOPPED,
+    attach_log_file,
+    begin_immediate,
+    fold_log_file,
+    log_file_connection,
+)
 from tinypier.tracker.rules import client_name
-from tinypier.tracker.swarm import address_text, compact, packed_address
+from tinypier.tracker.store import checkpoint, fold_all, fold_pending
 
 MB = 1 << 20
 HOUR_MS = 3_600_000
@@ -52,8 +71,7 @@ def downloaded(settings: Settings, user_id: int) -> int:
 
 
 def log_rows(settings: Settings) -> int:
-    [(count,)] = fetch_unfolded(settings, "SELECT COUNT(*) FROM credit_log")
-    return int(count)
+    return unfolded_rows(settings)
 
 
 def test_an_answered_announce_is_one_log_row_until_the_fold(
@@ -64,7 +82,7 @@ def test_an_answered_announce_is_one_log_row_until_the_fold(
     release = register_torrent(board.settings, alice.id, "logged")
     announce(board.client, alice.passkey, release.key, peer_id(), downloaded=5 * MB, left=1)
     logged = "SELECT torrent_id, user_id, downloaded, credited_downloaded FROM credit_log"
-    assert fetch_unfolded(board.settings, logged) == [(release.id, alice.id, 5 * MB, 5 * MB)]
+    assert fetch_log(board.settings, logged) == [(release.id, alice.id, 5 * MB, 5 * MB)]
     assert downloaded(board.settings, alice.id) == 0
     assert fetch_unfolded(board.settings, "SELECT COUNT(*) FROM peers") == [(0,)]
 
@@ -107,7 +125,7 @@ def test_the_log_is_folded_once_it_holds_credit_fold_rows(
 def test_a_fold_in_one_row_chunks_credits_every_row_once(
     make_board: Callable[..., Board],
 ) -> None:
-    """The writer folds chunk after chunk, between commits, until the log is empty."""
+    """The writer folds chunk after chunk until nothing is left to fold."""
     board = make_board(
         credit_fold_interval_ms=HOUR_MS, credit_fold_rows=4, credit_fold_chunk_rows=1
     )
@@ -154,13 +172,17 @@ def test_start_up_folds_what_a_crash_left_before_answering(
         bob = add_member(quiet_settings, "bob")
         release = register_torrent(quiet_settings, alice.id, "crash")
         announce(client, alice.passkey, release.key, peer_id(), downloaded=2 * MB, left=1)
-        source = connect_sync(quiet_settings.database_path)
-        target = sqlite3.connect(restarted.database_path)
-        try:
-            source.backup(target)
-        finally:
-            target.close()
-            source.close()
+        for source_path, target_path in (
+            (quiet_settings.credit_log_path, restarted.credit_log_path),
+            (quiet_settings.database_path, restarted.database_path),
+        ):
+            source = sqlite3.connect(source_path)
+            target = sqlite3.connect(target_path)
+            try:
+                source.backup(target)
+            finally:
+                target.close()
+                source.close()
     with serve(restarted) as client:
         assert log_rows(restarted) == 0
         assert downloaded(restarted, alice.id) == 2 * MB
@@ -169,8 +191,8 @@ def test_start_up_folds_what_a_crash_left_before_answering(
 
 
 def test_a_fold_takes_at_most_a_chunk_of_the_oldest_rows(quiet_settings: Settings) -> None:
-    """A fold holds the write lock for one chunk: it applies and trims only the oldest
-    ``chunk`` rows, and leaves the rest for the next fold."""
+    """A fold applies only the oldest ``chunk`` rows past the mark, and leaves the rest
+    for the next fold."""
     with serve(quiet_settings) as client:
         alice = add_member(quiet_settings, "alice")
         release = register_torrent(quiet_settings, alice.id, "chunk")
@@ -179,7 +201,8 @@ def test_a_fold_takes_at_most_a_chunk_of_the_oldest_rows(quiet_settings: Setting
             announce(client, alice.passkey, release.key, me, downloaded=total * MB, left=1)
         connection = connect_sync(quiet_settings.database_path)
         try:
-            assert fold_credit_log(connection, chunk=2) == 2
+            attach_log_file(connection, quiet_settings.credit_log_path)
+            assert fold_log_file(connection, begin_immediate, 2, 100)[0] == 2
         finally:
             connection.close()
         assert log_rows(quiet_settings) == 1
@@ -200,9 +223,9 @@ def test_a_row_of_a_release_deleted_meanwhile_is_dropped_and_the_rest_folded(
         connection = connect_sync(quiet_settings.database_path)
         try:
             connection.execute("DELETE FROM torrents WHERE id = ?", (gone.id,))
-            assert fold_credit_log(connection) == 2  # both rows leave the log
         finally:
             connection.close()
+        assert fold_pending(quiet_settings) == 2  # both rows leave the log
         assert downloaded(quiet_settings, alice.id) == MB
         assert log_rows(quiet_settings) == 0
 
@@ -212,7 +235,9 @@ def test_a_row_of_a_release_deleted_meanwhile_is_dropped_and_the_rest_folded(
 MEMBERS = 2
 RELEASES = 2
 PEERS = (b"-qB4620-aaaaaaaaaaaa", b"-TR3000-bbbbbbbbbbbb")
-ADDRESSES = (b"", compact(packed_address("10.0.0.1"), 6881), compact(packed_address("::1"), 51413))
+IPV4 = ("", "10.0.0.1")
+IPV6 = ("", "::1")
+REMOVALS = (STOPPED, EXPIRED)
 
 PER_ROW = {
     "remove": "DELETE FROM peers WHERE torrent_id = ? AND user_id = ? AND peer_id = ?",
@@ -258,10 +283,9 @@ def apply_one(connection: sqlite3.Connection, row: tuple[Any, ...]) -> None:
     if event in REMOVALS:
         connection.execute(PER_ROW["remove"], key)
     else:
-        addresses = (address_text(address4[:-2]), address_text(address6[:-2]))
+        addresses = (address4 or None, address6 or None)
         connection.execute(
-            PER_ROW["save"],
-            (*key, *addresses, port, up, down, left, client_name(peer), at, at),
+            PER_ROW["save"], (*key, *addresses, port, up, down, left, row[17], at, at)
         )
         if left == 0:
             connection.execute(PER_ROW["seeder"], (at, at, torrent_id))
@@ -302,8 +326,8 @@ log_row = st.tuples(
     st.integers(0, 10**12),
     st.integers(0, 10**12),
     st.integers(0, 2),
-    st.sampled_from(ADDRESSES[:2]),
-    st.sampled_from(ADDRESSES[::2]),
+    st.sampled_from(IPV4),
+    st.sampled_from(IPV6),
     st.integers(1, 65535),
     st.integers(0, 10**9),
     st.integers(0, 10**9),
@@ -312,7 +336,7 @@ log_row = st.tuples(
     st.integers(0, 9),
     st.integers(0, 9),
     st.integers(1_700_000_000, 1_700_000_100),
-)
+).map(lambda row: (*row, client_name(row[2])))
 
 
 @hypothesis_settings(
@@ -333,9 +357,127 @@ def test_folding_in_bulk_leaves_what_each_row_applied_alone_would(
     for row in rows:
         apply_one(one_by_one, row)
     bounds = sorted({0, len(rows), *(cut for cut in cuts if cut < len(rows))})
-    for start, end in itertools.pairwise(bounds):
-        bulk.executemany(APPEND, rows[start:end])
-        assert fold_whole_log(bulk, chunk=chunk) == end - start
+    with tempfile.TemporaryDirectory() as directory:
+        log_path = Path(directory) / "credit-log.sqlite3"
+        log_file = log_file_connection(log_path)
+        attach_log_file(bulk, log_path)
+        for start, end in itertools.pairwise(bounds):
+            log_file.executemany(APPEND, rows[start:end])
+            folded = 0
+            while taken := fold_log_file(bulk, begin_immediate, chunk, 100)[0]:
+                folded += taken
+            assert folded == end - start
+        log_file.close()
+        bulk.execute("DETACH DATABASE credit_log_file")
     for query in FIGURES:
         assert bulk.execute(query).fetchall() == one_by_one.execute(query).fetchall(), query
-    assert bulk.execute("SELECT COUNT(*) FROM credit_log").fetchone() == (0,)
+
+
+# -- the log file beside the board's database -----------------------------------------
+
+
+def test_announces_are_answered_while_a_web_request_holds_the_boards_write_lock(
+    make_board: Callable[..., Board],
+) -> None:
+    """Appends go to the log file, whose lock only the tracker takes: a long transaction
+    of the board's (a post, the bonus job) delays no announce. The fold waits for it."""
+    board = make_board(credit_fold_interval_ms=HOUR_MS)
+    alice = add_member(board.settings, "alice")
+    release = register_torrent(board.settings, alice.id, "locked")
+    holder = connect_sync(board.settings.database_path)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        reply = announce(board.client, alice.passkey, release.key, peer_id(), downloaded=MB, left=1)
+        assert b"failure reason" not in reply
+        assert unfolded_rows(board.settings) == 1
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert fold_pending(board.settings) == 1
+    assert downloaded(board.settings, alice.id) == MB
+
+
+def test_a_new_log_file_numbers_its_rows_past_what_the_board_folded(
+    quiet_settings: Settings,
+) -> None:
+    """A log file lost (or a board restored without it) starts again, and its rows are
+    folded: none hides at or below the board's mark."""
+    with serve(quiet_settings) as client:
+        alice = add_member(quiet_settings, "alice")
+        release = register_torrent(quiet_settings, alice.id, "lost")
+        me = peer_id()
+        for total in (1, 2):  # two rows: the board's mark ends at 2
+            announce(client, alice.passkey, release.key, me, downloaded=total * MB, left=1)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{quiet_settings.credit_log_path}{suffix}").unlink(missing_ok=True)
+    with serve(quiet_settings) as client:
+        announce(client, alice.passkey, release.key, peer_id(label="new"), downloaded=MB, left=1)
+    assert downloaded(quiet_settings, alice.id) == 3 * MB
+
+
+def test_rows_an_older_version_left_in_the_boards_credit_log_are_folded_at_start(
+    quiet_settings: Settings,
+) -> None:
+    """Before schema 32 the log was a table of the board's database, with compact
+    addresses and no client name; a crash could leave rows there."""
+    quiet_settings.data_dir.mkdir()
+    migrate(quiet_settings.database_path, quiet_settings.backups_dir)
+    alice = add_member(quiet_settings, "alice")
+    release = register_torrent(quiet_settings, alice.id, "legacy")
+    peer = b"-qB4620-aaaaaaaaaaaa"
+    address = socket.inet_aton("10.0.0.7") + (6881).to_bytes(2, "big")
+    connection = connect_sync(quiet_settings.database_path)
+    try:
+        connection.execute(
+            "INSERT INTO credit_log (torrent_id, user_id, peer_id, event, uploaded, downloaded,"
+            ' "left", address4, address6, port, credited_uploaded, credited_downloaded,'
+            " seeding_seconds, snatched, seeders, leechers, at)"
+            " VALUES (?, ?, ?, 1, 0, ?, 1, ?, x'', 6881, 0, ?, 0, 0, 0, 1, 1700000000)",
+            (release.id, alice.id, peer, 2 * MB, address, 2 * MB),
+        )
+    finally:
+        connection.close()
+    with serve(quiet_settings):
+        assert downloaded(quiet_settings, alice.id) == 2 * MB
+        stored = "SELECT ipv4, port, client FROM peers WHERE user_id = ?"
+        assert fetch_unfolded(quiet_settings, stored, alice.id) == [
+            ("10.0.0.7", 6881, client_name(peer))
+        ]
+        assert fetch_unfolded(quiet_settings, "SELECT COUNT(*) FROM credit_log") == [(0,)]
+
+
+def test_a_backup_holds_the_announces_the_board_has_not_folded_yet(
+    quiet_settings: Settings, tmp_path: Path
+) -> None:
+    with serve(quiet_settings) as client:
+        alice = add_member(quiet_settings, "alice")
+        release = register_torrent(quiet_settings, alice.id, "saved")
+        announce(client, alice.passkey, release.key, peer_id(), downloaded=2 * MB, left=1)
+        assert log_rows(quiet_settings) == 1
+        backup_board(quiet_settings, tmp_path / "copy")
+    restored = load_settings(tmp_path / "copy", environ={}, **UNCAPPED_RATES)
+    with serve(restored):
+        assert downloaded(restored, alice.id) == 2 * MB
+
+
+def test_the_folding_connection_checkpoints_the_boards_database(
+    quiet_settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Its checkpoint names the board's database: a plain one would also try the
+    read-only log file attached to it, fail, and leave the board's WAL to grow."""
+    with serve(quiet_settings) as client:
+        alice = add_member(quiet_settings, "alice")
+        release = register_torrent(quiet_settings, alice.id, "wal")
+        announce(client, alice.passkey, release.key, peer_id(), downloaded=MB, left=1)
+        main = connect_sync(quiet_settings.database_path)
+        log_file = log_file_connection(quiet_settings.credit_log_path)
+        try:
+            assert fold_all(main, log_file, quiet_settings.credit_log_path, 100) == 1
+            with caplog.at_level(logging.ERROR):
+                checkpoint(main)
+            assert not caplog.records
+            _, frames, copied = main.execute("PRAGMA main.wal_checkpoint(PASSIVE)").fetchone()
+            assert frames == copied
+        finally:
+            log_file.close()
+            main.close()

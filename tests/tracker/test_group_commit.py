@@ -20,7 +20,7 @@ async def _batches_joined(settings: Settings, turns: list[int]) -> list[Batch]:
     after the start; the writer never commits for its interval, only when a batch stops
     growing."""
     prepare_data_dir(settings)
-    writer = Writer(settings.database_path, LONG_ENOUGH_MS)
+    writer = Writer(settings.database_path, settings.credit_log_path, LONG_ENOUGH_MS)
     await writer.start()
     joined: list[Batch] = []
 

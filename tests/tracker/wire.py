@@ -13,7 +13,8 @@ from litestar.testing import TestClient
 
 from tinypier.db.connection import connect_sync
 from tinypier.settings import Settings
-from tinypier.tracker.creditlog import fold_credit_log
+from tinypier.tracker.creditlog import log_file_connection
+from tinypier.tracker.store import fold_pending
 
 ADDRESS_HEADER = b"x-test-connection-address"
 
@@ -164,12 +165,45 @@ def fetch(settings: Settings, sql: str, *params: Any) -> list[Any]:
     """Rows of the board's tables as the tracker's next fold of the credit log leaves them
     (it folds at least every ``credit_fold_interval_ms``; folding here, as any connection
     may, spares each test that wait). ``test_credit_log.py`` holds the fold's timing."""
+    fold_pending(settings)
     connection = connect_sync(settings.database_path)
     try:
-        fold_credit_log(connection)
         return [tuple(row) for row in connection.execute(sql, params)]
     finally:
         connection.close()
+
+
+def fetch_log(settings: Settings, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    """Rows of the tracker's credit-log file (``tinypier.tracker.creditlog``)."""
+    connection = log_file_connection(settings.credit_log_path)
+    try:
+        return [tuple(row) for row in connection.execute(sql, params)]
+    finally:
+        connection.close()
+
+
+def execute_in_log(settings: Settings, sql: str) -> None:
+    connection = log_file_connection(settings.credit_log_path)
+    try:
+        connection.execute(sql)
+    finally:
+        connection.close()
+
+
+def log_backlog(settings: Settings) -> tuple[int, int]:
+    """Rows of the credit-log file past the board's mark (not folded yet), and rows at or
+    below it (folded, not trimmed yet)."""
+    [(mark,)] = fetch_unfolded(settings, "SELECT credit_log_through FROM credit_fold_marks")
+    [(waiting, folded)] = fetch_log(
+        settings,
+        "SELECT COUNT(*) FILTER (WHERE id > ?1), COUNT(*) FILTER (WHERE id <= ?1) FROM credit_log",
+        mark,
+    )
+    return int(waiting), int(folded)
+
+
+def unfolded_rows(settings: Settings) -> int:
+    return log_backlog(settings)[0]
 
 
 def execute(settings: Settings, sql: str, *params: Any) -> None:

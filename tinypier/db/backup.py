@@ -1,7 +1,8 @@
 """``tinypier backup DEST``: a consistent copy of a board that is running and writing.
 
 The copy is a complete data directory: restoring is pointing ``--data-dir`` at it. Order
-matters. A file is written before the row that references it commits, and removed only
+matters. The tracker's credit log is copied before the database (see
+:func:`_backup_credit_log`). A file is written before the row that references it commits, and removed only
 after the row's deletion commits. So the attachments are copied first, then the database
 from one read snapshot, then the files the snapshot references that arrived after the
 first pass; files the snapshot does not reference are dropped from the copy. A file the
@@ -47,6 +48,7 @@ def backup_board(settings: Settings, destination: Path) -> BackupSummary:
     _prepare_destination(destination)
     copy = dataclasses.replace(settings, data_dir=destination)
     _copy_attachments(settings.attachments_dir, copy.attachments_dir)
+    _backup_credit_log(settings.credit_log_path, copy.credit_log_path)
     referenced = _backup_database(settings.database_path, copy.database_path)
     files = _match_attachments(settings.attachments_dir, copy.attachments_dir, set(referenced))
     _copy_secret_key(settings.secret_key_path, copy.secret_key_path)
@@ -89,6 +91,27 @@ def _backup_database(source_path: Path, target_path: Path) -> list[str]:
         source.backup(target, pages=PAGES_PER_STEP, sleep=PAUSE_BETWEEN_STEPS_SECONDS)
         source.execute("COMMIT")
         return referenced
+    finally:
+        target.close()
+        source.close()
+
+
+def _backup_credit_log(source_path: Path, target_path: Path) -> None:
+    """Copy the tracker's credit log (announces answered but not folded into the board's
+    tables yet) BEFORE the board's database: every row the copied log lacks was appended
+    after it was copied, and rows the board folded meanwhile are skipped by the restored
+    board's fold (they are at or below its mark). Copied after the board, rows folded and
+    trimmed in between would be in neither copy."""
+    if not source_path.is_file():
+        return
+    os.close(os.open(target_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    source = sqlite3.connect(source_path)
+    target = sqlite3.connect(target_path)
+    try:
+        source.execute("BEGIN")
+        source.execute("SELECT COUNT(*) FROM sqlite_schema").fetchone()
+        source.backup(target, pages=PAGES_PER_STEP, sleep=PAUSE_BETWEEN_STEPS_SECONDS)
+        source.execute("COMMIT")
     finally:
         target.close()
         source.close()

@@ -292,10 +292,9 @@ class CheatLog(SQLModel, table=True):
 
 
 class CreditLog(SQLModel, table=True):
-    """One answered announce's durable effect, until the tracker folds it into ``peers``,
-    ``users``, ``transfers``, ``snatches`` and ``torrents`` (``tinypier.tracker.creditlog``).
-    No foreign keys: appending must not fail for a release or member deleted meanwhile
-    (the fold drops their rows), and an append checks nothing it need not."""
+    """Credit-log rows an older version left unfolded (a crash before its fold), which
+    the tracker folds at its next start. Since schema 32 the tracker appends to a log file
+    of its own (``tinypier.tracker.creditlog``); this table stays empty."""
 
     __tablename__ = "credit_log"
 
@@ -317,6 +316,17 @@ class CreditLog(SQLModel, table=True):
     seeders: int
     leechers: int
     at: int
+
+
+class CreditFoldMarks(SQLModel, table=True):
+    """The last credit-log row and cheat-log line the tracker folded into the tables (one
+    row), moved in the fold's transaction: each row of the log file is applied once."""
+
+    __tablename__ = "credit_fold_marks"
+
+    id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    credit_log_through: int
+    withheld_through: int
 
 
 class PendingRepair(SQLModel, table=True):

@@ -24,10 +24,10 @@ from tinypier.settings import Settings
 from tinypier.torrents.moderation import set_freeleech, set_status
 from tinypier.torrents.registration import ReleaseUpload, register_on_board
 from tinypier.tracker.accounting import NO_LEECHER, WithheldCredit
-from tinypier.tracker.creditlog import STOPPED, fold_credit_log, removed_row, saved_row
+from tinypier.tracker.creditlog import STOPPED, removed_row, saved_row
 from tinypier.tracker.protocol import Event
 from tinypier.tracker.rules import client_name
-from tinypier.tracker.store import Batch, begin_patiently, commit_batch
+from tinypier.tracker.store import Batch, save_and_fold
 from tinypier.tracker.swarm import Peer, Swarm, compact, packed_address
 
 MAX_REPLIES = 7
@@ -314,12 +314,10 @@ def _snatch(swarms: _Swarms, swarm: Swarm, member: int) -> None:
 
 
 def _write(settings: Settings, batch: Batch) -> None:
-    connection = connect_sync(settings.database_path)
-    try:
-        commit_batch(connection, batch, begin_patiently)
-        fold_credit_log(connection)
-    finally:
-        connection.close()
+    """Through the tracker's own log and fold, as if its clients had announced."""
+    save_and_fold(
+        settings.database_path, settings.credit_log_path, batch, settings.cheat_log_max_rows
+    )
 
 
 def _spread_in_time(settings: Settings, now: int) -> None:

@@ -1,34 +1,41 @@
-"""The credit log: one appended row per announce, folded into the board's tables in bulk.
+"""The credit log: one appended row per announce, in a file of its own, folded into the
+board's tables in bulk on the writer's thread.
 
-An announce's durable effect is one narrow row of ``credit_log``: the peer (torrent,
-member, peer id), its counters and addresses after the announce, the credit it earned,
-its event, whether it completed the torrent, and the swarm's seeders and leechers after
-it. The writer's group commit appends these rows and commits before any announce in it
-is answered, so an answered announce is on disk (one B-tree, a page or two per commit,
-instead of an update of ``peers``, ``users``, ``transfers`` and ``torrents`` each).
+An announce's durable effect is one narrow row of ``credit_log`` in ``credit-log.sqlite3``
+beside the board's database: the peer (torrent, member, peer id, addresses, client), its
+counters after the announce, the credit it earned, its event, whether it completed the
+torrent, and the swarm's seeders and leechers after it. The writer's group commit appends
+these rows (and any cheat-log line, to ``withheld``) and commits before any announce in it
+is answered, so an answered announce is on disk.
 
-:func:`fold_credit_log` applies the oldest rows (at most a chunk of them) to ``peers``,
-``users``, ``transfers``, ``snatches`` and ``torrents`` and deletes exactly those rows, in
-ONE transaction. So whatever point a crash stops it at (mid-fold, or after the tables are
-updated but before the rows are trimmed) nothing of that chunk is committed: its rows are
-still there and the next fold applies them exactly once. A row is never folded twice
-because its trim commits with its fold, atomically; no high-water mark is needed, and
-any connection may fold (the write lock makes two folds take turns, and the second finds
-only rows the first did not take).
+Why a file of its own: SQLite has one write lock per database file. With the log in the
+board's database, a fold had to be cut into small chunks between group commits on the
+event loop (a long fold held the lock every commit waits for), and a web request's
+transaction could delay every announce. In its own file the log is appended by the event
+loop alone, and :func:`fold_log_file` applies thousands of rows at once to ``peers``,
+``users``, ``transfers``, ``snatches``, ``torrents`` and ``cheat_log`` in ONE transaction
+of the board's database on the writer's thread, while appends go on. Each of its
+statements is a single SQL statement over all the rows (the log file is attached
+read-only), so SQLite does the work with the GIL released, and a fold's rows that touch
+one page of a table write it once (bench/announce.py, README: less CPU per announce, and
+the million-peer board's p99 fell from about 120 ms to under 20).
+
+Exactly once: the board's database holds a mark, the id of the last row folded
+(``credit_fold_marks``), moved in the fold's own transaction. A crash before the fold's
+commit leaves the mark and the tables as they were; a crash after it, before the folded
+rows are trimmed from the log file, leaves rows at or below the mark, which the next fold
+skips and the writer trims. Ids only grow (``AUTOINCREMENT``, and a log file newer than the
+mark, or missing, starts past it: :func:`prepare_log`), so a row never hides below the mark.
 
 When it runs (see :class:`tinypier.tracker.store.Writer`): once ``credit_fold_rows`` rows
-are waiting or ``credit_fold_interval_ms`` after the oldest row was committed, whichever
-is first, the writer folds the log a chunk of ``credit_fold_chunk_rows`` at a time on the
-event loop, one chunk after each group commit, until it is empty; while nothing is
-waiting to commit it also folds whole chunks early. A fold never holds SQLite's write
-lock (and so the commits announces wait for) for more than one chunk. At shutdown the
-writer folds what is left, and at start-up, before the first announce is read, it folds
-what a crash left (the replay). The tables the pages and the API read are thus at most
-``credit_fold_interval_ms`` (half a second by default) plus one fold behind the tracker;
-they do not add unfolded rows themselves.
+wait or ``credit_fold_interval_ms`` after the oldest was committed, whichever is first, at
+most ``credit_fold_chunk_rows`` rows per transaction, again at once while more wait; at
+shutdown; and at start-up before the first announce is answered (the replay). Pages and the
+API read the folded tables as they are: at most ``credit_fold_interval_ms`` (half a second
+by default) plus one fold behind the tracker; they do not add unfolded rows.
 
-A row whose release or member was deleted meanwhile is dropped by the fold (their
-tables' rows went with them).
+A row whose release or member was deleted meanwhile is dropped by the fold (their tables'
+rows went with them).
 """
 
 from __future__ import annotations
@@ -36,7 +43,8 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from tinypier.tracker.protocol import Event
@@ -44,15 +52,16 @@ from tinypier.tracker.rules import client_name
 from tinypier.tracker.swarm import Peer, Swarm, address_text
 
 LogRow = tuple[Any, ...]
-"""torrent id, user id, peer id, event, uploaded, downloaded, left, compact IPv4 and IPv6
-addresses (empty when none), port, credited uploaded and downloaded, seeding seconds,
-snatched (0 or 1), the swarm's seeders and leechers, time of the announce.
+"""torrent id, user id, peer id, event, uploaded, downloaded, left, IPv4 and IPv6 addresses
+as text ('' when none), port, credited uploaded and downloaded, seeding seconds, snatched
+(0 or 1), the swarm's seeders and leechers, time of the announce, client name.
 
-The blobs are written as ``bytearray``, and no parameter of the writer's statements is
+The peer id is written as a ``bytearray``, and no parameter of the writer's statements is
 None: CPython 3.11's sqlite3 binds int, float, str and bytearray directly but looks up an
 adapter for every ``bytes`` and ``None`` parameter (a key tuple, a dict miss, two
-attribute lookups), 0.6-0.7 us each, against 0.1 us for the copy into a bytearray: about
-2 us per announce at the append and as much again at the fold."""
+attribute lookups), 0.6-0.7 us each, against 0.1 us for the copy into a bytearray. The
+addresses and the client are kept as the ``peers`` table stores them, so the fold is SQL
+only (a Python function called from SQL would take the GIL back for every row)."""
 Credit = tuple[int, int, int]
 """uploaded, downloaded and seeding seconds credited"""
 
@@ -61,65 +70,149 @@ EVENT_CODES = {Event.NONE: 0, Event.STARTED: 1, Event.COMPLETED: 2, Event.STOPPE
 STOPPED = EVENT_CODES[Event.STOPPED]
 EXPIRED = 5
 """The code of a row that removes a peer the sweep found silent; it credits nothing."""
-REMOVALS = (STOPPED, EXPIRED)
 NO_CREDIT: Credit = (0, 0, 0)
+
+LOG_FILE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS credit_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, torrent_id INTEGER NOT NULL,
+    user_id INTEGER NOT NULL, peer_id BLOB NOT NULL, event INTEGER NOT NULL,
+    uploaded INTEGER NOT NULL, downloaded INTEGER NOT NULL, "left" INTEGER NOT NULL,
+    ipv4 TEXT NOT NULL, ipv6 TEXT NOT NULL, port INTEGER NOT NULL,
+    credited_uploaded INTEGER NOT NULL, credited_downloaded INTEGER NOT NULL,
+    seeding_seconds INTEGER NOT NULL, snatched INTEGER NOT NULL, seeders INTEGER NOT NULL,
+    leechers INTEGER NOT NULL, at INTEGER NOT NULL, client TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS withheld (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, torrent_id INTEGER NOT NULL,
+    user_id INTEGER NOT NULL, claimed_uploaded INTEGER NOT NULL,
+    credited_uploaded INTEGER NOT NULL, claimed_downloaded INTEGER NOT NULL,
+    credited_downloaded INTEGER NOT NULL, created_at INTEGER NOT NULL, reason TEXT NOT NULL
+);
+"""
+"""The log file's tables. No foreign keys (they are in another file): the fold drops the
+rows of releases and members deleted meanwhile."""
 
 APPEND = (
     "INSERT INTO credit_log (torrent_id, user_id, peer_id, event, uploaded, downloaded,"
-    ' "left", address4, address6, port, credited_uploaded, credited_downloaded,'
-    " seeding_seconds, snatched, seeders, leechers, at)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    ' "left", ipv4, ipv6, port, credited_uploaded, credited_downloaded, seeding_seconds,'
+    " snatched, seeders, leechers, at, client)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-TAKEN = "SELECT MAX(id), COUNT(*) FROM (SELECT id FROM credit_log ORDER BY id LIMIT ?)"
-"""The last id and the number of the rows one fold takes: the oldest, at most a chunk."""
-FOLDABLE_ROWS = (
-    'SELECT torrent_id, user_id, peer_id, event, uploaded, downloaded, l."left", address4,'
-    " address6, port, credited_uploaded, credited_downloaded, seeding_seconds, snatched,"
-    " seeders, leechers, at FROM credit_log l WHERE l.id <= ?"
-    " AND EXISTS (SELECT 1 FROM torrents WHERE id = l.torrent_id)"
-    " AND EXISTS (SELECT 1 FROM users WHERE id = l.user_id) ORDER BY l.id"
+APPEND_WITHHELD = (
+    "INSERT INTO withheld (torrent_id, user_id, claimed_uploaded, credited_uploaded,"
+    " claimed_downloaded, credited_downloaded, created_at, reason)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 )
-TRIM = "DELETE FROM credit_log WHERE id <= ?"
-"""The rows the fold took: the fold holds the write lock, so none was appended since it
-read, and a row appended later has a greater id."""
-WHOLE_LOG = 1 << 62
-"""A chunk without limit: the whole log in one fold."""
+TRIM = ("DELETE FROM credit_log WHERE id <= ?", "DELETE FROM withheld WHERE id <= ?")
+"""What the writer deletes from the log file once a fold has committed its marks (the
+credit log's, the withheld lines'), one statement per mark."""
 
-DELETE_PEER = "DELETE FROM peers WHERE torrent_id = ? AND user_id = ? AND peer_id = ?"
-UPSERT_PEER = (
-    "INSERT INTO peers (torrent_id, user_id, peer_id, ipv4, ipv6, port, uploaded, downloaded,"
-    ' "left", client, started_at, last_announce_at)'
-    " VALUES (?, ?, ?, NULLIF(?, ''), NULLIF(?, ''), ?, ?, ?, ?, ?, ?, ?)"
+READ_MARKS = "SELECT credit_log_through, withheld_through FROM credit_fold_marks"
+WRITE_MARKS = "UPDATE credit_fold_marks SET credit_log_through = ?, withheld_through = ?"
+LOG_WINDOW = (
+    "SELECT MAX(id), COUNT(*) FROM (SELECT id FROM credit_log_file.credit_log WHERE id > ?"
+    " ORDER BY id LIMIT ?)"
+)
+WITHHELD_END = "SELECT COALESCE(MAX(id), ?1) FROM credit_log_file.withheld WHERE id > ?1"
+
+FOLD_ROWS_TABLE = (
+    "CREATE TEMP TABLE IF NOT EXISTS fold_rows (id INTEGER PRIMARY KEY, torrent_id INTEGER,"
+    " user_id INTEGER, peer_id BLOB, event INTEGER, uploaded INTEGER, downloaded INTEGER,"
+    ' "left" INTEGER, ipv4 TEXT, ipv6 TEXT, port INTEGER, credited_uploaded INTEGER,'
+    " credited_downloaded INTEGER, seeding_seconds INTEGER, snatched INTEGER, seeders INTEGER,"
+    " leechers INTEGER, at INTEGER, client TEXT)",
+    "CREATE INDEX IF NOT EXISTS temp.fold_rows_by_peer"
+    " ON fold_rows (torrent_id, user_id, peer_id, id)",
+)
+"""One fold's rows, in memory (``temp_store=MEMORY``), at most a chunk of them, indexed
+by peer: the peers' statement groups by it and finds each session's first row by it."""
+TAKE_FROM_LOG = (
+    "INSERT INTO temp.fold_rows SELECT l.id, torrent_id, user_id, peer_id, event, uploaded,"
+    ' downloaded, "left", ipv4, ipv6, port, credited_uploaded, credited_downloaded,'
+    " seeding_seconds, snatched, seeders, leechers, at, client"
+    " FROM credit_log_file.credit_log l WHERE l.id > ?1 AND l.id <= ?2"
+    " AND EXISTS (SELECT 1 FROM main.torrents WHERE id = l.torrent_id)"
+    " AND EXISTS (SELECT 1 FROM main.users WHERE id = l.user_id)"
+)
+"""One fold's rows: the oldest past the mark, of releases and members that still exist."""
+TAKE_ROW = (
+    "INSERT INTO temp.fold_rows VALUES (NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+DROP_DEAD_ROWS = (
+    "DELETE FROM temp.fold_rows WHERE NOT EXISTS (SELECT 1 FROM main.torrents WHERE id ="
+    " torrent_id) OR NOT EXISTS (SELECT 1 FROM main.users WHERE id = user_id)"
+)
+FOLD = (
+    # A peer that stopped or expired in the fold is deleted; if it came back later in the
+    # same fold, the next statement inserts it again with the start of its new session.
+    "DELETE FROM main.peers WHERE (torrent_id, user_id, peer_id) IN"
+    " (SELECT torrent_id, user_id, peer_id FROM temp.fold_rows WHERE event IN (3, 5))",
+    # Every other peer as its last row left it; a peer new to the table started at its
+    # first row after its last removal, a known one keeps its start.
+    "INSERT INTO main.peers (torrent_id, user_id, peer_id, ipv4, ipv6, port, uploaded,"
+    ' downloaded, "left", client, started_at, last_announce_at)'
+    " SELECT r.torrent_id, r.user_id, r.peer_id, NULLIF(r.ipv4, ''), NULLIF(r.ipv6, ''),"
+    ' r.port, r.uploaded, r.downloaded, r."left", r.client,'
+    " (SELECT s.at FROM temp.fold_rows s WHERE s.torrent_id = k.torrent_id"
+    " AND s.user_id = k.user_id AND s.peer_id = k.peer_id AND s.id > k.removed"
+    " ORDER BY s.id LIMIT 1), r.at"
+    " FROM (SELECT torrent_id, user_id, peer_id, MAX(id) AS last,"
+    " COALESCE(MAX(CASE WHEN event IN (3, 5) THEN id END), 0) AS removed"
+    " FROM temp.fold_rows GROUP BY torrent_id, user_id, peer_id) AS k"
+    " JOIN temp.fold_rows r ON r.id = k.last WHERE r.event NOT IN (3, 5)"
     " ON CONFLICT (torrent_id, user_id, peer_id) DO UPDATE SET ipv4 = excluded.ipv4,"
     " ipv6 = excluded.ipv6, port = excluded.port, uploaded = excluded.uploaded,"
     ' downloaded = excluded.downloaded, "left" = excluded."left", client = excluded.client,'
-    " last_announce_at = excluded.last_announce_at"
-)
-CREDIT_USER = "UPDATE users SET uploaded = uploaded + ?, downloaded = downloaded + ? WHERE id = ?"
-CREDIT_TRANSFER = (
-    "INSERT INTO transfers (torrent_id, user_id, uploaded, downloaded, seeding_seconds,"
-    " first_seen_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+    " last_announce_at = excluded.last_announce_at",
+    "UPDATE main.users SET uploaded = users.uploaded + c.up,"
+    " downloaded = users.downloaded + c.down FROM (SELECT user_id,"
+    " SUM(credited_uploaded) AS up, SUM(credited_downloaded) AS down FROM temp.fold_rows"
+    " WHERE event != 5 GROUP BY user_id HAVING up != 0 OR down != 0) AS c"
+    " WHERE users.id = c.user_id",
+    # A transfer new to the table was first seen at its first row; each was last seen at
+    # its last row.
+    "INSERT INTO main.transfers (torrent_id, user_id, uploaded, downloaded, seeding_seconds,"
+    " first_seen_at, last_seen_at) SELECT t.torrent_id, t.user_id, t.up, t.down, t.seeding,"
+    " first.at, last.at FROM (SELECT torrent_id, user_id, SUM(credited_uploaded) AS up,"
+    " SUM(credited_downloaded) AS down, SUM(seeding_seconds) AS seeding, MIN(id) AS first,"
+    " MAX(id) AS last FROM temp.fold_rows WHERE event != 5 GROUP BY torrent_id, user_id) AS t"
+    " JOIN temp.fold_rows first ON first.id = t.first"
+    " JOIN temp.fold_rows last ON last.id = t.last WHERE true"
     " ON CONFLICT (torrent_id, user_id) DO UPDATE SET uploaded = uploaded + excluded.uploaded,"
     " downloaded = downloaded + excluded.downloaded,"
     " seeding_seconds = seeding_seconds + excluded.seeding_seconds,"
-    " last_seen_at = excluded.last_seen_at"
+    " last_seen_at = excluded.last_seen_at",
+    "INSERT OR IGNORE INTO main.snatches (torrent_id, user_id, completed_at)"
+    " SELECT s.torrent_id, s.user_id, r.at FROM (SELECT torrent_id, user_id, MIN(id) AS first"
+    " FROM temp.fold_rows WHERE snatched GROUP BY torrent_id, user_id) AS s"
+    " JOIN temp.fold_rows r ON r.id = s.first",
+    # Only a release whose figures move: seeders, leechers and completed are indexed (the
+    # listing sorts by them), and SQLite rewrites the index entry of every column an
+    # UPDATE sets, changed or not; most re-announces leave a swarm's figures as they were.
+    "UPDATE main.torrents SET seeders = c.seeders, leechers = c.leechers,"
+    " completed = torrents.completed + c.snatched FROM (SELECT r.torrent_id, r.seeders,"
+    " r.leechers, t.snatched FROM (SELECT torrent_id, MAX(id) AS last, SUM(snatched)"
+    " AS snatched FROM temp.fold_rows GROUP BY torrent_id) AS t JOIN temp.fold_rows r"
+    " ON r.id = t.last) AS c WHERE torrents.id = c.torrent_id"
+    " AND (torrents.seeders IS NOT c.seeders OR torrents.leechers IS NOT c.leechers"
+    " OR c.snatched != 0)",
+    # The newest time a seeder announced; not indexed, so its update rewrites the row only.
+    "UPDATE main.torrents SET last_seeder_at = c.seen FROM (SELECT torrent_id, MAX(at) AS seen"
+    ' FROM temp.fold_rows WHERE "left" = 0 AND event NOT IN (3, 5) GROUP BY torrent_id) AS c'
+    " WHERE torrents.id = c.torrent_id"
+    " AND (torrents.last_seeder_at IS NULL OR torrents.last_seeder_at < c.seen)",
 )
-INSERT_SNATCH = (
-    "INSERT OR IGNORE INTO snatches (torrent_id, user_id, completed_at) VALUES (?, ?, ?)"
+"""The fold, one statement per table, over every row of ``temp.fold_rows`` at once."""
+FOLD_WITHHELD = (
+    "INSERT INTO main.cheat_log (torrent_id, user_id, claimed_uploaded, credited_uploaded,"
+    " claimed_downloaded, credited_downloaded, created_at, reason) SELECT torrent_id,"
+    " user_id, claimed_uploaded, credited_uploaded, claimed_downloaded, credited_downloaded,"
+    " created_at, reason FROM credit_log_file.withheld l WHERE l.id > ?1 AND l.id <= ?2"
+    " AND EXISTS (SELECT 1 FROM main.torrents WHERE id = l.torrent_id)"
+    " AND EXISTS (SELECT 1 FROM main.users WHERE id = l.user_id)"
+    " ORDER BY l.id"
 )
-UPDATE_TORRENT = (
-    "UPDATE torrents SET seeders = ?1, leechers = ?2, completed = completed + ?3"
-    " WHERE id = ?4 AND (seeders IS NOT ?1 OR leechers IS NOT ?2 OR ?3 != 0)"
-)
-"""Only a release whose figures move: ``seeders``, ``leechers`` and ``completed`` are
-indexed (the listing sorts by them), and SQLite rewrites an index entry of every column
-an UPDATE sets, changed or not. Most re-announces leave a swarm's figures as they were,
-so most releases of a fold are read, not written (10 us a row less in bench/fold_cost.py)."""
-SEEN_SEEDER = (
-    "UPDATE torrents SET last_seeder_at = ?1"
-    " WHERE id = ?2 AND (last_seeder_at IS NULL OR last_seeder_at < ?1)"
-)
-"""The newest time a seeder announced; not indexed, so its update rewrites the row only."""
+TRIM_CHEAT_LOG = "DELETE FROM cheat_log WHERE id <= (SELECT MAX(id) FROM cheat_log) - ?"
 
 STOP_AT_VARIABLE = "TEST_TINYPIER_STOP_AT"
 """A test hook: ``<point>`` or ``<point>:<n>`` makes the process exit at once (as ``kill
@@ -158,9 +251,10 @@ def saved_row(
 ) -> LogRow:
     """The row of an announce that leaves ``peer`` in the swarm."""
     return (torrent_id, peer.user_id, bytearray(peer.peer_id), EVENT_CODES[event],
-            peer.uploaded, peer.downloaded, peer.left, bytearray(peer.compact4),
-            bytearray(peer.compact6), peer.port, *credit, snatched, len(swarm.seeders),
-            len(swarm.leechers), at)  # fmt: skip
+            peer.uploaded, peer.downloaded, peer.left,
+            address_text(peer.compact4[:-2]) or "", address_text(peer.compact6[:-2]) or "",
+            peer.port, *credit, snatched, len(swarm.seeders), len(swarm.leechers), at,
+            peer.client)  # fmt: skip
 
 
 def removed_row(
@@ -175,9 +269,51 @@ def removed_row(
     """The row of a ``stopped`` announce (:data:`STOPPED`) or of an expiry (:data:`EXPIRED`):
     the peer leaves the swarm; its counters are not kept."""
     user_id, peer_id = key
-    return (torrent_id, user_id, bytearray(peer_id), event, 0, 0, 0, bytearray(),
-            bytearray(), 0, *credit, snatched, len(swarm.seeders), len(swarm.leechers),
-            at)  # fmt: skip
+    return (torrent_id, user_id, bytearray(peer_id), event, 0, 0, 0, "", "", 0, *credit,
+            snatched, len(swarm.seeders), len(swarm.leechers), at, "")  # fmt: skip
+
+
+def log_file_connection(path: Path) -> sqlite3.Connection:
+    """A connection to the log file (made if missing): WAL, ``synchronous=NORMAL`` (a
+    commit survives the process being killed, as the board's does), no busy wait (only the
+    writer writes it), no checkpoint on commit (the writer checkpoints off the loop)."""
+    connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    for pragma in ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
+                   "PRAGMA busy_timeout=0", "PRAGMA wal_autocheckpoint=0"):  # fmt: skip
+        connection.execute(pragma)
+    connection.executescript(LOG_FILE_SCHEMA)
+    return connection
+
+
+def prepare_log(main: sqlite3.Connection, log_file: sqlite3.Connection) -> None:
+    """Make the log file's next ids come after the board's marks, and trim what they
+    cover. A log file that is new (first start, or lost) would otherwise number its rows
+    from 1 again, under a mark that would hide them from every fold."""
+    marks = main.execute(READ_MARKS).fetchone()
+    log_file.execute("BEGIN IMMEDIATE")
+    for table, mark in zip(("credit_log", "withheld"), marks, strict=True):
+        log_file.execute("DELETE FROM sqlite_sequence WHERE name = ? AND seq < ?", (table, mark))
+        log_file.execute(
+            "INSERT INTO sqlite_sequence (name, seq) SELECT ?1, ?2"
+            " WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ?1)",
+            (table, mark),
+        )
+    for sql, mark in zip(TRIM, marks, strict=True):
+        log_file.execute(sql, (mark,))
+    log_file.execute("COMMIT")
+
+
+def attach_log_file(main: sqlite3.Connection, path: Path) -> None:
+    """Attach the log file to the board's connection that folds, read-only: its
+    ``BEGIN IMMEDIATE`` then takes the board's write lock and no lock of the log file,
+    whose appends go on during the fold."""
+    attached = {row[1] for row in main.execute("PRAGMA database_list")}
+    if "credit_log_file" not in attached:
+        main.execute("PRAGMA temp_store=MEMORY")
+        uri = path.resolve().as_uri() + "?mode=ro"
+        main.execute("ATTACH DATABASE ? AS credit_log_file", (uri,))
+        for sql in FOLD_ROWS_TABLE:
+            main.execute(sql)
 
 
 def begin_immediate(connection: sqlite3.Connection) -> None:
@@ -185,136 +321,106 @@ def begin_immediate(connection: sqlite3.Connection) -> None:
     connection.execute("BEGIN IMMEDIATE")
 
 
-def fold_credit_log(
-    connection: sqlite3.Connection,
-    begin: Callable[[sqlite3.Connection], None] = begin_immediate,
-    chunk: int = WHOLE_LOG,
-) -> int:
-    """Apply the oldest ``chunk`` rows of the log to the tables and delete them, in one
-    transaction opened by ``begin``; returns how many rows it took off the log (fewer
-    than ``chunk`` when it emptied the log)."""
-    begin(connection)
+def fold_log_file(
+    main: sqlite3.Connection,
+    begin: Callable[[sqlite3.Connection], None],
+    chunk: int,
+    cheat_log_max_rows: int,
+) -> tuple[int, tuple[int, int]]:
+    """Apply the oldest ``chunk`` rows of the log file past the board's mark (and every
+    cheat-log line) to the tables and move the marks past them, in one transaction
+    opened by ``begin``. Returns how many log rows it took and the marks, up to which the
+    log file may be trimmed (:data:`TRIM`). ``main`` has the log file attached
+    (:func:`attach_log_file`)."""
+    begin(main)
     try:
-        last, taken = connection.execute(TAKEN, (chunk,)).fetchone()
+        marks = credit_mark, withheld_mark = main.execute(READ_MARKS).fetchone()
+        last, taken = main.execute(LOG_WINDOW, (credit_mark, chunk)).fetchone()
+        withheld_last = main.execute(WITHHELD_END, (withheld_mark,)).fetchone()[0]
+        if not taken and withheld_last == withheld_mark:
+            main.execute("ROLLBACK")
+            return 0, (int(credit_mark), int(withheld_mark))
         if taken:
-            cursor = connection.cursor()
-            cursor.row_factory = None
-            rows = cursor.execute(FOLDABLE_ROWS, (last,)).fetchall()
-            for number, (sql, parameters) in enumerate(_fold_statements(rows)):
-                connection.executemany(sql, parameters)
-                if number == 0:
-                    stop_point(MID_FOLD)
-            stop_point(AFTER_FOLD_BEFORE_TRIM)
-            connection.execute(TRIM, (last,))
+            main.execute(TAKE_FROM_LOG, (credit_mark, last))
+            _fold_taken_rows(main)
+            credit_mark = last
+        if withheld_last > withheld_mark:
+            main.execute(FOLD_WITHHELD, (withheld_mark, withheld_last))
+            main.execute(TRIM_CHEAT_LOG, (cheat_log_max_rows,))
+        marks = int(credit_mark), int(withheld_last)
+        main.execute(WRITE_MARKS, marks)
     except BaseException:
-        connection.execute("ROLLBACK")
+        main.execute("ROLLBACK")
         raise
-    connection.execute("COMMIT")
-    return int(taken)
+    main.execute("COMMIT")
+    stop_point(AFTER_FOLD_BEFORE_TRIM)
+    return int(taken), marks
 
 
-def fold_whole_log(
-    connection: sqlite3.Connection,
-    begin: Callable[[sqlite3.Connection], None] = begin_immediate,
-    chunk: int = WHOLE_LOG,
-) -> int:
-    """Fold the log a chunk at a time until it is empty (at start-up and at shutdown,
-    when no reply waits); returns how many rows it folded."""
+def fold_rows(main: sqlite3.Connection, rows: Sequence[LogRow]) -> None:
+    """Apply ``rows`` (in the order they were logged) to the tables, in the caller's
+    transaction, without a log file: for boards written offline (the demo) and for rows
+    a version before the log file left in the board's own ``credit_log``."""
+    main.execute("PRAGMA temp_store=MEMORY")
+    for sql in FOLD_ROWS_TABLE:
+        main.execute(sql)
+    main.executemany(TAKE_ROW, rows)
+    main.execute(DROP_DEAD_ROWS)
+    _fold_taken_rows(main)
+
+
+def _fold_taken_rows(main: sqlite3.Connection) -> None:
+    try:
+        for number, sql in enumerate(FOLD):
+            main.execute(sql)
+            if number == 0:
+                stop_point(MID_FOLD)
+    finally:
+        main.execute("DELETE FROM temp.fold_rows")
+
+
+def fold_whole_log_file(
+    main: sqlite3.Connection,
+    begin: Callable[[sqlite3.Connection], None],
+    chunk: int,
+    cheat_log_max_rows: int,
+) -> tuple[int, tuple[int, int]]:
+    """Fold the log file until nothing is past the marks (at start-up and at shutdown,
+    when no reply waits); returns how many rows it folded and the last marks."""
     folded = 0
-    while (taken := fold_credit_log(connection, begin, chunk)) > 0:
+    while True:
+        taken, marks = fold_log_file(main, begin, chunk, cheat_log_max_rows)
         folded += taken
         if taken < chunk:
-            break
-    return folded
+            return folded, marks
 
 
-class _Fold:
-    """The rows of one fold gathered per table row: what each statement writes once."""
-
-    def __init__(self) -> None:
-        self.removed: list[tuple[int, int, bytes]] = []
-        self.peers: dict[tuple[int, int, bytes], LogRow] = {}
-        self.started: dict[tuple[int, int, bytes], int] = {}
-        self.users: dict[int, list[int]] = {}
-        self.transfers: dict[tuple[int, int], list[int]] = {}
-        self.snatches: dict[tuple[int, int], int] = {}
-        self.torrents: dict[int, list[Any]] = {}
-
-    def add(self, row: LogRow) -> None:
-        (torrent_id, user_id, peer_id, event, _, _, left, _, _, _, uploaded, downloaded,
-         seeding, snatched, seeders, leechers, at) = row  # fmt: skip
-        key = (torrent_id, user_id, peer_id)
-        torrent = self.torrents.setdefault(torrent_id, [0, 0, 0, None])
-        torrent[0], torrent[1] = seeders, leechers
-        if event in REMOVALS:
-            self.peers.pop(key, None)
-            self.started.pop(key, None)
-            self.removed.append(key)
-        else:
-            self.peers[key] = row
-            self.started.setdefault(key, at)
-            if left == 0:
-                torrent[3] = at if torrent[3] is None else max(torrent[3], at)
-        if snatched:
-            self.snatches.setdefault((torrent_id, user_id), at)
-            torrent[2] += 1
-        if event != EXPIRED:
-            self._credit(torrent_id, user_id, (uploaded, downloaded, seeding), at)
-
-    def _credit(self, torrent_id: int, user_id: int, credit: Credit, at: int) -> None:
-        uploaded, downloaded, seeding = credit
-        if uploaded or downloaded:
-            totals = self.users.setdefault(user_id, [0, 0])
-            totals[0] += uploaded
-            totals[1] += downloaded
-        transfer = self.transfers.setdefault((torrent_id, user_id), [0, 0, 0, at, at])
-        transfer[0] += uploaded
-        transfer[1] += downloaded
-        transfer[2] += seeding
-        transfer[4] = at
-
-    def peer_rows(self) -> list[tuple[Any, ...]]:
-        """The peers' rows as the last row of each left them, with the time its session
-        started (kept for a peer already in the table); a missing address is given as ''
-        and stored as NULL (see :data:`LogRow` for why no parameter is None)."""
-        rows = []
-        for key, row in self.peers.items():
-            torrent_id, user_id, peer_id, _, up, down, left, address4, address6, port = row[:10]
-            rows.append((torrent_id, user_id, bytearray(peer_id),
-                         address_text(address4[:-2]) or "", address_text(address6[:-2]) or "",
-                         port, up, down, left, client_name(peer_id), self.started[key],
-                         row[16]))  # fmt: skip
-        return rows
-
-    def torrent_rows(self) -> list[tuple[Any, ...]]:
-        """Each release's seeders and leechers as its last row counted them, completions
-        added."""
-        return [
-            (seeders, leechers, snatched, torrent_id)
-            for torrent_id, (seeders, leechers, snatched, _) in self.torrents.items()
-        ]
-
-    def seen_rows(self) -> list[tuple[int, int]]:
-        """The newest time a seeder announced, for each release one did."""
-        return [
-            (seen, torrent_id)
-            for torrent_id, (_, _, _, seen) in self.torrents.items()
-            if seen is not None
-        ]
+LEGACY_ROWS = (
+    'SELECT torrent_id, user_id, peer_id, event, uploaded, downloaded, "left", address4,'
+    " address6, port, credited_uploaded, credited_downloaded, seeding_seconds, snatched,"
+    " seeders, leechers, at FROM credit_log ORDER BY id"
+)
 
 
-def _fold_statements(rows: Iterable[LogRow]) -> list[tuple[str, list[tuple[Any, ...]]]]:
-    """The rows folded per table row, in the order they were appended: a peer that left
-    and came back within one fold is deleted, then inserted with its new start time."""
-    fold = _Fold()
-    for row in rows:
-        fold.add(row)
-    return [
-        (DELETE_PEER, list(dict.fromkeys(fold.removed))),
-        (UPSERT_PEER, fold.peer_rows()),
-        (CREDIT_USER, [(up, down, user_id) for user_id, (up, down) in fold.users.items()]),
-        (CREDIT_TRANSFER, [(t, u, *values) for (t, u), values in fold.transfers.items()]),
-        (INSERT_SNATCH, [(t, u, at) for (t, u), at in fold.snatches.items()]),
-        (UPDATE_TORRENT, fold.torrent_rows()),
-        (SEEN_SEEDER, fold.seen_rows()),
-    ]
+def fold_legacy_log(main: sqlite3.Connection) -> int:
+    """Fold the rows a version before the log file left in the board's own ``credit_log``
+    (a crash before its fold), in one transaction that also deletes them; returns how
+    many. Their addresses were compact (address and port) and their client unnamed."""
+    begin_immediate(main)
+    try:
+        cursor = main.cursor()
+        cursor.row_factory = None
+        rows = [_legacy_row(row) for row in cursor.execute(LEGACY_ROWS).fetchall()]
+        if rows:
+            fold_rows(main, rows)
+            main.execute("DELETE FROM credit_log")
+    except BaseException:
+        main.execute("ROLLBACK")
+        raise
+    main.execute("COMMIT")
+    return len(rows)
+
+
+def _legacy_row(row: tuple[Any, ...]) -> LogRow:
+    address4, address6 = (address_text(bytes(address)[:-2]) or "" for address in row[7:9])
+    return (*row[:7], address4, address6, *row[9:], client_name(bytes(row[2])))

@@ -116,6 +116,7 @@ class Tracker:
         self._registry = Registry(self._reader, clock=lambda: self.clock())
         self._writer = Writer(
             self.settings.database_path,
+            self.settings.credit_log_path,
             self.settings.commit_interval_ms,
             self.settings.cheat_log_max_rows,
             FoldPolicy(

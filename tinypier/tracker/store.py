@@ -22,6 +22,7 @@ loss or kernel crash could lose the last few commits before the next checkpoint.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sqlite3
 import sys
@@ -35,14 +36,21 @@ from pathlib import Path
 from typing import Any
 
 from tinypier.db.connection import BUSY_TIMEOUT_MS, connect_sync
+from tinypier.settings import Settings
 from tinypier.tracker.accounting import WithheldCredit
 from tinypier.tracker.creditlog import (
     AFTER_APPEND_COMMIT,
     APPEND,
+    APPEND_WITHHELD,
     BEFORE_APPEND_COMMIT,
+    TRIM,
     LogRow,
-    fold_credit_log,
-    fold_whole_log,
+    attach_log_file,
+    fold_legacy_log,
+    fold_log_file,
+    fold_whole_log_file,
+    log_file_connection,
+    prepare_log,
     stop_point,
 )
 from tinypier.tracker.swarm import Peer, Swarm, compact, packed_address
@@ -79,11 +87,6 @@ ROW_ERRORS = (
 other error, an ``OperationalError`` (locked, disk full, I/O), is the database's, and the
 whole batch is retried."""
 
-INSERT_CHEAT = (
-    "INSERT INTO cheat_log (torrent_id, user_id, claimed_uploaded, credited_uploaded,"
-    " claimed_downloaded, credited_downloaded, created_at, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-)
-TRIM_CHEAT_LOG = "DELETE FROM cheat_log WHERE id <= (SELECT MAX(id) FROM cheat_log) - ?"
 UPDATE_TORRENT = (
     "UPDATE torrents SET seeders = ?, leechers = ?, completed = ?, last_seeder_at = ? WHERE id = ?"
 )
@@ -163,7 +166,6 @@ class Batch:
     announce. ``saved`` and ``left_out`` collect the entries of a batch that had to be
     committed apart (see :func:`commit_batch`)."""
 
-    cheat_log_max_rows: int = DEFAULT_CHEAT_LOG_ROWS
     done: CommitSignal = field(default_factory=CommitSignal)
     entries: list[Entry] = field(default_factory=list)
     saved: list[Entry] = field(default_factory=list)
@@ -179,9 +181,7 @@ class Batch:
         return entry
 
 
-def _statements(
-    entries: Iterable[Entry], cheat_log_max_rows: int
-) -> Iterable[tuple[str, list[tuple[Any, ...]]]]:
+def _statements(entries: Iterable[Entry]) -> Iterable[tuple[str, list[tuple[Any, ...]]]]:
     """One appended log row per entry; cheat-log lines summed per member, release and
     reason (rare: only announces the credit rules cut leave one)."""
     rows: list[tuple[Any, ...]] = []
@@ -197,8 +197,7 @@ def _statements(
             row[4] = now
     yield APPEND, rows
     if withheld:
-        yield INSERT_CHEAT, [(t, u, *row, reason) for (t, u, reason), row in withheld.items()]
-        yield TRIM_CHEAT_LOG, [(cheat_log_max_rows,)]
+        yield APPEND_WITHHELD, [(t, u, *row, reason) for (t, u, reason), row in withheld.items()]
 
 
 class WriteLockBusy(Exception):
@@ -237,7 +236,7 @@ def commit_batch(connection: sqlite3.Connection, batch: Batch, begin: Begin) -> 
     (a value out of range, a cheat-log line for a release or member deleted meanwhile),
     commit it apart."""
     try:
-        _commit(connection, _statements(batch.entries, batch.cheat_log_max_rows), begin)
+        _commit(connection, _statements(batch.entries), begin)
     except ROW_ERRORS:
         _commit_apart(connection, batch, begin)
 
@@ -250,13 +249,12 @@ def _commit_apart(connection: sqlite3.Connection, batch: Batch, begin: Begin) ->
 
     If the database itself fails meanwhile, ``batch.entries`` is left holding only the
     entries not yet committed, which the writer retries."""
-    limit = batch.cheat_log_max_rows
     chunks = deque([batch.entries])
     try:
         while chunks:
             chunk = chunks[0]
             try:
-                _commit(connection, _statements(chunk, limit), begin)
+                _commit(connection, _statements(chunk), begin)
             except ROW_ERRORS as error:
                 chunks.popleft()
                 if len(chunk) == 1:
@@ -289,9 +287,11 @@ def _commit(
 
 
 def checkpoint(connection: sqlite3.Connection) -> None:
-    """A passive checkpoint: it never waits for, nor blocks, the writer or readers."""
+    """A passive checkpoint: it never waits for, nor blocks, the writer or readers. Of
+    the connection's main database only: the folding connection has the credit-log file
+    attached read-only, and checkpointing that fails."""
     try:
-        connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        connection.execute("PRAGMA main.wal_checkpoint(PASSIVE)")
     except sqlite3.Error:
         log.exception("WAL checkpoint failed; the next one retries")
 
@@ -311,46 +311,110 @@ def _writer_connection(path: Path) -> sqlite3.Connection:
 class FoldPolicy:
     """When the writer folds the credit log into the tables: once ``rows`` rows wait,
     or ``interval_ms`` after the oldest waiting row was committed, whichever is first,
-    ``chunk_rows`` rows per transaction (settings ``credit_fold_rows``,
+    at most ``chunk_rows`` rows per transaction (settings ``credit_fold_rows``,
     ``credit_fold_interval_ms`` and ``credit_fold_chunk_rows``)."""
 
     rows: int = 5000
     interval_ms: int = 500
-    chunk_rows: int = 250
+    chunk_rows: int = 20_000
+
+
+def save_and_fold(
+    database_path: Path, log_path: Path, batch: Batch, cheat_log_max_rows: int
+) -> None:
+    """Commit a batch to the log file as the tracker does and fold the log at once, for
+    boards written by other programs (the demo board, tests); safe beside a running
+    tracker, whose folds take turns with this one on the board's write lock."""
+    log_file = log_file_connection(log_path)
+    main = connect_sync(database_path)
+    try:
+        commit_batch(log_file, batch, begin_patiently)
+        fold_all(main, log_file, log_path, cheat_log_max_rows)
+    finally:
+        main.close()
+        log_file.close()
+
+
+def fold_all(
+    main: sqlite3.Connection, log_file: sqlite3.Connection, log_path: Path, cheat_log_max_rows: int
+) -> int:
+    """Fold everything waiting, in the board's ``credit_log`` from an older version and in
+    the log file, then trim the log file; returns how many rows. ``main`` is left with the
+    log file attached, ready for the writer's folds."""
+    folded = fold_legacy_log(main)
+    prepare_log(main, log_file)
+    attach_log_file(main, log_path)
+    taken, marks = fold_whole_log_file(main, begin_patiently, WHOLE_LOG, cheat_log_max_rows)
+    trim_log(log_file, marks)
+    return folded + taken
+
+
+def fold_pending(settings: Settings) -> int:
+    """Fold whatever the credit log holds now, from another connection than the
+    tracker's (as any may: folds take turns on the board's write lock); returns how many
+    rows. Tests use it instead of waiting for the tracker's next fold."""
+    log_file = log_file_connection(settings.credit_log_path)
+    main = connect_sync(settings.database_path)
+    try:
+        return fold_all(main, log_file, settings.credit_log_path, settings.cheat_log_max_rows)
+    finally:
+        main.close()
+        log_file.close()
+
+
+WHOLE_LOG = 1 << 62
+"""A chunk without limit: the whole log in one fold (at start-up and at shutdown)."""
+
+
+def trim_log(log_file: sqlite3.Connection, marks: tuple[int, int]) -> None:
+    """Delete from the log file what the board's marks say is folded."""
+    log_file.execute("BEGIN IMMEDIATE")
+    for sql, mark in zip(TRIM, marks, strict=True):
+        log_file.execute(sql, (mark,))
+    log_file.execute("COMMIT")
 
 
 class Writer:
-    """The single writer task. Commits and folds of the credit log run on the event
-    loop's thread: a batch of a few dozen announces commits in about a millisecond, a
-    fold chunk in a few, and measured under load that beat handing either to a thread
-    (the hand-off and the two threads contending for the GIL cost more than the work,
-    and a fold on a thread held the write lock, and so every commit, for as long as the
-    GIL let it take). A commit that would have to wait for the write lock, the folds at
-    start and at shutdown, and WAL checkpoints (which fsync) run on the writer's own
-    thread instead."""
+    """The single writer task. Group commits append to the credit-log file on the event
+    loop's thread (a batch of a few dozen announces commits in well under a millisecond;
+    handing it to a thread cost more than the work). Nothing else writes that file but
+    the trims, also on the loop, so a commit never waits for a lock.
+
+    Folds run on a thread of their own, on a connection to the board's database with the
+    log file attached read-only: a fold holds the board's write lock, never the log
+    file's, so announces are answered while it runs; its SQL runs with the GIL released.
+    The same thread runs the start-up fixes and checkpoints the board's database after
+    each fold. The log file's WAL checkpoints, and a commit that had to wait for a lock,
+    run on the writer's own thread."""
 
     def __init__(
         self,
         path: Path,
+        log_path: Path,
         commit_interval_ms: int,
         cheat_log_max_rows: int = DEFAULT_CHEAT_LOG_ROWS,
         fold: FoldPolicy = FoldPolicy(),
     ) -> None:
         self._path = path
+        self._log_path = log_path
         self._interval = commit_interval_ms / 1000
         self._cheat_log_max_rows = cheat_log_max_rows
         self._fold_policy = fold
         self._unfolded = 0
-        self._folding = False
+        self._fold_again = False
+        self._folding: asyncio.Future[tuple[int, tuple[int, int]]] | None = None
+        self._folded_marks: tuple[int, int] | None = None
         self._fold_deadline: asyncio.TimerHandle | None = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracker-writer")
+        self._folder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tracker-fold")
         self._connection: sqlite3.Connection | None = None
+        self._log: sqlite3.Connection | None = None
         self._checkpointer: sqlite3.Connection | None = None
         self._checkpointing: asyncio.Future[None] | None = None
         self._last_checkpoint = 0.0
         self._wake = asyncio.Event()
         self._closing = False
-        self._pending = self._new_batch()
+        self._pending = Batch()
         self._task: asyncio.Task[None] | None = None
 
     @property
@@ -360,35 +424,41 @@ class Writer:
         self._wake.set()
         return self._pending
 
-    def _new_batch(self) -> Batch:
-        return Batch(cheat_log_max_rows=self._cheat_log_max_rows)
-
     async def start(self) -> None:
         """Open the connections, fold what the last run left in the credit log (before
         the caller loads swarms from the tables and answers anything), start the task."""
         loop = asyncio.get_running_loop()
         self._connection = _writer_connection(self._path)
+        self._log = log_file_connection(self._log_path)
         replayed = await self.run_sync(
-            fold_whole_log, begin_patiently, self._fold_policy.chunk_rows
+            fold_all, self._log, self._log_path, self._cheat_log_max_rows
         )
         if replayed:
             log.info("folded %d credit-log rows left by the last run", replayed)
-        self._checkpointer = await loop.run_in_executor(self._executor, connect_sync, self._path)
+        self._checkpointer = await loop.run_in_executor(
+            self._executor, log_file_connection, self._log_path
+        )
         self._last_checkpoint = loop.time()
         self._task = asyncio.create_task(self._run(), name="tracker-writer")
 
     async def run_sync(self, work: Any, *args: Any) -> Any:
-        """Run blocking work on the writer's connection, on its thread (start-up fixes)."""
+        """Run blocking work on the connection to the board's database, on the fold's
+        thread, between folds (start-up fixes)."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, work, self._open(), *args)
+        return await loop.run_in_executor(self._folder, work, self._open(), *args)
 
     def _open(self) -> sqlite3.Connection:
         if self._connection is None:
             raise RuntimeError("the tracker writer is not started")
         return self._connection
 
+    def _log_file(self) -> sqlite3.Connection:
+        if self._log is None:
+            raise RuntimeError("the tracker writer is not started")
+        return self._log
+
     async def close(self) -> None:
-        """Commit what is pending, then stop."""
+        """Commit what is pending, fold everything, then stop."""
         self._closing = True
         self._wake.set()
         if self._task is not None:
@@ -396,10 +466,11 @@ class Writer:
         if self._checkpointing is not None:
             await self._checkpointing
         loop = asyncio.get_running_loop()
-        for connection in (self._connection, self._checkpointer):
+        for connection in (self._connection, self._log, self._checkpointer):
             if connection is not None:
                 await loop.run_in_executor(self._executor, sqlite3.Connection.close, connection)
         self._executor.shutdown(wait=True)
+        self._folder.shutdown(wait=True)
 
     async def _linger(self, deadline: float) -> None:
         """Let the batch grow while announces keep joining it, for at most the commit
@@ -423,9 +494,10 @@ class Writer:
                 size = len(self._pending)
 
     async def _commit(self, batch: Batch) -> None:
-        """Commit on the loop; if that would wait for the write lock, or the batch must
-        be committed apart (rare, several commits), do it on the writer's thread."""
-        connection = self._open()
+        """Commit on the loop; if that would wait for the write lock (only a checkpoint
+        that restarts the log file's WAL takes it), or the batch must be committed apart
+        (rare, several commits), do it on the writer's thread."""
+        connection = self._log_file()
         try:
             commit_batch(connection, batch, begin_now)
         except WriteLockBusy:
@@ -441,7 +513,7 @@ class Writer:
             await self._linger(loop.time() + self._interval)
             self._wake.clear()
             batch = self._pending
-            self._pending = self._new_batch()
+            self._pending = Batch()
             try:
                 if batch:
                     await self._commit(batch)
@@ -461,8 +533,9 @@ class Writer:
             if self._closing and not self._pending:
                 await self._fold_rest()
                 return
-            if self._fold_due(loop, idle=not self._pending):
-                self._fold_step(loop)
+            self._trim()
+            if self._folding is None and self._fold_due(loop):
+                self._start_fold()
             await self._checkpoint(loop)
 
     def _count_appended(self, loop: asyncio.AbstractEventLoop, rows: int) -> None:
@@ -478,78 +551,94 @@ class Writer:
         delay = self._fold_policy.interval_ms / 1000
         self._fold_deadline = loop.call_later(delay, self._wake.set)
 
-    def _fold_due(self, loop: asyncio.AbstractEventLoop, idle: bool) -> bool:
-        """A fold under way goes on; a new one starts once ``rows`` rows wait, the fold
-        interval has passed, or (while no announce waits for a commit, so a chunk delays
-        nobody) a whole chunk waits."""
-        if self._folding:
-            return True
+    def _fold_due(self, loop: asyncio.AbstractEventLoop) -> bool:
+        """A fold starts once ``rows`` rows wait, the fold interval has passed, or the
+        last fold took a whole chunk and left more."""
         deadline = self._fold_deadline
         return self._unfolded > 0 and (
-            self._unfolded >= self._fold_policy.rows
+            self._fold_again
+            or self._unfolded >= self._fold_policy.rows
             or (deadline is not None and loop.time() >= deadline.when())
-            or (idle and self._unfolded >= self._fold_policy.chunk_rows)
         )
 
-    def _fold_step(self, loop: asyncio.AbstractEventLoop) -> None:
-        """Fold one chunk of the log, on the loop, between two commits: announces wait
-        for at most one chunk (``credit_fold_chunk_rows`` rows, a few microseconds each)
-        instead of the whole fold, and the writer comes back for the next chunk after the
-        next commit, or at once if none is pending. If a web request's transaction holds
-        the write lock, the chunk is tried again shortly; a chunk that fails otherwise is
-        retried one fold interval later. Its rows stay in the log either way, so nothing
-        is lost or applied twice."""
-        chunk = self._fold_policy.chunk_rows
-        try:
-            taken = fold_credit_log(self._open(), begin_now, chunk)
-        except WriteLockBusy:
-            loop.call_later(RETRY_DELAY_SECONDS, self._wake.set)
-            return
-        except Exception:
-            log.exception("folding the credit log failed; retrying after the fold interval")
-            self._folding = False
-            self._start_fold_interval(loop)
-            return
-        if taken < chunk:
-            self._folded_all()
-        else:
-            self._unfolded = max(self._unfolded - taken, 0)
-            self._folding = True
-            self._wake.set()
+    def _start_fold(self) -> None:
+        loop = asyncio.get_running_loop()
+        self._folding = loop.run_in_executor(self._folder, self._fold_on_thread)
+        self._folding.add_done_callback(self._folded)
 
-    def _folded_all(self) -> None:
-        self._unfolded = 0
-        self._folding = False
+    def _fold_on_thread(self) -> tuple[int, tuple[int, int]]:
+        """One fold of at most a chunk, then a passive checkpoint of the board's database
+        (this thread is its only writer besides web requests, so it catches up)."""
+        connection = self._open()
+        folded = fold_log_file(
+            connection, begin_patiently, self._fold_policy.chunk_rows, self._cheat_log_max_rows
+        )
+        checkpoint(connection)
+        return folded
+
+    def _folded(self, future: asyncio.Future[tuple[int, tuple[int, int]]]) -> None:
+        """Back on the loop after a fold: have its rows trimmed, fold again at once if it
+        left a whole chunk behind, else once the rows appended meanwhile are due. A fold
+        that failed (the board's write lock held past the busy timeout, the disk) left its
+        rows and the mark as they were; it is tried again one fold interval later."""
+        self._folding = None
+        loop = future.get_loop()
         if self._fold_deadline is not None:
             self._fold_deadline.cancel()
             self._fold_deadline = None
+        if future.cancelled() or future.exception() is not None:
+            if not future.cancelled():
+                log.error("folding the credit log failed; retrying after the fold interval",
+                          exc_info=future.exception())  # fmt: skip
+            self._fold_again = False
+            self._start_fold_interval(loop)
+            return
+        taken, marks = future.result()
+        self._folded_marks = marks
+        self._unfolded = max(self._unfolded - taken, 0)
+        self._fold_again = taken >= self._fold_policy.chunk_rows
+        if self._unfolded and not self._fold_again:
+            self._start_fold_interval(loop)
+        self._wake.set()
+
+    def _trim(self) -> None:
+        """Delete the rows the last fold committed from the log file (a short commit on
+        the loop: only the loop writes the log file)."""
+        marks = self._folded_marks
+        if marks is not None:
+            self._folded_marks = None
+            try:
+                trim_log(self._log_file(), marks)
+            except sqlite3.Error:
+                log.exception("trimming the credit log failed; the next fold's trim retries")
+                self._folded_marks = marks
 
     async def _fold_rest(self) -> None:
-        """At shutdown, once every reply is sent: fold what is left on the writer's
-        thread, waiting for the write lock if need be. If that fails, the rows stay in
-        the log, and the next start folds them before answering anything."""
-        if not (self._unfolded or self._folding):
-            return
+        """At shutdown, once every reply is sent: fold what is left on the fold's thread,
+        waiting for the write lock if need be. If that fails, the rows stay in the log,
+        and the next start folds them before answering anything."""
+        if self._folding is not None:
+            with contextlib.suppress(Exception):
+                await self._folding
         try:
-            await self.run_sync(fold_whole_log, begin_patiently, self._fold_policy.chunk_rows)
+            await self.run_sync(
+                fold_all, self._log_file(), self._log_path, self._cheat_log_max_rows
+            )
         except Exception:
             log.exception("folding the credit log at shutdown failed; the next start will")
-            return
-        self._folded_all()
 
     async def _checkpoint(self, loop: asyncio.AbstractEventLoop) -> None:
-        """About once a second, copy the WAL back into the database file, off the loop
-        (a checkpoint reads the whole WAL and fsyncs). It runs in two passes on the
-        writer thread: the first on its own connection while commits go on, then a short
-        one for the frames added meanwhile, which the writer waits for. Without that
-        second pass, a checkpoint racing continuous commits never finishes, the WAL never
-        restarts, and it grows without end (80 MB a second on the million-peer bench);
-        waiting for the whole checkpoint instead stalled commits for 0.1 s at a time."""
+        """About once a second, copy the log file's WAL back into it, off the loop (a
+        checkpoint fsyncs). It runs in two passes on the writer thread: the first on its
+        own connection while commits go on, then a short one for the frames added
+        meanwhile, which the writer waits for. Without that second pass, a checkpoint
+        racing continuous commits never finishes, the WAL never restarts, and it grows
+        without end; waiting for the whole checkpoint instead stalled commits."""
         running = self._checkpointing
         if running is not None:
             if running.done():
                 self._checkpointing = None
-                await self.run_sync(checkpoint)
+                await loop.run_in_executor(self._executor, checkpoint, self._log_file())
             return
         checkpointer = self._checkpointer
         if checkpointer is not None and loop.time() - self._last_checkpoint >= CHECKPOINT_SECONDS:
