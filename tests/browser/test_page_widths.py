@@ -40,7 +40,7 @@ from tinypier.settings import Settings, load_settings
 from tinypier.torrents.moderation import set_status
 from tinypier.torrents.registration import ReleaseUpload
 from tinypier.tracker.accounting import NO_LEECHER, WithheldCredit
-from tinypier.tracker.store import Batch, begin_patiently, commit_batch
+from tinypier.tracker.store import Batch, save_and_fold
 
 pytestmark = BROWSER_TEST
 __all__ = ["screenshots"]  # a fixture shared with the walkthrough
@@ -71,11 +71,9 @@ def _log_cheat(settings: Settings, torrent_id: int, member_id: int) -> None:
     batch = Batch()
     claimed = WithheldCredit(10**12, 0, 0, 0, NO_LEECHER)
     batch.entry().withhold(torrent_id, member_id, claimed, 1_700_000_000)
-    connection = connect_sync(settings.database_path)
-    try:
-        commit_batch(connection, batch, begin_patiently)
-    finally:
-        connection.close()
+    save_and_fold(
+        settings.database_path, settings.credit_log_path, batch, settings.cheat_log_max_rows
+    )
 
 
 def _add_long_things(settings: Settings) -> tuple[int, int, int, int]:

@@ -1,13 +1,13 @@
 """``tinypier backup DEST``: a consistent copy of a board that is running and writing.
 
 The copy is a complete data directory: restoring is pointing ``--data-dir`` at it. Order
-matters. The tracker's credit log is copied before the database (see
-:func:`_backup_credit_log`). A file is written before the row that references it commits, and removed only
-after the row's deletion commits. So the attachments are copied first, then the database
-from one read snapshot, then the files the snapshot references that arrived after the
-first pass; files the snapshot does not reference are dropped from the copy. A file the
-snapshot references is then missing only if it was uploaded and deleted again while the
-backup ran, and the summary says so.
+matters. A file is written before the row that references it commits, and removed only
+after the row's deletion commits. So the attachments are copied first, then the tracker's
+credit log (see :func:`_backup_credit_log`), then the database from one read snapshot,
+then the files the snapshot references that arrived after the first pass; files the
+snapshot does not reference are dropped from the copy. A file the snapshot references
+is then missing only if it was uploaded and deleted again while the backup ran, and the
+summary says so.
 """
 
 from __future__ import annotations

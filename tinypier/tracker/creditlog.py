@@ -273,13 +273,16 @@ def removed_row(
             snatched, len(swarm.seeders), len(swarm.leechers), at, "")  # fmt: skip
 
 
-def log_file_connection(path: Path) -> sqlite3.Connection:
+def log_file_connection(path: Path, busy_timeout_ms: int = 0) -> sqlite3.Connection:
     """A connection to the log file (made if missing): WAL, ``synchronous=NORMAL`` (a
-    commit survives the process being killed, as the board's does), no busy wait (only the
-    writer writes it), no checkpoint on commit (the writer checkpoints off the loop)."""
+    commit survives the process being killed, as the board's does), no checkpoint on
+    commit (the writer checkpoints off the loop). The event loop's own connection never
+    waits for a lock (its commit goes to a thread instead); folds at start, at shutdown
+    and from other programs wait ``busy_timeout_ms`` for the loop's commits."""
     connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     for pragma in ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL",
-                   "PRAGMA busy_timeout=0", "PRAGMA wal_autocheckpoint=0"):  # fmt: skip
+                   f"PRAGMA busy_timeout={int(busy_timeout_ms)}",
+                   "PRAGMA wal_autocheckpoint=0"):  # fmt: skip
         connection.execute(pragma)
     connection.executescript(LOG_FILE_SCHEMA)
     return connection

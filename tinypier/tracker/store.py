@@ -325,7 +325,7 @@ def save_and_fold(
     """Commit a batch to the log file as the tracker does and fold the log at once, for
     boards written by other programs (the demo board, tests); safe beside a running
     tracker, whose folds take turns with this one on the board's write lock."""
-    log_file = log_file_connection(log_path)
+    log_file = log_file_connection(log_path, BUSY_TIMEOUT_MS)
     main = connect_sync(database_path)
     try:
         commit_batch(log_file, batch, begin_patiently)
@@ -353,7 +353,7 @@ def fold_pending(settings: Settings) -> int:
     """Fold whatever the credit log holds now, from another connection than the
     tracker's (as any may: folds take turns on the board's write lock); returns how many
     rows. Tests use it instead of waiting for the tracker's next fold."""
-    log_file = log_file_connection(settings.credit_log_path)
+    log_file = log_file_connection(settings.credit_log_path, BUSY_TIMEOUT_MS)
     main = connect_sync(settings.database_path)
     try:
         return fold_all(main, log_file, settings.credit_log_path, settings.cheat_log_max_rows)
@@ -430,9 +430,7 @@ class Writer:
         loop = asyncio.get_running_loop()
         self._connection = _writer_connection(self._path)
         self._log = log_file_connection(self._log_path)
-        replayed = await self.run_sync(
-            fold_all, self._log, self._log_path, self._cheat_log_max_rows
-        )
+        replayed = await self.run_sync(self._fold_everything)
         if replayed:
             log.info("folded %d credit-log rows left by the last run", replayed)
         self._checkpointer = await loop.run_in_executor(
@@ -451,6 +449,15 @@ class Writer:
         if self._connection is None:
             raise RuntimeError("the tracker writer is not started")
         return self._connection
+
+    def _fold_everything(self, main: sqlite3.Connection) -> int:
+        """At start-up and at shutdown: fold all the log holds, on a connection to the log
+        file that waits for the loop's commits (this runs on the fold's thread)."""
+        log_file = log_file_connection(self._log_path, BUSY_TIMEOUT_MS)
+        try:
+            return fold_all(main, log_file, self._log_path, self._cheat_log_max_rows)
+        finally:
+            log_file.close()
 
     def _log_file(self) -> sqlite3.Connection:
         if self._log is None:
@@ -621,9 +628,7 @@ class Writer:
             with contextlib.suppress(Exception):
                 await self._folding
         try:
-            await self.run_sync(
-                fold_all, self._log_file(), self._log_path, self._cheat_log_max_rows
-            )
+            await self.run_sync(self._fold_everything)
         except Exception:
             log.exception("folding the credit log at shutdown failed; the next start will")
 
