@@ -362,8 +362,8 @@ def fold_log_file(
 
 def fold_rows(main: sqlite3.Connection, rows: Sequence[LogRow]) -> None:
     """Apply ``rows`` (in the order they were logged) to the tables, in the caller's
-    transaction, without a log file: for boards written offline (the demo) and for rows
-    a version before the log file left in the board's own ``credit_log``."""
+    transaction, without a log file: for the rows a version before the log file left in
+    the board's own ``credit_log``."""
     main.execute("PRAGMA temp_store=MEMORY")
     for sql in FOLD_ROWS_TABLE:
         main.execute(sql)

@@ -2,18 +2,18 @@
 
 Announces change memory at once and add one credit-log row each to the pending
 :class:`Batch` (see :mod:`tinypier.tracker.creditlog`). One writer task appends the
-batch's rows in a single ``BEGIN IMMEDIATE`` transaction on a dedicated SQLite
-connection, as soon as the batch stops growing, the batch is large, or
-``commit_interval_ms`` has passed since its first write; every announce waits for the
-commit of the batch that holds its row before it is answered. So an answered announce's
-credit is on disk. The same task folds the log into the board's tables in bulk, a chunk
-between two commits, after the replies of the first are sent (:meth:`Writer._fold_step`).
+batch's rows to the credit-log file in a single ``BEGIN IMMEDIATE`` transaction, as soon
+as the batch stops growing, the batch is large, or ``commit_interval_ms`` has passed since
+its first write; every announce waits for the commit of the batch that holds its row
+before it is answered. So an answered announce's credit is on disk. The same task has the
+log folded into the board's tables in bulk on a thread of its own, and trims what each
+fold applied (:meth:`Writer._start_fold`).
 
 A batch that cannot commit because of one of its rows is bisected down to the announces at
 fault, which alone are answered with a failure (:func:`commit_batch`); only a failure of
 the database itself (locked, full, I/O) keeps the batch for another try.
 
-The database runs in WAL mode with ``synchronous=NORMAL``: a commit is written to the WAL
+Both databases run in WAL mode with ``synchronous=NORMAL``: a commit is written to the WAL
 file (the operating system's page cache) before the commit returns, so it survives the
 process being killed (``kill -9``), which is the guarantee promised here. Only a power
 loss or kernel crash could lose the last few commits before the next checkpoint.
