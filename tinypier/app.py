@@ -21,7 +21,7 @@ from tinypier.access_log import AccessLog
 from tinypier.accounts.routes import ROUTES as ACCOUNT_ROUTES
 from tinypier.accounts.sessions import SessionAuthMiddleware
 from tinypier.bonus.routes import FEATURE as BONUS
-from tinypier.datadir import prepare_data_dir
+from tinypier.datadir import check_credit_log, prepare_data_dir
 from tinypier.db.connection import Database
 from tinypier.events import ChangeNotifier
 from tinypier.forum.flood import follow_settings
@@ -172,6 +172,7 @@ def route_table() -> list[ControllerRouterHandler]:
 
 def create_app(settings: Settings) -> Litestar:
     secret_key = prepare_data_dir(settings)
+    check_credit_log(settings)
     database = Database(settings.database_path)
     tracker = Tracker(settings)
     changes = ChangeNotifier()

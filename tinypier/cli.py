@@ -40,6 +40,7 @@ from tinypier.repair import REPAIRS, Repair
 from tinypier.repair.pending import run_repair
 from tinypier.settings import Settings, SettingsError, listening_url, load_settings
 from tinypier.tracker.build import tracker_build
+from tinypier.tracker.creditlog import CreditLogMismatch
 
 T = TypeVar("T")
 ROLE_NAMES = [role.label for role in MEMBER_ROLES]
@@ -106,7 +107,7 @@ def serve(context: click.Context, host: str, port: int) -> None:
     first_start = is_new(settings)
     try:
         app = create_app(settings)
-    except DatabaseTooNew as error:
+    except (DatabaseTooNew, CreditLogMismatch) as error:
         raise click.ClickException(str(error)) from None
     if first_start:
         click.echo(f"Created a new board in {settings.data_dir}")
@@ -168,10 +169,11 @@ def backup(context: click.Context, destination: Path) -> None:
 @main.command()
 @click.pass_context
 def check(context: click.Context) -> None:
-    """Check the database and attachments (exit 1 on problems).
+    """Check the database, attachments and credit log (exit 1 on problems).
 
-    SQLite integrity and foreign keys, the schema version, and that every attachment file
-    is present with the content its SHA-256 names. Every problem found is listed.
+    SQLite integrity and foreign keys, the schema version, that every attachment file
+    is present with the content its SHA-256 names, and that the tracker's credit log file
+    is sound and this board's. Every problem found is listed.
     """
     settings = _settings(context)
     report = check_board(settings)

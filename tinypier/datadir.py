@@ -6,10 +6,12 @@ import os
 import secrets
 from dataclasses import dataclass
 
+from tinypier.db.connection import connect_sync
 from tinypier.db.migrations import Migration, migrate
 from tinypier.repair import RepairReport
 from tinypier.repair.pending import run_pending_repairs
 from tinypier.settings import Settings
+from tinypier.tracker.creditlog import refuse_foreign_log_file
 
 SECRET_KEY_BYTES = 32
 
@@ -51,3 +53,14 @@ def prepare_data_dir(settings: Settings) -> bytes:
     key = read_or_create_secret_key(settings)
     upgrade_database(settings)
     return key
+
+
+def check_credit_log(settings: Settings) -> None:
+    """Refuse to serve a board beside a credit-log file that is not its own, or newer
+    than its database (:class:`tinypier.tracker.creditlog.CreditLogMismatch`), before
+    anything is folded: the tracker would credit the wrong tables."""
+    connection = connect_sync(settings.database_path)
+    try:
+        refuse_foreign_log_file(connection, settings.credit_log_path)
+    finally:
+        connection.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import os
 import signal
+import sqlite3
 import subprocess
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
@@ -56,6 +57,34 @@ class ChosenAddress:
             chosen = dict(scope["headers"]).get(ADDRESS_HEADER, b"127.0.0.1")
             scope["client"] = (chosen.decode(), 50000)
         await self.app(scope, receive, send)
+
+
+HOUR_MS = 3_600_000
+
+
+@pytest.fixture
+def quiet_settings(tmp_path: Path) -> Settings:
+    """A board that folds only when it stops (or starts)."""
+    return load_settings(
+        tmp_path / "quiet", environ={}, credit_fold_interval_ms=HOUR_MS, **UNCAPPED_RATES
+    )
+
+
+def serve(settings: Settings) -> TestClient[Any]:
+    """A test client of the board in ``settings``; its tracker starts on entering."""
+    return TestClient(ChosenAddress(create_app(settings)), base_url="http://t.local")
+
+
+def copy_database(source_path: Path, target_path: Path) -> None:
+    """Copy an SQLite database (the board's, or the credit log) from one snapshot, as a
+    backup or a crash would leave it, while it may be written."""
+    source = sqlite3.connect(source_path)
+    target = sqlite3.connect(target_path)
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
 
 
 @pytest.fixture

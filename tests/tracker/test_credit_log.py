@@ -20,11 +20,10 @@ import pytest
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
-from litestar.testing import TestClient
 
 from tests.helpers import add_member
 from tests.torrents.releases import api_token, bearer
-from tests.tracker.conftest import UNCAPPED_RATES, Board, ChosenAddress
+from tests.tracker.conftest import HOUR_MS, UNCAPPED_RATES, Board, copy_database, serve
 from tests.tracker.wire import (
     announce,
     fetch_log,
@@ -33,7 +32,6 @@ from tests.tracker.wire import (
     register_torrent,
     unfolded_rows,
 )
-from tinypier.app import create_app
 from tinypier.db.backup import backup_board
 from tinypier.db.connection import connect_sync
 from tinypier.db.migrations import migrate
@@ -51,7 +49,6 @@ from tinypier.tracker.rules import client_name
 from tinypier.tracker.store import checkpoint, fold_all, fold_pending
 
 MB = 1 << 20
-HOUR_MS = 3_600_000
 FOLD_SECONDS_BOUND = 3.0
 """Generous: the default fold interval is half a second, the promise about one second."""
 
@@ -138,18 +135,6 @@ def test_a_fold_in_one_row_chunks_credits_every_row_once(
     assert downloaded(board.settings, alice.id) == 5 * MB
 
 
-@pytest.fixture
-def quiet_settings(tmp_path: Path) -> Settings:
-    """A board that folds only when it stops (or starts)."""
-    return load_settings(
-        tmp_path / "quiet", environ={}, credit_fold_interval_ms=HOUR_MS, **UNCAPPED_RATES
-    )
-
-
-def serve(settings: Settings) -> TestClient[Any]:
-    return TestClient(ChosenAddress(create_app(settings)), base_url="http://t.local")
-
-
 def test_stopping_the_board_folds_everything(quiet_settings: Settings) -> None:
     with serve(quiet_settings) as client:
         alice = add_member(quiet_settings, "alice")
@@ -172,17 +157,8 @@ def test_start_up_folds_what_a_crash_left_before_answering(
         bob = add_member(quiet_settings, "bob")
         release = register_torrent(quiet_settings, alice.id, "crash")
         announce(client, alice.passkey, release.key, peer_id(), downloaded=2 * MB, left=1)
-        for source_path, target_path in (
-            (quiet_settings.credit_log_path, restarted.credit_log_path),
-            (quiet_settings.database_path, restarted.database_path),
-        ):
-            source = sqlite3.connect(source_path)
-            target = sqlite3.connect(target_path)
-            try:
-                source.backup(target)
-            finally:
-                target.close()
-                source.close()
+        copy_database(quiet_settings.credit_log_path, restarted.credit_log_path)
+        copy_database(quiet_settings.database_path, restarted.database_path)
     with serve(restarted) as client:
         assert log_rows(restarted) == 0
         assert downloaded(restarted, alice.id) == 2 * MB

@@ -24,6 +24,7 @@ from tinypier.attachments import (
 from tinypier.db.connection import connect_sync
 from tinypier.db.migrations import code_version, database_version
 from tinypier.settings import Settings
+from tinypier.tracker.creditlog import CreditLogMismatch, refuse_foreign_log_file
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,31 @@ def _unreferenced_files(connection: sqlite3.Connection, settings: Settings) -> F
     return "every file belongs to an attachment", leftovers
 
 
+def _credit_log(connection: sqlite3.Connection, settings: Settings) -> Finding:
+    """The tracker's credit log file: sound, this board's, and not newer than the
+    database (a database restored without its log file). Its rows are announces already
+    answered, so a log the board refuses is a problem, never a leftover."""
+    path = settings.credit_log_path
+    if database_version(connection) != code_version():
+        return "not checked until the database is at this TinyPier's version", []
+    try:
+        waiting = refuse_foreign_log_file(connection, path)
+    except CreditLogMismatch as error:
+        return "", [str(error)]
+    if not path.is_file():
+        return "none yet: the tracker makes it when it starts", []
+    log_file = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    try:
+        messages = [row[0] for row in log_file.execute("PRAGMA integrity_check")]
+    except sqlite3.DatabaseError as error:
+        messages = [f"cannot be read: {error}"]
+    finally:
+        log_file.close()
+    if messages != ["ok"]:
+        return "", [f"{path}: {message}" for message in messages]
+    return f"this board's, sound, {waiting} answered announce(s) waiting to be folded", []
+
+
 _LEFTOVER_TEMPORARY = (
     "an upload still being written, or one a crash interrupted before it was stored;"
     " `tinypier serve` removes such files when it starts"
@@ -185,4 +211,5 @@ _CHECKS: tuple[tuple[str, Check, bool], ...] = (
     ("schema version", _schema_version, False),
     ("attachments", _attachments, False),
     ("unreferenced files", _unreferenced_files, True),
+    ("credit log", _credit_log, False),
 )

@@ -320,13 +320,16 @@ class CreditLog(SQLModel, table=True):
 
 class CreditFoldMarks(SQLModel, table=True):
     """The last credit-log row and cheat-log line the tracker folded into the tables (one
-    row), moved in the fold's transaction: each row of the log file is applied once."""
+    row), moved in the fold's transaction: each row of the log file is applied once.
+    ``board_id`` is random, made once per board: the log file records it, so a log file
+    is never folded into another board's tables."""
 
     __tablename__ = "credit_fold_marks"
 
     id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     credit_log_through: int
     withheld_through: int
+    board_id: str
 
 
 class PendingRepair(SQLModel, table=True):

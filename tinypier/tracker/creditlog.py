@@ -88,9 +88,14 @@ CREATE TABLE IF NOT EXISTS withheld (
     credited_uploaded INTEGER NOT NULL, claimed_downloaded INTEGER NOT NULL,
     credited_downloaded INTEGER NOT NULL, created_at INTEGER NOT NULL, reason TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS owner (
+    id INTEGER PRIMARY KEY CHECK (id = 1), board_id TEXT NOT NULL,
+    credit_log_through INTEGER NOT NULL, withheld_through INTEGER NOT NULL
+);
 """
 """The log file's tables. No foreign keys (they are in another file): the fold drops the
-rows of releases and members deleted meanwhile."""
+rows of releases and members deleted meanwhile. ``owner`` names the board whose log this
+is and the marks the log was last trimmed to (:func:`log_file_problem`)."""
 
 APPEND = (
     "INSERT INTO credit_log (torrent_id, user_id, peer_id, event, uploaded, downloaded,"
@@ -106,8 +111,13 @@ APPEND_WITHHELD = (
 TRIM = ("DELETE FROM credit_log WHERE id <= ?", "DELETE FROM withheld WHERE id <= ?")
 """What the writer deletes from the log file once a fold has committed its marks (the
 credit log's, the withheld lines'), one statement per mark."""
+RECORD_TRIM = "UPDATE owner SET credit_log_through = ?, withheld_through = ?"
+READ_OWNER = "SELECT board_id, credit_log_through, withheld_through FROM owner"
+CLAIM = "INSERT INTO owner (id, board_id, credit_log_through, withheld_through) VALUES (1, ?, ?, ?)"
+WAITING = "SELECT COUNT(*) FROM credit_log WHERE id > ?"
 
 READ_MARKS = "SELECT credit_log_through, withheld_through FROM credit_fold_marks"
+READ_BOARD = "SELECT board_id, credit_log_through, withheld_through FROM credit_fold_marks"
 WRITE_MARKS = "UPDATE credit_fold_marks SET credit_log_through = ?, withheld_through = ?"
 LOG_WINDOW = (
     "SELECT MAX(id), COUNT(*) FROM (SELECT id FROM credit_log_file.credit_log WHERE id > ?"
@@ -288,22 +298,120 @@ def log_file_connection(path: Path, busy_timeout_ms: int = 0) -> sqlite3.Connect
     return connection
 
 
-def prepare_log(main: sqlite3.Connection, log_file: sqlite3.Connection) -> None:
-    """Make the log file's next ids come after the board's marks, and trim what they
-    cover. A log file that is new (first start, or lost) would otherwise number its rows
-    from 1 again, under a mark that would hide them from every fold."""
-    marks = main.execute(READ_MARKS).fetchone()
-    log_file.execute("BEGIN IMMEDIATE")
-    for table, mark in zip(("credit_log", "withheld"), marks, strict=True):
-        log_file.execute("DELETE FROM sqlite_sequence WHERE name = ? AND seq < ?", (table, mark))
-        log_file.execute(
-            "INSERT INTO sqlite_sequence (name, seq) SELECT ?1, ?2"
-            " WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ?1)",
-            (table, mark),
+class CreditLogMismatch(RuntimeError):
+    """The credit-log file is not the one this board's database left behind; the message
+    says why and what to do. Nothing was folded or changed."""
+
+
+Marks = tuple[int, int]
+"""The last credit-log row and withheld line folded (or trimmed)."""
+Owner = tuple[str, int, int]
+"""A board's id and marks: the board's own (``credit_fold_marks``), or those a log file
+records (``owner``)."""
+
+
+def log_file_problem(board: Owner, owner: Owner | None, waiting: int) -> str | None:
+    """Why a log file, whose ``owner`` row is given (None: a new file, or one an older
+    version made), must not be folded into this ``board``; None when it may. ``waiting``:
+    how many of its rows are not folded, for the advice.
+
+    A log file is trimmed only after the board's fold commits, so its marks never pass
+    the board's. When they do, the database is an older copy than the log file (restored
+    from a backup without its log file): the rows between were folded into a database
+    that is gone, and the log's rows after them would be credited against a past state."""
+    if owner is None:
+        return None
+    drop = (
+        f"or move it away (with its -wal and -shm files) to start an empty log, dropping"
+        f" the {waiting} announce(s) it holds that were not folded yet"
+    )
+    if owner[0] != board[0]:
+        return (
+            f"the credit log file belongs to another board (board id {owner[0]}; this"
+            f" database's is {board[0]}): put it back beside its own database, {drop}"
         )
+    if owner[1] > board[1] or owner[2] > board[2]:
+        return (
+            f"the board's database is older than its credit log file: the log was trimmed"
+            f" through row {owner[1]}, the database folded only through row {board[1]}"
+            f" (restored from a backup without its credit log?). Restore the credit log"
+            f" file saved with the same backup, {drop}"
+        )
+    return None
+
+
+def prepare_log(main: sqlite3.Connection, log_file: sqlite3.Connection) -> None:
+    """Check that the log file is this board's (:class:`CreditLogMismatch` if not), make
+    its next ids come after the board's marks, and trim what they cover. A log file that
+    is new (first start, or lost) would otherwise number its rows from 1 again, under a
+    mark that would hide them from every fold."""
+    board_id, *marks = main.execute(READ_BOARD).fetchone()
+    log_file.execute("BEGIN IMMEDIATE")
+    try:
+        owner = log_file.execute(READ_OWNER).fetchone()
+        waiting = log_file.execute(WAITING, (marks[0],)).fetchone()[0]
+        problem = log_file_problem((board_id, *marks), owner, waiting)
+        if problem is not None:
+            raise CreditLogMismatch(problem)
+        if owner is None:
+            log_file.execute(CLAIM, (board_id, *marks))
+        for table, mark in zip(("credit_log", "withheld"), marks, strict=True):
+            log_file.execute(
+                "DELETE FROM sqlite_sequence WHERE name = ? AND seq < ?", (table, mark)
+            )
+            log_file.execute(
+                "INSERT INTO sqlite_sequence (name, seq) SELECT ?1, ?2"
+                " WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ?1)",
+                (table, mark),
+            )
+        trim_folded(log_file, (marks[0], marks[1]))
+    except BaseException:
+        log_file.execute("ROLLBACK")
+        raise
+    log_file.execute("COMMIT")
+
+
+def trim_folded(log_file: sqlite3.Connection, marks: Marks) -> None:
+    """Delete from the log file what the board's marks say is folded, and record the
+    marks (:func:`log_file_problem`), in the caller's transaction."""
     for sql, mark in zip(TRIM, marks, strict=True):
         log_file.execute(sql, (mark,))
-    log_file.execute("COMMIT")
+    log_file.execute(RECORD_TRIM, marks)
+
+
+def read_log_file(path: Path, credit_mark: int) -> tuple[Owner | None, int] | None:
+    """A log file's owner row and how many of its rows are past ``credit_mark`` (wait to
+    be folded), read without changing it, for ``tinypier check`` and the check before
+    serving; None when there is no log file. :class:`CreditLogMismatch` when it cannot
+    be read."""
+    if not path.is_file():
+        return None
+    connection = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    try:
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_schema")}
+        owner = connection.execute(READ_OWNER).fetchone() if "owner" in tables else None
+        waiting = connection.execute(WAITING, (credit_mark,)).fetchone()[0]
+    except sqlite3.DatabaseError as error:
+        raise CreditLogMismatch(f"the credit log file {path} cannot be read: {error}") from None
+    finally:
+        connection.close()
+    return owner, waiting
+
+
+def refuse_foreign_log_file(main: sqlite3.Connection, path: Path) -> int:
+    """Raise :class:`CreditLogMismatch` if the log file at ``path`` must not be folded
+    into the board ``main`` is connected to; else return how many of its rows wait to be
+    folded. Checked before the board is served, so a refusal is a clear error rather than
+    a tracker that fails to start."""
+    board_id, *marks = main.execute(READ_BOARD).fetchone()
+    found = read_log_file(path, marks[0])
+    if found is None:
+        return 0
+    owner, waiting = found
+    problem = log_file_problem((board_id, *marks), owner, waiting)
+    if problem is not None:
+        raise CreditLogMismatch(problem)
+    return int(waiting)
 
 
 def attach_log_file(main: sqlite3.Connection, path: Path) -> None:

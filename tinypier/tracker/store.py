@@ -43,7 +43,6 @@ from tinypier.tracker.creditlog import (
     APPEND,
     APPEND_WITHHELD,
     BEFORE_APPEND_COMMIT,
-    TRIM,
     LogRow,
     attach_log_file,
     fold_legacy_log,
@@ -52,6 +51,7 @@ from tinypier.tracker.creditlog import (
     log_file_connection,
     prepare_log,
     stop_point,
+    trim_folded,
 )
 from tinypier.tracker.swarm import Peer, Swarm, compact, packed_address
 
@@ -369,8 +369,11 @@ WHOLE_LOG = 1 << 62
 def trim_log(log_file: sqlite3.Connection, marks: tuple[int, int]) -> None:
     """Delete from the log file what the board's marks say is folded."""
     log_file.execute("BEGIN IMMEDIATE")
-    for sql, mark in zip(TRIM, marks, strict=True):
-        log_file.execute(sql, (mark,))
+    try:
+        trim_folded(log_file, marks)
+    except BaseException:
+        log_file.execute("ROLLBACK")
+        raise
     log_file.execute("COMMIT")
 
 
