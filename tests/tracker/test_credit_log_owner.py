@@ -19,12 +19,15 @@ from tests.tracker.conftest import UNCAPPED_RATES, copy_database, serve
 from tests.tracker.wire import announce, fetch_unfolded, peer_id, register_torrent
 from tinypier.app import create_app
 from tinypier.db.check import CheckResult, check_board
+from tinypier.db.connection import connect_sync
 from tinypier.db.migrations import migrate
 from tinypier.settings import Settings, load_settings
-from tinypier.tracker.creditlog import CreditLogMismatch
-from tinypier.tracker.store import fold_pending
+from tinypier.tracker.creditlog import CreditLogMismatch, log_file_connection
+from tinypier.tracker.store import fold_all, fold_pending
 
 MB = 1 << 20
+NORMAL, FULL = 1, 2
+"""``PRAGMA synchronous`` values."""
 LOG_FILE_PARTS = ("", "-wal", "-shm")
 
 
@@ -161,3 +164,22 @@ def test_check_reports_a_damaged_log_file(quiet_settings: Settings) -> None:
 
     assert "credit log file" in problem
     assert "cannot be read" in problem
+
+
+def test_a_fold_is_synced_to_disk_before_the_log_records_its_trim(
+    quiet_settings: Settings,
+) -> None:
+    """A power loss could otherwise keep the log's trim (and its marks) and lose the
+    fold, leaving a log the board refuses; the other connections only survive a kill."""
+    with serve(quiet_settings):
+        pass
+    main = connect_sync(quiet_settings.database_path)
+    log_file = log_file_connection(quiet_settings.credit_log_path)
+    try:
+        assert main.execute("PRAGMA main.synchronous").fetchone()[0] == NORMAL
+        fold_all(main, log_file, quiet_settings.credit_log_path, 100)
+        assert main.execute("PRAGMA main.synchronous").fetchone()[0] == FULL
+        assert log_file.execute("PRAGMA synchronous").fetchone()[0] == NORMAL
+    finally:
+        log_file.close()
+        main.close()

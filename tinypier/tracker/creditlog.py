@@ -417,9 +417,15 @@ def refuse_foreign_log_file(main: sqlite3.Connection, path: Path) -> int:
 def attach_log_file(main: sqlite3.Connection, path: Path) -> None:
     """Attach the log file to the board's connection that folds, read-only: its
     ``BEGIN IMMEDIATE`` then takes the board's write lock and no lock of the log file,
-    whose appends go on during the fold."""
+    whose appends go on during the fold.
+
+    The connection's commits are made durable (``synchronous=FULL``: the WAL is synced,
+    one sync a fold, on the fold's thread): the trim that follows in the log file records
+    the fold's marks, and a power loss that kept the trim but lost the fold would leave a
+    log whose marks pass the board's, which :func:`log_file_problem` refuses."""
     attached = {row[1] for row in main.execute("PRAGMA database_list")}
     if "credit_log_file" not in attached:
+        main.execute("PRAGMA main.synchronous=FULL")
         main.execute("PRAGMA temp_store=MEMORY")
         uri = path.resolve().as_uri() + "?mode=ro"
         main.execute("ATTACH DATABASE ? AS credit_log_file", (uri,))

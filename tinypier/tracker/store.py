@@ -16,7 +16,10 @@ the database itself (locked, full, I/O) keeps the batch for another try.
 Both databases run in WAL mode with ``synchronous=NORMAL``: a commit is written to the WAL
 file (the operating system's page cache) before the commit returns, so it survives the
 process being killed (``kill -9``), which is the guarantee promised here. Only a power
-loss or kernel crash could lose the last few commits before the next checkpoint.
+loss or kernel crash could lose the last few commits before the next checkpoint. The one
+exception is the fold's connection (``synchronous=FULL``, one sync a fold): a fold must be
+on disk before the log file's trim records it
+(:func:`tinypier.tracker.creditlog.attach_log_file`).
 """
 
 from __future__ import annotations
