@@ -47,6 +47,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from mypy_extensions import mypyc_attr
+
 from tinypier.tracker.protocol import Event
 from tinypier.tracker.rules import client_name
 from tinypier.tracker.swarm import Peer, Swarm, address_text
@@ -298,9 +300,11 @@ def log_file_connection(path: Path, busy_timeout_ms: int = 0) -> sqlite3.Connect
     return connection
 
 
+@mypyc_attr(native_class=False)
 class CreditLogMismatch(RuntimeError):
     """The credit-log file is not the one this board's database left behind; the message
-    says why and what to do. Nothing was folded or changed."""
+    says why and what to do. Nothing was folded or changed. (A Python class in the
+    compiled build: mypyc compiles no subclass of a built-in exception.)"""
 
 
 Marks = tuple[int, int]
