@@ -128,8 +128,10 @@ def test_a_database_restored_without_its_log_file_is_refused_until_the_log_is_mo
     assert users_downloaded(quiet_settings) == [("alice", MB)]
     copy_database(tmp_path / "older.sqlite3", quiet_settings.database_path)
 
-    with pytest.raises(CreditLogMismatch, match="older than its credit log file"):
+    with pytest.raises(CreditLogMismatch, match="older than its credit log file") as refused:
         create_app(quiet_settings)
+    assert "trimmed through row 1, the database folded only through row 0" in str(refused.value)
+    assert "dropping the 0 announce(s)" in str(refused.value)
     [problem] = credit_log_check(quiet_settings).problems
     assert "restored from a backup without its credit log" in problem
     assert users_downloaded(quiet_settings) == [("alice", 0)]

@@ -314,10 +314,20 @@ Owner = tuple[str, int, int]
 records (``owner``)."""
 
 
+def unfolded_after(board: Owner, owner: Owner | None) -> int:
+    """The id past which a log file's rows are not folded, as far as its owner row and
+    this ``board`` tell: the board's mark, or for another board's log its own last trim."""
+    if owner is None:
+        return board[1]
+    if owner[0] != board[0]:
+        return owner[1]
+    return max(board[1], owner[1])
+
+
 def log_file_problem(board: Owner, owner: Owner | None, waiting: int) -> str | None:
     """Why a log file, whose ``owner`` row is given (None: a new file, or one an older
     version made), must not be folded into this ``board``; None when it may. ``waiting``:
-    how many of its rows are not folded, for the advice.
+    how many of its rows are not folded (past :func:`unfolded_after`), for the advice.
 
     A log file is trimmed only after the board's fold commits, so its marks never pass
     the board's. When they do, the database is an older copy than the log file (restored
@@ -353,8 +363,9 @@ def prepare_log(main: sqlite3.Connection, log_file: sqlite3.Connection) -> None:
     log_file.execute("BEGIN IMMEDIATE")
     try:
         owner = log_file.execute(READ_OWNER).fetchone()
-        waiting = log_file.execute(WAITING, (marks[0],)).fetchone()[0]
-        problem = log_file_problem((board_id, *marks), owner, waiting)
+        board = (board_id, *marks)
+        waiting = log_file.execute(WAITING, (unfolded_after(board, owner),)).fetchone()[0]
+        problem = log_file_problem(board, owner, waiting)
         if problem is not None:
             raise CreditLogMismatch(problem)
         if owner is None:
@@ -383,18 +394,18 @@ def trim_folded(log_file: sqlite3.Connection, marks: Marks) -> None:
     log_file.execute(RECORD_TRIM, marks)
 
 
-def read_log_file(path: Path, credit_mark: int) -> tuple[Owner | None, int] | None:
-    """A log file's owner row and how many of its rows are past ``credit_mark`` (wait to
-    be folded), read without changing it, for ``tinypier check`` and the check before
-    serving; None when there is no log file. :class:`CreditLogMismatch` when it cannot
-    be read."""
+def read_log_file(path: Path, board: Owner) -> tuple[Owner | None, int] | None:
+    """A log file's owner row and how many of its rows wait to be folded (past
+    :func:`unfolded_after`), read without changing it, for ``tinypier check`` and the
+    check before serving; None when there is no log file. :class:`CreditLogMismatch`
+    when it cannot be read."""
     if not path.is_file():
         return None
     connection = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
     try:
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_schema")}
         owner = connection.execute(READ_OWNER).fetchone() if "owner" in tables else None
-        waiting = connection.execute(WAITING, (credit_mark,)).fetchone()[0]
+        waiting = connection.execute(WAITING, (unfolded_after(board, owner),)).fetchone()[0]
     except sqlite3.DatabaseError as error:
         raise CreditLogMismatch(f"the credit log file {path} cannot be read: {error}") from None
     finally:
@@ -408,11 +419,12 @@ def refuse_foreign_log_file(main: sqlite3.Connection, path: Path) -> int:
     folded. Checked before the board is served, so a refusal is a clear error rather than
     a tracker that fails to start."""
     board_id, *marks = main.execute(READ_BOARD).fetchone()
-    found = read_log_file(path, marks[0])
+    board = (board_id, *marks)
+    found = read_log_file(path, board)
     if found is None:
         return 0
     owner, waiting = found
-    problem = log_file_problem((board_id, *marks), owner, waiting)
+    problem = log_file_problem(board, owner, waiting)
     if problem is not None:
         raise CreditLogMismatch(problem)
     return int(waiting)
