@@ -15,6 +15,9 @@ transfer, so the fold cannot merge them), then folds them ``--chunk`` rows per
 transaction on a connection like the tracker's folding one, and prints the CPU per folded
 row and the WAL frames and bytes the fold added to the board's database.
 
+``--split`` also times each statement of the fold (``creditlog.FOLD``) and prints its CPU
+per folded row; what is left of the whole is reading the rows, the marks and the commit.
+
 Under a loaded machine the CPU time moves; callgrind's instruction count does not. Run
 ``run`` twice under callgrind, with and without ``--no-fold`` (everything but the fold),
 and divide the difference of the two totals by ``--rows``: that is the fold's cost per
@@ -32,6 +35,7 @@ import sqlite3
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).parent
@@ -70,7 +74,36 @@ def log_rows(connection: sqlite3.Connection, count: int, at: int) -> list[tuple[
     return rows
 
 
+STATEMENT_NAMES = ("stopped peers", "peers", "users", "transfers", "snatches",
+                   "torrents figures", "torrents last seeder")  # fmt: skip
+"""What each statement of ``creditlog.FOLD`` writes, in its order."""
+
+
+def time_each_statement() -> Counter[str]:
+    """Make the fold time each of its statements (CPU seconds, by name), as
+    ``creditlog._fold_taken_rows`` runs them."""
+    from tinypier.tracker import creditlog
+
+    assert len(creditlog.FOLD) == len(STATEMENT_NAMES), "name the fold's new statement"
+    if not str(creditlog.__file__).endswith(".py"):
+        sys.exit("--split times the pure build only: a compiled module calls its own functions")
+    spent: Counter[str] = Counter()
+
+    def timed(main: sqlite3.Connection) -> None:
+        try:
+            for name, sql in zip(STATEMENT_NAMES, creditlog.FOLD, strict=True):
+                started = time.process_time()
+                main.execute(sql)
+                spent[name] += time.process_time() - started
+        finally:
+            main.execute("DELETE FROM temp.fold_rows")
+
+    creditlog._fold_taken_rows = timed
+    return spent
+
+
 def run(args: argparse.Namespace) -> None:
+    spent = time_each_statement() if args.split else Counter[str]()
     from tinypier.tracker.creditlog import (
         APPEND,
         attach_log_file,
@@ -125,6 +158,7 @@ def run(args: argparse.Namespace) -> None:
         "cpu_us_per_row": round(seconds * 1e6 / per_row, 2),
         "wal_frames_per_row": round(frames / per_row, 3),
         "wal_bytes_per_row": round(wal_bytes / per_row),
+        **{f"{name} us_per_row": round(cpu * 1e6 / per_row, 2) for name, cpu in spent.items()},
     }))  # fmt: skip
 
 
@@ -141,6 +175,7 @@ def main() -> None:
     running.add_argument("--rows", type=int, default=5000)
     running.add_argument("--chunk", type=int, default=20_000, help="the writer's default")
     running.add_argument("--no-fold", action="store_true", help="everything but the fold")
+    running.add_argument("--split", action="store_true", help="also time each statement")
     args = parser.parse_args()
     seed(args) if args.command == "seed" else run(args)
 
