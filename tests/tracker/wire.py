@@ -166,11 +166,7 @@ def fetch(settings: Settings, sql: str, *params: Any) -> list[Any]:
     (it folds at least every ``credit_fold_interval_ms``; folding here, as any connection
     may, spares each test that wait). ``test_credit_log.py`` holds the fold's timing."""
     fold_pending(settings)
-    connection = connect_sync(settings.database_path)
-    try:
-        return [tuple(row) for row in connection.execute(sql, params)]
-    finally:
-        connection.close()
+    return fetch_unfolded(settings, sql, *params)
 
 
 def fetch_log(settings: Settings, sql: str, *params: Any) -> list[tuple[Any, ...]]:

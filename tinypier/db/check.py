@@ -24,7 +24,7 @@ from tinypier.attachments import (
 from tinypier.db.connection import connect_sync
 from tinypier.db.migrations import code_version, database_version
 from tinypier.settings import Settings
-from tinypier.tracker.creditlog import CreditLogMismatch, refuse_foreign_log_file
+from tinypier.tracker.creditlog import CreditLogMismatch, read_only_uri, refuse_foreign_log_file
 
 
 @dataclass(frozen=True)
@@ -181,7 +181,7 @@ def _credit_log(connection: sqlite3.Connection, settings: Settings) -> Finding:
         return "", [str(error)]
     if not path.is_file():
         return "none yet: the tracker makes it when it starts", []
-    log_file = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    log_file = sqlite3.connect(read_only_uri(path), uri=True)
     try:
         messages = [row[0] for row in log_file.execute("PRAGMA integrity_check")]
     except sqlite3.DatabaseError as error:

@@ -354,22 +354,37 @@ def log_file_problem(board: Owner, owner: Owner | None, waiting: int) -> str | N
     return None
 
 
+def read_board(main: sqlite3.Connection) -> Owner:
+    """The board's id and marks, from the connection to its database."""
+    board_id, credit_mark, withheld_mark = main.execute(READ_BOARD).fetchone()
+    return str(board_id), int(credit_mark), int(withheld_mark)
+
+
+def check_owner(log_file: sqlite3.Connection, board: Owner) -> tuple[Owner | None, int]:
+    """The log file's owner row (None: a new file, or one an older version made) and how
+    many of its rows wait to be folded; :class:`CreditLogMismatch` if it must not be
+    folded into ``board`` (:func:`log_file_problem`). Only reads the log file."""
+    tables = {row[0] for row in log_file.execute("SELECT name FROM sqlite_schema")}
+    owner = log_file.execute(READ_OWNER).fetchone() if "owner" in tables else None
+    waiting = int(log_file.execute(WAITING, (unfolded_after(board, owner),)).fetchone()[0])
+    problem = log_file_problem(board, owner, waiting)
+    if problem is not None:
+        raise CreditLogMismatch(problem)
+    return owner, waiting
+
+
 def prepare_log(main: sqlite3.Connection, log_file: sqlite3.Connection) -> None:
     """Check that the log file is this board's (:class:`CreditLogMismatch` if not), make
     its next ids come after the board's marks, and trim what they cover. A log file that
     is new (first start, or lost) would otherwise number its rows from 1 again, under a
     mark that would hide them from every fold."""
-    board_id, *marks = main.execute(READ_BOARD).fetchone()
+    board = read_board(main)
+    marks = board[1], board[2]
     log_file.execute("BEGIN IMMEDIATE")
     try:
-        owner = log_file.execute(READ_OWNER).fetchone()
-        board = (board_id, *marks)
-        waiting = log_file.execute(WAITING, (unfolded_after(board, owner),)).fetchone()[0]
-        problem = log_file_problem(board, owner, waiting)
-        if problem is not None:
-            raise CreditLogMismatch(problem)
+        owner, _ = check_owner(log_file, board)
         if owner is None:
-            log_file.execute(CLAIM, (board_id, *marks))
+            log_file.execute(CLAIM, board)
         for table, mark in zip(("credit_log", "withheld"), marks, strict=True):
             log_file.execute(
                 "DELETE FROM sqlite_sequence WHERE name = ? AND seq < ?", (table, mark)
@@ -379,7 +394,7 @@ def prepare_log(main: sqlite3.Connection, log_file: sqlite3.Connection) -> None:
                 " WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ?1)",
                 (table, mark),
             )
-        trim_folded(log_file, (marks[0], marks[1]))
+        trim_folded(log_file, marks)
     except BaseException:
         log_file.execute("ROLLBACK")
         raise
@@ -394,40 +409,26 @@ def trim_folded(log_file: sqlite3.Connection, marks: Marks) -> None:
     log_file.execute(RECORD_TRIM, marks)
 
 
-def read_log_file(path: Path, board: Owner) -> tuple[Owner | None, int] | None:
-    """A log file's owner row and how many of its rows wait to be folded (past
-    :func:`unfolded_after`), read without changing it, for ``tinypier check`` and the
-    check before serving; None when there is no log file. :class:`CreditLogMismatch`
-    when it cannot be read."""
-    if not path.is_file():
-        return None
-    connection = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
-    try:
-        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_schema")}
-        owner = connection.execute(READ_OWNER).fetchone() if "owner" in tables else None
-        waiting = connection.execute(WAITING, (unfolded_after(board, owner),)).fetchone()[0]
-    except sqlite3.DatabaseError as error:
-        raise CreditLogMismatch(f"the credit log file {path} cannot be read: {error}") from None
-    finally:
-        connection.close()
-    return owner, waiting
+def read_only_uri(path: Path) -> str:
+    """The URI that opens a database file for reading only (``uri=True``, or ATTACH)."""
+    return path.resolve().as_uri() + "?mode=ro"
 
 
 def refuse_foreign_log_file(main: sqlite3.Connection, path: Path) -> int:
     """Raise :class:`CreditLogMismatch` if the log file at ``path`` must not be folded
-    into the board ``main`` is connected to; else return how many of its rows wait to be
-    folded. Checked before the board is served, so a refusal is a clear error rather than
-    a tracker that fails to start."""
-    board_id, *marks = main.execute(READ_BOARD).fetchone()
-    board = (board_id, *marks)
-    found = read_log_file(path, board)
-    if found is None:
+    into the board ``main`` is connected to, or cannot be read; else return how many of
+    its rows wait to be folded (0 when there is no log file). Reads without changing
+    anything, before the board is served (a refusal is then a clear error rather than a
+    tracker that fails to start) and for ``tinypier check``."""
+    if not path.is_file():
         return 0
-    owner, waiting = found
-    problem = log_file_problem(board, owner, waiting)
-    if problem is not None:
-        raise CreditLogMismatch(problem)
-    return int(waiting)
+    connection = sqlite3.connect(read_only_uri(path), uri=True)
+    try:
+        return check_owner(connection, read_board(main))[1]
+    except sqlite3.DatabaseError as error:
+        raise CreditLogMismatch(f"the credit log file {path} cannot be read: {error}") from None
+    finally:
+        connection.close()
 
 
 def attach_log_file(main: sqlite3.Connection, path: Path) -> None:
@@ -443,8 +444,7 @@ def attach_log_file(main: sqlite3.Connection, path: Path) -> None:
     if "credit_log_file" not in attached:
         main.execute("PRAGMA main.synchronous=FULL")
         main.execute("PRAGMA temp_store=MEMORY")
-        uri = path.resolve().as_uri() + "?mode=ro"
-        main.execute("ATTACH DATABASE ? AS credit_log_file", (uri,))
+        main.execute("ATTACH DATABASE ? AS credit_log_file", (read_only_uri(path),))
         for sql in FOLD_ROWS_TABLE:
             main.execute(sql)
 
