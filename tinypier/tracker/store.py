@@ -31,7 +31,7 @@ import sqlite3
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -328,11 +328,21 @@ def save_and_fold(
     """Commit a batch to the log file as the tracker does and fold the log at once, for
     boards written by other programs (the demo board, tests); safe beside a running
     tracker, whose folds take turns with this one on the board's write lock."""
+    with _folding_connections(database_path, log_path) as (main, log_file):
+        commit_batch(log_file, batch, begin_patiently)
+        fold_all(main, log_file, log_path, cheat_log_max_rows)
+
+
+@contextlib.contextmanager
+def _folding_connections(
+    database_path: Path, log_path: Path
+) -> Iterator[tuple[sqlite3.Connection, sqlite3.Connection]]:
+    """The board's database and the log file, for a program other than the tracker: the
+    log file's connection waits for the tracker's commits (the board's busy timeout)."""
     log_file = log_file_connection(log_path, BUSY_TIMEOUT_MS)
     main = connect_sync(database_path)
     try:
-        commit_batch(log_file, batch, begin_patiently)
-        fold_all(main, log_file, log_path, cheat_log_max_rows)
+        yield main, log_file
     finally:
         main.close()
         log_file.close()
@@ -356,13 +366,9 @@ def fold_pending(settings: Settings) -> int:
     """Fold whatever the credit log holds now, from another connection than the
     tracker's (as any may: folds take turns on the board's write lock); returns how many
     rows. Tests use it instead of waiting for the tracker's next fold."""
-    log_file = log_file_connection(settings.credit_log_path, BUSY_TIMEOUT_MS)
-    main = connect_sync(settings.database_path)
-    try:
-        return fold_all(main, log_file, settings.credit_log_path, settings.cheat_log_max_rows)
-    finally:
-        main.close()
-        log_file.close()
+    log_path = settings.credit_log_path
+    with _folding_connections(settings.database_path, log_path) as (main, log_file):
+        return fold_all(main, log_file, log_path, settings.cheat_log_max_rows)
 
 
 WHOLE_LOG = 1 << 62
