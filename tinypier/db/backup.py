@@ -19,6 +19,7 @@ import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tinypier.attachments import attachment_path, is_stored_attachment
 from tinypier.db.connection import connect_sync
@@ -74,25 +75,11 @@ def _prepare_destination(destination: Path) -> None:
 
 
 def _backup_database(source_path: Path, target_path: Path) -> list[str]:
-    """Copy the database page by page from ONE snapshot; return the attachments it references.
-
-    Without an open read transaction on the source, every commit by another process
-    between two steps restarts SQLite's backup from the first page, and a busy board
-    would never finish. Holding a snapshot for the whole copy pins the pages it reads;
-    in WAL mode that does not block the writer, it only delays checkpoints. The copy holds
-    password hashes, so its file is made owner-only before SQLite fills it.
-    """
-    os.close(os.open(target_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    """Copy the database from one snapshot; return the attachments it references."""
     source = connect_sync(source_path)
-    target = sqlite3.connect(target_path)
     try:
-        source.execute("BEGIN")
-        referenced = [row[0] for row in source.execute("SELECT sha256 FROM attachments")]
-        source.backup(target, pages=PAGES_PER_STEP, sleep=PAUSE_BETWEEN_STEPS_SECONDS)
-        source.execute("COMMIT")
-        return referenced
+        return _copy_one_snapshot(source, target_path, "SELECT sha256 FROM attachments")
     finally:
-        target.close()
         source.close()
 
 
@@ -104,17 +91,33 @@ def _backup_credit_log(source_path: Path, target_path: Path) -> None:
     trimmed in between would be in neither copy."""
     if not source_path.is_file():
         return
-    os.close(os.open(target_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     source = sqlite3.connect(source_path)
+    try:
+        _copy_one_snapshot(source, target_path, "SELECT COUNT(*) FROM sqlite_schema")
+    finally:
+        source.close()
+
+
+def _copy_one_snapshot(source: sqlite3.Connection, target_path: Path, query: str) -> list[Any]:
+    """Copy ``source`` page by page from ONE snapshot, the one ``query`` reads first (the
+    first column of its rows is returned).
+
+    Without an open read transaction on the source, every commit by another process
+    between two steps restarts SQLite's backup from the first page, and a busy board
+    would never finish. Holding a snapshot for the whole copy pins the pages it reads;
+    in WAL mode that does not block the writer, it only delays checkpoints. The copy holds
+    password hashes, so its file is made owner-only before SQLite fills it.
+    """
+    os.close(os.open(target_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     target = sqlite3.connect(target_path)
     try:
         source.execute("BEGIN")
-        source.execute("SELECT COUNT(*) FROM sqlite_schema").fetchone()
+        rows = [row[0] for row in source.execute(query)]
         source.backup(target, pages=PAGES_PER_STEP, sleep=PAUSE_BETWEEN_STEPS_SECONDS)
         source.execute("COMMIT")
+        return rows
     finally:
         target.close()
-        source.close()
 
 
 def _stored_digests(attachments_dir: Path) -> set[str]:
