@@ -67,10 +67,6 @@ def downloaded(settings: Settings, user_id: int) -> int:
     return int(amount)
 
 
-def log_rows(settings: Settings) -> int:
-    return unfolded_rows(settings)
-
-
 def test_an_answered_announce_is_one_log_row_until_the_fold(
     make_board: Callable[..., Board],
 ) -> None:
@@ -101,7 +97,7 @@ def test_the_api_shows_an_announce_within_a_second_with_no_announce_after(
         return bool(me["downloaded"] == 3 * MB and listed["leechers"] == 1)
 
     assert wait_for(shown)
-    assert log_rows(board.settings) == 0
+    assert unfolded_rows(board.settings) == 0
 
 
 def test_the_log_is_folded_once_it_holds_credit_fold_rows(
@@ -113,9 +109,9 @@ def test_the_log_is_folded_once_it_holds_credit_fold_rows(
     me = peer_id()
     for total in (1, 2):
         announce(board.client, alice.passkey, release.key, me, downloaded=total * MB, left=1)
-    assert log_rows(board.settings) == 2
+    assert unfolded_rows(board.settings) == 2
     announce(board.client, alice.passkey, release.key, me, downloaded=3 * MB, left=1)
-    assert wait_for(lambda: log_rows(board.settings) == 0)
+    assert wait_for(lambda: unfolded_rows(board.settings) == 0)
     assert downloaded(board.settings, alice.id) == 3 * MB
 
 
@@ -131,7 +127,7 @@ def test_a_fold_in_one_row_chunks_credits_every_row_once(
     me = peer_id()
     for total in (1, 2, 3, 4, 5):
         announce(board.client, alice.passkey, release.key, me, downloaded=total * MB, left=1)
-    assert wait_for(lambda: log_rows(board.settings) == 0)
+    assert wait_for(lambda: unfolded_rows(board.settings) == 0)
     assert downloaded(board.settings, alice.id) == 5 * MB
 
 
@@ -140,9 +136,9 @@ def test_stopping_the_board_folds_everything(quiet_settings: Settings) -> None:
         alice = add_member(quiet_settings, "alice")
         release = register_torrent(quiet_settings, alice.id, "stop")
         announce(client, alice.passkey, release.key, peer_id(), downloaded=MB, left=1)
-        assert log_rows(quiet_settings) == 1
+        assert unfolded_rows(quiet_settings) == 1
     assert downloaded(quiet_settings, alice.id) == MB
-    assert log_rows(quiet_settings) == 0
+    assert unfolded_rows(quiet_settings) == 0
 
 
 def test_start_up_folds_what_a_crash_left_before_answering(
@@ -160,7 +156,7 @@ def test_start_up_folds_what_a_crash_left_before_answering(
         copy_database(quiet_settings.credit_log_path, restarted.credit_log_path)
         copy_database(quiet_settings.database_path, restarted.database_path)
     with serve(restarted) as client:
-        assert log_rows(restarted) == 0
+        assert unfolded_rows(restarted) == 0
         assert downloaded(restarted, alice.id) == 2 * MB
         reply = announce(client, bob.passkey, release.key, peer_id(label="bob"), left=1)
         assert reply[b"incomplete"] == 2
@@ -181,10 +177,10 @@ def test_a_fold_takes_at_most_a_chunk_of_the_oldest_rows(quiet_settings: Setting
             assert fold_log_file(connection, begin_immediate, 2, 100)[0] == 2
         finally:
             connection.close()
-        assert log_rows(quiet_settings) == 1
+        assert unfolded_rows(quiet_settings) == 1
         assert downloaded(quiet_settings, alice.id) == 2 * MB
     assert downloaded(quiet_settings, alice.id) == 3 * MB
-    assert log_rows(quiet_settings) == 0
+    assert unfolded_rows(quiet_settings) == 0
 
 
 def test_a_row_of_a_release_deleted_meanwhile_is_dropped_and_the_rest_folded(
@@ -203,7 +199,7 @@ def test_a_row_of_a_release_deleted_meanwhile_is_dropped_and_the_rest_folded(
             connection.close()
         assert fold_pending(quiet_settings) == 2  # both rows leave the log
         assert downloaded(quiet_settings, alice.id) == MB
-        assert log_rows(quiet_settings) == 0
+        assert unfolded_rows(quiet_settings) == 0
 
 
 # -- the fold in bulk equals each row applied on its own --------------------------------
@@ -429,7 +425,7 @@ def test_a_backup_holds_the_announces_the_board_has_not_folded_yet(
         alice = add_member(quiet_settings, "alice")
         release = register_torrent(quiet_settings, alice.id, "saved")
         announce(client, alice.passkey, release.key, peer_id(), downloaded=2 * MB, left=1)
-        assert log_rows(quiet_settings) == 1
+        assert unfolded_rows(quiet_settings) == 1
         backup_board(quiet_settings, tmp_path / "copy")
     restored = load_settings(tmp_path / "copy", environ={}, **UNCAPPED_RATES)
     with serve(restored):
